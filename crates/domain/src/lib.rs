@@ -1,0 +1,9 @@
+//! The domain of donghanh, free of I/O: the types every other crate shares and the rules
+//! that must hold whatever the storage is (dates, Vietnamese text, the unit tree through
+//! the 2025 reform).
+
+pub mod date;
+pub mod text;
+pub mod units;
+
+pub use date::Date;

@@ -1,0 +1,578 @@
+//! The union's units as an effective-dated tree.
+//!
+//! A unit *version* has a code, a name, a parent code and a validity. Codes are reused
+//! (the 2025 reform gave old commune codes to new communes), so a code alone names
+//! nothing; code + date does. Two versions of one code that touch are one unit
+//! continuing (renamed or moved). Lineage links say where an ended unit's records went.
+//!
+//! [`UnitGraph`] answers the questions every report asks: what the tree looks like on a
+//! structure date, and where the records of any unit version, current or historical,
+//! belong on that date.
+
+use crate::Date;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Central,
+    Province,
+    District,
+    Commune,
+    Branch,
+}
+
+impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::Central,
+        Level::Province,
+        Level::District,
+        Level::Commune,
+        Level::Branch,
+    ];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Central => "central",
+            Level::Province => "province",
+            Level::District => "district",
+            Level::Commune => "commune",
+            Level::Branch => "branch",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Level::Central => "Trung ương",
+            Level::Province => "Tỉnh/Thành phố",
+            Level::District => "Huyện/Quận",
+            Level::Commune => "Xã/Phường",
+            Level::Branch => "Chi hội",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UnitVersion {
+    /// Storage id; stable across re-imports of the same (code, valid_from).
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_code: Option<String>,
+    /// First day of the version; [`Date::MIN`] when open.
+    pub valid_from: Date,
+    /// Last day of the version; [`Date::MAX`] when open.
+    pub valid_to: Date,
+}
+
+impl UnitVersion {
+    pub fn valid_on(&self, d: Date) -> bool {
+        self.valid_from <= d && d <= self.valid_to
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LineageLink {
+    pub from_code: String,
+    pub to_code: String,
+    /// From this day `to_code` holds what `from_code` (its version of the day before) held.
+    pub effective: Date,
+    /// Share of the old unit in (0, 1]; 1 for a whole unit.
+    pub share: f64,
+}
+
+pub type VersionIx = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Via {
+    /// Same code, the next version starts the day after this one ends.
+    Continuation,
+    Lineage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Successor {
+    pub ix: VersionIx,
+    pub share: f64,
+    pub via: Via,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Predecessor {
+    pub ix: VersionIx,
+    pub share: f64,
+    pub effective: Date,
+    pub via: Via,
+}
+
+/// What became of a code on a date.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fate {
+    Exists(VersionIx),
+    /// The code has no version on or before the date.
+    Unknown,
+    /// Its last version ended before the date; from `on` its records belong to `into`.
+    EndedInto {
+        ended: VersionIx,
+        on: Date,
+        into: VersionIx,
+    },
+    /// Its last version ended and no successor or ancestor reaches the date.
+    Unmapped { ended: VersionIx },
+}
+
+pub struct UnitGraph {
+    versions: Vec<UnitVersion>,
+    by_code: HashMap<String, Vec<VersionIx>>,
+    lineage_out: HashMap<(String, Date), Vec<(String, f64)>>,
+    lineage_in: HashMap<String, Vec<(String, Date, f64)>>,
+}
+
+impl UnitGraph {
+    pub fn new(versions: Vec<UnitVersion>, lineage: Vec<LineageLink>) -> UnitGraph {
+        let mut by_code: HashMap<String, Vec<VersionIx>> = HashMap::new();
+        for (ix, v) in versions.iter().enumerate() {
+            by_code.entry(v.code.clone()).or_default().push(ix);
+        }
+        for list in by_code.values_mut() {
+            list.sort_by_key(|&ix| versions[ix].valid_from);
+        }
+        let mut lineage_out: HashMap<(String, Date), Vec<(String, f64)>> = HashMap::new();
+        let mut lineage_in: HashMap<String, Vec<(String, Date, f64)>> = HashMap::new();
+        for l in lineage {
+            lineage_in
+                .entry(l.to_code.clone())
+                .or_default()
+                .push((l.from_code.clone(), l.effective, l.share));
+            lineage_out
+                .entry((l.from_code, l.effective))
+                .or_default()
+                .push((l.to_code, l.share));
+        }
+        UnitGraph {
+            versions,
+            by_code,
+            lineage_out,
+            lineage_in,
+        }
+    }
+
+    pub fn versions(&self) -> &[UnitVersion] {
+        &self.versions
+    }
+
+    pub fn version(&self, ix: VersionIx) -> &UnitVersion {
+        &self.versions[ix]
+    }
+
+    pub fn versions_of(&self, code: &str) -> &[VersionIx] {
+        self.by_code.get(code).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn version_on(&self, code: &str, date: Date) -> Option<VersionIx> {
+        self.versions_of(code)
+            .iter()
+            .copied()
+            .find(|&ix| self.versions[ix].valid_on(date))
+    }
+
+    pub fn find_id(&self, id: i64) -> Option<VersionIx> {
+        self.versions.iter().position(|v| v.id == id)
+    }
+
+    /// The next version of the same code when it starts the day after `ix` ends.
+    pub fn continuation(&self, ix: VersionIx) -> Option<VersionIx> {
+        let v = &self.versions[ix];
+        if v.valid_to == Date::MAX {
+            return None;
+        }
+        let next = v.valid_to.succ();
+        self.versions_of(&v.code)
+            .iter()
+            .copied()
+            .find(|&j| self.versions[j].valid_from == next)
+    }
+
+    /// Where the unit goes when version `ix` ends, with shares. The continuing version
+    /// (if any) takes whatever share the lineage links do not give to other codes.
+    pub fn successors(&self, ix: VersionIx) -> Vec<Successor> {
+        let v = &self.versions[ix];
+        if v.valid_to == Date::MAX {
+            return Vec::new();
+        }
+        let day = v.valid_to.succ();
+        let mut out = Vec::new();
+        let mut given_away = 0.0;
+        let mut self_share = None;
+        if let Some(links) = self.lineage_out.get(&(v.code.clone(), day)) {
+            for (to, share) in links {
+                if *to == v.code {
+                    self_share = Some(*share);
+                    continue;
+                }
+                if let Some(t) = self.version_on(to, day) {
+                    out.push(Successor {
+                        ix: t,
+                        share: *share,
+                        via: Via::Lineage,
+                    });
+                    given_away += share;
+                }
+            }
+        }
+        if let Some(c) = self.continuation(ix) {
+            let share = self_share.unwrap_or(1.0 - given_away);
+            if share > 1e-9 {
+                out.insert(
+                    0,
+                    Successor {
+                        ix: c,
+                        share,
+                        via: Via::Continuation,
+                    },
+                );
+            }
+        }
+        out
+    }
+
+    /// The successor that receives the records of an ended version that are not tied to
+    /// a household: the largest share; on a tie the continuing version, then the lower code.
+    pub fn main_successor(&self, ix: VersionIx) -> Option<VersionIx> {
+        let mut best: Option<Successor> = None;
+        for s in self.successors(ix) {
+            best = match best {
+                None => Some(s),
+                Some(b) if s.share > b.share + 1e-9 => Some(s),
+                Some(b)
+                    if (s.share - b.share).abs() <= 1e-9
+                        && b.via != Via::Continuation
+                        && self.versions[s.ix].code < self.versions[b.ix].code =>
+                {
+                    Some(s)
+                }
+                Some(b) => Some(b),
+            };
+        }
+        best.map(|s| s.ix)
+    }
+
+    /// The parent of version `ix` as the tree stands on `date`: the parent version valid
+    /// on the child's first day, followed to `date` like any record.
+    pub fn parent_on(&self, ix: VersionIx, date: Date) -> Option<VersionIx> {
+        let v = &self.versions[ix];
+        let code = v.parent_code.as_deref()?;
+        let at_start = self
+            .version_on(code, v.valid_from)
+            .or_else(|| self.version_on(code, date))?;
+        self.resolve(at_start, date)
+    }
+
+    /// Where the records of version `ix` belong on structure date `date`: the version
+    /// valid then that it continues into, or its successor through lineage, or (ended
+    /// with no successor) its nearest ancestor that reaches the date. `None`: unmapped,
+    /// including a unit that did not exist yet on `date`.
+    pub fn resolve(&self, ix: VersionIx, date: Date) -> Option<VersionIx> {
+        let mut seen = HashSet::new();
+        self.resolve_guarded(ix, date, &mut seen)
+    }
+
+    fn resolve_guarded(
+        &self,
+        mut ix: VersionIx,
+        date: Date,
+        seen: &mut HashSet<VersionIx>,
+    ) -> Option<VersionIx> {
+        loop {
+            if !seen.insert(ix) {
+                return None; // a cycle: validation keeps them out, but never loop forever
+            }
+            let v = &self.versions[ix];
+            if v.valid_on(date) {
+                return Some(ix);
+            }
+            if date < v.valid_from {
+                return None;
+            }
+            match self.main_successor(ix) {
+                Some(next) => ix = next,
+                None => {
+                    let code = v.parent_code.as_deref()?;
+                    let parent = self
+                        .version_on(code, v.valid_from)
+                        .or_else(|| self.version_on(code, v.valid_to))?;
+                    ix = parent;
+                }
+            }
+        }
+    }
+
+    /// Resolution of every version on `date` at once (index = version).
+    pub fn resolve_all(&self, date: Date) -> Vec<Option<VersionIx>> {
+        (0..self.versions.len())
+            .map(|ix| self.resolve(ix, date))
+            .collect()
+    }
+
+    pub fn fate(&self, code: &str, date: Date) -> Fate {
+        if let Some(ix) = self.version_on(code, date) {
+            return Fate::Exists(ix);
+        }
+        let last = self
+            .versions_of(code)
+            .iter()
+            .copied()
+            .filter(|&ix| self.versions[ix].valid_to < date)
+            .max_by_key(|&ix| self.versions[ix].valid_to);
+        match last {
+            None => Fate::Unknown,
+            Some(ended) => match self.resolve(ended, date) {
+                Some(into) => Fate::EndedInto {
+                    ended,
+                    on: self.versions[ended].valid_to.succ(),
+                    into,
+                },
+                None => Fate::Unmapped { ended },
+            },
+        }
+    }
+
+    /// The versions whose records flowed into version `ix`: the version it continues and
+    /// every lineage link pointing at its code while it is valid.
+    pub fn predecessors(&self, ix: VersionIx) -> Vec<Predecessor> {
+        let v = &self.versions[ix];
+        let mut out = Vec::new();
+        if v.valid_from != Date::MIN {
+            let before = v.valid_from.pred();
+            if let Some(p) = self.version_on(&v.code, before) {
+                out.push(Predecessor {
+                    ix: p,
+                    share: 1.0,
+                    effective: v.valid_from,
+                    via: Via::Continuation,
+                });
+            }
+        }
+        for (from, eff, share) in self.lineage_in.get(&v.code).into_iter().flatten() {
+            if !v.valid_on(*eff) || from == &v.code {
+                continue;
+            }
+            if let Some(p) = self.version_on(from, eff.pred()) {
+                out.push(Predecessor {
+                    ix: p,
+                    share: *share,
+                    effective: *eff,
+                    via: Via::Lineage,
+                });
+            }
+        }
+        out
+    }
+
+    /// The tree as it stands on `date`.
+    pub fn structure_on(&self, date: Date) -> Structure<'_> {
+        let mut children: HashMap<VersionIx, Vec<VersionIx>> = HashMap::new();
+        let mut roots = Vec::new();
+        for (ix, v) in self.versions.iter().enumerate() {
+            if !v.valid_on(date) {
+                continue;
+            }
+            match self.parent_on(ix, date) {
+                Some(p) if p != ix => children.entry(p).or_default().push(ix),
+                _ => roots.push(ix),
+            }
+        }
+        let by_code = |a: &VersionIx, b: &VersionIx| {
+            self.versions[*a]
+                .code
+                .cmp(&self.versions[*b].code)
+        };
+        roots.sort_by(by_code);
+        for list in children.values_mut() {
+            list.sort_by(by_code);
+        }
+        Structure {
+            graph: self,
+            date,
+            roots,
+            children,
+        }
+    }
+}
+
+/// The tree on one structure date.
+pub struct Structure<'g> {
+    pub graph: &'g UnitGraph,
+    pub date: Date,
+    pub roots: Vec<VersionIx>,
+    children: HashMap<VersionIx, Vec<VersionIx>>,
+}
+
+impl Structure<'_> {
+    pub fn children(&self, ix: VersionIx) -> &[VersionIx] {
+        self.children.get(&ix).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// `ix` and every version below it, depth first.
+    pub fn subtree(&self, ix: VersionIx) -> Vec<VersionIx> {
+        let mut out = Vec::new();
+        let mut stack = vec![ix];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            stack.extend(self.children(n).iter().rev());
+        }
+        out
+    }
+
+    pub fn count_by_level(&self, ix: VersionIx) -> HashMap<Level, usize> {
+        let mut counts = HashMap::new();
+        for n in self.subtree(ix) {
+            *counts.entry(self.graph.version(n).level).or_insert(0) += 1;
+        }
+        counts
+    }
+}
+
+/// A problem with a set of versions or links, found before anything is written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnitProblem {
+    /// Two versions of `code` share days.
+    Overlap { code: String, a: VersionIx, b: VersionIx },
+    ParentMissing { ix: VersionIx },
+    /// The parent is not at a higher level than the child.
+    ParentLevel { ix: VersionIx, parent: VersionIx },
+}
+
+/// Checks the versions of a graph: no overlapping versions of one code; every parent
+/// exists on the child's first day and sits above it.
+pub fn check_versions(graph: &UnitGraph) -> Vec<UnitProblem> {
+    let mut problems = Vec::new();
+    for (code, list) in &graph.by_code {
+        for pair in list.windows(2) {
+            let (a, b) = (&graph.versions[pair[0]], &graph.versions[pair[1]]);
+            if a.valid_to >= b.valid_from {
+                problems.push(UnitProblem::Overlap {
+                    code: code.clone(),
+                    a: pair[0],
+                    b: pair[1],
+                });
+            }
+        }
+    }
+    for (ix, v) in graph.versions.iter().enumerate() {
+        let Some(pc) = v.parent_code.as_deref() else {
+            continue;
+        };
+        match graph.version_on(pc, v.valid_from) {
+            None => problems.push(UnitProblem::ParentMissing { ix }),
+            Some(p) if graph.versions[p].level >= v.level => {
+                problems.push(UnitProblem::ParentLevel { ix, parent: p })
+            }
+            Some(_) => {}
+        }
+    }
+    problems
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LineageProblem {
+    SelfLink,
+    ShareOutOfRange,
+    /// `from_code` has no version valid the day before the effective date.
+    FromMissing,
+    /// `from_code`'s version goes on past the effective date: lineage says where an
+    /// ended unit went.
+    FromNotEnded,
+    ToMissing,
+    /// The shares leaving one unit on one day add up to more than 1.
+    SharesOverOne,
+    /// The links of one day lead back to where they started.
+    Cycle(Vec<String>),
+}
+
+/// Checks one link against the graph (the graph already holds every version, old and new).
+pub fn check_link(graph: &UnitGraph, link: &LineageLink) -> Option<LineageProblem> {
+    if link.from_code == link.to_code {
+        return Some(LineageProblem::SelfLink);
+    }
+    if !(link.share > 0.0 && link.share <= 1.0) {
+        return Some(LineageProblem::ShareOutOfRange);
+    }
+    let Some(from) = graph.version_on(&link.from_code, link.effective.pred()) else {
+        return Some(LineageProblem::FromMissing);
+    };
+    if graph.versions[from].valid_to != link.effective.pred() {
+        return Some(LineageProblem::FromNotEnded);
+    }
+    if graph.version_on(&link.to_code, link.effective).is_none() {
+        return Some(LineageProblem::ToMissing);
+    }
+    None
+}
+
+/// Checks the links as a whole: shares per (from, day) and cycles among one day's links.
+/// Returns the offending links' indexes with their problem.
+pub fn check_links(links: &[LineageLink]) -> Vec<(usize, LineageProblem)> {
+    let mut problems = Vec::new();
+    let mut sums: HashMap<(&str, Date), f64> = HashMap::new();
+    for l in links {
+        *sums.entry((&l.from_code, l.effective)).or_insert(0.0) += l.share;
+    }
+    for (i, l) in links.iter().enumerate() {
+        if sums[&(l.from_code.as_str(), l.effective)] > 1.0 + 1e-6 {
+            problems.push((i, LineageProblem::SharesOverOne));
+        }
+    }
+    // Cycle search per effective day: a → b → … → a among links of that day.
+    let mut by_day: HashMap<Date, Vec<usize>> = HashMap::new();
+    for (i, l) in links.iter().enumerate() {
+        by_day.entry(l.effective).or_default().push(i);
+    }
+    for idxs in by_day.values() {
+        let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &i in idxs {
+            out.entry(links[i].from_code.as_str()).or_default().push(i);
+        }
+        for &start in idxs {
+            if let Some(path) = find_cycle(links, &out, start) {
+                let codes = path.iter().map(|&i| links[i].from_code.clone()).collect();
+                problems.push((start, LineageProblem::Cycle(codes)));
+            }
+        }
+    }
+    problems
+}
+
+fn find_cycle(
+    links: &[LineageLink],
+    out: &HashMap<&str, Vec<usize>>,
+    start: usize,
+) -> Option<Vec<usize>> {
+    let origin = links[start].from_code.as_str();
+    let mut stack = vec![(start, vec![start])];
+    let mut visited = HashSet::new();
+    while let Some((i, path)) = stack.pop() {
+        let to = links[i].to_code.as_str();
+        if to == origin {
+            return Some(path);
+        }
+        if !visited.insert(to) {
+            continue;
+        }
+        for &j in out.get(to).into_iter().flatten() {
+            let mut p = path.clone();
+            p.push(j);
+            stack.push((j, p));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
