@@ -60,7 +60,9 @@ pub fn name_key(s: &str) -> String {
         let mut tone = None;
         let mut letters = String::with_capacity(word.len());
         for c in word.nfd() {
-            if TONE_MARKS.contains(&c) {
+            if c == '’' || c == '‘' || c == '`' {
+                letters.push('\''); // "Đắk R’La" = "Đắk R'La"
+            } else if TONE_MARKS.contains(&c) {
                 tone = Some(c);
             } else {
                 letters.extend(c.to_lowercase());

@@ -516,9 +516,11 @@ pub fn check_link(graph: &UnitGraph, link: &LineageLink) -> Option<LineageProble
     None
 }
 
-/// Checks the links as a whole: shares per (from, day) and cycles among one day's links.
-/// Returns the offending links' indexes with their problem.
-pub fn check_links(links: &[LineageLink]) -> Vec<(usize, LineageProblem)> {
+/// Checks the links as a whole: shares per (from, day), and cycles. A cycle is looked
+/// for among unit *versions* (a link joins the version valid the day before to the one
+/// valid on the day), not codes: the 2025 reform swapped reused codes between new
+/// communes, which is no cycle. Returns the offending links' indexes with their problem.
+pub fn check_links(graph: &UnitGraph, links: &[LineageLink]) -> Vec<(usize, LineageProblem)> {
     let mut problems = Vec::new();
     let mut sums: HashMap<(&str, Date), f64> = HashMap::new();
     for l in links {
@@ -529,49 +531,69 @@ pub fn check_links(links: &[LineageLink]) -> Vec<(usize, LineageProblem)> {
             problems.push((i, LineageProblem::SharesOverOne));
         }
     }
-    // Cycle search per effective day: a → b → … → a among links of that day.
-    let mut by_day: HashMap<Date, Vec<usize>> = HashMap::new();
+    let mut edges: HashMap<VersionIx, Vec<(VersionIx, usize)>> = HashMap::new();
     for (i, l) in links.iter().enumerate() {
-        by_day.entry(l.effective).or_default().push(i);
-    }
-    for idxs in by_day.values() {
-        let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &i in idxs {
-            out.entry(links[i].from_code.as_str()).or_default().push(i);
+        let from = graph.version_on(&l.from_code, l.effective.pred());
+        let to = graph.version_on(&l.to_code, l.effective);
+        if let (Some(f), Some(t)) = (from, to) {
+            edges.entry(f).or_default().push((t, i));
         }
-        for &start in idxs {
-            if let Some(path) = find_cycle(links, &out, start) {
-                let codes = path.iter().map(|&i| links[i].from_code.clone()).collect();
-                problems.push((start, LineageProblem::Cycle(codes)));
-            }
+    }
+    for cycle in version_cycles(&edges) {
+        let codes: Vec<String> = cycle.iter().map(|&i| links[i].from_code.clone()).collect();
+        for &i in &cycle {
+            problems.push((i, LineageProblem::Cycle(codes.clone())));
         }
     }
     problems
 }
 
-fn find_cycle(
-    links: &[LineageLink],
-    out: &HashMap<&str, Vec<usize>>,
-    start: usize,
-) -> Option<Vec<usize>> {
-    let origin = links[start].from_code.as_str();
-    let mut stack = vec![(start, vec![start])];
-    let mut visited = HashSet::new();
-    while let Some((i, path)) = stack.pop() {
-        let to = links[i].to_code.as_str();
-        if to == origin {
-            return Some(path);
-        }
-        if !visited.insert(to) {
+/// The link indexes of each cycle found by a depth-first search (iterative, so a long
+/// chain cannot overflow the stack).
+fn version_cycles(edges: &HashMap<VersionIx, Vec<(VersionIx, usize)>>) -> Vec<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    let mut mark: HashMap<VersionIx, Mark> = HashMap::new();
+    let mut cycles = Vec::new();
+    let mut starts: Vec<VersionIx> = edges.keys().copied().collect();
+    starts.sort_unstable();
+    for start in starts {
+        if mark.contains_key(&start) {
             continue;
         }
-        for &j in out.get(to).into_iter().flatten() {
-            let mut p = path.clone();
-            p.push(j);
-            stack.push((j, p));
+        // (node, next edge to try); `via` holds the link used to enter each open node.
+        let mut stack: Vec<(VersionIx, usize)> = vec![(start, 0)];
+        let mut via: Vec<usize> = Vec::new();
+        mark.insert(start, Mark::Open);
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let out = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&(to, link)) = out.get(*next) {
+                *next += 1;
+                match mark.get(&to) {
+                    None => {
+                        mark.insert(to, Mark::Open);
+                        stack.push((to, 0));
+                        via.push(link);
+                    }
+                    Some(Mark::Open) => {
+                        let pos = stack.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                        let mut cycle: Vec<usize> = via[pos..].to_vec();
+                        cycle.push(link);
+                        cycles.push(cycle);
+                    }
+                    Some(Mark::Done) => {}
+                }
+            } else {
+                mark.insert(node, Mark::Done);
+                stack.pop();
+                via.pop();
+            }
         }
     }
-    None
+    cycles
 }
 
 #[cfg(test)]

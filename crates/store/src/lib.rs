@@ -1,0 +1,89 @@
+//! Storage for donghanh: the same queries over an SQLite file (the default, embedded) and
+//! PostgreSQL (for a province or the nation). Every write of the product goes through
+//! this crate, inside a transaction, with its audit record.
+
+pub mod audit;
+mod db;
+pub mod keyed;
+mod migrate;
+pub mod scratch;
+pub mod units;
+
+pub use db::{numbered_placeholders, Backend, Db, Row, Value};
+pub use migrate::migrate;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open database {0}: {1}")]
+    Connect(String, String),
+    #[error("SQLite: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
+    #[error("migration {0}")]
+    Migration(String),
+    #[error("no row for {0}")]
+    NotFound(String),
+    #[error("stored data is not as expected: {0}")]
+    Corrupt(String),
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+}
+
+impl StoreError {
+    /// A message for the officer in front of the screen.
+    pub fn message_vi(&self) -> String {
+        match self {
+            StoreError::Connect(t, e) => format!("Không mở được cơ sở dữ liệu {t}: {e}"),
+            _ => format!("Lỗi cơ sở dữ liệu: {self}"),
+        }
+    }
+}
+
+/// Opens `target` and brings its schema up to date.
+pub fn open(target: &str) -> Result<Db, StoreError> {
+    let mut db = Db::open(target)?;
+    migrate(&mut db)?;
+    Ok(db)
+}
+
+/// The current time in UTC as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let day = domain::Date::from_days(secs.div_euclid(86_400) as i32);
+    let s = secs.rem_euclid(86_400);
+    format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// Every row of every table, sorted, as text: two dumps are equal exactly when the
+/// databases hold the same data. Tests compare a dump before and after a rejected import.
+pub fn dump(db: &mut Db) -> Result<String, StoreError> {
+    let tables_sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        Backend::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    };
+    let tables: Vec<String> = db.query(tables_sql, &[])?.iter().map(|r| r.text(0).to_owned()).collect();
+    let mut out = String::new();
+    for t in tables {
+        if t == "schema_migrations" {
+            continue;
+        }
+        let mut lines: Vec<String> = db
+            .query(&format!("SELECT * FROM {t}"), &[])?
+            .iter()
+            .map(|r| format!("{:?}", r.0))
+            .collect();
+        lines.sort();
+        out.push_str(&format!("## {t} ({})\n", lines.len()));
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,90 @@
+//! The command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "donghanh",
+    version,
+    about = "Đồng Hành: hồ sơ hộ, chương trình hỗ trợ và báo cáo giảm nghèo của Hội LHPN Việt Nam",
+    long_about = "Đồng Hành (donghanh) keeps the Women's Union's records of households, poverty \
+assessments and support, and computes every reported figure from them.\n\n\
+The database is an SQLite file (default: donghanh.sqlite) or a postgres:// URL."
+)]
+pub struct Cli {
+    /// Database: a path to an SQLite file, or a postgres:// URL.
+    #[arg(long, global = true, env = "DONGHANH_DB")]
+    pub db: Option<String>,
+    /// Configuration file (TOML with `db` and `addr`); default ./donghanh.toml if present.
+    #[arg(long, global = true, env = "DONGHANH_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the database (or bring its schema up to date).
+    Init,
+    /// Import contract files (CSV or XLSX) or directories of them, all or nothing.
+    Import {
+        /// Files or directories; a directory is imported in dependency order.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Where to write the row-level error report (CSV) when the import is rejected.
+        #[arg(long, default_value = "import-errors.csv")]
+        errors: PathBuf,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The union's units: load Vietnam's units, show the tree on a date.
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Serve the web app.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DONGHANH_ADDR")]
+        addr: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UnitsCommand {
+    /// Load Vietnam's units before (2020) and after (2025-07-01) the reform, with lineage.
+    LoadVn {
+        /// Folder with the three reference CSVs (default: the copy built into the binary).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Where to write the names in the 2025 notes that could not be matched.
+        #[arg(long, default_value = "unmatched-communes.csv")]
+        unmatched: PathBuf,
+    },
+    /// Show the tree of units as it stands on a date.
+    Tree {
+        /// Show only this unit and what is below it.
+        #[arg(long)]
+        root: Option<String>,
+        /// The structure date (YYYY-MM-DD or DD/MM/YYYY); default today.
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Show at most this many levels below the root (text only).
+        #[arg(long)]
+        depth: Option<usize>,
+    },
+    /// What became of a unit: its versions, predecessors and successors.
+    History {
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}

@@ -1,0 +1,76 @@
+//! One module per command group.
+
+mod import;
+mod units;
+
+use crate::cli::{Cli, Command};
+use crate::config::{FileConfig, DEFAULT_ADDR, DEFAULT_DB};
+use std::process::ExitCode;
+
+/// What every command needs: where the database is.
+pub struct Env {
+    pub db: String,
+    pub addr: String,
+}
+
+impl Env {
+    pub fn open(&self) -> anyhow::Result<store::Db> {
+        store::open(&self.db).map_err(|e| anyhow::anyhow!(e.message_vi()))
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let env = Env {
+        db: cli.db.or(file.db).unwrap_or_else(|| DEFAULT_DB.to_owned()),
+        addr: file.addr.unwrap_or_else(|| DEFAULT_ADDR.to_owned()),
+    };
+    match cli.command {
+        Command::Init => {
+            let db = env.open()?;
+            println!(
+                "Cơ sở dữ liệu sẵn sàng / database ready: {} ({})",
+                db.target(),
+                db.backend().name()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { paths, errors, dry_run } => import::run(&env, &paths, &errors, dry_run),
+        Command::Units { command } => units::run(&env, command),
+        Command::Serve { addr } => {
+            env.open()?;
+            let addr = addr.unwrap_or(env.addr.clone());
+            let state = web::AppState { db_target: std::sync::Arc::new(env.db.clone()) };
+            tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Who the audit log names for a command-line change.
+pub fn cli_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("cli:{user}")
+}
+
+/// Today in Vietnam (UTC+7).
+pub fn today_vn() -> domain::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + 7 * 3600;
+    domain::Date::from_days(secs.div_euclid(86_400) as i32)
+}
+
+pub fn parse_date(s: &str) -> anyhow::Result<domain::Date> {
+    domain::Date::parse(s).map_err(|_| {
+        anyhow::anyhow!("ngày không hợp lệ: {s} (dạng YYYY-MM-DD hoặc DD/MM/YYYY) / invalid date")
+    })
+}
+
+/// Prints to stdout; a reader that goes away early (`| head`) is not an error.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

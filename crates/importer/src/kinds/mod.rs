@@ -1,0 +1,254 @@
+//! File kinds: each declares its columns and natural key (the contract) and how its
+//! valid rows are checked against the rest of the data and written.
+
+mod lineage;
+mod units;
+
+use crate::report::RowError;
+use crate::rules::{self, Col, Val};
+use crate::source::Table;
+use store::keyed::Counts;
+use store::{Db, StoreError};
+
+/// The columns of one file kind.
+pub struct Spec {
+    pub kind: &'static str,
+    pub label_vi: &'static str,
+    pub cols: &'static [Col],
+    pub key: &'static [&'static str],
+}
+
+impl Spec {
+    pub fn pos(&self, name: &str) -> usize {
+        self.cols
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{} has no column {name}", self.kind))
+    }
+}
+
+/// What a kind needs while it checks and writes.
+pub struct Ctx {
+    pub actor: String,
+}
+
+pub trait Kind: Sync {
+    fn spec(&self) -> &'static Spec;
+    /// Checks `rows` against the stored data (and what earlier kinds of this import
+    /// wrote), adds an error for each bad row, writes the rest.
+    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError>;
+}
+
+/// Every kind, in dependency order: a directory is imported in this order.
+pub fn all() -> &'static [&'static dyn Kind] {
+    &[&units::Units, &lineage::Lineage]
+}
+
+pub fn find(kind: &str) -> Option<&'static dyn Kind> {
+    all().iter().copied().find(|k| k.spec().kind == kind)
+}
+
+/// One row whose cells all passed the general rules.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub source: String,
+    pub line: usize,
+    pub vals: Vec<Val>,
+    /// The cells as written, for error messages.
+    pub raw: Vec<String>,
+    /// `x_` columns, kept as extra data.
+    pub extra: Vec<(String, String)>,
+}
+
+impl Fields {
+    pub fn val(&self, i: usize) -> &Val {
+        &self.vals[i]
+    }
+
+    pub fn text(&self, i: usize) -> Option<&str> {
+        match &self.vals[i] {
+            Val::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn date(&self, i: usize) -> Option<domain::Date> {
+        match self.vals[i] {
+            Val::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn real(&self, i: usize) -> Option<f64> {
+        match self.vals[i] {
+            Val::Real(f) => Some(f),
+            Val::Int(n) => Some(n as f64),
+            _ => None,
+        }
+    }
+
+    pub fn error(&self, spec: &Spec, col: usize, vi: impl Into<String>, en: impl Into<String>) -> RowError {
+        RowError {
+            file: self.source.clone(),
+            row: self.line,
+            column: spec.cols[col].name.to_owned(),
+            value: self.raw[col].clone(),
+            reason_vi: vi.into(),
+            reason_en: en.into(),
+        }
+    }
+
+    /// The `x_` columns as a JSON object, or `None` when there are none.
+    pub fn extra_json(&self) -> Option<String> {
+        if self.extra.is_empty() {
+            return None;
+        }
+        let map: serde_json::Map<String, serde_json::Value> =
+            self.extra.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        Some(serde_json::Value::Object(map).to_string())
+    }
+
+    fn key(&self, spec: &Spec) -> Vec<Val> {
+        spec.key.iter().map(|k| self.vals[spec.pos(k)].clone()).collect()
+    }
+}
+
+/// Applies the general rules to every cell of `tables` (all of one kind): known columns,
+/// typed values, required values, and no natural key twice with different content.
+pub fn parse_tables(spec: &Spec, tables: &[Table], errors: &mut Vec<RowError>) -> Vec<Fields> {
+    let mut out = Vec::new();
+    for t in tables {
+        out.extend(parse_table(spec, t, errors));
+    }
+    dedupe(spec, out, errors)
+}
+
+fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
+    let file_error = |column: &str, vi: String, en: String| RowError {
+        file: t.source.clone(),
+        row: 1,
+        column: column.to_owned(),
+        value: column.to_owned(),
+        reason_vi: vi,
+        reason_en: en,
+    };
+    let mut positions: Vec<Option<usize>> = vec![None; spec.cols.len()];
+    let mut extra_cols = Vec::new();
+    let before = errors.len();
+    for (i, h) in t.header.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(c) = spec.cols.iter().position(|c| c.name == h) {
+            if positions[c].is_some() {
+                errors.push(file_error(h, format!("cột {h} xuất hiện hai lần"), format!("column {h} appears twice")));
+            }
+            positions[c] = Some(i);
+        } else if h.starts_with("x_") {
+            extra_cols.push((h.clone(), i));
+        } else {
+            let known: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
+            errors.push(file_error(
+                h,
+                format!("cột không có trong mẫu {}: {h} (cột thêm phải bắt đầu bằng x_; các cột: {})", spec.kind, known.join(", ")),
+                format!("unknown column {h} for {} (extra columns must start with x_)", spec.kind),
+            ));
+        }
+    }
+    for (c, col) in spec.cols.iter().enumerate() {
+        if col.required && positions[c].is_none() {
+            errors.push(file_error(col.name, format!("thiếu cột bắt buộc {}", col.name), format!("missing required column {}", col.name)));
+        }
+    }
+    if errors.len() > before {
+        return Vec::new();
+    }
+    let empty = crate::source::Cell::default();
+    let mut rows = Vec::with_capacity(t.rows.len());
+    for r in &t.rows {
+        let mut vals = Vec::with_capacity(spec.cols.len());
+        let mut raw = Vec::with_capacity(spec.cols.len());
+        let mut ok = true;
+        for (c, col) in spec.cols.iter().enumerate() {
+            let cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
+            raw.push(cell.text.clone());
+            let mut reject = |vi: String, en: String| {
+                ok = false;
+                errors.push(RowError {
+                    file: t.source.clone(),
+                    row: r.line,
+                    column: col.name.to_owned(),
+                    value: cell.text.clone(),
+                    reason_vi: vi,
+                    reason_en: en,
+                });
+            };
+            match rules::parse(cell, col.ty) {
+                Ok(Val::Empty) if col.required => {
+                    reject("bắt buộc phải có giá trị".into(), "a value is required".into());
+                    vals.push(Val::Empty);
+                }
+                Ok(v) => vals.push(v),
+                Err((vi, en)) => {
+                    reject(vi, en);
+                    vals.push(Val::Empty);
+                }
+            }
+        }
+        if ok {
+            let extra = extra_cols
+                .iter()
+                .filter_map(|(name, p)| {
+                    let v = domain::text::clean(&r.cells.get(*p)?.text);
+                    (!v.is_empty()).then(|| (name.clone(), v))
+                })
+                .collect();
+            rows.push(Fields { source: t.source.clone(), line: r.line, vals, raw, extra });
+        }
+    }
+    rows
+}
+
+fn dedupe(spec: &Spec, rows: Vec<Fields>, errors: &mut Vec<RowError>) -> Vec<Fields> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut out: Vec<Fields> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let key = format!("{:?}", r.key(spec));
+        match seen.get(&key) {
+            None => {
+                seen.insert(key, out.len());
+                out.push(r);
+            }
+            Some(&first) => {
+                let f = &out[first];
+                if f.vals != r.vals || f.extra != r.extra {
+                    let k0 = spec.pos(spec.key[0]);
+                    errors.push(r.error(
+                        spec,
+                        k0,
+                        format!(
+                            "trùng khóa ({}) với {} dòng {} nhưng nội dung khác",
+                            spec.key.join(", "),
+                            f.source,
+                            f.line
+                        ),
+                        format!("same key ({}) as {} row {} with different content", spec.key.join(", "), f.source, f.line),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A JSON value of a parsed cell, for `extra`-free audit and keyed rows.
+pub fn to_value(v: &Val) -> store::Value {
+    match v {
+        Val::Empty => store::Value::Null,
+        Val::Text(s) => store::Value::Text(s.clone()),
+        Val::Date(d) => store::Value::Text(d.to_string()),
+        Val::Bool(b) => store::Value::Int((*b).into()),
+        Val::Int(n) => store::Value::Int(*n),
+        Val::Real(f) => store::Value::Real(*f),
+    }
+}

@@ -1,0 +1,179 @@
+//! `units`: versions of union units (code, name, level, parent, validity).
+
+use super::{to_value, Ctx, Fields, Kind, Spec};
+use crate::report::RowError;
+use crate::rules::{col, req, Ty};
+use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
+use domain::Date;
+use store::keyed::{upsert, Counts, KeyedRow};
+use store::{Db, StoreError, Value};
+use std::collections::HashMap;
+
+pub struct Units;
+
+const LEVELS: &[&str] = &["central", "province", "district", "commune", "branch"];
+
+static SPEC: Spec = Spec {
+    kind: "units",
+    label_vi: "Đơn vị Hội",
+    cols: &[
+        req("code", Ty::Code),
+        req("name", Ty::Text),
+        req("level", Ty::Enum(LEVELS)),
+        col("parent_code", Ty::Code),
+        col("valid_from", Ty::Date),
+        col("valid_to", Ty::Date),
+    ],
+    key: &["code", "valid_from"],
+};
+
+const CODE: usize = 0;
+const NAME: usize = 1;
+const LEVEL: usize = 2;
+const PARENT: usize = 3;
+const FROM: usize = 4;
+const TO: usize = 5;
+
+fn version_of(r: &Fields, id: i64) -> UnitVersion {
+    UnitVersion {
+        id,
+        code: r.text(CODE).unwrap_or_default().to_owned(),
+        name: r.text(NAME).unwrap_or_default().to_owned(),
+        level: r.text(LEVEL).and_then(Level::parse).unwrap_or(Level::Branch),
+        parent_code: r.text(PARENT).map(str::to_owned),
+        valid_from: r.date(FROM).unwrap_or(Date::MIN),
+        valid_to: r.date(TO).unwrap_or(Date::MAX),
+    }
+}
+
+fn shown(d: Date) -> String {
+    if d.is_open_start() || d.is_open_end() {
+        "(mở)".to_owned()
+    } else {
+        d.dmy()
+    }
+}
+
+impl Kind for Units {
+    fn spec(&self) -> &'static Spec {
+        &SPEC
+    }
+
+    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+        let spec = &SPEC;
+        let before = errors.len();
+        let mut bad = vec![false; rows.len()];
+        for (i, r) in rows.iter().enumerate() {
+            let v = version_of(r, 0);
+            if v.valid_from > v.valid_to {
+                bad[i] = true;
+                errors.push(r.error(spec, TO, "ngày kết thúc trước ngày bắt đầu", "valid_to is before valid_from"));
+            }
+            if v.parent_code.as_deref() == Some(v.code.as_str()) {
+                bad[i] = true;
+                errors.push(r.error(spec, PARENT, "đơn vị không thể là cha của chính nó", "a unit cannot be its own parent"));
+            }
+        }
+        // The units as they will stand: stored versions, replaced or joined by the file's
+        // (file rows get negative ids so that problems can be traced back to their row).
+        let mut merged: HashMap<(String, Date), UnitVersion> = HashMap::new();
+        for v in store::units::load_versions(db)? {
+            merged.insert((v.code.clone(), v.valid_from), v);
+        }
+        for (i, r) in rows.iter().enumerate() {
+            if !bad[i] {
+                let v = version_of(r, -(i as i64) - 1);
+                merged.insert((v.code.clone(), v.valid_from), v);
+            }
+        }
+        let graph = UnitGraph::new(merged.into_values().collect(), store::units::load_lineage(db)?);
+        let row_of = |ix: usize| {
+            let id = graph.version(ix).id;
+            (id < 0).then(|| (-id - 1) as usize)
+        };
+        for p in check_versions(&graph) {
+            match p {
+                UnitProblem::Overlap { a, b, code } => {
+                    for (me, other) in [(a, b), (b, a)] {
+                        if let Some(i) = row_of(me) {
+                            let o = graph.version(other);
+                            errors.push(rows[i].error(
+                                spec,
+                                FROM,
+                                format!(
+                                    "thời gian hiệu lực chồng lên phiên bản khác của mã {code} ({} – {})",
+                                    shown(o.valid_from),
+                                    shown(o.valid_to)
+                                ),
+                                format!("validity overlaps another version of code {code} ({} – {})", o.valid_from, o.valid_to),
+                            ));
+                        }
+                    }
+                }
+                UnitProblem::ParentMissing { ix } => {
+                    if let Some(i) = row_of(ix) {
+                        let v = graph.version(ix);
+                        let parent = v.parent_code.clone().unwrap_or_default();
+                        let hint = zero_hint(&graph, &parent, v.valid_from);
+                        errors.push(rows[i].error(
+                            spec,
+                            PARENT,
+                            format!("đơn vị cha {parent} không tồn tại vào ngày {}{hint}", shown(v.valid_from)),
+                            format!("parent {parent} does not exist on {}", v.valid_from),
+                        ));
+                    }
+                }
+                UnitProblem::ParentLevel { ix, parent } => {
+                    if let Some(i) = row_of(ix) {
+                        let (v, p) = (graph.version(ix), graph.version(parent));
+                        errors.push(rows[i].error(
+                            spec,
+                            PARENT,
+                            format!(
+                                "đơn vị cha {} là cấp {}, không cao hơn cấp {} của đơn vị này",
+                                p.code,
+                                p.level.label_vi(),
+                                v.level.label_vi()
+                            ),
+                            format!("parent {} ({}) is not above {} ({})", p.code, p.level.as_str(), v.code, v.level.as_str()),
+                        ));
+                    }
+                }
+            }
+        }
+        if errors.len() > before {
+            return Ok(Counts::default());
+        }
+        let keyed: Vec<KeyedRow> = rows
+            .iter()
+            .map(|r| {
+                let v = version_of(r, 0);
+                KeyedRow {
+                    key: vec![Value::Text(v.code), Value::from(v.valid_from)],
+                    data: vec![
+                        to_value(r.val(NAME)),
+                        to_value(r.val(LEVEL)),
+                        to_value(r.val(PARENT)),
+                        Value::from(v.valid_to),
+                        Value::from(r.extra_json()),
+                    ],
+                }
+            })
+            .collect();
+        upsert(db, &store::units::UNITS, &keyed, &ctx.actor)
+    }
+}
+
+/// "Did Excel eat a leading zero?": a code that exists once a zero is put back.
+pub fn zero_hint(graph: &UnitGraph, code: &str, on: Date) -> String {
+    if !code.bytes().all(|b| b.is_ascii_digit()) {
+        return String::new();
+    }
+    for pad in 1..=3 {
+        let padded = format!("{}{code}", "0".repeat(pad));
+        if graph.version_on(&padded, on).is_some() {
+            return format!(" (có phải mã {padded}? Excel có thể đã bỏ số 0 ở đầu)");
+        }
+    }
+    String::new()
+}

@@ -1,0 +1,65 @@
+//! The row-level error report: every bad row of a rejected import, with the file, row,
+//! column, value and reason in Vietnamese and English.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowError {
+    pub file: String,
+    /// The row a person sees in the file (header = 1); 0 for the file as a whole.
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub reason_vi: String,
+    pub reason_en: String,
+}
+
+impl RowError {
+    pub fn file(path: &Path, vi: &str, en: &str) -> RowError {
+        RowError {
+            file: path.display().to_string(),
+            row: 0,
+            column: String::new(),
+            value: String::new(),
+            reason_vi: vi.to_owned(),
+            reason_en: en.to_owned(),
+        }
+    }
+}
+
+/// A rejected import: nothing was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    pub errors: Vec<RowError>,
+}
+
+impl Rejection {
+    /// A readable listing for the terminal: at most `limit` rows, then a count.
+    pub fn render(&self, limit: usize) -> String {
+        let mut out = format!(
+            "Nhập dữ liệu bị từ chối, không có gì được ghi: {} lỗi. / Import rejected, nothing written: {} error(s).\n",
+            self.errors.len(),
+            self.errors.len()
+        );
+        for e in self.errors.iter().take(limit) {
+            let place = if e.row == 0 { e.file.clone() } else { format!("{} dòng {}", e.file, e.row) };
+            let col = if e.column.is_empty() { String::new() } else { format!(" [{}={:?}]", e.column, e.value) };
+            let _ = writeln!(out, "  {place}{col}: {} / {}", e.reason_vi, e.reason_en);
+        }
+        if self.errors.len() > limit {
+            let _ = writeln!(out, "  … và {} lỗi khác / and {} more", self.errors.len() - limit, self.errors.len() - limit);
+        }
+        out
+    }
+
+    /// The full report as CSV (`file,row,column,value,reason_vi,reason_en`).
+    pub fn write_csv(&self, path: &Path) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record(["file", "row", "column", "value", "reason_vi", "reason_en"])?;
+        for e in &self.errors {
+            w.write_record([&e.file, &e.row.to_string(), &e.column, &e.value, &e.reason_vi, &e.reason_en])?;
+        }
+        w.flush()
+    }
+}

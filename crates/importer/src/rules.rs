@@ -1,0 +1,205 @@
+//! The contract's general rules for one cell: dates in two forms, booleans in three,
+//! money with Vietnamese thousands dots, text in NFC, codes kept as text.
+
+use crate::source::Cell;
+use domain::text::clean;
+use domain::Date;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ty {
+    Text,
+    /// An identifier: kept as text exactly, never a number.
+    Code,
+    Date,
+    Bool,
+    /// Whole đồng, ≥ 0.
+    Money,
+    /// A whole number, ≥ 0.
+    Count,
+    /// A fraction in (0, 1].
+    Share,
+    Enum(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Col {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// The value may not be empty.
+    pub required: bool,
+}
+
+pub const fn col(name: &'static str, ty: Ty) -> Col {
+    Col { name, ty, required: false }
+}
+
+pub const fn req(name: &'static str, ty: Ty) -> Col {
+    Col { name, ty, required: true }
+}
+
+/// A parsed cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val {
+    Empty,
+    Text(String),
+    Date(Date),
+    Bool(bool),
+    Int(i64),
+    Real(f64),
+}
+
+/// Why a cell was refused, in both languages.
+pub type Refusal = (String, String);
+
+fn refuse(vi: impl Into<String>, en: impl Into<String>) -> Refusal {
+    (vi.into(), en.into())
+}
+
+pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
+    let raw = clean(&cell.text);
+    if raw.is_empty() {
+        return Ok(Val::Empty);
+    }
+    match ty {
+        Ty::Text => Ok(Val::Text(raw)),
+        Ty::Code => parse_code(cell, raw),
+        Ty::Date => match Date::parse(&raw) {
+            Ok(d) => Ok(Val::Date(d)),
+            Err(domain::date::DateError::Impossible) => Err(refuse(
+                format!("ngày không có thật: {raw}"),
+                format!("no such day: {raw}"),
+            )),
+            Err(_) => Err(refuse(
+                "ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY",
+                "a date must be YYYY-MM-DD or DD/MM/YYYY",
+            )),
+        },
+        Ty::Bool => match raw.to_lowercase().as_str() {
+            "1" | "true" | "có" => Ok(Val::Bool(true)),
+            "0" | "false" | "không" => Ok(Val::Bool(false)),
+            _ => Err(refuse(
+                "giá trị có/không phải là 1/0, true/false hoặc có/không",
+                "a yes/no value must be 1/0, true/false or có/không",
+            )),
+        },
+        Ty::Money => parse_money(&raw).map(Val::Int),
+        Ty::Count => match raw.parse::<i64>() {
+            Ok(n) if n >= 0 => Ok(Val::Int(n)),
+            Ok(_) => Err(refuse("không được là số âm", "must not be negative")),
+            Err(_) => Err(refuse("phải là số nguyên", "must be a whole number")),
+        },
+        Ty::Share => match raw.replace(',', ".").parse::<f64>() {
+            Ok(f) if f > 0.0 && f <= 1.0 => Ok(Val::Real(f)),
+            _ => Err(refuse(
+                "tỷ lệ phải lớn hơn 0 và không quá 1",
+                "a share must be greater than 0 and at most 1",
+            )),
+        },
+        Ty::Enum(allowed) => {
+            if allowed.contains(&raw.as_str()) {
+                Ok(Val::Text(raw))
+            } else {
+                Err(refuse(
+                    format!("giá trị không hợp lệ; chỉ nhận: {}", allowed.join(", ")),
+                    format!("invalid value; allowed: {}", allowed.join(", ")),
+                ))
+            }
+        }
+    }
+}
+
+fn parse_code(cell: &Cell, raw: String) -> Result<Val, Refusal> {
+    if cell.from_number {
+        return Err(refuse(
+            "mã bị Excel lưu thành số (có thể đã mất số 0 ở đầu); hãy định dạng cột là Văn bản (Text)",
+            "Excel stored the code as a number (a leading zero may be lost); format the column as Text",
+        ));
+    }
+    if looks_scientific(&raw) {
+        return Err(refuse(
+            "mã bị Excel đổi thành số dạng khoa học (như 4.9E+4); hãy nhập lại dạng văn bản",
+            "Excel turned the code into scientific notation (like 4.9E+4); enter it as text",
+        ));
+    }
+    if raw.chars().any(char::is_whitespace) || raw.contains(',') || raw.contains(';') {
+        return Err(refuse("mã không được chứa khoảng trắng, dấu phẩy hay chấm phẩy", "a code may not contain spaces, commas or semicolons"));
+    }
+    Ok(Val::Text(raw))
+}
+
+/// `4.9E+4`, `1.2e5`, `49000.0`: what Excel makes of a numeric code.
+fn looks_scientific(s: &str) -> bool {
+    let b = s.as_bytes();
+    let Some(e) = s.find(['e', 'E']) else {
+        return s.contains('.') && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) && s.ends_with(".0");
+    };
+    let (mantissa, exp) = (&s[..e], &s[e + 1..]);
+    let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
+    !mantissa.is_empty()
+        && mantissa.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && !exp.is_empty()
+        && exp.bytes().all(|c| c.is_ascii_digit())
+        && b[0].is_ascii_digit()
+}
+
+/// Whole đồng: `4500000` or `4.500.000`. No decimals (đồng has no minor unit) and no
+/// negative amounts.
+pub fn parse_money(s: &str) -> Result<i64, Refusal> {
+    let bad = || {
+        refuse(
+            "số tiền phải là số đồng nguyên, như 4500000 hoặc 4.500.000",
+            "an amount must be whole đồng, like 4500000 or 4.500.000",
+        )
+    };
+    if s.starts_with('-') {
+        return Err(refuse("số tiền không được âm", "an amount must not be negative"));
+    }
+    let digits = if s.contains('.') {
+        let groups: Vec<&str> = s.split('.').collect();
+        let ok = !groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|c| c.is_ascii_digit()));
+        if !ok {
+            return Err(bad());
+        }
+        groups.concat()
+    } else {
+        s.to_owned()
+    };
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    digits.parse().map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str, ty: Ty) -> Result<Val, Refusal> {
+        parse(&Cell::text(s), ty)
+    }
+
+    #[test]
+    fn general_rules() {
+        assert_eq!(p("31/12/2023", Ty::Date), Ok(Val::Date(Date::parse("2023-12-31").unwrap())));
+        assert!(p("31/02/2024", Ty::Date).unwrap_err().0.contains("không có thật"));
+        assert_eq!(p("Có", Ty::Bool), Ok(Val::Bool(true)));
+        assert_eq!(p("không", Ty::Bool), Ok(Val::Bool(false)));
+        assert!(p("yes", Ty::Bool).is_err());
+        assert_eq!(p("4.500.000", Ty::Money), Ok(Val::Int(4_500_000)));
+        assert_eq!(p("4500000", Ty::Money), Ok(Val::Int(4_500_000)));
+        assert!(p("4.50.000", Ty::Money).is_err());
+        assert!(p("4500,5", Ty::Money).is_err());
+        assert!(p("-5", Ty::Money).is_err());
+        assert_eq!(p("00123", Ty::Code), Ok(Val::Text("00123".into())));
+        assert!(p("4.9E+4", Ty::Code).is_err());
+        assert!(p("49000.0", Ty::Code).is_err());
+        assert_eq!(p("", Ty::Code), Ok(Val::Empty));
+        let numeric = Cell { text: "1".into(), from_number: true, from_date: false };
+        assert!(parse(&numeric, Ty::Code).is_err());
+        assert_eq!(p("0,5", Ty::Share), Ok(Val::Real(0.5)));
+        assert!(p("1.5", Ty::Share).is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! Reading import files into plain tables of text cells: CSV (UTF-8, optional BOM) and
+//! XLSX (one sheet per file kind, named after it).
+
+use crate::report::RowError;
+use calamine::{Data, Reader};
+use std::path::{Path, PathBuf};
+
+/// One cell as read. `from_number` marks an XLSX cell that Excel stored as a number, so
+/// that a code which lost its leading zero there can be refused, not silently accepted.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cell {
+    pub text: String,
+    pub from_number: bool,
+    pub from_date: bool,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell { text: s.into(), ..Cell::default() }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RawRow {
+    /// The row number a person sees: the header is row 1.
+    pub line: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// `units`, `households`, …: the CSV file's base name or the sheet's name.
+    pub kind: String,
+    /// How the report names the source: `units.csv`, `book.xlsx#units`.
+    pub source: String,
+    pub header: Vec<String>,
+    pub rows: Vec<RawRow>,
+}
+
+/// Expands directories (their `.csv` and `.xlsx` files, sorted) and reads every file.
+pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| matches!(extension(f).as_str(), "csv" | "xlsx"))
+                        .collect();
+                    found.sort();
+                    files.extend(found);
+                }
+                Err(e) => errors.push(RowError::file(p, "không đọc được thư mục", &format!("cannot read directory: {e}"))),
+            }
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut tables = Vec::new();
+    for f in files {
+        match extension(&f).as_str() {
+            "csv" => match read_csv(&f) {
+                Ok(t) => tables.push(t),
+                Err((vi, en)) => errors.push(RowError::file(&f, &vi, &en)),
+            },
+            "xlsx" => match read_xlsx(&f) {
+                Ok(ts) => tables.extend(ts),
+                Err((vi, en)) => errors.push(RowError::file(&f, &vi, &en)),
+            },
+            _ => errors.push(RowError::file(
+                &f,
+                "chỉ nhận tệp .csv hoặc .xlsx",
+                "only .csv and .xlsx files are accepted",
+            )),
+        }
+    }
+    tables
+}
+
+fn extension(p: &Path) -> String {
+    p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+}
+
+fn base_name(p: &Path) -> String {
+    p.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned()
+}
+
+fn display(p: &Path) -> String {
+    p.file_name().and_then(|s| s.to_str()).unwrap_or("?").to_owned()
+}
+
+type ReadError = (String, String);
+
+pub fn read_csv(path: &Path) -> Result<Table, ReadError> {
+    let bytes = std::fs::read(path).map_err(|e| ("không đọc được tệp".to_owned(), format!("cannot read file: {e}")))?;
+    parse_csv(&bytes, base_name(path), display(path))
+}
+
+pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, ReadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        (
+            "tệp không phải UTF-8 (hãy lưu CSV dạng UTF-8)".to_owned(),
+            format!("file is not UTF-8: {e}"),
+        )
+    })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut header = None;
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| ("CSV sai định dạng".to_owned(), format!("malformed CSV: {e}")))?;
+        let line = rec.position().map_or(0, |p| p.line() as usize);
+        let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
+        if header.is_none() {
+            header = Some(cells.into_iter().map(|c| c.text.trim().to_owned()).collect());
+        } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
+            rows.push(RawRow { line, cells });
+        }
+    }
+    Ok(Table {
+        kind,
+        source,
+        header: header.ok_or(("tệp rỗng, thiếu dòng tiêu đề".to_owned(), "empty file, no header row".to_owned()))?,
+        rows,
+    })
+}
+
+fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
+    let mut book = calamine::open_workbook_auto(path)
+        .map_err(|e| ("không mở được tệp Excel".to_owned(), format!("cannot open workbook: {e}")))?;
+    let mut tables = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| (format!("không đọc được trang {name}"), format!("cannot read sheet {name}: {e}")))?;
+        let first_row = range.start().map_or(0, |(r, _)| r as usize);
+        let first_col = range.start().map_or(0, |(_, c)| c as usize);
+        let mut header: Option<Vec<String>> = None;
+        let mut rows = Vec::new();
+        for (i, r) in range.rows().enumerate() {
+            // Columns to the left of the used range are empty; keep positions aligned.
+            let mut cells = vec![Cell::default(); first_col];
+            cells.extend(r.iter().map(xlsx_cell));
+            let line = first_row + i + 1;
+            if header.is_none() {
+                if cells.iter().any(|c| !c.text.trim().is_empty()) {
+                    header = Some(cells.into_iter().map(|c| c.text.trim().to_owned()).collect());
+                }
+            } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
+                rows.push(RawRow { line, cells });
+            }
+        }
+        if let Some(header) = header {
+            tables.push(Table {
+                kind: name.clone(),
+                source: format!("{}#{name}", display(path)),
+                header,
+                rows,
+            });
+        }
+    }
+    Ok(tables)
+}
+
+fn xlsx_cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::default(),
+        Data::String(s) => Cell::text(s.clone()),
+        Data::Int(i) => Cell { text: i.to_string(), from_number: true, from_date: false },
+        Data::Float(f) => Cell { text: number_text(*f), from_number: true, from_date: false },
+        Data::Bool(b) => Cell::text(if *b { "true" } else { "false" }),
+        Data::DateTime(dt) => Cell { text: serial_to_date(dt.as_f64()), from_number: false, from_date: true },
+        Data::DateTimeIso(s) => Cell { text: s.chars().take(10).collect(), from_number: false, from_date: true },
+        Data::DurationIso(s) => Cell::text(s.clone()),
+        Data::Error(e) => Cell::text(format!("#{e:?}")),
+    }
+}
+
+/// Excel shows whole numbers without a decimal point; so do we.
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Excel's date serial (days since 1899-12-30) as `YYYY-MM-DD`.
+fn serial_to_date(serial: f64) -> String {
+    let epoch = domain::Date::from_ymd(1899, 12, 30).expect("valid epoch");
+    epoch.add_days(serial.floor() as i32).to_string()
+}

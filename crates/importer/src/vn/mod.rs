@@ -1,0 +1,401 @@
+//! `units load-vn`: Vietnam's real units before and after the 2025 reform, from the
+//! reference files in `data/admin-units` (compiled into the binary), turned into
+//! `units` and `unit_lineage` tables and imported through the ordinary importer.
+//!
+//! - 2020 structure (63 provinces, 705 districts, 10,599 communes): valid until 2025-06-30.
+//! - 2025 structure (34 provinces, 3,321 communes, no districts): valid from 2025-07-01.
+//! - A central unit `VN` above the provinces, valid throughout.
+//! - Province lineage from the resolution's table; commune lineage read from the 2025
+//!   notes, matched by name within the old provinces that formed the new one.
+
+pub mod notes;
+
+use crate::source::{Cell, RawRow, Table};
+use domain::text::{fold, name_key};
+use notes::{Item, Parsed};
+use std::collections::{BTreeMap, HashMap};
+
+pub const REFORM_DAY: &str = "2025-07-01";
+pub const LAST_OLD_DAY: &str = "2025-06-30";
+pub const CENTRAL_CODE: &str = "VN";
+pub const CENTRAL_NAME: &str = "Trung ương Hội LHPN Việt Nam";
+
+/// The three reference files' text.
+pub struct Sources {
+    pub admin_2020: String,
+    pub admin_2025: String,
+    pub provinces: String,
+}
+
+impl Sources {
+    pub fn embedded() -> Sources {
+        Sources {
+            admin_2020: include_str!("../../../../data/admin-units/vn-admin-2020.csv").to_owned(),
+            admin_2025: include_str!("../../../../data/admin-units/vn-admin-2025.csv").to_owned(),
+            provinces: include_str!("../../../../data/admin-units/vn-provinces-2020-to-2025.csv").to_owned(),
+        }
+    }
+
+    pub fn from_dir(dir: &std::path::Path) -> std::io::Result<Sources> {
+        Ok(Sources {
+            admin_2020: std::fs::read_to_string(dir.join("vn-admin-2020.csv"))?,
+            admin_2025: std::fs::read_to_string(dir.join("vn-admin-2025.csv"))?,
+            provinces: std::fs::read_to_string(dir.join("vn-provinces-2020-to-2025.csv"))?,
+        })
+    }
+}
+
+#[derive(Clone, Debug)]
+struct AdminRow {
+    code: String,
+    level: String,
+    kind: String,
+    name: String,
+    name_with_type: String,
+    parent: String,
+    note: String,
+}
+
+fn read_admin(text: &str) -> Result<Vec<AdminRow>, String> {
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
+    let idx = |n: &str| headers.iter().position(|h| h == n);
+    let (c, l, t, n, nt, p) = (idx("code"), idx("level"), idx("type"), idx("name"), idx("name_with_type"), idx("parent_code"));
+    let note = idx("note");
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(domain::text::clean).unwrap_or_default();
+        out.push(AdminRow {
+            code: get(c),
+            level: get(l),
+            kind: get(t),
+            name: get(n),
+            name_with_type: get(nt),
+            parent: get(p),
+            note: get(note),
+        });
+    }
+    Ok(out)
+}
+
+/// One new commune's reading.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchState {
+    All,
+    Some,
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct Unmatched {
+    pub new_code: String,
+    pub new_name: String,
+    pub province: String,
+    pub written: String,
+    pub reason: String,
+    pub note: String,
+}
+
+/// The loader's output: tables to import and what the notes taught us.
+pub struct Plan {
+    pub tables: Vec<Table>,
+    pub new_communes: usize,
+    pub all_matched: usize,
+    pub some_matched: usize,
+    pub none_matched: usize,
+    pub unmatched: Vec<Unmatched>,
+    pub lineage_rows: usize,
+    /// Old communes that no note names: their records fall to the new province.
+    pub old_without_successor: usize,
+}
+
+impl Plan {
+    pub fn write_unmatched(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record(["new_code", "new_name", "province", "old_unit_as_written", "reason", "note"])?;
+        for u in &self.unmatched {
+            w.write_record([&u.new_code, &u.new_name, &u.province, &u.written, &u.reason, &u.note])?;
+        }
+        w.flush()
+    }
+}
+
+struct Builder {
+    units: Vec<Vec<String>>,
+    lineage: Vec<Vec<String>>,
+}
+
+impl Builder {
+    fn unit(&mut self, code: &str, name: &str, level: &str, parent: &str, from: &str, to: &str, kind: &str) {
+        self.units.push(vec![code, name, level, parent, from, to, kind].into_iter().map(str::to_owned).collect());
+    }
+
+    fn link(&mut self, from: &str, to: &str, share: f64) {
+        self.lineage.push(vec![from.to_owned(), to.to_owned(), REFORM_DAY.to_owned(), format_share(share)]);
+    }
+}
+
+fn format_share(s: f64) -> String {
+    let t = format!("{s:.6}");
+    t.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn table(kind: &str, header: &[&str], rows: Vec<Vec<String>>) -> Table {
+    Table {
+        kind: kind.to_owned(),
+        source: format!("load-vn:{kind}"),
+        header: header.iter().map(|s| (*s).to_owned()).collect(),
+        rows: rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| RawRow { line: i + 2, cells: cells.into_iter().map(Cell::text).collect() })
+            .collect(),
+    }
+}
+
+pub fn plan(src: &Sources) -> Result<Plan, String> {
+    let old = read_admin(&src.admin_2020)?;
+    let new = read_admin(&src.admin_2025)?;
+    let mut province_map: HashMap<String, String> = HashMap::new();
+    {
+        let mut rdr = csv::ReaderBuilder::new().from_reader(src.provinces.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| e.to_string())?;
+            province_map.insert(rec.get(0).unwrap_or("").to_owned(), rec.get(2).unwrap_or("").to_owned());
+        }
+    }
+    let mut b = Builder { units: Vec::new(), lineage: Vec::new() };
+    b.unit(CENTRAL_CODE, CENTRAL_NAME, "central", "", "", "", "trung-uong");
+    let new_provinces: HashMap<&str, &AdminRow> =
+        new.iter().filter(|r| r.level == "province").map(|r| (r.code.as_str(), r)).collect();
+    for r in old.iter().filter(|r| r.level == "province") {
+        b.unit(&r.code, &r.name, "province", CENTRAL_CODE, "", LAST_OLD_DAY, &r.kind);
+        match province_map.get(&r.code) {
+            Some(to) if to != &r.code => b.link(&r.code, to, 1.0),
+            Some(_) => {}
+            None => return Err(format!("province {} has no row in vn-provinces-2020-to-2025.csv", r.code)),
+        }
+    }
+    for r in new.iter().filter(|r| r.level == "province") {
+        b.unit(&r.code, &r.name, "province", CENTRAL_CODE, REFORM_DAY, "", &r.kind);
+    }
+    for r in old.iter().filter(|r| r.level == "district") {
+        b.unit(&r.code, &r.name_with_type, "district", &r.parent, "", LAST_OLD_DAY, &r.kind);
+    }
+    for r in old.iter().filter(|r| r.level == "commune") {
+        b.unit(&r.code, &r.name_with_type, "commune", &r.parent, "", LAST_OLD_DAY, &r.kind);
+    }
+    for r in new.iter().filter(|r| r.level == "commune") {
+        b.unit(&r.code, &r.name_with_type, "commune", &r.parent, REFORM_DAY, "", &r.kind);
+    }
+
+    // Old communes and districts by new province, for matching names within it.
+    let districts: HashMap<&str, &AdminRow> =
+        old.iter().filter(|r| r.level == "district").map(|r| (r.code.as_str(), r)).collect();
+    let province_of_district = |d: &str| districts.get(d).map(|r| r.parent.clone()).unwrap_or_default();
+    let mut pool: HashMap<String, Vec<&AdminRow>> = HashMap::new();
+    for r in old.iter().filter(|r| r.level == "commune" || r.level == "district") {
+        let old_prov = if r.level == "district" { r.parent.clone() } else { province_of_district(&r.parent) };
+        if let Some(np) = province_map.get(&old_prov) {
+            pool.entry(np.clone()).or_default().push(r);
+        }
+    }
+
+    let mut plan_stats = (0, 0, 0, 0);
+    let mut unmatched = Vec::new();
+    // old code → new codes it went to, with whether the note said "a part".
+    let mut claims: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    for n in new.iter().filter(|r| r.level == "commune") {
+        plan_stats.0 += 1;
+        let empty = Vec::new();
+        let candidates = pool.get(&n.parent).unwrap_or(&empty);
+        let province = new_provinces.get(n.parent.as_str()).map(|p| p.name.clone()).unwrap_or_default();
+        let items = match notes::parse(&n.note) {
+            Parsed::Unchanged => vec![Item {
+                written: n.name_with_type.clone(),
+                name: notes::strip_kind(&n.name_with_type).1,
+                kind: n.kind.clone(),
+                partial: false,
+                district: None,
+                whole_district: false,
+            }],
+            Parsed::Items(items) => items,
+            Parsed::Unreadable => Vec::new(),
+        };
+        let mut matched = 0;
+        let mut found: Vec<(Vec<&AdminRow>, &Item)> = Vec::new();
+        let mut missing: Vec<(&Item, &str)> = Vec::new();
+        for item in &items {
+            match match_item(item, candidates, &districts, &n.code) {
+                Ok(rows) => found.push((rows, item)),
+                Err(reason) => missing.push((item, reason)),
+            }
+        }
+        // Second pass for ambiguous names: prefer the district most other items came from.
+        let home = majority_district(&found);
+        let mut still_missing = Vec::new();
+        for (item, reason) in missing {
+            if reason == AMBIGUOUS {
+                if let Some(h) = &home {
+                    let same: Vec<&AdminRow> =
+                        name_matches(item, candidates).into_iter().filter(|r| &r.parent == h).collect();
+                    if same.len() == 1 {
+                        found.push((same, item));
+                        continue;
+                    }
+                }
+            }
+            still_missing.push((item, reason));
+        }
+        for (rows, item) in &found {
+            matched += 1;
+            for r in rows {
+                claims.entry(r.code.clone()).or_default().push((n.code.clone(), item.partial));
+            }
+        }
+        for (item, reason) in still_missing {
+            unmatched.push(Unmatched {
+                new_code: n.code.clone(),
+                new_name: n.name_with_type.clone(),
+                province: province.clone(),
+                written: item.written.clone(),
+                reason: reason.to_owned(),
+                note: n.note.clone(),
+            });
+        }
+        if items.is_empty() {
+            unmatched.push(Unmatched {
+                new_code: n.code.clone(),
+                new_name: n.name_with_type.clone(),
+                province: province.clone(),
+                written: String::new(),
+                reason: "không đọc được ghi chú / note not understood".into(),
+                note: n.note.clone(),
+            });
+        }
+        match (matched, items.len()) {
+            (m, t) if t > 0 && m == t => plan_stats.1 += 1,
+            (0, _) => plan_stats.3 += 1,
+            _ => plan_stats.2 += 1,
+        }
+    }
+    // Shares: an old unit named by k new communes gives each 1/k. Its own code, when a
+    // new commune kept it, continues (touching versions) and takes its share implicitly.
+    for (old_code, to) in &claims {
+        let mut targets: Vec<&String> = to.iter().map(|(c, _)| c).collect();
+        targets.sort();
+        targets.dedup();
+        let share = 1.0 / targets.len() as f64;
+        for t in targets {
+            if t != old_code {
+                b.link(old_code, t, share);
+            }
+        }
+    }
+    let old_without_successor = old
+        .iter()
+        .filter(|r| r.level == "commune" && !claims.contains_key(&r.code))
+        .count();
+    let lineage_rows = b.lineage.len();
+    let tables = vec![
+        table("units", &["code", "name", "level", "parent_code", "valid_from", "valid_to", "x_type"], b.units),
+        table("unit_lineage", &["from_code", "to_code", "effective_date", "share"], b.lineage),
+    ];
+    Ok(Plan {
+        tables,
+        new_communes: plan_stats.0,
+        all_matched: plan_stats.1,
+        some_matched: plan_stats.2,
+        none_matched: plan_stats.3,
+        unmatched,
+        lineage_rows,
+        old_without_successor,
+    })
+}
+
+const AMBIGUOUS: &str = "tên trùng nhiều đơn vị cũ trong tỉnh / several old units of this name in the province";
+const NOT_FOUND: &str = "không có đơn vị cũ tên này trong tỉnh cũ (có thể lập năm 2023–2024) / no old unit of this name in the old provinces (perhaps formed in 2023–2024)";
+
+fn kind_fits(item_kind: &str, row: &AdminRow) -> bool {
+    match item_kind {
+        "" => true,
+        "huyen" => row.level == "district",
+        k => row.level == "commune" && row.kind == k,
+    }
+}
+
+fn name_matches<'a>(item: &Item, candidates: &[&'a AdminRow]) -> Vec<&'a AdminRow> {
+    let key = name_key(&item.name);
+    let squeezed = fold(&item.name).replace(' ', "");
+    let by_name: Vec<&AdminRow> = candidates
+        .iter()
+        .copied()
+        .filter(|r| name_key(&r.name) == key || name_key(&r.name_with_type) == key)
+        .collect();
+    let by_name = if by_name.is_empty() {
+        // "NgọcThụy": a lost space.
+        candidates.iter().copied().filter(|r| fold(&r.name).replace(' ', "") == squeezed).collect()
+    } else {
+        by_name
+    };
+    let fitting: Vec<&AdminRow> = by_name.iter().copied().filter(|r| kind_fits(&item.kind, r)).collect();
+    if fitting.is_empty() {
+        // The note may give the unit's new kind rather than its old one; a commune is
+        // still preferred over a district of the same name.
+        let communes: Vec<&AdminRow> = by_name.iter().copied().filter(|r| r.level == "commune").collect();
+        if communes.is_empty() { by_name } else { communes }
+    } else {
+        fitting
+    }
+}
+
+fn match_item<'a>(
+    item: &Item,
+    candidates: &[&'a AdminRow],
+    districts: &HashMap<&str, &AdminRow>,
+    new_code: &str,
+) -> Result<Vec<&'a AdminRow>, &'static str> {
+    let mut rows = name_matches(item, candidates);
+    if item.kind == "huyen" || item.whole_district {
+        // A whole district: its communes, or the district itself when it has none.
+        let district_name = item.district.clone().unwrap_or_else(|| item.name.clone());
+        let key = name_key(&district_name);
+        if let Some(d) = candidates.iter().find(|r| r.level == "district" && name_key(&r.name) == key) {
+            let communes: Vec<&AdminRow> = candidates.iter().copied().filter(|r| r.parent == d.code).collect();
+            return Ok(if communes.is_empty() { vec![*d] } else { communes });
+        }
+    }
+    if rows.len() > 1 {
+        if let Some(dn) = &item.district {
+            let key = name_key(dn);
+            rows.retain(|r| {
+                districts
+                    .get(r.parent.as_str())
+                    .is_some_and(|d| name_key(&d.name) == key || name_key(&d.name_with_type) == key)
+            });
+        }
+    }
+    if rows.len() > 1 {
+        if let Some(same_code) = rows.iter().find(|r| r.code == new_code) {
+            return Ok(vec![*same_code]);
+        }
+    }
+    match rows.len() {
+        0 => Err(NOT_FOUND),
+        1 => Ok(rows),
+        _ => Err(AMBIGUOUS),
+    }
+}
+
+fn majority_district(found: &[(Vec<&AdminRow>, &Item)]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (rows, _) in found {
+        for r in rows {
+            if r.level == "commune" {
+                *counts.entry(r.parent.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(d, n)| (*n, std::cmp::Reverse(*d))).map(|(d, _)| d.to_owned())
+}

@@ -1,0 +1,488 @@
+//! One connection type over two engines. Queries are written once, with `?`
+//! placeholders and portable SQL; PostgreSQL gets them rewritten to `$1, $2, …`.
+//! Everything is synchronous: the web layer calls it from blocking threads.
+
+use crate::StoreError;
+use domain::Date;
+use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(target: &str) -> Backend {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A value crossing the storage boundary. Dates travel as `YYYY-MM-DD` text, money and
+/// counts as 64-bit integers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::Int(v.into())
+    }
+}
+impl From<bool> for Value {
+    fn from(v: bool) -> Value {
+        Value::Int(v.into())
+    }
+}
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Real(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+impl From<Date> for Value {
+    fn from(v: Date) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl Value {
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON, for audit records.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Null => serde_json::Value::Null,
+            Value::Int(i) => (*i).into(),
+            Value::Real(f) => (*f).into(),
+            Value::Text(s) => s.clone().into(),
+        }
+    }
+}
+
+/// Builds a parameter list: `params![a, b, c]`.
+#[macro_export]
+macro_rules! params {
+    ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*] as &[$crate::Value] };
+}
+
+/// One result row.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    pub fn int(&self, i: usize) -> i64 {
+        self.opt_int(i).unwrap_or(0)
+    }
+
+    pub fn opt_int(&self, i: usize) -> Option<i64> {
+        match &self.0[i] {
+            Value::Int(v) => Some(*v),
+            Value::Real(f) => Some(*f as i64),
+            Value::Text(s) => s.parse().ok(),
+            Value::Null => None,
+        }
+    }
+
+    pub fn real(&self, i: usize) -> f64 {
+        match &self.0[i] {
+            Value::Int(v) => *v as f64,
+            Value::Real(f) => *f,
+            Value::Text(s) => s.parse().unwrap_or(0.0),
+            Value::Null => 0.0,
+        }
+    }
+
+    pub fn text(&self, i: usize) -> &str {
+        self.opt_text(i).unwrap_or("")
+    }
+
+    pub fn opt_text(&self, i: usize) -> Option<&str> {
+        self.0[i].as_text()
+    }
+
+    pub fn date(&self, i: usize) -> Date {
+        Date::parse(self.text(i)).unwrap_or(Date::MIN)
+    }
+
+    pub fn opt_date(&self, i: usize) -> Option<Date> {
+        self.opt_text(i).and_then(|s| Date::parse(s).ok())
+    }
+}
+
+enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<postgres::Client>),
+}
+
+/// A connection to either engine.
+pub struct Db {
+    conn: Conn,
+    /// PostgreSQL statements prepared once per connection, keyed by the portable SQL.
+    pg_statements: HashMap<String, postgres::Statement>,
+    target: String,
+}
+
+impl Db {
+    /// Opens `target`: a `postgres://` URL, or a path to an SQLite file (created with its
+    /// folder on first use).
+    pub fn open(target: &str) -> Result<Db, StoreError> {
+        let conn = match Backend::of(target) {
+            Backend::Postgres => {
+                let client = postgres::Client::connect(target, postgres::NoTls)
+                    .map_err(|e| StoreError::Connect(target.to_owned(), e.to_string()))?;
+                Conn::Postgres(Box::new(client))
+            }
+            Backend::Sqlite => {
+                let path = std::path::Path::new(target);
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Connect(target.to_owned(), e.to_string()))?;
+                }
+                let c = rusqlite::Connection::open(path)
+                    .map_err(|e| StoreError::Connect(target.to_owned(), e.to_string()))?;
+                // WAL lets readers go on during an import; synchronous=FULL makes every
+                // commit durable, so a crash loses nothing that was committed.
+                c.execute_batch(
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
+                     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                     PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
+                )?;
+                c.set_prepared_statement_cache_capacity(256);
+                Conn::Sqlite(c)
+            }
+        };
+        Ok(Db {
+            conn,
+            pg_statements: HashMap::new(),
+            target: target.to_owned(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Runs several statements without parameters (migrations, pragmas).
+    pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        match &mut self.conn {
+            Conn::Sqlite(c) => c.execute_batch(sql)?,
+            Conn::Postgres(c) => c.batch_execute(sql)?,
+        }
+        Ok(())
+    }
+
+    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        match &mut self.conn {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+            }
+            Conn::Postgres(c) => {
+                let st = pg_prepare(c, &mut self.pg_statements, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                Ok(c.execute(&st, &refs)?)
+            }
+        }
+    }
+
+    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        match &mut self.conn {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(sql)?;
+                let n = st.column_count();
+                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let mut vals = Vec::with_capacity(n);
+                    for i in 0..n {
+                        vals.push(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => Value::Null,
+                            rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
+                            rusqlite::types::ValueRef::Real(v) => Value::Real(v),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                Value::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            rusqlite::types::ValueRef::Blob(b) => {
+                                Value::Text(String::from_utf8_lossy(b).into_owned())
+                            }
+                        });
+                    }
+                    out.push(Row(vals));
+                }
+                Ok(out)
+            }
+            Conn::Postgres(c) => {
+                let st = pg_prepare(c, &mut self.pg_statements, sql)?;
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
+                let rows = c.query(&st, &refs)?;
+                rows.iter().map(pg_row).collect()
+            }
+        }
+    }
+
+    pub fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    pub fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Row, StoreError> {
+        self.query_opt(sql, params)?
+            .ok_or_else(|| StoreError::NotFound(sql.to_owned()))
+    }
+
+    /// Inserts many rows into `table`. SQLite reuses one prepared statement; PostgreSQL
+    /// sends multi-row statements, which cuts round trips by two orders of magnitude.
+    pub fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &[Vec<Value>],
+    ) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let one = format!("({})", vec!["?"; columns.len()].join(","));
+        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
+        match self.backend() {
+            Backend::Sqlite => {
+                let sql = format!("{head}{one}");
+                for r in rows {
+                    self.execute(&sql, r)?;
+                }
+            }
+            Backend::Postgres => {
+                let per = (60_000 / columns.len().max(1)).clamp(1, 1000);
+                for chunk in rows.chunks(per) {
+                    let sql = format!("{head}{}", vec![one.as_str(); chunk.len()].join(","));
+                    let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
+                    self.execute(&sql, &flat)?;
+                    if chunk.len() != per {
+                        // Odd-sized tails would fill the statement cache with one-offs.
+                        self.pg_statements.remove(&sql);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `f` in one transaction: all of it is committed, or none of it.
+    pub fn transaction<T, E>(&mut self, f: impl FnOnce(&mut Db) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let begin = match self.backend() {
+            // IMMEDIATE takes the write lock up front, so two writers never deadlock
+            // halfway through.
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        self.batch(begin)?;
+        match f(self) {
+            Ok(v) => {
+                self.batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                let _ = self.batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+}
+
+fn pg_prepare(
+    c: &mut postgres::Client,
+    cache: &mut HashMap<String, postgres::Statement>,
+    sql: &str,
+) -> Result<postgres::Statement, StoreError> {
+    if let Some(st) = cache.get(sql) {
+        return Ok(st.clone());
+    }
+    let st = c.prepare(&numbered_placeholders(sql))?;
+    cache.insert(sql.to_owned(), st.clone());
+    Ok(st)
+}
+
+/// Rewrites `?` placeholders to `$1, $2, …`, leaving quoted text alone.
+pub fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut n = 0;
+    let mut quote: Option<char> = None;
+    for c in sql.chars() {
+        match (quote, c) {
+            (Some(q), _) if c == q => {
+                quote = None;
+                out.push(c);
+            }
+            (Some(_), _) => out.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                out.push(c);
+            }
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            (None, _) => out.push(c),
+        }
+    }
+    out
+}
+
+fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
+    let mut vals = Vec::with_capacity(r.len());
+    for (i, col) in r.columns().iter().enumerate() {
+        let t = col.type_();
+        let v = if *t == Type::INT8 {
+            r.try_get::<_, Option<i64>>(i)?.map(Value::Int)
+        } else if *t == Type::INT4 {
+            r.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(v.into()))
+        } else if *t == Type::INT2 {
+            r.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into()))
+        } else if *t == Type::BOOL {
+            r.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into()))
+        } else if *t == Type::FLOAT8 {
+            r.try_get::<_, Option<f64>>(i)?.map(Value::Real)
+        } else if *t == Type::FLOAT4 {
+            r.try_get::<_, Option<f32>>(i)?.map(|v| Value::Real(v.into()))
+        } else if *t == Type::TEXT || *t == Type::VARCHAR || *t == Type::BPCHAR || *t == Type::NAME {
+            r.try_get::<_, Option<String>>(i)?.map(Value::Text)
+        } else {
+            return Err(StoreError::Unsupported(format!(
+                "column {} has type {t}; cast it to BIGINT, DOUBLE PRECISION or TEXT",
+                col.name()
+            )));
+        };
+        vals.push(v.unwrap_or(Value::Null));
+    }
+    Ok(Row(vals))
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Real(f) => ValueRef::Real(*f),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+        }))
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(i) => {
+                if *ty == Type::INT4 {
+                    i32::try_from(*i)?.to_sql(ty, out)
+                } else if *ty == Type::INT2 {
+                    i16::try_from(*i)?.to_sql(ty, out)
+                } else if *ty == Type::BOOL {
+                    (*i != 0).to_sql(ty, out)
+                } else if *ty == Type::FLOAT8 {
+                    (*i as f64).to_sql(ty, out)
+                } else if *ty == Type::TEXT || *ty == Type::VARCHAR {
+                    i.to_string().to_sql(ty, out)
+                } else {
+                    i.to_sql(ty, out)
+                }
+            }
+            Value::Real(f) => {
+                if *ty == Type::FLOAT4 {
+                    (*f as f32).to_sql(ty, out)
+                } else {
+                    f.to_sql(ty, out)
+                }
+            }
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered_placeholders;
+
+    #[test]
+    fn placeholders_skip_quotes() {
+        assert_eq!(
+            numbered_placeholders("SELECT '?' , x FROM t WHERE a = ? AND b = ?"),
+            "SELECT '?' , x FROM t WHERE a = $1 AND b = $2"
+        );
+    }
+}

@@ -1,0 +1,146 @@
+//! Upsert by natural key, the one write path of every import: a row whose key is new is
+//! inserted; a row whose key is stored replaces it when its content differs (audited,
+//! old → new) and is left alone when it is the same, so importing twice changes nothing.
+
+use crate::{audit, Db, StoreError, Value};
+use std::collections::HashMap;
+
+/// A table written by natural key.
+#[derive(Clone, Copy, Debug)]
+pub struct TableDef {
+    pub table: &'static str,
+    pub key: &'static [&'static str],
+    pub data: &'static [&'static str],
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyedRow {
+    pub key: Vec<Value>,
+    pub data: Vec<Value>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Counts) {
+        self.inserted += o.inserted;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// Looks up how many keys per round trip.
+const LOOKUP_CHUNK: usize = 400;
+
+/// Writes `rows` into `def.table`. Must run inside the caller's transaction.
+pub fn upsert(db: &mut Db, def: &TableDef, rows: &[KeyedRow], actor: &str) -> Result<Counts, StoreError> {
+    let existing = lookup(db, def, rows)?;
+    let mut counts = Counts::default();
+    let mut inserts = Vec::new();
+    let set = def
+        .data
+        .iter()
+        .map(|c| format!("{c} = ?"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let update_sql = format!("UPDATE {} SET {set} WHERE {}", def.table, key_match(def));
+    for row in rows {
+        match existing.get(&row.key) {
+            None => inserts.push(row.key.iter().chain(&row.data).cloned().collect::<Vec<_>>()),
+            Some(old) if same(old, &row.data) => counts.unchanged += 1,
+            Some(old) => {
+                let params: Vec<Value> = row.data.iter().chain(&row.key).cloned().collect();
+                db.execute(&update_sql, &params)?;
+                audit::record(
+                    db,
+                    &audit::Entry {
+                        actor,
+                        action: "update",
+                        entity: def.table,
+                        key: &json_object(def.key, &row.key),
+                        old: Some(&json_object(def.data, old)),
+                        new: Some(&json_object(def.data, &row.data)),
+                    },
+                )?;
+                counts.updated += 1;
+            }
+        }
+    }
+    if !inserts.is_empty() {
+        let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
+        db.insert_rows(def.table, &cols, &inserts)?;
+        counts.inserted = inserts.len() as u64;
+    }
+    Ok(counts)
+}
+
+fn same(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Value::Real(p), Value::Real(q)) => (p - q).abs() < 1e-12,
+            (Value::Real(p), Value::Int(q)) | (Value::Int(q), Value::Real(p)) => (p - *q as f64).abs() < 1e-12,
+            _ => x == y,
+        })
+}
+
+fn key_match(def: &TableDef) -> String {
+    def.key
+        .iter()
+        .map(|c| format!("{c} = ?"))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The stored data columns of the rows whose keys appear in `rows`.
+fn lookup(
+    db: &mut Db,
+    def: &TableDef,
+    rows: &[KeyedRow],
+) -> Result<HashMap<Vec<Value>, Vec<Value>>, StoreError> {
+    let mut out = HashMap::new();
+    let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
+    let tuple = format!("({})", vec!["?"; def.key.len()].join(","));
+    for chunk in rows.chunks(LOOKUP_CHUNK) {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE ({}) IN ({})",
+            cols.join(", "),
+            def.table,
+            def.key.join(", "),
+            vec![tuple.as_str(); chunk.len()].join(",")
+        );
+        let params: Vec<Value> = chunk.iter().flat_map(|r| r.key.iter().cloned()).collect();
+        for r in db.query(&sql, &params)? {
+            let mut vals = r.0;
+            let data = vals.split_off(def.key.len());
+            out.insert(vals, data);
+        }
+    }
+    Ok(out)
+}
+
+pub fn json_object(names: &[&str], values: &[Value]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = names
+        .iter()
+        .zip(values)
+        .map(|(n, v)| ((*n).to_owned(), v.to_json()))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+// Keys must hash: floats never appear in natural keys, so hashing their bits is enough.
+impl Eq for Value {}
+impl std::hash::Hash for Value {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Value::Null => 0u8.hash(h),
+            Value::Int(i) => i.hash(h),
+            Value::Real(f) => f.to_bits().hash(h),
+            Value::Text(s) => s.hash(h),
+        }
+    }
+}
