@@ -1,1 +1,9 @@
+//! One integration-test binary (linking one binary is what two cores can afford).
+//! Every storage test runs on the backend named by DONGHANH_TEST_BACKEND (`sqlite`, the
+//! default, or `postgres`); `scripts/test` runs the suite once per backend.
 
+mod cli;
+mod import_rules;
+mod load_vn;
+mod support;
+mod units;

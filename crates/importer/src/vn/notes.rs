@@ -76,7 +76,7 @@ pub fn parse(note: &str) -> Parsed {
                 let start = p + op.chars().count();
                 let rest: String = chars[start..].iter().collect();
                 let item = cut_exact(&rest, &[" thành "]);
-                list = Some(if op.starts_with("phần") { format!("một phần {item}") } else { item });
+                list = Some(if op.to_lowercase().starts_with("phần") { format!("một phần {item}") } else { item });
                 break;
             }
         }

@@ -1,0 +1,55 @@
+//! The real national units: the done-when figures of the foundation issue.
+
+use crate::support::*;
+use domain::units::{Fate, Level};
+
+#[test]
+fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
+    let mut t = TestDb::new();
+    let f = Files::new();
+    let unmatched = f.path("unmatched.csv");
+    let out = donghanh()
+        .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
+        .arg(&unmatched)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("3321 xã/phường mới"), "{text}");
+
+    let g = t.graph();
+    let s = g.structure_on(date("2023-10-31"));
+    let qn = g.version_on("49", date("2023-10-31")).unwrap();
+    let counts = s.count_by_level(qn);
+    assert_eq!((counts[&Level::District], counts[&Level::Commune]), (18, 241));
+    let s = g.structure_on(date("2025-07-01"));
+    let dn = g.version_on("48", date("2025-07-01")).unwrap();
+    assert_eq!(s.count_by_level(dn)[&Level::Commune], 94);
+    assert_eq!(s.count_by_level(dn).get(&Level::District), None);
+    let vn = g.version_on("VN", date("2025-07-01")).unwrap();
+    assert_eq!(s.children(vn).len(), 34);
+    assert_eq!(g.structure_on(date("2024-01-01")).children(vn).len(), 63);
+    match g.fate("49", date("2025-07-01")) {
+        Fate::EndedInto { into, .. } => assert_eq!(g.version(into).code, "48"),
+        other => panic!("{other:?}"),
+    }
+    // Every Quảng Nam commune of 2023 lands in Đà Nẵng on the structure date.
+    let old = g.structure_on(date("2023-10-31"));
+    for ix in old.subtree(qn) {
+        let to = g.resolve(ix, date("2025-07-01")).expect("mapped");
+        assert!(s.subtree(dn).contains(&to), "{} went outside Đà Nẵng", g.version(ix).name);
+    }
+    // Hải Vân took Hòa Hiệp Bắc's code, Hòa Hiệp Nam whole and part of Hòa Liên.
+    let hv = g.version_on("20194", date("2025-07-01")).unwrap();
+    let preds: Vec<String> = g.predecessors(hv).iter().map(|p| g.version(p.ix).name.clone()).collect();
+    for name in ["Phường Hòa Hiệp Bắc", "Phường Hòa Hiệp Nam", "Xã Hòa Bắc", "Xã Hòa Liên"] {
+        assert!(preds.iter().any(|p| p == name), "{preds:?}");
+    }
+    assert!(std::fs::read_to_string(&unmatched).unwrap().starts_with("new_code,new_name"));
+
+    let before = t.dump();
+    let again = donghanh().args(["--db", t.url(), "units", "load-vn", "--unmatched"]).arg(&unmatched).output().unwrap();
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("+0 ~0"));
+    assert_eq!(t.dump(), before, "rerunning load-vn changes nothing");
+}

@@ -1,0 +1,101 @@
+//! Test helpers: a fresh database per test on the chosen backend, files to import, and
+//! the real `donghanh` binary.
+
+use std::path::{Path, PathBuf};
+use store::scratch::Scratch;
+use store::{Backend, Db};
+
+pub fn backend() -> Backend {
+    match std::env::var("DONGHANH_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("DONGHANH_TEST_BACKEND must be sqlite or postgres, not {other}"),
+    }
+}
+
+/// A fresh, migrated database that disappears with the value.
+pub struct TestDb {
+    pub scratch: Scratch,
+    pub db: Db,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let scratch = Scratch::new(backend()).expect("scratch database (is PostgreSQL up?)");
+        let db = store::open(&scratch.url).expect("open and migrate");
+        TestDb { scratch, db }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.scratch.url
+    }
+
+    pub fn dump(&mut self) -> String {
+        store::dump(&mut self.db).expect("dump")
+    }
+
+    pub fn import(&mut self, paths: &[PathBuf]) -> Result<importer::Summary, importer::ImportError> {
+        importer::import_paths(&mut self.db, paths, &importer::Options::default())
+    }
+
+    pub fn graph(&mut self) -> domain::units::UnitGraph {
+        store::units::load_graph(&mut self.db).expect("graph")
+    }
+}
+
+/// A temporary folder of files to import.
+pub struct Files {
+    pub dir: tempfile::TempDir,
+}
+
+impl Files {
+    pub fn new() -> Files {
+        Files { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// A small tree before and after a reform, in the contract's units file.
+pub const UNITS_CSV: &str = "\
+code,name,level,parent_code,valid_from,valid_to
+VN,Trung ương,central,,,
+01,Tỉnh Một,province,VN,,2025-06-30
+01,Tỉnh Một,province,VN,2025-07-01,
+02,Tỉnh Hai,province,VN,,30/06/2025
+010,Huyện A,district,01,,2025-06-30
+020,Huyện B,district,02,,2025-06-30
+00100,Xã Một,commune,010,,2025-06-30
+00101,Xã Hai,commune,010,,2025-06-30
+00200,Xã Ba,commune,020,,2025-06-30
+00100,Phường Một Mới,commune,01,2025-07-01,
+00300,Xã Bốn Mới,commune,01,2025-07-01,
+";
+
+pub const LINEAGE_CSV: &str = "\
+from_code,to_code,effective_date,share
+02,01,2025-07-01,
+00101,00100,2025-07-01,1
+00200,00300,2025-07-01,0.6
+00200,00100,2025-07-01,0.4
+";
+
+pub fn donghanh() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_donghanh"))
+}
+
+pub fn date(s: &str) -> domain::Date {
+    domain::Date::parse(s).expect("date")
+}
