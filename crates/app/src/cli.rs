@@ -78,9 +78,7 @@ pub enum UnitsCommand {
         depth: Option<usize>,
     },
     /// What became of a unit: its versions, predecessors and successors.
-    History {
-        code: String,
-    },
+    History { code: String },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -27,9 +27,14 @@ impl FileConfig {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("không đọc được tệp cấu hình {} / cannot read config: {e}", path.display()))?;
-        toml::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("tệp cấu hình {} sai / invalid config: {e}", path.display()))
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            anyhow::anyhow!(
+                "không đọc được tệp cấu hình {} / cannot read config: {e}",
+                path.display()
+            )
+        })?;
+        toml::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("tệp cấu hình {} sai / invalid config: {e}", path.display())
+        })
     }
 }

@@ -210,7 +210,10 @@ mod tests {
         let d = Date::parse("2023-01-31").unwrap();
         assert_eq!(d.add_months(1).to_string(), "2023-02-28");
         assert_eq!(d.add_months(36).to_string(), "2026-01-31");
-        assert_eq!(Date::parse("2025-06-30").unwrap().succ().to_string(), "2025-07-01");
+        assert_eq!(
+            Date::parse("2025-06-30").unwrap().succ().to_string(),
+            "2025-07-01"
+        );
     }
 
     proptest! {

@@ -124,7 +124,9 @@ pub enum Fate {
         into: VersionIx,
     },
     /// Its last version ended and no successor or ancestor reaches the date.
-    Unmapped { ended: VersionIx },
+    Unmapped {
+        ended: VersionIx,
+    },
 }
 
 pub struct UnitGraph {
@@ -146,10 +148,11 @@ impl UnitGraph {
         let mut lineage_out: HashMap<(String, Date), Vec<(String, f64)>> = HashMap::new();
         let mut lineage_in: HashMap<String, Vec<(String, Date, f64)>> = HashMap::new();
         for l in lineage {
-            lineage_in
-                .entry(l.to_code.clone())
-                .or_default()
-                .push((l.from_code.clone(), l.effective, l.share));
+            lineage_in.entry(l.to_code.clone()).or_default().push((
+                l.from_code.clone(),
+                l.effective,
+                l.share,
+            ));
             lineage_out
                 .entry((l.from_code, l.effective))
                 .or_default()
@@ -388,11 +391,8 @@ impl UnitGraph {
                 _ => roots.push(ix),
             }
         }
-        let by_code = |a: &VersionIx, b: &VersionIx| {
-            self.versions[*a]
-                .code
-                .cmp(&self.versions[*b].code)
-        };
+        let by_code =
+            |a: &VersionIx, b: &VersionIx| self.versions[*a].code.cmp(&self.versions[*b].code);
         roots.sort_by(by_code);
         for list in children.values_mut() {
             list.sort_by(by_code);
@@ -443,10 +443,19 @@ impl Structure<'_> {
 #[derive(Clone, Debug, PartialEq)]
 pub enum UnitProblem {
     /// Two versions of `code` share days.
-    Overlap { code: String, a: VersionIx, b: VersionIx },
-    ParentMissing { ix: VersionIx },
+    Overlap {
+        code: String,
+        a: VersionIx,
+        b: VersionIx,
+    },
+    ParentMissing {
+        ix: VersionIx,
+    },
     /// The parent is not at a higher level than the child.
-    ParentLevel { ix: VersionIx, parent: VersionIx },
+    ParentLevel {
+        ix: VersionIx,
+        parent: VersionIx,
+    },
 }
 
 /// Checks the versions of a graph: no overlapping versions of one code; every parent

@@ -28,7 +28,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { actor: "system".into(), dry_run: false, progress: false }
+        Options {
+            actor: "system".into(),
+            dry_run: false,
+            progress: false,
+        }
     }
 }
 
@@ -62,7 +66,11 @@ pub enum ImportError {
 }
 
 /// Imports files and directories.
-pub fn import_paths(db: &mut Db, paths: &[PathBuf], opts: &Options) -> Result<Summary, ImportError> {
+pub fn import_paths(
+    db: &mut Db,
+    paths: &[PathBuf],
+    opts: &Options,
+) -> Result<Summary, ImportError> {
     let mut errors = Vec::new();
     let tables = source::read_paths(paths, &mut errors);
     import_tables(db, tables, errors, opts)
@@ -83,21 +91,39 @@ pub fn import_tables(
                 row: 0,
                 column: String::new(),
                 value: t.kind.clone(),
-                reason_vi: format!("không rõ loại dữ liệu \"{}\"; tên tệp/trang phải là một trong: {}", t.kind, known.join(", ")),
-                reason_en: format!("unknown file kind \"{}\"; the file or sheet name must be one of: {}", t.kind, known.join(", ")),
+                reason_vi: format!(
+                    "không rõ loại dữ liệu \"{}\"; tên tệp/trang phải là một trong: {}",
+                    t.kind,
+                    known.join(", ")
+                ),
+                reason_en: format!(
+                    "unknown file kind \"{}\"; the file or sheet name must be one of: {}",
+                    t.kind,
+                    known.join(", ")
+                ),
             });
         }
     }
     let rows_read: u64 = tables.iter().map(|t| t.rows.len() as u64).sum();
     let bar = progress_bar(opts.progress, rows_read);
-    let mut ctx = Ctx { actor: opts.actor.clone() };
+    let mut ctx = Ctx {
+        actor: opts.actor.clone(),
+    };
     let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
-        let mut summary = Summary { rows_read, dry_run: opts.dry_run, ..Summary::default() };
+        let mut summary = Summary {
+            rows_read,
+            dry_run: opts.dry_run,
+            ..Summary::default()
+        };
         for kind in kinds::all() {
             let spec = kind.spec();
-            let mine: Vec<Table> = tables.iter().filter(|t| t.kind == spec.kind).cloned().collect();
+            let mine: Vec<Table> = tables
+                .iter()
+                .filter(|t| t.kind == spec.kind)
+                .cloned()
+                .collect();
             if mine.is_empty() {
                 continue;
             }
@@ -110,7 +136,9 @@ pub fn import_tables(
         }
         if !errors.is_empty() {
             errors.sort();
-            return Err(ImportError::Rejected(Rejection { errors: std::mem::take(&mut errors) }));
+            return Err(ImportError::Rejected(Rejection {
+                errors: std::mem::take(&mut errors),
+            }));
         }
         record_run(tx, &opts.actor, &sources, &summary)?;
         if opts.dry_run {
@@ -151,7 +179,14 @@ fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Resu
             let new = serde_json::json!({"inserted": c.inserted, "sources": sources}).to_string();
             store::audit::record(
                 db,
-                &store::audit::Entry { actor, action: "import", entity: kind, key: "{}", old: None, new: Some(&new) },
+                &store::audit::Entry {
+                    actor,
+                    action: "import",
+                    entity: kind,
+                    key: "{}",
+                    old: None,
+                    new: Some(&new),
+                },
             )?;
         }
     }
@@ -162,8 +197,13 @@ fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
     if !show || len < 5_000 {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} dòng ({eta})") {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} dòng ({eta})")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar

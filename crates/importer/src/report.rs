@@ -43,12 +43,25 @@ impl Rejection {
             self.errors.len()
         );
         for e in self.errors.iter().take(limit) {
-            let place = if e.row == 0 { e.file.clone() } else { format!("{} dòng {}", e.file, e.row) };
-            let col = if e.column.is_empty() { String::new() } else { format!(" [{}={:?}]", e.column, e.value) };
+            let place = if e.row == 0 {
+                e.file.clone()
+            } else {
+                format!("{} dòng {}", e.file, e.row)
+            };
+            let col = if e.column.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}={:?}]", e.column, e.value)
+            };
             let _ = writeln!(out, "  {place}{col}: {} / {}", e.reason_vi, e.reason_en);
         }
         if self.errors.len() > limit {
-            let _ = writeln!(out, "  … và {} lỗi khác / and {} more", self.errors.len() - limit, self.errors.len() - limit);
+            let _ = writeln!(
+                out,
+                "  … và {} lỗi khác / and {} more",
+                self.errors.len() - limit,
+                self.errors.len() - limit
+            );
         }
         out
     }
@@ -58,7 +71,14 @@ impl Rejection {
         let mut w = csv::Writer::from_path(path)?;
         w.write_record(["file", "row", "column", "value", "reason_vi", "reason_en"])?;
         for e in &self.errors {
-            w.write_record([&e.file, &e.row.to_string(), &e.column, &e.value, &e.reason_vi, &e.reason_en])?;
+            w.write_record([
+                &e.file,
+                &e.row.to_string(),
+                &e.column,
+                &e.value,
+                &e.reason_vi,
+                &e.reason_en,
+            ])?;
         }
         w.flush()
     }

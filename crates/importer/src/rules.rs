@@ -30,11 +30,19 @@ pub struct Col {
 }
 
 pub const fn col(name: &'static str, ty: Ty) -> Col {
-    Col { name, ty, required: false }
+    Col {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 pub const fn req(name: &'static str, ty: Ty) -> Col {
-    Col { name, ty, required: true }
+    Col {
+        name,
+        ty,
+        required: true,
+    }
 }
 
 /// A parsed cell.
@@ -122,7 +130,10 @@ fn parse_code(cell: &Cell, raw: String) -> Result<Val, Refusal> {
         ));
     }
     if raw.chars().any(char::is_whitespace) || raw.contains(',') || raw.contains(';') {
-        return Err(refuse("mã không được chứa khoảng trắng, dấu phẩy hay chấm phẩy", "a code may not contain spaces, commas or semicolons"));
+        return Err(refuse(
+            "mã không được chứa khoảng trắng, dấu phẩy hay chấm phẩy",
+            "a code may not contain spaces, commas or semicolons",
+        ));
     }
     Ok(Val::Text(raw))
 }
@@ -131,7 +142,10 @@ fn parse_code(cell: &Cell, raw: String) -> Result<Val, Refusal> {
 fn looks_scientific(s: &str) -> bool {
     let b = s.as_bytes();
     let Some(e) = s.find(['e', 'E']) else {
-        return s.contains('.') && s.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) && s.ends_with(".0");
+        return s.contains('.')
+            && s.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+            && s.ends_with(".0");
     };
     let (mantissa, exp) = (&s[..e], &s[e + 1..]);
     let exp = exp.strip_prefix(['+', '-']).unwrap_or(exp);
@@ -152,7 +166,10 @@ pub fn parse_money(s: &str) -> Result<i64, Refusal> {
         )
     };
     if s.starts_with('-') {
-        return Err(refuse("số tiền không được âm", "an amount must not be negative"));
+        return Err(refuse(
+            "số tiền không được âm",
+            "an amount must not be negative",
+        ));
     }
     let digits = if s.contains('.') {
         let groups: Vec<&str> = s.split('.').collect();
@@ -183,8 +200,14 @@ mod tests {
 
     #[test]
     fn general_rules() {
-        assert_eq!(p("31/12/2023", Ty::Date), Ok(Val::Date(Date::parse("2023-12-31").unwrap())));
-        assert!(p("31/02/2024", Ty::Date).unwrap_err().0.contains("không có thật"));
+        assert_eq!(
+            p("31/12/2023", Ty::Date),
+            Ok(Val::Date(Date::parse("2023-12-31").unwrap()))
+        );
+        assert!(p("31/02/2024", Ty::Date)
+            .unwrap_err()
+            .0
+            .contains("không có thật"));
         assert_eq!(p("Có", Ty::Bool), Ok(Val::Bool(true)));
         assert_eq!(p("không", Ty::Bool), Ok(Val::Bool(false)));
         assert!(p("yes", Ty::Bool).is_err());
@@ -197,7 +220,11 @@ mod tests {
         assert!(p("4.9E+4", Ty::Code).is_err());
         assert!(p("49000.0", Ty::Code).is_err());
         assert_eq!(p("", Ty::Code), Ok(Val::Empty));
-        let numeric = Cell { text: "1".into(), from_number: true, from_date: false };
+        let numeric = Cell {
+            text: "1".into(),
+            from_number: true,
+            from_date: false,
+        };
         assert!(parse(&numeric, Ty::Code).is_err());
         assert_eq!(p("0,5", Ty::Share), Ok(Val::Real(0.5)));
         assert!(p("1.5", Ty::Share).is_err());

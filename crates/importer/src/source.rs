@@ -16,7 +16,10 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
-        Cell { text: s.into(), ..Cell::default() }
+        Cell {
+            text: s.into(),
+            ..Cell::default()
+        }
     }
 }
 
@@ -51,7 +54,11 @@ pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
                     found.sort();
                     files.extend(found);
                 }
-                Err(e) => errors.push(RowError::file(p, "không đọc được thư mục", &format!("cannot read directory: {e}"))),
+                Err(e) => errors.push(RowError::file(
+                    p,
+                    "không đọc được thư mục",
+                    &format!("cannot read directory: {e}"),
+                )),
             }
         } else {
             files.push(p.clone());
@@ -79,21 +86,35 @@ pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
 }
 
 fn extension(p: &Path) -> String {
-    p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
+    p.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 fn base_name(p: &Path) -> String {
-    p.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_owned()
+    p.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn display(p: &Path) -> String {
-    p.file_name().and_then(|s| s.to_str()).unwrap_or("?").to_owned()
+    p.file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("?")
+        .to_owned()
 }
 
 type ReadError = (String, String);
 
 pub fn read_csv(path: &Path) -> Result<Table, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| ("không đọc được tệp".to_owned(), format!("cannot read file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            "không đọc được tệp".to_owned(),
+            format!("cannot read file: {e}"),
+        )
+    })?;
     parse_csv(&bytes, base_name(path), display(path))
 }
 
@@ -112,11 +133,21 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     let mut header = None;
     let mut rows = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| ("CSV sai định dạng".to_owned(), format!("malformed CSV: {e}")))?;
+        let rec = rec.map_err(|e| {
+            (
+                "CSV sai định dạng".to_owned(),
+                format!("malformed CSV: {e}"),
+            )
+        })?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
         if header.is_none() {
-            header = Some(cells.into_iter().map(|c| c.text.trim().to_owned()).collect());
+            header = Some(
+                cells
+                    .into_iter()
+                    .map(|c| c.text.trim().to_owned())
+                    .collect(),
+            );
         } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
             rows.push(RawRow { line, cells });
         }
@@ -124,19 +155,29 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     Ok(Table {
         kind,
         source,
-        header: header.ok_or(("tệp rỗng, thiếu dòng tiêu đề".to_owned(), "empty file, no header row".to_owned()))?,
+        header: header.ok_or((
+            "tệp rỗng, thiếu dòng tiêu đề".to_owned(),
+            "empty file, no header row".to_owned(),
+        ))?,
         rows,
     })
 }
 
 fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
-    let mut book = calamine::open_workbook_auto(path)
-        .map_err(|e| ("không mở được tệp Excel".to_owned(), format!("cannot open workbook: {e}")))?;
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        (
+            "không mở được tệp Excel".to_owned(),
+            format!("cannot open workbook: {e}"),
+        )
+    })?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| (format!("không đọc được trang {name}"), format!("cannot read sheet {name}: {e}")))?;
+        let range = book.worksheet_range(&name).map_err(|e| {
+            (
+                format!("không đọc được trang {name}"),
+                format!("cannot read sheet {name}: {e}"),
+            )
+        })?;
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let first_col = range.start().map_or(0, |(_, c)| c as usize);
         let mut header: Option<Vec<String>> = None;
@@ -148,7 +189,12 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
             let line = first_row + i + 1;
             if header.is_none() {
                 if cells.iter().any(|c| !c.text.trim().is_empty()) {
-                    header = Some(cells.into_iter().map(|c| c.text.trim().to_owned()).collect());
+                    header = Some(
+                        cells
+                            .into_iter()
+                            .map(|c| c.text.trim().to_owned())
+                            .collect(),
+                    );
                 }
             } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
                 rows.push(RawRow { line, cells });
@@ -170,11 +216,27 @@ fn xlsx_cell(d: &Data) -> Cell {
     match d {
         Data::Empty => Cell::default(),
         Data::String(s) => Cell::text(s.clone()),
-        Data::Int(i) => Cell { text: i.to_string(), from_number: true, from_date: false },
-        Data::Float(f) => Cell { text: number_text(*f), from_number: true, from_date: false },
+        Data::Int(i) => Cell {
+            text: i.to_string(),
+            from_number: true,
+            from_date: false,
+        },
+        Data::Float(f) => Cell {
+            text: number_text(*f),
+            from_number: true,
+            from_date: false,
+        },
         Data::Bool(b) => Cell::text(if *b { "true" } else { "false" }),
-        Data::DateTime(dt) => Cell { text: serial_to_date(dt.as_f64()), from_number: false, from_date: true },
-        Data::DateTimeIso(s) => Cell { text: s.chars().take(10).collect(), from_number: false, from_date: true },
+        Data::DateTime(dt) => Cell {
+            text: serial_to_date(dt.as_f64()),
+            from_number: false,
+            from_date: true,
+        },
+        Data::DateTimeIso(s) => Cell {
+            text: s.chars().take(10).collect(),
+            from_number: false,
+            from_date: true,
+        },
         Data::DurationIso(s) => Cell::text(s.clone()),
         Data::Error(e) => Cell::text(format!("#{e:?}")),
     }

@@ -399,16 +399,21 @@ fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
         let v = if *t == Type::INT8 {
             r.try_get::<_, Option<i64>>(i)?.map(Value::Int)
         } else if *t == Type::INT4 {
-            r.try_get::<_, Option<i32>>(i)?.map(|v| Value::Int(v.into()))
+            r.try_get::<_, Option<i32>>(i)?
+                .map(|v| Value::Int(v.into()))
         } else if *t == Type::INT2 {
-            r.try_get::<_, Option<i16>>(i)?.map(|v| Value::Int(v.into()))
+            r.try_get::<_, Option<i16>>(i)?
+                .map(|v| Value::Int(v.into()))
         } else if *t == Type::BOOL {
-            r.try_get::<_, Option<bool>>(i)?.map(|v| Value::Int(v.into()))
+            r.try_get::<_, Option<bool>>(i)?
+                .map(|v| Value::Int(v.into()))
         } else if *t == Type::FLOAT8 {
             r.try_get::<_, Option<f64>>(i)?.map(Value::Real)
         } else if *t == Type::FLOAT4 {
-            r.try_get::<_, Option<f32>>(i)?.map(|v| Value::Real(v.into()))
-        } else if *t == Type::TEXT || *t == Type::VARCHAR || *t == Type::BPCHAR || *t == Type::NAME {
+            r.try_get::<_, Option<f32>>(i)?
+                .map(|v| Value::Real(v.into()))
+        } else if *t == Type::TEXT || *t == Type::VARCHAR || *t == Type::BPCHAR || *t == Type::NAME
+        {
             r.try_get::<_, Option<String>>(i)?.map(Value::Text)
         } else {
             return Err(StoreError::Unsupported(format!(

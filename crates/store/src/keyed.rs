@@ -11,6 +11,9 @@ pub struct TableDef {
     pub table: &'static str,
     pub key: &'static [&'static str],
     pub data: &'static [&'static str],
+    /// The key column stored rows are looked up by: selective, and the first column of
+    /// an index. (A row-value `IN` over the whole key plans badly on PostgreSQL.)
+    pub probe: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -38,7 +41,12 @@ impl std::ops::AddAssign for Counts {
 const LOOKUP_CHUNK: usize = 400;
 
 /// Writes `rows` into `def.table`. Must run inside the caller's transaction.
-pub fn upsert(db: &mut Db, def: &TableDef, rows: &[KeyedRow], actor: &str) -> Result<Counts, StoreError> {
+pub fn upsert(
+    db: &mut Db,
+    def: &TableDef,
+    rows: &[KeyedRow],
+    actor: &str,
+) -> Result<Counts, StoreError> {
     let existing = lookup(db, def, rows)?;
     let mut counts = Counts::default();
     let mut inserts = Vec::new();
@@ -83,7 +91,9 @@ fn same(a: &[Value], b: &[Value]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| match (x, y) {
             (Value::Real(p), Value::Real(q)) => (p - q).abs() < 1e-12,
-            (Value::Real(p), Value::Int(q)) | (Value::Int(q), Value::Real(p)) => (p - *q as f64).abs() < 1e-12,
+            (Value::Real(p), Value::Int(q)) | (Value::Int(q), Value::Real(p)) => {
+                (p - *q as f64).abs() < 1e-12
+            }
             _ => x == y,
         })
 }
@@ -102,22 +112,32 @@ fn lookup(
     def: &TableDef,
     rows: &[KeyedRow],
 ) -> Result<HashMap<Vec<Value>, Vec<Value>>, StoreError> {
-    let mut out = HashMap::new();
+    let probe = def
+        .key
+        .iter()
+        .position(|k| *k == def.probe)
+        .expect("the probe column is part of the key");
+    let wanted: std::collections::HashSet<&Vec<Value>> = rows.iter().map(|r| &r.key).collect();
+    let mut probes: Vec<&Value> = rows.iter().map(|r| &r.key[probe]).collect();
+    probes.sort_by_key(|v| format!("{v:?}"));
+    probes.dedup();
     let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
-    let tuple = format!("({})", vec!["?"; def.key.len()].join(","));
-    for chunk in rows.chunks(LOOKUP_CHUNK) {
+    let mut out = HashMap::new();
+    for chunk in probes.chunks(LOOKUP_CHUNK) {
         let sql = format!(
-            "SELECT {} FROM {} WHERE ({}) IN ({})",
+            "SELECT {} FROM {} WHERE {} IN ({})",
             cols.join(", "),
             def.table,
-            def.key.join(", "),
-            vec![tuple.as_str(); chunk.len()].join(",")
+            def.probe,
+            vec!["?"; chunk.len()].join(",")
         );
-        let params: Vec<Value> = chunk.iter().flat_map(|r| r.key.iter().cloned()).collect();
+        let params: Vec<Value> = chunk.iter().map(|v| (*v).clone()).collect();
         for r in db.query(&sql, &params)? {
             let mut vals = r.0;
             let data = vals.split_off(def.key.len());
-            out.insert(vals, data);
+            if wanted.contains(&vals) {
+                out.insert(vals, data);
+            }
         }
     }
     Ok(out)

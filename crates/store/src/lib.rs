@@ -67,7 +67,11 @@ pub fn dump(db: &mut Db) -> Result<String, StoreError> {
         }
         Backend::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     };
-    let tables: Vec<String> = db.query(tables_sql, &[])?.iter().map(|r| r.text(0).to_owned()).collect();
+    let tables: Vec<String> = db
+        .query(tables_sql, &[])?
+        .iter()
+        .map(|r| r.text(0).to_owned())
+        .collect();
     let mut out = String::new();
     for t in tables {
         if t == "schema_migrations" {

@@ -29,7 +29,12 @@ impl Scratch {
             Backend::Sqlite => {
                 let dir = TempDir::new(&format!("donghanh-{}-{n}-{nanos}", std::process::id()))?;
                 let url = dir.0.join("donghanh.sqlite").to_string_lossy().into_owned();
-                Ok(Scratch { url, backend, pg_name: None, _dir: Some(dir) })
+                Ok(Scratch {
+                    url,
+                    backend,
+                    pg_name: None,
+                    _dir: Some(dir),
+                })
             }
             Backend::Postgres => {
                 let name = format!("dh_t_{}_{n}_{nanos}", std::process::id());
@@ -72,7 +77,8 @@ struct TempDir(std::path::PathBuf);
 impl TempDir {
     fn new(name: &str) -> Result<TempDir, StoreError> {
         let p = std::env::temp_dir().join(name);
-        std::fs::create_dir_all(&p).map_err(|e| StoreError::Connect(p.display().to_string(), e.to_string()))?;
+        std::fs::create_dir_all(&p)
+            .map_err(|e| StoreError::Connect(p.display().to_string(), e.to_string()))?;
         Ok(TempDir(p))
     }
 }

@@ -8,12 +8,14 @@ pub const UNITS: TableDef = TableDef {
     table: "units",
     key: &["code", "valid_from"],
     data: &["name", "level", "parent_code", "valid_to", "extra"],
+    probe: "code",
 };
 
 pub const LINEAGE: TableDef = TableDef {
     table: "unit_lineage",
     key: &["from_code", "to_code", "effective_date"],
     data: &["share", "extra"],
+    probe: "from_code",
 };
 
 pub fn load_versions(db: &mut Db) -> Result<Vec<UnitVersion>, StoreError> {

@@ -13,7 +13,9 @@ pub struct AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new().route("/health", get(health)).with_state(state)
+    Router::new()
+        .route("/health", get(health))
+        .with_state(state)
 }
 
 async fn health(State(st): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
@@ -46,7 +48,10 @@ async fn health(State(st): State<AppState>) -> (StatusCode, Json<serde_json::Val
 /// Serves until Ctrl-C. Prints the address actually bound (port 0 picks a free one).
 pub async fn serve(addr: &str, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!("donghanh đang chạy tại http://{} (Ctrl-C để dừng)", listener.local_addr()?);
+    println!(
+        "donghanh đang chạy tại http://{} (Ctrl-C để dừng)",
+        listener.local_addr()?
+    );
     axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

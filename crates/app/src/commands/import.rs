@@ -5,13 +5,26 @@ use importer::{ImportError, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(env: &Env, paths: &[PathBuf], errors_path: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
+pub fn run(
+    env: &Env,
+    paths: &[PathBuf],
+    errors_path: &Path,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
     let mut db = env.open()?;
-    let opts = Options { actor: cli_actor(), dry_run, progress: true };
+    let opts = Options {
+        actor: cli_actor(),
+        dry_run,
+        progress: true,
+    };
     match importer::import_paths(&mut db, paths, &opts) {
         Ok(s) => {
             let t = s.total();
-            let verb = if s.dry_run { "Kiểm tra xong (chưa ghi) / checked, nothing written" } else { "Đã nhập / imported" };
+            let verb = if s.dry_run {
+                "Kiểm tra xong (chưa ghi) / checked, nothing written"
+            } else {
+                "Đã nhập / imported"
+            };
             println!(
                 "{verb}: {} dòng / rows; thêm mới {} / inserted, cập nhật {} / updated, không đổi {} / unchanged",
                 s.rows_read, t.inserted, t.updated, t.unchanged
@@ -24,7 +37,10 @@ pub fn run(env: &Env, paths: &[PathBuf], errors_path: &Path, dry_run: bool) -> a
         Err(ImportError::Rejected(r)) => {
             eprint!("{}", r.render(50));
             r.write_csv(errors_path)?;
-            eprintln!("Báo cáo lỗi đầy đủ / full error report: {}", errors_path.display());
+            eprintln!(
+                "Báo cáo lỗi đầy đủ / full error report: {}",
+                errors_path.display()
+            );
             Ok(ExitCode::from(2))
         }
         Err(e) => Err(e.into()),

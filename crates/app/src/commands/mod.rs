@@ -35,12 +35,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import { paths, errors, dry_run } => import::run(&env, &paths, &errors, dry_run),
+        Command::Import {
+            paths,
+            errors,
+            dry_run,
+        } => import::run(&env, &paths, &errors, dry_run),
         Command::Units { command } => units::run(&env, command),
         Command::Serve { addr } => {
             env.open()?;
             let addr = addr.unwrap_or(env.addr.clone());
-            let state = web::AppState { db_target: std::sync::Arc::new(env.db.clone()) };
+            let state = web::AppState {
+                db_target: std::sync::Arc::new(env.db.clone()),
+            };
             tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -49,7 +55,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Who the audit log names for a command-line change.
 pub fn cli_actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
     format!("cli:{user}")
 }
 

@@ -10,23 +10,41 @@ use std::time::Instant;
 pub fn run(env: &Env, cmd: UnitsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         UnitsCommand::LoadVn { data, unmatched } => load_vn(env, data.as_deref(), &unmatched),
-        UnitsCommand::Tree { root, date, format, depth } => {
-            let date = date.as_deref().map(parse_date).transpose()?.unwrap_or_else(today_vn);
+        UnitsCommand::Tree {
+            root,
+            date,
+            format,
+            depth,
+        } => {
+            let date = date
+                .as_deref()
+                .map(parse_date)
+                .transpose()?
+                .unwrap_or_else(today_vn);
             tree(env, root.as_deref(), date, format, depth)
         }
         UnitsCommand::History { code } => history(env, &code),
     }
 }
 
-fn load_vn(env: &Env, data: Option<&std::path::Path>, unmatched_path: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn load_vn(
+    env: &Env,
+    data: Option<&std::path::Path>,
+    unmatched_path: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let sources = match data {
         Some(dir) => importer::vn::Sources::from_dir(dir)?,
         None => importer::vn::Sources::embedded(),
     };
-    let plan = importer::vn::plan(&sources).map_err(|e| anyhow::anyhow!("dữ liệu tham chiếu sai / bad reference data: {e}"))?;
+    let plan = importer::vn::plan(&sources)
+        .map_err(|e| anyhow::anyhow!("dữ liệu tham chiếu sai / bad reference data: {e}"))?;
     let mut db = env.open()?;
-    let opts = importer::Options { actor: cli_actor(), dry_run: false, progress: true };
+    let opts = importer::Options {
+        actor: cli_actor(),
+        dry_run: false,
+        progress: true,
+    };
     let summary = match importer::import_tables(&mut db, plan.tables.clone(), Vec::new(), &opts) {
         Ok(s) => s,
         Err(importer::ImportError::Rejected(r)) => {
@@ -38,8 +56,14 @@ fn load_vn(env: &Env, data: Option<&std::path::Path>, unmatched_path: &std::path
     plan.write_unmatched(unmatched_path)?;
     let pct = |n: usize| 100.0 * n as f64 / plan.new_communes.max(1) as f64;
     let t = summary.total();
-    println!("Đã nạp đơn vị hành chính Việt Nam / Vietnam's units loaded ({:.1} s)", started.elapsed().as_secs_f64());
-    println!("  phiên bản đơn vị / unit versions: +{} ~{} ={}", t.inserted, t.updated, t.unchanged);
+    println!(
+        "Đã nạp đơn vị hành chính Việt Nam / Vietnam's units loaded ({:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  phiên bản đơn vị / unit versions: +{} ~{} ={}",
+        t.inserted, t.updated, t.unchanged
+    );
     println!("  dòng kế thừa / lineage rows: {}", plan.lineage_rows);
     println!(
         "  {} xã/phường mới / new communes: khớp đủ tiền thân / all predecessors matched {} ({:.1}%), khớp một phần / some {} ({:.1}%), không khớp / none {} ({:.1}%)",
@@ -63,7 +87,13 @@ fn load_vn(env: &Env, data: Option<&std::path::Path>, unmatched_path: &std::path
     Ok(ExitCode::SUCCESS)
 }
 
-fn tree(env: &Env, root: Option<&str>, date: Date, format: Format, depth: Option<usize>) -> anyhow::Result<ExitCode> {
+fn tree(
+    env: &Env,
+    root: Option<&str>,
+    date: Date,
+    format: Format,
+    depth: Option<usize>,
+) -> anyhow::Result<ExitCode> {
     let mut db = env.open()?;
     let graph = store::units::load_graph(&mut db)?;
     let s = graph.structure_on(date);
@@ -80,21 +110,38 @@ fn tree(env: &Env, root: Option<&str>, date: Date, format: Format, depth: Option
     match format {
         Format::Json => {
             let nodes: Vec<serde_json::Value> = roots.iter().map(|&r| json_node(&s, r)).collect();
-            let out = if root.is_some() { nodes.into_iter().next().unwrap_or_default() } else { serde_json::Value::Array(nodes) };
+            let out = if root.is_some() {
+                nodes.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(nodes)
+            };
             super::print_out(&(serde_json::to_string_pretty(&out)? + "\n"));
         }
         Format::Text => {
             let mut out = String::new();
-            out.push_str(&format!("Cơ cấu đơn vị ngày {} / unit tree on {date}\n", date.dmy()));
+            out.push_str(&format!(
+                "Cơ cấu đơn vị ngày {} / unit tree on {date}\n",
+                date.dmy()
+            ));
             for &r in &roots {
                 let counts = s.count_by_level(r);
                 let mut parts = Vec::new();
-                for l in [Level::Province, Level::District, Level::Commune, Level::Branch] {
+                for l in [
+                    Level::Province,
+                    Level::District,
+                    Level::Commune,
+                    Level::Branch,
+                ] {
                     if let Some(n) = counts.get(&l).filter(|_| l != graph.version(r).level) {
                         parts.push(format!("{n} {}", level_plural(l)));
                     }
                 }
-                out.push_str(&format!("{} {}: {}\n", graph.version(r).code, graph.version(r).name, parts.join(", ")));
+                out.push_str(&format!(
+                    "{} {}: {}\n",
+                    graph.version(r).code,
+                    graph.version(r).name,
+                    parts.join(", ")
+                ));
                 write_text(&mut out, &s, r, 0, depth.unwrap_or(usize::MAX));
             }
             super::print_out(&out);
@@ -115,7 +162,13 @@ fn level_plural(l: Level) -> &'static str {
 
 fn write_text(out: &mut String, s: &Structure<'_>, ix: VersionIx, indent: usize, depth: usize) {
     let v = s.graph.version(ix);
-    out.push_str(&format!("{}{} {} ({})\n", "  ".repeat(indent), v.code, v.name, v.level.as_str()));
+    out.push_str(&format!(
+        "{}{} {} ({})\n",
+        "  ".repeat(indent),
+        v.code,
+        v.name,
+        v.level.as_str()
+    ));
     if indent < depth {
         for &c in s.children(ix) {
             write_text(out, s, c, indent + 1, depth);
@@ -136,7 +189,12 @@ fn json_node(s: &Structure<'_>, ix: VersionIx) -> serde_json::Value {
 /// Why a code is not in the tree on `date`, in words an officer understands.
 pub fn fate_message(graph: &UnitGraph, code: &str, date: Date, fate: Fate) -> String {
     match fate {
-        Fate::Exists(ix) => format!("{} {} tồn tại ngày {}", code, graph.version(ix).name, date.dmy()),
+        Fate::Exists(ix) => format!(
+            "{} {} tồn tại ngày {}",
+            code,
+            graph.version(ix).name,
+            date.dmy()
+        ),
         Fate::Unknown => format!(
             "Không có đơn vị mã {code} vào ngày {} / no unit {code} on {date}",
             date.dmy()
@@ -168,7 +226,13 @@ fn history(env: &Env, code: &str) -> anyhow::Result<ExitCode> {
         eprintln!("Không có đơn vị mã {code} / no unit {code}");
         return Ok(ExitCode::from(3));
     }
-    let span = |d: Date, open: &str| if d.is_open_start() || d.is_open_end() { open.to_owned() } else { d.dmy() };
+    let span = |d: Date, open: &str| {
+        if d.is_open_start() || d.is_open_end() {
+            open.to_owned()
+        } else {
+            d.dmy()
+        }
+    };
     for &ix in versions {
         let v = graph.version(ix);
         println!(
@@ -183,13 +247,29 @@ fn history(env: &Env, code: &str) -> anyhow::Result<ExitCode> {
         for p in graph.predecessors(ix) {
             let pv = graph.version(p.ix);
             if p.via == Via::Lineage {
-                println!("  ← từ {} nhận {} {} (tỷ lệ {})", p.effective.dmy(), pv.code, pv.name, p.share);
+                println!(
+                    "  ← từ {} nhận {} {} (tỷ lệ {})",
+                    p.effective.dmy(),
+                    pv.code,
+                    pv.name,
+                    p.share
+                );
             }
         }
         for s in graph.successors(ix) {
             let sv = graph.version(s.ix);
-            let how = if s.via == Via::Continuation { "tiếp tục là" } else { "chuyển vào" };
-            println!("  → từ {} {how} {} {} (tỷ lệ {:.2})", v.valid_to.succ().dmy(), sv.code, sv.name, s.share);
+            let how = if s.via == Via::Continuation {
+                "tiếp tục là"
+            } else {
+                "chuyển vào"
+            };
+            println!(
+                "  → từ {} {how} {} {} (tỷ lệ {:.2})",
+                v.valid_to.succ().dmy(),
+                sv.code,
+                sv.name,
+                s.share
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

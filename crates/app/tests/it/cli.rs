@@ -9,21 +9,57 @@ fn import_tree_json_and_error_report() {
     let f = Files::new();
     f.write("units.csv", UNITS_CSV);
     f.write("unit_lineage.csv", LINEAGE_CSV);
-    let ok = donghanh().args(["--db", t.url(), "import"]).arg(f.root()).output().unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = donghanh()
+        .args(["--db", t.url(), "import"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stdout).contains("thêm mới 15"));
 
     let tree = donghanh()
-        .args(["--db", t.url(), "units", "tree", "--root", "01", "--date", "01/07/2025", "--format", "json"])
+        .args([
+            "--db",
+            t.url(),
+            "units",
+            "tree",
+            "--root",
+            "01",
+            "--date",
+            "01/07/2025",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&tree.stdout).expect("json");
     assert_eq!(v["code"], "01");
     assert_eq!(v["level"], "province");
-    let kids: Vec<&str> = v["children"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap()).collect();
+    let kids: Vec<&str> = v["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
     assert_eq!(kids, ["00100", "00300"]);
 
-    let gone = donghanh().args(["--db", t.url(), "units", "tree", "--root", "02", "--date", "2025-07-01"]).output().unwrap();
+    let gone = donghanh()
+        .args([
+            "--db",
+            t.url(),
+            "units",
+            "tree",
+            "--root",
+            "02",
+            "--date",
+            "2025-07-01",
+        ])
+        .output()
+        .unwrap();
     assert!(!gone.status.success());
     let msg = String::from_utf8_lossy(&gone.stderr);
     assert!(msg.contains("đã sáp nhập vào 01 (Tỉnh Một)"), "{msg}");
@@ -40,7 +76,10 @@ fn import_tree_json_and_error_report() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let csv = std::fs::read_to_string(&report).unwrap();
-    assert!(csv.starts_with("file,row,column,value,reason_vi,reason_en"), "{csv}");
+    assert!(
+        csv.starts_with("file,row,column,value,reason_vi,reason_en"),
+        "{csv}"
+    );
     assert!(csv.contains("units.csv,2,name"), "{csv}");
     drop(bad);
 }
@@ -50,12 +89,24 @@ fn config_file_and_environment_pick_the_database() {
     let t = TestDb::new();
     let f = Files::new();
     let cfg = f.write("donghanh.toml", &format!("db = {:?}\n", t.url()));
-    let out = donghanh().arg("--config").arg(&cfg).arg("init").output().unwrap();
+    let out = donghanh()
+        .arg("--config")
+        .arg(&cfg)
+        .arg("init")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(t.url()));
-    let out = donghanh().env("DONGHANH_DB", t.url()).arg("init").output().unwrap();
+    let out = donghanh()
+        .env("DONGHANH_DB", t.url())
+        .arg("init")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(t.url()));
     let out = donghanh().arg("--help").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("load"), "help lists the commands");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("load"),
+        "help lists the commands"
+    );
 }
 
 #[test]
@@ -67,14 +118,30 @@ fn serve_answers_health() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line.split("http://").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
-    write!(s, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     child.kill().ok();
     child.wait().ok();
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
-    assert!(resp.contains(&format!("\"backend\":\"{}\"", backend().name())), "{resp}");
+    assert!(
+        resp.contains(&format!("\"backend\":\"{}\"", backend().name())),
+        "{resp}"
+    );
 }

@@ -19,7 +19,11 @@ fn rejected(files: &[(&str, &str)]) -> Vec<RowError> {
         Err(ImportError::Rejected(r)) => r.errors,
         other => panic!("expected a rejection, got {other:?}"),
     };
-    assert_eq!(t.dump(), before, "a rejected import must leave the database as it was");
+    assert_eq!(
+        t.dump(),
+        before,
+        "a rejected import must leave the database as it was"
+    );
     for e in &errors {
         assert!(!e.reason_vi.is_empty() && !e.reason_en.is_empty(), "{e:?}");
     }
@@ -35,15 +39,24 @@ const HEAD: &str = "code,name,level,parent_code,valid_from,valid_to\n";
 
 #[test]
 fn impossible_date() {
-    let e = rejected(&[("units.csv", &format!("{HEAD}00500,Xã Năm,commune,010,31/02/2024,\n"))]);
+    let e = rejected(&[(
+        "units.csv",
+        &format!("{HEAD}00500,Xã Năm,commune,010,31/02/2024,\n"),
+    )]);
     let e = one(&e);
-    assert_eq!((e.row, e.column.as_str(), e.value.as_str()), (2, "valid_from", "31/02/2024"));
+    assert_eq!(
+        (e.row, e.column.as_str(), e.value.as_str()),
+        (2, "valid_from", "31/02/2024")
+    );
     assert!(e.reason_vi.contains("không có thật"));
 }
 
 #[test]
 fn unknown_column_is_refused_but_x_columns_pass() {
-    let e = rejected(&[("units.csv", "code,name,level,ghichu,x_ok\n00500,Xã Năm,commune,a,b\n")]);
+    let e = rejected(&[(
+        "units.csv",
+        "code,name,level,ghichu,x_ok\n00500,Xã Năm,commune,a,b\n",
+    )]);
     let e = one(&e);
     assert_eq!(e.column, "ghichu");
     assert!(e.reason_vi.contains("x_"));
@@ -52,12 +65,18 @@ fn unknown_column_is_refused_but_x_columns_pass() {
 #[test]
 fn code_that_excel_made_a_number() {
     // Lost leading zero: parent "10" stands for "010".
-    let e = rejected(&[("units.csv", &format!("{HEAD}00500,Xã Năm,commune,10,2020-01-01,\n"))]);
+    let e = rejected(&[(
+        "units.csv",
+        &format!("{HEAD}00500,Xã Năm,commune,10,2020-01-01,\n"),
+    )]);
     let e = one(&e);
     assert_eq!(e.column, "parent_code");
     assert!(e.reason_vi.contains("có phải mã 010"), "{}", e.reason_vi);
     // Scientific notation.
-    let e = rejected(&[("units.csv", &format!("{HEAD}4.9E+4,Xã Năm,commune,010,2020-01-01,\n"))]);
+    let e = rejected(&[(
+        "units.csv",
+        &format!("{HEAD}4.9E+4,Xã Năm,commune,010,2020-01-01,\n"),
+    )]);
     let e = one(&e);
     assert_eq!((e.column.as_str(), e.value.as_str()), ("code", "4.9E+4"));
 }
@@ -77,30 +96,46 @@ fn duplicate_key_within_a_file() {
 fn identical_duplicate_rows_are_one_row() {
     let mut t = TestDb::new();
     let f = Files::new();
-    f.write("units.csv", &format!("{HEAD}P,Tỉnh,province,,,\nP,Tỉnh,province,,,\n"));
-    let s = t.import(&[f.path("units.csv")]).expect("identical rows are fine");
+    f.write(
+        "units.csv",
+        &format!("{HEAD}P,Tỉnh,province,,,\nP,Tỉnh,province,,,\n"),
+    );
+    let s = t
+        .import(&[f.path("units.csv")])
+        .expect("identical rows are fine");
     assert_eq!(s.total().inserted, 1);
 }
 
 #[test]
 fn parent_missing_on_that_date() {
     // 02 ended on 2025-06-30: a commune starting after that cannot hang under it.
-    let e = rejected(&[("units.csv", &format!("{HEAD}00600,Xã Sáu,commune,02,2025-08-01,\n"))]);
+    let e = rejected(&[(
+        "units.csv",
+        &format!("{HEAD}00600,Xã Sáu,commune,02,2025-08-01,\n"),
+    )]);
     let e = one(&e);
     assert_eq!(e.column, "parent_code");
-    assert!(e.reason_vi.contains("không tồn tại vào ngày 01/08/2025"), "{}", e.reason_vi);
+    assert!(
+        e.reason_vi.contains("không tồn tại vào ngày 01/08/2025"),
+        "{}",
+        e.reason_vi
+    );
 }
 
 #[test]
 fn overlapping_versions_of_one_code() {
-    let e = rejected(&[("units.csv", &format!("{HEAD}00100,Xã Một Khác,commune,01,2025-06-01,\n"))]);
+    let e = rejected(&[(
+        "units.csv",
+        &format!("{HEAD}00100,Xã Một Khác,commune,01,2025-06-01,\n"),
+    )]);
     assert!(!e.is_empty());
     assert!(e.iter().all(|e| e.reason_vi.contains("chồng")), "{e:#?}");
 }
 
 #[test]
 fn lineage_cycle() {
-    let units = format!("{HEAD}00700,Xã Bảy,commune,01,2025-07-01,\n00800,Xã Tám,commune,01,2025-07-01,\n");
+    let units =
+        format!("{HEAD}00700,Xã Bảy,commune,01,2025-07-01,\n00800,Xã Tám,commune,01,2025-07-01,\n");
     let e = rejected(&[
         ("units.csv", &units),
         ("unit_lineage.csv", "from_code,to_code,effective_date,share\n00700,00800,2025-08-01,\n00800,00700,2025-08-01,\n"),
@@ -128,8 +163,12 @@ fn every_bad_row_of_every_file_is_reported_at_once() {
         ("households.csv", "household_code\nH1\n"),
     ]);
     assert_eq!(e.len(), 4, "{e:#?}");
-    assert!(e.iter().any(|e| e.file == "households.csv" && e.reason_vi.contains("không rõ loại")));
-    assert!(e.iter().any(|e| e.column == "name" && e.reason_vi.contains("bắt buộc")));
+    assert!(e
+        .iter()
+        .any(|e| e.file == "households.csv" && e.reason_vi.contains("không rõ loại")));
+    assert!(e
+        .iter()
+        .any(|e| e.column == "name" && e.reason_vi.contains("bắt buộc")));
     assert!(e.iter().any(|e| e.column == "level" && e.value == "hamlet"));
 }
 
@@ -139,12 +178,25 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
     // with a yes/no column of the kind later file kinds declare.
     use importer::kinds::{parse_tables, Spec};
     use importer::rules::{req, Ty};
-    static SPEC: Spec = Spec { kind: "flags", label_vi: "thử", cols: &[req("id", Ty::Code), req("union_member", Ty::Bool)], key: &["id"] };
-    let table = importer::source::parse_csv(b"id,union_member\nA,c\xc3\xb3\nB,yes\nC,0\n", "flags".into(), "flags.csv".into()).unwrap();
+    static SPEC: Spec = Spec {
+        kind: "flags",
+        label_vi: "thử",
+        cols: &[req("id", Ty::Code), req("union_member", Ty::Bool)],
+        key: &["id"],
+    };
+    let table = importer::source::parse_csv(
+        b"id,union_member\nA,c\xc3\xb3\nB,yes\nC,0\n",
+        "flags".into(),
+        "flags.csv".into(),
+    )
+    .unwrap();
     let mut errors = Vec::new();
     let rows = parse_tables(&SPEC, &[table], &mut errors);
     assert_eq!(rows.len(), 2);
     let e = one(&errors);
-    assert_eq!((e.row, e.column.as_str(), e.value.as_str()), (3, "union_member", "yes"));
+    assert_eq!(
+        (e.row, e.column.as_str(), e.value.as_str()),
+        (3, "union_member", "yes")
+    );
     assert!(e.reason_vi.contains("có/không"));
 }

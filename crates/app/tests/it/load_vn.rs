@@ -13,15 +13,31 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
         .arg(&unmatched)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3321 xã/phường mới"), "{text}");
+    // A floor under the note parser: 3,020 of 3,321 new communes had every predecessor
+    // matched when this was written; the rest are listed for a person.
+    let all: usize = text
+        .split("all predecessors matched ")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("match count");
+    assert!(all >= 3_000, "{text}");
 
     let g = t.graph();
     let s = g.structure_on(date("2023-10-31"));
     let qn = g.version_on("49", date("2023-10-31")).unwrap();
     let counts = s.count_by_level(qn);
-    assert_eq!((counts[&Level::District], counts[&Level::Commune]), (18, 241));
+    assert_eq!(
+        (counts[&Level::District], counts[&Level::Commune]),
+        (18, 241)
+    );
     let s = g.structure_on(date("2025-07-01"));
     let dn = g.version_on("48", date("2025-07-01")).unwrap();
     assert_eq!(s.count_by_level(dn)[&Level::Commune], 94);
@@ -37,18 +53,37 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
     let old = g.structure_on(date("2023-10-31"));
     for ix in old.subtree(qn) {
         let to = g.resolve(ix, date("2025-07-01")).expect("mapped");
-        assert!(s.subtree(dn).contains(&to), "{} went outside Đà Nẵng", g.version(ix).name);
+        assert!(
+            s.subtree(dn).contains(&to),
+            "{} went outside Đà Nẵng",
+            g.version(ix).name
+        );
     }
     // Hải Vân took Hòa Hiệp Bắc's code, Hòa Hiệp Nam whole and part of Hòa Liên.
     let hv = g.version_on("20194", date("2025-07-01")).unwrap();
-    let preds: Vec<String> = g.predecessors(hv).iter().map(|p| g.version(p.ix).name.clone()).collect();
-    for name in ["Phường Hòa Hiệp Bắc", "Phường Hòa Hiệp Nam", "Xã Hòa Bắc", "Xã Hòa Liên"] {
+    let preds: Vec<String> = g
+        .predecessors(hv)
+        .iter()
+        .map(|p| g.version(p.ix).name.clone())
+        .collect();
+    for name in [
+        "Phường Hòa Hiệp Bắc",
+        "Phường Hòa Hiệp Nam",
+        "Xã Hòa Bắc",
+        "Xã Hòa Liên",
+    ] {
         assert!(preds.iter().any(|p| p == name), "{preds:?}");
     }
-    assert!(std::fs::read_to_string(&unmatched).unwrap().starts_with("new_code,new_name"));
+    assert!(std::fs::read_to_string(&unmatched)
+        .unwrap()
+        .starts_with("new_code,new_name"));
 
     let before = t.dump();
-    let again = donghanh().args(["--db", t.url(), "units", "load-vn", "--unmatched"]).arg(&unmatched).output().unwrap();
+    let again = donghanh()
+        .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
+        .arg(&unmatched)
+        .output()
+        .unwrap();
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).contains("+0 ~0"));
     assert_eq!(t.dump(), before, "rerunning load-vn changes nothing");

@@ -34,7 +34,10 @@ impl TestDb {
         store::dump(&mut self.db).expect("dump")
     }
 
-    pub fn import(&mut self, paths: &[PathBuf]) -> Result<importer::Summary, importer::ImportError> {
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+    ) -> Result<importer::Summary, importer::ImportError> {
         importer::import_paths(&mut self.db, paths, &importer::Options::default())
     }
 
@@ -50,7 +53,9 @@ pub struct Files {
 
 impl Files {
     pub fn new() -> Files {
-        Files { dir: tempfile::tempdir().expect("tempdir") }
+        Files {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     pub fn write(&self, name: &str, text: &str) -> PathBuf {

@@ -21,12 +21,20 @@ fn tree_on_dates_and_where_records_go() {
     let g = t.graph();
     let before = g.structure_on(date("2024-05-01"));
     let p1 = g.version_on("01", date("2024-05-01")).unwrap();
-    let codes: Vec<&str> = before.subtree(p1).iter().map(|&i| g.version(i).code.as_str()).collect();
+    let codes: Vec<&str> = before
+        .subtree(p1)
+        .iter()
+        .map(|&i| g.version(i).code.as_str())
+        .collect();
     assert_eq!(codes, ["01", "010", "00100", "00101"]);
 
     let after = g.structure_on(date("2025-07-01"));
     let p1 = g.version_on("01", date("2025-07-01")).unwrap();
-    let kids: Vec<&str> = after.children(p1).iter().map(|&i| g.version(i).code.as_str()).collect();
+    let kids: Vec<&str> = after
+        .children(p1)
+        .iter()
+        .map(|&i| g.version(i).code.as_str())
+        .collect();
     assert_eq!(kids, ["00100", "00300"]);
 
     let s = date("2025-07-01");
@@ -43,7 +51,11 @@ fn tree_on_dates_and_where_records_go() {
         other => panic!("{other:?}"),
     }
     let new = g.version_on("00100", s).unwrap();
-    let mut preds: Vec<String> = g.predecessors(new).iter().map(|p| g.version(p.ix).name.clone()).collect();
+    let mut preds: Vec<String> = g
+        .predecessors(new)
+        .iter()
+        .map(|p| g.version(p.ix).name.clone())
+        .collect();
     preds.sort();
     assert_eq!(preds, ["Xã Ba", "Xã Hai", "Xã Một"]);
 }
@@ -79,9 +91,11 @@ fn nfd_input_is_stored_as_nfc_and_x_columns_are_kept() {
         &format!("\u{feff}code,name,level,parent_code,valid_from,valid_to,x_note\nP,Tỉnh,province,,,,\n00001,{nfd},commune,P,01/01/2020,,ghi chú\n"),
     );
     t.import(&[f.path("units.csv")]).expect("import");
-    let row = t
-        .db
-        .query_one("SELECT name, extra FROM units WHERE code = ?", store::params!["00001"])
+    let row =
+        t.db.query_one(
+            "SELECT name, extra FROM units WHERE code = ?",
+            store::params!["00001"],
+        )
         .unwrap();
     assert_eq!(row.text(0), "Xã Hòa Liên");
     assert_eq!(row.text(1), r#"{"x_note":"ghi chú"}"#);
@@ -89,7 +103,9 @@ fn nfd_input_is_stored_as_nfc_and_x_columns_are_kept() {
 
 fn unicode_nfd(s: &str) -> String {
     // Decompose by hand for the letters used: enough to prove NFD input is folded.
-    s.replace('à', "a\u{300}").replace('ò', "o\u{300}").replace('ê', "e\u{302}")
+    s.replace('à', "a\u{300}")
+        .replace('ò', "o\u{300}")
+        .replace('ê', "e\u{302}")
 }
 
 #[test]
@@ -100,7 +116,14 @@ fn xlsx_workbook_imports_like_csv() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("units").unwrap();
     let rows = [
-        ["code", "name", "level", "parent_code", "valid_from", "valid_to"],
+        [
+            "code",
+            "name",
+            "level",
+            "parent_code",
+            "valid_from",
+            "valid_to",
+        ],
         ["01", "Tỉnh Một", "province", "", "", ""],
         ["00100", "Xã Một", "commune", "01", "2020-01-01", ""],
     ];

@@ -64,7 +64,11 @@ fn tree_before_and_after_the_reform() {
     assert_eq!(before.subtree(q).len(), 6);
     let after = g.structure_on(d("2025-07-01"));
     let dn = g.version_on("48", d("2025-07-01")).unwrap();
-    let kids: Vec<_> = after.children(dn).iter().map(|&i| g.version(i).code.as_str()).collect();
+    let kids: Vec<_> = after
+        .children(dn)
+        .iter()
+        .map(|&i| g.version(i).code.as_str())
+        .collect();
     assert_eq!(kids, ["A", "D"]);
     assert_eq!(after.roots.len(), 1);
 }
@@ -114,7 +118,10 @@ fn predecessors_of_a_merged_commune() {
         .map(|p| (g.version(p.ix).code.clone(), p.share))
         .collect();
     preds.sort_by(|x, y| x.0.cmp(&y.0));
-    assert_eq!(preds, [("A".into(), 1.0), ("B".into(), 1.0), ("C".into(), 0.3)]);
+    assert_eq!(
+        preds,
+        [("A".into(), 1.0), ("B".into(), 1.0), ("C".into(), 0.3)]
+    );
 }
 
 #[test]
@@ -131,9 +138,13 @@ fn checks_find_overlaps_missing_parents_and_cycles() {
         vec![],
     );
     let problems = check_versions(&g);
-    assert!(problems.iter().any(|p| matches!(p, UnitProblem::Overlap { code, .. } if code == "X")));
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p, UnitProblem::Overlap { code, .. } if code == "X")));
     assert!(problems.contains(&UnitProblem::ParentMissing { ix: 3 }));
-    assert!(problems.iter().any(|p| matches!(p, UnitProblem::ParentLevel { ix: 4, .. })));
+    assert!(problems
+        .iter()
+        .any(|p| matches!(p, UnitProblem::ParentLevel { ix: 4, .. })));
 
     let g = UnitGraph::new(
         vec![
@@ -151,8 +162,12 @@ fn checks_find_overlaps_missing_parents_and_cycles() {
         link("K", "N", "2025-07-01", 0.6),
     ];
     let found = check_links(&g, &links);
-    assert!(found.iter().any(|(i, p)| *i == 0 && matches!(p, LineageProblem::Cycle(_))));
-    assert!(found.iter().any(|(i, p)| *i == 2 && *p == LineageProblem::SharesOverOne));
+    assert!(found
+        .iter()
+        .any(|(i, p)| *i == 0 && matches!(p, LineageProblem::Cycle(_))));
+    assert!(found
+        .iter()
+        .any(|(i, p)| *i == 2 && *p == LineageProblem::SharesOverOne));
 }
 
 #[test]
@@ -186,6 +201,9 @@ fn swapped_reused_codes_are_no_cycle() {
         ],
         vec![],
     );
-    let links = vec![link("1", "2", "2025-07-01", 0.5), link("2", "1", "2025-07-01", 0.5)];
+    let links = vec![
+        link("1", "2", "2025-07-01", 0.5),
+        link("2", "1", "2025-07-01", 0.5),
+    ];
     assert!(check_links(&g, &links).is_empty());
 }

@@ -39,17 +39,37 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (usize, String, String) {
     let day = l.effective.dmy();
     let prev = l.effective.pred().dmy();
     match p {
-        LineageProblem::SelfLink => (TO, "đơn vị không thể kế thừa chính nó".into(), "a unit cannot succeed itself".into()),
-        LineageProblem::ShareOutOfRange => (SHARE, "tỷ lệ phải trong khoảng (0, 1]".into(), "share must be in (0, 1]".into()),
+        LineageProblem::SelfLink => (
+            TO,
+            "đơn vị không thể kế thừa chính nó".into(),
+            "a unit cannot succeed itself".into(),
+        ),
+        LineageProblem::ShareOutOfRange => (
+            SHARE,
+            "tỷ lệ phải trong khoảng (0, 1]".into(),
+            "share must be in (0, 1]".into(),
+        ),
         LineageProblem::FromMissing => (
             FROM,
-            format!("đơn vị {} không tồn tại vào ngày {prev} (ngày trước ngày hiệu lực)", l.from_code),
-            format!("{} does not exist on {prev}, the day before the effective date", l.from_code),
+            format!(
+                "đơn vị {} không tồn tại vào ngày {prev} (ngày trước ngày hiệu lực)",
+                l.from_code
+            ),
+            format!(
+                "{} does not exist on {prev}, the day before the effective date",
+                l.from_code
+            ),
         ),
         LineageProblem::FromNotEnded => (
             EFFECTIVE,
-            format!("đơn vị {} vẫn tồn tại sau ngày {prev}; kế thừa chỉ áp dụng cho đơn vị đã kết thúc", l.from_code),
-            format!("{} goes on after {prev}; lineage applies to a unit that ended", l.from_code),
+            format!(
+                "đơn vị {} vẫn tồn tại sau ngày {prev}; kế thừa chỉ áp dụng cho đơn vị đã kết thúc",
+                l.from_code
+            ),
+            format!(
+                "{} goes on after {prev}; lineage applies to a unit that ended",
+                l.from_code
+            ),
         ),
         LineageProblem::ToMissing => (
             TO,
@@ -59,11 +79,18 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (usize, String, String) {
         LineageProblem::SharesOverOne => (
             SHARE,
             format!("tổng tỷ lệ chuyển từ {} ngày {day} vượt quá 1", l.from_code),
-            format!("the shares leaving {} on {day} add up to more than 1", l.from_code),
+            format!(
+                "the shares leaving {} on {day} add up to more than 1",
+                l.from_code
+            ),
         ),
         LineageProblem::Cycle(codes) => (
             TO,
-            format!("kế thừa tạo vòng lặp: {} → {}", codes.join(" → "), l.from_code),
+            format!(
+                "kế thừa tạo vòng lặp: {} → {}",
+                codes.join(" → "),
+                l.from_code
+            ),
             format!("lineage cycle: {} → {}", codes.join(" → "), l.from_code),
         ),
     }
@@ -74,7 +101,13 @@ impl Kind for Lineage {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let before = errors.len();
         let graph = store::units::load_graph(db)?;
         let links: Vec<LineageLink> = rows.iter().map(link_of).collect();
@@ -82,7 +115,11 @@ impl Kind for Lineage {
         let mut all = links.clone();
         let key = |l: &LineageLink| (l.from_code.clone(), l.to_code.clone(), l.effective);
         let replaced: std::collections::HashSet<_> = links.iter().map(key).collect();
-        all.extend(store::units::load_lineage(db)?.into_iter().filter(|l| !replaced.contains(&key(l))));
+        all.extend(
+            store::units::load_lineage(db)?
+                .into_iter()
+                .filter(|l| !replaced.contains(&key(l))),
+        );
         let mut in_cycle = vec![false; rows.len()];
         for (i, p) in check_links(&graph, &all) {
             if i < rows.len() {
@@ -105,7 +142,11 @@ impl Kind for Lineage {
             .iter()
             .zip(&links)
             .map(|(r, l)| KeyedRow {
-                key: vec![Value::from(&l.from_code), Value::from(&l.to_code), Value::from(l.effective)],
+                key: vec![
+                    Value::from(&l.from_code),
+                    Value::from(&l.to_code),
+                    Value::from(l.effective),
+                ],
                 data: vec![Value::Real(l.share), Value::from(r.extra_json())],
             })
             .collect();

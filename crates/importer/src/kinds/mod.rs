@@ -36,7 +36,13 @@ pub trait Kind: Sync {
     fn spec(&self) -> &'static Spec;
     /// Checks `rows` against the stored data (and what earlier kinds of this import
     /// wrote), adds an error for each bad row, writes the rest.
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError>;
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError>;
 }
 
 /// Every kind, in dependency order: a directory is imported in this order.
@@ -87,7 +93,13 @@ impl Fields {
         }
     }
 
-    pub fn error(&self, spec: &Spec, col: usize, vi: impl Into<String>, en: impl Into<String>) -> RowError {
+    pub fn error(
+        &self,
+        spec: &Spec,
+        col: usize,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> RowError {
         RowError {
             file: self.source.clone(),
             row: self.line,
@@ -103,13 +115,19 @@ impl Fields {
         if self.extra.is_empty() {
             return None;
         }
-        let map: serde_json::Map<String, serde_json::Value> =
-            self.extra.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        let map: serde_json::Map<String, serde_json::Value> = self
+            .extra
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone().into()))
+            .collect();
         Some(serde_json::Value::Object(map).to_string())
     }
 
     fn key(&self, spec: &Spec) -> Vec<Val> {
-        spec.key.iter().map(|k| self.vals[spec.pos(k)].clone()).collect()
+        spec.key
+            .iter()
+            .map(|k| self.vals[spec.pos(k)].clone())
+            .collect()
     }
 }
 
@@ -141,7 +159,11 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
         }
         if let Some(c) = spec.cols.iter().position(|c| c.name == h) {
             if positions[c].is_some() {
-                errors.push(file_error(h, format!("cột {h} xuất hiện hai lần"), format!("column {h} appears twice")));
+                errors.push(file_error(
+                    h,
+                    format!("cột {h} xuất hiện hai lần"),
+                    format!("column {h} appears twice"),
+                ));
             }
             positions[c] = Some(i);
         } else if h.starts_with("x_") {
@@ -150,14 +172,25 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
             let known: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
             errors.push(file_error(
                 h,
-                format!("cột không có trong mẫu {}: {h} (cột thêm phải bắt đầu bằng x_; các cột: {})", spec.kind, known.join(", ")),
-                format!("unknown column {h} for {} (extra columns must start with x_)", spec.kind),
+                format!(
+                    "cột không có trong mẫu {}: {h} (cột thêm phải bắt đầu bằng x_; các cột: {})",
+                    spec.kind,
+                    known.join(", ")
+                ),
+                format!(
+                    "unknown column {h} for {} (extra columns must start with x_)",
+                    spec.kind
+                ),
             ));
         }
     }
     for (c, col) in spec.cols.iter().enumerate() {
         if col.required && positions[c].is_none() {
-            errors.push(file_error(col.name, format!("thiếu cột bắt buộc {}", col.name), format!("missing required column {}", col.name)));
+            errors.push(file_error(
+                col.name,
+                format!("thiếu cột bắt buộc {}", col.name),
+                format!("missing required column {}", col.name),
+            ));
         }
     }
     if errors.len() > before {
@@ -185,7 +218,10 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
             };
             match rules::parse(cell, col.ty) {
                 Ok(Val::Empty) if col.required => {
-                    reject("bắt buộc phải có giá trị".into(), "a value is required".into());
+                    reject(
+                        "bắt buộc phải có giá trị".into(),
+                        "a value is required".into(),
+                    );
                     vals.push(Val::Empty);
                 }
                 Ok(v) => vals.push(v),
@@ -203,7 +239,13 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
                     (!v.is_empty()).then(|| (name.clone(), v))
                 })
                 .collect();
-            rows.push(Fields { source: t.source.clone(), line: r.line, vals, raw, extra });
+            rows.push(Fields {
+                source: t.source.clone(),
+                line: r.line,
+                vals,
+                raw,
+                extra,
+            });
         }
     }
     rows
@@ -232,7 +274,12 @@ fn dedupe(spec: &Spec, rows: Vec<Fields>, errors: &mut Vec<RowError>) -> Vec<Fie
                             f.source,
                             f.line
                         ),
-                        format!("same key ({}) as {} row {} with different content", spec.key.join(", "), f.source, f.line),
+                        format!(
+                            "same key ({}) as {} row {} with different content",
+                            spec.key.join(", "),
+                            f.source,
+                            f.line
+                        ),
                     ));
                 }
             }

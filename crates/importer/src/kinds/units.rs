@@ -5,9 +5,9 @@ use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
 use domain::Date;
+use std::collections::HashMap;
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{Db, StoreError, Value};
-use std::collections::HashMap;
 
 pub struct Units;
 
@@ -39,7 +39,10 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
         id,
         code: r.text(CODE).unwrap_or_default().to_owned(),
         name: r.text(NAME).unwrap_or_default().to_owned(),
-        level: r.text(LEVEL).and_then(Level::parse).unwrap_or(Level::Branch),
+        level: r
+            .text(LEVEL)
+            .and_then(Level::parse)
+            .unwrap_or(Level::Branch),
         parent_code: r.text(PARENT).map(str::to_owned),
         valid_from: r.date(FROM).unwrap_or(Date::MIN),
         valid_to: r.date(TO).unwrap_or(Date::MAX),
@@ -59,7 +62,13 @@ impl Kind for Units {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let spec = &SPEC;
         let before = errors.len();
         let mut bad = vec![false; rows.len()];
@@ -67,11 +76,21 @@ impl Kind for Units {
             let v = version_of(r, 0);
             if v.valid_from > v.valid_to {
                 bad[i] = true;
-                errors.push(r.error(spec, TO, "ngày kết thúc trước ngày bắt đầu", "valid_to is before valid_from"));
+                errors.push(r.error(
+                    spec,
+                    TO,
+                    "ngày kết thúc trước ngày bắt đầu",
+                    "valid_to is before valid_from",
+                ));
             }
             if v.parent_code.as_deref() == Some(v.code.as_str()) {
                 bad[i] = true;
-                errors.push(r.error(spec, PARENT, "đơn vị không thể là cha của chính nó", "a unit cannot be its own parent"));
+                errors.push(r.error(
+                    spec,
+                    PARENT,
+                    "đơn vị không thể là cha của chính nó",
+                    "a unit cannot be its own parent",
+                ));
             }
         }
         // The units as they will stand: stored versions, replaced or joined by the file's
@@ -86,7 +105,10 @@ impl Kind for Units {
                 merged.insert((v.code.clone(), v.valid_from), v);
             }
         }
-        let graph = UnitGraph::new(merged.into_values().collect(), store::units::load_lineage(db)?);
+        let graph = UnitGraph::new(
+            merged.into_values().collect(),
+            store::units::load_lineage(db)?,
+        );
         let row_of = |ix: usize| {
             let id = graph.version(ix).id;
             (id < 0).then(|| (-id - 1) as usize)
@@ -118,7 +140,10 @@ impl Kind for Units {
                         errors.push(rows[i].error(
                             spec,
                             PARENT,
-                            format!("đơn vị cha {parent} không tồn tại vào ngày {}{hint}", shown(v.valid_from)),
+                            format!(
+                                "đơn vị cha {parent} không tồn tại vào ngày {}{hint}",
+                                shown(v.valid_from)
+                            ),
                             format!("parent {parent} does not exist on {}", v.valid_from),
                         ));
                     }
@@ -135,7 +160,13 @@ impl Kind for Units {
                                 p.level.label_vi(),
                                 v.level.label_vi()
                             ),
-                            format!("parent {} ({}) is not above {} ({})", p.code, p.level.as_str(), v.code, v.level.as_str()),
+                            format!(
+                                "parent {} ({}) is not above {} ({})",
+                                p.code,
+                                p.level.as_str(),
+                                v.code,
+                                v.level.as_str()
+                            ),
                         ));
                     }
                 }

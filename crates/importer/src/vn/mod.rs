@@ -32,7 +32,8 @@ impl Sources {
         Sources {
             admin_2020: include_str!("../../../../data/admin-units/vn-admin-2020.csv").to_owned(),
             admin_2025: include_str!("../../../../data/admin-units/vn-admin-2025.csv").to_owned(),
-            provinces: include_str!("../../../../data/admin-units/vn-provinces-2020-to-2025.csv").to_owned(),
+            provinces: include_str!("../../../../data/admin-units/vn-provinces-2020-to-2025.csv")
+                .to_owned(),
         }
     }
 
@@ -54,24 +55,45 @@ struct AdminRow {
     name_with_type: String,
     parent: String,
     note: String,
+    /// Matching keys, computed once: [`name_key`] of the name and of the name with its
+    /// kind, and the name folded without spaces.
+    key: String,
+    key_full: String,
+    squeezed: String,
 }
 
 fn read_admin(text: &str) -> Result<Vec<AdminRow>, String> {
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers = rdr.headers().map_err(|e| e.to_string())?.clone();
     let idx = |n: &str| headers.iter().position(|h| h == n);
-    let (c, l, t, n, nt, p) = (idx("code"), idx("level"), idx("type"), idx("name"), idx("name_with_type"), idx("parent_code"));
+    let (c, l, t, n, nt, p) = (
+        idx("code"),
+        idx("level"),
+        idx("type"),
+        idx("name"),
+        idx("name_with_type"),
+        idx("parent_code"),
+    );
     let note = idx("note");
     let mut out = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| e.to_string())?;
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(domain::text::clean).unwrap_or_default();
+        let get = |i: Option<usize>| {
+            i.and_then(|i| rec.get(i))
+                .map(domain::text::clean)
+                .unwrap_or_default()
+        };
+        let name = get(n);
+        let name_with_type = get(nt);
         out.push(AdminRow {
             code: get(c),
             level: get(l),
             kind: get(t),
-            name: get(n),
-            name_with_type: get(nt),
+            key: name_key(&name),
+            key_full: name_key(&name_with_type),
+            squeezed: fold(&name).replace(' ', ""),
+            name,
+            name_with_type,
             parent: get(p),
             note: get(note),
         });
@@ -113,9 +135,23 @@ pub struct Plan {
 impl Plan {
     pub fn write_unmatched(&self, path: &std::path::Path) -> std::io::Result<()> {
         let mut w = csv::Writer::from_path(path)?;
-        w.write_record(["new_code", "new_name", "province", "old_unit_as_written", "reason", "note"])?;
+        w.write_record([
+            "new_code",
+            "new_name",
+            "province",
+            "old_unit_as_written",
+            "reason",
+            "note",
+        ])?;
         for u in &self.unmatched {
-            w.write_record([&u.new_code, &u.new_name, &u.province, &u.written, &u.reason, &u.note])?;
+            w.write_record([
+                &u.new_code,
+                &u.new_name,
+                &u.province,
+                &u.written,
+                &u.reason,
+                &u.note,
+            ])?;
         }
         w.flush()
     }
@@ -127,12 +163,19 @@ struct Builder {
 }
 
 impl Builder {
-    fn unit(&mut self, code: &str, name: &str, level: &str, parent: &str, from: &str, to: &str, kind: &str) {
-        self.units.push(vec![code, name, level, parent, from, to, kind].into_iter().map(str::to_owned).collect());
+    /// One `units` row: code, name, level, parent_code, valid_from, valid_to, x_type.
+    fn unit(&mut self, row: [&str; 7]) {
+        self.units
+            .push(row.iter().map(|s| (*s).to_owned()).collect());
     }
 
     fn link(&mut self, from: &str, to: &str, share: f64) {
-        self.lineage.push(vec![from.to_owned(), to.to_owned(), REFORM_DAY.to_owned(), format_share(share)]);
+        self.lineage.push(vec![
+            from.to_owned(),
+            to.to_owned(),
+            REFORM_DAY.to_owned(),
+            format_share(share),
+        ]);
     }
 }
 
@@ -149,7 +192,10 @@ fn table(kind: &str, header: &[&str], rows: Vec<Vec<String>>) -> Table {
         rows: rows
             .into_iter()
             .enumerate()
-            .map(|(i, cells)| RawRow { line: i + 2, cells: cells.into_iter().map(Cell::text).collect() })
+            .map(|(i, cells)| RawRow {
+                line: i + 2,
+                cells: cells.into_iter().map(Cell::text).collect(),
+            })
             .collect(),
     }
 }
@@ -162,41 +208,118 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         let mut rdr = csv::ReaderBuilder::new().from_reader(src.provinces.as_bytes());
         for rec in rdr.records() {
             let rec = rec.map_err(|e| e.to_string())?;
-            province_map.insert(rec.get(0).unwrap_or("").to_owned(), rec.get(2).unwrap_or("").to_owned());
+            province_map.insert(
+                rec.get(0).unwrap_or("").to_owned(),
+                rec.get(2).unwrap_or("").to_owned(),
+            );
         }
     }
-    let mut b = Builder { units: Vec::new(), lineage: Vec::new() };
-    b.unit(CENTRAL_CODE, CENTRAL_NAME, "central", "", "", "", "trung-uong");
-    let new_provinces: HashMap<&str, &AdminRow> =
-        new.iter().filter(|r| r.level == "province").map(|r| (r.code.as_str(), r)).collect();
+    let mut b = Builder {
+        units: Vec::new(),
+        lineage: Vec::new(),
+    };
+    b.unit([
+        CENTRAL_CODE,
+        CENTRAL_NAME,
+        "central",
+        "",
+        "",
+        "",
+        "trung-uong",
+    ]);
+    let new_provinces: HashMap<&str, &AdminRow> = new
+        .iter()
+        .filter(|r| r.level == "province")
+        .map(|r| (r.code.as_str(), r))
+        .collect();
     for r in old.iter().filter(|r| r.level == "province") {
-        b.unit(&r.code, &r.name, "province", CENTRAL_CODE, "", LAST_OLD_DAY, &r.kind);
+        b.unit([
+            &r.code,
+            &r.name,
+            "province",
+            CENTRAL_CODE,
+            "",
+            LAST_OLD_DAY,
+            &r.kind,
+        ]);
         match province_map.get(&r.code) {
             Some(to) if to != &r.code => b.link(&r.code, to, 1.0),
             Some(_) => {}
-            None => return Err(format!("province {} has no row in vn-provinces-2020-to-2025.csv", r.code)),
+            None => {
+                return Err(format!(
+                    "province {} has no row in vn-provinces-2020-to-2025.csv",
+                    r.code
+                ))
+            }
         }
     }
     for r in new.iter().filter(|r| r.level == "province") {
-        b.unit(&r.code, &r.name, "province", CENTRAL_CODE, REFORM_DAY, "", &r.kind);
+        b.unit([
+            &r.code,
+            &r.name,
+            "province",
+            CENTRAL_CODE,
+            REFORM_DAY,
+            "",
+            &r.kind,
+        ]);
     }
     for r in old.iter().filter(|r| r.level == "district") {
-        b.unit(&r.code, &r.name_with_type, "district", &r.parent, "", LAST_OLD_DAY, &r.kind);
+        b.unit([
+            &r.code,
+            &r.name_with_type,
+            "district",
+            &r.parent,
+            "",
+            LAST_OLD_DAY,
+            &r.kind,
+        ]);
     }
     for r in old.iter().filter(|r| r.level == "commune") {
-        b.unit(&r.code, &r.name_with_type, "commune", &r.parent, "", LAST_OLD_DAY, &r.kind);
+        b.unit([
+            &r.code,
+            &r.name_with_type,
+            "commune",
+            &r.parent,
+            "",
+            LAST_OLD_DAY,
+            &r.kind,
+        ]);
     }
     for r in new.iter().filter(|r| r.level == "commune") {
-        b.unit(&r.code, &r.name_with_type, "commune", &r.parent, REFORM_DAY, "", &r.kind);
+        b.unit([
+            &r.code,
+            &r.name_with_type,
+            "commune",
+            &r.parent,
+            REFORM_DAY,
+            "",
+            &r.kind,
+        ]);
     }
 
     // Old communes and districts by new province, for matching names within it.
-    let districts: HashMap<&str, &AdminRow> =
-        old.iter().filter(|r| r.level == "district").map(|r| (r.code.as_str(), r)).collect();
-    let province_of_district = |d: &str| districts.get(d).map(|r| r.parent.clone()).unwrap_or_default();
+    let districts: HashMap<&str, &AdminRow> = old
+        .iter()
+        .filter(|r| r.level == "district")
+        .map(|r| (r.code.as_str(), r))
+        .collect();
+    let province_of_district = |d: &str| {
+        districts
+            .get(d)
+            .map(|r| r.parent.clone())
+            .unwrap_or_default()
+    };
     let mut pool: HashMap<String, Vec<&AdminRow>> = HashMap::new();
-    for r in old.iter().filter(|r| r.level == "commune" || r.level == "district") {
-        let old_prov = if r.level == "district" { r.parent.clone() } else { province_of_district(&r.parent) };
+    for r in old
+        .iter()
+        .filter(|r| r.level == "commune" || r.level == "district")
+    {
+        let old_prov = if r.level == "district" {
+            r.parent.clone()
+        } else {
+            province_of_district(&r.parent)
+        };
         if let Some(np) = province_map.get(&old_prov) {
             pool.entry(np.clone()).or_default().push(r);
         }
@@ -210,7 +333,10 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         plan_stats.0 += 1;
         let empty = Vec::new();
         let candidates = pool.get(&n.parent).unwrap_or(&empty);
-        let province = new_provinces.get(n.parent.as_str()).map(|p| p.name.clone()).unwrap_or_default();
+        let province = new_provinces
+            .get(n.parent.as_str())
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         let items = match notes::parse(&n.note) {
             Parsed::Unchanged => vec![Item {
                 written: n.name_with_type.clone(),
@@ -232,16 +358,32 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
                 Err(reason) => missing.push((item, reason)),
             }
         }
-        // Second pass for ambiguous names: prefer the district most other items came from.
+        // Second pass for ambiguous names: prefer the district most other items came
+        // from; else the unit whose code is nearest the others' (codes run in order
+        // within a district, so neighbours have near codes).
         let home = majority_district(&found);
+        let anchor = code_anchor(&found).or_else(|| n.code.parse().ok());
         let mut still_missing = Vec::new();
         for (item, reason) in missing {
             if reason == AMBIGUOUS {
-                if let Some(h) = &home {
-                    let same: Vec<&AdminRow> =
-                        name_matches(item, candidates).into_iter().filter(|r| &r.parent == h).collect();
-                    if same.len() == 1 {
-                        found.push((same, item));
+                let same_name = name_matches(item, candidates);
+                let in_home: Vec<&AdminRow> = same_name
+                    .iter()
+                    .copied()
+                    .filter(|r| home.as_deref() == Some(r.parent.as_str()))
+                    .collect();
+                if in_home.len() == 1 {
+                    found.push((in_home, item));
+                    continue;
+                }
+                if let Some(a) = anchor {
+                    let nearest = same_name
+                        .iter()
+                        .copied()
+                        .filter(|r| r.level == "commune")
+                        .min_by_key(|r| r.code.parse::<i64>().map_or(i64::MAX, |c| (c - a).abs()));
+                    if let Some(r) = nearest {
+                        found.push((vec![r], item));
                         continue;
                     }
                 }
@@ -251,7 +393,10 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         for (rows, item) in &found {
             matched += 1;
             for r in rows {
-                claims.entry(r.code.clone()).or_default().push((n.code.clone(), item.partial));
+                claims
+                    .entry(r.code.clone())
+                    .or_default()
+                    .push((n.code.clone(), item.partial));
             }
         }
         for (item, reason) in still_missing {
@@ -299,8 +444,24 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         .count();
     let lineage_rows = b.lineage.len();
     let tables = vec![
-        table("units", &["code", "name", "level", "parent_code", "valid_from", "valid_to", "x_type"], b.units),
-        table("unit_lineage", &["from_code", "to_code", "effective_date", "share"], b.lineage),
+        table(
+            "units",
+            &[
+                "code",
+                "name",
+                "level",
+                "parent_code",
+                "valid_from",
+                "valid_to",
+                "x_type",
+            ],
+            b.units,
+        ),
+        table(
+            "unit_lineage",
+            &["from_code", "to_code", "effective_date", "share"],
+            b.lineage,
+        ),
     ];
     Ok(Plan {
         tables,
@@ -314,7 +475,8 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
     })
 }
 
-const AMBIGUOUS: &str = "tên trùng nhiều đơn vị cũ trong tỉnh / several old units of this name in the province";
+const AMBIGUOUS: &str =
+    "tên trùng nhiều đơn vị cũ trong tỉnh / several old units of this name in the province";
 const NOT_FOUND: &str = "không có đơn vị cũ tên này trong tỉnh cũ (có thể lập năm 2023–2024) / no old unit of this name in the old provinces (perhaps formed in 2023–2024)";
 
 fn kind_fits(item_kind: &str, row: &AdminRow) -> bool {
@@ -331,20 +493,56 @@ fn name_matches<'a>(item: &Item, candidates: &[&'a AdminRow]) -> Vec<&'a AdminRo
     let by_name: Vec<&AdminRow> = candidates
         .iter()
         .copied()
-        .filter(|r| name_key(&r.name) == key || name_key(&r.name_with_type) == key)
+        .filter(|r| r.key == key || r.key_full == key)
         .collect();
     let by_name = if by_name.is_empty() {
         // "NgọcThụy": a lost space.
-        candidates.iter().copied().filter(|r| fold(&r.name).replace(' ', "") == squeezed).collect()
+        candidates
+            .iter()
+            .copied()
+            .filter(|r| r.squeezed == squeezed)
+            .collect()
     } else {
         by_name
     };
-    let fitting: Vec<&AdminRow> = by_name.iter().copied().filter(|r| kind_fits(&item.kind, r)).collect();
+    let by_name = if by_name.is_empty() && key.chars().count() >= 5 {
+        // "Sơn Thượn" for "Sơn Thượng": a name cut short by a letter or two, when only
+        // one old unit fits.
+        let cut: Vec<&AdminRow> = candidates
+            .iter()
+            .copied()
+            .filter(|r| {
+                let k = &r.key;
+                k.starts_with(key.trim_end_matches(['`', '\'', '~', '?', '.']))
+                    && k.chars().count() <= key.chars().count() + 3
+            })
+            .collect();
+        if cut.len() == 1 {
+            cut
+        } else {
+            by_name
+        }
+    } else {
+        by_name
+    };
+    let fitting: Vec<&AdminRow> = by_name
+        .iter()
+        .copied()
+        .filter(|r| kind_fits(&item.kind, r))
+        .collect();
     if fitting.is_empty() {
         // The note may give the unit's new kind rather than its old one; a commune is
         // still preferred over a district of the same name.
-        let communes: Vec<&AdminRow> = by_name.iter().copied().filter(|r| r.level == "commune").collect();
-        if communes.is_empty() { by_name } else { communes }
+        let communes: Vec<&AdminRow> = by_name
+            .iter()
+            .copied()
+            .filter(|r| r.level == "commune")
+            .collect();
+        if communes.is_empty() {
+            by_name
+        } else {
+            communes
+        }
     } else {
         fitting
     }
@@ -361,9 +559,20 @@ fn match_item<'a>(
         // A whole district: its communes, or the district itself when it has none.
         let district_name = item.district.clone().unwrap_or_else(|| item.name.clone());
         let key = name_key(&district_name);
-        if let Some(d) = candidates.iter().find(|r| r.level == "district" && name_key(&r.name) == key) {
-            let communes: Vec<&AdminRow> = candidates.iter().copied().filter(|r| r.parent == d.code).collect();
-            return Ok(if communes.is_empty() { vec![*d] } else { communes });
+        if let Some(d) = candidates
+            .iter()
+            .find(|r| r.level == "district" && r.key == key)
+        {
+            let communes: Vec<&AdminRow> = candidates
+                .iter()
+                .copied()
+                .filter(|r| r.parent == d.code)
+                .collect();
+            return Ok(if communes.is_empty() {
+                vec![*d]
+            } else {
+                communes
+            });
         }
     }
     if rows.len() > 1 {
@@ -372,7 +581,7 @@ fn match_item<'a>(
             rows.retain(|r| {
                 districts
                     .get(r.parent.as_str())
-                    .is_some_and(|d| name_key(&d.name) == key || name_key(&d.name_with_type) == key)
+                    .is_some_and(|d| d.key == key || d.key_full == key)
             });
         }
     }
@@ -388,6 +597,18 @@ fn match_item<'a>(
     }
 }
 
+/// The median code of the communes matched so far.
+fn code_anchor(found: &[(Vec<&AdminRow>, &Item)]) -> Option<i64> {
+    let mut codes: Vec<i64> = found
+        .iter()
+        .flat_map(|(rows, _)| rows.iter())
+        .filter(|r| r.level == "commune")
+        .filter_map(|r| r.code.parse().ok())
+        .collect();
+    codes.sort_unstable();
+    codes.get(codes.len() / 2).copied()
+}
+
 fn majority_district(found: &[(Vec<&AdminRow>, &Item)]) -> Option<String> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (rows, _) in found {
@@ -397,5 +618,8 @@ fn majority_district(found: &[(Vec<&AdminRow>, &Item)]) -> Option<String> {
             }
         }
     }
-    counts.into_iter().max_by_key(|(d, n)| (*n, std::cmp::Reverse(*d))).map(|(d, _)| d.to_owned())
+    counts
+        .into_iter()
+        .max_by_key(|(d, n)| (*n, std::cmp::Reverse(*d)))
+        .map(|(d, _)| d.to_owned())
 }

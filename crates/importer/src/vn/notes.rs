@@ -32,8 +32,17 @@ pub enum Parsed {
 
 /// Words that open the list of old units, folded (typos seen in the data included).
 const LIST_OPENERS: &[&str] = &[
-    "hop nhat", "hop nha ", "hơp nhat", "hop thanh", "tren co so nhap", "tren co so", " nhap ", "sap xep toan bo dien tich tu nhien, quy mo dan so cua",
-    "sap xep toan bo dien tich tu nhien va quy mo dan cua", "sap xeptoan bo dien tich tu nhien, quy mo dan so cua", ", nhat ",
+    "hop nhat",
+    "hop nha ",
+    "hơp nhat",
+    "hop thanh",
+    "tren co so nhap",
+    "tren co so",
+    " nhap ",
+    "sap xep toan bo dien tich tu nhien, quy mo dan so cua",
+    "sap xep toan bo dien tich tu nhien va quy mo dan cua",
+    "sap xeptoan bo dien tich tu nhien, quy mo dan so cua",
+    ", nhat ",
 ];
 
 pub fn parse(note: &str) -> Parsed {
@@ -76,7 +85,11 @@ pub fn parse(note: &str) -> Parsed {
                 let start = p + op.chars().count();
                 let rest: String = chars[start..].iter().collect();
                 let item = cut_exact(&rest, &[" thành "]);
-                list = Some(if op.to_lowercase().starts_with("phần") { format!("một phần {item}") } else { item });
+                list = Some(if op.to_lowercase().starts_with("phần") {
+                    format!("một phần {item}")
+                } else {
+                    item
+                });
                 break;
             }
         }
@@ -111,8 +124,18 @@ fn fold_per_char(s: &str) -> Vec<char> {
 /// connecting words "thành", "và", "từ" are written in lower case, while names that
 /// hold the same syllables are capitalised ("Tân Thành thành xã …").
 fn cut_exact(s: &str, stops: &[&str]) -> String {
-    let end = stops.iter().filter_map(|st| find_char(s, st)).min().unwrap_or(s.chars().count());
-    s.chars().take(end).collect::<String>().trim().trim_end_matches(['.', ',']).trim().to_owned()
+    let end = stops
+        .iter()
+        .filter_map(|st| find_char(s, st))
+        .min()
+        .unwrap_or(s.chars().count());
+    s.chars()
+        .take(end)
+        .collect::<String>()
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim()
+        .to_owned()
 }
 
 /// Char index of `needle` (folded) in `hay` (folded).
@@ -130,7 +153,13 @@ fn cut_at(s: &str, stops: &[&str]) -> String {
             end = end.min(p);
         }
     }
-    chars[..end].iter().collect::<String>().trim().trim_end_matches(['.', ',']).trim().to_owned()
+    chars[..end]
+        .iter()
+        .collect::<String>()
+        .trim()
+        .trim_end_matches(['.', ','])
+        .trim()
+        .to_owned()
 }
 
 const KINDS: &[(&str, &str)] = &[
@@ -149,7 +178,10 @@ fn split_items(list: &str) -> Vec<Item> {
     let mut out = Vec::new();
     let mut carried_kind = String::new();
     let normalized = list.replace(';', ",");
-    let pieces = normalized.split(',').flat_map(|p| split_and(p)).collect::<Vec<_>>();
+    let pieces = normalized
+        .split(',')
+        .flat_map(split_and)
+        .collect::<Vec<_>>();
     for piece in pieces {
         let mut text = piece.trim().trim_end_matches('.').trim().to_owned();
         if text.is_empty() {
@@ -162,9 +194,19 @@ fn split_items(list: &str) -> Vec<Item> {
         loop {
             let f = folded(&text);
             let strip = |prefix: &str| -> Option<String> {
-                f.starts_with(prefix).then(|| text.chars().skip(prefix.chars().count()).collect::<String>().trim().to_owned())
+                f.starts_with(prefix).then(|| {
+                    text.chars()
+                        .skip(prefix.chars().count())
+                        .collect::<String>()
+                        .trim()
+                        .to_owned()
+                })
             };
-            if let Some(rest) = strip("mot phan cua ").or_else(|| strip("mot phan ")).or_else(|| strip("1 phan ")).or_else(|| strip("phan con lai cua ")) {
+            if let Some(rest) = strip("mot phan cua ")
+                .or_else(|| strip("mot phan "))
+                .or_else(|| strip("1 phan "))
+                .or_else(|| strip("phan con lai cua "))
+            {
                 partial = true;
                 text = rest;
             } else if let Some(rest) = strip("toan bo ") {
@@ -178,14 +220,29 @@ fn split_items(list: &str) -> Vec<Item> {
         }
         // "… của xã X" inside a long partial phrase: keep what follows the last "của".
         if let Some(p) = find_char(&folded(&text), " cua ") {
-            text = text.chars().skip(p + 5).collect::<String>().trim().to_owned();
+            text = text
+                .chars()
+                .skip(p + 5)
+                .collect::<String>()
+                .trim()
+                .to_owned();
         }
-        // A district that tells same-named units apart: "(huyện X)" or "thuộc huyện X".
+        // A province named after a district ("…, tỉnh Hòa Bình") is no unit of its own.
+        if folded(&text).starts_with("tinh ") {
+            continue;
+        }
+        // A district that tells same-named units apart: "(huyện X)" or "thuộc huyện X";
+        // "(trước khi thực hiện sắp xếp)" only dates the name.
         let mut district = None;
         if let Some(open) = text.find('(') {
             let inner = text[open + 1..].trim_end_matches(')').to_owned();
-            district = Some(strip_kind(&inner).1);
+            if !folded(&inner).starts_with("truoc") {
+                district = Some(strip_kind(&inner).1);
+            }
             text = text[..open].trim().to_owned();
+        }
+        if let Some(stripped) = text.strip_suffix(" thuộc") {
+            text = stripped.to_owned();
         }
         if let Some(p) = find_char(&folded(&text), " thuoc ") {
             let rest: String = text.chars().skip(p + 7).collect();
@@ -197,7 +254,11 @@ fn split_items(list: &str) -> Vec<Item> {
         if !kind.is_empty() {
             carried_kind = kind.clone();
         }
-        let name = name.trim_end_matches(" mới").trim_end_matches(" hiện nay").trim().to_owned();
+        let name = name
+            .trim_end_matches(" mới")
+            .trim_end_matches(" hiện nay")
+            .trim()
+            .to_owned();
         if name.is_empty() || name.chars().any(|c| c.is_ascii_digit()) && name.contains("km") {
             continue;
         }
@@ -209,7 +270,11 @@ fn split_items(list: &str) -> Vec<Item> {
         out.push(Item {
             written,
             name,
-            kind: if kind.is_empty() { carried_kind.clone() } else { kind },
+            kind: if kind.is_empty() {
+                carried_kind.clone()
+            } else {
+                kind
+            },
             partial,
             district,
             whole_district,
@@ -248,7 +313,10 @@ mod tests {
 
     fn names(p: &Parsed) -> Vec<(String, String, bool)> {
         match p {
-            Parsed::Items(items) => items.iter().map(|i| (i.kind.clone(), i.name.clone(), i.partial)).collect(),
+            Parsed::Items(items) => items
+                .iter()
+                .map(|i| (i.kind.clone(), i.name.clone(), i.partial))
+                .collect(),
             other => panic!("{other:?}"),
         }
     }
@@ -267,12 +335,18 @@ mod tests {
         );
         let p = parse("Hợp nhất các phường Xuân Hà, Chính Gián và Thanh Khê Đông. Bỏ cấp huyện.");
         assert_eq!(names(&p).len(), 3);
-        assert_eq!(names(&p)[2], ("phuong".into(), "Thanh Khê Đông".into(), false));
+        assert_eq!(
+            names(&p)[2],
+            ("phuong".into(), "Thanh Khê Đông".into(), false)
+        );
         let p = parse("Hợp nhất xã Ba Tiêu, xã Ba Ngạc và xã Ba Vì thành xã Ba Vì. Bỏ cấp huyện.");
         assert_eq!(names(&p).len(), 3);
         let p = parse("Đổi tên từ xã Vô Tranh thành xã Trường Sơn. Bỏ cấp huyện.");
         assert_eq!(names(&p), [("xa".into(), "Vô Tranh".into(), false)]);
-        assert_eq!(parse("Giữ nguyên, không sắp xếp. Bỏ cấp huyện."), Parsed::Unchanged);
+        assert_eq!(
+            parse("Giữ nguyên, không sắp xếp. Bỏ cấp huyện."),
+            Parsed::Unchanged
+        );
         let p = parse("Đổi tên từ xã Vân Từ thành xã Chuyên Mỹ, hợp nhất xã Tân Dân (huyện Phú Xuyên), xã Châu Can. Bỏ cấp huyện.");
         match p {
             Parsed::Items(items) => assert_eq!(items[0].district.as_deref(), Some("Phú Xuyên")),
