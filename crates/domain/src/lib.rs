@@ -3,6 +3,8 @@
 //! the 2025 reform).
 
 pub mod date;
+pub mod poverty;
+pub mod status;
 pub mod text;
 pub mod units;
 
