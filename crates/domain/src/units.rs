@@ -132,6 +132,7 @@ pub enum Fate {
 pub struct UnitGraph {
     versions: Vec<UnitVersion>,
     by_code: HashMap<String, Vec<VersionIx>>,
+    by_id: HashMap<i64, VersionIx>,
     lineage_out: HashMap<(String, Date), Vec<(String, f64)>>,
     lineage_in: HashMap<String, Vec<(String, Date, f64)>>,
 }
@@ -158,9 +159,11 @@ impl UnitGraph {
                 .or_default()
                 .push((l.to_code, l.share));
         }
+        let by_id = versions.iter().enumerate().map(|(ix, v)| (v.id, ix)).collect();
         UnitGraph {
             versions,
             by_code,
+            by_id,
             lineage_out,
             lineage_in,
         }
@@ -186,7 +189,20 @@ impl UnitGraph {
     }
 
     pub fn find_id(&self, id: i64) -> Option<VersionIx> {
-        self.versions.iter().position(|v| v.id == id)
+        self.by_id.get(&id).copied()
+    }
+
+    /// The unit at `level` above (or at) version `ix` as the tree stands on `date`:
+    /// "which province is this commune in on that day".
+    pub fn ancestor_at_level(&self, ix: VersionIx, date: Date, level: Level) -> Option<VersionIx> {
+        let mut cur = self.resolve(ix, date)?;
+        for _ in 0..16 {
+            if self.versions[cur].level == level {
+                return Some(cur);
+            }
+            cur = self.parent_on(cur, date)?;
+        }
+        None
     }
 
     /// The next version of the same code when it starts the day after `ix` ends.

@@ -42,6 +42,8 @@ pub struct Summary {
     /// Per file kind, in the order imported.
     pub per_kind: Vec<(String, Counts)>,
     pub dry_run: bool,
+    /// Rows accepted with something to look at again (written all the same).
+    pub warnings: Vec<RowError>,
 }
 
 impl Summary {
@@ -106,9 +108,7 @@ pub fn import_tables(
     }
     let rows_read: u64 = tables.iter().map(|t| t.rows.len() as u64).sum();
     let bar = progress_bar(opts.progress, rows_read);
-    let mut ctx = Ctx {
-        actor: opts.actor.clone(),
-    };
+    let mut ctx = Ctx::new(&opts.actor);
     let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
@@ -134,6 +134,7 @@ pub fn import_tables(
             bar.inc(n);
             summary.per_kind.push((spec.kind.to_owned(), counts));
         }
+        summary.warnings = std::mem::take(&mut ctx.warnings);
         if !errors.is_empty() {
             errors.sort();
             return Err(ImportError::Rejected(Rejection {

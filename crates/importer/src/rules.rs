@@ -19,6 +19,12 @@ pub enum Ty {
     /// A fraction in (0, 1].
     Share,
     Enum(&'static [&'static str]),
+    /// Căn cước công dân: exactly 12 digits, kept as text.
+    CitizenId,
+    /// A Vietnamese mobile number, stored as `0XXXXXXXXX`.
+    Phone,
+    /// A calendar year (1900–2100).
+    Year,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,6 +109,17 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
                 "a share must be greater than 0 and at most 1",
             )),
         },
+        Ty::CitizenId => parse_citizen_id(cell, &raw),
+        Ty::Phone => normalize_phone(&raw).map(Val::Text).ok_or_else(|| {
+            refuse(
+                "số điện thoại không hợp lệ: phải là số di động Việt Nam 10 chữ số bắt đầu 03, 05, 07, 08, 09 (hoặc +84…)",
+                "not a Vietnamese mobile number (10 digits starting 03/05/07/08/09, or +84…)",
+            )
+        }),
+        Ty::Year => match raw.parse::<i64>() {
+            Ok(y) if (1900..=2100).contains(&y) => Ok(Val::Int(y)),
+            _ => Err(refuse("năm phải là số có 4 chữ số (1900–2100)", "a year must be four digits (1900–2100)")),
+        },
         Ty::Enum(allowed) => {
             if allowed.contains(&raw.as_str()) {
                 Ok(Val::Text(raw))
@@ -136,6 +153,38 @@ fn parse_code(cell: &Cell, raw: String) -> Result<Val, Refusal> {
         ));
     }
     Ok(Val::Text(raw))
+}
+
+fn parse_citizen_id(cell: &Cell, raw: &str) -> Result<Val, Refusal> {
+    if cell.from_number || looks_scientific(raw) {
+        return Err(refuse(
+            "số CCCD bị Excel lưu thành số (có thể mất số 0 ở đầu); hãy định dạng cột là Văn bản",
+            "Excel stored the citizen ID as a number (a leading zero may be lost); format the column as Text",
+        ));
+    }
+    let digits = raw.bytes().all(|b| b.is_ascii_digit());
+    match (digits, raw.len()) {
+        (true, 12) => Ok(Val::Text(raw.to_owned())),
+        (true, 11) => Err(refuse(
+            "số CCCD có 11 chữ số: có thể Excel đã bỏ số 0 ở đầu (CCCD phải đủ 12 chữ số)",
+            "citizen ID has 11 digits: Excel may have dropped a leading zero (12 digits required)",
+        )),
+        _ => Err(refuse("số CCCD phải gồm đúng 12 chữ số", "a citizen ID must be exactly 12 digits")),
+    }
+}
+
+/// Removes spaces, dots, dashes and brackets, rewrites +84/84 to 0, and accepts only a
+/// mobile number `0[35789]` + 8 digits (data contract, "Phones").
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let mut s: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+    if let Some(rest) = s.strip_prefix("+84") {
+        s = format!("0{rest}");
+    } else if s.starts_with("84") && s.len() == 11 {
+        s = format!("0{}", &s[2..]);
+    }
+    let b = s.as_bytes();
+    let ok = b.len() == 10 && b[0] == b'0' && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9') && b.iter().all(u8::is_ascii_digit);
+    ok.then_some(s)
 }
 
 /// `4.9E+4`, `1.2e5`, `49000.0`: what Excel makes of a numeric code.
@@ -228,5 +277,13 @@ mod tests {
         assert!(parse(&numeric, Ty::Code).is_err());
         assert_eq!(p("0,5", Ty::Share), Ok(Val::Real(0.5)));
         assert!(p("1.5", Ty::Share).is_err());
+        assert_eq!(p("001234567890", Ty::CitizenId), Ok(Val::Text("001234567890".into())));
+        assert!(p("01234567890", Ty::CitizenId).unwrap_err().0.contains("số 0"));
+        assert!(p("1.2E+11", Ty::CitizenId).is_err());
+        assert_eq!(p("+84 912 345 678", Ty::Phone), Ok(Val::Text("0912345678".into())));
+        assert_eq!(p("(091) 234-5678", Ty::Phone), Ok(Val::Text("0912345678".into())));
+        assert_eq!(p("84912345678", Ty::Phone), Ok(Val::Text("0912345678".into())));
+        assert!(p("0212345678", Ty::Phone).is_err());
+        assert!(p("gọi chị Hoa", Ty::Phone).is_err());
     }
 }

@@ -4,9 +4,11 @@
 
 pub mod audit;
 mod db;
+pub mod households;
 pub mod keyed;
 mod migrate;
 pub mod scratch;
+pub mod standards;
 pub mod units;
 
 pub use db::{numbered_placeholders, Backend, Db, Row, Value};

@@ -9,11 +9,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "units",
-    sql: include_str!("../migrations/0001_units.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "units",
+        sql: include_str!("../migrations/0001_units.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "households",
+        sql: include_str!("../migrations/0002_households.sql"),
+    },
+];
 
 fn render(sql: &str, backend: Backend) -> String {
     let (id_pk, real) = match backend {
@@ -52,5 +59,6 @@ pub fn migrate(db: &mut Db) -> Result<usize, StoreError> {
         })?;
         count += 1;
     }
+    crate::standards::seed_national(db)?;
     Ok(count)
 }

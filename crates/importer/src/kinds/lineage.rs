@@ -150,6 +150,7 @@ impl Kind for Lineage {
                 data: vec![Value::Real(l.share), Value::from(r.extra_json())],
             })
             .collect();
+        ctx.units_changed();
         upsert(db, &store::units::LINEAGE, &keyed, &ctx.actor)
     }
 }

@@ -1,12 +1,20 @@
 //! File kinds: each declares its columns and natural key (the contract) and how its
 //! valid rows are checked against the rest of the data and written.
 
+mod assessments;
+mod assignments;
+mod households;
 mod lineage;
+mod members;
 mod units;
 
 use crate::report::RowError;
 use crate::rules::{self, Col, Val};
 use crate::source::Table;
+use domain::poverty::Standard;
+use domain::units::{Fate, UnitGraph, VersionIx};
+use std::collections::HashMap;
+use std::rc::Rc;
 use store::keyed::Counts;
 use store::{Db, StoreError};
 
@@ -27,9 +35,98 @@ impl Spec {
     }
 }
 
-/// What a kind needs while it checks and writes.
+/// What a kind needs while it checks and writes: the unit graph and the standards as
+/// they stand inside this import's transaction (loaded once, reloaded after units change).
 pub struct Ctx {
     pub actor: String,
+    graph: Option<Rc<UnitGraph>>,
+    standards: Option<Rc<Vec<Standard>>>,
+    /// Accepted rows that deserve a second look (a given status that differs from the
+    /// computed one).
+    pub warnings: Vec<RowError>,
+}
+
+impl Ctx {
+    pub fn new(actor: &str) -> Ctx {
+        Ctx { actor: actor.to_owned(), graph: None, standards: None, warnings: Vec::new() }
+    }
+
+    pub fn graph(&mut self, db: &mut Db) -> Result<Rc<UnitGraph>, StoreError> {
+        if self.graph.is_none() {
+            self.graph = Some(Rc::new(store::units::load_graph(db)?));
+        }
+        Ok(self.graph.clone().expect("just loaded"))
+    }
+
+    /// Units or lineage were written: the next reader loads them afresh.
+    pub fn units_changed(&mut self) {
+        self.graph = None;
+    }
+
+    pub fn standards(&mut self, db: &mut Db) -> Result<Rc<Vec<Standard>>, StoreError> {
+        if self.standards.is_none() {
+            self.standards = Some(Rc::new(store::standards::load_all(db)?));
+        }
+        Ok(self.standards.clone().expect("just loaded"))
+    }
+}
+
+/// The unit version a dated row refers to, or why there is none, said so that the
+/// officer knows what to write instead ("… merged into 48 (Đà Nẵng) on 01/07/2025").
+pub fn unit_on(graph: &UnitGraph, code: &str, date: domain::Date) -> Result<VersionIx, (String, String)> {
+    match graph.fate(code, date) {
+        Fate::Exists(ix) => Ok(ix),
+        Fate::EndedInto { ended, on, into } => {
+            let (e, i) = (graph.version(ended), graph.version(into));
+            Err((
+                format!(
+                    "đơn vị {code} ({}) không còn tồn tại ngày {}: từ {} thuộc {} ({})",
+                    e.name,
+                    date.dmy(),
+                    on.dmy(),
+                    i.code,
+                    i.name
+                ),
+                format!("unit {code} does not exist on {date}: from {on} it belongs to {}", i.code),
+            ))
+        }
+        Fate::Unmapped { ended } => Err((
+            format!("đơn vị {code} ({}) đã kết thúc ngày {}", graph.version(ended).name, graph.version(ended).valid_to.dmy()),
+            format!("unit {code} ended on {}", graph.version(ended).valid_to),
+        )),
+        Fate::Unknown => {
+            let later = graph.versions_of(code).first().map(|&ix| graph.version(ix).valid_from);
+            match later {
+                Some(from) => Err((
+                    format!("đơn vị {code} chỉ có từ ngày {}, chưa tồn tại ngày {}", from.dmy(), date.dmy()),
+                    format!("unit {code} exists only from {from}, not on {date}"),
+                )),
+                None => Err((
+                    format!("không có đơn vị mã {code}"),
+                    format!("no unit with code {code}"),
+                )),
+            }
+        }
+    }
+}
+
+/// The stored households that rows refer to in column `col`, by code.
+pub fn household_refs(
+    db: &mut Db,
+    rows: &[Fields],
+    col: usize,
+) -> Result<HashMap<String, store::households::HouseholdRef>, StoreError> {
+    let mut codes: Vec<&str> = rows.iter().filter_map(|r| r.text(col)).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    Ok(store::households::find_refs(db, &codes)?.into_iter().map(|h| (h.code.clone(), h)).collect())
+}
+
+pub fn no_household(code: &str) -> (String, String) {
+    (
+        format!("chưa có hộ mã {code} (hãy nhập hộ trong tệp households trước hoặc cùng lúc)"),
+        format!("no household {code} (import it in households first or in the same import)"),
+    )
 }
 
 pub trait Kind: Sync {
@@ -47,7 +144,14 @@ pub trait Kind: Sync {
 
 /// Every kind, in dependency order: a directory is imported in this order.
 pub fn all() -> &'static [&'static dyn Kind] {
-    &[&units::Units, &lineage::Lineage]
+    &[
+        &units::Units,
+        &lineage::Lineage,
+        &households::Households,
+        &members::Members,
+        &assessments::Assessments,
+        &assignments::Assignments,
+    ]
 }
 
 pub fn find(kind: &str) -> Option<&'static dyn Kind> {
@@ -81,6 +185,20 @@ impl Fields {
     pub fn date(&self, i: usize) -> Option<domain::Date> {
         match self.vals[i] {
             Val::Date(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    pub fn int(&self, i: usize) -> Option<i64> {
+        match self.vals[i] {
+            Val::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, i: usize) -> Option<bool> {
+        match self.vals[i] {
+            Val::Bool(b) => Some(b),
             _ => None,
         }
     }

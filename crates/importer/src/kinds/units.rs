@@ -191,6 +191,7 @@ impl Kind for Units {
                 }
             })
             .collect();
+        ctx.units_changed();
         upsert(db, &store::units::UNITS, &keyed, &ctx.actor)
     }
 }

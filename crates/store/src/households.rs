@@ -1,0 +1,266 @@
+//! Households, members, assessments and assignments as stored.
+
+use crate::keyed::TableDef;
+use crate::{Db, Row, StoreError, Value};
+use domain::poverty::Class;
+use domain::status::{Assessed, AssessmentKind};
+
+pub const HOUSEHOLDS: TableDef = TableDef {
+    table: "households",
+    key: &["household_code"],
+    data: &[
+        "unit_code",
+        "unit_id",
+        "registered_on",
+        "head_name",
+        "head_name_folded",
+        "head_gender",
+        "area",
+        "ethnic_minority",
+        "size",
+        "extra",
+    ],
+    probe: "household_code",
+};
+
+pub const MEMBERS: TableDef = TableDef {
+    table: "members",
+    key: &["household_code", "member_no"],
+    data: &["full_name", "name_folded", "gender", "birth_year", "citizen_id", "union_member", "phone", "extra"],
+    probe: "household_code",
+};
+
+pub const ASSESSMENTS: TableDef = TableDef {
+    table: "assessments",
+    key: &["household_code", "year", "kind"],
+    data: &[
+        "assessed_on",
+        "income_per_capita_vnd",
+        "deprivations",
+        "status",
+        "status_given",
+        "computed_status",
+        "standard_code",
+        "extra",
+    ],
+    probe: "household_code",
+};
+
+pub const ASSIGNMENTS: TableDef = TableDef {
+    table: "assignments",
+    key: &["household_code", "unit_code", "year"],
+    data: &["assigned_on", "unit_id", "extra"],
+    probe: "household_code",
+};
+
+/// What checks of dependent rows need to know about a household.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HouseholdRef {
+    pub code: String,
+    pub unit_id: i64,
+    pub area: String,
+    pub registered_on: domain::Date,
+}
+
+const CHUNK: usize = 500;
+
+/// The stored households among `codes`.
+pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT household_code, unit_id, area, registered_on FROM households WHERE household_code IN ({})",
+            vec!["?"; chunk.len()].join(",")
+        );
+        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
+        for r in db.query(&sql, &params)? {
+            out.push(HouseholdRef {
+                code: r.text(0).to_owned(),
+                unit_id: r.int(1),
+                area: r.text(2).to_owned(),
+                registered_on: r.date(3),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Stored members holding any of `ids`: (citizen_id, household_code, member_no).
+pub fn citizen_id_owners(db: &mut Db, ids: &[&str]) -> Result<Vec<(String, String, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT citizen_id, household_code, member_no FROM members WHERE citizen_id IN ({})",
+            vec!["?"; chunk.len()].join(",")
+        );
+        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
+        for r in db.query(&sql, &params)? {
+            out.push((r.text(0).to_owned(), r.text(1).to_owned(), r.int(2)));
+        }
+    }
+    Ok(out)
+}
+
+/// Member numbers stored for households among `codes`.
+pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT household_code, member_no FROM members WHERE household_code IN ({})",
+            vec!["?"; chunk.len()].join(",")
+        );
+        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
+        for r in db.query(&sql, &params)? {
+            out.push((r.text(0).to_owned(), r.int(1)));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Household {
+    pub code: String,
+    pub unit_code: String,
+    pub unit_id: i64,
+    pub registered_on: domain::Date,
+    pub head_name: String,
+    pub head_gender: String,
+    pub area: String,
+    pub ethnic_minority: bool,
+    pub size: i64,
+}
+
+fn household_of(r: &Row) -> Household {
+    Household {
+        code: r.text(0).to_owned(),
+        unit_code: r.text(1).to_owned(),
+        unit_id: r.int(2),
+        registered_on: r.date(3),
+        head_name: r.text(4).to_owned(),
+        head_gender: r.text(5).to_owned(),
+        area: r.text(6).to_owned(),
+        ethnic_minority: r.int(7) != 0,
+        size: r.int(8),
+    }
+}
+
+const HOUSEHOLD_COLS: &str =
+    "household_code, unit_code, unit_id, registered_on, head_name, head_gender, area, ethnic_minority, size";
+
+pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
+    Ok(db
+        .query_opt(&format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"), crate::params![code])?
+        .map(|r| household_of(&r)))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub household_code: String,
+    pub member_no: i64,
+    pub full_name: String,
+    pub gender: String,
+    pub birth_year: Option<i64>,
+    pub citizen_id: Option<String>,
+    pub union_member: Option<bool>,
+    pub phone: Option<String>,
+}
+
+pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
+    Ok(db
+        .query(
+            "SELECT household_code, member_no, full_name, gender, birth_year, citizen_id, union_member, phone \
+             FROM members WHERE household_code = ? ORDER BY member_no",
+            crate::params![code],
+        )?
+        .iter()
+        .map(|r| Member {
+            household_code: r.text(0).to_owned(),
+            member_no: r.int(1),
+            full_name: r.text(2).to_owned(),
+            gender: r.text(3).to_owned(),
+            birth_year: r.opt_int(4),
+            citizen_id: r.opt_text(5).map(str::to_owned),
+            union_member: r.opt_int(6).map(|v| v != 0),
+            phone: r.opt_text(7).map(str::to_owned),
+        })
+        .collect())
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredAssessment {
+    pub assessed: Assessed,
+    pub income: Option<i64>,
+    pub deprivations: Vec<String>,
+    pub status_given: bool,
+    pub computed: Option<Class>,
+    pub standard_code: Option<String>,
+}
+
+pub fn assessments_of(db: &mut Db, code: &str) -> Result<Vec<StoredAssessment>, StoreError> {
+    Ok(db
+        .query(
+            "SELECT year, kind, assessed_on, status, income_per_capita_vnd, deprivations, status_given, \
+             computed_status, standard_code FROM assessments WHERE household_code = ? ORDER BY assessed_on, year",
+            crate::params![code],
+        )?
+        .iter()
+        .filter_map(|r| {
+            Some(StoredAssessment {
+                assessed: Assessed {
+                    year: r.int(0) as i32,
+                    kind: AssessmentKind::parse(r.text(1))?,
+                    assessed_on: r.date(2),
+                    status: Class::parse(r.text(3))?,
+                },
+                income: r.opt_int(4),
+                deprivations: domain::poverty::split_codes(r.text(5)),
+                status_given: r.int(6) != 0,
+                computed: r.opt_text(7).and_then(Class::parse),
+                standard_code: r.opt_text(8).map(str::to_owned),
+            })
+        })
+        .collect())
+}
+
+/// (unit_code, year, assigned_on) of a household's assignments.
+pub fn assignments_of(db: &mut Db, code: &str) -> Result<Vec<(String, i64, domain::Date)>, StoreError> {
+    Ok(db
+        .query(
+            "SELECT unit_code, year, assigned_on FROM assignments WHERE household_code = ? ORDER BY year, unit_code",
+            crate::params![code],
+        )?
+        .iter()
+        .map(|r| (r.text(0).to_owned(), r.int(1), r.date(2)))
+        .collect())
+}
+
+/// A hit of a search: the household and, when a member matched, which one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub household: Household,
+    pub member: Option<(i64, String)>,
+}
+
+/// Finds households by name without diacritics ("nguyen thi hoa"), by citizen ID or by
+/// phone. `folded` is the query in [`domain::text::fold`] form.
+pub fn search(db: &mut Db, folded: &str, citizen_id: Option<&str>, phone: Option<&str>, limit: i64) -> Result<Vec<Hit>, StoreError> {
+    let like = format!("%{}%", folded.replace('%', "").replace('_', ""));
+    let cols: String = HOUSEHOLD_COLS.split(", ").map(|c| format!("h.{c}")).collect::<Vec<_>>().join(", ");
+    let rows = db.query(
+        &format!(
+            "SELECT {cols}, NULL, NULL FROM households h WHERE h.head_name_folded LIKE ? \
+             UNION ALL \
+             SELECT {cols}, m.member_no, m.full_name FROM households h JOIN members m ON m.household_code = h.household_code \
+             WHERE m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ? \
+             ORDER BY 1 LIMIT ?"
+        ),
+        crate::params![like.clone(), like, citizen_id.unwrap_or("\u{0}"), phone.unwrap_or("\u{0}"), limit],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Hit {
+            household: household_of(r),
+            member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
+        })
+        .collect())
+}

@@ -1,0 +1,102 @@
+//! Poverty standards as stored data.
+
+use crate::{audit, params, Db, StoreError};
+use domain::poverty::{national, Indicator, Standard};
+use domain::Date;
+
+pub fn load_all(db: &mut Db) -> Result<Vec<Standard>, StoreError> {
+    let rows = db.query(
+        "SELECT code, name, unit_code, valid_from, valid_to, poverty_line_rural, poverty_line_urban, \
+         average_line_rural, average_line_urban, poor_min_deprivations FROM poverty_standards ORDER BY valid_from, code",
+        &[],
+    )?;
+    let inds = db.query(
+        "SELECT standard_code, code, service, label_vi FROM standard_indicators ORDER BY standard_code, position",
+        &[],
+    )?;
+    Ok(rows
+        .iter()
+        .map(|r| Standard {
+            code: r.text(0).to_owned(),
+            name: r.text(1).to_owned(),
+            unit_code: r.opt_text(2).map(str::to_owned),
+            valid_from: r.date(3),
+            valid_to: r.opt_date(4).unwrap_or(Date::MAX),
+            poverty_line_rural: r.int(5),
+            poverty_line_urban: r.int(6),
+            average_line_rural: r.opt_int(7),
+            average_line_urban: r.opt_int(8),
+            poor_min_deprivations: r.int(9) as u32,
+            indicators: inds
+                .iter()
+                .filter(|i| i.text(0) == r.text(0))
+                .map(|i| Indicator {
+                    code: i.text(1).to_owned(),
+                    service: i.text(2).to_owned(),
+                    label_vi: i.text(3).to_owned(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// Adds a standard (or replaces one of the same code), with its audit record.
+pub fn save(db: &mut Db, s: &Standard, actor: &str) -> Result<(), StoreError> {
+    let old = load_all(db)?.into_iter().find(|o| o.code == s.code);
+    db.execute("DELETE FROM standard_indicators WHERE standard_code = ?", params![s.code.as_str()])?;
+    db.execute("DELETE FROM poverty_standards WHERE code = ?", params![s.code.as_str()])?;
+    db.execute(
+        "INSERT INTO poverty_standards (code, name, unit_code, valid_from, valid_to, poverty_line_rural, \
+         poverty_line_urban, average_line_rural, average_line_urban, poor_min_deprivations) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        params![
+            s.code.as_str(),
+            s.name.as_str(),
+            s.unit_code.as_deref(),
+            s.valid_from,
+            s.valid_to,
+            s.poverty_line_rural,
+            s.poverty_line_urban,
+            s.average_line_rural,
+            s.average_line_urban,
+            i64::from(s.poor_min_deprivations)
+        ],
+    )?;
+    for (i, ind) in s.indicators.iter().enumerate() {
+        db.execute(
+            "INSERT INTO standard_indicators (standard_code, position, code, service, label_vi) VALUES (?, ?, ?, ?, ?)",
+            params![s.code.as_str(), i as i64, ind.code.as_str(), ind.service.as_str(), ind.label_vi.as_str()],
+        )?;
+    }
+    let json = |s: &Standard| serde_json::to_string(s).unwrap_or_default();
+    audit::record(
+        db,
+        &audit::Entry {
+            actor,
+            action: if old.is_some() { "update" } else { "insert" },
+            entity: "poverty_standards",
+            key: &serde_json::json!({"code": s.code}).to_string(),
+            old: old.as_ref().map(json).as_deref(),
+            new: Some(&json(s)),
+        },
+    )
+}
+
+/// Puts the national standards in place once; after that they are data like any other.
+pub fn seed_national(db: &mut Db) -> Result<(), StoreError> {
+    let present: Vec<String> = db
+        .query("SELECT code FROM poverty_standards", &[])?
+        .iter()
+        .map(|r| r.text(0).to_owned())
+        .collect();
+    let missing: Vec<Standard> = national::all().into_iter().filter(|s| !present.contains(&s.code)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    db.transaction(|tx| -> Result<(), StoreError> {
+        for s in &missing {
+            save(tx, s, "system")?;
+        }
+        Ok(())
+    })
+}
