@@ -44,6 +44,18 @@ pub enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// A report for a unit, period and structure date (every figure from the records).
+    Report(ReportArgs),
+    /// Households: show one, search, list likely duplicates, edit.
+    Household {
+        #[command(subcommand)]
+        command: HouseholdCommand,
+    },
+    /// Poverty standards: list them, add a province's own.
+    Standard {
+        #[command(subcommand)]
+        command: StandardCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on.
@@ -85,4 +97,92 @@ pub enum UnitsCommand {
 pub enum Format {
     Text,
     Json,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReportQuery {
+    /// The unit reported on (its code on the structure date).
+    #[arg(long, required = true)]
+    pub unit: Option<String>,
+    /// First day of the period (YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, required = true)]
+    pub from: Option<String>,
+    /// Last day of the period.
+    #[arg(long, required = true)]
+    pub to: Option<String>,
+    /// The tree to count against (default: the last day of the period).
+    #[arg(long)]
+    pub structure_date: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(subcommand_negates_reqs = true, args_conflicts_with_subcommands = true)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub query: ReportQuery,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
+    pub format: ReportFormat,
+    #[command(subcommand)]
+    pub command: Option<ReportCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The records behind one figure.
+    Explain {
+        /// The indicator's code (hh_escaped, …).
+        #[arg(long)]
+        indicator: String,
+        #[command(flatten)]
+        query: ReportQuery,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Json,
+    Text,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HouseholdCommand {
+    /// A household: members, status history with explanations, events, assignments.
+    Show {
+        code: String,
+        /// Show citizen IDs and phones in full (the access is logged).
+        #[arg(long)]
+        full: bool,
+    },
+    /// Find households by name without diacritics, by citizen ID or by phone.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Likely duplicates: one citizen ID in two households, the same name and birth year
+    /// in two households of a commune, a household assigned to two chapters in a year.
+    Duplicates {
+        /// Only within this unit (default: everything).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The structure date that decides communes (default: today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Change fields of a household: `household set H001 head_name="Lê Thị Lan" area=urban`.
+    /// Checked like an import, audited (old → new).
+    Set {
+        code: String,
+        #[arg(required = true)]
+        changes: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StandardCommand {
+    /// The standards with their dates, lines and indicators.
+    List,
+    /// Add (or replace) a standard from a TOML file; a province's own standard applies to
+    /// its households within its dates.
+    Add { file: PathBuf },
 }

@@ -3,6 +3,7 @@
 //! the 2025 reform).
 
 pub mod date;
+pub mod indicators;
 pub mod poverty;
 pub mod status;
 pub mod text;

@@ -169,7 +169,11 @@ pub fn classify(
     deprivations: &[String],
     area: Area,
 ) -> Result<Classification, UnknownIndicators> {
-    let unknown: Vec<String> = deprivations.iter().filter(|c| std.indicator(c).is_none()).cloned().collect();
+    let unknown: Vec<String> = deprivations
+        .iter()
+        .filter(|c| std.indicator(c).is_none())
+        .cloned()
+        .collect();
     if !unknown.is_empty() {
         return Err(UnknownIndicators(unknown));
     }
@@ -189,9 +193,23 @@ pub fn classify(
     let min = std.poor_min_deprivations;
     let (class, reason) = if income <= line {
         if count >= min {
-            (Class::Poor, format!("thu nhập {} ≤ {} và thiếu hụt {count} chỉ số ≥ {min}", vnd(income), vnd(line)))
+            (
+                Class::Poor,
+                format!(
+                    "thu nhập {} ≤ {} và thiếu hụt {count} chỉ số ≥ {min}",
+                    vnd(income),
+                    vnd(line)
+                ),
+            )
         } else {
-            (Class::NearPoor, format!("thu nhập {} ≤ {} và thiếu hụt {count} chỉ số < {min}", vnd(income), vnd(line)))
+            (
+                Class::NearPoor,
+                format!(
+                    "thu nhập {} ≤ {} và thiếu hụt {count} chỉ số < {min}",
+                    vnd(income),
+                    vnd(line)
+                ),
+            )
         }
     } else {
         match avg {
@@ -199,12 +217,19 @@ pub fn classify(
                 Class::Average,
                 format!("{} < thu nhập {} ≤ {}", vnd(line), vnd(income), vnd(a)),
             ),
-            Some(a) => (Class::NotPoor, format!("thu nhập {} > {}", vnd(income), vnd(a))),
+            Some(a) => (
+                Class::NotPoor,
+                format!("thu nhập {} > {}", vnd(income), vnd(a)),
+            ),
             // The average-living-standard line of this standard is not published: the
             // household is above the poverty line, and that is all we can say.
             None => (
                 Class::NotPoor,
-                format!("thu nhập {} > {} (chuẩn chưa có ngưỡng mức sống trung bình)", vnd(income), vnd(line)),
+                format!(
+                    "thu nhập {} > {} (chuẩn chưa có ngưỡng mức sống trung bình)",
+                    vnd(income),
+                    vnd(line)
+                ),
             ),
         }
     };
@@ -223,7 +248,11 @@ pub fn classify(
 
 /// Picks the standard for a household on a date: a province's own standard in force
 /// beats the national one. `province` is the household's province code on that date.
-pub fn standard_for<'a>(standards: &'a [Standard], date: Date, province: Option<&str>) -> Option<&'a Standard> {
+pub fn standard_for<'a>(
+    standards: &'a [Standard],
+    date: Date,
+    province: Option<&str>,
+) -> Option<&'a Standard> {
     let in_force = || standards.iter().filter(move |s| s.in_force_on(date));
     in_force()
         .find(|s| s.unit_code.is_some() && s.unit_code.as_deref() == province)
@@ -235,7 +264,7 @@ pub fn vnd(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);

@@ -108,12 +108,22 @@ pub fn events(history: &[Assessed]) -> Vec<StatusEvent> {
             (Class::Poor, c) if c != Class::Poor => Some(EventKind::Escaped),
             (Class::NearPoor, Class::Average | Class::NotPoor) => Some(EventKind::Escaped),
             (Class::Average | Class::NotPoor, Class::Poor | Class::NearPoor) => {
-                Some(if was_poor_or_near { EventKind::FellBack } else { EventKind::NewlyPoor })
+                Some(if was_poor_or_near {
+                    EventKind::FellBack
+                } else {
+                    EventKind::NewlyPoor
+                })
             }
             _ => None, // near_poor → poor, average ↔ not_poor, unchanged: no event
         };
         if let Some(kind) = kind {
-            out.push(StatusEvent { kind, year: pair[1].year, date: pair[1].assessed_on, from: prev, to: cur });
+            out.push(StatusEvent {
+                kind,
+                year: pair[1].year,
+                date: pair[1].assessed_on,
+                from: prev,
+                to: cur,
+            });
         }
         was_poor_or_near |= cur.is_poor_or_near();
     }
@@ -127,8 +137,9 @@ pub fn newly_escaped_on(events: &[StatusEvent], on: Date) -> bool {
         .any(|e| e.kind == EventKind::Escaped && e.date <= on && on < e.date.add_months(36))
 }
 
-/// Whether an escape lasted: the effective status one and two years later is still
-/// better than where the household escaped from. `None` while that year has no assessment.
+/// Whether an escape lasted: one and two years later the household is still out of what
+/// it escaped: out of poverty and near-poverty when it reached average or better, out of
+/// poverty when it reached near-poor. `None` while that year has no assessment.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Sustained {
     pub one_year: Option<bool>,
@@ -136,8 +147,23 @@ pub struct Sustained {
 }
 
 pub fn sustained(history: &[Assessed], escape: &StatusEvent) -> Sustained {
-    let later = |k: i32| history.iter().find(|a| a.year == escape.year + k).map(|a| a.status > escape.from);
-    Sustained { one_year: later(1), two_years: later(2) }
+    let still_out = |c: Class| {
+        if escape.to.is_poor_or_near() {
+            c > Class::Poor
+        } else {
+            !c.is_poor_or_near()
+        }
+    };
+    let later = |k: i32| {
+        history
+            .iter()
+            .find(|a| a.year == escape.year + k)
+            .map(|a| still_out(a.status))
+    };
+    Sustained {
+        one_year: later(1),
+        two_years: later(2),
+    }
 }
 
 #[cfg(test)]
@@ -147,7 +173,12 @@ mod tests {
     use Class::*;
 
     fn a(year: i32, kind: AssessmentKind, on: &str, status: Class) -> Assessed {
-        Assessed { year, kind, assessed_on: Date::parse(on).unwrap(), status }
+        Assessed {
+            year,
+            kind,
+            assessed_on: Date::parse(on).unwrap(),
+            status,
+        }
     }
 
     fn kinds(h: &[Assessed]) -> Vec<(EventKind, i32)> {
@@ -165,27 +196,59 @@ mod tests {
         ];
         let h = effective_history(&recs, Date::MAX);
         use EventKind::*;
-        assert_eq!(kinds(&h), [(Escaped, 2023), (Escaped, 2024), (FellBack, 2025), (Escaped, 2026)]);
+        assert_eq!(
+            kinds(&h),
+            [
+                (Escaped, 2023),
+                (Escaped, 2024),
+                (FellBack, 2025),
+                (Escaped, 2026)
+            ]
+        );
         let e = events(&h);
         assert!(e[0].escaped_from_poor() && !e[1].escaped_from_poor());
-        assert_eq!(sustained(&h, &e[0]), Sustained { one_year: Some(true), two_years: Some(false) });
-        assert_eq!(sustained(&h, &e[3]), Sustained { one_year: None, two_years: None });
+        assert_eq!(
+            sustained(&h, &e[0]),
+            Sustained {
+                one_year: Some(true),
+                two_years: Some(false)
+            }
+        );
+        assert_eq!(
+            sustained(&h, &e[3]),
+            Sustained {
+                one_year: None,
+                two_years: None
+            }
+        );
     }
 
     #[test]
     fn newly_poor_only_without_an_earlier_poor_status() {
         let h = effective_history(
-            &[a(2022, Official, "2022-12-10", NotPoor), a(2023, Official, "2023-12-10", NearPoor), a(2024, Official, "2024-12-10", Poor)],
+            &[
+                a(2022, Official, "2022-12-10", NotPoor),
+                a(2023, Official, "2023-12-10", NearPoor),
+                a(2024, Official, "2024-12-10", Poor),
+            ],
             Date::MAX,
         );
         // near_poor → poor is no event.
         assert_eq!(kinds(&h), [(EventKind::NewlyPoor, 2023)]);
         // Average ↔ not_poor is no event; a baseline poor counts as "poor before".
         let h = effective_history(
-            &[a(2022, Official, "2022-12-10", NearPoor), a(2023, Official, "2023-12-10", NotPoor), a(2024, Official, "2024-12-10", Average), a(2025, Official, "2025-12-10", NearPoor)],
+            &[
+                a(2022, Official, "2022-12-10", NearPoor),
+                a(2023, Official, "2023-12-10", NotPoor),
+                a(2024, Official, "2024-12-10", Average),
+                a(2025, Official, "2025-12-10", NearPoor),
+            ],
             Date::MAX,
         );
-        assert_eq!(kinds(&h), [(EventKind::Escaped, 2023), (EventKind::FellBack, 2025)]);
+        assert_eq!(
+            kinds(&h),
+            [(EventKind::Escaped, 2023), (EventKind::FellBack, 2025)]
+        );
     }
 
     #[test]
@@ -206,7 +269,13 @@ mod tests {
 
     #[test]
     fn newly_escaped_lasts_36_months() {
-        let h = effective_history(&[a(2022, Official, "2022-12-10", Poor), a(2023, Official, "2023-12-10", Average)], Date::MAX);
+        let h = effective_history(
+            &[
+                a(2022, Official, "2022-12-10", Poor),
+                a(2023, Official, "2023-12-10", Average),
+            ],
+            Date::MAX,
+        );
         let e = events(&h);
         let d = |s| Date::parse(s).unwrap();
         assert!(!newly_escaped_on(&e, d("2023-12-09")));

@@ -159,7 +159,11 @@ impl UnitGraph {
                 .or_default()
                 .push((l.to_code, l.share));
         }
-        let by_id = versions.iter().enumerate().map(|(ix, v)| (v.id, ix)).collect();
+        let by_id = versions
+            .iter()
+            .enumerate()
+            .map(|(ix, v)| (v.id, ix))
+            .collect();
         UnitGraph {
             versions,
             by_code,

@@ -169,21 +169,30 @@ fn parse_citizen_id(cell: &Cell, raw: &str) -> Result<Val, Refusal> {
             "số CCCD có 11 chữ số: có thể Excel đã bỏ số 0 ở đầu (CCCD phải đủ 12 chữ số)",
             "citizen ID has 11 digits: Excel may have dropped a leading zero (12 digits required)",
         )),
-        _ => Err(refuse("số CCCD phải gồm đúng 12 chữ số", "a citizen ID must be exactly 12 digits")),
+        _ => Err(refuse(
+            "số CCCD phải gồm đúng 12 chữ số",
+            "a citizen ID must be exactly 12 digits",
+        )),
     }
 }
 
 /// Removes spaces, dots, dashes and brackets, rewrites +84/84 to 0, and accepts only a
 /// mobile number `0[35789]` + 8 digits (data contract, "Phones").
 pub fn normalize_phone(raw: &str) -> Option<String> {
-    let mut s: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
+    let mut s: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
     if let Some(rest) = s.strip_prefix("+84") {
         s = format!("0{rest}");
     } else if s.starts_with("84") && s.len() == 11 {
         s = format!("0{}", &s[2..]);
     }
     let b = s.as_bytes();
-    let ok = b.len() == 10 && b[0] == b'0' && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9') && b.iter().all(u8::is_ascii_digit);
+    let ok = b.len() == 10
+        && b[0] == b'0'
+        && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9')
+        && b.iter().all(u8::is_ascii_digit);
     ok.then_some(s)
 }
 
@@ -277,12 +286,27 @@ mod tests {
         assert!(parse(&numeric, Ty::Code).is_err());
         assert_eq!(p("0,5", Ty::Share), Ok(Val::Real(0.5)));
         assert!(p("1.5", Ty::Share).is_err());
-        assert_eq!(p("001234567890", Ty::CitizenId), Ok(Val::Text("001234567890".into())));
-        assert!(p("01234567890", Ty::CitizenId).unwrap_err().0.contains("số 0"));
+        assert_eq!(
+            p("001234567890", Ty::CitizenId),
+            Ok(Val::Text("001234567890".into()))
+        );
+        assert!(p("01234567890", Ty::CitizenId)
+            .unwrap_err()
+            .0
+            .contains("số 0"));
         assert!(p("1.2E+11", Ty::CitizenId).is_err());
-        assert_eq!(p("+84 912 345 678", Ty::Phone), Ok(Val::Text("0912345678".into())));
-        assert_eq!(p("(091) 234-5678", Ty::Phone), Ok(Val::Text("0912345678".into())));
-        assert_eq!(p("84912345678", Ty::Phone), Ok(Val::Text("0912345678".into())));
+        assert_eq!(
+            p("+84 912 345 678", Ty::Phone),
+            Ok(Val::Text("0912345678".into()))
+        );
+        assert_eq!(
+            p("(091) 234-5678", Ty::Phone),
+            Ok(Val::Text("0912345678".into()))
+        );
+        assert_eq!(
+            p("84912345678", Ty::Phone),
+            Ok(Val::Text("0912345678".into()))
+        );
         assert!(p("0212345678", Ty::Phone).is_err());
         assert!(p("gọi chị Hoa", Ty::Phone).is_err());
     }

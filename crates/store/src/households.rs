@@ -26,7 +26,16 @@ pub const HOUSEHOLDS: TableDef = TableDef {
 pub const MEMBERS: TableDef = TableDef {
     table: "members",
     key: &["household_code", "member_no"],
-    data: &["full_name", "name_folded", "gender", "birth_year", "citizen_id", "union_member", "phone", "extra"],
+    data: &[
+        "full_name",
+        "name_folded",
+        "gender",
+        "birth_year",
+        "citizen_id",
+        "union_member",
+        "phone",
+        "extra",
+    ],
     probe: "household_code",
 };
 
@@ -86,7 +95,10 @@ pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, Store
 }
 
 /// Stored members holding any of `ids`: (citizen_id, household_code, member_no).
-pub fn citizen_id_owners(db: &mut Db, ids: &[&str]) -> Result<Vec<(String, String, i64)>, StoreError> {
+pub fn citizen_id_owners(
+    db: &mut Db,
+    ids: &[&str],
+) -> Result<Vec<(String, String, i64)>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
@@ -149,7 +161,10 @@ const HOUSEHOLD_COLS: &str =
 
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
     Ok(db
-        .query_opt(&format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"), crate::params![code])?
+        .query_opt(
+            &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
+            crate::params![code],
+        )?
         .map(|r| household_of(&r)))
 }
 
@@ -223,7 +238,10 @@ pub fn assessments_of(db: &mut Db, code: &str) -> Result<Vec<StoredAssessment>, 
 }
 
 /// (unit_code, year, assigned_on) of a household's assignments.
-pub fn assignments_of(db: &mut Db, code: &str) -> Result<Vec<(String, i64, domain::Date)>, StoreError> {
+pub fn assignments_of(
+    db: &mut Db,
+    code: &str,
+) -> Result<Vec<(String, i64, domain::Date)>, StoreError> {
     Ok(db
         .query(
             "SELECT unit_code, year, assigned_on FROM assignments WHERE household_code = ? ORDER BY year, unit_code",
@@ -243,9 +261,19 @@ pub struct Hit {
 
 /// Finds households by name without diacritics ("nguyen thi hoa"), by citizen ID or by
 /// phone. `folded` is the query in [`domain::text::fold`] form.
-pub fn search(db: &mut Db, folded: &str, citizen_id: Option<&str>, phone: Option<&str>, limit: i64) -> Result<Vec<Hit>, StoreError> {
-    let like = format!("%{}%", folded.replace('%', "").replace('_', ""));
-    let cols: String = HOUSEHOLD_COLS.split(", ").map(|c| format!("h.{c}")).collect::<Vec<_>>().join(", ");
+pub fn search(
+    db: &mut Db,
+    folded: &str,
+    citizen_id: Option<&str>,
+    phone: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Hit>, StoreError> {
+    let like = format!("%{}%", folded.replace(['%', '_'], ""));
+    let cols: String = HOUSEHOLD_COLS
+        .split(", ")
+        .map(|c| format!("h.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let rows = db.query(
         &format!(
             "SELECT {cols}, NULL, NULL FROM households h WHERE h.head_name_folded LIKE ? \
@@ -254,7 +282,7 @@ pub fn search(db: &mut Db, folded: &str, citizen_id: Option<&str>, phone: Option
              WHERE m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ? \
              ORDER BY 1 LIMIT ?"
         ),
-        crate::params![like.clone(), like, citizen_id.unwrap_or("\u{0}"), phone.unwrap_or("\u{0}"), limit],
+        crate::params![like.clone(), like, citizen_id, phone, limit],
     )?;
     Ok(rows
         .iter()

@@ -43,8 +43,14 @@ pub fn load_all(db: &mut Db) -> Result<Vec<Standard>, StoreError> {
 /// Adds a standard (or replaces one of the same code), with its audit record.
 pub fn save(db: &mut Db, s: &Standard, actor: &str) -> Result<(), StoreError> {
     let old = load_all(db)?.into_iter().find(|o| o.code == s.code);
-    db.execute("DELETE FROM standard_indicators WHERE standard_code = ?", params![s.code.as_str()])?;
-    db.execute("DELETE FROM poverty_standards WHERE code = ?", params![s.code.as_str()])?;
+    db.execute(
+        "DELETE FROM standard_indicators WHERE standard_code = ?",
+        params![s.code.as_str()],
+    )?;
+    db.execute(
+        "DELETE FROM poverty_standards WHERE code = ?",
+        params![s.code.as_str()],
+    )?;
     db.execute(
         "INSERT INTO poverty_standards (code, name, unit_code, valid_from, valid_to, poverty_line_rural, \
          poverty_line_urban, average_line_rural, average_line_urban, poor_min_deprivations) \
@@ -89,7 +95,10 @@ pub fn seed_national(db: &mut Db) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.text(0).to_owned())
         .collect();
-    let missing: Vec<Standard> = national::all().into_iter().filter(|s| !present.contains(&s.code)).collect();
+    let missing: Vec<Standard> = national::all()
+        .into_iter()
+        .filter(|s| !present.contains(&s.code))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }

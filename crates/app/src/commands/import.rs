@@ -32,6 +32,15 @@ pub fn run(
             for (kind, c) in &s.per_kind {
                 println!("  {kind}: +{} ~{} ={}", c.inserted, c.updated, c.unchanged);
             }
+            if !s.warnings.is_empty() {
+                println!("Lưu ý / warnings ({}):", s.warnings.len());
+                for w in s.warnings.iter().take(50) {
+                    println!(
+                        "  {} dòng {} [{}]: {} / {}",
+                        w.file, w.row, w.column, w.reason_vi, w.reason_en
+                    );
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(ImportError::Rejected(r)) => {

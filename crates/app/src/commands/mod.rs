@@ -1,6 +1,9 @@
 //! One module per command group.
 
+mod household;
 mod import;
+mod report;
+mod standard;
 mod units;
 
 use crate::cli::{Cli, Command};
@@ -41,6 +44,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             dry_run,
         } => import::run(&env, &paths, &errors, dry_run),
         Command::Units { command } => units::run(&env, command),
+        Command::Report(args) => report::run(&env, args),
+        Command::Household { command } => household::run(&env, command),
+        Command::Standard { command } => standard::run(&env, command),
         Command::Serve { addr } => {
             env.open()?;
             let addr = addr.unwrap_or(env.addr.clone());

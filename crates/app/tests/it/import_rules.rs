@@ -160,12 +160,12 @@ fn lineage_rules() {
 fn every_bad_row_of_every_file_is_reported_at_once() {
     let e = rejected(&[
         ("units.csv", &format!("{HEAD}00500,Xã Năm,commune,010,31/02/2024,\n00501,,commune,010,,\n00502,Xã,hamlet,010,,\n")),
-        ("households.csv", "household_code\nH1\n"),
+        ("ho_gia_dinh.csv", "household_code\nH1\n"),
     ]);
     assert_eq!(e.len(), 4, "{e:#?}");
     assert!(e
         .iter()
-        .any(|e| e.file == "households.csv" && e.reason_vi.contains("không rõ loại")));
+        .any(|e| e.file == "ho_gia_dinh.csv" && e.reason_vi.contains("không rõ loại")));
     assert!(e
         .iter()
         .any(|e| e.column == "name" && e.reason_vi.contains("bắt buộc")));

@@ -5,7 +5,11 @@ use super::{Indicator, Standard};
 use crate::Date;
 
 fn ind(code: &str, service: &str, label_vi: &str) -> Indicator {
-    Indicator { code: code.into(), service: service.into(), label_vi: label_vi.into() }
+    Indicator {
+        code: code.into(),
+        service: service.into(),
+        label_vi: label_vi.into(),
+    }
 }
 
 fn day(y: i32, m: u32, d: u32) -> Date {
@@ -15,17 +19,37 @@ fn day(y: i32, m: u32, d: u32) -> Date {
 fn indicators_2022() -> Vec<Indicator> {
     vec![
         ind("employment", "employment", "Việc làm"),
-        ind("dependents", "employment", "Người phụ thuộc trong hộ gia đình"),
+        ind(
+            "dependents",
+            "employment",
+            "Người phụ thuộc trong hộ gia đình",
+        ),
         ind("nutrition", "health", "Dinh dưỡng"),
         ind("health_insurance", "health", "Bảo hiểm y tế"),
-        ind("adult_education", "education", "Trình độ giáo dục của người lớn"),
-        ind("school_attendance", "education", "Tình trạng đi học của trẻ em"),
+        ind(
+            "adult_education",
+            "education",
+            "Trình độ giáo dục của người lớn",
+        ),
+        ind(
+            "school_attendance",
+            "education",
+            "Tình trạng đi học của trẻ em",
+        ),
         ind("housing_quality", "housing", "Chất lượng nhà ở"),
-        ind("housing_area", "housing", "Diện tích nhà ở bình quân đầu người"),
+        ind(
+            "housing_area",
+            "housing",
+            "Diện tích nhà ở bình quân đầu người",
+        ),
         ind("water", "water_hygiene", "Nguồn nước sinh hoạt"),
         ind("sanitation", "water_hygiene", "Nhà tiêu hợp vệ sinh"),
         ind("telecom", "information", "Sử dụng dịch vụ viễn thông"),
-        ind("info_access", "information", "Phương tiện phục vụ tiếp cận thông tin"),
+        ind(
+            "info_access",
+            "information",
+            "Phương tiện phục vụ tiếp cận thông tin",
+        ),
     ]
 }
 
@@ -49,7 +73,10 @@ pub fn decree_07_2021() -> Standard {
 /// Decree 351/2025/NĐ-CP, in force 2027-01-01 … 2030-12-31. Its average-living-standard
 /// line and the final indicator thresholds are not confirmed: left empty.
 pub fn decree_351_2025() -> Standard {
-    let mut indicators: Vec<Indicator> = indicators_2022().into_iter().filter(|i| i.code != "info_access").collect();
+    let mut indicators: Vec<Indicator> = indicators_2022()
+        .into_iter()
+        .filter(|i| i.code != "info_access")
+        .collect();
     indicators.push(ind("digital_services", "information", "Sử dụng dịch vụ số"));
     indicators.push(ind("waste", "water_hygiene", "Xử lý rác thải sinh hoạt"));
     Standard {

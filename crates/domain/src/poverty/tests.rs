@@ -31,12 +31,24 @@ fn the_rule_table_of_decree_351() {
     let s = decree_351_2025();
     use Area::*;
     let c = |income, deps: &[&str], area| classify(&s, income, &codes(deps), area).unwrap().class;
-    assert_eq!(c(2_200_000, &["waste", "digital_services", "water"], Rural), Class::Poor);
-    assert_eq!(c(2_200_000, &["waste", "digital_services"], Rural), Class::NearPoor);
-    assert_eq!(c(2_800_000, &["waste", "digital_services", "water"], Urban), Class::Poor);
+    assert_eq!(
+        c(2_200_000, &["waste", "digital_services", "water"], Rural),
+        Class::Poor
+    );
+    assert_eq!(
+        c(2_200_000, &["waste", "digital_services"], Rural),
+        Class::NearPoor
+    );
+    assert_eq!(
+        c(2_800_000, &["waste", "digital_services", "water"], Urban),
+        Class::Poor
+    );
     // Above the line: the average-standard line is unpublished, so no "average" class.
     assert_eq!(c(2_200_001, &[], Rural), Class::NotPoor);
-    assert!(classify(&s, 2_200_001, &[], Rural).unwrap().reason_vi.contains("chưa có ngưỡng"));
+    assert!(classify(&s, 2_200_001, &[], Rural)
+        .unwrap()
+        .reason_vi
+        .contains("chưa có ngưỡng"));
     // info_access left the list in 2027.
     assert_eq!(
         classify(&s, 1, &codes(&["info_access"]), Rural),
@@ -48,19 +60,36 @@ fn the_rule_table_of_decree_351() {
 fn explanation_reads_as_the_officers_write_it() {
     let s = decree_07_2021();
     let c = classify(&s, 1_320_000, &codes(FOUR), Area::Rural).unwrap();
-    assert_eq!(c.reason_vi, "thu nhập 1.320.000 ≤ 1.500.000 và thiếu hụt 4 chỉ số ≥ 3 → hộ nghèo");
+    assert_eq!(
+        c.reason_vi,
+        "thu nhập 1.320.000 ≤ 1.500.000 và thiếu hụt 4 chỉ số ≥ 3 → hộ nghèo"
+    );
     assert_eq!(c.deprivation_count, 4);
     let services: Vec<&str> = c.deprived.iter().map(|(s, _)| s.as_str()).collect();
-    assert_eq!(services, ["employment", "health", "water_hygiene", "information"]);
+    assert_eq!(
+        services,
+        ["employment", "health", "water_hygiene", "information"]
+    );
 }
 
 #[test]
 fn the_standard_in_force_on_a_day() {
     let all = national::all();
     let d = |s: &str| Date::parse(s).unwrap();
-    assert_eq!(standard_for(&all, d("2022-01-01"), None).unwrap().code, "ND07-2021");
-    assert_eq!(standard_for(&all, d("2026-12-31"), Some("49")).unwrap().code, "ND07-2021");
-    assert_eq!(standard_for(&all, d("2027-01-01"), None).unwrap().code, "ND351-2025");
+    assert_eq!(
+        standard_for(&all, d("2022-01-01"), None).unwrap().code,
+        "ND07-2021"
+    );
+    assert_eq!(
+        standard_for(&all, d("2026-12-31"), Some("49"))
+            .unwrap()
+            .code,
+        "ND07-2021"
+    );
+    assert_eq!(
+        standard_for(&all, d("2027-01-01"), None).unwrap().code,
+        "ND351-2025"
+    );
     assert!(standard_for(&all, d("2021-12-31"), None).is_none());
     let mut local = decree_07_2021();
     local.code = "QN-2023".into();
@@ -68,8 +97,18 @@ fn the_standard_in_force_on_a_day() {
     local.poverty_line_rural = 1_800_000;
     let mut with_local = all.clone();
     with_local.push(local);
-    assert_eq!(standard_for(&with_local, d("2023-05-01"), Some("49")).unwrap().code, "QN-2023");
-    assert_eq!(standard_for(&with_local, d("2023-05-01"), Some("48")).unwrap().code, "ND07-2021");
+    assert_eq!(
+        standard_for(&with_local, d("2023-05-01"), Some("49"))
+            .unwrap()
+            .code,
+        "QN-2023"
+    );
+    assert_eq!(
+        standard_for(&with_local, d("2023-05-01"), Some("48"))
+            .unwrap()
+            .code,
+        "ND07-2021"
+    );
 }
 
 #[test]

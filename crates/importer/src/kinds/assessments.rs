@@ -21,7 +21,10 @@ static SPEC: Spec = Spec {
         req("assessed_on", Ty::Date),
         col("income_per_capita_vnd", Ty::Money),
         col("deprivations", Ty::Text),
-        col("status", Ty::Enum(&["poor", "near_poor", "average", "not_poor"])),
+        col(
+            "status",
+            Ty::Enum(&["poor", "near_poor", "average", "not_poor"]),
+        ),
     ],
     key: &["household_code", "year", "kind"],
 };
@@ -39,7 +42,13 @@ impl Kind for Assessments {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let before = errors.len();
         let graph = ctx.graph(db)?;
         let standards = ctx.standards(db)?;
@@ -73,7 +82,8 @@ impl Kind for Assessments {
                 Some(income) => match classify(std, income, &deprivations, area) {
                     Ok(c) => Some(c.class),
                     Err(unknown) => {
-                        let known: Vec<&str> = std.indicators.iter().map(|i| i.code.as_str()).collect();
+                        let known: Vec<&str> =
+                            std.indicators.iter().map(|i| i.code.as_str()).collect();
                         errors.push(r.error(
                             &SPEC,
                             DEPRIVATIONS,
@@ -83,13 +93,20 @@ impl Kind for Assessments {
                                 unknown.0.join(", "),
                                 known.join(", ")
                             ),
-                            format!("deprivation codes unknown to standard {}: {}", std.code, unknown.0.join(", ")),
+                            format!(
+                                "deprivation codes unknown to standard {}: {}",
+                                std.code,
+                                unknown.0.join(", ")
+                            ),
                         ));
                         continue;
                     }
                 },
                 None => {
-                    let unknown: Vec<&String> = deprivations.iter().filter(|c| std.indicator(c).is_none()).collect();
+                    let unknown: Vec<&String> = deprivations
+                        .iter()
+                        .filter(|c| std.indicator(c).is_none())
+                        .collect();
                     if !unknown.is_empty() {
                         errors.push(r.error(
                             &SPEC,
@@ -113,7 +130,11 @@ impl Kind for Assessments {
                             std.code,
                             c.label_vi()
                         ),
-                        format!("given {} but the standard gives {}: the given status is kept", g.as_str(), c.as_str()),
+                        format!(
+                            "given {} but the standard gives {}: the given status is kept",
+                            g.as_str(),
+                            c.as_str()
+                        ),
                     ));
                     g
                 }
@@ -130,7 +151,11 @@ impl Kind for Assessments {
                 }
             };
             keyed.push(KeyedRow {
-                key: vec![Value::from(code), to_value(r.val(YEAR)), to_value(r.val(KIND))],
+                key: vec![
+                    Value::from(code),
+                    to_value(r.val(YEAR)),
+                    to_value(r.val(KIND)),
+                ],
                 data: vec![
                     to_value(r.val(ON)),
                     to_value(r.val(INCOME)),

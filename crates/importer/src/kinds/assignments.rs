@@ -30,7 +30,13 @@ impl Kind for Assignments {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let before = errors.len();
         let graph = ctx.graph(db)?;
         let households = household_refs(db, &rows, HH)?;
@@ -42,7 +48,9 @@ impl Kind for Assignments {
                 errors.push(r.error(&SPEC, HH, vi, en));
                 continue;
             }
-            let (Some(code), Some(on)) = (r.text(UNIT), r.date(ON)) else { continue };
+            let (Some(code), Some(on)) = (r.text(UNIT), r.date(ON)) else {
+                continue;
+            };
             let unit = match unit_on(&graph, code, on) {
                 Ok(ix) => graph.version(ix).id,
                 Err((vi, en)) => {
@@ -51,8 +59,16 @@ impl Kind for Assignments {
                 }
             };
             keyed.push(KeyedRow {
-                key: vec![Value::from(hh), to_value(r.val(UNIT)), to_value(r.val(YEAR))],
-                data: vec![to_value(r.val(ON)), Value::Int(unit), Value::from(r.extra_json())],
+                key: vec![
+                    Value::from(hh),
+                    to_value(r.val(UNIT)),
+                    to_value(r.val(YEAR)),
+                ],
+                data: vec![
+                    to_value(r.val(ON)),
+                    Value::Int(unit),
+                    Value::from(r.extra_json()),
+                ],
             });
         }
         if errors.len() > before {

@@ -39,12 +39,20 @@ impl Kind for Households {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let graph = ctx.graph(db)?;
         let before = errors.len();
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
-            let (Some(code), Some(date)) = (r.text(UNIT), r.date(REGISTERED)) else { continue };
+            let (Some(code), Some(date)) = (r.text(UNIT), r.date(REGISTERED)) else {
+                continue;
+            };
             let unit = match unit_on(&graph, code, date) {
                 Ok(ix) => graph.version(ix).id,
                 Err((vi, en)) => {
@@ -53,7 +61,12 @@ impl Kind for Households {
                 }
             };
             if r.int(SIZE) == Some(0) {
-                errors.push(r.error(&SPEC, SIZE, "số nhân khẩu phải từ 1 trở lên", "size must be at least 1"));
+                errors.push(r.error(
+                    &SPEC,
+                    SIZE,
+                    "số nhân khẩu phải từ 1 trở lên",
+                    "size must be at least 1",
+                ));
                 continue;
             }
             let head = r.text(HEAD).unwrap_or_default();

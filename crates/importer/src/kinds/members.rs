@@ -40,17 +40,24 @@ impl Kind for Members {
         &SPEC
     }
 
-    fn apply(&self, db: &mut Db, rows: Vec<Fields>, ctx: &mut Ctx, errors: &mut Vec<RowError>) -> Result<Counts, StoreError> {
+    fn apply(
+        &self,
+        db: &mut Db,
+        rows: Vec<Fields>,
+        ctx: &mut Ctx,
+        errors: &mut Vec<RowError>,
+    ) -> Result<Counts, StoreError> {
         let before = errors.len();
         let households = household_refs(db, &rows, HH)?;
         // Citizen IDs are unique across all members: within the file, and against the
         // stored members other than the row's own.
         let mut in_file: HashMap<&str, &Fields> = HashMap::new();
         let ids: Vec<&str> = rows.iter().filter_map(|r| r.text(CID)).collect();
-        let stored: HashMap<String, (String, i64)> = store::households::citizen_id_owners(db, &ids)?
-            .into_iter()
-            .map(|(id, hh, no)| (id, (hh, no)))
-            .collect();
+        let stored: HashMap<String, (String, i64)> =
+            store::households::citizen_id_owners(db, &ids)?
+                .into_iter()
+                .map(|(id, hh, no)| (id, (hh, no)))
+                .collect();
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
             let hh = r.text(HH).unwrap_or_default();
@@ -61,7 +68,12 @@ impl Kind for Members {
             }
             let no = r.int(NO).unwrap_or(0);
             if no < 1 {
-                errors.push(r.error(&SPEC, NO, "số thứ tự thành viên phải từ 1", "member_no must be at least 1"));
+                errors.push(r.error(
+                    &SPEC,
+                    NO,
+                    "số thứ tự thành viên phải từ 1",
+                    "member_no must be at least 1",
+                ));
                 continue;
             }
             if let Some(id) = r.text(CID) {
@@ -80,7 +92,9 @@ impl Kind for Members {
                             &SPEC,
                             CID,
                             format!("số CCCD đã thuộc thành viên {ono} của hộ {ohh}"),
-                            format!("citizen ID already belongs to member {ono} of household {ohh}"),
+                            format!(
+                                "citizen ID already belongs to member {ono} of household {ohh}"
+                            ),
                         ));
                         continue;
                     }

@@ -48,7 +48,12 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(actor: &str) -> Ctx {
-        Ctx { actor: actor.to_owned(), graph: None, standards: None, warnings: Vec::new() }
+        Ctx {
+            actor: actor.to_owned(),
+            graph: None,
+            standards: None,
+            warnings: Vec::new(),
+        }
     }
 
     pub fn graph(&mut self, db: &mut Db) -> Result<Rc<UnitGraph>, StoreError> {
@@ -73,7 +78,11 @@ impl Ctx {
 
 /// The unit version a dated row refers to, or why there is none, said so that the
 /// officer knows what to write instead ("… merged into 48 (Đà Nẵng) on 01/07/2025").
-pub fn unit_on(graph: &UnitGraph, code: &str, date: domain::Date) -> Result<VersionIx, (String, String)> {
+pub fn unit_on(
+    graph: &UnitGraph,
+    code: &str,
+    date: domain::Date,
+) -> Result<VersionIx, (String, String)> {
     match graph.fate(code, date) {
         Fate::Exists(ix) => Ok(ix),
         Fate::EndedInto { ended, on, into } => {
@@ -87,18 +96,32 @@ pub fn unit_on(graph: &UnitGraph, code: &str, date: domain::Date) -> Result<Vers
                     i.code,
                     i.name
                 ),
-                format!("unit {code} does not exist on {date}: from {on} it belongs to {}", i.code),
+                format!(
+                    "unit {code} does not exist on {date}: from {on} it belongs to {}",
+                    i.code
+                ),
             ))
         }
         Fate::Unmapped { ended } => Err((
-            format!("đơn vị {code} ({}) đã kết thúc ngày {}", graph.version(ended).name, graph.version(ended).valid_to.dmy()),
+            format!(
+                "đơn vị {code} ({}) đã kết thúc ngày {}",
+                graph.version(ended).name,
+                graph.version(ended).valid_to.dmy()
+            ),
             format!("unit {code} ended on {}", graph.version(ended).valid_to),
         )),
         Fate::Unknown => {
-            let later = graph.versions_of(code).first().map(|&ix| graph.version(ix).valid_from);
+            let later = graph
+                .versions_of(code)
+                .first()
+                .map(|&ix| graph.version(ix).valid_from);
             match later {
                 Some(from) => Err((
-                    format!("đơn vị {code} chỉ có từ ngày {}, chưa tồn tại ngày {}", from.dmy(), date.dmy()),
+                    format!(
+                        "đơn vị {code} chỉ có từ ngày {}, chưa tồn tại ngày {}",
+                        from.dmy(),
+                        date.dmy()
+                    ),
                     format!("unit {code} exists only from {from}, not on {date}"),
                 )),
                 None => Err((
@@ -119,7 +142,10 @@ pub fn household_refs(
     let mut codes: Vec<&str> = rows.iter().filter_map(|r| r.text(col)).collect();
     codes.sort_unstable();
     codes.dedup();
-    Ok(store::households::find_refs(db, &codes)?.into_iter().map(|h| (h.code.clone(), h)).collect())
+    Ok(store::households::find_refs(db, &codes)?
+        .into_iter()
+        .map(|h| (h.code.clone(), h))
+        .collect())
 }
 
 pub fn no_household(code: &str) -> (String, String) {
