@@ -56,6 +56,11 @@ pub enum Command {
         #[command(subcommand)]
         command: StandardCommand,
     },
+    /// Benchmarks: print figures and record them in a results file.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on.
@@ -185,4 +190,32 @@ pub enum StandardCommand {
     /// Add (or replace) a standard from a TOML file; a province's own standard applies to
     /// its households within its dates.
     Add { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Classification throughput: synthetic assessments classified per second on one core.
+    Classify {
+        #[arg(long, default_value_t = 2_000_000)]
+        n: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Import of synthetic households (3 members and 2 assessments each) on a fresh
+    /// database with the national units.
+    Households {
+        #[arg(long, default_value_t = 100_000)]
+        households: usize,
+        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+        backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum BenchBackend {
+    Sqlite,
+    Postgres,
+    Both,
 }

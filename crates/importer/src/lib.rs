@@ -110,6 +110,11 @@ pub fn import_tables(
     let bar = progress_bar(opts.progress, rows_read);
     let mut ctx = Ctx::new(&opts.actor);
     let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
+    let mut by_kind: std::collections::HashMap<String, Vec<Table>> =
+        std::collections::HashMap::new();
+    for t in tables {
+        by_kind.entry(t.kind.clone()).or_default().push(t);
+    }
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
         let mut summary = Summary {
@@ -119,17 +124,13 @@ pub fn import_tables(
         };
         for kind in kinds::all() {
             let spec = kind.spec();
-            let mine: Vec<Table> = tables
-                .iter()
-                .filter(|t| t.kind == spec.kind)
-                .cloned()
-                .collect();
-            if mine.is_empty() {
+            let Some(mine) = by_kind.remove(spec.kind) else {
                 continue;
-            }
+            };
             bar.set_message(spec.kind);
             let rows = kinds::parse_tables(spec, &mine, &mut errors);
             let n: u64 = mine.iter().map(|t| t.rows.len() as u64).sum();
+            drop(mine); // the parsed rows are all that is needed from here on
             let counts = kind.apply(tx, rows, &mut ctx, &mut errors)?;
             bar.inc(n);
             summary.per_kind.push((spec.kind.to_owned(), counts));

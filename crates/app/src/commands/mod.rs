@@ -1,5 +1,6 @@
 //! One module per command group.
 
+mod bench;
 mod household;
 mod import;
 mod report;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&env, args),
         Command::Household { command } => household::run(&env, command),
         Command::Standard { command } => standard::run(&env, command),
+        Command::Bench { command } => bench::run(command),
         Command::Serve { addr } => {
             env.open()?;
             let addr = addr.unwrap_or(env.addr.clone());

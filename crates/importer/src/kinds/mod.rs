@@ -187,7 +187,8 @@ pub fn find(kind: &str) -> Option<&'static dyn Kind> {
 /// One row whose cells all passed the general rules.
 #[derive(Clone, Debug)]
 pub struct Fields {
-    pub source: String,
+    /// Shared by every row of a file.
+    pub source: Rc<str>,
     pub line: usize,
     pub vals: Vec<Val>,
     /// The cells as written, for error messages.
@@ -245,7 +246,7 @@ impl Fields {
         en: impl Into<String>,
     ) -> RowError {
         RowError {
-            file: self.source.clone(),
+            file: self.source.to_string(),
             row: self.line,
             column: spec.cols[col].name.to_owned(),
             value: self.raw[col].clone(),
@@ -341,6 +342,7 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
         return Vec::new();
     }
     let empty = crate::source::Cell::default();
+    let source: Rc<str> = Rc::from(t.source.as_str());
     let mut rows = Vec::with_capacity(t.rows.len());
     for r in &t.rows {
         let mut vals = Vec::with_capacity(spec.cols.len());
@@ -384,7 +386,7 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
                 })
                 .collect();
             rows.push(Fields {
-                source: t.source.clone(),
+                source: source.clone(),
                 line: r.line,
                 vals,
                 raw,

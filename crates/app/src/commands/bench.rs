@@ -1,0 +1,225 @@
+//! `donghanh bench`: benchmarks that print their figures and record them in a results
+//! file (a section per benchmark, replaced on each run). Timing lives here, never in the
+//! test suite.
+
+use crate::cli::{BenchBackend, BenchCommand};
+use domain::poverty::{classify, national, Area, Class};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use synth::households as gen;
+use synth::Rng;
+
+pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Households {
+            households,
+            backend,
+            results,
+        } => households_bench(households, backend, &results),
+    }
+}
+
+fn classify_bench(n: usize, results: &Path) -> anyhow::Result<ExitCode> {
+    let std = national::decree_07_2021();
+    let mut rng = Rng::new(42);
+    let classes = [Class::Poor, Class::NearPoor, Class::Average, Class::NotPoor];
+    let inputs: Vec<(i64, Vec<String>, Area)> = (0..n.min(100_000))
+        .map(|i| {
+            let urban = i % 5 == 0;
+            let (income, deps) = gen::profile(&mut rng, classes[i % 4], urban);
+            (
+                income,
+                deps.iter().map(|d| (*d).to_owned()).collect(),
+                if urban { Area::Urban } else { Area::Rural },
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let mut poor = 0usize;
+    for i in 0..n {
+        let (income, deps, area) = &inputs[i % inputs.len()];
+        let c = classify(&std, *income, deps, *area).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        poor += usize::from(c.class == Class::Poor);
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let rate = n as f64 / secs;
+    let body = format!(
+        "- {n} classifications (with the Vietnamese explanation) in {secs:.2} s on one thread: **{:.0} assessments/s** ({poor} poor)\n- command: `cargo run --release -- bench classify --n {n}`\n",
+        rate
+    );
+    print!("{body}");
+    record(results, "Classification throughput (issue 3)", &body)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::Result<ExitCode> {
+    let backends = match backend {
+        BenchBackend::Both => {
+            // One process per backend, so that each peak memory figure is its own.
+            let exe = std::env::current_exe()?;
+            let mut body = String::new();
+            for b in ["sqlite", "postgres"] {
+                let out = std::process::Command::new(&exe)
+                    .args([
+                        "bench",
+                        "households",
+                        "--households",
+                        &n.to_string(),
+                        "--backend",
+                        b,
+                        "--results",
+                    ])
+                    .arg(results)
+                    .output()?;
+                anyhow::ensure!(
+                    out.status.success(),
+                    "{b}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                body.push_str(&String::from_utf8_lossy(&out.stdout));
+            }
+            body.push_str(&format!(
+                "- command: `cargo run --release -- bench households --households {n}`\n"
+            ));
+            record(
+                results,
+                &format!("Household import, {n} households (issue 3)"),
+                &body,
+            )?;
+            print!("{body}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        BenchBackend::Sqlite => store::Backend::Sqlite,
+        BenchBackend::Postgres => store::Backend::Postgres,
+    };
+    let dir = std::env::temp_dir().join(format!("donghanh-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (members, assessments) = write_households(&dir, n)?;
+    let scratch = store::scratch::Scratch::new(backends)?;
+    let mut db = store::open(&scratch.url)?;
+    let started = Instant::now();
+    let plan =
+        importer::vn::plan(&importer::vn::Sources::embedded()).map_err(|e| anyhow::anyhow!(e))?;
+    importer::import_tables(
+        &mut db,
+        plan.tables,
+        Vec::new(),
+        &importer::Options::default(),
+    )?;
+    let units_secs = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let s = importer::import_paths(&mut db, std::slice::from_ref(&dir), &importer::Options::default())?;
+    let secs = started.elapsed().as_secs_f64();
+    std::fs::remove_dir_all(&dir)?;
+    let rows = s.rows_read as f64;
+    let line = format!(
+        "- {}: {n} households + {members} members + {assessments} assessments ({} rows) imported in **{secs:.1} s** ({:.0} rows/s, every check and classification included); national units first: {units_secs:.1} s; process peak memory {} MB\n",
+        backends.name(),
+        s.rows_read,
+        rows / secs,
+        peak_mb()
+    );
+    print!("{line}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes households.csv, members.csv and assessments.csv spread over the 2025 communes.
+fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
+    let text = importer::vn::Sources::embedded().admin_2025;
+    let communes: Vec<String> = text
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains(",commune,"))
+        .filter_map(|l| l.split(',').next().map(str::to_owned))
+        .collect();
+    let mut rng = Rng::new(2024);
+    let mut hh_rows = Vec::with_capacity(n);
+    let mut member_rows = Vec::with_capacity(n * 3);
+    let mut assessment_rows = Vec::with_capacity(n * 2);
+    for i in 0..n {
+        let place = gen::Place {
+            unit_code: communes[i % communes.len()].clone(),
+            poverty_rate: 0.05 + (i % 7) as f64 * 0.02,
+            upland: i % 9 == 0,
+            urban: i % 6 == 0,
+        };
+        let h = gen::make(&mut rng, &place, "B", i, 1)
+            .pop()
+            .expect("one household");
+        hh_rows.push(gen::household_row(&h, "2025-07-15"));
+        member_rows.extend(gen::member_rows(&mut rng, &h, i, 2));
+        let (income, deps) = gen::profile(&mut rng, h.baseline, h.urban);
+        assessment_rows.push(gen::assessment_row(
+            &h,
+            2025,
+            "official",
+            "2025-12-10",
+            income,
+            &deps,
+        ));
+        let later = if h.baseline == Class::Poor && rng.chance(0.3) {
+            Class::NearPoor
+        } else {
+            h.baseline
+        };
+        let (income, deps) = gen::profile(&mut rng, later, h.urban);
+        assessment_rows.push(gen::assessment_row(
+            &h,
+            2026,
+            "provisional",
+            "2026-09-15",
+            income,
+            &deps,
+        ));
+    }
+    let (m, a) = (member_rows.len(), assessment_rows.len());
+    gen::write_csv(&dir.join("households.csv"), gen::HOUSEHOLDS_HEADER, hh_rows)?;
+    gen::write_csv(&dir.join("members.csv"), gen::MEMBERS_HEADER, member_rows)?;
+    gen::write_csv(
+        &dir.join("assessments.csv"),
+        gen::ASSESSMENTS_HEADER,
+        assessment_rows,
+    )?;
+    Ok((m, a))
+}
+
+/// The process's peak resident memory (VmHWM), in MB.
+fn peak_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|kb| kb.parse::<u64>().ok())
+            })
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
+/// Replaces (or appends) the section `## {title}` of the results file.
+pub fn record(path: &Path, title: &str, body: &str) -> anyhow::Result<()> {
+    let old = std::fs::read_to_string(path).unwrap_or_else(|_| {
+        "# Benchmark results\n\nMachine: 2 cores, 24 GiB (the project's standard machine). Every figure comes from a command shown under it; data is synthetic.\n".to_owned()
+    });
+    let head = format!("## {title}\n");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in old.lines() {
+        if line.starts_with("## ") {
+            skipping = line == head.trim_end();
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("\n{head}\n{body}"));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(path, out.replace("\n\n\n", "\n\n"))?;
+    Ok(())
+}
