@@ -127,6 +127,12 @@ pub struct ReportArgs {
     pub query: ReportQuery,
     #[arg(long, value_enum, default_value_t = ReportFormat::Json)]
     pub format: ReportFormat,
+    /// One row per child unit (and what the unit recorded itself), then the total.
+    #[arg(long)]
+    pub by_children: bool,
+    /// Write to this file instead of standard output (XLSX needs a file).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<ReportCommand>,
 }
@@ -146,6 +152,10 @@ pub enum ReportCommand {
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum ReportFormat {
     Json,
+    Csv,
+    Xlsx,
+    Html,
+    /// A Vietnamese narrative summary.
     Text,
 }
 

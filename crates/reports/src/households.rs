@@ -1,28 +1,21 @@
 //! The household indicators: assisted, escaped (from poor, from near-poor), fell back,
-//! newly poor, each the set of households behind it.
+//! newly poor, each counting distinct households.
 
 use crate::scope::Scope;
+use crate::tally::{Evidence, Tally};
 use domain::poverty::Class;
 use domain::status::{effective_history, events, Assessed, AssessmentKind, EventKind};
+use domain::units::VersionIx;
 use domain::Date;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use store::{Db, StoreError, Value};
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct HouseholdSets {
-    pub assisted: BTreeSet<String>,
-    pub escaped: BTreeSet<String>,
-    pub escaped_poor: BTreeSet<String>,
-    pub fell_back: BTreeSet<String>,
-    pub newly_poor: BTreeSet<String>,
-}
 
 const IDS_PER_QUERY: usize = 900;
 const CODES_PER_QUERY: usize = 500;
 
 /// Runs `sql` (with `{in}` standing for a list of placeholders) once per chunk of
 /// `values`, after the fixed leading parameters `head`.
-fn query_in(
+pub fn query_in(
     db: &mut Db,
     sql: &str,
     head: &[Value],
@@ -38,69 +31,99 @@ fn query_in(
     Ok(out)
 }
 
-pub fn compute(
+/// Rows of `sql` restricted to the scope's units: `{units}` is replaced by a filter on
+/// `unit_id` (nothing at all for a national report).
+pub fn query_scoped(
+    db: &mut Db,
+    scope: &Scope,
+    sql: &str,
+    head: &[Value],
+    extra_ids: &[i64],
+) -> Result<Vec<store::Row>, StoreError> {
+    if scope.is_everything() {
+        return db.query(&sql.replace("{units}", "1 = 1"), head);
+    }
+    let mut ids = scope.unit_ids();
+    ids.extend_from_slice(extra_ids);
+    ids.sort_unstable();
+    ids.dedup();
+    let ids: Vec<Value> = ids.into_iter().map(Value::Int).collect();
+    query_in(
+        db,
+        &sql.replace("{units}", "unit_id IN ({in})"),
+        head,
+        &ids,
+        IDS_PER_QUERY,
+    )
+}
+
+fn ev(record: &str, unit_code: &str) -> Evidence {
+    Evidence {
+        record: record.to_owned(),
+        source: "households",
+        amount: 1,
+        unit_code: unit_code.to_owned(),
+    }
+}
+
+pub fn tally(
     db: &mut Db,
     scope: &Scope,
     from: Date,
     to: Date,
-) -> Result<HouseholdSets, StoreError> {
-    let everything = scope.is_everything();
-    let ids: Vec<Value> = scope.unit_ids().into_iter().map(Value::Int).collect();
+    t: &mut Tally,
+) -> Result<(), StoreError> {
     let head = [Value::from(to)];
+    let code_of = |ix: VersionIx| scope.graph.version(ix).code.clone();
 
-    // Assignments to units in scope, known on `to`: which years each household was helped.
-    let rows = if everything {
-        db.query(
-            "SELECT household_code, year FROM assignments WHERE assigned_on <= ?",
-            &head,
-        )?
-    } else {
-        query_in(
-            db,
-            "SELECT household_code, year FROM assignments WHERE assigned_on <= ? AND unit_id IN ({in})",
-            &head,
-            &ids,
-            IDS_PER_QUERY,
-        )?
-    };
-    let mut assigned: HashMap<String, HashSet<i32>> = HashMap::new();
-    for r in rows {
-        assigned
-            .entry(r.text(0).to_owned())
-            .or_default()
-            .insert(r.int(1) as i32);
+    // Assignments known on `to`, placed where their chapter belongs on the structure date.
+    let mut assigned: HashMap<String, Vec<(i32, VersionIx)>> = HashMap::new();
+    for r in query_scoped(
+        db,
+        scope,
+        "SELECT household_code, year, unit_id FROM assignments WHERE assigned_on <= ? AND {units}",
+        &head,
+        &[],
+    )? {
+        if let Some(node) = scope.place(r.int(2)) {
+            assigned
+                .entry(r.text(0).to_owned())
+                .or_default()
+                .push((r.int(1) as i32, node));
+        }
     }
-    let mut sets = HouseholdSets::default();
-    for (hh, years) in &assigned {
-        if years.iter().any(|y| (from.year()..=to.year()).contains(y)) {
-            sets.assisted.insert(hh.clone());
+    for (hh, list) in &assigned {
+        for &(year, node) in list
+            .iter()
+            .filter(|(y, _)| (from.year()..=to.year()).contains(y))
+        {
+            let _ = year;
+            t.add_distinct(node, "hh_assisted", hh.clone(), || ev(hh, &code_of(node)));
         }
     }
 
-    // Households of the subtree (by their own unit).
-    let rows = if everything {
-        db.query("SELECT household_code FROM households", &[])?
-    } else {
-        query_in(
-            db,
-            "SELECT household_code FROM households WHERE unit_id IN ({in})",
-            &[],
-            &ids,
-            IDS_PER_QUERY,
-        )?
-    };
-    let own: HashSet<String> = rows.into_iter().map(|r| r.text(0).to_owned()).collect();
+    // Households of the subtree, placed by their own unit.
+    let mut own: HashMap<String, VersionIx> = HashMap::new();
+    for r in query_scoped(
+        db,
+        scope,
+        "SELECT household_code, unit_id FROM households WHERE {units}",
+        &[],
+        &[],
+    )? {
+        if let Some(node) = scope.place(r.int(1)) {
+            own.insert(r.text(0).to_owned(), node);
+        }
+    }
 
-    // Their assessments known on `to`, and the events in the period.
-    let mut candidates: Vec<Value> = own
-        .iter()
+    let candidates: Vec<Value> = own
+        .keys()
         .chain(assigned.keys())
         .cloned()
         .collect::<BTreeSet<_>>()
         .into_iter()
         .map(Value::Text)
         .collect();
-    candidates.dedup();
     let rows = query_in(
         db,
         "SELECT household_code, year, kind, assessed_on, status FROM assessments WHERE assessed_on <= ? AND household_code IN ({in})",
@@ -132,21 +155,33 @@ pub fn compute(
             .filter(|e| from <= e.date && e.date <= to)
         {
             match e.kind {
-                EventKind::Escaped if assigned.get(&hh).is_some_and(|ys| ys.contains(&e.year)) => {
-                    sets.escaped.insert(hh.clone());
-                    if e.escaped_from_poor() {
-                        sets.escaped_poor.insert(hh.clone());
+                EventKind::Escaped => {
+                    // Counted for the chapter that took the household on for that year.
+                    let helper = assigned
+                        .get(&hh)
+                        .and_then(|l| l.iter().find(|(y, _)| *y == e.year))
+                        .map(|(_, n)| *n);
+                    if let Some(node) = helper {
+                        t.add_distinct(node, "hh_escaped", hh.clone(), || ev(&hh, &code_of(node)));
+                        if e.escaped_from_poor() {
+                            t.add_distinct(node, "hh_escaped_poor", hh.clone(), || {
+                                ev(&hh, &code_of(node))
+                            });
+                        }
                     }
                 }
-                EventKind::FellBack if own.contains(&hh) => {
-                    sets.fell_back.insert(hh.clone());
+                EventKind::FellBack | EventKind::NewlyPoor => {
+                    if let Some(&node) = own.get(&hh) {
+                        let code = if e.kind == EventKind::FellBack {
+                            "hh_fell_back"
+                        } else {
+                            "hh_newly_poor"
+                        };
+                        t.add_distinct(node, code, hh.clone(), || ev(&hh, &code_of(node)));
+                    }
                 }
-                EventKind::NewlyPoor if own.contains(&hh) => {
-                    sets.newly_poor.insert(hh.clone());
-                }
-                _ => {}
             }
         }
     }
-    Ok(sets)
+    Ok(())
 }

@@ -3,12 +3,17 @@
 
 pub mod duplicates;
 pub mod households;
+pub mod ledger;
+pub mod render;
 pub mod scope;
+pub mod tally;
 
+use domain::indicators::{Def, Measure, ALL};
+use domain::units::VersionIx;
 use domain::Date;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use store::{Db, StoreError};
+use tally::{Evidence, Tally};
 
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -53,80 +58,250 @@ pub struct IndicatorValue {
     pub achievement_pct: Option<f64>,
 }
 
-/// The contract's report object.
+/// One row of a report by children: a child unit, or (own = true) what the unit itself
+/// recorded directly.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ChildRow {
+    pub unit: UnitRef,
+    pub own: bool,
+    pub indicators: Vec<IndicatorValue>,
+}
+
+/// The contract's report object; `children` is added with `--by-children`.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Report {
     pub unit: UnitRef,
     pub period: Period,
     pub structure_date: String,
     pub indicators: Vec<IndicatorValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<ChildRow>>,
 }
 
 impl Report {
+    pub fn get(&self, code: &str) -> Option<&IndicatorValue> {
+        self.indicators.iter().find(|i| i.code == code)
+    }
+
     pub fn value(&self, code: &str) -> Option<&serde_json::Value> {
-        self.indicators
-            .iter()
-            .find(|i| i.code == code)
-            .map(|i| &i.value)
+        self.get(code).map(|i| &i.value)
+    }
+
+    pub fn int(&self, code: &str) -> i64 {
+        self.value(code)
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
     }
 }
 
-/// The report's scope and every record set behind its figures.
+/// A report's scope and its tally.
 pub struct Computed {
     pub scope: scope::Scope,
-    pub households: households::HouseholdSets,
+    pub tally: Tally,
+    pub request: Request,
 }
 
-pub fn compute(db: &mut Db, req: &Request) -> Result<Computed, ReportError> {
+pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Computed, ReportError> {
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
+    }
+    if let Some(w) = want {
+        if domain::indicators::find(w).is_none() {
+            return Err(ReportError::UnknownIndicator(w.to_owned()));
+        }
     }
     let s = req.structure_date.unwrap_or(req.to);
     let graph = store::units::load_graph(db)?;
     let scope = scope::Scope::new(graph, &req.unit, s)?;
-    let households = households::compute(db, &scope, req.from, req.to)?;
-    Ok(Computed { scope, households })
-}
-
-pub fn run(db: &mut Db, req: &Request) -> Result<Report, ReportError> {
-    let c = compute(db, req)?;
-    let root = c.scope.graph.version(c.scope.root);
-    let indicators = domain::indicators::ALL
-        .iter()
-        .map(|d| IndicatorValue {
-            code: d.code,
-            label: d.label_vi,
-            value: (c.records(d.code).map_or(0, |s| s.len()) as i64).into(),
-            target: None,
-            achievement_pct: None,
-        })
-        .collect();
-    Ok(Report {
-        unit: UnitRef {
-            code: root.code.clone(),
-            name: root.name.clone(),
-            level: root.level.as_str(),
-        },
-        period: Period {
-            from: req.from.to_string(),
-            to: req.to.to_string(),
-        },
-        structure_date: c.scope.structure_date.to_string(),
-        indicators,
+    let mut tally = Tally::new(want);
+    households::tally(db, &scope, req.from, req.to, &mut tally)?;
+    ledger::tally(db, &scope, req.from, req.to, &mut tally)?;
+    Ok(Computed {
+        scope,
+        tally,
+        request: req.clone(),
     })
 }
 
+pub fn run(db: &mut Db, req: &Request, by_children: bool) -> Result<Report, ReportError> {
+    Ok(compute(db, req, None)?.report(by_children))
+}
+
+/// 100 × num / den to one decimal, halves away from zero; `None` for a zero denominator.
+pub fn pct(num: i64, den: i64) -> Option<f64> {
+    if den == 0 {
+        return None;
+    }
+    let (n, d) = (i128::from(num) * 1000, i128::from(den));
+    let neg = (n < 0) != (d < 0);
+    let (n, d) = (n.abs(), d.abs());
+    let tenths = (2 * n + d) / (2 * d);
+    let tenths = if neg { -tenths } else { tenths };
+    Some(tenths as f64 / 10.0)
+}
+
 impl Computed {
-    /// The households behind a household indicator.
-    pub fn records(&self, code: &str) -> Option<&BTreeSet<String>> {
-        let h = &self.households;
-        Some(match code {
-            "hh_assisted" => &h.assisted,
-            "hh_escaped" => &h.escaped,
-            "hh_escaped_poor" => &h.escaped_poor,
-            "hh_fell_back" => &h.fell_back,
-            "hh_newly_poor" => &h.newly_poor,
-            _ => return None,
-        })
+    fn unit_ref(&self, ix: VersionIx) -> UnitRef {
+        let v = self.scope.graph.version(ix);
+        UnitRef {
+            code: v.code.clone(),
+            name: v.name.clone(),
+            level: v.level.as_str(),
+        }
+    }
+
+    /// The entrusted total of a node: its own rows, else the sum of its children's.
+    fn entrusted(&self, node: VersionIx) -> Option<i64> {
+        if let Some(v) = self.tally.entrusted.get(&node) {
+            return Some(*v);
+        }
+        let parts: Vec<i64> = self
+            .scope
+            .children_of(node)
+            .iter()
+            .filter_map(|&c| self.entrusted(c))
+            .collect();
+        (!parts.is_empty()).then(|| parts.iter().sum())
+    }
+
+    /// The target of a node: its own rows (merged units add up), else its children's.
+    fn target(&self, node: VersionIx, code: &'static str) -> Option<i64> {
+        if let Some(v) = self.tally.targets.get(&(node, code)) {
+            return Some(*v);
+        }
+        let parts: Vec<i64> = self
+            .scope
+            .children_of(node)
+            .iter()
+            .filter_map(|&c| self.target(c, code))
+            .collect();
+        (!parts.is_empty()).then(|| parts.iter().sum())
+    }
+
+    /// The indicator values of the nodes `include` selects; `entrusted` and `target`
+    /// give the node-level rules their answer.
+    fn indicators(
+        &self,
+        include: impl Fn(VersionIx) -> bool,
+        entrusted: Option<i64>,
+        target: impl Fn(&'static str) -> Option<i64>,
+    ) -> Vec<IndicatorValue> {
+        let sums = self.tally.values(include);
+        let get = |c: &str| sums.get(c).copied().unwrap_or(0);
+        ALL.iter()
+            .map(|d: &Def| {
+                let value: serde_json::Value = match d.code {
+                    "vbsp_share_pct" => entrusted
+                        .and_then(|e| pct(get("vbsp_outstanding_vnd"), e))
+                        .into(),
+                    "vbsp_overdue_pct" => {
+                        pct(get("vbsp_overdue_vnd"), get("vbsp_outstanding_vnd")).into()
+                    }
+                    c => get(c).into(),
+                };
+                let target = if d.measure == Measure::Percent {
+                    None
+                } else {
+                    target(d.code)
+                };
+                let achievement_pct = match (target, value.as_i64()) {
+                    (Some(t), Some(v)) => pct(v, t),
+                    _ => None,
+                };
+                IndicatorValue {
+                    code: d.code,
+                    label: d.label_vi,
+                    value,
+                    target,
+                    achievement_pct,
+                }
+            })
+            .collect()
+    }
+
+    /// Targets apply only to a period within one year.
+    fn targets_apply(&self) -> bool {
+        self.request.from.year() == self.request.to.year()
+    }
+
+    pub fn report(&self, by_children: bool) -> Report {
+        let root = self.scope.root;
+        let yearly = self.targets_apply();
+        let indicators = self.indicators(
+            |_| true,
+            self.entrusted(root),
+            |c| if yearly { self.target(root, c) } else { None },
+        );
+        let children = by_children.then(|| {
+            let top = self.scope.top_children();
+            let mut rows: Vec<ChildRow> = self
+                .scope
+                .children_of(root)
+                .iter()
+                .map(|&c| ChildRow {
+                    unit: self.unit_ref(c),
+                    own: false,
+                    indicators: self.indicators(
+                        |n| top.get(&n) == Some(&c),
+                        self.entrusted(c),
+                        |code| if yearly { self.target(c, code) } else { None },
+                    ),
+                })
+                .collect();
+            let own = self.indicators(
+                |n| n == root,
+                self.tally.entrusted.get(&root).copied(),
+                |code| {
+                    if yearly {
+                        self.tally.targets.get(&(root, code)).copied()
+                    } else {
+                        None
+                    }
+                },
+            );
+            if own.iter().any(|i| i.value.as_i64().is_some_and(|v| v != 0)) {
+                rows.push(ChildRow {
+                    unit: self.unit_ref(root),
+                    own: true,
+                    indicators: own,
+                });
+            }
+            rows
+        });
+        Report {
+            unit: self.unit_ref(root),
+            period: Period {
+                from: self.request.from.to_string(),
+                to: self.request.to.to_string(),
+            },
+            structure_date: self.scope.structure_date.to_string(),
+            indicators,
+            children,
+        }
+    }
+
+    /// The records behind the figure asked for in [`compute`]'s `want`.
+    pub fn evidence(&self) -> Vec<Evidence> {
+        let mut out: Vec<Evidence> = self.tally.evidence.iter().map(|(_, e)| e.clone()).collect();
+        out.sort_by(|a, b| {
+            (a.unit_code.as_str(), a.record.as_str())
+                .cmp(&(b.unit_code.as_str(), b.record.as_str()))
+        });
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pct;
+
+    #[test]
+    fn percentages_round_halves_away_from_zero() {
+        assert_eq!(pct(571, 482), Some(118.5));
+        assert_eq!(pct(312, 300), Some(104.0));
+        assert_eq!(pct(1, 8), Some(12.5));
+        assert_eq!(pct(1, 16), Some(6.3)); // 6.25 → 6.3
+        assert_eq!(pct(-1, 16), Some(-6.3));
+        assert_eq!(pct(1, 0), None);
     }
 }

@@ -4,7 +4,7 @@
 use crate::ReportError;
 use domain::units::{Fate, UnitGraph, VersionIx};
 use domain::Date;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct Scope {
     pub graph: UnitGraph,
@@ -14,6 +14,8 @@ pub struct Scope {
     pub subtree: HashSet<VersionIx>,
     /// For every version: where its records belong on the structure date.
     mapped: Vec<Option<VersionIx>>,
+    /// Children of every node of the subtree on the structure date.
+    pub children: HashMap<VersionIx, Vec<VersionIx>>,
 }
 
 impl Scope {
@@ -48,11 +50,14 @@ impl Scope {
                 )))
             }
         };
-        let subtree: HashSet<VersionIx> = graph
-            .structure_on(structure_date)
-            .subtree(root)
-            .into_iter()
+        let structure = graph.structure_on(structure_date);
+        let nodes = structure.subtree(root);
+        let children = nodes
+            .iter()
+            .map(|&n| (n, structure.children(n).to_vec()))
             .collect();
+        let subtree: HashSet<VersionIx> = nodes.into_iter().collect();
+        drop(structure);
         let mapped = graph.resolve_all(structure_date);
         Ok(Scope {
             graph,
@@ -60,6 +65,7 @@ impl Scope {
             root,
             subtree,
             mapped,
+            children,
         })
     }
 
@@ -89,5 +95,41 @@ impl Scope {
         self.mapped
             .iter()
             .all(|m| m.is_some_and(|m| self.subtree.contains(&m)))
+    }
+}
+
+impl Scope {
+    pub fn children_of(&self, ix: VersionIx) -> &[VersionIx] {
+        self.children.get(&ix).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// For each node of the subtree, the root's child it lies under (the root itself
+    /// maps to itself): the rows of a report "by children".
+    pub fn top_children(&self) -> HashMap<VersionIx, VersionIx> {
+        let mut out = HashMap::new();
+        out.insert(self.root, self.root);
+        for &c in self.children_of(self.root) {
+            let mut stack = vec![c];
+            while let Some(n) = stack.pop() {
+                out.insert(n, c);
+                stack.extend(self.children_of(n));
+            }
+        }
+        out
+    }
+
+    /// Versions that were split among several successors: their records tied to a
+    /// household follow the household, so they are read even when their larger share
+    /// lies outside the scope.
+    pub fn split_ids(&self) -> Vec<i64> {
+        (0..self.mapped.len())
+            .filter(|&ix| self.graph.successors(ix).len() > 1)
+            .map(|ix| self.graph.version(ix).id)
+            .collect()
+    }
+
+    /// The version a placed record's own unit id stands for.
+    pub fn version_of_id(&self, unit_id: i64) -> Option<VersionIx> {
+        self.graph.find_id(unit_id)
     }
 }

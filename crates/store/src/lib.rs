@@ -6,6 +6,7 @@ pub mod audit;
 mod db;
 pub mod households;
 pub mod keyed;
+pub mod ledger;
 mod migrate;
 pub mod scratch;
 pub mod standards;

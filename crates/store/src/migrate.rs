@@ -20,6 +20,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "households",
         sql: include_str!("../migrations/0002_households.sql"),
     },
+    Migration {
+        version: 3,
+        name: "ledger",
+        sql: include_str!("../migrations/0003_ledger.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -110,7 +110,11 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
     )?;
     let units_secs = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let s = importer::import_paths(&mut db, std::slice::from_ref(&dir), &importer::Options::default())?;
+    let s = importer::import_paths(
+        &mut db,
+        std::slice::from_ref(&dir),
+        &importer::Options::default(),
+    )?;
     let secs = started.elapsed().as_secs_f64();
     std::fs::remove_dir_all(&dir)?;
     let rows = s.rows_read as f64;

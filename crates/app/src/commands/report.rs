@@ -1,7 +1,9 @@
-//! `donghanh report`: the contract's report, and the records behind a figure.
+//! `donghanh report`: the contract's report in every format, and the records behind a
+//! figure.
 
 use super::{parse_date, print_out, Env};
 use crate::cli::{ReportArgs, ReportCommand, ReportFormat, ReportQuery};
+use reports::render;
 use std::process::ExitCode;
 
 fn request(q: &ReportQuery) -> anyhow::Result<reports::Request> {
@@ -22,50 +24,50 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         None => {
             let req = request(&args.query)?;
-            let report = match reports::run(&mut db, &req) {
+            let report = match reports::run(&mut db, &req, args.by_children) {
                 Ok(r) => r,
                 Err(e) => return refuse(e),
             };
-            match args.format {
-                ReportFormat::Json => print_out(&(serde_json::to_string_pretty(&report)? + "\n")),
-                ReportFormat::Text => {
-                    let mut out = format!(
-                        "Báo cáo {} {} — từ {} đến {} (cơ cấu ngày {})\n",
-                        report.unit.code,
-                        report.unit.name,
-                        req.from.dmy(),
-                        req.to.dmy(),
-                        report.structure_date
-                    );
-                    for i in &report.indicators {
-                        out.push_str(&format!("  {}: {}\n", i.label, i.value));
-                    }
-                    print_out(&out);
+            let bytes: Vec<u8> = match args.format {
+                ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
+                ReportFormat::Csv => render::csv(&report).into_bytes(),
+                ReportFormat::Html => render::html(&report).into_bytes(),
+                ReportFormat::Text => (render::narrative(&report) + "\n").into_bytes(),
+                ReportFormat::Xlsx => render::xlsx(&report)?,
+            };
+            match (&args.out, args.format) {
+                (Some(path), _) => {
+                    std::fs::write(path, &bytes)?;
+                    eprintln!("Đã ghi báo cáo / report written: {}", path.display());
                 }
+                (None, ReportFormat::Xlsx) => {
+                    anyhow::bail!("XLSX cần --out TỆP / XLSX needs --out FILE")
+                }
+                (None, _) => print_out(&String::from_utf8_lossy(&bytes)),
             }
         }
         Some(ReportCommand::Explain { indicator, query }) => {
             let req = request(&query)?;
-            if domain::indicators::find(&indicator).is_none() {
-                return refuse(reports::ReportError::UnknownIndicator(indicator));
-            }
-            let computed = match reports::compute(&mut db, &req) {
+            let computed = match reports::compute(&mut db, &req, Some(&indicator)) {
                 Ok(c) => c,
                 Err(e) => return refuse(e),
             };
-            let records = computed.records(&indicator).cloned().unwrap_or_default();
-            let def = domain::indicators::find(&indicator).expect("checked above");
+            let report = computed.report(false);
+            let shown = report
+                .get(&indicator)
+                .map(|i| i.value.to_string())
+                .unwrap_or_default();
+            let label = report.get(&indicator).map(|i| i.label).unwrap_or_default();
+            let evidence = computed.evidence();
             let mut out = format!(
-                "{} ({}): {} hộ / households\n",
-                def.label_vi,
-                def.code,
-                records.len()
+                "{label} ({indicator}) = {shown}; {} bản ghi / records:\n",
+                evidence.len()
             );
-            for code in records {
-                let name = store::households::get(&mut db, &code)?
-                    .map(|h| h.head_name)
-                    .unwrap_or_default();
-                out.push_str(&format!("  {code}  {name}\n"));
+            for e in evidence {
+                out.push_str(&format!(
+                    "  {}\t{}\t{}\t{}\n",
+                    e.unit_code, e.source, e.record, e.amount
+                ));
             }
             print_out(&out);
         }

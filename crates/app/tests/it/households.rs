@@ -58,54 +58,70 @@ pub fn with_households() -> (TestDb, Files) {
     (t, f)
 }
 
-fn report(t: &mut TestDb, unit: &str, from: &str, to: &str, s: Option<&str>) -> reports::Computed {
+/// A report's request, to ask for the households behind each figure.
+struct Ask<'a> {
+    req: reports::Request,
+    t: &'a mut TestDb,
+}
+
+fn report<'a>(t: &'a mut TestDb, unit: &str, from: &str, to: &str, s: Option<&str>) -> Ask<'a> {
     let req = reports::Request {
         unit: unit.into(),
         from: date(from),
         to: date(to),
         structure_date: s.map(date),
     };
-    reports::compute(&mut t.db, &req).expect("report")
+    Ask { req, t }
 }
 
-fn codes(c: &reports::Computed, ind: &str) -> Vec<String> {
-    c.records(ind).unwrap().iter().cloned().collect()
+fn codes(a: &mut Ask<'_>, ind: &str) -> Vec<String> {
+    let c = reports::compute(&mut a.t.db, &a.req, Some(ind)).expect("report");
+    let mut v: Vec<String> = c.evidence().into_iter().map(|e| e.record).collect();
+    v.sort();
+    v.dedup();
+    let shown = c.report(false).int(ind) as usize;
+    assert_eq!(
+        shown,
+        v.len(),
+        "the figure is the number of households behind it"
+    );
+    v
 }
 
 #[test]
 fn provisional_counts_until_the_official_decision() {
     let (mut t, _f) = with_households();
-    let oct = report(&mut t, "01", "2023-01-01", "2023-10-31", None);
-    assert_eq!(codes(&oct, "hh_assisted"), ["H1"]);
-    assert_eq!(codes(&oct, "hh_escaped"), ["H1"]);
-    assert_eq!(codes(&oct, "hh_escaped_poor"), ["H1"]);
-    let year = report(&mut t, "01", "2023-01-01", "2023-12-31", None);
+    let mut oct = report(&mut t, "01", "2023-01-01", "2023-10-31", None);
+    assert_eq!(codes(&mut oct, "hh_assisted"), ["H1"]);
+    assert_eq!(codes(&mut oct, "hh_escaped"), ["H1"]);
+    assert_eq!(codes(&mut oct, "hh_escaped_poor"), ["H1"]);
+    let mut year = report(&mut t, "01", "2023-01-01", "2023-12-31", None);
     assert!(
-        codes(&year, "hh_escaped").is_empty(),
+        codes(&mut year, "hh_escaped").is_empty(),
         "the commune's decision overrides the chapter's"
     );
-    assert_eq!(codes(&year, "hh_newly_poor"), ["H3"]);
+    assert_eq!(codes(&mut year, "hh_newly_poor"), ["H3"]);
 }
 
 #[test]
 fn escape_fall_back_escape_again_through_a_merged_unit() {
     let (mut t, _f) = with_households();
-    let p2 = report(&mut t, "02", "2023-01-01", "2023-12-31", None);
-    assert_eq!(codes(&p2, "hh_escaped"), ["H2"]);
-    assert_eq!(codes(&p2, "hh_escaped_poor"), ["H2"]);
-    let fell = report(&mut t, "02", "2024-01-01", "2024-12-31", None);
-    assert_eq!(codes(&fell, "hh_fell_back"), ["H2"]);
-    assert!(codes(&fell, "hh_escaped").is_empty());
+    let mut p2 = report(&mut t, "02", "2023-01-01", "2023-12-31", None);
+    assert_eq!(codes(&mut p2, "hh_escaped"), ["H2"]);
+    assert_eq!(codes(&mut p2, "hh_escaped_poor"), ["H2"]);
+    let mut fell = report(&mut t, "02", "2024-01-01", "2024-12-31", None);
+    assert_eq!(codes(&mut fell, "hh_fell_back"), ["H2"]);
+    assert!(codes(&mut fell, "hh_escaped").is_empty());
     // After the reform province 02 is part of 01: the same 2023 figures show under 01.
-    let merged = report(&mut t, "01", "2023-01-01", "2023-12-31", Some("2025-07-01"));
-    assert_eq!(codes(&merged, "hh_escaped"), ["H2"]);
-    assert_eq!(codes(&merged, "hh_assisted"), ["H1", "H2"]);
+    let mut merged = report(&mut t, "01", "2023-01-01", "2023-12-31", Some("2025-07-01"));
+    assert_eq!(codes(&mut merged, "hh_escaped"), ["H2"]);
+    assert_eq!(codes(&mut merged, "hh_assisted"), ["H1", "H2"]);
     // Commune 00200 was split; its records follow the larger share, 00300.
-    let again = report(&mut t, "00300", "2025-01-01", "2025-12-31", None);
-    assert_eq!(codes(&again, "hh_escaped"), ["H2"]);
-    assert_eq!(codes(&again, "hh_assisted"), ["H2"]);
-    let other = report(&mut t, "00100", "2025-01-01", "2025-12-31", None);
-    assert!(codes(&other, "hh_escaped").is_empty());
+    let mut again = report(&mut t, "00300", "2025-01-01", "2025-12-31", None);
+    assert_eq!(codes(&mut again, "hh_escaped"), ["H2"]);
+    assert_eq!(codes(&mut again, "hh_assisted"), ["H2"]);
+    let mut other = report(&mut t, "00100", "2025-01-01", "2025-12-31", None);
+    assert!(codes(&mut other, "hh_escaped").is_empty());
 }
 
 #[test]
@@ -117,7 +133,7 @@ fn report_json_and_refusals() {
         to: date("2023-10-31"),
         structure_date: None,
     };
-    let r = reports::run(&mut t.db, &req).unwrap();
+    let r = reports::run(&mut t.db, &req, false).unwrap();
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["unit"]["code"], "01");
     assert_eq!(json["period"]["to"], "2023-10-31");
@@ -138,7 +154,7 @@ fn report_json_and_refusals() {
         to: date("2023-12-31"),
         structure_date: Some(date("2025-07-01")),
     };
-    match reports::run(&mut t.db, &gone) {
+    match reports::run(&mut t.db, &gone, false) {
         Err(reports::ReportError::UnitMissing(m)) => {
             assert!(m.contains("đã sáp nhập vào 01"), "{m}")
         }
@@ -151,7 +167,7 @@ fn report_json_and_refusals() {
         structure_date: None,
     };
     assert!(matches!(
-        reports::run(&mut t.db, &reversed),
+        reports::run(&mut t.db, &reversed, false),
         Err(reports::ReportError::PeriodReversed(..))
     ));
 
@@ -196,7 +212,10 @@ fn report_json_and_refusals() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&explain.stdout);
-    assert!(text.contains("H1  Nguyễn Thị Hoa"), "{text}");
+    assert!(
+        text.contains("hh_escaped) = 1") && text.contains("\thouseholds\tH1\t1"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod assessments;
 mod assignments;
 mod households;
+mod ledger;
 mod lineage;
 mod members;
 mod units;
@@ -169,15 +170,27 @@ pub trait Kind: Sync {
 }
 
 /// Every kind, in dependency order: a directory is imported in this order.
+static KINDS: &[&dyn Kind] = &[
+    &units::Units,
+    &lineage::Lineage,
+    &households::Households,
+    &members::Members,
+    &assessments::Assessments,
+    &assignments::Assignments,
+    &ledger::SUPPORTS,
+    &ledger::ACTIVITIES,
+    &ledger::SAVINGS_GROUPS,
+    &ledger::ENTRUSTED_TOTALS,
+    &ledger::COOPERATIVES,
+    &ledger::CLUBS,
+    &ledger::MICROINSURANCE,
+    &ledger::TARGETS,
+    &ledger::PROJECTS,
+    &ledger::PROJECT_MEMBERS,
+];
+
 pub fn all() -> &'static [&'static dyn Kind] {
-    &[
-        &units::Units,
-        &lineage::Lineage,
-        &households::Households,
-        &members::Members,
-        &assessments::Assessments,
-        &assignments::Assignments,
-    ]
+    KINDS
 }
 
 pub fn find(kind: &str) -> Option<&'static dyn Kind> {

@@ -1,0 +1,489 @@
+//! A report in the forms officers use: CSV, a print-ready XLSX sheet, HTML, and a
+//! Vietnamese narrative written from the figures.
+
+use crate::{IndicatorValue, Report};
+use domain::indicators::{find, Measure};
+use domain::poverty::vnd;
+
+/// Vietnamese number style: 3.523.
+pub fn count(n: i64) -> String {
+    vnd(n)
+}
+
+/// 1 decimal with a comma, without a trailing ",0": 4,5 / 118,5 / 41.
+pub fn decimal(x: f64) -> String {
+    let s = format!("{x:.1}");
+    let s = s.strip_suffix(".0").map(str::to_owned).unwrap_or(s);
+    s.replace('.', ",")
+}
+
+/// Money as the union writes it: "trên 4,5 tỷ đồng", "621 triệu đồng", "2.851 tỷ đồng".
+pub fn money(v: i64) -> String {
+    const TY: i64 = 1_000_000_000;
+    const TRIEU: i64 = 1_000_000;
+    let (unit, name) = if v >= TY {
+        (TY, "tỷ")
+    } else if v >= TRIEU {
+        (TRIEU, "triệu")
+    } else {
+        (1, "")
+    };
+    if unit == 1 {
+        return format!("{} đồng", count(v));
+    }
+    let whole = v / unit;
+    // Billions keep one decimal below 100 (4,5 tỷ); millions are whole (621 triệu).
+    let tenths = if unit == TY && whole < 100 {
+        (v % unit) * 10 / unit
+    } else {
+        0
+    };
+    let shown = if tenths == 0 {
+        count(whole)
+    } else {
+        format!("{},{}", count(whole), tenths)
+    };
+    let shown_value = whole * unit + tenths * (unit / 10);
+    let over = if v > shown_value { "trên " } else { "" };
+    format!("{over}{shown} {name} đồng")
+}
+
+fn value_text(i: &IndicatorValue) -> String {
+    match (
+        i.value.as_i64(),
+        i.value.as_f64(),
+        find(i.code).map(|d| d.measure),
+    ) {
+        (Some(v), _, Some(Measure::Vnd)) => money(v),
+        (Some(v), _, _) => count(v),
+        (None, Some(f), _) => format!("{}%", decimal(f)),
+        _ => "—".into(),
+    }
+}
+
+/// One line per indicator: code, label, value, target, achievement.
+pub fn csv(report: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "unit_code",
+        "unit_name",
+        "indicator",
+        "label",
+        "value",
+        "target",
+        "achievement_pct",
+    ]);
+    let mut rows: Vec<(&crate::UnitRef, &Vec<IndicatorValue>, bool)> = Vec::new();
+    if let Some(children) = &report.children {
+        for c in children {
+            rows.push((&c.unit, &c.indicators, c.own));
+        }
+    }
+    rows.push((&report.unit, &report.indicators, false));
+    for (unit, inds, own) in rows {
+        let name = if own {
+            format!("{} (trực tiếp)", unit.name)
+        } else {
+            unit.name.clone()
+        };
+        for i in inds {
+            let _ = w.write_record([
+                unit.code.as_str(),
+                name.as_str(),
+                i.code,
+                i.label,
+                &i.value.to_string().replace("null", ""),
+                &i.target.map(|t| t.to_string()).unwrap_or_default(),
+                &i.achievement_pct.map(|p| p.to_string()).unwrap_or_default(),
+            ]);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The narrative in the style of the union's own news reports, leaving out lines whose
+/// figures are zero.
+pub fn narrative(r: &Report) -> String {
+    let v = |c: &str| r.int(c);
+    let year = &r.period.to[..4];
+    let to = domain::Date::parse(&r.period.to)
+        .map(|d| d.dmy())
+        .unwrap_or_default();
+    let mut parts: Vec<String> = Vec::new();
+    let who = format!("Hội LHPN {}", r.unit.name);
+    let mut lead = format!(
+        "Năm {year}, tính đến {to}, {who} từ cấp {} đến cơ sở",
+        level_word(r.unit.level)
+    );
+    let esc = r.get("hh_escaped");
+    if v("hh_escaped") > 0 {
+        lead.push_str(&format!(
+            " đã giúp {} hộ có phụ nữ thoát nghèo, cận nghèo",
+            count(v("hh_escaped"))
+        ));
+        if let Some(e) = esc {
+            if let (Some(t), Some(p)) = (e.target, e.achievement_pct) {
+                lead.push_str(&format!(" (đạt {}% kế hoạch {} hộ)", decimal(p), count(t)));
+            }
+        }
+    } else {
+        lead.push_str(" chưa ghi nhận hộ thoát nghèo, cận nghèo trong kỳ");
+    }
+    parts.push(format!("{lead}."));
+    let mut s1 = Vec::new();
+    if v("livelihood_recipients") > 0 {
+        s1.push(format!(
+            "trao phương tiện sinh kế cho {} hội viên phụ nữ nghèo với tổng trị giá {}",
+            count(v("livelihood_recipients")),
+            money(v("livelihood_value_vnd"))
+        ));
+    }
+    if v("vocational_classes") > 0 {
+        s1.push(format!(
+            "phối hợp tổ chức {} lớp đào tạo nghề cho {} lao động nữ",
+            count(v("vocational_classes")),
+            count(v("vocational_trainees"))
+        ));
+    }
+    if v("jobs_placed") > 0 {
+        s1.push(format!(
+            "giải quyết việc làm cho {} lao động nữ",
+            count(v("jobs_placed"))
+        ));
+    }
+    if v("labor_export_counselled") > 0 {
+        s1.push(format!(
+            "tư vấn, xuất khẩu lao động cho {} lao động nữ",
+            count(v("labor_export_counselled"))
+        ));
+    }
+    if !s1.is_empty() {
+        parts.push(sentence(&s1));
+    }
+    let mut s2 = Vec::new();
+    if v("vbsp_clients") > 0 {
+        let mut t = format!(
+            "kết nối vốn vay ủy thác Ngân hàng Chính sách xã hội cho {} khách hàng (đến {to}) với dư nợ {}",
+            count(v("vbsp_clients")),
+            money(v("vbsp_outstanding_vnd")).replace("trên ", "")
+        );
+        if let Some(p) = r
+            .value("vbsp_share_pct")
+            .and_then(serde_json::Value::as_f64)
+        {
+            t.push_str(&format!(" (chiếm {}% dư nợ ủy thác)", decimal(p)));
+        }
+        s2.push(t);
+    }
+    if v("credit_communication_classes") > 0 {
+        s2.push(format!(
+            "tổ chức {} lớp tuyên truyền về tín dụng chính sách xã hội",
+            count(v("credit_communication_classes"))
+        ));
+    }
+    if v("union_loans") > 0 {
+        s2.push(format!(
+            "cho {} lượt hội viên vay vốn từ Quỹ Hội với {}",
+            count(v("union_loans")),
+            money(v("union_loans_value_vnd"))
+        ));
+    }
+    if !s2.is_empty() {
+        parts.push(sentence(&s2));
+    }
+    let mut s3 = Vec::new();
+    if v("startup_ideas_supported") > 0 {
+        s3.push(format!(
+            "hỗ trợ hiện thực hóa {} ý tưởng khởi nghiệp",
+            count(v("startup_ideas_supported"))
+        ));
+    }
+    if v("startup_training_classes") + v("startup_communication_sessions") > 0 {
+        s3.push(format!(
+            "mở {} lớp tập huấn, {} cuộc truyền thông về khởi nghiệp cho {} hội viên",
+            count(v("startup_training_classes")),
+            count(v("startup_communication_sessions")),
+            count(v("startup_participants"))
+        ));
+    }
+    if v("startup_clubs_active") > 0 {
+        s3.push(format!(
+            "duy trì {} câu lạc bộ \"Phụ nữ khởi nghiệp\"",
+            count(v("startup_clubs_active"))
+        ));
+    }
+    if v("coops_new") > 0 {
+        s3.push(format!(
+            "hỗ trợ thành lập mới {} hợp tác xã có phụ nữ tham gia quản lý",
+            count(v("coops_new"))
+        ));
+    }
+    if v("coops_active") > 0 {
+        s3.push(format!(
+            "đến nay có {} hợp tác xã với {} thành viên nữ và {} lao động nữ",
+            count(v("coops_active")),
+            count(v("coops_female_members")),
+            count(v("coops_female_workers"))
+        ));
+    }
+    if v("women_entrepreneurs_trained") > 0 {
+        let trained = r.get("women_entrepreneurs_trained");
+        let plan = trained
+            .and_then(|t| t.target)
+            .map(|t| format!("/{}", count(t)))
+            .unwrap_or_default();
+        s3.push(format!(
+            "nâng cao năng lực cho {}{plan} phụ nữ là chủ doanh nghiệp, quản lý hợp tác xã, chủ hộ kinh doanh",
+            count(v("women_entrepreneurs_trained"))
+        ));
+    }
+    if !s3.is_empty() {
+        parts.push(sentence(&s3));
+    }
+    let mut s4 = Vec::new();
+    if v("gifts") > 0 {
+        s4.push(format!("tặng {} suất quà", count(v("gifts"))));
+    }
+    for (code, words) in [
+        ("houses_built", "xây mới {} mái ấm tình thương"),
+        ("houses_repaired", "sửa chữa {} nhà"),
+        ("sanitation_works", "tặng {} công trình vệ sinh"),
+        ("clean_water_works", "{} công trình nước sạch"),
+        ("insurance_cards", "tặng {} thẻ bảo hiểm"),
+        ("savings_books", "{} sổ tiết kiệm"),
+    ] {
+        if v(code) > 0 {
+            s4.push(words.replace("{}", &count(v(code))));
+        }
+    }
+    if !s4.is_empty() {
+        let total = if v("charity_value_vnd") > 0 {
+            format!(
+                " với tổng tiền, quà trị giá {}",
+                money(v("charity_value_vnd"))
+            )
+        } else {
+            String::new()
+        };
+        parts.push(format!(
+            "Các chương trình an sinh{total}: {}.",
+            s4.join(", ")
+        ));
+    }
+    if v("microinsurance_contracts") > 0 {
+        let mut t = format!(
+            "Triển khai bảo hiểm vi mô cho hội viên với {} hợp đồng/{}",
+            count(v("microinsurance_contracts")),
+            money(v("microinsurance_premium_vnd")).replace(" đồng", " đồng")
+        );
+        if v("microinsurance_claims") > 0 {
+            t.push_str(&format!(
+                "; đã chi trả cho {} trường hợp rủi ro với số tiền {}",
+                count(v("microinsurance_claims")),
+                money(v("microinsurance_claims_vnd"))
+            ));
+        }
+        parts.push(format!("{t}."));
+    }
+    parts.join(" ")
+}
+
+fn sentence(items: &[String]) -> String {
+    let mut s = items.join("; ");
+    if let Some(first) = s.chars().next() {
+        s = first.to_uppercase().collect::<String>() + &s[first.len_utf8()..];
+    }
+    format!("{s}.")
+}
+
+fn level_word(level: &str) -> &'static str {
+    match level {
+        "central" => "Trung ương",
+        "province" => "tỉnh",
+        "district" => "huyện",
+        "commune" => "xã",
+        _ => "cơ sở",
+    }
+}
+
+/// A small HTML page for printing.
+pub fn html(r: &Report) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut rows = String::new();
+    for i in &r.indicators {
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>\n",
+            esc(i.label),
+            esc(&value_text(i)),
+            i.target.map(count).unwrap_or_default(),
+            i.achievement_pct
+                .map(|p| format!("{}%", decimal(p)))
+                .unwrap_or_default()
+        ));
+    }
+    format!(
+        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+<title>Báo cáo {code}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem}}\
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:.3rem}}.n{{text-align:right}}\
+@media print{{body{{max-width:none}}}}</style></head><body><h1>Báo cáo kết quả hỗ trợ phụ nữ giảm nghèo</h1>\
+<p>{name} — từ {from} đến {to} (cơ cấu đơn vị ngày {s})</p><p>{text}</p>\
+<table><tr><th>Chỉ tiêu</th><th>Kết quả</th><th>Kế hoạch</th><th>Đạt</th></tr>\n{rows}</table></body></html>\n",
+        code = esc(&r.unit.code),
+        name = esc(&r.unit.name),
+        from = r.period.from,
+        to = r.period.to,
+        s = r.structure_date,
+        text = esc(&narrative(r)),
+    )
+}
+
+/// The sheet a province officer hands in: Vietnamese headers, one row per child unit
+/// (with --by-children) and a total row, targets and % columns, đồng with thousands
+/// separators, frozen header, landscape A4 fitted to one page wide.
+pub fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Bao cao")?;
+    let title = Format::new().set_bold().set_font_size(13);
+    let head = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_background_color("#DDEBF7");
+    let num = Format::new()
+        .set_num_format("#,##0")
+        .set_border(FormatBorder::Thin);
+    let pct = Format::new()
+        .set_num_format("0.0")
+        .set_border(FormatBorder::Thin);
+    let text = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
+    let bold_num = num.clone().set_bold();
+    let bold_text = text.clone().set_bold();
+    sheet.write_string_with_format(
+        0,
+        0,
+        format!(
+            "Báo cáo kết quả hỗ trợ phụ nữ phát triển kinh tế, giảm nghèo — {}",
+            r.unit.name
+        ),
+        &title,
+    )?;
+    sheet.write_string(
+        1,
+        0,
+        format!(
+            "Từ {} đến {}; cơ cấu đơn vị ngày {}",
+            r.period.from, r.period.to, r.structure_date
+        ),
+    )?;
+    // Columns: unit, then per indicator value (+ target and % where a target exists).
+    let with_target: Vec<bool> = r.indicators.iter().map(|i| i.target.is_some()).collect();
+    let header_row = 3;
+    sheet.write_string_with_format(header_row, 0, "Mã đơn vị", &head)?;
+    sheet.write_string_with_format(header_row, 1, "Đơn vị", &head)?;
+    let mut col: u16 = 2;
+    let mut cols = Vec::new();
+    for (i, ind) in r.indicators.iter().enumerate() {
+        cols.push(col);
+        sheet.write_string_with_format(header_row, col, ind.label, &head)?;
+        sheet.set_column_width(col, 14)?;
+        col += 1;
+        if with_target[i] {
+            sheet.write_string_with_format(
+                header_row,
+                col,
+                format!("{} — kế hoạch", ind.label),
+                &head,
+            )?;
+            sheet.write_string_with_format(
+                header_row,
+                col + 1,
+                format!("{} — % đạt", ind.label),
+                &head,
+            )?;
+            sheet.set_column_width(col, 12)?;
+            sheet.set_column_width(col + 1, 9)?;
+            col += 2;
+        }
+    }
+    sheet.set_row_height(header_row, 90)?;
+    sheet.set_column_width(0, 10)?;
+    sheet.set_column_width(1, 30)?;
+    let mut rows: Vec<(String, String, &Vec<IndicatorValue>, bool)> = Vec::new();
+    if let Some(children) = &r.children {
+        for c in children {
+            let name = if c.own {
+                format!("{} (trực tiếp)", c.unit.name)
+            } else {
+                c.unit.name.clone()
+            };
+            rows.push((c.unit.code.clone(), name, &c.indicators, false));
+        }
+    }
+    rows.push((
+        r.unit.code.clone(),
+        format!("Tổng cộng {}", r.unit.name),
+        &r.indicators,
+        true,
+    ));
+    let mut row = header_row + 1;
+    for (code, name, inds, total) in rows {
+        let (tf, nf) = if total {
+            (&bold_text, &bold_num)
+        } else {
+            (&text, &num)
+        };
+        sheet.write_string_with_format(row, 0, &code, tf)?;
+        sheet.write_string_with_format(row, 1, &name, tf)?;
+        for (i, ind) in inds.iter().enumerate() {
+            let c = cols[i];
+            match (ind.value.as_i64(), ind.value.as_f64()) {
+                (Some(v), _) => sheet.write_number_with_format(row, c, v as f64, nf)?,
+                (None, Some(f)) => sheet.write_number_with_format(row, c, f, &pct)?,
+                _ => sheet.write_blank(row, c, tf)?,
+            };
+            if with_target[i] {
+                match ind.target {
+                    Some(t) => sheet.write_number_with_format(row, c + 1, t as f64, nf)?,
+                    None => sheet.write_blank(row, c + 1, tf)?,
+                };
+                match ind.achievement_pct {
+                    Some(p) => sheet.write_number_with_format(row, c + 2, p, &pct)?,
+                    None => sheet.write_blank(row, c + 2, tf)?,
+                };
+            }
+        }
+        row += 1;
+    }
+    sheet.set_freeze_panes(header_row + 1, 2)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9);
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(header_row, header_row)?;
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_number_style() {
+        assert_eq!(count(3523), "3.523");
+        assert_eq!(money(4_512_000_000), "trên 4,5 tỷ đồng");
+        assert_eq!(money(4_500_000_000), "4,5 tỷ đồng");
+        assert_eq!(money(621_000_000), "621 triệu đồng");
+        assert_eq!(money(60_400_000), "trên 60 triệu đồng");
+        assert_eq!(money(2_851_000_000_000), "2.851 tỷ đồng");
+        assert_eq!(money(20_312_000_000), "trên 20,3 tỷ đồng");
+        assert_eq!(money(20_300_000_000), "20,3 tỷ đồng");
+        assert_eq!(decimal(118.5), "118,5");
+        assert_eq!(decimal(41.0), "41");
+    }
+}

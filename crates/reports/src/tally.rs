@@ -1,0 +1,114 @@
+//! Counting records into the units they belong to on the structure date, then adding
+//! them up for any part of the tree: the whole subtree, one child's, or the unit itself.
+
+use domain::units::VersionIx;
+use std::collections::{HashMap, HashSet};
+
+/// One record behind a figure, for drill-down.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// What the record is: a record id, a household code, a group code…
+    pub record: String,
+    /// Its table.
+    pub source: &'static str,
+    /// What it adds to the figure (1 for a distinct household or person).
+    pub amount: i64,
+    pub unit_code: String,
+}
+
+#[derive(Default)]
+struct Acc {
+    sums: HashMap<&'static str, i64>,
+    sets: HashMap<&'static str, HashSet<String>>,
+}
+
+#[derive(Default)]
+pub struct Tally {
+    per_node: HashMap<VersionIx, Acc>,
+    /// Entrusted balances placed exactly at a node (the vbsp_share_pct rule).
+    pub entrusted: HashMap<VersionIx, i64>,
+    /// Targets placed exactly at a node, by indicator.
+    pub targets: HashMap<(VersionIx, &'static str), i64>,
+    want: Option<String>,
+    pub evidence: Vec<(VersionIx, Evidence)>,
+}
+
+impl Tally {
+    /// A tally that also keeps the records behind `want`.
+    pub fn new(want: Option<&str>) -> Tally {
+        Tally {
+            want: want.map(str::to_owned),
+            ..Tally::default()
+        }
+    }
+
+    pub fn wants(&self, code: &str) -> bool {
+        self.want.as_deref() == Some(code)
+    }
+
+    fn keep(&mut self, node: VersionIx, code: &'static str, ev: impl FnOnce() -> Evidence) {
+        if self.want.as_deref() == Some(code) {
+            self.evidence.push((node, ev()));
+        }
+    }
+
+    pub fn add(
+        &mut self,
+        node: VersionIx,
+        code: &'static str,
+        amount: i64,
+        ev: impl FnOnce() -> Evidence,
+    ) {
+        *self
+            .per_node
+            .entry(node)
+            .or_default()
+            .sums
+            .entry(code)
+            .or_insert(0) += amount;
+        self.keep(node, code, ev);
+    }
+
+    /// Counts `key` once per node (and once in any sum of nodes).
+    pub fn add_distinct(
+        &mut self,
+        node: VersionIx,
+        code: &'static str,
+        key: String,
+        ev: impl FnOnce() -> Evidence,
+    ) {
+        let fresh = self
+            .per_node
+            .entry(node)
+            .or_default()
+            .sets
+            .entry(code)
+            .or_default()
+            .insert(key);
+        if fresh {
+            self.keep(node, code, ev);
+        }
+    }
+
+    /// The figures of the nodes for which `include` holds: sums added, distinct sets
+    /// joined.
+    pub fn values(&self, include: impl Fn(VersionIx) -> bool) -> HashMap<&'static str, i64> {
+        let mut sums: HashMap<&'static str, i64> = HashMap::new();
+        let mut sets: HashMap<&'static str, HashSet<&str>> = HashMap::new();
+        for (node, acc) in self.per_node.iter().filter(|(n, _)| include(**n)) {
+            let _ = node;
+            for (k, v) in &acc.sums {
+                *sums.entry(k).or_insert(0) += v;
+            }
+            for (k, set) in &acc.sets {
+                sets.entry(k)
+                    .or_default()
+                    .extend(set.iter().map(String::as_str));
+            }
+        }
+        for (k, set) in sets {
+            sums.insert(k, set.len() as i64);
+        }
+        sums
+    }
+}
