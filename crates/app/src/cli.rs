@@ -56,6 +56,20 @@ pub enum Command {
         #[command(subcommand)]
         command: StandardCommand,
     },
+    /// Build the demo database (national units, a synthetic Quảng Nam 2022–2025 that
+    /// reproduces the province's published 2023 report) and serve the web app.
+    Demo {
+        /// Build the data only; do not start the server.
+        #[arg(long)]
+        no_serve: bool,
+        #[arg(long, env = "DONGHANH_ADDR")]
+        addr: Option<String>,
+    },
+    /// Projects: enrolment, composition check, budget against supports.
+    Project {
+        #[command(subcommand)]
+        command: ProjectCommand,
+    },
     /// Benchmarks: print figures and record them in a results file.
     Bench {
         #[command(subcommand)]
@@ -228,4 +242,15 @@ pub enum BenchBackend {
     Sqlite,
     Postgres,
     Both,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCommand {
+    /// A project: its households, communes covered, the disadvantaged share against its
+    /// minimum, and its budget against the supports recorded under its code.
+    Show {
+        code: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
 }

@@ -4,6 +4,7 @@
 pub mod duplicates;
 pub mod households;
 pub mod ledger;
+pub mod projects;
 pub mod render;
 pub mod scope;
 pub mod tally;

@@ -1,8 +1,10 @@
 //! One module per command group.
 
 mod bench;
+mod demo;
 mod household;
 mod import;
+mod project;
 mod report;
 mod standard;
 mod units;
@@ -49,6 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Household { command } => household::run(&env, command),
         Command::Standard { command } => standard::run(&env, command),
         Command::Bench { command } => bench::run(command),
+        Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
+        Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => {
             env.open()?;
             let addr = addr.unwrap_or(env.addr.clone());
@@ -89,4 +93,14 @@ pub fn parse_date(s: &str) -> anyhow::Result<domain::Date> {
 pub fn print_out(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// Serves the web app on `addr` (default from configuration) until Ctrl-C.
+pub fn serve(env: &Env, addr: Option<String>) -> anyhow::Result<ExitCode> {
+    let addr = addr.unwrap_or(env.addr.clone());
+    let state = web::AppState {
+        db_target: std::sync::Arc::new(env.db.clone()),
+    };
+    tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
+    Ok(ExitCode::SUCCESS)
 }

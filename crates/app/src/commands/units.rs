@@ -76,8 +76,8 @@ fn load_vn(
         pct(plan.none_matched)
     );
     println!(
-        "  xã/phường cũ không có đơn vị kế thừa (tính về tỉnh mới) / old communes with no successor (counted at the new province): {}",
-        plan.old_without_successor
+        "  xã/phường cũ không ghi chú nào nêu tên / old communes no note names: {} gắn theo xã lân cận (cần xác nhận) / linked by neighbour (to confirm), {} không có đơn vị kế thừa (tính về tỉnh mới) / with no successor (counted at the new province)",
+        plan.inferred, plan.old_without_successor
     );
     println!(
         "  {} tên chưa khớp, cần người xem xét / names left for a person to decide: {}",

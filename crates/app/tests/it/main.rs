@@ -3,6 +3,7 @@
 //! default, or `postgres`); `scripts/test` runs the suite once per backend.
 
 mod cli;
+mod demo;
 mod households;
 mod import_rules;
 mod load_vn;

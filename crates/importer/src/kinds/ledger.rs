@@ -522,7 +522,7 @@ impl Kind for LedgerKind {
                         let (vi, en) = no_household(hh);
                         errors.push(r.error(spec, c, vi, en));
                         bad = true;
-                    } else if let (true, Some(no)) = (spec.kind == "supports", r.int(5)) {
+                    } else if let Some(no) = (spec.kind == "supports").then(|| r.int(5)).flatten() {
                         if !members.contains(&(hh.to_owned(), no)) {
                             errors.push(r.error(
                                 spec,

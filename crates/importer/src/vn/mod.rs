@@ -89,7 +89,8 @@ fn read_admin(text: &str) -> Result<Vec<AdminRow>, String> {
             code: get(c),
             level: get(l),
             kind: get(t),
-            key: name_key(&name),
+            // Some 2020 names carry their kind ("Phường Cửa Đại"); notes name them without.
+            key: name_key(&notes::strip_kind(&name).1),
             key_full: name_key(&name_with_type),
             squeezed: fold(&name).replace(' ', ""),
             name,
@@ -128,8 +129,11 @@ pub struct Plan {
     pub none_matched: usize,
     pub unmatched: Vec<Unmatched>,
     pub lineage_rows: usize,
-    /// Old communes that no note names: their records fall to the new province.
+    /// Old communes that no note names and no neighbour leads anywhere: their records
+    /// fall to the new province.
     pub old_without_successor: usize,
+    /// Old communes that no note names, linked to their nearest named neighbour's successor.
+    pub inferred: usize,
 }
 
 impl Plan {
@@ -169,12 +173,14 @@ impl Builder {
             .push(row.iter().map(|s| (*s).to_owned()).collect());
     }
 
-    fn link(&mut self, from: &str, to: &str, share: f64) {
+    /// `method`: how the link was found (`resolution`, `note`, `neighbour`), kept as `x_method`.
+    fn link(&mut self, from: &str, to: &str, share: f64, method: &str) {
         self.lineage.push(vec![
             from.to_owned(),
             to.to_owned(),
             REFORM_DAY.to_owned(),
             format_share(share),
+            method.to_owned(),
         ]);
     }
 }
@@ -243,7 +249,7 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
             &r.kind,
         ]);
         match province_map.get(&r.code) {
-            Some(to) if to != &r.code => b.link(&r.code, to, 1.0),
+            Some(to) if to != &r.code => b.link(&r.code, to, 1.0, "resolution"),
             Some(_) => {}
             None => {
                 return Err(format!(
@@ -434,14 +440,63 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         let share = 1.0 / targets.len() as f64;
         for t in targets {
             if t != old_code {
-                b.link(old_code, t, share);
+                b.link(old_code, t, share, "note");
             }
         }
     }
-    let old_without_successor = old
+    // Old communes no note names. Most were merged into a neighbour in 2023–2024 under
+    // a name the 2020 list lacks, so they follow the named commune of their district
+    // with the nearest code (codes run in order within a district). These links are
+    // marked `neighbour` and listed for a person to confirm; without them the records
+    // would fall to the new province as a whole.
+    let new_codes: std::collections::HashSet<&str> = new
         .iter()
-        .filter(|r| r.level == "commune" && !claims.contains_key(&r.code))
-        .count();
+        .filter(|r| r.level == "commune")
+        .map(|r| r.code.as_str())
+        .collect();
+    let old_communes: Vec<&AdminRow> = old.iter().filter(|r| r.level == "commune").collect();
+    let mut inferred = 0;
+    let mut old_without_successor = 0;
+    for r in &old_communes {
+        if claims.contains_key(&r.code) || new_codes.contains(r.code.as_str()) {
+            continue;
+        }
+        let Ok(code) = r.code.parse::<i64>() else {
+            continue;
+        };
+        let nearest = old_communes
+            .iter()
+            .filter(|o| o.parent == r.parent && claims.contains_key(&o.code))
+            .min_by_key(|o| o.code.parse::<i64>().map_or(i64::MAX, |c| (c - code).abs()));
+        let Some(n) = nearest else {
+            old_without_successor += 1;
+            continue;
+        };
+        let mut targets: Vec<&String> = claims[&n.code].iter().map(|(c, _)| c).collect();
+        targets.sort();
+        let to = targets[0].clone();
+        b.link(&r.code, &to, 1.0, "neighbour");
+        inferred += 1;
+        let province = new_provinces
+            .get(
+                new.iter()
+                    .find(|x| x.code == to)
+                    .map_or("", |x| x.parent.as_str()),
+            )
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        unmatched.push(Unmatched {
+            new_code: to.clone(),
+            new_name: new.iter().find(|x| x.code == to).map(|x| x.name_with_type.clone()).unwrap_or_default(),
+            province,
+            written: format!("{} {}", r.code, r.name_with_type),
+            reason: format!(
+                "không ghi chú nào nêu tên; suy ra theo xã lân cận {} (cần xác nhận) / named by no note; inferred from neighbour {} (to confirm)",
+                n.name_with_type, n.code
+            ),
+            note: String::new(),
+        });
+    }
     let lineage_rows = b.lineage.len();
     let tables = vec![
         table(
@@ -459,7 +514,13 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         ),
         table(
             "unit_lineage",
-            &["from_code", "to_code", "effective_date", "share"],
+            &[
+                "from_code",
+                "to_code",
+                "effective_date",
+                "share",
+                "x_method",
+            ],
             b.lineage,
         ),
     ];
@@ -472,6 +533,7 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         unmatched,
         lineage_rows,
         old_without_successor,
+        inferred,
     })
 }
 
@@ -502,6 +564,50 @@ fn name_matches<'a>(item: &Item, candidates: &[&'a AdminRow]) -> Vec<&'a AdminRo
             .copied()
             .filter(|r| r.squeezed == squeezed)
             .collect()
+    } else {
+        by_name
+    };
+    let by_name = if by_name.is_empty() {
+        // "Bình Định" for the "Bình Định Bắc" and "Bình Định Nam" it was made of before
+        // the reform: a family of units that differ only by a direction or a number.
+        let family: Vec<&AdminRow> = candidates
+            .iter()
+            .copied()
+            .filter(|r| r.level == "commune")
+            .filter(|r| {
+                r.key
+                    .strip_prefix(key.as_str())
+                    .and_then(|rest| rest.strip_prefix(' '))
+                    .is_some_and(|rest| {
+                        matches!(rest, "nam" | "trung" | "1" | "2" | "3" | "a" | "b")
+                            || ["bắc", "đông", "tây", "thượng", "hạ"]
+                                .iter()
+                                .any(|w| name_key(w) == rest)
+                    })
+            })
+            .collect();
+        let same_district = family.windows(2).all(|w| w[0].parent == w[1].parent);
+        if family.len() >= 2 && same_district {
+            family
+        } else {
+            by_name
+        }
+    } else {
+        by_name
+    };
+    let by_name = if by_name.is_empty() && key.chars().count() >= 5 {
+        // One letter off ("Zuôih" for "Zuôich", "Tà Bhing" for "Tà Bhinh"), when only
+        // one old unit is that close.
+        let near: Vec<&AdminRow> = candidates
+            .iter()
+            .copied()
+            .filter(|r| within_one_edit(&r.key, &key))
+            .collect();
+        if near.len() == 1 {
+            near
+        } else {
+            by_name
+        }
     } else {
         by_name
     };
@@ -585,6 +691,13 @@ fn match_item<'a>(
             });
         }
     }
+    let family = rows.len() > 1
+        && rows
+            .iter()
+            .all(|r| r.key.starts_with(&format!("{} ", name_key(&item.name))));
+    if family {
+        return Ok(rows); // "Bình Định" = "Bình Định Bắc" + "Bình Định Nam"
+    }
     if rows.len() > 1 {
         if let Some(same_code) = rows.iter().find(|r| r.code == new_code) {
             return Ok(vec![*same_code]);
@@ -622,4 +735,30 @@ fn majority_district(found: &[(Vec<&AdminRow>, &Item)]) -> Option<String> {
         .into_iter()
         .max_by_key(|(d, n)| (*n, std::cmp::Reverse(*d)))
         .map(|(d, _)| d.to_owned())
+}
+
+/// Levenshtein distance ≤ 1, by chars.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
 }

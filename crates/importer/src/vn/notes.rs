@@ -212,14 +212,17 @@ fn split_items(list: &str) -> Vec<Item> {
             } else if let Some(rest) = strip("toan bo ") {
                 whole_district = true;
                 text = rest;
-            } else if let Some(rest) = strip("cac ").or_else(|| strip("cua ")) {
+            } else if let Some(rest) =
+                strip("cac ").or_else(|| text.strip_prefix("của ").map(str::to_owned))
+            {
                 text = rest;
             } else {
                 break;
             }
         }
-        // "… của xã X" inside a long partial phrase: keep what follows the last "của".
-        if let Some(p) = find_char(&folded(&text), " cua ") {
+        // "… của xã X" inside a long partial phrase: keep what follows "của" (written in
+        // lower case, unlike the "Cửa" of "Cửa Đại").
+        if let Some(p) = find_char(&text, " của ") {
             text = text
                 .chars()
                 .skip(p + 5)
@@ -352,6 +355,8 @@ mod tests {
             Parsed::Items(items) => assert_eq!(items[0].district.as_deref(), Some("Phú Xuyên")),
             other => panic!("{other:?}"),
         }
+        let p = parse("Hợp nhất phường Cẩm Châu, phường Cửa Đại và xã Cẩm Thanh. Bỏ cấp huyện.");
+        assert_eq!(names(&p)[1], ("phuong".into(), "Cửa Đại".into(), false));
         let p = parse("Phần còn lại của xã Canh Liên thành xã Canh Liên. Bỏ cấp huyện.");
         assert_eq!(names(&p), [("xa".into(), "Canh Liên".into(), true)]);
         let p = parse("Sắp xếp toàn bộ diện tích tự nhiên, quy mô dân số của huyện Hoàng Sa thành đặc khu Hoàng Sa. Bỏ cấp huyện.");
