@@ -235,6 +235,16 @@ pub enum BenchCommand {
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },
+    /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
+    /// drill-down; median of several runs, both backends.
+    Reports {
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+        backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -11,7 +11,7 @@
 
 use crate::Date;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -89,6 +89,9 @@ pub struct LineageLink {
 
 pub type VersionIx = usize;
 
+/// How many steps a resolution may take before it is called a cycle.
+const MAX_STEPS: usize = 64;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Via {
     /// Same code, the next version starts the day after this one ends.
@@ -133,8 +136,14 @@ pub struct UnitGraph {
     versions: Vec<UnitVersion>,
     by_code: HashMap<String, Vec<VersionIx>>,
     by_id: HashMap<i64, VersionIx>,
-    lineage_out: HashMap<(String, Date), Vec<(String, f64)>>,
+    /// Links leaving each code: (effective day, to code, share).
+    lineage_out: HashMap<String, Vec<(Date, String, f64)>>,
     lineage_in: HashMap<String, Vec<(String, Date, f64)>>,
+    /// Per version, where an ended version's records go next (its main successor, or its
+    /// parent when it has none): precomputed so that resolving is a short walk.
+    next: Vec<Option<VersionIx>>,
+    /// Per version, its parent version on its first day.
+    parent_at_start: Vec<Option<VersionIx>>,
 }
 
 impl UnitGraph {
@@ -146,7 +155,7 @@ impl UnitGraph {
         for list in by_code.values_mut() {
             list.sort_by_key(|&ix| versions[ix].valid_from);
         }
-        let mut lineage_out: HashMap<(String, Date), Vec<(String, f64)>> = HashMap::new();
+        let mut lineage_out: HashMap<String, Vec<(Date, String, f64)>> = HashMap::new();
         let mut lineage_in: HashMap<String, Vec<(String, Date, f64)>> = HashMap::new();
         for l in lineage {
             lineage_in.entry(l.to_code.clone()).or_default().push((
@@ -155,22 +164,37 @@ impl UnitGraph {
                 l.share,
             ));
             lineage_out
-                .entry((l.from_code, l.effective))
+                .entry(l.from_code)
                 .or_default()
-                .push((l.to_code, l.share));
+                .push((l.effective, l.to_code, l.share));
         }
         let by_id = versions
             .iter()
             .enumerate()
             .map(|(ix, v)| (v.id, ix))
             .collect();
-        UnitGraph {
+        let mut graph = UnitGraph {
             versions,
             by_code,
             by_id,
             lineage_out,
             lineage_in,
-        }
+            next: Vec::new(),
+            parent_at_start: Vec::new(),
+        };
+        graph.parent_at_start = (0..graph.versions.len())
+            .map(|ix| {
+                let v = &graph.versions[ix];
+                let code = v.parent_code.as_deref()?;
+                graph
+                    .version_on(code, v.valid_from)
+                    .or_else(|| graph.version_on(code, v.valid_to))
+            })
+            .collect();
+        graph.next = (0..graph.versions.len())
+            .map(|ix| graph.main_successor(ix).or(graph.parent_at_start[ix]))
+            .collect();
+        graph
     }
 
     pub fn versions(&self) -> &[UnitVersion] {
@@ -233,8 +257,8 @@ impl UnitGraph {
         let mut out = Vec::new();
         let mut given_away = 0.0;
         let mut self_share = None;
-        if let Some(links) = self.lineage_out.get(&(v.code.clone(), day)) {
-            for (to, share) in links {
+        if let Some(links) = self.lineage_out.get(v.code.as_str()) {
+            for (_, to, share) in links.iter().filter(|(eff, _, _)| *eff == day) {
                 if *to == v.code {
                     self_share = Some(*share);
                     continue;
@@ -289,33 +313,23 @@ impl UnitGraph {
     /// The parent of version `ix` as the tree stands on `date`: the parent version valid
     /// on the child's first day, followed to `date` like any record.
     pub fn parent_on(&self, ix: VersionIx, date: Date) -> Option<VersionIx> {
-        let v = &self.versions[ix];
-        let code = v.parent_code.as_deref()?;
-        let at_start = self
-            .version_on(code, v.valid_from)
-            .or_else(|| self.version_on(code, date))?;
-        self.resolve(at_start, date)
+        match self.parent_at_start[ix] {
+            Some(p) => self.resolve(p, date),
+            None => {
+                let code = self.versions[ix].parent_code.as_deref()?;
+                self.version_on(code, date)
+            }
+        }
     }
 
     /// Where the records of version `ix` belong on structure date `date`: the version
     /// valid then that it continues into, or its successor through lineage, or (ended
     /// with no successor) its nearest ancestor that reaches the date. `None`: unmapped,
     /// including a unit that did not exist yet on `date`.
-    pub fn resolve(&self, ix: VersionIx, date: Date) -> Option<VersionIx> {
-        let mut seen = HashSet::new();
-        self.resolve_guarded(ix, date, &mut seen)
-    }
-
-    fn resolve_guarded(
-        &self,
-        mut ix: VersionIx,
-        date: Date,
-        seen: &mut HashSet<VersionIx>,
-    ) -> Option<VersionIx> {
-        loop {
-            if !seen.insert(ix) {
-                return None; // a cycle: validation keeps them out, but never loop forever
-            }
+    pub fn resolve(&self, mut ix: VersionIx, date: Date) -> Option<VersionIx> {
+        // Every step moves to a later version or up the tree, so a real chain is short;
+        // the bound only guards against a cycle that validation should have refused.
+        for _ in 0..MAX_STEPS {
             let v = &self.versions[ix];
             if v.valid_on(date) {
                 return Some(ix);
@@ -323,17 +337,9 @@ impl UnitGraph {
             if date < v.valid_from {
                 return None;
             }
-            match self.main_successor(ix) {
-                Some(next) => ix = next,
-                None => {
-                    let code = v.parent_code.as_deref()?;
-                    let parent = self
-                        .version_on(code, v.valid_from)
-                        .or_else(|| self.version_on(code, v.valid_to))?;
-                    ix = parent;
-                }
-            }
+            ix = self.next[ix]?;
         }
+        None
     }
 
     /// Resolution of every version on `date` at once (index = version).

@@ -112,7 +112,7 @@ pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Compute
         }
     }
     let s = req.structure_date.unwrap_or(req.to);
-    let graph = store::units::load_graph(db)?;
+    let graph = store::units::load_graph_cached(db)?;
     let scope = scope::Scope::new(graph, &req.unit, s)?;
     let mut tally = Tally::new(want);
     households::tally(db, &scope, req.from, req.to, &mut tally)?;

@@ -274,7 +274,7 @@ pub fn narrative(r: &Report) -> String {
         let mut t = format!(
             "Triển khai bảo hiểm vi mô cho hội viên với {} hợp đồng/{}",
             count(v("microinsurance_contracts")),
-            money(v("microinsurance_premium_vnd")).replace(" đồng", " đồng")
+            money(v("microinsurance_premium_vnd"))
         );
         if v("microinsurance_claims") > 0 {
             t.push_str(&format!(
@@ -432,8 +432,7 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         &r.indicators,
         true,
     ));
-    let mut row = header_row + 1;
-    for (code, name, inds, total) in rows {
+    for (row, (code, name, inds, total)) in (header_row + 1..).zip(rows) {
         let (tf, nf) = if total {
             (&bold_text, &bold_num)
         } else {
@@ -459,7 +458,6 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 };
             }
         }
-        row += 1;
     }
     sheet.set_freeze_panes(header_row + 1, 2)?;
     sheet.set_landscape();

@@ -5,9 +5,10 @@ use crate::ReportError;
 use domain::units::{Fate, UnitGraph, VersionIx};
 use domain::Date;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 pub struct Scope {
-    pub graph: UnitGraph,
+    pub graph: Arc<UnitGraph>,
     pub structure_date: Date,
     pub root: VersionIx,
     /// Versions valid on the structure date in the root's subtree.
@@ -19,7 +20,11 @@ pub struct Scope {
 }
 
 impl Scope {
-    pub fn new(graph: UnitGraph, code: &str, structure_date: Date) -> Result<Scope, ReportError> {
+    pub fn new(
+        graph: Arc<UnitGraph>,
+        code: &str,
+        structure_date: Date,
+    ) -> Result<Scope, ReportError> {
         let root = match graph.fate(code, structure_date) {
             Fate::Exists(ix) => ix,
             Fate::EndedInto { ended, on, into } => {

@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "ledger",
         sql: include_str!("../migrations/0003_ledger.sql"),
     },
+    Migration {
+        version: 4,
+        name: "meta",
+        sql: include_str!("../migrations/0004_meta.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -60,3 +60,42 @@ pub fn load_lineage(db: &mut Db) -> Result<Vec<LineageLink>, StoreError> {
 pub fn load_graph(db: &mut Db) -> Result<UnitGraph, StoreError> {
     Ok(UnitGraph::new(load_versions(db)?, load_lineage(db)?))
 }
+
+/// Marks units or lineage as changed (inside the writing transaction).
+pub fn bump_generation(db: &mut Db) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'units_generation'",
+        &[],
+    )?;
+    Ok(())
+}
+
+type GraphCache =
+    std::sync::Mutex<std::collections::HashMap<String, (i64, std::sync::Arc<UnitGraph>)>>;
+
+/// The unit graph, kept in memory per database while its units do not change: loading
+/// it costs tens of milliseconds, a report's own work a few. Not for use inside a
+/// transaction that writes units (the importer loads its own).
+pub fn load_graph_cached(db: &mut Db) -> Result<std::sync::Arc<UnitGraph>, StoreError> {
+    static CACHE: std::sync::OnceLock<GraphCache> = std::sync::OnceLock::new();
+    let generation = db
+        .query_one("SELECT value FROM meta WHERE key = 'units_generation'", &[])?
+        .int(0);
+    let cache = CACHE.get_or_init(Default::default);
+    let key = db.target().to_owned();
+    if let Some((g, graph)) = cache
+        .lock()
+        .map_err(|_| StoreError::Corrupt("graph cache".into()))?
+        .get(&key)
+    {
+        if *g == generation {
+            return Ok(graph.clone());
+        }
+    }
+    let graph = std::sync::Arc::new(load_graph(db)?);
+    cache
+        .lock()
+        .map_err(|_| StoreError::Corrupt("graph cache".into()))?
+        .insert(key, (generation, graph.clone()));
+    Ok(graph)
+}

@@ -118,6 +118,9 @@ fn d(s: &str) -> String {
     s.to_owned()
 }
 
+/// A support row's household and member, when it has one.
+type Recipient<'a> = Option<(&'a str, i64)>;
+
 impl Gen<'_> {
     fn table(&mut self, kind: &'static str) -> &mut CsvTable {
         self.t.get_mut(kind).expect("declared table")
@@ -144,9 +147,8 @@ impl Gen<'_> {
         date: &str,
         unit: &str,
         kind: &str,
-        hh: Option<(&str, i64)>,
-        qty: i64,
-        value: i64,
+        hh: Recipient<'_>,
+        amounts: (i64, i64),
         programme: &str,
     ) {
         let id = self.next_id("HT");
@@ -160,8 +162,8 @@ impl Gen<'_> {
             d(kind),
             h,
             m,
-            qty.to_string(),
-            value.to_string(),
+            amounts.0.to_string(),
+            amounts.1.to_string(),
             d(programme),
             d("Hội LHPN"),
         ]);
@@ -190,7 +192,7 @@ impl Gen<'_> {
             let date = self.day_between(2023, 1, 10);
             let v = q * value_each;
             value += v;
-            self.support(&date, &c, kind, None, q, v, "");
+            self.support(&date, &c, kind, None, (q, v), "");
         }
         value
     }
@@ -497,10 +499,17 @@ pub fn generate(communes: &[Commune], seed: u64) -> Demo {
         let c = communes[g.rng.below(communes.len() as u64) as usize]
             .code
             .clone();
-        g.support(date, &c, kind, None, qty, value, "");
+        g.support(date, &c, kind, None, (qty, value), "");
     }
     for c in communes.iter().step_by(3) {
-        g.support("2025-09-10", &c.successor, "gift", None, 40, 8_000_000, "");
+        g.support(
+            "2025-09-10",
+            &c.successor,
+            "gift",
+            None,
+            (40, 8_000_000),
+            "",
+        );
     }
 
     activities(&mut g);
@@ -543,7 +552,7 @@ fn livelihood(g: &mut Gen<'_>, households: &[(Household, usize)], poorish: &[usi
                 0
             };
         let code = h.code.clone();
-        g.support(&date, &unit, "livelihood", Some((&code, 1)), 1, v, "");
+        g.support(&date, &unit, "livelihood", Some((&code, 1)), (1, v), "");
     }
     // A second gift of livelihood means to some of the same women: still one recipient each.
     for &i in poorish.iter().take(40) {
@@ -555,8 +564,7 @@ fn livelihood(g: &mut Gen<'_>, households: &[(Household, usize)], poorish: &[usi
             &unit,
             "livelihood",
             Some((&code, 1)),
-            1,
-            1_500_000,
+            (1, 1_500_000),
             "",
         );
     }
@@ -898,8 +906,7 @@ fn project(g: &mut Gen<'_>, households: &[(Household, usize)], poorish: &[usize]
             &unit,
             "livelihood",
             Some((&code, 1)),
-            1,
-            18_500_000,
+            (1, 18_500_000),
             PROJECT_CODE,
         );
     }

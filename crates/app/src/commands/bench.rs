@@ -18,6 +18,11 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             backend,
             results,
         } => households_bench(households, backend, &results),
+        BenchCommand::Reports {
+            runs,
+            backend,
+            results,
+        } => reports_bench(runs, backend, &results),
     }
 }
 
@@ -226,4 +231,114 @@ pub fn record(path: &Path, title: &str, body: &str) -> anyhow::Result<()> {
     }
     std::fs::write(path, out.replace("\n\n\n", "\n\n"))?;
     Ok(())
+}
+
+fn median_ms(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[samples.len() / 2]
+}
+
+fn time_runs(runs: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<f64> {
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        f()?;
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(median_ms(samples))
+}
+
+fn reports_bench(runs: usize, backend: BenchBackend, results: &Path) -> anyhow::Result<ExitCode> {
+    let backends: Vec<store::Backend> = match backend {
+        BenchBackend::Both => vec![store::Backend::Sqlite, store::Backend::Postgres],
+        BenchBackend::Sqlite => vec![store::Backend::Sqlite],
+        BenchBackend::Postgres => vec![store::Backend::Postgres],
+    };
+    let day = |y, m, d| domain::Date::from_ymd(y, m, d).expect("day");
+    let mut body = String::new();
+    for b in backends {
+        let scratch = store::scratch::Scratch::new(b)?;
+        let mut db = store::open(&scratch.url)?;
+        super::demo::build(&mut db)?;
+        let province = reports::Request {
+            unit: "49".into(),
+            from: day(2023, 1, 1),
+            to: day(2023, 10, 31),
+            structure_date: None,
+        };
+        // The commune with the most records: a mountain chapter.
+        let commune = reports::Request {
+            unit: "20437".into(),
+            ..province.clone()
+        };
+        let after = reports::Request {
+            unit: "48".into(),
+            structure_date: Some(day(2025, 7, 1)),
+            ..province.clone()
+        };
+        let mut line = |name: &str, ms: f64| {
+            body.push_str(&format!(
+                "- {}: {name}: **{ms:.1} ms** (median of {runs})\n",
+                b.name()
+            ))
+        };
+        let g = time_runs(runs, || {
+            store::units::load_graph(&mut db)?;
+            Ok(())
+        })?;
+        line("loading the unit graph (part of every report)", g);
+        let graph = store::units::load_graph(&mut db)?;
+        let s = time_runs(runs, || {
+            let st = graph.structure_on(day(2023, 10, 31));
+            let _ = st.roots.len();
+            let _ = graph.resolve_all(day(2023, 10, 31));
+            Ok(())
+        })?;
+        line(
+            "tree and resolution on a structure date (part of every report)",
+            s,
+        );
+        let p_json = time_runs(runs, || {
+            serde_json::to_string(&reports::run(&mut db, &province, false)?)?;
+            Ok(())
+        })?;
+        line("province 49, 2023-01-01…2023-10-31, JSON", p_json);
+        let p_xlsx = time_runs(runs, || {
+            reports::render::xlsx(&reports::run(&mut db, &province, true)?)?;
+            Ok(())
+        })?;
+        line("province 49 by districts, XLSX", p_xlsx);
+        let a_json = time_runs(runs, || {
+            serde_json::to_string(&reports::run(&mut db, &after, false)?)?;
+            Ok(())
+        })?;
+        line(
+            "Đà Nẵng 48 on the 2025 structure, same period, JSON",
+            a_json,
+        );
+        let c_json = time_runs(runs, || {
+            serde_json::to_string(&reports::run(&mut db, &commune, false)?)?;
+            Ok(())
+        })?;
+        line("one commune (20437), JSON", c_json);
+        let c_xlsx = time_runs(runs, || {
+            reports::render::xlsx(&reports::run(&mut db, &commune, true)?)?;
+            Ok(())
+        })?;
+        line("one commune (20437), XLSX", c_xlsx);
+        let drill = time_runs(runs, || {
+            reports::compute(&mut db, &province, Some("hh_escaped"))?.evidence();
+            Ok(())
+        })?;
+        line(
+            "drill-down hh_escaped of the province (571 households)",
+            drill,
+        );
+    }
+    body.push_str(&format!(
+        "- command: `cargo run --release -- bench reports --runs {runs}`\n"
+    ));
+    print!("{body}");
+    record(results, "Report latency on the demo data (issue 4)", &body)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -29,7 +29,7 @@ pub fn run(env: &Env, cmd: HouseholdCommand) -> anyhow::Result<ExitCode> {
                     .map(|&r| graph.version(r).code.clone())
                     .ok_or_else(|| anyhow::anyhow!("chưa có đơn vị nào / no units yet"))?,
             };
-            let scope = reports::scope::Scope::new(graph, &root, date)
+            let scope = reports::scope::Scope::new(std::sync::Arc::new(graph), &root, date)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let found = reports::duplicates::find(&mut db, &scope)?;
             let mut out = format!(

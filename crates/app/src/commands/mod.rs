@@ -1,7 +1,7 @@
 //! One module per command group.
 
 mod bench;
-mod demo;
+pub mod demo;
 mod household;
 mod import;
 mod project;

@@ -189,6 +189,8 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
         "{p:?}"
     );
 
+    xlsx_holds_the_same_figures(&t, &by);
+
     // Running the demo again changes nothing.
     let before_dump = t.dump();
     let out = donghanh()
@@ -197,4 +199,122 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
         .unwrap();
     assert!(out.status.success());
     assert_eq!(t.dump(), before_dump);
+}
+
+/// The XLSX a province officer hands in, converted to CSV by headless LibreOffice, holds
+/// the figures of the JSON report: every indicator, target and percentage, for every
+/// district row and the total.
+fn xlsx_holds_the_same_figures(t: &TestDb, json: &reports::Report) {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("bao-cao.xlsx");
+    let out = donghanh()
+        .args([
+            "--db",
+            t.url(),
+            "report",
+            "--unit",
+            "49",
+            "--from",
+            "2023-01-01",
+            "--to",
+            "2023-10-31",
+            "--by-children",
+            "--format",
+            "xlsx",
+            "--out",
+        ])
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let converted = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--norestore",
+            &profile,
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .expect(
+            "LibreOffice (soffice) is needed for this test: apt-get install libreoffice-calc-nogui",
+        );
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("bao-cao.csv")).unwrap();
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .position(|r| r[0] == "Mã đơn vị")
+        .expect("header row");
+    let col = |name: &str| {
+        rows[header]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let num = |s: &str| -> Option<f64> {
+        (!s.is_empty()).then(|| s.parse().unwrap_or_else(|_| panic!("not a number: {s}")))
+    };
+    let mut compared = 0;
+    let mut lines: Vec<(&str, &Vec<reports::IndicatorValue>)> = json
+        .children
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter(|c| !c.own)
+        .map(|c| (c.unit.code.as_str(), &c.indicators))
+        .collect();
+    lines.push(("49", &json.indicators));
+    for (code, inds) in lines {
+        let row = rows[header + 1..]
+            .iter()
+            .rev()
+            .find(|r| r[0] == code)
+            .unwrap_or_else(|| panic!("no row for {code}"));
+        for i in inds {
+            assert_eq!(
+                num(&row[col(i.label)]),
+                i.value.as_f64(),
+                "{code} {}",
+                i.code
+            );
+            if i.target.is_some() {
+                assert_eq!(
+                    num(&row[col(&format!("{} — kế hoạch", i.label))]),
+                    i.target.map(|t| t as f64),
+                    "{code} {} target",
+                    i.code
+                );
+                assert_eq!(
+                    num(&row[col(&format!("{} — % đạt", i.label))]),
+                    i.achievement_pct,
+                    "{code} {} %",
+                    i.code
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 42 * 19);
 }

@@ -301,7 +301,8 @@ fn duplicates_report() {
     );
     t.import(&[f.path("assignments.csv")]).unwrap();
     let graph = t.graph();
-    let scope = reports::scope::Scope::new(graph, "VN", date("2024-01-01")).unwrap();
+    let scope =
+        reports::scope::Scope::new(std::sync::Arc::new(graph), "VN", date("2024-01-01")).unwrap();
     let found = reports::duplicates::find(&mut t.db, &scope).unwrap();
     let text: Vec<String> = found.iter().map(|f| f.describe_vi()).collect();
     assert_eq!(text.len(), 2, "{text:?}");

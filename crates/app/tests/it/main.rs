@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod households;
 mod import_rules;
+mod ledger;
 mod load_vn;
 mod support;
 mod units;

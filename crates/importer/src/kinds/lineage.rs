@@ -151,6 +151,10 @@ impl Kind for Lineage {
             })
             .collect();
         ctx.units_changed();
-        upsert(db, &store::units::LINEAGE, &keyed, &ctx.actor)
+        let counts = upsert(db, &store::units::LINEAGE, &keyed, &ctx.actor)?;
+        if counts.inserted + counts.updated > 0 {
+            store::units::bump_generation(db)?;
+        }
+        Ok(counts)
     }
 }

@@ -192,7 +192,11 @@ impl Kind for Units {
             })
             .collect();
         ctx.units_changed();
-        upsert(db, &store::units::UNITS, &keyed, &ctx.actor)
+        let counts = upsert(db, &store::units::UNITS, &keyed, &ctx.actor)?;
+        if counts.inserted + counts.updated > 0 {
+            store::units::bump_generation(db)?;
+        }
+        Ok(counts)
     }
 }
 
