@@ -85,7 +85,7 @@ pub fn tally(
         &head,
         &[],
     )? {
-        if let Some(node) = scope.place(r.int(2)) {
+        if let Some(node) = t.node(scope, r.int(2), "assignments") {
             assigned
                 .entry(r.text(0).to_owned())
                 .or_default()
@@ -111,7 +111,7 @@ pub fn tally(
         &[],
         &[],
     )? {
-        if let Some(node) = scope.place(r.int(1)) {
+        if let Some(node) = t.node(scope, r.int(1), "households") {
             own.insert(r.text(0).to_owned(), node);
         }
     }

@@ -35,7 +35,7 @@ pub fn tally(
         &period,
         &[],
     )? {
-        let Some(node) = scope.place(r.int(4)) else { continue };
+        let Some(node) = t.node(scope, r.int(4), "activities") else { continue };
         let (id, sessions, participants) = (r.text(0), r.int(2), r.int(3));
         let (s_code, p_code): (Option<&'static str>, Option<&'static str>) = match r.text(1) {
             "vocational_class" => (Some("vocational_classes"), Some("vocational_trainees")),
@@ -59,7 +59,7 @@ pub fn tally(
         &period,
         &[],
     )? {
-        let Some(node) = scope.place(r.int(4)) else { continue };
+        let Some(node) = t.node(scope, r.int(4), "microinsurance") else { continue };
         let (id, count, amount) = (r.text(0), r.int(2), r.int(3));
         let (c1, c2) = if r.text(1) == "contract" {
             ("microinsurance_contracts", "microinsurance_premium_vnd")
@@ -79,7 +79,7 @@ pub fn tally(
         &upto,
         &[],
     )? {
-        let Some(node) = scope.place(r.int(6)) else { continue };
+        let Some(node) = t.node(scope, r.int(6), "cooperatives") else { continue };
         let id = r.text(0);
         let established = r.date(1);
         if established >= from && r.int(3) != 0 {
@@ -100,7 +100,7 @@ pub fn tally(
         &upto,
         &[],
     )? {
-        let Some(node) = scope.place(r.int(2)) else { continue };
+        let Some(node) = t.node(scope, r.int(2), "clubs") else { continue };
         if r.opt_date(1).is_none_or(|d| d > to) {
             let id = r.text(0);
             t.add(node, "startup_clubs_active", 1, || ev("clubs", id, 1, scope, node));
@@ -124,7 +124,7 @@ pub fn tally(
         }
     }
     for (group, r) in &latest {
-        let Some(node) = scope.place(r.int(5)) else {
+        let Some(node) = t.node(scope, r.int(5), "savings_groups") else {
             continue;
         };
         let (clients, outstanding, overdue) = (r.int(2), r.int(3), r.int(4));
@@ -160,7 +160,7 @@ pub fn tally(
         }
     }
     for (unit, r) in &entrusted {
-        if let Some(node) = scope.place(r.int(3)) {
+        if let Some(node) = t.node(scope, r.int(3), "entrusted_totals") {
             *t.entrusted.entry(node).or_insert(0) += r.int(2);
             if t_wants(t, "vbsp_share_pct") {
                 let amount = r.int(2);
@@ -228,7 +228,7 @@ fn supports(db: &mut Db, scope: &Scope, period: &[Value], t: &mut Tally) -> Resu
             }
             _ => r.int(6),
         };
-        let Some(node) = scope.place(unit_id) else {
+        let Some(node) = t.node(scope, unit_id, "supports") else {
             continue;
         };
         let (id, qty, value) = (r.text(0), r.int(4), r.int(5));

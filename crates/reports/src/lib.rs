@@ -77,6 +77,18 @@ pub struct Report {
     pub indicators: Vec<IndicatorValue>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<ChildRow>>,
+    /// Records of the period whose unit reaches no unit on the structure date.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmapped: Vec<Unmapped>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Unmapped {
+    pub source: &'static str,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub valid_from: String,
+    pub records: i64,
 }
 
 impl Report {
@@ -278,6 +290,21 @@ impl Computed {
             structure_date: self.scope.structure_date.to_string(),
             indicators,
             children,
+            unmapped: self
+                .tally
+                .unmapped
+                .iter()
+                .map(|((source, ix), n)| {
+                    let v = self.scope.graph.version(*ix);
+                    Unmapped {
+                        source,
+                        unit_code: v.code.clone(),
+                        unit_name: v.name.clone(),
+                        valid_from: v.valid_from.to_string(),
+                        records: *n,
+                    }
+                })
+                .collect(),
         }
     }
 

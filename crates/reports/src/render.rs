@@ -285,6 +285,14 @@ pub fn narrative(r: &Report) -> String {
         }
         parts.push(format!("{t}."));
     }
+    let unmapped: i64 = r.unmapped.iter().map(|u| u.records).sum();
+    if unmapped > 0 {
+        parts.push(format!(
+            "Lưu ý: {} bản ghi trong kỳ thuộc đơn vị chưa có trong cơ cấu ngày {} nên chưa được tính (xem danh sách kèm theo).",
+            count(unmapped),
+            domain::Date::parse(&r.structure_date).map(|d| d.dmy()).unwrap_or_default()
+        ));
+    }
     parts.join(" ")
 }
 

@@ -84,14 +84,23 @@ impl Scope {
         self.place(unit_id).is_some()
     }
 
-    /// The ids of every version whose records land in the subtree.
+    /// The ids of every version whose records a report reads: those that land in the
+    /// subtree, and those that land nowhere on the structure date (listed as unmapped).
     pub fn unit_ids(&self) -> Vec<i64> {
         self.mapped
             .iter()
             .enumerate()
-            .filter(|(_, m)| m.is_some_and(|m| self.subtree.contains(&m)))
+            .filter(|(_, m)| m.is_none_or(|m| self.subtree.contains(&m)))
             .map(|(ix, _)| self.graph.version(ix).id)
             .collect()
+    }
+
+    /// Records of this version reach no unit on the structure date (it started later,
+    /// or ended with no successor and no ancestor that reaches the date).
+    pub fn is_unmapped(&self, unit_id: i64) -> bool {
+        self.graph
+            .find_id(unit_id)
+            .is_some_and(|ix| self.mapped[ix].is_none())
     }
 
     /// True when the scope is every unit there is (a national report): queries then

@@ -31,6 +31,8 @@ pub struct Tally {
     pub targets: HashMap<(VersionIx, &'static str), i64>,
     want: Option<String>,
     pub evidence: Vec<(VersionIx, Evidence)>,
+    /// Records whose unit reaches no unit on the structure date: (table, unit version) → count.
+    pub unmapped: std::collections::BTreeMap<(&'static str, VersionIx), i64>,
 }
 
 impl Tally {
@@ -40,6 +42,23 @@ impl Tally {
             want: want.map(str::to_owned),
             ..Tally::default()
         }
+    }
+
+    /// Where a record of unit version `unit_id` is counted; a record that lands nowhere on
+    /// the structure date is kept in `unmapped` (never silently dropped).
+    pub fn node(
+        &mut self,
+        scope: &crate::scope::Scope,
+        unit_id: i64,
+        source: &'static str,
+    ) -> Option<VersionIx> {
+        let placed = scope.place(unit_id);
+        if placed.is_none() && scope.is_unmapped(unit_id) {
+            if let Some(ix) = scope.version_of_id(unit_id) {
+                *self.unmapped.entry((source, ix)).or_insert(0) += 1;
+            }
+        }
+        placed
     }
 
     pub fn wants(&self, code: &str) -> bool {

@@ -148,6 +148,30 @@ S6,2023-12-01,00100,gift,,,10,1.000.000,,\n"
     let before = t.dump();
     t.import(&[f.path("supports.csv")]).unwrap();
     assert_eq!(t.dump(), before);
+    // A record whose unit did not exist yet on the structure date is listed, not dropped.
+    f.write(
+        "supports.csv",
+        &format!("{SUPPORTS_HEAD}S9,2025-08-01,00300,gift,,,4,400.000,,\n"),
+    );
+    t.import(&[f.path("supports.csv")]).unwrap();
+    let early = reports::Request {
+        unit: "01".into(),
+        from: date("2025-01-01"),
+        to: date("2025-12-31"),
+        structure_date: Some(date("2024-12-31")),
+    };
+    let r2 = reports::run(&mut t.db, &early, false).unwrap();
+    assert_eq!(r2.int("gifts"), 0);
+    assert_eq!(r2.unmapped.len(), 1, "{:?}", r2.unmapped);
+    assert_eq!(
+        (
+            r2.unmapped[0].source,
+            r2.unmapped[0].unit_code.as_str(),
+            r2.unmapped[0].records
+        ),
+        ("supports", "00300", 1)
+    );
+    assert!(reports::render::narrative(&r2).contains("1 bản ghi"));
     // The narrative leaves out what is zero.
     let text = reports::render::narrative(&r);
     assert!(
