@@ -75,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Accounts of the web app.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on.
@@ -263,4 +268,24 @@ pub enum ProjectCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Add a user; without --password one is generated and printed (to change at first login).
+    Add {
+        username: String,
+        /// admin, manager, clerk or viewer.
+        #[arg(long)]
+        role: String,
+        /// The unit she works for (her subtree is what she sees).
+        #[arg(long)]
+        unit: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// List users.
+    List,
 }

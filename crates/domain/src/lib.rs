@@ -2,6 +2,7 @@
 //! that must hold whatever the storage is (dates, Vietnamese text, the unit tree through
 //! the 2025 reform).
 
+pub mod access;
 pub mod date;
 pub mod indicators;
 pub mod poverty;

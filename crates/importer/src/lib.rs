@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use store::keyed::Counts;
 use store::{Db, StoreError};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Options {
     /// Who the audit log names.
     pub actor: String,
@@ -24,7 +24,14 @@ pub struct Options {
     pub dry_run: bool,
     /// Show a progress bar (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// When a signed-in user imports: rows outside the units she may write are refused.
+    pub access: Option<std::sync::Arc<store::access::Access>>,
+    /// Checked inside the import's transaction before anything is written; an error
+    /// rejects the import (the web forms' "someone else saved first").
+    pub guard: Option<Guard>,
 }
+
+pub type Guard = std::sync::Arc<dyn Fn(&mut Db) -> Result<(), (String, String)> + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Options {
@@ -32,6 +39,8 @@ impl Default for Options {
             actor: "system".into(),
             dry_run: false,
             progress: false,
+            access: None,
+            guard: None,
         }
     }
 }
@@ -109,6 +118,7 @@ pub fn import_tables(
     let rows_read: u64 = tables.iter().map(|t| t.rows.len() as u64).sum();
     let bar = progress_bar(opts.progress, rows_read);
     let mut ctx = Ctx::new(&opts.actor);
+    ctx.access = opts.access.clone();
     let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
     let mut by_kind: std::collections::HashMap<String, Vec<Table>> =
         std::collections::HashMap::new();
@@ -117,6 +127,20 @@ pub fn import_tables(
     }
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
+        if let Some(guard) = &opts.guard {
+            if let Err((vi, en)) = guard(tx) {
+                return Err(ImportError::Rejected(Rejection {
+                    errors: vec![RowError {
+                        file: String::new(),
+                        row: 0,
+                        column: String::new(),
+                        value: String::new(),
+                        reason_vi: vi,
+                        reason_en: en,
+                    }],
+                }));
+            }
+        }
         let mut summary = Summary {
             rows_read,
             dry_run: opts.dry_run,

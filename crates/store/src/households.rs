@@ -268,18 +268,39 @@ pub fn search(
     phone: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Hit>, StoreError> {
+    search_in(db, folded, citizen_id, phone, limit, None)
+}
+
+/// The same, limited to households of the unit versions `units` (in the query itself,
+/// so that a limit counts only what may be shown).
+fn search_in(
+    db: &mut Db,
+    folded: &str,
+    citizen_id: Option<&str>,
+    phone: Option<&str>,
+    limit: i64,
+    units: Option<&[i64]>,
+) -> Result<Vec<Hit>, StoreError> {
     let like = format!("%{}%", folded.replace(['%', '_'], ""));
     let cols: String = HOUSEHOLD_COLS
         .split(", ")
         .map(|c| format!("h.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let scope = match units {
+        Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Some(ids) => format!(
+            " AND h.unit_id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+        None => String::new(),
+    };
     let rows = db.query(
         &format!(
-            "SELECT {cols}, NULL, NULL FROM households h WHERE h.head_name_folded LIKE ? \
+            "SELECT {cols}, NULL, NULL FROM households h WHERE h.head_name_folded LIKE ?{scope} \
              UNION ALL \
              SELECT {cols}, m.member_no, m.full_name FROM households h JOIN members m ON m.household_code = h.household_code \
-             WHERE m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ? \
+             WHERE (m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ?){scope} \
              ORDER BY 1 LIMIT ?"
         ),
         crate::params![like.clone(), like, citizen_id, phone, limit],
@@ -291,4 +312,94 @@ pub fn search(
             member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
         })
         .collect())
+}
+
+// Scoped reads: what a signed-in user may see.
+
+use crate::access::Access;
+
+/// A household, if it exists and lies within the user's units; `Forbidden` otherwise
+/// (guessing a code in a URL shows nothing).
+pub fn get_scoped(db: &mut Db, acc: &Access, code: &str) -> Result<Option<Household>, StoreError> {
+    match get(db, code)? {
+        Some(h) if acc.can_read_unit(h.unit_id) => Ok(Some(h)),
+        Some(_) => Err(StoreError::Forbidden),
+        None => Ok(None),
+    }
+}
+
+/// A household the user may change.
+pub fn get_writable(
+    db: &mut Db,
+    acc: &Access,
+    code: &str,
+) -> Result<Option<Household>, StoreError> {
+    match get_scoped(db, acc, code)? {
+        Some(h) if acc.can_write_unit(h.unit_id) => Ok(Some(h)),
+        Some(_) => Err(StoreError::Forbidden),
+        None => Ok(None),
+    }
+}
+
+pub fn search_scoped(
+    db: &mut Db,
+    acc: &Access,
+    folded: &str,
+    citizen_id: Option<&str>,
+    phone: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Hit>, StoreError> {
+    let ids = acc.readable_ids();
+    search_in(db, folded, citizen_id, phone, limit, ids.as_deref())
+}
+
+/// Households of the user's units whose latest effective status is `status`.
+pub fn list_by_status(
+    db: &mut Db,
+    acc: &Access,
+    status: Class,
+    limit: usize,
+) -> Result<Vec<Household>, StoreError> {
+    let cols: String = HOUSEHOLD_COLS
+        .split(", ")
+        .map(|c| format!("h.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = db.query(
+        &format!(
+            "SELECT {cols}, a.year, a.kind, a.assessed_on, a.status FROM households h \
+             JOIN assessments a ON a.household_code = h.household_code ORDER BY h.household_code"
+        ),
+        &[],
+    )?;
+    let mut out: Vec<Household> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() && out.len() < limit {
+        let code = rows[i].text(0).to_owned();
+        let mut records = Vec::new();
+        let first = i;
+        while i < rows.len() && rows[i].text(0) == code {
+            let r = &rows[i];
+            if let (Some(kind), Some(st)) =
+                (AssessmentKind::parse(r.text(10)), Class::parse(r.text(12)))
+            {
+                records.push(Assessed {
+                    year: r.int(9) as i32,
+                    kind,
+                    assessed_on: r.date(11),
+                    status: st,
+                });
+            }
+            i += 1;
+        }
+        let h = household_of(&rows[first]);
+        if !acc.can_read_unit(h.unit_id) {
+            continue;
+        }
+        let history = domain::status::effective_history(&records, acc.today);
+        if history.last().is_some_and(|a| a.status == status) {
+            out.push(h);
+        }
+    }
+    Ok(out)
 }

@@ -2,6 +2,8 @@
 //! PostgreSQL (for a province or the nation). Every write of the product goes through
 //! this crate, inside a transaction, with its audit record.
 
+pub mod access;
+pub mod accounts;
 pub mod audit;
 mod db;
 pub mod households;
@@ -31,6 +33,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// The record lies outside what the signed-in user may see or change.
+    #[error("forbidden: outside the user's units")]
+    Forbidden,
 }
 
 impl StoreError {
@@ -52,10 +57,17 @@ pub fn open(target: &str) -> Result<Db, StoreError> {
 
 /// The current time in UTC as `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_utc() -> String {
+    utc_in(0)
+}
+
+/// The time `offset` seconds from now in UTC, as `YYYY-MM-DDTHH:MM:SSZ` (these strings
+/// compare in time order).
+pub fn utc_in(offset: i64) -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+        .unwrap_or(0)
+        + offset;
     let day = domain::Date::from_days(secs.div_euclid(86_400) as i32);
     let s = secs.rem_euclid(86_400);
     format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)

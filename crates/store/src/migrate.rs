@@ -30,6 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "meta",
         sql: include_str!("../migrations/0004_meta.sql"),
     },
+    Migration {
+        version: 5,
+        name: "accounts",
+        sql: include_str!("../migrations/0005_accounts.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

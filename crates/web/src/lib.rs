@@ -1,48 +1,133 @@
-//! The HTTP server. For now: a health endpoint that proves the app and its database
-//! are up (the web app's pages come with their own issue).
+//! The web app: server-rendered Vietnamese pages for phones and laptops, sessions in the
+//! database, access limited to one's own part of the tree, and a JSON API under /api.
+//! Every handler does its database work on a blocking thread through the pool.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod html;
+pub mod pages;
+pub mod pool;
+
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
+use error::AppError;
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db_target: Arc<String>,
+    pub pool: Arc<pool::Pool>,
+}
+
+impl AppState {
+    pub fn new(db_target: &str) -> AppState {
+        AppState {
+            pool: Arc::new(pool::Pool::new(db_target)),
+        }
+    }
+
+    /// Runs database work off the async threads.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || pool.with(f))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+}
+
+/// Today in Vietnam (UTC+7): the structure date of everyday pages.
+pub fn today() -> domain::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + 7 * 3600;
+    domain::Date::from_days(secs.div_euclid(86_400) as i32)
 }
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health))
+        .route(
+            "/static/app.css",
+            get(|| async {
+                static_file("text/css; charset=utf-8", include_str!("../static/app.css"))
+            }),
+        )
+        .route(
+            "/static/htmx.min.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/htmx.min.js"),
+                )
+            }),
+        )
+        .merge(pages::routes())
+        .nest("/api", api::routes())
         .with_state(state)
 }
 
-async fn health(State(st): State<AppState>) -> (StatusCode, Json<serde_json::Value>) {
-    let target = st.db_target.clone();
-    let checked = tokio::task::spawn_blocking(move || -> Result<(String, i64), String> {
-        let mut db = store::Db::open(&target).map_err(|e| e.to_string())?;
-        let n = db
-            .query_one("SELECT COUNT(*) FROM units", &[])
-            .map_err(|e| e.to_string())?
-            .int(0);
-        Ok((db.backend().name().to_owned(), n))
-    })
-    .await;
+fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+}
+
+async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
+    let checked = st
+        .run(|db| {
+            let n = db.query_one("SELECT COUNT(*) FROM units", &[])?.int(0);
+            Ok((db.backend().name().to_owned(), n))
+        })
+        .await;
     match checked {
-        Ok(Ok((backend, units))) => (
-            StatusCode::OK,
-            Json(serde_json::json!({"status": "ok", "backend": backend, "units": units})),
-        ),
-        Ok(Err(e)) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({"status": "error", "error": e})),
-        ),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(serde_json::json!({"status": "error", "error": e.to_string()})),
-        ),
+        Ok((backend, units)) => {
+            axum::Json(serde_json::json!({"status": "ok", "backend": backend, "units": units}))
+                .into_response()
+        }
+        Err(e) => e.json(),
     }
+}
+
+/// Creates the first administrator when there is no user at all, and returns the
+/// one-time password to print (it must be changed at first login).
+pub fn ensure_admin(db: &mut store::Db) -> Result<Option<String>, store::StoreError> {
+    if store::accounts::count(db)? > 0 {
+        return Ok(None);
+    }
+    let password = auth::random_token()[..16].to_owned();
+    let root = db
+        .query_opt(
+            "SELECT code FROM units WHERE level = 'central' ORDER BY valid_from LIMIT 1",
+            &[],
+        )?
+        .map(|r| r.text(0).to_owned())
+        .unwrap_or_else(|| "VN".into());
+    db.transaction(|tx| {
+        store::accounts::create(
+            tx,
+            &store::accounts::NewUser {
+                username: "admin",
+                full_name: "Quản trị hệ thống",
+                password_hash: &auth::hash_password(&password),
+                role: domain::access::Role::Admin,
+                unit_code: &root,
+                must_change_password: true,
+            },
+            "system",
+        )
+    })?;
+    Ok(Some(password))
 }
 
 /// Serves until Ctrl-C. Prints the address actually bound (port 0 picks a free one).

@@ -29,6 +29,20 @@ pub fn run(env: &Env, no_serve: bool, addr: Option<String>) -> anyhow::Result<Ex
         "Thử / try: donghanh report --unit 49 --from 2023-01-01 --to 2023-10-31 --format text; \
          donghanh report --unit 48 --from 2023-01-01 --to 2023-10-31 --structure-date 2025-07-01"
     );
+    let users = store::accounts::list(&mut db)?;
+    println!("Tài khoản mẫu / demo accounts (mật khẩu / password: {DEMO_PASSWORD}):");
+    for u in users
+        .iter()
+        .filter(|u| ["quantri", "tinh", "xa", "xem"].contains(&u.username.as_str()))
+    {
+        println!(
+            "  {:8} {} — {}, đơn vị {}",
+            u.username,
+            u.full_name,
+            u.role.label_vi(),
+            u.unit_code
+        );
+    }
     if no_serve {
         return Ok(ExitCode::SUCCESS);
     }
@@ -41,6 +55,7 @@ pub fn build(db: &mut store::Db) -> anyhow::Result<()> {
         actor: cli_actor(),
         dry_run: false,
         progress: true,
+        ..Default::default()
     };
     let loaded = db.query_one("SELECT COUNT(*) FROM units", &[])?.int(0);
     if loaded == 0 {
@@ -77,7 +92,65 @@ pub fn build(db: &mut store::Db) -> anyhow::Result<()> {
         })
         .collect();
     importer::import_tables(db, tables, Vec::new(), &opts).map_err(rejected)?;
+    let clerk_unit = communes
+        .iter()
+        .find(|c| {
+            quang_nam::MOUNTAIN_DISTRICTS.contains(&c.district_code.as_str()) && c.successor != "48"
+        })
+        .map(|c| c.successor.clone())
+        .unwrap_or_else(|| "48".into());
+    for (username, name, role, unit) in demo_users(&clerk_unit) {
+        if store::accounts::by_username(db, username)?.is_none() {
+            let hash = web::auth::hash_password(DEMO_PASSWORD);
+            db.transaction(|tx| {
+                store::accounts::create(
+                    tx,
+                    &store::accounts::NewUser {
+                        username,
+                        full_name: name,
+                        password_hash: &hash,
+                        role,
+                        unit_code: &unit,
+                        must_change_password: false,
+                    },
+                    "demo",
+                )
+            })?;
+        }
+    }
     Ok(())
+}
+
+/// The demo's accounts share one published password: demo data only.
+pub const DEMO_PASSWORD: &str = "dong-hanh-demo";
+
+/// One user per role: the administrator, Đà Nẵng's union (which holds Quảng Nam since
+/// 2025) as manager and as viewer, and a clerk of one mountain commune chapter.
+pub fn demo_users(
+    clerk_unit: &str,
+) -> Vec<(&'static str, &'static str, domain::access::Role, String)> {
+    use domain::access::Role;
+    vec![
+        ("quantri", "Quản trị (demo)", Role::Admin, "VN".to_owned()),
+        (
+            "tinh",
+            "Cán bộ Hội LHPN thành phố Đà Nẵng (demo)",
+            Role::Manager,
+            "48".to_owned(),
+        ),
+        (
+            "xa",
+            "Cán bộ cơ sở Hội (demo)",
+            Role::Clerk,
+            clerk_unit.to_owned(),
+        ),
+        (
+            "xem",
+            "Lãnh đạo xem báo cáo (demo)",
+            Role::Viewer,
+            "48".to_owned(),
+        ),
+    ]
 }
 
 fn rejected(e: importer::ImportError) -> anyhow::Error {

@@ -16,6 +16,7 @@ pub fn run(
         actor: cli_actor(),
         dry_run,
         progress: true,
+        ..Default::default()
     };
     match importer::import_paths(&mut db, paths, &opts) {
         Ok(s) => {

@@ -8,6 +8,7 @@ mod project;
 mod report;
 mod standard;
 mod units;
+mod user;
 
 use crate::cli::{Cli, Command};
 use crate::config::{FileConfig, DEFAULT_ADDR, DEFAULT_DB};
@@ -53,15 +54,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench { command } => bench::run(command),
         Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
         Command::Project { command } => project::run(&env, command),
-        Command::Serve { addr } => {
-            env.open()?;
-            let addr = addr.unwrap_or(env.addr.clone());
-            let state = web::AppState {
-                db_target: std::sync::Arc::new(env.db.clone()),
-            };
-            tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve { addr } => serve(&env, addr),
+        Command::User { command } => user::run(&env, command),
     }
 }
 
@@ -97,10 +91,16 @@ pub fn print_out(text: &str) {
 
 /// Serves the web app on `addr` (default from configuration) until Ctrl-C.
 pub fn serve(env: &Env, addr: Option<String>) -> anyhow::Result<ExitCode> {
+    let mut db = env.open()?;
+    if let Some(password) = web::ensure_admin(&mut db)? {
+        println!("Chưa có người dùng: đã tạo tài khoản quản trị / first administrator created");
+        println!(
+            "  tên đăng nhập: admin   mật khẩu dùng một lần: {password}   (phải đổi khi đăng nhập)"
+        );
+    }
+    drop(db);
     let addr = addr.unwrap_or(env.addr.clone());
-    let state = web::AppState {
-        db_target: std::sync::Arc::new(env.db.clone()),
-    };
+    let state = web::AppState::new(&env.db);
     tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
     Ok(ExitCode::SUCCESS)
 }

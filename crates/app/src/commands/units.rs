@@ -44,6 +44,7 @@ fn load_vn(
         actor: cli_actor(),
         dry_run: false,
         progress: true,
+        ..Default::default()
     };
     let summary = match importer::import_tables(&mut db, plan.tables.clone(), Vec::new(), &opts) {
         Ok(s) => s,

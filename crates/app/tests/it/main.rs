@@ -2,6 +2,7 @@
 //! Every storage test runs on the backend named by DONGHANH_TEST_BACKEND (`sqlite`, the
 //! default, or `postgres`); `scripts/test` runs the suite once per backend.
 
+mod browser;
 mod cli;
 mod demo;
 mod households;
@@ -10,3 +11,5 @@ mod ledger;
 mod load_vn;
 mod support;
 mod units;
+mod web;
+mod web_support;

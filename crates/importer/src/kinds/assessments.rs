@@ -61,6 +61,11 @@ impl Kind for Assessments {
                 errors.push(r.error(&SPEC, HH, vi, en));
                 continue;
             };
+            if !ctx.may_write(hh.unit_id) {
+                let (vi, en) = super::outside_scope();
+                errors.push(r.error(&SPEC, HH, vi, en));
+                continue;
+            }
             let Some(on) = r.date(ON) else { continue };
             let province = graph
                 .find_id(hh.unit_id)

@@ -52,6 +52,11 @@ impl Kind for Assignments {
                 continue;
             };
             let unit = match unit_on(&graph, code, on) {
+                Ok(ix) if !ctx.may_write(graph.version(ix).id) => {
+                    let (vi, en) = super::outside_scope();
+                    errors.push(r.error(&SPEC, UNIT, vi, en));
+                    continue;
+                }
                 Ok(ix) => graph.version(ix).id,
                 Err((vi, en)) => {
                     errors.push(r.error(&SPEC, UNIT, vi, en));

@@ -54,6 +54,11 @@ impl Kind for Households {
                 continue;
             };
             let unit = match unit_on(&graph, code, date) {
+                Ok(ix) if !ctx.may_write(graph.version(ix).id) => {
+                    let (vi, en) = super::outside_scope();
+                    errors.push(r.error(&SPEC, UNIT, vi, en));
+                    continue;
+                }
                 Ok(ix) => graph.version(ix).id,
                 Err((vi, en)) => {
                     errors.push(r.error(&SPEC, UNIT, vi, en));

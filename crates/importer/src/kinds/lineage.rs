@@ -109,6 +109,17 @@ impl Kind for Lineage {
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
         let before = errors.len();
+        if !ctx.may_change_units() {
+            if let Some(r) = rows.first() {
+                errors.push(r.error(
+                    self.spec(),
+                    0,
+                    "chỉ quản trị hệ thống được sửa cây đơn vị",
+                    "only administrators may change the unit tree",
+                ));
+            }
+            return Ok(Counts::default());
+        }
         let graph = store::units::load_graph(db)?;
         let links: Vec<LineageLink> = rows.iter().map(link_of).collect();
         // Whole-set checks over the stored links (less those this file replaces) and the file's.

@@ -61,8 +61,13 @@ impl Kind for Members {
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
             let hh = r.text(HH).unwrap_or_default();
-            if !households.contains_key(hh) {
+            let Some(href) = households.get(hh) else {
                 let (vi, en) = no_household(hh);
+                errors.push(r.error(&SPEC, HH, vi, en));
+                continue;
+            };
+            if !ctx.may_write(href.unit_id) {
+                let (vi, en) = super::outside_scope();
                 errors.push(r.error(&SPEC, HH, vi, en));
                 continue;
             }

@@ -45,6 +45,8 @@ pub struct Ctx {
     /// Accepted rows that deserve a second look (a given status that differs from the
     /// computed one).
     pub warnings: Vec<RowError>,
+    /// The signed-in user's rights, when a user (not the command line) imports.
+    pub access: Option<std::sync::Arc<store::access::Access>>,
 }
 
 impl Ctx {
@@ -54,7 +56,20 @@ impl Ctx {
             graph: None,
             standards: None,
             warnings: Vec::new(),
+            access: None,
         }
+    }
+
+    /// May this import write records of unit version `unit_id`?
+    pub fn may_write(&self, unit_id: i64) -> bool {
+        self.access
+            .as_ref()
+            .is_none_or(|a| a.can_write_unit(unit_id))
+    }
+
+    /// May this import change the unit tree itself (administrators and the command line)?
+    pub fn may_change_units(&self) -> bool {
+        self.access.as_ref().is_none_or(|a| a.is_admin())
     }
 
     pub fn graph(&mut self, db: &mut Db) -> Result<Rc<UnitGraph>, StoreError> {
@@ -457,4 +472,11 @@ pub fn to_value(v: &Val) -> store::Value {
         Val::Int(n) => store::Value::Int(*n),
         Val::Real(f) => store::Value::Real(*f),
     }
+}
+
+pub fn outside_scope() -> (String, String) {
+    (
+        "ngoài phạm vi đơn vị của bạn: bạn không có quyền ghi dữ liệu cho đơn vị này".into(),
+        "outside your units: you may not write records of this unit".into(),
+    )
 }

@@ -71,6 +71,17 @@ impl Kind for Units {
     ) -> Result<Counts, StoreError> {
         let spec = &SPEC;
         let before = errors.len();
+        if !ctx.may_change_units() {
+            if let Some(r) = rows.first() {
+                errors.push(r.error(
+                    self.spec(),
+                    0,
+                    "chỉ quản trị hệ thống được sửa cây đơn vị",
+                    "only administrators may change the unit tree",
+                ));
+            }
+            return Ok(Counts::default());
+        }
         let mut bad = vec![false; rows.len()];
         for (i, r) in rows.iter().enumerate() {
             let v = version_of(r, 0);

@@ -1,0 +1,321 @@
+//! Real Chromium on a phone-sized window, driven through chromedriver (both installed by
+//! .ci/run), doing what the officers do.
+
+use crate::web_support::*;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Browser {
+    port: u16,
+    session: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.call("DELETE", &format!("/session/{}", self.session), None);
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is needed for browser tests: apt-get install chromium chromium-driver");
+        let profile = tempfile::tempdir().unwrap();
+        let mut b = Browser {
+            port,
+            session: String::new(),
+            driver,
+            _profile: profile,
+        };
+        for _ in 0..100 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=360,780",
+                     format!("--user-data-dir={}", b._profile.path().display())]}}}});
+        let v = b.call("POST", "/session", Some(caps));
+        b.session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_owned();
+        b
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        // chromedriver may keep the connection open: read exactly Content-Length bytes.
+        let mut raw = Vec::new();
+        let mut byte = [0u8; 1];
+        while !raw.ends_with(b"\r\n\r\n") {
+            if s.read(&mut byte).unwrap() == 0 {
+                break;
+            }
+            raw.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&raw).to_lowercase();
+        let len: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0u8; len];
+        s.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    }
+
+    fn s(&self, path: &str) -> String {
+        format!("/session/{}{path}", self.session)
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", &self.s("/url"), Some(json!({"url": url})));
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            &self.s("/element"),
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v["value"]
+            .as_object()
+            .filter(|o| !o.contains_key("error"))
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}: {v}\n{}", self.source()))
+            .to_owned()
+    }
+
+    fn fill(&self, css: &str, text: &str) {
+        let el = self.find(css);
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{el}/clear")),
+            Some(json!({})),
+        );
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{el}/value")),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let el = self.find(css);
+        self.call(
+            "POST",
+            &self.s(&format!("/element/{el}/click")),
+            Some(json!({})),
+        );
+    }
+
+    fn choose(&self, css: &str, value: &str) {
+        self.call("POST", &self.s("/execute/sync"), Some(json!({"script": "document.querySelector(arguments[0]).value = arguments[1];", "args": [css, value]})));
+    }
+
+    fn source(&self) -> String {
+        self.call("GET", &self.s("/source"), None)["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn url(&self) -> String {
+        self.call("GET", &self.s("/url"), None)["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn screenshot(&self, name: &str) {
+        use std::io::Write as _;
+        let v = self.call("GET", &self.s("/screenshot"), None);
+        if let (Some(b64), Ok(dir)) = (v["value"].as_str(), std::env::var("DONGHANH_SCREENSHOTS")) {
+            let bytes = decode_base64(b64);
+            let _ = std::fs::File::create(format!("{dir}/{name}.png"))
+                .and_then(|mut f| f.write_all(&bytes));
+        }
+    }
+
+    fn login(&self, base: &str, user: &str) {
+        self.go(&format!("{base}/login"));
+        self.fill("#username", user);
+        self.fill("#password", DEMO_PASSWORD);
+        self.click("main form button[type=submit]");
+    }
+
+    fn wait_for(&self, text: &str) -> String {
+        for _ in 0..50 {
+            let src = self.source();
+            if src.contains(text) {
+                return src;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!(
+            "{text:?} never appeared at {}:\n{}",
+            self.url(),
+            self.source()
+        );
+    }
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    let table = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+        .collect();
+    clean
+        .chunks(4)
+        .flat_map(|ch| {
+            let v: Vec<u32> = ch.iter().map(|c| u32::from(table(*c))).collect();
+            let n = v
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(ch.len() - 1).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn a_commune_clerk_and_a_province_manager_on_a_phone() {
+    let server = demo_server();
+    let base = &server.base;
+    let b = Browser::start();
+
+    // The clerk logs in and lands on her commune's dashboard.
+    b.login(base, "xa");
+    b.wait_for("Tổng quan:");
+    b.screenshot("dashboard-clerk");
+
+    // A household with a member, an assessment and a support.
+    b.go(&format!("{base}/households/new"));
+    b.fill("#household_code", "WEB-001");
+    b.fill("#head_name", "Hồ Thị Mến");
+    b.fill("#size", "4");
+    b.click("main form button[type=submit]");
+    b.wait_for("Hộ WEB-001: Hồ Thị Mến");
+    b.click("a[href='/households/WEB-001/members']");
+    b.wait_for("Thêm thành viên");
+    b.fill("#member_no", "1");
+    b.fill("#full_name", "Hồ Thị Mến");
+    b.fill("#birth_year", "1988");
+    b.fill("#citizen_id", "049188009911");
+    b.fill("#phone", "+84 905 111 222");
+    b.click("main form button[type=submit]");
+    b.wait_for("049188009911");
+    b.go(&format!("{base}/households/WEB-001/assessments"));
+    b.fill("#income_per_capita_vnd", "1.200.000");
+    b.fill("#deprivations", "employment;water;sanitation");
+    b.click("main form button[type=submit]");
+    b.wait_for("thiếu hụt 3 chỉ số ≥ 3 → hộ nghèo");
+    b.go(&format!("{base}/households/WEB-001/supports"));
+    b.choose("#support_type", "livelihood");
+    b.fill("#member_no", "1");
+    b.fill("#value_vnd", "3.500.000");
+    b.click("main form button[type=submit]");
+    b.wait_for("livelihood × 1");
+
+    // A form with a bad value keeps the input and says what is wrong, next to the field.
+    b.go(&format!("{base}/households/WEB-001/members"));
+    b.fill("#member_no", "2");
+    b.fill("#full_name", "Hồ Văn Tư");
+    b.choose("#gender", "M");
+    b.fill("#citizen_id", "49188009912");
+    b.click("main form button[type=submit]");
+    let src = b.wait_for("11 chữ số");
+    assert!(src.contains("value=\"Hồ Văn Tư\""), "the input is kept");
+
+    // An import with one bad row: every error shown, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("households.csv");
+    let unit = server_unit(&b, base);
+    std::fs::write(
+        &file,
+        format!("household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\nWEB-002,{unit},2026-01-05,Lê Thị Hà,F,rural,0,3\nWEB-003,{unit},31/02/2026,Lê Thị Thu,F,rural,0,2\n"),
+    )
+    .unwrap();
+    b.go(&format!("{base}/import"));
+    let input = b.find("#file");
+    b.call(
+        "POST",
+        &b.s(&format!("/element/{input}/value")),
+        Some(json!({"text": file.display().to_string()})),
+    );
+    b.click("main form[enctype] button[type=submit]");
+    b.wait_for("có 1 lỗi");
+    b.wait_for("không có thật");
+    b.go(&format!("{base}/households?q=le+thi+ha"));
+    assert!(
+        !b.source().contains("WEB-002"),
+        "a rejected import writes nothing"
+    );
+
+    // Her commune's report, then the records behind a figure.
+    b.go(&format!("{base}/reports"));
+    b.wait_for("Báo cáo:");
+    b.click("a[href*='indicator=livelihood_recipients']");
+    b.wait_for("WEB-001#1");
+    b.screenshot("drill-down");
+
+    // Another commune's household by URL: refused.
+    b.go(&format!("{base}/households/QN000001"));
+    b.wait_for("Không có quyền");
+
+    // The province manager sees the province (Đà Nẵng holds Quảng Nam since 2025).
+    b.go(&format!("{base}/"));
+    b.click("form[action='/logout'] button");
+    b.wait_for("Đăng nhập");
+    b.login(base, "tinh");
+    b.wait_for("Tổng quan: Đà Nẵng");
+    b.wait_for("<svg");
+    b.screenshot("dashboard-province");
+}
+
+/// The clerk's unit code, read from the page header.
+fn server_unit(b: &Browser, base: &str) -> String {
+    b.go(&format!("{base}/households/new"));
+    let src = b.source();
+    let at = &src[src.find("id=\"unit_code\"").expect("unit field")..];
+    between(at, "value=\"", "\"")
+}

@@ -1,0 +1,316 @@
+//! The web app over HTTP: sessions, CSRF, throttling, scope on every API route, the
+//! audit of changes, refusals of lost updates, page weights.
+
+use crate::web_support::*;
+
+#[test]
+fn api_refuses_anonymous_and_out_of_scope_calls() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut anon = Http::default();
+    for path in [
+        "/api/me",
+        "/api/units",
+        "/api/households?q=hoa",
+        "/api/households/QN000001",
+        "/api/reports?unit=48",
+    ] {
+        assert_eq!(anon.get(&format!("{base}{path}")).status, 401, "{path}");
+    }
+    assert_eq!(
+        anon.request(
+            "POST",
+            &format!("{base}/api/households"),
+            "application/json",
+            "{}",
+            &[]
+        )
+        .status,
+        401
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&anon.get(&format!("{base}/api/openapi.json")).body).unwrap();
+    assert!(doc["paths"].as_object().unwrap().len() >= 5);
+
+    let mut clerk = Http::default();
+    assert_eq!(clerk.login(base, "xa", DEMO_PASSWORD).status, 303);
+    let me: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    // Reads outside her commune.
+    assert_eq!(
+        clerk.get(&format!("{base}/api/households/QN000001")).status,
+        403
+    );
+    assert_eq!(
+        clerk
+            .get(&format!(
+                "{base}/api/reports?unit=48&from=2023-01-01&to=2023-10-31"
+            ))
+            .status,
+        403
+    );
+    let tree: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/units")).body).unwrap();
+    assert_eq!(tree["code"], unit.as_str());
+    let hits: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/households?q=thi")).body).unwrap();
+    assert!(!hits.as_array().unwrap().is_empty());
+    for h in hits.as_array().unwrap() {
+        let code = h["household_code"].as_str().unwrap();
+        assert_eq!(
+            clerk.get(&format!("{base}/api/households/{code}")).status,
+            200,
+            "{code} found by her search is hers"
+        );
+    }
+    // Writes outside her commune, and without the CSRF token.
+    let csrf = clerk.csrf(base);
+    let body = serde_json::json!({"household_code": "API-1", "unit_code": "48", "registered_on": "2026-02-01", "head_name": "Ngô Thị Bé", "head_gender": "F", "area": "rural", "size": 2}).to_string();
+    assert_eq!(
+        clerk
+            .request(
+                "POST",
+                &format!("{base}/api/households"),
+                "application/json",
+                &body,
+                &[("X-CSRF-Token", &csrf)]
+            )
+            .status,
+        403
+    );
+    let mine = body.replace("\"48\"", &format!("\"{unit}\""));
+    assert_eq!(
+        clerk
+            .request(
+                "POST",
+                &format!("{base}/api/households"),
+                "application/json",
+                &mine,
+                &[]
+            )
+            .status,
+        400,
+        "no CSRF token"
+    );
+    let ok = clerk.request(
+        "POST",
+        &format!("{base}/api/households"),
+        "application/json",
+        &mine,
+        &[("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    // Pages too: another commune's household, the users and audit pages.
+    assert_eq!(
+        clerk.get(&format!("{base}/households/QN000001")).status,
+        403
+    );
+    assert_eq!(clerk.get(&format!("{base}/users")).status, 403);
+    assert_eq!(clerk.get(&format!("{base}/audit")).status, 403);
+    assert_eq!(clerk.get(&format!("{base}/reports?unit=48")).status, 403);
+
+    // The viewer reads Đà Nẵng's report but writes nothing.
+    let mut viewer = Http::default();
+    viewer.login(base, "xem", DEMO_PASSWORD);
+    assert_eq!(
+        viewer
+            .get(&format!(
+                "{base}/api/reports?unit=48&from=2023-01-01&to=2023-10-31"
+            ))
+            .status,
+        200
+    );
+    let csrf = viewer.csrf(base);
+    let theirs = body.replace("API-1", "API-2");
+    assert_eq!(
+        viewer
+            .request(
+                "POST",
+                &format!("{base}/api/households"),
+                "application/json",
+                &theirs,
+                &[("X-CSRF-Token", &csrf)]
+            )
+            .status,
+        403
+    );
+}
+
+#[test]
+fn sessions_csrf_throttling_audit_and_lost_updates() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::default();
+    // A cross-site post without the login token is refused.
+    let r = c.post_form(
+        &format!("{base}/login"),
+        &[("username", "xa"), ("password", DEMO_PASSWORD)],
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("hết hạn"));
+    // Throttling after repeated failures.
+    let mut t = Http::default();
+    for _ in 0..5 {
+        assert!(t
+            .login(base, "xem", "sai-mat-khau")
+            .body
+            .contains("không đúng"));
+    }
+    assert!(t
+        .login(base, "xem", DEMO_PASSWORD)
+        .body
+        .contains("quá nhiều lần"));
+    // A session id is new at every login, and its cookie is HttpOnly, Secure, SameSite.
+    let first = c.login(base, "xa", DEMO_PASSWORD);
+    let cookie = first.header("set-cookie").unwrap().to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Secure") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let mut again = Http::default();
+    let second = again.login(base, "xa", DEMO_PASSWORD);
+    assert_ne!(
+        cookie.split(';').next(),
+        second.header("set-cookie").unwrap().split(';').next()
+    );
+
+    // Two officers open the same household; the second save is refused.
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    let hits: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households?q=thi")).body).unwrap();
+    let code = hits[0]["household_code"].as_str().unwrap().to_owned();
+    let edit_a = c.get(&format!("{base}/households/{code}/edit")).body;
+    let edit_b = again.get(&format!("{base}/households/{code}/edit")).body;
+    let form = |page: &str, name: &str| -> Vec<(String, String)> {
+        let mut fields = vec![
+            (
+                "_csrf".to_owned(),
+                between(page, "name=\"_csrf\" value=\"", "\""),
+            ),
+            (
+                "_version".to_owned(),
+                between(page, "name=\"_version\" value=\"", "\""),
+            ),
+        ];
+        for f in [
+            "unit_code",
+            "registered_on",
+            "head_gender",
+            "area",
+            "ethnic_minority",
+            "size",
+        ] {
+            let at = &page[page.find(&format!("id=\"{f}\"")).unwrap()..];
+            let v = if page.contains(&format!("<select id=\"{f}\"")) {
+                let options = &at[..at.find("</select>").unwrap()];
+                let chosen = options
+                    .split("<option")
+                    .find(|o| o.contains(" selected"))
+                    .unwrap();
+                between(chosen, "value=\"", "\"")
+            } else {
+                between(at, "value=\"", "\"")
+            };
+            fields.push((f.to_owned(), v));
+        }
+        fields.push(("head_name".into(), name.into()));
+        fields
+    };
+    let fa = form(&edit_a, "Tên do cán bộ A sửa");
+    let fb = form(&edit_b, "Tên do cán bộ B sửa");
+    let as_refs = |v: &Vec<(String, String)>| {
+        v.iter()
+            .map(|(k, x)| (k.clone(), x.clone()))
+            .collect::<Vec<_>>()
+    };
+    let post = |h: &mut Http, fields: &Vec<(String, String)>| {
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        h.post_form(&format!("{base}/households/{code}/edit"), &f)
+    };
+    let ra = post(&mut c, &as_refs(&fa));
+    assert_eq!(ra.status, 303, "{}", ra.body);
+    let rb = post(&mut again, &as_refs(&fb));
+    assert_eq!(rb.status, 409);
+    assert!(rb.body.contains("vừa được người khác sửa"));
+    assert!(
+        rb.body.contains("Tên do cán bộ B sửa"),
+        "the second officer's input is kept"
+    );
+    let _ = unit;
+
+    // The change is in the audit log (who, old → new), visible to the province manager.
+    let mut m = Http::default();
+    m.login(base, "tinh", DEMO_PASSWORD);
+    let audit = m.get(&format!("{base}/audit?entity=households"));
+    assert_eq!(audit.status, 200);
+    assert!(
+        audit.body.contains("user:xa") && audit.body.contains("Tên do cán bộ A sửa"),
+        "{}",
+        &audit.body[..audit.body.len().min(3000)]
+    );
+    // Viewing a member's citizen ID is logged as access to sensitive data.
+    c.get(&format!("{base}/households/{code}"));
+    let log = m.get(&format!("{base}/audit?entity=members")).body;
+    assert!(log.contains("view_sensitive"));
+
+    // Logging out ends the session.
+    let csrf = between(
+        &c.get(&format!("{base}/")).body,
+        "name=\"_csrf\" value=\"",
+        "\"",
+    );
+    assert_eq!(
+        c.post_form(&format!("{base}/logout"), &[("_csrf", &csrf)])
+            .status,
+        303
+    );
+    assert_eq!(c.get(&format!("{base}/api/me")).status, 401);
+}
+
+#[test]
+fn pages_weigh_under_100_kb() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::default();
+    c.login(base, "tinh", DEMO_PASSWORD);
+    let css = c.get(&format!("{base}/static/app.css")).body.len();
+    let js = c.get(&format!("{base}/static/htmx.min.js")).body.len();
+    let mut report = String::new();
+    for path in [
+        "/",
+        "/households",
+        "/households/QN000001",
+        "/households/new",
+        "/reports?unit=48&from=2023-01-01&to=2023-10-31",
+        "/import",
+        "/targets",
+        "/units",
+        "/users",
+        "/audit",
+    ] {
+        let r = c.get(&format!("{base}{path}"));
+        assert_eq!(r.status, 200, "{path}");
+        let uses_js = r.body.contains("htmx.min.js");
+        let weight = r.body.len() + css + if uses_js { js } else { 0 };
+        assert!(weight < 100 * 1024, "{path}: {weight} bytes");
+        assert!(r.body.contains("<html lang=\"vi\""));
+        report.push_str(&format!(
+            "{path}: {} B html + {css} B css{} = {weight} B\n",
+            r.body.len(),
+            if uses_js {
+                format!(" + {js} B js")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if let Ok(path) = std::env::var("DONGHANH_PAGE_WEIGHTS") {
+        std::fs::write(path, report).unwrap();
+    }
+}

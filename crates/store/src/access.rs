@@ -1,0 +1,117 @@
+//! What a signed-in user may read and write, computed once per request from her unit on
+//! today's tree. Every scoped query of the store takes an [`Access`]: nobody sees or
+//! changes a record outside her subtree, whatever the page or URL asked for.
+
+use crate::accounts::User;
+use crate::{Db, StoreError};
+use domain::access::Role;
+use domain::units::{Fate, UnitGraph, VersionIx};
+use domain::Date;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+pub struct Access {
+    pub user: User,
+    pub graph: Arc<UnitGraph>,
+    pub today: Date,
+    /// The user's unit on `today` (her unit's successor if it merged).
+    pub root: Option<VersionIx>,
+    /// Unit version ids whose records she may read; `None`: everything (administrator).
+    read: Option<HashSet<i64>>,
+    /// Unit version ids whose records she may write; `None`: everything.
+    write: Option<HashSet<i64>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("không có quyền / forbidden")]
+pub struct Forbidden;
+
+impl Access {
+    pub fn new(db: &mut Db, user: User, today: Date) -> Result<Access, StoreError> {
+        let graph = crate::units::load_graph_cached(db)?;
+        let root = match graph.fate(&user.unit_code, today) {
+            Fate::Exists(ix) => Some(ix),
+            Fate::EndedInto { into, .. } => Some(into),
+            _ => None,
+        };
+        let (read, write) = if user.role == Role::Admin {
+            (None, None)
+        } else {
+            let mut read = HashSet::new();
+            let mut write = HashSet::new();
+            if let Some(root) = root {
+                let subtree: HashSet<VersionIx> = graph
+                    .structure_on(today)
+                    .subtree(root)
+                    .into_iter()
+                    .collect();
+                for (ix, m) in graph.resolve_all(today).into_iter().enumerate() {
+                    let Some(m) = m else { continue };
+                    let id = graph.version(ix).id;
+                    if subtree.contains(&m) {
+                        read.insert(id);
+                        let writes = match user.role {
+                            Role::Manager => true,
+                            Role::Clerk => m == root,
+                            _ => false,
+                        };
+                        if writes {
+                            write.insert(id);
+                        }
+                    }
+                }
+            }
+            (Some(read), Some(write))
+        };
+        Ok(Access {
+            user,
+            graph,
+            today,
+            root,
+            read,
+            write,
+        })
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.read.is_none()
+    }
+
+    pub fn can_read_unit(&self, unit_id: i64) -> bool {
+        self.read.as_ref().is_none_or(|r| r.contains(&unit_id))
+    }
+
+    pub fn can_write_unit(&self, unit_id: i64) -> bool {
+        self.user.role.writes() && self.write.as_ref().is_none_or(|w| w.contains(&unit_id))
+    }
+
+    /// May she read (report on) the unit with this code as it stands today?
+    pub fn can_read_code(&self, code: &str, on: Date) -> bool {
+        match self.graph.version_on(code, on) {
+            Some(ix) => self.can_read_unit(self.graph.version(ix).id),
+            None => self.is_admin(),
+        }
+    }
+
+    pub fn can_write_code(&self, code: &str, on: Date) -> bool {
+        match self.graph.version_on(code, on) {
+            Some(ix) => self.can_write_unit(self.graph.version(ix).id),
+            None => false,
+        }
+    }
+
+    /// Unit version ids she may read, for SQL filters; `None` for everything.
+    pub fn readable_ids(&self) -> Option<Vec<i64>> {
+        self.read.as_ref().map(|r| {
+            let mut v: Vec<i64> = r.iter().copied().collect();
+            v.sort_unstable();
+            v
+        })
+    }
+
+    pub fn root_code(&self) -> String {
+        self.root
+            .map(|r| self.graph.version(r).code.clone())
+            .unwrap_or_else(|| self.user.unit_code.clone())
+    }
+}

@@ -1,0 +1,226 @@
+//! Users, sessions and failed logins as stored. Hashing lives with the web layer; this
+//! module only keeps what it is given.
+
+use crate::{params, Db, Row, StoreError};
+use domain::access::Role;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub unit_code: String,
+    pub active: bool,
+    pub must_change_password: bool,
+}
+
+const COLS: &str = "id, username, full_name, role, unit_code, active, must_change_password";
+
+fn user_of(r: &Row) -> User {
+    User {
+        id: r.int(0),
+        username: r.text(1).to_owned(),
+        full_name: r.text(2).to_owned(),
+        role: Role::parse(r.text(3)).unwrap_or(Role::Viewer),
+        unit_code: r.text(4).to_owned(),
+        active: r.int(5) != 0,
+        must_change_password: r.int(6) != 0,
+    }
+}
+
+pub struct NewUser<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub unit_code: &'a str,
+    pub must_change_password: bool,
+}
+
+pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreError> {
+    db.execute(
+        "INSERT INTO users (username, full_name, password_hash, role, unit_code, active, must_change_password, created_at, created_by) \
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)",
+        params![u.username, u.full_name, u.password_hash, u.role.as_str(), u.unit_code, u.must_change_password, crate::now_utc(), actor],
+    )?;
+    let id = db
+        .query_one(
+            "SELECT id FROM users WHERE username = ?",
+            params![u.username],
+        )?
+        .int(0);
+    crate::audit::record(
+        db,
+        &crate::audit::Entry {
+            actor,
+            action: "insert",
+            entity: "users",
+            key: &serde_json::json!({"username": u.username}).to_string(),
+            old: None,
+            new: Some(&serde_json::json!({"role": u.role.as_str(), "unit_code": u.unit_code, "full_name": u.full_name}).to_string()),
+        },
+    )?;
+    Ok(id)
+}
+
+pub fn count(db: &mut Db) -> Result<i64, StoreError> {
+    Ok(db.query_one("SELECT COUNT(*) FROM users", &[])?.int(0))
+}
+
+pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>, StoreError> {
+    Ok(db
+        .query_opt(
+            &format!("SELECT {COLS}, password_hash FROM users WHERE username = ?"),
+            params![username],
+        )?
+        .map(|r| (user_of(&r), r.text(7).to_owned())))
+}
+
+pub fn by_id(db: &mut Db, id: i64) -> Result<Option<User>, StoreError> {
+    Ok(db
+        .query_opt(
+            &format!("SELECT {COLS} FROM users WHERE id = ?"),
+            params![id],
+        )?
+        .map(|r| user_of(&r)))
+}
+
+pub fn list(db: &mut Db) -> Result<Vec<User>, StoreError> {
+    Ok(db
+        .query(
+            &format!("SELECT {COLS} FROM users ORDER BY unit_code, username"),
+            &[],
+        )?
+        .iter()
+        .map(user_of)
+        .collect())
+}
+
+pub fn password_hash(db: &mut Db, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(db
+        .query_opt("SELECT password_hash FROM users WHERE id = ?", params![id])?
+        .map(|r| r.text(0).to_owned()))
+}
+
+pub fn set_password(
+    db: &mut Db,
+    id: i64,
+    hash: &str,
+    must_change: bool,
+    actor: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
+        params![hash, must_change, id],
+    )?;
+    crate::audit::record(
+        db,
+        &crate::audit::Entry {
+            actor,
+            action: "password",
+            entity: "users",
+            key: &serde_json::json!({"id": id}).to_string(),
+            old: None,
+            new: None,
+        },
+    )
+}
+
+pub fn set_active(db: &mut Db, id: i64, active: bool, actor: &str) -> Result<(), StoreError> {
+    db.execute(
+        "UPDATE users SET active = ? WHERE id = ?",
+        params![active, id],
+    )?;
+    db.execute("DELETE FROM sessions WHERE user_id = ?", params![id])?;
+    crate::audit::record(
+        db,
+        &crate::audit::Entry {
+            actor,
+            action: "update",
+            entity: "users",
+            key: &serde_json::json!({"id": id}).to_string(),
+            old: Some(&serde_json::json!({"active": !active}).to_string()),
+            new: Some(&serde_json::json!({"active": active}).to_string()),
+        },
+    )
+}
+
+// Sessions.
+
+pub fn session_create(
+    db: &mut Db,
+    token_hash: &str,
+    user_id: i64,
+    csrf: &str,
+    expires_at: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        params![token_hash, user_id, csrf, crate::now_utc(), expires_at],
+    )?;
+    Ok(())
+}
+
+/// The session's user and CSRF token, if the session exists, has not expired and its
+/// user is active.
+pub fn session_get(
+    db: &mut Db,
+    token_hash: &str,
+    now: &str,
+) -> Result<Option<(User, String)>, StoreError> {
+    let cols: String = COLS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(db
+        .query_opt(
+            &format!(
+                "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1"
+            ),
+            params![token_hash, now],
+        )?
+        .map(|r| (user_of(&r), r.text(7).to_owned())))
+}
+
+pub fn session_delete(db: &mut Db, token_hash: &str) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM sessions WHERE token_hash = ?",
+        params![token_hash],
+    )?;
+    Ok(())
+}
+
+pub fn sessions_delete_expired(db: &mut Db, now: &str) -> Result<(), StoreError> {
+    db.execute("DELETE FROM sessions WHERE expires_at <= ?", params![now])?;
+    Ok(())
+}
+
+// Failed logins, for throttling.
+
+pub fn failures_since(db: &mut Db, username: &str, since: &str) -> Result<i64, StoreError> {
+    Ok(db
+        .query_one(
+            "SELECT COUNT(*) FROM login_failures WHERE username = ? AND at > ?",
+            params![username, since],
+        )?
+        .int(0))
+}
+
+pub fn record_failure(db: &mut Db, username: &str) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO login_failures (username, at) VALUES (?, ?)",
+        params![username, crate::now_utc()],
+    )?;
+    Ok(())
+}
+
+pub fn clear_failures(db: &mut Db, username: &str) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM login_failures WHERE username = ?",
+        params![username],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! The JSON API: the same reads and writes as the pages, the same scope rules, an
+//! OpenAPI document at /api/openapi.json. Anonymous calls get 401; writes need the
+//! session's CSRF token in `X-CSRF-Token`.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::AppState;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// A signed-in caller of the API (401 JSON when not signed in).
+pub struct ApiUser(pub Authed);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, Response> {
+        match Authed::from_request_parts(parts, state).await {
+            Ok(a) if a.user.must_change_password => Err(AppError::Forbidden.json()),
+            Ok(a) => Ok(ApiUser(a)),
+            Err(e) => Err(e.json()),
+        }
+    }
+}
+
+type ApiResult = Result<Json<Value>, Response>;
+
+fn fail(e: AppError) -> Response {
+    e.json()
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(me))
+        .route("/units", get(units))
+        .route("/households", get(search).post(create_household))
+        .route("/households/{code}", get(household))
+        .route("/reports", get(report))
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Đồng Hành API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "Đọc và ghi dữ liệu trong phạm vi đơn vị của người dùng. Đăng nhập qua /login (cookie phiên); ghi cần header X-CSRF-Token."},
+        "components": {"securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}}},
+        "security": [{"session": []}],
+        "paths": {
+            "/api/me": {"get": {"summary": "Người dùng hiện tại, đơn vị, vai trò, mã CSRF", "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}}}},
+            "/api/units": {"get": {"summary": "Cây đơn vị của người dùng vào một ngày", "parameters": [{"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}}}},
+            "/api/households": {
+                "get": {"summary": "Tìm hộ (không dấu, CCCD, điện thoại) trong phạm vi", "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}}},
+                "post": {"summary": "Thêm hoặc cập nhật hộ (các cột của tệp households)", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "Đã lưu"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng cột"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}
+            },
+            "/api/households/{code}": {"get": {"summary": "Một hộ với thành viên và rà soát", "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "404": {"description": "Không có"}}}},
+            "/api/reports": {"get": {"summary": "Báo cáo theo hợp đồng dữ liệu (JSON)", "parameters": [
+                {"name": "unit", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "s", "in": "query", "schema": {"type": "string", "format": "date"}}],
+                "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}}
+        }
+    }))
+}
+
+async fn me(ApiUser(who): ApiUser) -> ApiResult {
+    Ok(Json(json!({
+        "username": who.user.username, "full_name": who.user.full_name, "role": who.user.role.as_str(),
+        "unit_code": who.user.unit_code, "csrf": who.csrf
+    })))
+}
+
+#[derive(Deserialize)]
+struct DateQuery {
+    date: Option<String>,
+}
+
+async fn units(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<DateQuery>,
+) -> ApiResult {
+    st.run(move |db| {
+        let acc = who.access(db)?;
+        let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
+        let graph = acc.graph.clone();
+        let s = graph.structure_on(date);
+        let root = graph.version_on(&acc.root_code(), date).ok_or(AppError::NotFound)?;
+        fn node(s: &domain::units::Structure<'_>, ix: usize) -> Value {
+            let v = s.graph.version(ix);
+            json!({"code": v.code, "name": v.name, "level": v.level.as_str(), "children": s.children(ix).iter().map(|&c| node(s, c)).collect::<Vec<_>>()})
+        }
+        Ok(Json(node(&s, root)))
+    })
+    .await
+    .map_err(fail)
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<SearchQuery>,
+) -> ApiResult {
+    st.run(move |db| {
+        let acc = who.access(db)?;
+        let t = q.q.trim();
+        let cid = (t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit())).then_some(t);
+        let phone = importer::rules::normalize_phone(t);
+        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid, phone.as_deref(), 100)?;
+        Ok(Json(json!(hits
+            .into_iter()
+            .map(|h| json!({"household_code": h.household.code, "head_name": h.household.head_name, "unit_code": h.household.unit_code,
+                            "member": h.member.map(|m| json!({"member_no": m.0, "full_name": m.1}))}))
+            .collect::<Vec<_>>())))
+    })
+    .await
+    .map_err(fail)
+}
+
+async fn household(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(code): Path<String>,
+) -> ApiResult {
+    st.run(move |db| {
+        let acc = who.access(db)?;
+        let h = store::households::get_scoped(db, &acc, &code)?.ok_or(AppError::NotFound)?;
+        let members = store::households::members_of(db, &code)?;
+        let assessments = store::households::assessments_of(db, &code)?;
+        db.transaction(|tx| {
+            store::audit::record(tx, &store::audit::Entry { actor: &who.actor(), action: "view_sensitive", entity: "members", key: &json!({"household_code": code}).to_string(), old: None, new: None })
+        })?;
+        Ok(Json(json!({
+            "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,
+            "head_gender": h.head_gender, "area": h.area, "ethnic_minority": h.ethnic_minority, "size": h.size,
+            "members": members.iter().map(|m| json!({"member_no": m.member_no, "full_name": m.full_name, "gender": m.gender, "birth_year": m.birth_year,
+                "citizen_id": m.citizen_id, "union_member": m.union_member, "phone": m.phone})).collect::<Vec<_>>(),
+            "assessments": assessments.iter().map(|a| json!({"year": a.assessed.year, "kind": a.assessed.kind.as_str(), "assessed_on": a.assessed.assessed_on,
+                "status": a.assessed.status.as_str(), "income_per_capita_vnd": a.income, "deprivations": a.deprivations})).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+    .map_err(fail)
+}
+
+const HOUSEHOLD_COLUMNS: &[&str] = &[
+    "household_code",
+    "unit_code",
+    "registered_on",
+    "head_name",
+    "head_gender",
+    "area",
+    "ethnic_minority",
+    "size",
+];
+
+async fn create_household(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    who.check_csrf(token).map_err(fail)?;
+    st.run(move |db| {
+        let acc = Arc::new(who.access(db)?);
+        let cell = |k: &str| match body.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        };
+        let table = importer::source::Table {
+            kind: "households".into(),
+            source: "api".into(),
+            header: HOUSEHOLD_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
+            rows: vec![importer::source::RawRow { line: 2, cells: HOUSEHOLD_COLUMNS.iter().map(|k| importer::source::Cell::text(cell(k))).collect() }],
+        };
+        let opts = importer::Options { actor: who.actor(), access: Some(acc), ..importer::Options::default() };
+        match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+            Ok(s) => Ok(Json(json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated}))),
+            Err(importer::ImportError::Rejected(r)) => {
+                let outside = r.errors.iter().any(|e| e.reason_en.starts_with("outside your units"));
+                let errors: Vec<Value> = r.errors.iter().map(|e| json!({"column": e.column, "value": e.value, "error": e.reason_vi})).collect();
+                if outside {
+                    return Err(AppError::Forbidden);
+                }
+                Err(AppError::BadRequest(json!({"errors": errors}).to_string()))
+            }
+            Err(e) => Err(AppError::Internal(e.to_string())),
+        }
+    })
+    .await
+    .map_err(fail)
+}
+
+#[derive(Deserialize)]
+struct ReportQuery {
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    s: Option<String>,
+}
+
+async fn report(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Query(q): Query<ReportQuery>,
+) -> ApiResult {
+    st.run(move |db| {
+        let acc = who.access(db)?;
+        let parse = |v: &Option<String>| v.as_deref().and_then(|d| domain::Date::parse(d).ok());
+        let to = parse(&q.to).unwrap_or(acc.today);
+        let from =
+            parse(&q.from).unwrap_or_else(|| domain::Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
+        let s = parse(&q.s);
+        let unit = q.unit.clone().unwrap_or_else(|| acc.root_code());
+        let readable = match acc.graph.fate(&unit, s.unwrap_or(to)) {
+            domain::units::Fate::Exists(ix) => acc.can_read_unit(acc.graph.version(ix).id),
+            _ => acc.is_admin(),
+        };
+        if !readable {
+            return Err(AppError::Forbidden);
+        }
+        let r = reports::run(
+            db,
+            &reports::Request {
+                unit,
+                from,
+                to,
+                structure_date: s,
+            },
+            false,
+        )?;
+        Ok(Json(
+            serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string()))?,
+        ))
+    })
+    .await
+    .map_err(fail)
+}

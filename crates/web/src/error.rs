@@ -1,0 +1,118 @@
+//! Errors of the web layer, each turned into a Vietnamese page (or JSON for the API) in
+//! one place.
+
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Not signed in: pages redirect to the login page, the API answers 401.
+    #[error("chưa đăng nhập")]
+    Unauthorized,
+    #[error("không có quyền")]
+    Forbidden,
+    #[error("không tìm thấy")]
+    NotFound,
+    #[error("{0}")]
+    BadRequest(String),
+    /// Someone else saved first.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("lỗi hệ thống: {0}")]
+    Internal(String),
+    /// Go elsewhere first (a password that must be changed).
+    #[error("chuyển trang")]
+    Redirect(String),
+}
+
+impl From<store::StoreError> for AppError {
+    fn from(e: store::StoreError) -> AppError {
+        match e {
+            store::StoreError::Forbidden => AppError::Forbidden,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<store::access::Forbidden> for AppError {
+    fn from(_: store::access::Forbidden) -> AppError {
+        AppError::Forbidden
+    }
+}
+
+impl From<reports::ReportError> for AppError {
+    fn from(e: reports::ReportError) -> AppError {
+        match e {
+            reports::ReportError::Store(s) => s.into(),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Redirect(_) => StatusCode::SEE_OTHER,
+        }
+    }
+
+    fn message_vi(&self) -> String {
+        match self {
+            AppError::Unauthorized => "Bạn cần đăng nhập.".into(),
+            AppError::Forbidden => {
+                "Bạn không có quyền xem hoặc sửa dữ liệu này: nó nằm ngoài đơn vị của bạn.".into()
+            }
+            AppError::NotFound => "Không tìm thấy trang hoặc bản ghi.".into(),
+            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::Internal(_) => "Có lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại.".into(),
+            AppError::Redirect(to) => format!("Chuyển đến {to}"),
+        }
+    }
+
+    /// The JSON form, for the API.
+    pub fn json(self) -> Response {
+        let body =
+            serde_json::json!({"error": self.message_vi(), "status": self.status().as_u16()});
+        (self.status(), axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            eprintln!("internal error: {e}");
+        }
+        if matches!(self, AppError::Unauthorized) {
+            return (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, "/login".to_owned())],
+            )
+                .into_response();
+        }
+        if let AppError::Redirect(to) = &self {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, to.clone())]).into_response();
+        }
+        let status = self.status();
+        let title = match &self {
+            AppError::Forbidden => "Không có quyền",
+            AppError::NotFound => "Không tìm thấy",
+            AppError::Conflict(_) => "Dữ liệu đã thay đổi",
+            _ => "Không thực hiện được",
+        };
+        let page = crate::html::bare(
+            title,
+            maud::html! {
+                h1 { (title) }
+                p.alert { (self.message_vi()) }
+                p { a href="/" { "Về trang chủ" } }
+            },
+        );
+        (status, page).into_response()
+    }
+}

@@ -1,0 +1,114 @@
+//! The page frame: Vietnamese, phone first, one style sheet, htmx only where it is used.
+
+use crate::auth::Authed;
+use axum::response::Html;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+fn head(title: &str, htmx: bool) -> Markup {
+    html! {
+        meta charset="utf-8";
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        title { (title) " — Đồng Hành" }
+        link rel="stylesheet" href="/static/app.css";
+        @if htmx { script src="/static/htmx.min.js" defer {} }
+    }
+}
+
+/// A page without navigation (login, errors).
+pub fn bare(title: &str, body: Markup) -> Html<String> {
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="vi" {
+                head { (head(title, false)) }
+                body {
+                    header { a.brand href="/" { "Đồng Hành" } }
+                    main { (body) }
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+pub struct Page<'a> {
+    pub title: &'a str,
+    pub who: &'a Authed,
+    pub htmx: bool,
+}
+
+pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
+    let role = p.who.user.role;
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang="vi" {
+                head { (head(p.title, p.htmx)) }
+                body {
+                    header {
+                        a.brand href="/" { "Đồng Hành" }
+                        span.muted style="color:#fde" { (p.who.user.full_name) " · " (p.who.user.unit_code) }
+                    }
+                    nav.card style="margin:0;border-radius:0" {
+                        a href="/" { "Tổng quan" }
+                        a href="/households" { "Hộ" }
+                        a href="/reports" { "Báo cáo" }
+                        @if role.writes() {
+                            a href="/households/new" { "Thêm hộ" }
+                            a href="/import" { "Nhập tệp" }
+                        }
+                        a href="/targets" { "Chỉ tiêu" }
+                        a href="/units" { "Đơn vị" }
+                        @if role.manages_users() {
+                            a href="/users" { "Người dùng" }
+                            a href="/audit" { "Nhật ký" }
+                        }
+                        a href="/password" { "Mật khẩu" }
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="_csrf" value=(p.who.csrf);
+                            button.secondary type="submit" style="padding:.2rem .6rem" { "Đăng xuất" }
+                        }
+                    }
+                    main { (body) }
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf(who: &Authed) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(who.csrf); }
+}
+
+/// A labelled input with its error underneath, keeping what the user typed.
+pub fn field(label: &str, name: &str, value: &str, kind: &str, error: Option<&str>) -> Markup {
+    html! {
+        label for=(name) { (label) }
+        input id=(name) name=(name) type=(kind) value=(value);
+        @if let Some(e) = error { p.error { (e) } }
+    }
+}
+
+pub fn select(
+    label: &str,
+    name: &str,
+    value: &str,
+    options: &[(&str, &str)],
+    error: Option<&str>,
+) -> Markup {
+    html! {
+        label for=(name) { (label) }
+        select id=(name) name=(name) {
+            @for (v, text) in options {
+                option value=(v) selected[*v == value] { (text) }
+            }
+        }
+        @if let Some(e) = error { p.error { (e) } }
+    }
+}
+
+pub fn raw(s: &str) -> PreEscaped<String> {
+    PreEscaped(s.to_owned())
+}

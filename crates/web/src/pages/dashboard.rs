@@ -1,0 +1,160 @@
+//! "My unit": key indicators against targets, a yearly trend, the child units ranked.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{page, Page};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use domain::Date;
+use maud::{html, Markup, PreEscaped};
+use reports::render::{count, decimal, money};
+use serde::Deserialize;
+
+const KEY: &[&str] = &[
+    "hh_escaped",
+    "hh_assisted",
+    "livelihood_recipients",
+    "vocational_trainees",
+    "jobs_placed",
+    "women_entrepreneurs_trained",
+    "vbsp_clients",
+    "gifts",
+];
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+/// The last year with records, so that a new year's empty dashboard does not hide the
+/// last one's work.
+fn latest_year(db: &mut store::Db, today: Date) -> Result<i32, AppError> {
+    let row = db.query_one(
+        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports WHERE date <= ? UNION ALL SELECT MAX(assessed_on) FROM assessments WHERE assessed_on <= ?) t",
+        store::params![today, today],
+    )?;
+    Ok(row
+        .opt_text(0)
+        .and_then(|s| Date::parse(s).ok())
+        .map_or(today.year(), |d| d.year()))
+}
+
+fn shown(i: &reports::IndicatorValue) -> String {
+    let v = i.value.as_i64().unwrap_or(0);
+    if i.code.ends_with("_vnd") {
+        money(v)
+    } else {
+        count(v)
+    }
+}
+
+fn trend_svg(points: &[(i32, i64)]) -> Markup {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
+    let (w, h, bw) = (300, 120, 300 / points.len().max(1) as i64);
+    let mut svg = format!("<svg viewBox=\"0 0 {w} {}\" width=\"100%\" role=\"img\" aria-label=\"Số hộ thoát nghèo theo năm\">", h + 20);
+    for (i, (year, v)) in points.iter().enumerate() {
+        let bh = v * h / max;
+        let x = i as i64 * bw + 8;
+        svg.push_str(&format!(
+            "<rect x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{bh}\" fill=\"#a3195b\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{year}: {v}</text>",
+            h - bh,
+            bw - 16,
+            x,
+            h + 14
+        ));
+    }
+    svg.push_str("</svg>");
+    PreEscaped(svg)
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<YearQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let (report, trend, year) = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let today = crate::today();
+            let year = q.year.unwrap_or(latest_year(db, today)?);
+            let period = |y: i32| {
+                let from = Date::from_ymd(y, 1, 1).unwrap_or(today);
+                let to = Date::from_ymd(y, 12, 31).unwrap_or(today).min(today);
+                reports::Request {
+                    unit: acc.root_code(),
+                    from,
+                    to: to.max(from),
+                    structure_date: Some(today),
+                }
+            };
+            let report = reports::run(db, &period(year), true)?;
+            let mut trend = Vec::new();
+            for y in year - 3..=year {
+                trend.push((y, reports::run(db, &period(y), false)?.int("hh_escaped")));
+            }
+            Ok((report, trend, year))
+        })
+        .await?;
+    let mut ranked: Vec<&reports::ChildRow> = report
+        .children
+        .iter()
+        .flatten()
+        .filter(|c| !c.own)
+        .collect();
+    let escaped = |c: &reports::ChildRow| {
+        c.indicators
+            .iter()
+            .find(|i| i.code == "hh_escaped")
+            .and_then(|i| i.value.as_i64())
+            .unwrap_or(0)
+    };
+    ranked.sort_by_key(|c| std::cmp::Reverse(escaped(c)));
+    let body = html! {
+        h1 { "Tổng quan: " (report.unit.name) }
+        p.muted { "Năm " (year) " (đến " (report.period.to) "), theo cơ cấu đơn vị hôm nay. "
+            a href={"/?year=" (year - 1)} { "← năm " (year - 1) } " · "
+            a href={"/reports?unit=" (report.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { "Báo cáo đầy đủ" } }
+        div.grid {
+            @for code in KEY {
+                @if let Some(i) = report.get(code) {
+                    div.card {
+                        div.muted { (i.label) }
+                        div style="font-size:1.4rem;font-weight:700" { (shown(i)) }
+                        @if let (Some(t), Some(p)) = (i.target, i.achievement_pct) {
+                            div.bar { span style={"width:" (p.clamp(0.0, 100.0)) "%"} {} }
+                            div.muted { "Kế hoạch " (count(t)) " — đạt " (decimal(p)) "%" }
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Hộ thoát nghèo, cận nghèo qua các năm" }
+        div.card { (trend_svg(&trend)) }
+        @if !ranked.is_empty() {
+            h2 { "Đơn vị trực thuộc, xếp theo số hộ thoát nghèo" }
+            div.scroll { table {
+                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
+                @for c in &ranked {
+                    @let e = c.indicators.iter().find(|i| i.code == "hh_escaped");
+                    tr {
+                        td { a href={"/reports?unit=" (c.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { (c.unit.name) } }
+                        td.n { (escaped(c)) }
+                        td.n { (e.and_then(|i| i.target).map(count).unwrap_or_default()) }
+                        td.n { (e.and_then(|i| i.achievement_pct).map(decimal).unwrap_or_default()) }
+                    }
+                }
+            } }
+        }
+    };
+    Ok(page(
+        Page {
+            title: "Tổng quan",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}

@@ -1,0 +1,701 @@
+//! Entry forms: household, member, assessment, support, activity. Each form posts one
+//! row through the importer, so a form is checked exactly like a file (same rules, same
+//! Vietnamese messages, same audit), and the messages land next to their fields with the
+//! officer's input kept.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{csrf, page, Page};
+use crate::AppState;
+use axum::extract::{Form, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How a field is entered.
+#[derive(Clone, Copy)]
+enum Input {
+    Text,
+    Date,
+    Number,
+    Choice(&'static [(&'static str, &'static str)]),
+    Hidden,
+}
+
+struct Field {
+    name: &'static str,
+    label: &'static str,
+    input: Input,
+}
+
+const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
+    Field { name, label, input }
+}
+
+const YES_NO: &[(&str, &str)] = &[("0", "Không"), ("1", "Có")];
+const GENDER: &[(&str, &str)] = &[("F", "Nữ"), ("M", "Nam")];
+
+const HOUSEHOLD: &[Field] = &[
+    f("household_code", "Mã hộ", Input::Text),
+    f("unit_code", "Mã đơn vị (chi hội / cơ sở Hội)", Input::Text),
+    f("registered_on", "Ngày đăng ký", Input::Date),
+    f("head_name", "Họ tên chủ hộ", Input::Text),
+    f("head_gender", "Giới tính chủ hộ", Input::Choice(GENDER)),
+    f(
+        "area",
+        "Khu vực",
+        Input::Choice(&[("rural", "Nông thôn"), ("urban", "Thành thị")]),
+    ),
+    f("ethnic_minority", "Dân tộc thiểu số", Input::Choice(YES_NO)),
+    f("size", "Số nhân khẩu", Input::Number),
+];
+
+const MEMBER: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("member_no", "Số thứ tự thành viên", Input::Number),
+    f("full_name", "Họ tên", Input::Text),
+    f("gender", "Giới tính", Input::Choice(GENDER)),
+    f("birth_year", "Năm sinh", Input::Number),
+    f("citizen_id", "Số CCCD (12 chữ số)", Input::Text),
+    f("union_member", "Hội viên", Input::Choice(YES_NO)),
+    f("phone", "Điện thoại di động", Input::Text),
+];
+
+const ASSESSMENT: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("year", "Năm rà soát", Input::Number),
+    f(
+        "kind",
+        "Loại",
+        Input::Choice(&[
+            ("provisional", "Hội đánh giá (tạm thời)"),
+            ("official", "Xã công nhận (chính thức)"),
+        ]),
+    ),
+    f("assessed_on", "Ngày đánh giá", Input::Date),
+    f(
+        "income_per_capita_vnd",
+        "Thu nhập bình quân người/tháng (đồng)",
+        Input::Text,
+    ),
+    f(
+        "deprivations",
+        "Chỉ số thiếu hụt (mã, cách nhau bằng dấu ;)",
+        Input::Text,
+    ),
+    f(
+        "status",
+        "Kết quả (để trống: tự tính theo chuẩn)",
+        Input::Choice(&[
+            ("", "Tự tính"),
+            ("poor", "Hộ nghèo"),
+            ("near_poor", "Hộ cận nghèo"),
+            ("average", "Mức sống trung bình"),
+            ("not_poor", "Không nghèo"),
+        ]),
+    ),
+];
+
+const SUPPORT_TYPES: &[(&str, &str)] = &[
+    ("livelihood", "Phương tiện sinh kế"),
+    ("job_placement", "Giải quyết việc làm"),
+    ("labor_export_counselling", "Tư vấn xuất khẩu lao động"),
+    ("union_loan", "Vay vốn Quỹ Hội"),
+    ("startup_idea", "Ý tưởng khởi nghiệp"),
+    ("capacity_building", "Nâng cao năng lực"),
+    ("gift", "Quà tặng"),
+    ("house_built", "Xây nhà"),
+    ("house_repaired", "Sửa nhà"),
+    ("sanitation_work", "Công trình vệ sinh"),
+    ("clean_water_work", "Công trình nước sạch"),
+    ("insurance_card", "Thẻ bảo hiểm"),
+    ("savings_book", "Sổ tiết kiệm"),
+];
+
+const SUPPORT: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("date", "Ngày hỗ trợ", Input::Date),
+    f("unit_code", "Đơn vị hỗ trợ", Input::Text),
+    f("support_type", "Loại hỗ trợ", Input::Choice(SUPPORT_TYPES)),
+    f(
+        "member_no",
+        "Thành viên nhận (số thứ tự; để trống: cả hộ)",
+        Input::Number,
+    ),
+    f("quantity", "Số lượng", Input::Number),
+    f("value_vnd", "Trị giá (đồng)", Input::Text),
+    f("programme", "Chương trình / dự án", Input::Text),
+    f("funding", "Nguồn kinh phí", Input::Text),
+];
+
+const ACTIVITY: &[Field] = &[
+    f("date", "Ngày", Input::Date),
+    f("unit_code", "Đơn vị tổ chức", Input::Text),
+    f(
+        "activity_type",
+        "Loại hoạt động",
+        Input::Choice(&[
+            ("vocational_class", "Lớp đào tạo nghề"),
+            ("credit_communication", "Tuyên truyền tín dụng chính sách"),
+            ("startup_training", "Tập huấn khởi nghiệp"),
+            ("startup_communication", "Truyền thông khởi nghiệp"),
+            ("other", "Khác"),
+        ]),
+    ),
+    f("sessions", "Số lớp/buổi", Input::Number),
+    f("participants", "Số người tham gia", Input::Number),
+];
+
+type Values = HashMap<String, String>;
+type Errors = HashMap<String, String>;
+
+fn form_markup(
+    who: &Authed,
+    action: &str,
+    fields: &[Field],
+    values: &Values,
+    errors: &Errors,
+    extra_hidden: &[(&str, &str)],
+) -> Markup {
+    let v = |n: &str| values.get(n).cloned().unwrap_or_default();
+    html! {
+        @if let Some(e) = errors.get("") { p.alert { (e) } }
+        @if !errors.is_empty() && !errors.contains_key("") { p.alert { "Chưa lưu: hãy sửa các ô có thông báo lỗi." } }
+        form.stack.card method="post" action=(action) {
+            (csrf(who))
+            @for (k, val) in extra_hidden { input type="hidden" name=(k) value=(val); }
+            @for fd in fields {
+                @match fd.input {
+                    Input::Hidden => { input type="hidden" name=(fd.name) value=(v(fd.name)); }
+                    Input::Choice(opts) => {
+                        label for=(fd.name) { (fd.label) }
+                        select id=(fd.name) name=(fd.name) { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (text) } } }
+                    }
+                    _ => {
+                        label for=(fd.name) { (fd.label) }
+                        input id=(fd.name) name=(fd.name) value=(v(fd.name)) type=(match fd.input { Input::Date => "date", Input::Number => "number", _ => "text" }) inputmode=[matches!(fd.input, Input::Number).then_some("numeric")];
+                    }
+                }
+                @if let Some(e) = errors.get(fd.name) { p.error { (e) } }
+            }
+            p { button type="submit" { "Lưu" } }
+        }
+    }
+}
+
+/// Saves one row of `kind` through the importer with the user's rights; field errors on
+/// refusal.
+async fn save_row(
+    st: &AppState,
+    who: &Authed,
+    kind: &'static str,
+    fields: &'static [Field],
+    values: Values,
+    guard: Option<importer::Guard>,
+) -> Result<Result<(), Errors>, AppError> {
+    let w = who.clone();
+    st.run(move |db| {
+        let acc = Arc::new(w.access(db)?);
+        let table = importer::source::Table {
+            kind: kind.into(),
+            source: "biểu mẫu".into(),
+            header: fields.iter().map(|f| f.name.to_owned()).collect(),
+            rows: vec![importer::source::RawRow {
+                line: 2,
+                cells: fields
+                    .iter()
+                    .map(|f| {
+                        importer::source::Cell::text(
+                            values.get(f.name).cloned().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            }],
+        };
+        let opts = importer::Options {
+            actor: w.actor(),
+            access: Some(acc),
+            guard,
+            ..importer::Options::default()
+        };
+        match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+            Ok(_) => Ok(Ok(())),
+            Err(importer::ImportError::Rejected(r)) => Ok(Err(r
+                .errors
+                .into_iter()
+                .map(|e| (e.column, e.reason_vi))
+                .collect())),
+            Err(importer::ImportError::Store(e)) => Err(e.into()),
+            Err(importer::ImportError::DryRun) => Ok(Ok(())),
+        }
+    })
+    .await
+}
+
+fn take(form: Vec<(String, String)>, who: &Authed) -> Result<Values, AppError> {
+    let values: Values = form.into_iter().collect();
+    who.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
+    Ok(values)
+}
+
+fn render(who: &Authed, title: &str, intro: Markup, body: Markup) -> Response {
+    page(
+        Page {
+            title,
+            who,
+            htmx: false,
+        },
+        html! { h1 { (title) } (intro) (body) },
+    )
+    .into_response()
+}
+
+// Households.
+
+pub async fn household_new(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
+    let today = crate::today().to_string();
+    let values: Values = [
+        ("unit_code", unit.as_str()),
+        ("registered_on", today.as_str()),
+        ("head_gender", "F"),
+        ("area", "rural"),
+        ("ethnic_minority", "0"),
+        ("size", "1"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    Ok(render(
+        &who,
+        "Thêm hộ",
+        html! {},
+        form_markup(
+            &who,
+            "/households/new",
+            HOUSEHOLD,
+            &values,
+            &Errors::new(),
+            &[],
+        ),
+    ))
+}
+
+pub async fn household_create(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let values = take(form, &who)?;
+    let code = values.get("household_code").cloned().unwrap_or_default();
+    let c = code.clone();
+    // A new household must not overwrite one that exists.
+    let guard: importer::Guard =
+        Arc::new(
+            move |db: &mut store::Db| match store::households::get(db, &c) {
+                Ok(Some(_)) => Err((
+                    format!("Mã hộ {c} đã có; hãy dùng mã khác hoặc sửa hộ đó."),
+                    format!("household {c} exists"),
+                )),
+                _ => Ok(()),
+            },
+        );
+    match save_row(
+        &st,
+        &who,
+        "households",
+        HOUSEHOLD,
+        values.clone(),
+        Some(guard),
+    )
+    .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Err(errors) => Ok(render(
+            &who,
+            "Thêm hộ",
+            html! {},
+            form_markup(&who, "/households/new", HOUSEHOLD, &values, &errors, &[]),
+        )),
+    }
+}
+
+/// A fingerprint of the household as stored: a form carries the one it was based on.
+fn version_of(h: &store::households::Household) -> String {
+    crate::auth::token_hash(&format!("{h:?}"))[..16].to_owned()
+}
+
+fn household_values(h: &store::households::Household) -> Values {
+    [
+        ("household_code", h.code.clone()),
+        ("unit_code", h.unit_code.clone()),
+        ("registered_on", h.registered_on.to_string()),
+        ("head_name", h.head_name.clone()),
+        ("head_gender", h.head_gender.clone()),
+        ("area", h.area.clone()),
+        (
+            "ethnic_minority",
+            if h.ethnic_minority { "1" } else { "0" }.to_owned(),
+        ),
+        ("size", h.size.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+pub async fn household_edit(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let h = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            store::households::get_writable(db, &acc, &code)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    let action = format!("/households/{}/edit", h.code);
+    let version = version_of(&h);
+    Ok(render(
+        &who,
+        "Sửa hộ",
+        html! {},
+        form_markup(
+            &who,
+            &action,
+            HOUSEHOLD,
+            &household_values(&h),
+            &Errors::new(),
+            &[("_version", &version)],
+        ),
+    ))
+}
+
+pub async fn household_update(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let mut values = take(form, &who)?;
+    values.insert("household_code".into(), code.clone());
+    let based_on = values.get("_version").cloned().unwrap_or_default();
+    let w = who.clone();
+    let c = code.clone();
+    st.run(move |db| {
+        let acc = w.access(db)?;
+        store::households::get_writable(db, &acc, &c)?
+            .ok_or(AppError::NotFound)
+            .map(|_| ())
+    })
+    .await?;
+    let c = code.clone();
+    let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
+        match store::households::get(db, &c) {
+        Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
+        _ => Err((
+            "Hộ này vừa được người khác sửa trong lúc bạn đang sửa. Thay đổi của bạn chưa được lưu: hãy mở lại trang để xem bản mới rồi sửa lại.".into(),
+            "the household changed since the form was opened".into(),
+        )),
+    }
+    });
+    let action = format!("/households/{code}/edit");
+    match save_row(
+        &st,
+        &who,
+        "households",
+        HOUSEHOLD,
+        values.clone(),
+        Some(guard),
+    )
+    .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Err(errors) if errors.contains_key("") => {
+            let resp = render(
+                &who,
+                "Sửa hộ",
+                html! {},
+                form_markup(
+                    &who,
+                    &action,
+                    HOUSEHOLD,
+                    &values,
+                    &errors,
+                    &[(
+                        "_version",
+                        values.get("_version").map(String::as_str).unwrap_or(""),
+                    )],
+                ),
+            );
+            Ok((axum::http::StatusCode::CONFLICT, resp).into_response())
+        }
+        Err(errors) => Ok(render(
+            &who,
+            "Sửa hộ",
+            html! {},
+            form_markup(
+                &who,
+                &action,
+                HOUSEHOLD,
+                &values,
+                &errors,
+                &[(
+                    "_version",
+                    values.get("_version").map(String::as_str).unwrap_or(""),
+                )],
+            ),
+        )),
+    }
+}
+
+// Rows that hang on a household: member, assessment, support.
+
+async fn writable_household(
+    st: &AppState,
+    who: &Authed,
+    code: &str,
+) -> Result<store::households::Household, AppError> {
+    let (w, c) = (who.clone(), code.to_owned());
+    st.run(move |db| {
+        let acc = w.access(db)?;
+        store::households::get_writable(db, &acc, &c)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+fn child_defaults(kind: &str, h: &store::households::Household) -> Values {
+    let today = crate::today();
+    let mut v: Values = HashMap::new();
+    v.insert("household_code".into(), h.code.clone());
+    match kind {
+        "members" => {
+            v.insert("gender".into(), "F".into());
+            v.insert("union_member".into(), "1".into());
+        }
+        "assessments" => {
+            v.insert("year".into(), today.year().to_string());
+            v.insert("kind".into(), "provisional".into());
+            v.insert("assessed_on".into(), today.to_string());
+        }
+        _ => {
+            v.insert("date".into(), today.to_string());
+            v.insert("unit_code".into(), h.unit_code.clone());
+            v.insert("quantity".into(), "1".into());
+        }
+    }
+    v
+}
+
+fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
+    match kind {
+        "members" => ("members", "Thêm thành viên", MEMBER),
+        "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
+        _ => ("supports", "Ghi hỗ trợ", SUPPORT),
+    }
+}
+
+async fn child_form(
+    st: AppState,
+    who: Authed,
+    code: String,
+    kind: &str,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let h = writable_household(&st, &who, &code).await?;
+    let (_, title, fields) = child_spec(kind);
+    let action = format!("/households/{code}/{kind}");
+    let intro =
+        html! { p { "Hộ " a href={"/households/" (h.code)} { (h.code) } ": " (h.head_name) } };
+    Ok(render(
+        &who,
+        title,
+        intro,
+        form_markup(
+            &who,
+            &action,
+            fields,
+            &child_defaults(kind, &h),
+            &Errors::new(),
+            &[],
+        ),
+    ))
+}
+
+async fn child_save(
+    st: AppState,
+    who: Authed,
+    code: String,
+    kind: &str,
+    form: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let h = writable_household(&st, &who, &code).await?;
+    let mut values = take(form, &who)?;
+    values.insert("household_code".into(), h.code.clone());
+    let (table, title, fields) = child_spec(kind);
+    // Supports get a record id of their own (the contract's natural key).
+    let fields: &'static [Field] = fields;
+    let mut values = values;
+    if table == "supports" {
+        values.insert(
+            "record_id".into(),
+            format!("W-{}", &crate::auth::random_token()[..12]),
+        );
+    }
+    let result = if table == "supports" {
+        save_row(&st, &who, table, SUPPORT_WITH_ID, values.clone(), None).await?
+    } else {
+        save_row(&st, &who, table, fields, values.clone(), None).await?
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Err(errors) => {
+            let action = format!("/households/{code}/{kind}");
+            let intro = html! { p { "Hộ " a href={"/households/" (h.code)} { (h.code) } ": " (h.head_name) } };
+            Ok(render(
+                &who,
+                title,
+                intro,
+                form_markup(&who, &action, fields, &values, &errors, &[]),
+            ))
+        }
+    }
+}
+
+/// The support fields plus the generated record id, as sent to the importer.
+const SUPPORT_WITH_ID: &[Field] = &[
+    f("record_id", "", Input::Hidden),
+    f("household_code", "", Input::Hidden),
+    f("date", "", Input::Date),
+    f("unit_code", "", Input::Text),
+    f("support_type", "", Input::Text),
+    f("member_no", "", Input::Number),
+    f("quantity", "", Input::Number),
+    f("value_vnd", "", Input::Text),
+    f("programme", "", Input::Text),
+    f("funding", "", Input::Text),
+];
+
+pub async fn member_form(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    child_form(st, who, code, "members").await
+}
+pub async fn member_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    child_save(st, who, code, "members", form).await
+}
+pub async fn assessment_form(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    child_form(st, who, code, "assessments").await
+}
+pub async fn assessment_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    child_save(st, who, code, "assessments", form).await
+}
+pub async fn support_form(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    child_form(st, who, code, "supports").await
+}
+pub async fn support_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    child_save(st, who, code, "supports", form).await
+}
+
+// Activities (not tied to a household).
+
+const ACTIVITY_WITH_ID: &[Field] = &[
+    f("record_id", "", Input::Hidden),
+    f("date", "", Input::Date),
+    f("unit_code", "", Input::Text),
+    f("activity_type", "", Input::Text),
+    f("sessions", "", Input::Number),
+    f("participants", "", Input::Number),
+];
+
+pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
+    let values: Values = [
+        ("date", crate::today().to_string()),
+        ("unit_code", unit),
+        ("sessions", "1".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Ok(render(
+        &who,
+        "Ghi hoạt động",
+        html! {},
+        form_markup(
+            &who,
+            "/activities/new",
+            ACTIVITY,
+            &values,
+            &Errors::new(),
+            &[],
+        ),
+    ))
+}
+
+pub async fn activity_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let mut values = take(form, &who)?;
+    values.insert(
+        "record_id".into(),
+        format!("W-{}", &crate::auth::random_token()[..12]),
+    );
+    match save_row(
+        &st,
+        &who,
+        "activities",
+        ACTIVITY_WITH_ID,
+        values.clone(),
+        None,
+    )
+    .await?
+    {
+        Ok(()) => Ok(Redirect::to("/reports").into_response()),
+        Err(errors) => Ok(render(
+            &who,
+            "Ghi hoạt động",
+            html! {},
+            form_markup(&who, "/activities/new", ACTIVITY, &values, &errors, &[]),
+        )),
+    }
+}

@@ -1,0 +1,219 @@
+//! Households: search without diacritics (live, with htmx), lists by status, one
+//! household in full.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{page, Page};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use domain::poverty::{classify, national::service_label_vi, standard_for, Area, Class};
+use domain::status::{effective_history, events};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+}
+
+fn hits_table(hits: &[(String, String, String, Option<String>)]) -> Markup {
+    html! {
+        @if hits.is_empty() { p.muted { "Không có hộ nào." } }
+        @else {
+            div.scroll { table {
+                tr { th { "Mã hộ" } th { "Chủ hộ" } th { "Đơn vị" } }
+                @for (code, head, unit, member) in hits {
+                    tr {
+                        td { a href={"/households/" (code)} { (code) } }
+                        td { (head) @if let Some(m) = member { br; span.muted { "thành viên: " (m) } } }
+                        td { (unit) }
+                    }
+                }
+            } }
+        }
+    }
+}
+
+async fn find(
+    st: &AppState,
+    who: &Authed,
+    q: ListQuery,
+) -> Result<Vec<(String, String, String, Option<String>)>, AppError> {
+    let w = who.clone();
+    st.run(move |db| {
+        let acc = w.access(db)?;
+        let q_trim = q.q.trim().to_owned();
+        if let Some(status) = Class::parse(&q.status) {
+            return Ok(store::households::list_by_status(db, &acc, status, 200)?
+                .into_iter()
+                .map(|h| (h.code, h.head_name, h.unit_code, None))
+                .collect());
+        }
+        if q_trim.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cid = (q_trim.len() == 12 && q_trim.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(q_trim.as_str());
+        let phone = importer::rules::normalize_phone(&q_trim);
+        let hits = store::households::search_scoped(
+            db,
+            &acc,
+            &domain::text::fold(&q_trim),
+            cid,
+            phone.as_deref(),
+            100,
+        )?;
+        Ok(hits
+            .into_iter()
+            .map(|h| {
+                (
+                    h.household.code,
+                    h.household.head_name,
+                    h.household.unit_code,
+                    h.member.map(|m| m.1),
+                )
+            })
+            .collect())
+    })
+    .await
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let (query, status) = (q.q.clone(), q.status.clone());
+    let hits = find(&st, &who, q).await?;
+    let body = html! {
+        h1 { "Hộ gia đình" }
+        form.stack method="get" action="/households" {
+            label for="q" { "Tìm theo tên (không cần dấu), số CCCD hoặc số điện thoại" }
+            input id="q" name="q" type="search" value=(query) autocomplete="off"
+                hx-get="/households/results" hx-trigger="keyup changed delay:400ms" hx-target="#hits";
+            p { button type="submit" { "Tìm" } }
+        }
+        p { "Danh sách theo tình trạng: "
+            @for c in Class::ALL { a href={"/households?status=" (c.as_str())} { (c.label_vi()) } " · " } }
+        @if let Some(c) = Class::parse(&status) { h2 { (c.label_vi()) " (theo kết quả rà soát gần nhất)" } }
+        div #hits { (hits_table(&hits)) }
+    };
+    Ok(page(
+        Page {
+            title: "Hộ gia đình",
+            who: &who,
+            htmx: true,
+        },
+        body,
+    ))
+}
+
+/// The hits alone, for htmx to swap in as the officer types.
+pub async fn results(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let hits = find(&st, &who, q).await?;
+    Ok(Html(hits_table(&hits).into_string()))
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let body = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let h = store::households::get_scoped(db, &acc, &code)?.ok_or(AppError::NotFound)?;
+            let members = store::households::members_of(db, &code)?;
+            // Citizen IDs and phones on screen: access to sensitive data, logged.
+            if members.iter().any(|m| m.citizen_id.is_some() || m.phone.is_some()) {
+                db.transaction(|tx| {
+                    store::audit::record(
+                        tx,
+                        &store::audit::Entry {
+                            actor: &w.actor(),
+                            action: "view_sensitive",
+                            entity: "members",
+                            key: &serde_json::json!({"household_code": code}).to_string(),
+                            old: None,
+                            new: None,
+                        },
+                    )
+                })?;
+            }
+            let assessments = store::households::assessments_of(db, &code)?;
+            let standards = store::standards::load_all(db)?;
+            let supports = db.query(
+                "SELECT date, support_type, quantity, value_vnd, unit_code, programme FROM supports WHERE household_code = ? ORDER BY date",
+                store::params![code.as_str()],
+            )?;
+            let assignments = store::households::assignments_of(db, &code)?;
+            let area = Area::parse(&h.area).unwrap_or(Area::Rural);
+            let history = effective_history(&assessments.iter().map(|a| a.assessed.clone()).collect::<Vec<_>>(), domain::Date::MAX);
+            let evs = events(&history);
+            let writable = acc.can_write_unit(h.unit_id);
+            Ok(html! {
+                h1 { "Hộ " (h.code) ": " (h.head_name) }
+                p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (h.unit_code) } " · đăng ký " (h.registered_on.dmy()) }
+                @if writable {
+                    p { a.button href={"/households/" (h.code) "/edit"} { "Sửa hộ" } " "
+                        a.button href={"/households/" (h.code) "/members"} { "Thêm thành viên" } " "
+                        a.button href={"/households/" (h.code) "/assessments"} { "Ghi rà soát" } " "
+                        a.button href={"/households/" (h.code) "/supports"} { "Ghi hỗ trợ" } }
+                }
+                h2 { "Thành viên" }
+                div.scroll { table {
+                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "CCCD" } th { "Điện thoại" } }
+                    @for m in &members {
+                        tr { td { (m.member_no) } td { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
+                             td { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
+                             td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) } }
+                    }
+                } }
+                h2 { "Rà soát và phân loại" }
+                @for a in &assessments {
+                    @let std = a.standard_code.as_deref().and_then(|c| standards.iter().find(|s| s.code == c)).or_else(|| standard_for(&standards, a.assessed.assessed_on, None));
+                    div.card {
+                        strong { "Năm " (a.assessed.year) ": " (a.assessed.status.label_vi()) }
+                        " — " (a.assessed.kind.label_vi()) ", " (a.assessed.assessed_on.dmy())
+                        @if let (Some(income), Some(s)) = (a.income, std) {
+                            @if let Ok(c) = classify(s, income, &a.deprivations, area) {
+                                p.muted { "Theo " (s.code) ": " (c.reason_vi) }
+                                @for (svc, codes) in &c.deprived {
+                                    div.muted { "Thiếu hụt " (service_label_vi(svc)) ": "
+                                        (codes.iter().map(|c| s.indicator(c).map_or(c.clone(), |i| i.label_vi.clone())).collect::<Vec<_>>().join(", ")) }
+                                }
+                            }
+                        }
+                    }
+                }
+                h2 { "Diễn biến" }
+                @if evs.is_empty() { p.muted { "Chưa có thay đổi so với mốc ban đầu." } }
+                ul { @for e in &evs { li { (e.date.dmy()) " (năm " (e.year) "): " (e.kind.label_vi()) " — " (e.from.label_vi()) " → " (e.to.label_vi()) } } }
+                h2 { "Được giúp đỡ" }
+                ul {
+                    @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
+                    @for s in &supports { li { (s.date(0).dmy()) ": " (s.text(1)) " × " (s.int(2)) ", " (reports::render::count(s.int(3))) " đồng (" (s.text(4)) ")" } }
+                }
+            })
+        })
+        .await?;
+    Ok(page(
+        Page {
+            title: "Hộ gia đình",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}

@@ -1,0 +1,65 @@
+//! The pages, one module per area.
+
+mod audit;
+mod dashboard;
+mod forms;
+mod households;
+mod import;
+mod login;
+mod reports;
+mod targets;
+mod units;
+mod users;
+
+use crate::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/password",
+            get(login::password_form).post(login::password_submit),
+        )
+        .route("/", get(dashboard::show))
+        .route("/units", get(units::tree))
+        .route("/units/{code}", get(units::history))
+        .route("/households", get(households::list))
+        .route("/households/results", get(households::results))
+        .route(
+            "/households/new",
+            get(forms::household_new).post(forms::household_create),
+        )
+        .route("/households/{code}", get(households::show))
+        .route(
+            "/households/{code}/edit",
+            get(forms::household_edit).post(forms::household_update),
+        )
+        .route(
+            "/households/{code}/members",
+            get(forms::member_form).post(forms::member_save),
+        )
+        .route(
+            "/households/{code}/assessments",
+            get(forms::assessment_form).post(forms::assessment_save),
+        )
+        .route(
+            "/households/{code}/supports",
+            get(forms::support_form).post(forms::support_save),
+        )
+        .route(
+            "/activities/new",
+            get(forms::activity_form).post(forms::activity_save),
+        )
+        .route("/import", get(import::form).post(import::upload))
+        .route("/import/confirm", post(import::confirm))
+        .route("/import/template/{kind}", get(import::template))
+        .route("/reports", get(reports::show))
+        .route("/reports/download", get(reports::download))
+        .route("/reports/explain", get(reports::explain))
+        .route("/targets", get(targets::show).post(targets::save))
+        .route("/users", get(users::list).post(users::create))
+        .route("/audit", get(audit::list))
+}

@@ -1,0 +1,239 @@
+//! Reports in the browser: any unit (within one's own), period and structure date; the
+//! narrative; downloads; drill-down from every figure to its records.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{page, Page};
+use crate::AppState;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use domain::Date;
+use maud::html;
+use reports::render;
+use serde::Deserialize;
+
+#[derive(Deserialize, Clone, Default)]
+pub struct ReportQuery {
+    unit: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    s: Option<String>,
+    format: Option<String>,
+    indicator: Option<String>,
+    #[serde(default)]
+    by_children: Option<String>,
+}
+
+fn parse(s: &Option<String>) -> Option<Date> {
+    s.as_deref()
+        .filter(|v| !v.is_empty())
+        .and_then(|v| Date::parse(v).ok())
+}
+
+/// The request a query stands for, checked against what the user may read.
+fn request(
+    db: &mut store::Db,
+    who: &Authed,
+    q: &ReportQuery,
+) -> Result<reports::Request, AppError> {
+    let acc = who.access(db)?;
+    let today = crate::today();
+    let to = parse(&q.to).unwrap_or(today);
+    let from = parse(&q.from).unwrap_or_else(|| Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
+    let structure = parse(&q.s);
+    let unit = q
+        .unit
+        .clone()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| acc.root_code());
+    let s = structure.unwrap_or(to);
+    // Reading a unit needs it inside one's subtree on the structure date; a unit that no
+    // longer exists is judged by where it went.
+    let readable = match acc.graph.fate(&unit, s) {
+        domain::units::Fate::Exists(ix) => acc.can_read_unit(acc.graph.version(ix).id),
+        _ => acc.is_admin() || acc.can_read_code(&unit, today),
+    };
+    if !readable {
+        return Err(AppError::Forbidden);
+    }
+    Ok(reports::Request {
+        unit,
+        from,
+        to,
+        structure_date: structure,
+    })
+}
+
+fn link(q: &reports::Request, extra: &str) -> String {
+    format!(
+        "unit={}&from={}&to={}{}{}",
+        q.unit,
+        q.from,
+        q.to,
+        q.structure_date
+            .map(|s| format!("&s={s}"))
+            .unwrap_or_default(),
+        extra
+    )
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<ReportQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let by_children = q.by_children.is_some();
+    let (req, report) = st
+        .run(move |db| {
+            let req = request(db, &w, &q)?;
+            let report = reports::run(db, &req, by_children)?;
+            Ok((req, report))
+        })
+        .await?;
+    let body = html! {
+        h1 { "Báo cáo: " (report.unit.name) }
+        form.stack.card method="get" action="/reports" {
+            label for="unit" { "Mã đơn vị" } input id="unit" name="unit" value=(req.unit);
+            label for="from" { "Từ ngày" } input id="from" name="from" type="date" value=(req.from.to_string());
+            label for="to" { "Đến ngày" } input id="to" name="to" type="date" value=(req.to.to_string());
+            label for="s" { "Cơ cấu đơn vị theo ngày (để trống: ngày cuối kỳ)" }
+            input id="s" name="s" type="date" value=(req.structure_date.map(|d| d.to_string()).unwrap_or_default());
+            label { input type="checkbox" name="by_children" value="1" checked[by_children] style="width:auto"; " Theo đơn vị trực thuộc" }
+            p { button type="submit" { "Xem báo cáo" } }
+        }
+        p.noprint { "Tải về: "
+            a href={"/reports/download?" (link(&req, "&format=xlsx&by_children=1"))} { "Excel" } " · "
+            a href={"/reports/download?" (link(&req, "&format=csv"))} { "CSV" } " · "
+            a href={"/reports/download?" (link(&req, "&format=json"))} { "JSON" } " · "
+            a href={"/reports/download?" (link(&req, "&format=html"))} { "Bản in" } }
+        div.card { p { (render::narrative(&report)) } }
+        div.scroll { table {
+            tr { th { "Chỉ tiêu" } th.n { "Kết quả" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
+            @for i in &report.indicators {
+                tr {
+                    td { (i.label) }
+                    td.n { a href={"/reports/explain?" (link(&req, &format!("&indicator={}", i.code)))} title="Xem các bản ghi" {
+                        (i.value.as_i64().map(render::count).or_else(|| i.value.as_f64().map(render::decimal)).unwrap_or_else(|| "—".into())) } }
+                    td.n { (i.target.map(render::count).unwrap_or_default()) }
+                    td.n { (i.achievement_pct.map(render::decimal).unwrap_or_default()) }
+                }
+            }
+        } }
+        @if let Some(children) = &report.children {
+            h2 { "Theo đơn vị trực thuộc" }
+            div.scroll { table {
+                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Hỗ trợ sinh kế" } th.n { "Quà" } }
+                @for c in children {
+                    @let v = |code: &str| c.indicators.iter().find(|i| i.code == code).and_then(|i| i.value.as_i64()).unwrap_or(0);
+                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v("hh_escaped")) } td.n { (v("livelihood_recipients")) } td.n { (render::count(v("gifts"))) } }
+                }
+            } }
+        }
+        @if !report.unmapped.is_empty() {
+            h2 { "Bản ghi chưa xếp được vào đơn vị" }
+            ul { @for u in &report.unmapped { li { (u.records) " bản ghi " (u.source) " của " (u.unit_code) " " (u.unit_name) " (có từ " (u.valid_from) ")" } } }
+        }
+    };
+    Ok(page(
+        Page {
+            title: "Báo cáo",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}
+
+pub async fn download(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let format = q.format.clone().unwrap_or_else(|| "json".into());
+    let by_children = q.by_children.is_some();
+    let report = st
+        .run(move |db| {
+            let req = request(db, &w, &q)?;
+            Ok(reports::run(db, &req, by_children)?)
+        })
+        .await?;
+    let name = format!(
+        "bao-cao-{}-{}-{}",
+        report.unit.code, report.period.from, report.period.to
+    );
+    let (kind, ext, body): (&str, &str, Vec<u8>) = match format.as_str() {
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            render::xlsx(&report).map_err(|e| AppError::Internal(e.to_string()))?,
+        ),
+        "csv" => (
+            "text/csv; charset=utf-8",
+            "csv",
+            render::csv(&report).into_bytes(),
+        ),
+        "html" => return Ok(Html(render::html(&report)).into_response()),
+        _ => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(&report).map_err(|e| AppError::Internal(e.to_string()))?,
+        ),
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{ext}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn explain(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<ReportQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let indicator = q.indicator.clone().unwrap_or_default();
+    let ind = indicator.clone();
+    let (report, evidence) = st
+        .run(move |db| {
+            let req = request(db, &w, &q)?;
+            let c = reports::compute(db, &req, Some(&ind))?;
+            Ok((c.report(false), c.evidence()))
+        })
+        .await?;
+    let label = report.get(&indicator).map(|i| i.label).unwrap_or("");
+    let body = html! {
+        h1 { (label) }
+        p { (report.unit.name) ", " (report.period.from) " – " (report.period.to) ": "
+            strong { (report.get(&indicator).map(|i| i.value.to_string()).unwrap_or_default()) } " — " (evidence.len()) " bản ghi" }
+        div.scroll { table {
+            tr { th { "Bản ghi" } th { "Loại" } th { "Đơn vị" } th.n { "Tính vào" } }
+            @for e in &evidence {
+                tr {
+                    td { @if e.source == "households" { a href={"/households/" (e.record)} { (e.record) } } @else { (e.record) } }
+                    td { (e.source) } td { (e.unit_code) } td.n { (render::count(e.amount)) }
+                }
+            }
+        } }
+    };
+    Ok(page(
+        Page {
+            title: "Các bản ghi của chỉ tiêu",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}

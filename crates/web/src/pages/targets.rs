@@ -1,0 +1,145 @@
+//! Targets: enter a unit's plan for a year, see how plans roll up the tree.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{csrf, page, Page};
+use crate::AppState;
+use axum::extract::{Form, Query, State};
+use axum::response::Html;
+use domain::Date;
+use maud::html;
+use reports::render::{count, decimal};
+use serde::Deserialize;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+async fn render(
+    st: &AppState,
+    who: &Authed,
+    year: i32,
+    message: Option<(bool, String)>,
+) -> Result<Html<String>, AppError> {
+    let w = who.clone();
+    let report = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let req = reports::Request {
+                unit: acc.root_code(),
+                from: Date::from_ymd(year, 1, 1).unwrap_or(acc.today),
+                to: Date::from_ymd(year, 12, 31).unwrap_or(acc.today),
+                structure_date: Some(acc.today),
+            };
+            Ok(reports::run(db, &req, true)?)
+        })
+        .await?;
+    let with_target: Vec<&reports::IndicatorValue> = report
+        .indicators
+        .iter()
+        .filter(|i| i.target.is_some())
+        .collect();
+    let body = html! {
+        h1 { "Chỉ tiêu năm " (year) ": " (report.unit.name) }
+        @if let Some((ok, m)) = &message { p class=(if *ok { "notice" } else { "alert" }) { (m) } }
+        @if who.user.role.writes() {
+            form.stack.card method="post" action="/targets" {
+                (csrf(who))
+                input type="hidden" name="year" value=(year);
+                label for="unit_code" { "Mã đơn vị" } input id="unit_code" name="unit_code" value=(report.unit.code);
+                label for="indicator" { "Chỉ tiêu" }
+                select id="indicator" name="indicator" { @for d in domain::indicators::ALL { option value=(d.code) { (d.label_vi) } } }
+                label for="value" { "Kế hoạch" } input id="value" name="value" type="number" inputmode="numeric";
+                p { button type="submit" { "Lưu chỉ tiêu" } }
+            }
+        }
+        h2 { "Kế hoạch và kết quả (cộng dồn từ đơn vị trực thuộc)" }
+        @if with_target.is_empty() { p.muted { "Chưa có chỉ tiêu nào cho năm này." } }
+        div.scroll { table {
+            tr { th { "Chỉ tiêu" } th.n { "Kế hoạch" } th.n { "Kết quả" } th.n { "Đạt %" } }
+            @for i in &with_target {
+                tr { td { (i.label) } td.n { (i.target.map(count).unwrap_or_default()) } td.n { (i.value) } td.n { (i.achievement_pct.map(decimal).unwrap_or_default()) } }
+            }
+        } }
+    };
+    Ok(page(
+        Page {
+            title: "Chỉ tiêu",
+            who,
+            htmx: false,
+        },
+        body,
+    ))
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<YearQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    render(&st, &who, q.year.unwrap_or(crate::today().year()), None).await
+}
+
+#[derive(Deserialize)]
+pub struct TargetForm {
+    #[serde(default)]
+    _csrf: String,
+    year: String,
+    unit_code: String,
+    indicator: String,
+    value: String,
+}
+
+pub async fn save(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(f): Form<TargetForm>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    who.check_csrf(&f._csrf)?;
+    let year: i32 = f.year.parse().unwrap_or(crate::today().year());
+    let w = who.clone();
+    let outcome = st
+        .run(move |db| {
+            let acc = Arc::new(w.access(db)?);
+            let table = importer::source::Table {
+                kind: "targets".into(),
+                source: "biểu mẫu".into(),
+                header: ["year", "unit_code", "indicator", "value"]
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect(),
+                rows: vec![importer::source::RawRow {
+                    line: 2,
+                    cells: [f.year, f.unit_code, f.indicator, f.value]
+                        .into_iter()
+                        .map(importer::source::Cell::text)
+                        .collect(),
+                }],
+            };
+            let opts = importer::Options {
+                actor: w.actor(),
+                access: Some(acc),
+                ..importer::Options::default()
+            };
+            Ok(
+                match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+                    Ok(_) => (true, "Đã lưu chỉ tiêu.".to_owned()),
+                    Err(importer::ImportError::Rejected(r)) => (
+                        false,
+                        r.errors
+                            .iter()
+                            .map(|e| format!("{}: {}", e.column, e.reason_vi))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    Err(e) => return Err(AppError::Internal(e.to_string())),
+                },
+            )
+        })
+        .await?;
+    render(&st, &who, year, Some(outcome)).await
+}

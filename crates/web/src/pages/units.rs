@@ -1,0 +1,108 @@
+//! The tree of units on a date, and a unit's history through the 2025 reform.
+
+use crate::auth::Authed;
+use crate::error::AppError;
+use crate::html::{page, Page};
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use domain::units::Via;
+use maud::html;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct TreeQuery {
+    root: Option<String>,
+    date: Option<String>,
+}
+
+pub async fn tree(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<TreeQuery>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let body = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
+            let root = q.root.clone().unwrap_or_else(|| acc.root_code());
+            if !acc.can_read_code(&root, date) && !(acc.is_admin()) {
+                return Err(AppError::Forbidden);
+            }
+            let graph = acc.graph.clone();
+            let s = graph.structure_on(date);
+            let Some(r) = graph.version_on(&root, date) else {
+                return Ok(html! { p.alert { "Đơn vị " (root) " không tồn tại ngày " (date.dmy()) "." } });
+            };
+            let v = graph.version(r);
+            Ok(html! {
+                h1 { (v.name) }
+                p.muted { "Cơ cấu ngày " (date.dmy()) ". "
+                    form.inline method="get" action="/units" { input type="hidden" name="root" value=(root);
+                        input type="date" name="date" value=(date.to_string()) style="width:auto"; " " button type="submit" { "Xem" } } }
+                p { a href={"/units/" (v.code)} { "Lịch sử đơn vị qua các lần sắp xếp" } }
+                ul {
+                    @for &c in s.children(r) {
+                        @let cv = graph.version(c);
+                        li { a href={"/units?root=" (cv.code) "&date=" (date.to_string())} { (cv.code) " " (cv.name) }
+                             " " span.muted { "(" (s.children(c).len()) ")" } }
+                    }
+                }
+            })
+        })
+        .await?;
+    Ok(page(
+        Page {
+            title: "Đơn vị",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}
+
+pub async fn history(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    let w = who.clone();
+    let body = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let graph = acc.graph.clone();
+            let versions = graph.versions_of(&code);
+            if versions.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            let span = |d: domain::Date| if d.is_open_start() || d.is_open_end() { "…".to_owned() } else { d.dmy() };
+            Ok(html! {
+                h1 { "Lịch sử đơn vị " (code) }
+                @for &ix in versions {
+                    @let v = graph.version(ix);
+                    div.card {
+                        strong { (v.name) } " (" (v.level.label_vi()) "), " (span(v.valid_from)) " – " (span(v.valid_to))
+                        ul {
+                            @for p in graph.predecessors(ix) { @if p.via == Via::Lineage {
+                                li { "Nhận từ " (graph.version(p.ix).code) " " (graph.version(p.ix).name) " (" (p.effective.dmy()) ")" } } }
+                            @for s in graph.successors(ix) {
+                                li { (if s.via == Via::Continuation { "Tiếp tục là " } else { "Chuyển vào " }) a href={"/units/" (graph.version(s.ix).code)} { (graph.version(s.ix).code) " " (graph.version(s.ix).name) } }
+                            }
+                        }
+                    }
+                }
+            })
+        })
+        .await?;
+    Ok(page(
+        Page {
+            title: "Lịch sử đơn vị",
+            who: &who,
+            htmx: false,
+        },
+        body,
+    ))
+}

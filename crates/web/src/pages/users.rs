@@ -1,0 +1,142 @@
+//! Users: an administrator manages everyone, a unit manager the users below her.
+
+use crate::auth::{self, Authed};
+use crate::error::AppError;
+use crate::html::{csrf, page, Page};
+use crate::AppState;
+use axum::extract::{Form, State};
+use axum::response::Html;
+use domain::access::Role;
+use maud::html;
+use serde::Deserialize;
+
+async fn render(
+    st: &AppState,
+    who: &Authed,
+    message: Option<(bool, String)>,
+) -> Result<Html<String>, AppError> {
+    if !who.user.role.manages_users() {
+        return Err(AppError::Forbidden);
+    }
+    let w = who.clone();
+    let users = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let today = acc.today;
+            Ok(store::accounts::list(db)?
+                .into_iter()
+                .filter(|u| acc.can_read_code(&u.unit_code, today))
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    let body = html! {
+        h1 { "Người dùng" }
+        @if let Some((ok, m)) = &message { p class=(if *ok { "notice" } else { "alert" }) { (m) } }
+        div.scroll { table {
+            tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Đơn vị" } th { "Hoạt động" } }
+            @for u in &users { tr { td { (u.username) } td { (u.full_name) } td { (u.role.label_vi()) } td { (u.unit_code) } td { (if u.active { "có" } else { "khóa" }) } } }
+        } }
+        h2 { "Thêm người dùng" }
+        form.stack.card method="post" action="/users" {
+            (csrf(who))
+            label for="username" { "Tên đăng nhập" } input id="username" name="username";
+            label for="full_name" { "Họ tên" } input id="full_name" name="full_name";
+            label for="role" { "Vai trò" }
+            select id="role" name="role" { @for r in Role::ALL { @if who.user.role.may_grant(r) { option value=(r.as_str()) { (r.label_vi()) } } } }
+            label for="unit_code" { "Mã đơn vị" } input id="unit_code" name="unit_code";
+            label for="password" { "Mật khẩu ban đầu (ít nhất 10 ký tự; người dùng phải đổi khi đăng nhập)" } input id="password" name="password" type="password";
+            p { button type="submit" { "Thêm" } }
+        }
+    };
+    Ok(page(
+        Page {
+            title: "Người dùng",
+            who,
+            htmx: false,
+        },
+        body,
+    ))
+}
+
+pub async fn list(State(st): State<AppState>, who: Authed) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    render(&st, &who, None).await
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    _csrf: String,
+    username: String,
+    full_name: String,
+    role: String,
+    unit_code: String,
+    password: String,
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(f): Form<NewUserForm>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    who.check_csrf(&f._csrf)?;
+    if !who.user.role.manages_users() {
+        return Err(AppError::Forbidden);
+    }
+    let Some(role) = Role::parse(&f.role).filter(|r| who.user.role.may_grant(*r)) else {
+        return render(&st, &who, Some((false, "Vai trò không hợp lệ.".into()))).await;
+    };
+    if let Err(e) = auth::check_new_password(&f.password) {
+        return render(&st, &who, Some((false, e))).await;
+    }
+    let username = f.username.trim().to_owned();
+    if username.is_empty() || username.contains(char::is_whitespace) {
+        return render(
+            &st,
+            &who,
+            Some((
+                false,
+                "Tên đăng nhập không được trống hay có khoảng trắng.".into(),
+            )),
+        )
+        .await;
+    }
+    let w = who.clone();
+    let message = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            if !acc.can_read_code(&f.unit_code, acc.today)
+                || (!acc.is_admin() && !acc.can_write_code(&f.unit_code, acc.today))
+            {
+                return Ok((
+                    false,
+                    format!(
+                        "Đơn vị {} không thuộc phạm vi của bạn hoặc không tồn tại.",
+                        f.unit_code
+                    ),
+                ));
+            }
+            if store::accounts::by_username(db, &username)?.is_some() {
+                return Ok((false, format!("Tên đăng nhập {username} đã có.")));
+            }
+            let hash = auth::hash_password(&f.password);
+            db.transaction(|tx| {
+                store::accounts::create(
+                    tx,
+                    &store::accounts::NewUser {
+                        username: &username,
+                        full_name: f.full_name.trim(),
+                        password_hash: &hash,
+                        role,
+                        unit_code: &f.unit_code,
+                        must_change_password: true,
+                    },
+                    &w.actor(),
+                )
+            })?;
+            Ok((true, format!("Đã thêm {username}.")))
+        })
+        .await?;
+    render(&st, &who, Some(message)).await
+}

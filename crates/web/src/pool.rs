@@ -1,0 +1,46 @@
+//! A small pool of database connections shared by the request threads.
+
+use std::sync::Mutex;
+use store::{Db, StoreError};
+
+pub struct Pool {
+    target: String,
+    idle: Mutex<Vec<Db>>,
+    max_idle: usize,
+}
+
+impl Pool {
+    pub fn new(target: &str) -> Pool {
+        Pool {
+            target: target.to_owned(),
+            idle: Mutex::new(Vec::new()),
+            max_idle: 8,
+        }
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Runs `f` with a connection, returning it to the pool afterwards (a connection
+    /// whose work failed is dropped: it may be in a broken transaction).
+    pub fn with<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&mut Db) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let db = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let mut db = match db {
+            Some(db) => db,
+            None => Db::open(&self.target)?,
+        };
+        let out = f(&mut db);
+        if out.is_ok() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < self.max_idle {
+                    idle.push(db);
+                }
+            }
+        }
+        out
+    }
+}
