@@ -288,7 +288,7 @@ fn search_in(
         .collect::<Vec<_>>()
         .join(", ");
     let scope = match units {
-        Some(ids) if ids.is_empty() => return Ok(Vec::new()),
+        Some([]) => return Ok(Vec::new()),
         Some(ids) => format!(
             " AND h.unit_id IN ({})",
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")

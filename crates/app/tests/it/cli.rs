@@ -117,10 +117,18 @@ fn serve_answers_health() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    // First start with no user: the one-time administrator password is printed first.
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "server ended: {printed}");
+        printed.push_str(&line);
+    }
+    assert!(printed.contains("tên đăng nhập: admin"), "{printed}");
+    let password = printed.split("mật khẩu dùng một lần: ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    assert_eq!(password.len(), 16);
     let addr = line
         .split("http://")
         .nth(1)

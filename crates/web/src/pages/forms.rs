@@ -542,20 +542,17 @@ async fn child_save(
     let mut values = take(form, &who)?;
     values.insert("household_code".into(), h.code.clone());
     let (table, title, fields) = child_spec(kind);
-    // Supports get a record id of their own (the contract's natural key).
-    let fields: &'static [Field] = fields;
-    let mut values = values;
-    if table == "supports" {
+    // A support gets a record id of its own (the contract's natural key for supports).
+    let sent = if table == "supports" {
         values.insert(
             "record_id".into(),
             format!("W-{}", &crate::auth::random_token()[..12]),
         );
-    }
-    let result = if table == "supports" {
-        save_row(&st, &who, table, SUPPORT_WITH_ID, values.clone(), None).await?
+        SUPPORT_WITH_ID
     } else {
-        save_row(&st, &who, table, fields, values.clone(), None).await?
+        fields
     };
+    let result = save_row(&st, &who, table, sent, values.clone(), None).await?;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
         Err(errors) => {

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Web benchmark on the demo data: page weights and median server time of the pages.
+# Usage: bench/web.sh [runs]   (needs curl; builds the release binary)
+# Prints the figures and replaces the "Web pages" section of bench/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-25}
+cargo build --release -q
+bin=target/release/donghanh
+dir=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+db="$dir/bench.sqlite"
+$bin --db "$db" demo --no-serve > /dev/null
+$bin --db "$db" serve --addr 127.0.0.1:0 > "$dir/serve.log" &
+server=$!
+for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
+base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
+jar="$dir/cookies"
+token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_login" value="[^"]*"' | sed 's/.*value="//;s/"//')
+curl -s -c "$jar" -b "$jar" -o /dev/null -d "_login=$token&username=tinh&password=dong-hanh-demo" "$base/login"
+css=$(curl -s -b "$jar" "$base/static/app.css" | wc -c)
+js=$(curl -s -b "$jar" "$base/static/htmx.min.js" | wc -c)
+out="- pages on the demo data (signed in as the Đà Nẵng manager, SQLite, release build), median of $runs requests:\n"
+for path in "/" "/households" "/households/QN000001" "/households/new" "/reports?unit=48&from=2023-01-01&to=2023-10-31" "/reports?unit=20443&from=2023-01-01&to=2023-10-31" "/import" "/targets" "/units" "/users" "/audit"; do
+  body=$(curl -s -b "$jar" "$base$path" | wc -c)
+  uses_js=$(curl -s -b "$jar" "$base$path" | grep -c htmx.min.js || true)
+  weight=$((body + css + (uses_js > 0 ? js : 0)))
+  median=$(for _ in $(seq "$runs"); do curl -s -b "$jar" -o /dev/null -w '%{time_total}\n' "$base$path"; done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}')
+  out+="  - \`$path\`: **$median ms**; weight $weight B (html $body B + css $css B$([ "$uses_js" -gt 0 ] && echo " + htmx $js B"))\n"
+done
+out+="- command: \`bench/web.sh $runs\`\n"
+printf "%b" "$out"
+python3 - "$out" <<'PY'
+import sys, re, pathlib
+p = pathlib.Path("bench/results.md")
+text = p.read_text() if p.exists() else "# Benchmark results\n"
+body = sys.argv[1].replace("\\n", "\n")
+section = "## Web pages (issue 5)\n\n" + body
+text = re.sub(r"\n## Web pages \(issue 5\)\n.*?(?=\n## |\Z)", "", text, flags=re.S)
+p.write_text(text.rstrip("\n") + "\n\n" + section)
+PY
