@@ -199,7 +199,7 @@ fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Resu
         ],
     )?;
     for (kind, c) in &s.per_kind {
-        if c.inserted > 0 {
+        if c.inserted as usize > store::keyed::ROW_AUDIT_LIMIT {
             // Inserted rows are their own record of the new value; one entry says who
             // added how many, when, from which files. Replacements are audited row by row.
             let new = serde_json::json!({"inserted": c.inserted, "sources": sources}).to_string();

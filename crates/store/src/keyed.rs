@@ -37,6 +37,9 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
+/// Up to this many new rows, each is audited with its content.
+pub const ROW_AUDIT_LIMIT: usize = 50;
+
 /// Looks up how many keys per round trip.
 const LOOKUP_CHUNK: usize = 400;
 
@@ -83,6 +86,24 @@ pub fn upsert(
         let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
         db.insert_rows(def.table, &cols, &inserts)?;
         counts.inserted = inserts.len() as u64;
+        // A form or a short file: every new row in the log with its content. A bulk
+        // import is logged as one entry with its count (the rows themselves are the record).
+        if inserts.len() <= ROW_AUDIT_LIMIT {
+            for row in &inserts {
+                let (key, data) = row.split_at(def.key.len());
+                audit::record(
+                    db,
+                    &audit::Entry {
+                        actor,
+                        action: "insert",
+                        entity: def.table,
+                        key: &json_object(def.key, key),
+                        old: None,
+                        new: Some(&json_object(def.data, data)),
+                    },
+                )?;
+            }
+        }
     }
     Ok(counts)
 }

@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/households", get(search).post(create_household))
         .route("/households/{code}", get(household))
         .route("/reports", get(report))
+        .route("/import/{kind}", axum::routing::post(import_rows))
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -61,6 +62,7 @@ async fn openapi() -> impl IntoResponse {
                 "post": {"summary": "Thêm hoặc cập nhật hộ (các cột của tệp households)", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "Đã lưu"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng cột"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}
             },
             "/api/households/{code}": {"get": {"summary": "Một hộ với thành viên và rà soát", "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "404": {"description": "Không có"}}}},
+            "/api/import/{kind}": {"post": {"summary": "Ghi các dòng của một loại dữ liệu (households, members, assessments, supports, …) như một tệp: tất cả hoặc không gì", "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "responses": {"200": {"description": "Đã ghi"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng dòng"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}},
             "/api/reports": {"get": {"summary": "Báo cáo theo hợp đồng dữ liệu (JSON)", "parameters": [
                 {"name": "unit", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "s", "in": "query", "schema": {"type": "string", "format": "date"}}],
@@ -155,57 +157,20 @@ async fn household(
     .map_err(fail)
 }
 
-const HOUSEHOLD_COLUMNS: &[&str] = &[
-    "household_code",
-    "unit_code",
-    "registered_on",
-    "head_name",
-    "head_gender",
-    "area",
-    "ethnic_minority",
-    "size",
-];
-
 async fn create_household(
     State(st): State<AppState>,
-    ApiUser(who): ApiUser,
+    user: ApiUser,
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> ApiResult {
-    let token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    who.check_csrf(token).map_err(fail)?;
-    st.run(move |db| {
-        let acc = Arc::new(who.access(db)?);
-        let cell = |k: &str| match body.get(k) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Null) | None => String::new(),
-            Some(v) => v.to_string(),
-        };
-        let table = importer::source::Table {
-            kind: "households".into(),
-            source: "api".into(),
-            header: HOUSEHOLD_COLUMNS.iter().map(|s| (*s).to_owned()).collect(),
-            rows: vec![importer::source::RawRow { line: 2, cells: HOUSEHOLD_COLUMNS.iter().map(|k| importer::source::Cell::text(cell(k))).collect() }],
-        };
-        let opts = importer::Options { actor: who.actor(), access: Some(acc), ..importer::Options::default() };
-        match importer::import_tables(db, vec![table], Vec::new(), &opts) {
-            Ok(s) => Ok(Json(json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated}))),
-            Err(importer::ImportError::Rejected(r)) => {
-                let outside = r.errors.iter().any(|e| e.reason_en.starts_with("outside your units"));
-                let errors: Vec<Value> = r.errors.iter().map(|e| json!({"column": e.column, "value": e.value, "error": e.reason_vi})).collect();
-                if outside {
-                    return Err(AppError::Forbidden);
-                }
-                Err(AppError::BadRequest(json!({"errors": errors}).to_string()))
-            }
-            Err(e) => Err(AppError::Internal(e.to_string())),
-        }
-    })
+    import_rows(
+        State(st),
+        user,
+        Path("households".to_owned()),
+        headers,
+        Json(Value::Array(vec![body])),
+    )
     .await
-    .map_err(fail)
 }
 
 #[derive(Deserialize)]
@@ -252,4 +217,82 @@ async fn report(
     })
     .await
     .map_err(fail)
+}
+
+/// Rows of any file kind as JSON objects (the contract's columns), written like a file.
+async fn import_rows(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Path(kind): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    who.check_csrf(token).map_err(fail)?;
+    let k = importer::kinds::find(&kind).ok_or_else(|| fail(AppError::NotFound))?;
+    let rows = body.as_array().cloned().ok_or_else(|| {
+        fail(AppError::BadRequest(
+            "Cần một mảng các dòng (JSON array).".into(),
+        ))
+    })?;
+    let header: Vec<String> = k.spec().cols.iter().map(|c| c.name.to_owned()).collect();
+    st.run(move |db| {
+        let acc = Arc::new(who.access(db)?);
+        let cell = |row: &Value, k: &str| match row.get(k) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Null) | None => String::new(),
+            Some(v) => v.to_string(),
+        };
+        let table = importer::source::Table {
+            kind: kind.clone(),
+            source: "api".into(),
+            header: header.clone(),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| importer::source::RawRow {
+                    line: i + 1,
+                    cells: header
+                        .iter()
+                        .map(|h| importer::source::Cell::text(cell(r, h)))
+                        .collect(),
+                })
+                .collect(),
+        };
+        write(db, &who, acc, table)
+    })
+    .await
+    .map_err(fail)
+}
+
+fn write(
+    db: &mut store::Db,
+    who: &Authed,
+    acc: Arc<store::access::Access>,
+    table: importer::source::Table,
+) -> Result<Json<Value>, AppError> {
+    let opts = importer::Options {
+        actor: who.actor(),
+        access: Some(acc),
+        ..importer::Options::default()
+    };
+    match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+        Ok(s) => Ok(Json(
+            json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated, "unchanged": s.total().unchanged}),
+        )),
+        Err(importer::ImportError::Rejected(r)) => {
+            if r.errors
+                .iter()
+                .any(|e| e.reason_en.starts_with("outside your units"))
+            {
+                return Err(AppError::Forbidden);
+            }
+            let errors: Vec<Value> = r.errors.iter().map(|e| json!({"row": e.row, "column": e.column, "value": e.value, "error": e.reason_vi})).collect();
+            Err(AppError::BadRequest(json!({"errors": errors}).to_string()))
+        }
+        Err(e) => Err(AppError::Internal(e.to_string())),
+    }
 }

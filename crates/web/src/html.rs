@@ -55,6 +55,7 @@ pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
                         a href="/reports" { "Báo cáo" }
                         @if role.writes() {
                             a href="/households/new" { "Thêm hộ" }
+                            a href="/activities/new" { "Ghi hoạt động" }
                             a href="/import" { "Nhập tệp" }
                         }
                         a href="/targets" { "Chỉ tiêu" }

@@ -123,11 +123,21 @@ fn serve_answers_health() {
     let mut line = String::new();
     while !line.contains("http://") {
         line.clear();
-        assert!(reader.read_line(&mut line).unwrap() > 0, "server ended: {printed}");
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "server ended: {printed}"
+        );
         printed.push_str(&line);
     }
     assert!(printed.contains("tên đăng nhập: admin"), "{printed}");
-    let password = printed.split("mật khẩu dùng một lần: ").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+    let password = printed
+        .split("mật khẩu dùng một lần: ")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
     assert_eq!(password.len(), 16);
     let addr = line
         .split("http://")

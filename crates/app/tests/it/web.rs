@@ -314,3 +314,52 @@ fn pages_weigh_under_100_kb() {
         std::fs::write(path, report).unwrap();
     }
 }
+
+#[test]
+fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::default();
+    c.login(base, "xa", DEMO_PASSWORD);
+    let csrf = c.csrf(base);
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap();
+    let hh = serde_json::json!([{"household_code": "API-9", "unit_code": unit, "registered_on": "2026-03-01", "head_name": "Đinh Thị Nở", "head_gender": "F", "area": "rural", "size": 3}]);
+    let r = c.request(
+        "POST",
+        &format!("{base}/api/import/households"),
+        "application/json",
+        &hh.to_string(),
+        &[("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // One good and one bad member: nothing is written, every error is returned.
+    let members = serde_json::json!([
+        {"household_code": "API-9", "member_no": 1, "full_name": "Đinh Thị Nở", "gender": "F", "birth_year": 1979},
+        {"household_code": "API-9", "member_no": 2, "full_name": "Đinh Văn Tám", "gender": "X"}
+    ]);
+    let r = c.request(
+        "POST",
+        &format!("{base}/api/import/members"),
+        "application/json",
+        &members.to_string(),
+        &[("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("gender"), "{}", r.body);
+    let detail: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/API-9")).body).unwrap();
+    assert_eq!(detail["members"].as_array().unwrap().len(), 0);
+    // The new household is in the log with its content, under the clerk's name.
+    let mut m = Http::default();
+    m.login(base, "tinh", DEMO_PASSWORD);
+    let log = m
+        .get(&format!("{base}/audit?entity=households&actor=xa"))
+        .body;
+    assert!(
+        log.contains("API-9") && log.contains("Đinh Thị Nở"),
+        "{}",
+        &log[..log.len().min(2000)]
+    );
+}
