@@ -1,7 +1,7 @@
 //! `assessments`: a household's yearly poverty assessment, classified by the standard in
 //! force on its date (the province's own when it has one).
 
-use super::{household_refs, no_household, to_value, Ctx, Fields, Kind, Spec};
+use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::poverty::{classify, split_codes, standard_for, Area, Class};
@@ -56,16 +56,13 @@ impl Kind for Assessments {
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
             let code = r.text(HH).unwrap_or_default();
-            let Some(hh) = households.get(code) else {
-                let (vi, en) = no_household(code);
-                errors.push(r.error(&SPEC, HH, vi, en));
-                continue;
+            let hh = match super::writable_household(&households, ctx, r, &SPEC, HH) {
+                Ok(h) => h,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
             };
-            if !ctx.may_write(hh.unit_id) {
-                let (vi, en) = super::outside_scope();
-                errors.push(r.error(&SPEC, HH, vi, en));
-                continue;
-            }
             let Some(on) = r.date(ON) else { continue };
             let province = graph
                 .find_id(hh.unit_id)

@@ -1,6 +1,6 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
-use super::{household_refs, no_household, to_value, Ctx, Fields, Kind, Spec};
+use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
@@ -61,14 +61,8 @@ impl Kind for Members {
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
             let hh = r.text(HH).unwrap_or_default();
-            let Some(href) = households.get(hh) else {
-                let (vi, en) = no_household(hh);
-                errors.push(r.error(&SPEC, HH, vi, en));
-                continue;
-            };
-            if !ctx.may_write(href.unit_id) {
-                let (vi, en) = super::outside_scope();
-                errors.push(r.error(&SPEC, HH, vi, en));
+            if let Err(e) = super::writable_household(&households, ctx, r, &SPEC, HH) {
+                errors.push(e);
                 continue;
             }
             let no = r.int(NO).unwrap_or(0);

@@ -164,6 +164,27 @@ pub fn household_refs(
         .collect())
 }
 
+/// The stored household a row names, when it exists and this import may write it;
+/// otherwise the row's error.
+pub fn writable_household<'a>(
+    households: &'a HashMap<String, store::households::HouseholdRef>,
+    ctx: &Ctx,
+    r: &Fields,
+    spec: &Spec,
+    col: usize,
+) -> Result<&'a store::households::HouseholdRef, RowError> {
+    let code = r.text(col).unwrap_or_default();
+    let Some(h) = households.get(code) else {
+        let (vi, en) = no_household(code);
+        return Err(r.error(spec, col, vi, en));
+    };
+    if !ctx.may_write(h.unit_id) {
+        let (vi, en) = outside_scope();
+        return Err(r.error(spec, col, vi, en));
+    }
+    Ok(h)
+}
+
 pub fn no_household(code: &str) -> (String, String) {
     (
         format!("chưa có hộ mã {code} (hãy nhập hộ trong tệp households trước hoặc cùng lúc)"),

@@ -582,50 +582,29 @@ const SUPPORT_WITH_ID: &[Field] = &[
     f("funding", "", Input::Text),
 ];
 
-pub async fn member_form(
+/// The forms that hang on a household: `kind` is members, assessments or supports.
+pub async fn child_get(
     State(st): State<AppState>,
     who: Authed,
-    Path(code): Path<String>,
+    Path((code, kind)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    child_form(st, who, code, "members").await
+    child_form(st, who, code, child_kind(&kind)?).await
 }
-pub async fn member_save(
+
+pub async fn child_post(
     State(st): State<AppState>,
     who: Authed,
-    Path(code): Path<String>,
+    Path((code, kind)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    child_save(st, who, code, "members", form).await
+    child_save(st, who, code, child_kind(&kind)?, form).await
 }
-pub async fn assessment_form(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    child_form(st, who, code, "assessments").await
-}
-pub async fn assessment_save(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    child_save(st, who, code, "assessments", form).await
-}
-pub async fn support_form(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    child_form(st, who, code, "supports").await
-}
-pub async fn support_save(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    child_save(st, who, code, "supports", form).await
+
+fn child_kind(kind: &str) -> Result<&'static str, AppError> {
+    ["members", "assessments", "supports"]
+        .into_iter()
+        .find(|k| *k == kind)
+        .ok_or(AppError::NotFound)
 }
 
 // Activities (not tied to a household).

@@ -38,16 +38,8 @@ pub fn routes() -> Router<AppState> {
             get(forms::household_edit).post(forms::household_update),
         )
         .route(
-            "/households/{code}/members",
-            get(forms::member_form).post(forms::member_save),
-        )
-        .route(
-            "/households/{code}/assessments",
-            get(forms::assessment_form).post(forms::assessment_save),
-        )
-        .route(
-            "/households/{code}/supports",
-            get(forms::support_form).post(forms::support_save),
+            "/households/{code}/{kind}",
+            get(forms::child_get).post(forms::child_post),
         )
         .route(
             "/activities/new",
