@@ -59,7 +59,7 @@ impl Kind for Assessments {
             let hh = match super::writable_household(&households, ctx, r, &SPEC, HH) {
                 Ok(h) => h,
                 Err(e) => {
-                    errors.push(e);
+                    errors.push(*e);
                     continue;
                 }
             };

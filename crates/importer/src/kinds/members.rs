@@ -62,7 +62,7 @@ impl Kind for Members {
         for r in &rows {
             let hh = r.text(HH).unwrap_or_default();
             if let Err(e) = super::writable_household(&households, ctx, r, &SPEC, HH) {
-                errors.push(e);
+                errors.push(*e);
                 continue;
             }
             let no = r.int(NO).unwrap_or(0);

@@ -172,15 +172,15 @@ pub fn writable_household<'a>(
     r: &Fields,
     spec: &Spec,
     col: usize,
-) -> Result<&'a store::households::HouseholdRef, RowError> {
+) -> Result<&'a store::households::HouseholdRef, Box<RowError>> {
     let code = r.text(col).unwrap_or_default();
     let Some(h) = households.get(code) else {
         let (vi, en) = no_household(code);
-        return Err(r.error(spec, col, vi, en));
+        return Err(Box::new(r.error(spec, col, vi, en)));
     };
     if !ctx.may_write(h.unit_id) {
         let (vi, en) = outside_scope();
-        return Err(r.error(spec, col, vi, en));
+        return Err(Box::new(r.error(spec, col, vi, en)));
     }
     Ok(h)
 }
