@@ -259,6 +259,28 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     let log = m.get(&format!("{base}/audit?entity=members")).body;
     assert!(log.contains("view_sensitive"));
 
+    // The manager locks the clerk: her sessions end at once.
+    let users = m.get(&format!("{base}/users")).body;
+    let row = &users[users.find("<td>xa</td>").unwrap()..];
+    let id = between(row, "name=\"id\" value=\"", "\"");
+    let mcsrf = between(&users, "name=\"_csrf\" value=\"", "\"");
+    assert!(m
+        .post_form(
+            &format!("{base}/users/active"),
+            &[("_csrf", &mcsrf), ("id", &id), ("active", "0")]
+        )
+        .body
+        .contains("đã được khóa"));
+    assert_eq!(again.get(&format!("{base}/api/me")).status, 401);
+    assert!(m
+        .post_form(
+            &format!("{base}/users/active"),
+            &[("_csrf", &mcsrf), ("id", &id), ("active", "1")]
+        )
+        .body
+        .contains("mở khóa"));
+    assert_eq!(c.login(base, "xa", DEMO_PASSWORD).status, 303);
+
     // Logging out ends the session.
     let csrf = between(
         &c.get(&format!("{base}/")).body,

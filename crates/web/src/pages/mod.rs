@@ -53,5 +53,6 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/explain", get(reports::explain))
         .route("/targets", get(targets::show).post(targets::save))
         .route("/users", get(users::list).post(users::create))
+        .route("/users/active", post(users::set_active))
         .route("/audit", get(audit::list))
 }

@@ -33,8 +33,21 @@ async fn render(
         h1 { "Người dùng" }
         @if let Some((ok, m)) = &message { p class=(if *ok { "notice" } else { "alert" }) { (m) } }
         div.scroll { table {
-            tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Đơn vị" } th { "Hoạt động" } }
-            @for u in &users { tr { td { (u.username) } td { (u.full_name) } td { (u.role.label_vi()) } td { (u.unit_code) } td { (if u.active { "có" } else { "khóa" }) } } }
+            tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Đơn vị" } th { "Trạng thái" } }
+            @for u in &users {
+                tr { td { (u.username) } td { (u.full_name) } td { (u.role.label_vi()) } td { (u.unit_code) }
+                     td {
+                        (if u.active { "hoạt động" } else { "đã khóa" })
+                        @if u.id != who.user.id && who.user.role.may_grant(u.role) {
+                            form.inline method="post" action="/users/active" {
+                                (csrf(who))
+                                input type="hidden" name="id" value=(u.id);
+                                input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
+                                " " button.secondary type="submit" style="padding:.1rem .5rem" { (if u.active { "Khóa" } else { "Mở khóa" }) }
+                            }
+                        }
+                     } }
+            }
         } }
         h2 { "Thêm người dùng" }
         form.stack.card method="post" action="/users" {
@@ -136,6 +149,50 @@ pub async fn create(
                 )
             })?;
             Ok((true, format!("Đã thêm {username}.")))
+        })
+        .await?;
+    render(&st, &who, Some(message)).await
+}
+
+#[derive(Deserialize)]
+pub struct ActiveForm {
+    #[serde(default)]
+    _csrf: String,
+    id: i64,
+    active: String,
+}
+
+/// Locks or unlocks a user below the manager (a locked user's sessions end at once).
+pub async fn set_active(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(f): Form<ActiveForm>,
+) -> Result<Html<String>, AppError> {
+    who.ready()?;
+    who.check_csrf(&f._csrf)?;
+    if !who.user.role.manages_users() || f.id == who.user.id {
+        return Err(AppError::Forbidden);
+    }
+    let w = who.clone();
+    let message = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let target = store::accounts::by_id(db, f.id)?.ok_or(AppError::NotFound)?;
+            if !w.user.role.may_grant(target.role)
+                || !acc.can_read_code(&target.unit_code, acc.today)
+            {
+                return Err(AppError::Forbidden);
+            }
+            let active = f.active == "1";
+            db.transaction(|tx| store::accounts::set_active(tx, target.id, active, &w.actor()))?;
+            Ok((
+                true,
+                format!(
+                    "{} đã được {}.",
+                    target.username,
+                    if active { "mở khóa" } else { "khóa" }
+                ),
+            ))
         })
         .await?;
     render(&st, &who, Some(message)).await
