@@ -26,7 +26,7 @@ for path in "/" "/households" "/households/QN000001" "/households/new" "/reports
   uses_js=$(curl -s -b "$jar" "$base$path" | grep -c htmx.min.js || true)
   weight=$((body + css + (uses_js > 0 ? js : 0)))
   median=$(for _ in $(seq "$runs"); do curl -s -b "$jar" -o /dev/null -w '%{time_total}\n' "$base$path"; done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]*1000}')
-  out+="  - \`$path\`: **$median ms**; weight $weight B (html $body B + css $css B$([ "$uses_js" -gt 0 ] && echo " + htmx $js B"))\n"
+  out+="  - \`$path\`: **$median ms**; weight $weight B (html $body B + css $css B$([ "$uses_js" -gt 0 ] && echo " + htmx $js B" || true))\n"
 done
 out+="- command: \`bench/web.sh $runs\`\n"
 printf "%b" "$out"
