@@ -115,6 +115,16 @@ pub struct Computed {
 }
 
 pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Computed, ReportError> {
+    compute_parts(db, req, want, true)
+}
+
+/// The household indicators only (hh_*), for a trend that needs no ledger figures; the
+/// ledger's indicators come out as zero.
+pub fn compute_households(db: &mut Db, req: &Request) -> Result<Computed, ReportError> {
+    compute_parts(db, req, None, false)
+}
+
+fn compute_parts(db: &mut Db, req: &Request, want: Option<&str>, with_ledger: bool) -> Result<Computed, ReportError> {
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
     }
@@ -128,7 +138,9 @@ pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Compute
     let scope = scope::Scope::new(graph, &req.unit, s)?;
     let mut tally = Tally::new(want);
     households::tally(db, &scope, req.from, req.to, &mut tally)?;
-    ledger::tally(db, &scope, req.from, req.to, &mut tally)?;
+    if with_ledger {
+        ledger::tally(db, &scope, req.from, req.to, &mut tally)?;
+    }
     Ok(Computed {
         scope,
         tally,
