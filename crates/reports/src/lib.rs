@@ -124,7 +124,12 @@ pub fn compute_households(db: &mut Db, req: &Request) -> Result<Computed, Report
     compute_parts(db, req, None, false)
 }
 
-fn compute_parts(db: &mut Db, req: &Request, want: Option<&str>, with_ledger: bool) -> Result<Computed, ReportError> {
+fn compute_parts(
+    db: &mut Db,
+    req: &Request,
+    want: Option<&str>,
+    with_ledger: bool,
+) -> Result<Computed, ReportError> {
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
     }

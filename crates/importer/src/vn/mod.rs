@@ -333,8 +333,8 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
 
     let mut plan_stats = (0, 0, 0, 0);
     let mut unmatched = Vec::new();
-    // old code → new codes it went to, with whether the note said "a part".
-    let mut claims: BTreeMap<String, Vec<(String, bool)>> = BTreeMap::new();
+    // old code → the new communes whose notes name it.
+    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in new.iter().filter(|r| r.level == "commune") {
         plan_stats.0 += 1;
         let empty = Vec::new();
@@ -396,13 +396,13 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
             }
             still_missing.push((item, reason));
         }
-        for (rows, item) in &found {
+        for (rows, _) in &found {
             matched += 1;
             for r in rows {
                 claims
                     .entry(r.code.clone())
                     .or_default()
-                    .push((n.code.clone(), item.partial));
+                    .push(n.code.clone());
             }
         }
         for (item, reason) in still_missing {
@@ -434,7 +434,7 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
     // Shares: an old unit named by k new communes gives each 1/k. Its own code, when a
     // new commune kept it, continues (touching versions) and takes its share implicitly.
     for (old_code, to) in &claims {
-        let mut targets: Vec<&String> = to.iter().map(|(c, _)| c).collect();
+        let mut targets: Vec<&String> = to.iter().collect();
         targets.sort();
         targets.dedup();
         let share = 1.0 / targets.len() as f64;
@@ -472,7 +472,7 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
             old_without_successor += 1;
             continue;
         };
-        let mut targets: Vec<&String> = claims[&n.code].iter().map(|(c, _)| c).collect();
+        let mut targets: Vec<&String> = claims[&n.code].iter().collect();
         targets.sort();
         let to = targets[0].clone();
         b.link(&r.code, &to, 1.0, "neighbour");

@@ -93,7 +93,12 @@ pub async fn show(
             let report = reports::run(db, &period(year), true)?;
             let mut trend = Vec::new();
             for y in year - 3..=year {
-                trend.push((y, reports::compute_households(db, &period(y))?.report(false).int("hh_escaped")));
+                trend.push((
+                    y,
+                    reports::compute_households(db, &period(y))?
+                        .report(false)
+                        .int("hh_escaped"),
+                ));
             }
             Ok((report, trend, year))
         })
