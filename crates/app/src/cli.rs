@@ -240,6 +240,17 @@ pub enum BenchCommand {
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },
+    /// Write the national benchmark data set (contract CSV files over the 2025 structure;
+    /// scale 1 ≈ 2 M households, 5 M members, 10 M assessments, 20 M supports and
+    /// activities) and a manifest of its totals. Load `units load-vn` first, then import.
+    Gen {
+        #[arg(long, default_value_t = 0.01)]
+        scale: f64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
     /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
     /// drill-down; median of several runs, both backends.
     Reports {

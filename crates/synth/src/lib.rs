@@ -4,6 +4,7 @@
 
 pub mod households;
 pub mod names;
+pub mod national;
 pub mod quang_nam;
 
 /// SplitMix64: small, fast, and the same sequence on every machine.

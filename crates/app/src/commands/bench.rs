@@ -18,6 +18,22 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             backend,
             results,
         } => households_bench(households, backend, &results),
+        BenchCommand::Gen { scale, out, seed } => {
+            let started = Instant::now();
+            let m = synth::national::generate(&national_communes(), scale, seed, &out)?;
+            println!(
+                "{} dòng / rows in {} ({:.1} s): {}",
+                m.total_rows(),
+                out.display(),
+                started.elapsed().as_secs_f64(),
+                m.rows
+                    .iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::Reports {
             runs,
             backend,
@@ -134,15 +150,20 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes households.csv, members.csv and assessments.csv spread over the 2025 communes.
-fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
-    let text = importer::vn::Sources::embedded().admin_2025;
-    let communes: Vec<String> = text
+/// The 3,321 communes of the 2025 structure, from the reference data.
+fn national_communes() -> Vec<String> {
+    importer::vn::Sources::embedded()
+        .admin_2025
         .lines()
         .skip(1)
         .filter(|l| l.contains(",commune,"))
         .filter_map(|l| l.split(',').next().map(str::to_owned))
-        .collect();
+        .collect()
+}
+
+/// Writes households.csv, members.csv and assessments.csv spread over the 2025 communes.
+fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
+    let communes = national_communes();
     let mut rng = Rng::new(2024);
     let mut hh_rows = Vec::with_capacity(n);
     let mut member_rows = Vec::with_capacity(n * 3);

@@ -9,6 +9,7 @@ mod households;
 mod import_rules;
 mod ledger;
 mod load_vn;
+mod national;
 mod support;
 mod units;
 mod web;

@@ -1,0 +1,341 @@
+//! The national benchmark data set: contract files over the 2025 structure (34
+//! provinces, 3,321 communes, branches below them), deterministic for a seed. Scale 1 is
+//! the union's size over five years: about 2 million households, 5 million members,
+//! 10 million assessments and 20 million support and activity records. Rows are written
+//! as they are made, so memory does not grow with the scale. Everything is invented.
+
+use crate::households::{profile, HOUSEHOLDS_HEADER, MEMBERS_HEADER};
+use crate::{names, Rng};
+use domain::poverty::Class;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+/// Five years on the 2025 structure: records are dated from 1 July 2025.
+pub const YEARS: [i32; 5] = [2025, 2026, 2027, 2028, 2029];
+
+/// What was generated, and figures a report over the files must find again.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Manifest {
+    pub rows: BTreeMap<&'static str, u64>,
+    /// `gifts@2027`, `jobs_placed@2027`, …: national totals per year.
+    pub expected: BTreeMap<String, i64>,
+}
+
+impl Manifest {
+    pub fn total_rows(&self) -> u64 {
+        self.rows.values().sum()
+    }
+}
+
+struct Out {
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    rows: u64,
+}
+
+impl Out {
+    fn new(dir: &Path, kind: &str, header: &[&str]) -> std::io::Result<Out> {
+        let f = std::fs::File::create(dir.join(format!("{kind}.csv")))?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
+        w.write_record(header)?;
+        Ok(Out { w, rows: 0 })
+    }
+
+    fn row<I: IntoIterator<Item = T>, T: AsRef<[u8]>>(&mut self, r: I) -> std::io::Result<()> {
+        self.rows += 1;
+        self.w.write_record(r).map_err(std::io::Error::other)
+    }
+}
+
+/// Deprivation codes valid in both standards (2022–2026 and 2027–2030).
+const COMMON_DEPRIVATIONS: &[&str] = &[
+    "health_insurance",
+    "adult_education",
+    "housing_quality",
+    "sanitation",
+    "water",
+    "employment",
+    "dependents",
+    "nutrition",
+    "housing_area",
+    "telecom",
+    "school_attendance",
+];
+
+fn deprivations(rng: &mut Rng, class: Class) -> String {
+    let n = match class {
+        Class::Poor => rng.range(3, 5),
+        Class::NearPoor => rng.range(0, 2),
+        _ => rng.range(0, 1),
+    } as usize;
+    let start = rng.below(4) as usize;
+    COMMON_DEPRIVATIONS
+        .iter()
+        .skip(start)
+        .take(n)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+fn day(rng: &mut Rng, year: i32) -> String {
+    // From July in the first year (the 2025 structure starts on 1 July 2025).
+    let first = if year == YEARS[0] { 7 } else { 1 };
+    format!("{year}-{:02}-{:02}", rng.range(first, 12), rng.range(1, 28))
+}
+
+const SUPPORT_KINDS: &[(&str, i64)] = &[
+    ("gift", 300_000),
+    ("job_placement", 0),
+    ("capacity_building", 0),
+    ("insurance_card", 500_000),
+    ("union_loan", 20_000_000),
+    ("clean_water_work", 6_000_000),
+    ("startup_idea", 0),
+];
+
+/// Writes the files for `communes` (2025 codes) into `out`.
+pub fn generate(
+    communes: &[String],
+    scale: f64,
+    seed: u64,
+    out: &Path,
+) -> std::io::Result<Manifest> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = Rng::new(seed);
+    let households_total = ((2_000_000.0 * scale).round() as usize).max(communes.len().min(10));
+    let branches_per_commune = if scale >= 0.05 { 10 } else { 2 };
+    let mut m = Manifest::default();
+
+    let mut units = Out::new(
+        out,
+        "units",
+        &[
+            "code",
+            "name",
+            "level",
+            "parent_code",
+            "valid_from",
+            "valid_to",
+        ],
+    )?;
+    let mut branches: Vec<String> = Vec::with_capacity(communes.len() * branches_per_commune);
+    for c in communes {
+        for b in 1..=branches_per_commune {
+            let code = format!("{c}-{b:02}");
+            units.row([
+                code.as_str(),
+                &format!("Chi hội {b}"),
+                "branch",
+                c,
+                "2025-07-01",
+                "",
+            ])?;
+            branches.push(code);
+        }
+    }
+    let mut hh = Out::new(out, "households", HOUSEHOLDS_HEADER)?;
+    let mut mem = Out::new(out, "members", MEMBERS_HEADER)?;
+    let mut ass = Out::new(
+        out,
+        "assessments",
+        &[
+            "household_code",
+            "year",
+            "kind",
+            "assessed_on",
+            "income_per_capita_vnd",
+            "deprivations",
+            "status",
+        ],
+    )?;
+    let mut asg = Out::new(
+        out,
+        "assignments",
+        &["household_code", "unit_code", "year", "assigned_on"],
+    )?;
+    let mut sup = Out::new(
+        out,
+        "supports",
+        &[
+            "record_id",
+            "date",
+            "unit_code",
+            "support_type",
+            "household_code",
+            "member_no",
+            "quantity",
+            "value_vnd",
+            "programme",
+            "funding",
+        ],
+    )?;
+    let mut act = Out::new(
+        out,
+        "activities",
+        &[
+            "record_id",
+            "date",
+            "unit_code",
+            "activity_type",
+            "sessions",
+            "participants",
+        ],
+    )?;
+
+    // About 8 support and 2 activity records per household over the five years.
+    let supports_per_household = 8;
+    let activities_per_household = 2;
+    let mut record = 0u64;
+    for i in 0..households_total {
+        let branch = &branches[i % branches.len()];
+        let poor_rate = 0.04 + (i % 9) as f64 * 0.01;
+        let r = rng.below(1000) as f64 / 1000.0;
+        let mut class = if r < poor_rate {
+            Class::Poor
+        } else if r < 2.0 * poor_rate {
+            Class::NearPoor
+        } else if r < 0.45 {
+            Class::Average
+        } else {
+            Class::NotPoor
+        };
+        let code = format!("N{i:08}");
+        let head = names::woman(&mut rng, false);
+        let urban = i % 5 == 0;
+        hh.row([
+            code.as_str(),
+            branch,
+            "2025-07-01",
+            &head,
+            "F",
+            if urban { "urban" } else { "rural" },
+            "0",
+            "4",
+        ])?;
+        let members = if i % 2 == 0 { 3 } else { 2 };
+        for no in 1..=members {
+            let name = if no == 1 {
+                head.clone()
+            } else {
+                names::woman(&mut rng, false)
+            };
+            let cid = format!("1{:011}", i * 3 + no);
+            mem.row([
+                code.as_str(),
+                &no.to_string(),
+                &name,
+                "F",
+                &rng.range(1950, 2004).to_string(),
+                &cid,
+                "1",
+                "",
+            ])?;
+        }
+        for (k, year) in YEARS.iter().enumerate() {
+            // Mostly better each year; a few fall back.
+            if k > 0 {
+                class = match class {
+                    Class::Poor if rng.chance(0.3) => Class::NearPoor,
+                    Class::NearPoor if rng.chance(0.3) => Class::Average,
+                    Class::Average if rng.chance(0.02) => Class::NearPoor,
+                    c => c,
+                };
+            }
+            let (income, _) = profile(&mut rng, class, urban);
+            let income = if *year >= 2027 && class.is_poor_or_near() {
+                income.min(1_400_000)
+            } else {
+                income
+            };
+            // The status is left to the standard in force, as a commune's file would.
+            ass.row([
+                code.as_str(),
+                &year.to_string(),
+                "official",
+                &format!("{year}-12-10"),
+                &income.to_string(),
+                &deprivations(&mut rng, class),
+                "",
+            ])?;
+            if class.is_poor_or_near() {
+                asg.row([
+                    code.as_str(),
+                    branch.as_str(),
+                    &year.to_string(),
+                    &format!("{year}-07-05"),
+                ])?;
+            }
+        }
+        for _ in 0..supports_per_household {
+            record += 1;
+            let year = YEARS[rng.below(5) as usize];
+            let (kind, each) = SUPPORT_KINDS[rng.below(SUPPORT_KINDS.len() as u64) as usize];
+            let qty = rng.range(1, 3);
+            let date = day(&mut rng, year);
+            sup.row([
+                &format!("S{record:09}"),
+                date.as_str(),
+                branch,
+                kind,
+                &code,
+                "",
+                &qty.to_string(),
+                &(qty * each).to_string(),
+                "",
+                "",
+            ])?;
+            let key = match kind {
+                "gift" => "gifts",
+                "job_placement" => "jobs_placed",
+                "capacity_building" => "women_entrepreneurs_trained",
+                "insurance_card" => "insurance_cards",
+                "union_loan" => "union_loans",
+                "clean_water_work" => "clean_water_works",
+                _ => "startup_ideas_supported",
+            };
+            *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
+        }
+        for _ in 0..activities_per_household {
+            record += 1;
+            let year = YEARS[rng.below(5) as usize];
+            let people = rng.range(10, 40);
+            let date = day(&mut rng, year);
+            act.row([
+                &format!("A{record:09}"),
+                date.as_str(),
+                branch,
+                "vocational_class",
+                "1",
+                &people.to_string(),
+            ])?;
+            *m.expected
+                .entry(format!("vocational_trainees@{year}"))
+                .or_insert(0) += people;
+        }
+    }
+    for (kind, o) in [
+        ("units", units),
+        ("households", hh),
+        ("members", mem),
+        ("assessments", ass),
+        ("assignments", asg),
+        ("supports", sup),
+        ("activities", act),
+    ] {
+        m.rows.insert(kind, o.rows);
+        let mut w = o.w;
+        w.flush()?;
+        w.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .flush()?;
+    }
+    let mut manifest = std::fs::File::create(out.join("manifest.txt"))?;
+    for (k, v) in &m.rows {
+        writeln!(manifest, "rows {k} {v}")?;
+    }
+    for (k, v) in &m.expected {
+        writeln!(manifest, "expected {k} {v}")?;
+    }
+    Ok(m)
+}
