@@ -69,12 +69,7 @@ pub fn cli_actor() -> String {
 
 /// Today in Vietnam (UTC+7).
 pub fn today_vn() -> domain::Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + 7 * 3600;
-    domain::Date::from_days(secs.div_euclid(86_400) as i32)
+    web::today()
 }
 
 pub fn parse_date(s: &str) -> anyhow::Result<domain::Date> {
