@@ -13,139 +13,10 @@ use maud::{html, Markup};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// How a field is entered.
-#[derive(Clone, Copy)]
-enum Input {
-    Text,
-    Date,
-    Number,
-    Choice(&'static [(&'static str, &'static str)]),
-    Hidden,
-}
-
-struct Field {
-    name: &'static str,
-    label: &'static str,
-    input: Input,
-}
-
-const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
-    Field { name, label, input }
-}
-
-const YES_NO: &[(&str, &str)] = &[("0", "Không"), ("1", "Có")];
-const GENDER: &[(&str, &str)] = &[("F", "Nữ"), ("M", "Nam")];
-
-const HOUSEHOLD: &[Field] = &[
-    f("household_code", "Mã hộ", Input::Text),
-    f("unit_code", "Mã đơn vị (chi hội / cơ sở Hội)", Input::Text),
-    f("registered_on", "Ngày đăng ký", Input::Date),
-    f("head_name", "Họ tên chủ hộ", Input::Text),
-    f("head_gender", "Giới tính chủ hộ", Input::Choice(GENDER)),
-    f(
-        "area",
-        "Khu vực",
-        Input::Choice(&[("rural", "Nông thôn"), ("urban", "Thành thị")]),
-    ),
-    f("ethnic_minority", "Dân tộc thiểu số", Input::Choice(YES_NO)),
-    f("size", "Số nhân khẩu", Input::Number),
-];
-
-const MEMBER: &[Field] = &[
-    f("household_code", "", Input::Hidden),
-    f("member_no", "Số thứ tự thành viên", Input::Number),
-    f("full_name", "Họ tên", Input::Text),
-    f("gender", "Giới tính", Input::Choice(GENDER)),
-    f("birth_year", "Năm sinh", Input::Number),
-    f("citizen_id", "Số CCCD (12 chữ số)", Input::Text),
-    f("union_member", "Hội viên", Input::Choice(YES_NO)),
-    f("phone", "Điện thoại di động", Input::Text),
-];
-
-const ASSESSMENT: &[Field] = &[
-    f("household_code", "", Input::Hidden),
-    f("year", "Năm rà soát", Input::Number),
-    f(
-        "kind",
-        "Loại",
-        Input::Choice(&[
-            ("provisional", "Hội đánh giá (tạm thời)"),
-            ("official", "Xã công nhận (chính thức)"),
-        ]),
-    ),
-    f("assessed_on", "Ngày đánh giá", Input::Date),
-    f(
-        "income_per_capita_vnd",
-        "Thu nhập bình quân người/tháng (đồng)",
-        Input::Text,
-    ),
-    f(
-        "deprivations",
-        "Chỉ số thiếu hụt (mã, cách nhau bằng dấu ;)",
-        Input::Text,
-    ),
-    f(
-        "status",
-        "Kết quả (để trống: tự tính theo chuẩn)",
-        Input::Choice(&[
-            ("", "Tự tính"),
-            ("poor", "Hộ nghèo"),
-            ("near_poor", "Hộ cận nghèo"),
-            ("average", "Mức sống trung bình"),
-            ("not_poor", "Không nghèo"),
-        ]),
-    ),
-];
-
-const SUPPORT_TYPES: &[(&str, &str)] = &[
-    ("livelihood", "Phương tiện sinh kế"),
-    ("job_placement", "Giải quyết việc làm"),
-    ("labor_export_counselling", "Tư vấn xuất khẩu lao động"),
-    ("union_loan", "Vay vốn Quỹ Hội"),
-    ("startup_idea", "Ý tưởng khởi nghiệp"),
-    ("capacity_building", "Nâng cao năng lực"),
-    ("gift", "Quà tặng"),
-    ("house_built", "Xây nhà"),
-    ("house_repaired", "Sửa nhà"),
-    ("sanitation_work", "Công trình vệ sinh"),
-    ("clean_water_work", "Công trình nước sạch"),
-    ("insurance_card", "Thẻ bảo hiểm"),
-    ("savings_book", "Sổ tiết kiệm"),
-];
-
-const SUPPORT: &[Field] = &[
-    f("household_code", "", Input::Hidden),
-    f("date", "Ngày hỗ trợ", Input::Date),
-    f("unit_code", "Đơn vị hỗ trợ", Input::Text),
-    f("support_type", "Loại hỗ trợ", Input::Choice(SUPPORT_TYPES)),
-    f(
-        "member_no",
-        "Thành viên nhận (số thứ tự; để trống: cả hộ)",
-        Input::Number,
-    ),
-    f("quantity", "Số lượng", Input::Number),
-    f("value_vnd", "Trị giá (đồng)", Input::Text),
-    f("programme", "Chương trình / dự án", Input::Text),
-    f("funding", "Nguồn kinh phí", Input::Text),
-];
-
-const ACTIVITY: &[Field] = &[
-    f("date", "Ngày", Input::Date),
-    f("unit_code", "Đơn vị tổ chức", Input::Text),
-    f(
-        "activity_type",
-        "Loại hoạt động",
-        Input::Choice(&[
-            ("vocational_class", "Lớp đào tạo nghề"),
-            ("credit_communication", "Tuyên truyền tín dụng chính sách"),
-            ("startup_training", "Tập huấn khởi nghiệp"),
-            ("startup_communication", "Truyền thông khởi nghiệp"),
-            ("other", "Khác"),
-        ]),
-    ),
-    f("sessions", "Số lớp/buổi", Input::Number),
-    f("participants", "Số người tham gia", Input::Number),
-];
+use super::form_fields::{
+    Field, Input, ACTIVITY, ACTIVITY_WITH_ID, ASSESSMENT, HOUSEHOLD, MEMBER, SUPPORT,
+    SUPPORT_WITH_ID,
+};
 
 type Values = HashMap<String, String>;
 type Errors = HashMap<String, String>;
@@ -568,20 +439,6 @@ async fn child_save(
     }
 }
 
-/// The support fields plus the generated record id, as sent to the importer.
-const SUPPORT_WITH_ID: &[Field] = &[
-    f("record_id", "", Input::Hidden),
-    f("household_code", "", Input::Hidden),
-    f("date", "", Input::Date),
-    f("unit_code", "", Input::Text),
-    f("support_type", "", Input::Text),
-    f("member_no", "", Input::Number),
-    f("quantity", "", Input::Number),
-    f("value_vnd", "", Input::Text),
-    f("programme", "", Input::Text),
-    f("funding", "", Input::Text),
-];
-
 /// The forms that hang on a household: `kind` is members, assessments or supports.
 pub async fn child_get(
     State(st): State<AppState>,
@@ -608,15 +465,6 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 }
 
 // Activities (not tied to a household).
-
-const ACTIVITY_WITH_ID: &[Field] = &[
-    f("record_id", "", Input::Hidden),
-    f("date", "", Input::Date),
-    f("unit_code", "", Input::Text),
-    f("activity_type", "", Input::Text),
-    f("sessions", "", Input::Number),
-    f("participants", "", Input::Number),
-];
 
 pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
     who.ready()?;

@@ -2,6 +2,7 @@
 
 mod audit;
 mod dashboard;
+mod form_fields;
 mod forms;
 mod households;
 mod import;

@@ -1,0 +1,159 @@
+//! The fields of each entry form, named as the data contract's columns (a form posts one
+//! row of that file kind).
+
+/// How a field is entered.
+#[derive(Clone, Copy)]
+pub(super) enum Input {
+    Text,
+    Date,
+    Number,
+    Choice(&'static [(&'static str, &'static str)]),
+    Hidden,
+}
+
+pub(super) struct Field {
+    pub(super) name: &'static str,
+    pub(super) label: &'static str,
+    pub(super) input: Input,
+}
+
+const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
+    Field { name, label, input }
+}
+
+pub(super) const YES_NO: &[(&str, &str)] = &[("0", "Không"), ("1", "Có")];
+pub(super) const GENDER: &[(&str, &str)] = &[("F", "Nữ"), ("M", "Nam")];
+
+pub(super) const HOUSEHOLD: &[Field] = &[
+    f("household_code", "Mã hộ", Input::Text),
+    f("unit_code", "Mã đơn vị (chi hội / cơ sở Hội)", Input::Text),
+    f("registered_on", "Ngày đăng ký", Input::Date),
+    f("head_name", "Họ tên chủ hộ", Input::Text),
+    f("head_gender", "Giới tính chủ hộ", Input::Choice(GENDER)),
+    f(
+        "area",
+        "Khu vực",
+        Input::Choice(&[("rural", "Nông thôn"), ("urban", "Thành thị")]),
+    ),
+    f("ethnic_minority", "Dân tộc thiểu số", Input::Choice(YES_NO)),
+    f("size", "Số nhân khẩu", Input::Number),
+];
+
+pub(super) const MEMBER: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("member_no", "Số thứ tự thành viên", Input::Number),
+    f("full_name", "Họ tên", Input::Text),
+    f("gender", "Giới tính", Input::Choice(GENDER)),
+    f("birth_year", "Năm sinh", Input::Number),
+    f("citizen_id", "Số CCCD (12 chữ số)", Input::Text),
+    f("union_member", "Hội viên", Input::Choice(YES_NO)),
+    f("phone", "Điện thoại di động", Input::Text),
+];
+
+pub(super) const ASSESSMENT: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("year", "Năm rà soát", Input::Number),
+    f(
+        "kind",
+        "Loại",
+        Input::Choice(&[
+            ("provisional", "Hội đánh giá (tạm thời)"),
+            ("official", "Xã công nhận (chính thức)"),
+        ]),
+    ),
+    f("assessed_on", "Ngày đánh giá", Input::Date),
+    f(
+        "income_per_capita_vnd",
+        "Thu nhập bình quân người/tháng (đồng)",
+        Input::Text,
+    ),
+    f(
+        "deprivations",
+        "Chỉ số thiếu hụt (mã, cách nhau bằng dấu ;)",
+        Input::Text,
+    ),
+    f(
+        "status",
+        "Kết quả (để trống: tự tính theo chuẩn)",
+        Input::Choice(&[
+            ("", "Tự tính"),
+            ("poor", "Hộ nghèo"),
+            ("near_poor", "Hộ cận nghèo"),
+            ("average", "Mức sống trung bình"),
+            ("not_poor", "Không nghèo"),
+        ]),
+    ),
+];
+
+pub(super) const SUPPORT_TYPES: &[(&str, &str)] = &[
+    ("livelihood", "Phương tiện sinh kế"),
+    ("job_placement", "Giải quyết việc làm"),
+    ("labor_export_counselling", "Tư vấn xuất khẩu lao động"),
+    ("union_loan", "Vay vốn Quỹ Hội"),
+    ("startup_idea", "Ý tưởng khởi nghiệp"),
+    ("capacity_building", "Nâng cao năng lực"),
+    ("gift", "Quà tặng"),
+    ("house_built", "Xây nhà"),
+    ("house_repaired", "Sửa nhà"),
+    ("sanitation_work", "Công trình vệ sinh"),
+    ("clean_water_work", "Công trình nước sạch"),
+    ("insurance_card", "Thẻ bảo hiểm"),
+    ("savings_book", "Sổ tiết kiệm"),
+];
+
+pub(super) const SUPPORT: &[Field] = &[
+    f("household_code", "", Input::Hidden),
+    f("date", "Ngày hỗ trợ", Input::Date),
+    f("unit_code", "Đơn vị hỗ trợ", Input::Text),
+    f("support_type", "Loại hỗ trợ", Input::Choice(SUPPORT_TYPES)),
+    f(
+        "member_no",
+        "Thành viên nhận (số thứ tự; để trống: cả hộ)",
+        Input::Number,
+    ),
+    f("quantity", "Số lượng", Input::Number),
+    f("value_vnd", "Trị giá (đồng)", Input::Text),
+    f("programme", "Chương trình / dự án", Input::Text),
+    f("funding", "Nguồn kinh phí", Input::Text),
+];
+
+pub(super) const ACTIVITY: &[Field] = &[
+    f("date", "Ngày", Input::Date),
+    f("unit_code", "Đơn vị tổ chức", Input::Text),
+    f(
+        "activity_type",
+        "Loại hoạt động",
+        Input::Choice(&[
+            ("vocational_class", "Lớp đào tạo nghề"),
+            ("credit_communication", "Tuyên truyền tín dụng chính sách"),
+            ("startup_training", "Tập huấn khởi nghiệp"),
+            ("startup_communication", "Truyền thông khởi nghiệp"),
+            ("other", "Khác"),
+        ]),
+    ),
+    f("sessions", "Số lớp/buổi", Input::Number),
+    f("participants", "Số người tham gia", Input::Number),
+];
+
+/// The support fields plus the generated record id, as sent to the importer.
+pub(super) const SUPPORT_WITH_ID: &[Field] = &[
+    f("record_id", "", Input::Hidden),
+    f("household_code", "", Input::Hidden),
+    f("date", "", Input::Date),
+    f("unit_code", "", Input::Text),
+    f("support_type", "", Input::Text),
+    f("member_no", "", Input::Number),
+    f("quantity", "", Input::Number),
+    f("value_vnd", "", Input::Text),
+    f("programme", "", Input::Text),
+    f("funding", "", Input::Text),
+];
+
+pub(super) const ACTIVITY_WITH_ID: &[Field] = &[
+    f("record_id", "", Input::Hidden),
+    f("date", "", Input::Date),
+    f("unit_code", "", Input::Text),
+    f("activity_type", "", Input::Text),
+    f("sessions", "", Input::Number),
+    f("participants", "", Input::Number),
+];
