@@ -373,6 +373,25 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
     let detail: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/households/API-9")).body).unwrap();
     assert_eq!(detail["members"].as_array().unwrap().len(), 0);
+    // A ledger row for a unit outside her commune is refused too.
+    let gift = serde_json::json!([{"record_id": "API-G1", "date": "2026-03-02", "unit_code": "48", "support_type": "gift", "quantity": 5}]);
+    let r = c.request(
+        "POST",
+        &format!("{base}/api/import/supports"),
+        "application/json",
+        &gift.to_string(),
+        &[("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let mine = gift.to_string().replace("\"48\"", &format!("\"{unit}\""));
+    let r = c.request(
+        "POST",
+        &format!("{base}/api/import/supports"),
+        "application/json",
+        &mine,
+        &[("X-CSRF-Token", &csrf)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
     // The new household is in the log with its content, under the clerk's name.
     let mut m = Http::default();
     m.login(base, "tinh", DEMO_PASSWORD);

@@ -51,13 +51,8 @@ impl Kind for Assignments {
             let (Some(code), Some(on)) = (r.text(UNIT), r.date(ON)) else {
                 continue;
             };
-            let unit = match unit_on(&graph, code, on) {
-                Ok(ix) if !ctx.may_write(graph.version(ix).id) => {
-                    let (vi, en) = super::outside_scope();
-                    errors.push(r.error(&SPEC, UNIT, vi, en));
-                    continue;
-                }
-                Ok(ix) => graph.version(ix).id,
+            let unit = match unit_on(&graph, code, on).and_then(|ix| ctx.writable(&graph, ix)) {
+                Ok(id) => id,
                 Err((vi, en)) => {
                     errors.push(r.error(&SPEC, UNIT, vi, en));
                     continue;

@@ -53,13 +53,8 @@ impl Kind for Households {
             let (Some(code), Some(date)) = (r.text(UNIT), r.date(REGISTERED)) else {
                 continue;
             };
-            let unit = match unit_on(&graph, code, date) {
-                Ok(ix) if !ctx.may_write(graph.version(ix).id) => {
-                    let (vi, en) = super::outside_scope();
-                    errors.push(r.error(&SPEC, UNIT, vi, en));
-                    continue;
-                }
-                Ok(ix) => graph.version(ix).id,
+            let unit = match unit_on(&graph, code, date).and_then(|ix| ctx.writable(&graph, ix)) {
+                Ok(id) => id,
                 Err((vi, en)) => {
                     errors.push(r.error(&SPEC, UNIT, vi, en));
                     continue;

@@ -546,35 +546,31 @@ impl Kind for LedgerKind {
                     bad = true;
                 }
             }
-            let unit_id = match self.unit {
+            let found = match self.unit {
                 UnitRule::None => None,
                 UnitRule::OnDate { unit_col, date_col } => {
                     match (r.text(unit_col), r.date(date_col)) {
-                        (Some(code), Some(d)) => match unit_on(&graph, code, d) {
-                            Ok(ix) => Some(graph.version(ix).id),
-                            Err((vi, en)) => {
-                                errors.push(r.error(spec, unit_col, vi, en));
-                                bad = true;
-                                None
-                            }
-                        },
+                        (Some(code), Some(d)) => Some((unit_col, unit_on(&graph, code, d))),
                         _ => None,
                     }
                 }
                 UnitRule::OnYear { unit_col, year_col } => {
                     match (r.text(unit_col), r.int(year_col)) {
-                        (Some(code), Some(y)) => match unit_version(&graph, code, y) {
-                            Ok(ix) => Some(graph.version(ix).id),
-                            Err((vi, en)) => {
-                                errors.push(r.error(spec, unit_col, vi, en));
-                                bad = true;
-                                None
-                            }
-                        },
+                        (Some(code), Some(y)) => Some((unit_col, unit_version(&graph, code, y))),
                         _ => None,
                     }
                 }
             };
+            let unit_id =
+                match found.map(|(c, found)| (c, found.and_then(|ix| ctx.writable(&graph, ix)))) {
+                    None => None,
+                    Some((_, Ok(id))) => Some(id),
+                    Some((c, Err((vi, en)))) => {
+                        errors.push(r.error(spec, c, vi, en));
+                        bad = true;
+                        None
+                    }
+                };
             if bad {
                 continue;
             }

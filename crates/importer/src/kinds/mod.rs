@@ -67,6 +67,16 @@ impl Ctx {
             .is_none_or(|a| a.can_write_unit(unit_id))
     }
 
+    /// The id of unit version `ix`, when this import may write records of it.
+    pub fn writable(&self, graph: &UnitGraph, ix: VersionIx) -> Result<i64, (String, String)> {
+        let id = graph.version(ix).id;
+        if self.may_write(id) {
+            Ok(id)
+        } else {
+            Err(outside_scope())
+        }
+    }
+
     /// May this import change the unit tree itself (administrators and the command line)?
     pub fn may_change_units(&self) -> bool {
         self.access.as_ref().is_none_or(|a| a.is_admin())
