@@ -3,6 +3,7 @@
 
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
+use domain::contributions;
 use domain::poverty::Class;
 use domain::status::{effective_history, events, Assessed, AssessmentKind, EventKind};
 use domain::units::VersionIx;
@@ -77,6 +78,7 @@ pub fn tally(
     let code_of = |ix: VersionIx| scope.graph.version(ix).code.clone();
 
     // Assignments known on `to`, placed where their chapter belongs on the structure date.
+    let years = from.year()..=to.year();
     let mut assigned: HashMap<String, Vec<(i32, VersionIx)>> = HashMap::new();
     for r in query_scoped(
         db,
@@ -85,25 +87,25 @@ pub fn tally(
         &head,
         &[],
     )? {
-        if let Some(node) = t.node(scope, r.int(2), "assignments") {
-            assigned
+        let (year, unit_id) = (r.int(1) as i32, r.int(2));
+        match scope.place(unit_id) {
+            Some(node) => assigned
                 .entry(r.text(0).to_owned())
                 .or_default()
-                .push((r.int(1) as i32, node));
+                .push((year, node)),
+            None if years.contains(&year) => t.unmapped_records(scope, unit_id, "assignments", 1),
+            None => {}
         }
     }
     for (hh, list) in &assigned {
-        for &(year, node) in list
-            .iter()
-            .filter(|(y, _)| (from.year()..=to.year()).contains(y))
-        {
-            let _ = year;
+        for &(_, node) in list.iter().filter(|(y, _)| years.contains(y)) {
             t.add_distinct(node, "hh_assisted", hh.clone(), || ev(hh, &code_of(node)));
         }
     }
 
-    // Households of the subtree, placed by their own unit.
-    let mut own: HashMap<String, VersionIx> = HashMap::new();
+    // Households of the subtree, placed by their own unit; those of a unit that reaches
+    // no unit on the structure date are listed when they have an event to count.
+    let mut own: HashMap<String, Result<VersionIx, i64>> = HashMap::new();
     for r in query_scoped(
         db,
         scope,
@@ -111,9 +113,11 @@ pub fn tally(
         &[],
         &[],
     )? {
-        if let Some(node) = t.node(scope, r.int(1), "households") {
-            own.insert(r.text(0).to_owned(), node);
-        }
+        let unit_id = r.int(1);
+        match scope.place(unit_id) {
+            Some(node) => own.insert(r.text(0).to_owned(), Ok(node)),
+            None => own.insert(r.text(0).to_owned(), Err(unit_id)),
+        };
     }
 
     let candidates: Vec<Value> = own
@@ -154,32 +158,25 @@ pub fn tally(
             .into_iter()
             .filter(|e| from <= e.date && e.date <= to)
         {
-            match e.kind {
-                EventKind::Escaped => {
-                    // Counted for the chapter that took the household on for that year.
-                    let helper = assigned
-                        .get(&hh)
-                        .and_then(|l| l.iter().find(|(y, _)| *y == e.year))
-                        .map(|(_, n)| *n);
-                    if let Some(node) = helper {
-                        t.add_distinct(node, "hh_escaped", hh.clone(), || ev(&hh, &code_of(node)));
-                        if e.escaped_from_poor() {
-                            t.add_distinct(node, "hh_escaped_poor", hh.clone(), || {
-                                ev(&hh, &code_of(node))
-                            });
-                        }
-                    }
-                }
-                EventKind::FellBack | EventKind::NewlyPoor => {
-                    if let Some(&node) = own.get(&hh) {
-                        let code = if e.kind == EventKind::FellBack {
-                            "hh_fell_back"
-                        } else {
-                            "hh_newly_poor"
-                        };
+            let codes = contributions::event_codes(&e);
+            if e.kind == EventKind::Escaped {
+                // Counted for every chapter that took the household on for that year.
+                let helpers = assigned.get(&hh).into_iter().flatten();
+                for &(_, node) in helpers.filter(|(y, _)| *y == e.year) {
+                    for &code in codes {
                         t.add_distinct(node, code, hh.clone(), || ev(&hh, &code_of(node)));
                     }
                 }
+                continue;
+            }
+            match own.get(&hh) {
+                Some(Ok(node)) => {
+                    for &code in codes {
+                        t.add_distinct(*node, code, hh.clone(), || ev(&hh, &code_of(*node)));
+                    }
+                }
+                Some(Err(unit_id)) => t.unmapped_records(scope, *unit_id, "households", 1),
+                None => {}
             }
         }
     }

@@ -4,6 +4,7 @@
 use crate::households::{query_in, query_scoped};
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
+use domain::contributions;
 use domain::units::VersionIx;
 use domain::Date;
 use std::collections::HashMap;
@@ -18,7 +19,20 @@ fn ev(source: &'static str, record: &str, amount: i64, scope: &Scope, node: Vers
     }
 }
 
+/// Every ledger indicator, read from the records.
 pub fn tally(
+    db: &mut Db,
+    scope: &Scope,
+    from: Date,
+    to: Date,
+    t: &mut Tally,
+) -> Result<(), StoreError> {
+    flows(db, scope, from, to, t)?;
+    stocks(db, scope, from, to, t)
+}
+
+/// Supports, activities and micro-insurance of the period (what the aggregates also hold).
+pub fn flows(
     db: &mut Db,
     scope: &Scope,
     from: Date,
@@ -36,19 +50,9 @@ pub fn tally(
         &[],
     )? {
         let Some(node) = t.node(scope, r.int(4), "activities") else { continue };
-        let (id, sessions, participants) = (r.text(0), r.int(2), r.int(3));
-        let (s_code, p_code): (Option<&'static str>, Option<&'static str>) = match r.text(1) {
-            "vocational_class" => (Some("vocational_classes"), Some("vocational_trainees")),
-            "credit_communication" => (Some("credit_communication_classes"), None),
-            "startup_training" => (Some("startup_training_classes"), Some("startup_participants")),
-            "startup_communication" => (Some("startup_communication_sessions"), Some("startup_participants")),
-            _ => (None, None),
-        };
-        if let Some(c) = s_code {
-            t.add(node, c, sessions, || ev("activities", id, sessions, scope, node));
-        }
-        if let Some(c) = p_code {
-            t.add(node, c, participants, || ev("activities", id, participants, scope, node));
+        let id = r.text(0);
+        for (code, v) in contributions::activity(r.text(1), r.int(2), r.int(3)) {
+            t.add(node, code, v, || ev("activities", id, v, scope, node));
         }
     }
 
@@ -60,16 +64,23 @@ pub fn tally(
         &[],
     )? {
         let Some(node) = t.node(scope, r.int(4), "microinsurance") else { continue };
-        let (id, count, amount) = (r.text(0), r.int(2), r.int(3));
-        let (c1, c2) = if r.text(1) == "contract" {
-            ("microinsurance_contracts", "microinsurance_premium_vnd")
-        } else {
-            ("microinsurance_claims", "microinsurance_claims_vnd")
-        };
-        t.add(node, c1, count, || ev("microinsurance", id, count, scope, node));
-        t.add(node, c2, amount, || ev("microinsurance", id, amount, scope, node));
+        let id = r.text(0);
+        for (code, v) in contributions::microinsurance(r.text(1), r.int(2), r.int(3)) {
+            t.add(node, code, v, || ev("microinsurance", id, v, scope, node));
+        }
     }
+    Ok(())
+}
 
+/// Cooperatives, clubs, savings groups and entrusted balances as they stand on `to`;
+/// new cooperatives; targets. Small tables, always read from the records.
+pub fn stocks(
+    db: &mut Db,
+    scope: &Scope,
+    from: Date,
+    to: Date,
+    t: &mut Tally,
+) -> Result<(), StoreError> {
     let upto = [Value::from(to)];
     for r in query_scoped(
         db,
@@ -231,49 +242,14 @@ fn supports(db: &mut Db, scope: &Scope, period: &[Value], t: &mut Tally) -> Resu
         let Some(node) = t.node(scope, unit_id, "supports") else {
             continue;
         };
-        let (id, qty, value) = (r.text(0), r.int(4), r.int(5));
-        let kind = r.text(1);
-        let count_code: Option<&'static str> = match kind {
-            "job_placement" => Some("jobs_placed"),
-            "labor_export_counselling" => Some("labor_export_counselled"),
-            "union_loan" => Some("union_loans"),
-            "startup_idea" => Some("startup_ideas_supported"),
-            "capacity_building" => Some("women_entrepreneurs_trained"),
-            "gift" => Some("gifts"),
-            "house_built" => Some("houses_built"),
-            "house_repaired" => Some("houses_repaired"),
-            "sanitation_work" => Some("sanitation_works"),
-            "clean_water_work" => Some("clean_water_works"),
-            "insurance_card" => Some("insurance_cards"),
-            "savings_book" => Some("savings_books"),
-            _ => None,
-        };
-        if let Some(c) = count_code {
-            t.add(node, c, qty, || ev("supports", id, qty, scope, node));
+        let (id, kind) = (r.text(0), r.text(1));
+        for (code, v) in contributions::support(kind, r.int(4), r.int(5)) {
+            t.add(node, code, v, || ev("supports", id, v, scope, node));
         }
-        match kind {
-            "livelihood" => {
-                // An empty member_no is the household as a whole: one recipient of its own.
-                let who = format!(
-                    "{}#{}",
-                    household.unwrap_or(""),
-                    r.opt_int(3).map(|n| n.to_string()).unwrap_or_default()
-                );
-                t.add_distinct(node, "livelihood_recipients", who.clone(), || {
-                    ev("supports", &who, 1, scope, node)
-                });
-                t.add(node, "livelihood_value_vnd", value, || {
-                    ev("supports", id, value, scope, node)
-                });
-            }
-            "union_loan" => t.add(node, "union_loans_value_vnd", value, || {
-                ev("supports", id, value, scope, node)
-            }),
-            "gift" | "house_built" | "house_repaired" | "sanitation_work" | "clean_water_work"
-            | "insurance_card" | "savings_book" => t.add(node, "charity_value_vnd", value, || {
-                ev("supports", id, value, scope, node)
-            }),
-            _ => {}
+        if let Some(who) = contributions::livelihood_recipient(kind, household, r.opt_int(3)) {
+            t.add_distinct(node, "livelihood_recipients", who.clone(), || {
+                ev("supports", &who, 1, scope, node)
+            });
         }
     }
     Ok(())

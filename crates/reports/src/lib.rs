@@ -1,6 +1,7 @@
 //! Reports: every figure computed from the records, for any unit, period and structure
 //! date, with the records behind each figure.
 
+pub mod aggregated;
 pub mod duplicates;
 pub mod households;
 pub mod ledger;
@@ -114,14 +115,23 @@ pub struct Computed {
     pub request: Request,
 }
 
+/// A report, with the records behind `want` when asked. A period of whole months within
+/// one year is read from the monthly aggregates; any other period, and every drill-down,
+/// from the records.
 pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Computed, ReportError> {
-    compute_parts(db, req, want, true)
+    compute_parts(db, req, want, true, true)
+}
+
+/// The same report computed from the records alone, never from the aggregates: the
+/// reference the aggregates are checked against.
+pub fn compute_from_records(db: &mut Db, req: &Request) -> Result<Computed, ReportError> {
+    compute_parts(db, req, None, true, false)
 }
 
 /// The household indicators only (hh_*), for a trend that needs no ledger figures; the
 /// ledger's indicators come out as zero.
 pub fn compute_households(db: &mut Db, req: &Request) -> Result<Computed, ReportError> {
-    compute_parts(db, req, None, false)
+    compute_parts(db, req, None, false, true)
 }
 
 fn compute_parts(
@@ -129,6 +139,7 @@ fn compute_parts(
     req: &Request,
     want: Option<&str>,
     with_ledger: bool,
+    use_aggregates: bool,
 ) -> Result<Computed, ReportError> {
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
@@ -142,9 +153,18 @@ fn compute_parts(
     let graph = store::units::load_graph_cached(db)?;
     let scope = scope::Scope::new(graph, &req.unit, s)?;
     let mut tally = Tally::new(want);
-    households::tally(db, &scope, req.from, req.to, &mut tally)?;
+    let (from, to) = (req.from, req.to);
+    if use_aggregates && want.is_none() && domain::contributions::whole_months_of_one_year(from, to)
+    {
+        aggregated::tally(db, &scope, from, to, with_ledger, &mut tally)?;
+    } else {
+        households::tally(db, &scope, from, to, &mut tally)?;
+        if with_ledger {
+            ledger::flows(db, &scope, from, to, &mut tally)?;
+        }
+    }
     if with_ledger {
-        ledger::tally(db, &scope, req.from, req.to, &mut tally)?;
+        ledger::stocks(db, &scope, from, to, &mut tally)?;
     }
     Ok(Computed {
         scope,

@@ -53,12 +53,26 @@ impl Tally {
         source: &'static str,
     ) -> Option<VersionIx> {
         let placed = scope.place(unit_id);
-        if placed.is_none() && scope.is_unmapped(unit_id) {
-            if let Some(ix) = scope.version_of_id(unit_id) {
-                *self.unmapped.entry((source, ix)).or_insert(0) += 1;
-            }
+        if placed.is_none() {
+            self.unmapped_records(scope, unit_id, source, 1);
         }
         placed
+    }
+
+    /// Counts `n` records of `source` at unit `unit_id` that reach no unit on the
+    /// structure date (nothing when the unit does reach one, outside the scope).
+    pub fn unmapped_records(
+        &mut self,
+        scope: &crate::scope::Scope,
+        unit_id: i64,
+        source: &'static str,
+        n: i64,
+    ) {
+        if n != 0 && scope.is_unmapped(unit_id) {
+            if let Some(ix) = scope.version_of_id(unit_id) {
+                *self.unmapped.entry((source, ix)).or_insert(0) += n;
+            }
+        }
     }
 
     pub fn wants(&self, code: &str) -> bool {
@@ -125,8 +139,10 @@ impl Tally {
                     .extend(set.iter().map(String::as_str));
             }
         }
+        // A distinct count may come partly as a number (keys counted once already, from
+        // the aggregates) and partly as keys.
         for (k, set) in sets {
-            sums.insert(k, set.len() as i64);
+            *sums.entry(k).or_insert(0) += set.len() as i64;
         }
         sums
     }

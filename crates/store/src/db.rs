@@ -173,6 +173,9 @@ pub struct Db {
     /// PostgreSQL statements prepared once per connection, keyed by the portable SQL.
     pg_statements: HashMap<String, postgres::Statement>,
     target: String,
+    /// Changes of the open transaction not yet in the report aggregates.
+    pub(crate) pending: crate::aggregates::Pending,
+    pub(crate) in_transaction: bool,
 }
 
 impl Db {
@@ -208,6 +211,8 @@ impl Db {
             conn,
             pg_statements: HashMap::new(),
             target: target.to_owned(),
+            pending: Default::default(),
+            in_transaction: false,
         })
     }
 
@@ -339,12 +344,21 @@ impl Db {
             Backend::Postgres => "BEGIN",
         };
         self.batch(begin)?;
-        match f(self) {
+        self.in_transaction = true;
+        self.pending = Default::default();
+        // The aggregates follow the records in the same transaction: both or neither.
+        let result = f(self).and_then(|v| {
+            crate::aggregates::flush(self)?;
+            Ok(v)
+        });
+        self.in_transaction = false;
+        match result {
             Ok(v) => {
                 self.batch("COMMIT")?;
                 Ok(v)
             }
             Err(e) => {
+                self.pending = Default::default();
                 let _ = self.batch("ROLLBACK");
                 Err(e)
             }

@@ -67,6 +67,9 @@ pub fn upsert(
             Some(old) => {
                 let params: Vec<Value> = row.data.iter().chain(&row.key).cloned().collect();
                 db.execute(&update_sql, &params)?;
+                let before: Vec<Value> = row.key.iter().chain(old).cloned().collect();
+                let after: Vec<Value> = row.key.iter().chain(&row.data).cloned().collect();
+                crate::aggregates::note(&mut db.pending, def, Some(&before), &after);
                 audit::record(
                     db,
                     &audit::Entry {
@@ -86,6 +89,9 @@ pub fn upsert(
         let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
         db.insert_rows(def.table, &cols, &inserts)?;
         counts.inserted = inserts.len() as u64;
+        for row in &inserts {
+            crate::aggregates::note(&mut db.pending, def, None, row);
+        }
         // A form or a short file: every new row in the log with its content. A bulk
         // import is logged as one entry with its count (the rows themselves are the record).
         if inserts.len() <= ROW_AUDIT_LIMIT {
@@ -104,6 +110,9 @@ pub fn upsert(
                 )?;
             }
         }
+    }
+    if !db.in_transaction {
+        crate::aggregates::flush(db)?;
     }
     Ok(counts)
 }

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod aggregates;
 pub mod audit;
 mod db;
 pub mod households;

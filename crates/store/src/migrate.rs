@@ -35,6 +35,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sql: include_str!("../migrations/0005_accounts.sql"),
     },
+    Migration {
+        version: 6,
+        name: "aggregates",
+        sql: include_str!("../migrations/0006_aggregates.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -45,7 +50,13 @@ fn render(sql: &str, backend: Backend) -> String {
             "DOUBLE PRECISION",
         ),
     };
-    sql.replace("{id_pk}", id_pk).replace("{real}", real)
+    let aggregate_columns = domain::contributions::columns()
+        .map(|c| format!("{c} BIGINT NOT NULL DEFAULT 0"))
+        .collect::<Vec<_>>()
+        .join(",\n    ");
+    sql.replace("{id_pk}", id_pk)
+        .replace("{real}", real)
+        .replace("{aggregate_columns}", &aggregate_columns)
 }
 
 /// Brings the schema up to date; each migration runs in its own transaction. Returns the
@@ -75,5 +86,6 @@ pub fn migrate(db: &mut Db) -> Result<usize, StoreError> {
         count += 1;
     }
     crate::standards::seed_national(db)?;
+    crate::aggregates::ensure_current(db)?;
     Ok(count)
 }

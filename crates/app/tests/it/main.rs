@@ -2,6 +2,7 @@
 //! Every storage test runs on the backend named by DONGHANH_TEST_BACKEND (`sqlite`, the
 //! default, or `postgres`); `scripts/test` runs the suite once per backend.
 
+mod aggregates;
 mod browser;
 mod cli;
 mod demo;

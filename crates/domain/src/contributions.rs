@@ -1,0 +1,330 @@
+//! What each record adds to the report's figures: one definition shared by the report
+//! computed from the records and by the aggregates kept beside them, so that the two
+//! cannot drift apart.
+//!
+//! Aggregates are kept per month. A figure that depends on what is known on the report's
+//! end date (a household's status history, an assignment made late) carries a window of
+//! months `[known_from, known_until)`: it counts in a report whose period ends on the last
+//! day of a month M when `known_from ≤ M < known_until`.
+
+use crate::status::{effective_history, events, Assessed, EventKind, StatusEvent};
+use crate::Date;
+
+/// A month as `yyyymm`; `yyyy00` is the whole year (hh_assisted is dated by its year).
+pub type Month = i32;
+
+/// `known_until` of a figure that stays known for ever.
+pub const FOREVER: Month = 999_999;
+
+pub fn month_of(d: Date) -> Month {
+    let (y, m, _) = d.ymd();
+    y * 100 + m as i32
+}
+
+pub fn year_bucket(year: i32) -> Month {
+    year * 100
+}
+
+/// The indicators aggregates carry, in column order: sums of the flows, then the
+/// distinct counts (households, recipients) whose keys occur once in a year.
+pub const SUMMED: &[&str] = &[
+    "jobs_placed",
+    "labor_export_counselled",
+    "union_loans",
+    "startup_ideas_supported",
+    "women_entrepreneurs_trained",
+    "gifts",
+    "houses_built",
+    "houses_repaired",
+    "sanitation_works",
+    "clean_water_works",
+    "insurance_cards",
+    "savings_books",
+    "livelihood_value_vnd",
+    "union_loans_value_vnd",
+    "charity_value_vnd",
+    "vocational_classes",
+    "vocational_trainees",
+    "credit_communication_classes",
+    "startup_training_classes",
+    "startup_communication_sessions",
+    "startup_participants",
+    "microinsurance_contracts",
+    "microinsurance_premium_vnd",
+    "microinsurance_claims",
+    "microinsurance_claims_vnd",
+];
+
+/// Indicators counting distinct keys.
+pub const DISTINCT: &[&str] = &[
+    "livelihood_recipients",
+    "hh_assisted",
+    "hh_escaped",
+    "hh_escaped_poor",
+    "hh_fell_back",
+    "hh_newly_poor",
+];
+
+/// How many records of each table stand behind a cell (for records that land on no unit
+/// on the structure date: the report lists them).
+pub const RECORD_COUNTS: &[(&str, &str)] = &[
+    ("n_supports", "supports"),
+    ("n_activities", "activities"),
+    ("n_microinsurance", "microinsurance"),
+    ("n_assignments", "assignments"),
+    ("n_households", "households"),
+];
+
+/// Every aggregate column, in order.
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    SUMMED
+        .iter()
+        .chain(DISTINCT)
+        .copied()
+        .chain(RECORD_COUNTS.iter().map(|(c, _)| *c))
+}
+
+pub fn column_count() -> usize {
+    SUMMED.len() + DISTINCT.len() + RECORD_COUNTS.len()
+}
+
+pub fn column_of(code: &str) -> Option<usize> {
+    columns().position(|c| c == code)
+}
+
+/// The sums a support adds (its livelihood recipient is counted apart, by key).
+pub fn support(kind: &str, quantity: i64, value: i64) -> Vec<(&'static str, i64)> {
+    let count: Option<&'static str> = match kind {
+        "job_placement" => Some("jobs_placed"),
+        "labor_export_counselling" => Some("labor_export_counselled"),
+        "union_loan" => Some("union_loans"),
+        "startup_idea" => Some("startup_ideas_supported"),
+        "capacity_building" => Some("women_entrepreneurs_trained"),
+        "gift" => Some("gifts"),
+        "house_built" => Some("houses_built"),
+        "house_repaired" => Some("houses_repaired"),
+        "sanitation_work" => Some("sanitation_works"),
+        "clean_water_work" => Some("clean_water_works"),
+        "insurance_card" => Some("insurance_cards"),
+        "savings_book" => Some("savings_books"),
+        _ => None,
+    };
+    let mut out: Vec<(&'static str, i64)> = count.map(|c| (c, quantity)).into_iter().collect();
+    let worth: Option<&'static str> = match kind {
+        "livelihood" => Some("livelihood_value_vnd"),
+        "union_loan" => Some("union_loans_value_vnd"),
+        "gift" | "house_built" | "house_repaired" | "sanitation_work" | "clean_water_work"
+        | "insurance_card" | "savings_book" => Some("charity_value_vnd"),
+        _ => None,
+    };
+    out.extend(worth.map(|c| (c, value)));
+    out
+}
+
+/// The recipient a livelihood support counts once: the member, or the household as a
+/// whole when no member is named.
+pub fn livelihood_recipient(
+    kind: &str,
+    household: Option<&str>,
+    member_no: Option<i64>,
+) -> Option<String> {
+    (kind == "livelihood").then(|| {
+        format!(
+            "{}#{}",
+            household.unwrap_or(""),
+            member_no.map(|n| n.to_string()).unwrap_or_default()
+        )
+    })
+}
+
+/// The sums an activity adds.
+pub fn activity(kind: &str, sessions: i64, participants: i64) -> Vec<(&'static str, i64)> {
+    let (s, p): (Option<&'static str>, Option<&'static str>) = match kind {
+        "vocational_class" => (Some("vocational_classes"), Some("vocational_trainees")),
+        "credit_communication" => (Some("credit_communication_classes"), None),
+        "startup_training" => (
+            Some("startup_training_classes"),
+            Some("startup_participants"),
+        ),
+        "startup_communication" => (
+            Some("startup_communication_sessions"),
+            Some("startup_participants"),
+        ),
+        _ => (None, None),
+    };
+    s.map(|c| (c, sessions))
+        .into_iter()
+        .chain(p.map(|c| (c, participants)))
+        .collect()
+}
+
+/// The sums a micro-insurance row adds.
+pub fn microinsurance(kind: &str, count: i64, amount: i64) -> [(&'static str, i64); 2] {
+    if kind == "contract" {
+        [
+            ("microinsurance_contracts", count),
+            ("microinsurance_premium_vnd", amount),
+        ]
+    } else {
+        [
+            ("microinsurance_claims", count),
+            ("microinsurance_claims_vnd", amount),
+        ]
+    }
+}
+
+/// The household indicators an event counts for.
+pub fn event_codes(e: &StatusEvent) -> &'static [&'static str] {
+    match e.kind {
+        EventKind::Escaped if e.escaped_from_poor() => &["hh_escaped", "hh_escaped_poor"],
+        EventKind::Escaped => &["hh_escaped"],
+        EventKind::FellBack => &["hh_fell_back"],
+        EventKind::NewlyPoor => &["hh_newly_poor"],
+    }
+}
+
+/// An event of a household's history with the months of report end dates that see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KnownEvent {
+    pub event: StatusEvent,
+    pub known_from: Month,
+    pub known_until: Month,
+}
+
+/// Every event a report ending on the last day of some month can see, with the months
+/// for which it is seen. A report's history holds what was assessed by its end date, so
+/// the events change only at assessment dates; between two of them they stand still.
+pub fn known_events(records: &[Assessed]) -> Vec<KnownEvent> {
+    let mut dates: Vec<Date> = records.iter().map(|r| r.assessed_on).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut out: Vec<KnownEvent> = Vec::new();
+    for (i, &d) in dates.iter().enumerate() {
+        let from = month_of(d);
+        let until = dates.get(i + 1).map_or(FOREVER, |&n| month_of(n));
+        if from >= until {
+            continue; // superseded within the month: no month's end sees it
+        }
+        for e in events(&effective_history(records, d)) {
+            // The same event seen over consecutive stretches is one window.
+            match out
+                .iter_mut()
+                .find(|k| k.event == e && k.known_until == from)
+            {
+                Some(k) => k.known_until = until,
+                None => out.push(KnownEvent {
+                    event: e,
+                    known_from: from,
+                    known_until: until,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// True when a report period can be answered from monthly aggregates: whole months of
+/// one calendar year.
+pub fn whole_months_of_one_year(from: Date, to: Date) -> bool {
+    let (fy, _, fd) = from.ymd();
+    let (ty, tm, td) = to.ymd();
+    fy == ty && fd == 1 && td == crate::date::days_in_month(ty, tm) && from <= to
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poverty::Class;
+    use crate::status::AssessmentKind;
+
+    fn a(year: i32, kind: AssessmentKind, on: &str, status: Class) -> Assessed {
+        Assessed {
+            year,
+            kind,
+            assessed_on: Date::parse(on).unwrap(),
+            status,
+        }
+    }
+
+    /// The windows agree with computing the history at every month's end.
+    #[test]
+    fn known_events_match_the_history_at_each_month_end() {
+        use AssessmentKind::{Official, Provisional};
+        let records = vec![
+            a(2022, Official, "2022-11-20", Class::Poor),
+            a(2023, Provisional, "2023-09-10", Class::NotPoor),
+            a(2023, Official, "2023-12-05", Class::Poor),
+            a(2024, Official, "2024-10-01", Class::NearPoor),
+            a(2025, Official, "2025-10-01", Class::NotPoor),
+        ];
+        let known = known_events(&records);
+        for y in 2022..=2026 {
+            for m in 1..=12u32 {
+                let end = Date::from_ymd(y, m, crate::date::days_in_month(y, m)).unwrap();
+                let direct = events(&effective_history(&records, end));
+                let month = y * 100 + m as i32;
+                let mut seen: Vec<StatusEvent> = known
+                    .iter()
+                    .filter(|k| k.known_from <= month && month < k.known_until)
+                    .map(|k| k.event.clone())
+                    .collect();
+                seen.sort_by_key(|e| e.date);
+                assert_eq!(seen, direct, "at {end}");
+            }
+        }
+        // The provisional escape of 2023 was seen from September to November only.
+        let first = &known[0];
+        assert_eq!(first.event.kind, EventKind::Escaped);
+        assert_eq!((first.known_from, first.known_until), (202309, 202312));
+    }
+
+    #[test]
+    fn mappings_cover_every_summed_column() {
+        let mut seen: Vec<&str> = Vec::new();
+        for k in [
+            "job_placement",
+            "labor_export_counselling",
+            "union_loan",
+            "startup_idea",
+            "capacity_building",
+            "gift",
+            "house_built",
+            "house_repaired",
+            "sanitation_work",
+            "clean_water_work",
+            "insurance_card",
+            "savings_book",
+            "livelihood",
+        ] {
+            seen.extend(support(k, 1, 1).iter().map(|p| p.0));
+        }
+        for k in [
+            "vocational_class",
+            "credit_communication",
+            "startup_training",
+            "startup_communication",
+        ] {
+            seen.extend(activity(k, 1, 1).iter().map(|p| p.0));
+        }
+        for k in ["contract", "claim"] {
+            seen.extend(microinsurance(k, 1, 1).iter().map(|p| p.0));
+        }
+        for c in SUMMED {
+            assert!(seen.contains(c), "{c} comes from no record");
+            assert!(crate::indicators::find(c).is_some(), "{c} is no indicator");
+        }
+        for c in DISTINCT {
+            assert!(crate::indicators::find(c).is_some(), "{c} is no indicator");
+        }
+    }
+
+    #[test]
+    fn whole_months() {
+        let d = |s| Date::parse(s).unwrap();
+        assert!(whole_months_of_one_year(d("2023-01-01"), d("2023-10-31")));
+        assert!(whole_months_of_one_year(d("2024-02-01"), d("2024-02-29")));
+        assert!(!whole_months_of_one_year(d("2023-01-01"), d("2023-10-30")));
+        assert!(!whole_months_of_one_year(d("2023-01-02"), d("2023-10-31")));
+        assert!(!whole_months_of_one_year(d("2023-01-01"), d("2024-12-31")));
+    }
+}

@@ -1,0 +1,586 @@
+//! Monthly aggregates behind the reports, kept in the same transaction as every write.
+//!
+//! Every write goes through [`crate::keyed::upsert`], which notes here what changed:
+//! a record without a household (an activity, a micro-insurance row, a support to no
+//! household) adds its own figures, minus those of the row it replaced; a household
+//! whose records changed is recomputed whole, since its status events and distinct
+//! counts do not add up record by record. Before the transaction commits, [`flush`]
+//! writes the differences into `report_cells`, the keys counted in more than one cell of
+//! a year into `report_shared`, and each household's part into
+//! `household_contributions`, to be taken back when it changes again.
+//!
+//! The figures themselves come from `domain::contributions`, as in the report computed
+//! straight from the records; the test suite checks that the two agree.
+
+use crate::keyed::TableDef;
+use crate::{Db, StoreError, Value};
+use domain::contributions::{self as contrib, Month, FOREVER};
+use domain::poverty::Class;
+use domain::status::{Assessed, AssessmentKind};
+use domain::Date;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
+const VERSION: i64 = 1;
+
+/// Households recomputed per round of queries.
+const HOUSEHOLDS_PER_ROUND: usize = 400;
+
+/// Where a figure is kept: see the `report_cells` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cell {
+    pub month: Month,
+    pub unit_id: i64,
+    pub follow_id: i64,
+    pub known_from: Month,
+    pub known_until: Month,
+}
+
+impl Cell {
+    /// A record dated in `month`: it counts in every report whose period holds its month.
+    fn dated(month: Month, unit_id: i64, follow_id: i64) -> Cell {
+        Cell {
+            month,
+            unit_id,
+            follow_id,
+            known_from: 0,
+            known_until: FOREVER,
+        }
+    }
+}
+
+type Figures = Vec<i64>;
+
+fn add(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i64) {
+    let col = contrib::column_of(code).expect("an aggregate column");
+    cells
+        .entry(cell)
+        .or_insert_with(|| vec![0; contrib::column_count()])[col] += amount;
+}
+
+/// What the current transaction changed and the aggregates do not show yet.
+#[derive(Default)]
+pub struct Pending {
+    households: HashSet<String>,
+    cells: BTreeMap<Cell, Figures>,
+}
+
+impl Pending {
+    pub fn is_empty(&self) -> bool {
+        self.households.is_empty() && self.cells.is_empty()
+    }
+}
+
+fn col(def: &TableDef, name: &str) -> usize {
+    def.key
+        .iter()
+        .chain(def.data)
+        .position(|c| *c == name)
+        .unwrap_or_else(|| panic!("{}.{name}", def.table))
+}
+
+/// Notes a row written to `def.table`: `old` is the row it replaced (key then data).
+pub(crate) fn note(p: &mut Pending, def: &TableDef, old: Option<&[Value]>, new: &[Value]) {
+    match def.table {
+        "households" | "assessments" | "assignments" => {
+            let c = col(def, "household_code");
+            for row in old.into_iter().chain([new]) {
+                if let Some(h) = row[c].as_text() {
+                    p.households.insert(h.to_owned());
+                }
+            }
+        }
+        "supports" | "activities" | "microinsurance" => {
+            for (row, sign) in old.map(|o| (o, -1)).into_iter().chain([(new, 1)]) {
+                record(p, def, row, sign);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A row of a table without households (or a support to no household): its figures,
+/// added (`sign` 1) or taken back (-1).
+fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) {
+    let get = |name: &str| &row[col(def, name)];
+    let int = |name: &str| get(name).as_int().unwrap_or(0);
+    if def.table == "supports" {
+        if let Some(h) = get("household_code").as_text() {
+            p.households.insert(h.to_owned());
+            return;
+        }
+    }
+    let Some(date) = get("date").as_text().and_then(|d| Date::parse(d).ok()) else {
+        return;
+    };
+    let cell = Cell::dated(contrib::month_of(date), int("unit_id"), 0);
+    let (figures, counter): (Vec<(&str, i64)>, &str) = match def.table {
+        "supports" => (
+            contrib::support(
+                get("support_type").as_text().unwrap_or(""),
+                int("quantity"),
+                int("value_vnd"),
+            ),
+            "n_supports",
+        ),
+        "activities" => (
+            contrib::activity(
+                get("activity_type").as_text().unwrap_or(""),
+                int("sessions"),
+                int("participants"),
+            ),
+            "n_activities",
+        ),
+        _ => (
+            contrib::microinsurance(
+                get("kind").as_text().unwrap_or(""),
+                int("count"),
+                int("amount_vnd"),
+            )
+            .to_vec(),
+            "n_microinsurance",
+        ),
+    };
+    for (code, v) in figures {
+        add(&mut p.cells, cell, code, sign * v);
+    }
+    add(&mut p.cells, cell, counter, sign);
+}
+
+/// Writes what is pending. Runs inside the writer's transaction, before it commits.
+pub fn flush(db: &mut Db) -> Result<(), StoreError> {
+    let mut pending = std::mem::take(&mut db.pending);
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let mut households: Vec<String> = pending.households.drain().collect();
+    households.sort_unstable();
+    for chunk in households.chunks(HOUSEHOLDS_PER_ROUND) {
+        recompute_households(db, chunk, &mut pending.cells)?;
+    }
+    write_cells(db, &pending.cells)
+}
+
+/// One household's records, as read for its figures.
+#[derive(Default)]
+struct HouseholdRecords {
+    unit_id: Option<i64>,
+    assessments: Vec<Assessed>,
+    /// (year, assigned_on, unit_id)
+    assignments: Vec<(i32, Date, i64)>,
+    /// (date, support_type, member_no, quantity, value_vnd, unit_id)
+    supports: Vec<(Date, String, Option<i64>, i64, i64, i64)>,
+}
+
+fn recompute_households(
+    db: &mut Db,
+    codes: &[String],
+    delta: &mut BTreeMap<Cell, Figures>,
+) -> Result<(), StoreError> {
+    let params: Vec<Value> = codes.iter().map(Value::from).collect();
+    let list = vec!["?"; codes.len()].join(",");
+    let mut recs: HashMap<String, HouseholdRecords> = HashMap::new();
+    for r in db.query(
+        &format!("SELECT household_code, unit_id FROM households WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.text(0).to_owned()).or_default().unit_id = Some(r.int(1));
+    }
+    for r in db.query(
+        &format!("SELECT household_code, year, kind, assessed_on, status FROM assessments WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        let (Some(kind), Some(status)) = (AssessmentKind::parse(r.text(2)), Class::parse(r.text(4))) else {
+            continue;
+        };
+        recs.entry(r.text(0).to_owned()).or_default().assessments.push(Assessed {
+            year: r.int(1) as i32,
+            kind,
+            assessed_on: r.date(3),
+            status,
+        });
+    }
+    for r in db.query(
+        &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.text(0).to_owned())
+            .or_default()
+            .assignments
+            .push((r.int(1) as i32, r.date(2), r.int(3)));
+    }
+    for r in db.query(
+        &format!("SELECT household_code, date, support_type, member_no, quantity, value_vnd, unit_id FROM supports WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.text(0).to_owned()).or_default().supports.push((
+            r.date(1),
+            r.text(2).to_owned(),
+            r.opt_int(3),
+            r.int(4),
+            r.int(5),
+            r.int(6),
+        ));
+    }
+    // Take back what each household added before…
+    for r in db.query(
+        &format!("SELECT cells FROM household_contributions WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        for (cell, figures) in decode(r.text(0))? {
+            let slot = delta
+                .entry(cell)
+                .or_insert_with(|| vec![0; contrib::column_count()]);
+            for (s, f) in slot.iter_mut().zip(figures) {
+                *s -= f;
+            }
+        }
+    }
+    db.execute(
+        &format!("DELETE FROM report_shared WHERE household_code IN ({list})"),
+        &params,
+    )?;
+    db.execute(
+        &format!("DELETE FROM household_contributions WHERE household_code IN ({list})"),
+        &params,
+    )?;
+    // …and add what it adds now.
+    let mut shared_rows = Vec::new();
+    let mut memo_rows = Vec::new();
+    for code in codes {
+        let Some(rec) = recs.get(code) else { continue };
+        let (cells, shared) = household_figures(code, rec);
+        for (cell, figures) in &cells {
+            let slot = delta
+                .entry(*cell)
+                .or_insert_with(|| vec![0; contrib::column_count()]);
+            for (s, f) in slot.iter_mut().zip(figures) {
+                *s += f;
+            }
+        }
+        for (indicator, item, c) in shared {
+            shared_rows.push(vec![
+                Value::from(code.as_str()),
+                Value::from(indicator),
+                Value::from(item),
+                Value::from(c.month),
+                Value::from(c.unit_id),
+                Value::from(c.follow_id),
+                Value::from(c.known_from),
+                Value::from(c.known_until),
+            ]);
+        }
+        if !cells.is_empty() {
+            memo_rows.push(vec![
+                Value::from(code.as_str()),
+                Value::Text(encode(&cells)),
+            ]);
+        }
+    }
+    db.insert_rows(
+        "report_shared",
+        &[
+            "household_code",
+            "indicator",
+            "item",
+            "month",
+            "unit_id",
+            "follow_id",
+            "known_from",
+            "known_until",
+        ],
+        &shared_rows,
+    )?;
+    db.insert_rows(
+        "household_contributions",
+        &["household_code", "cells"],
+        &memo_rows,
+    )?;
+    Ok(())
+}
+
+/// A household's figures: the cells it adds to, and the keys of distinct counts that it
+/// has in more than one cell of a year (those are read one by one).
+fn household_figures(
+    code: &str,
+    rec: &HouseholdRecords,
+) -> (BTreeMap<Cell, Figures>, Vec<(&'static str, String, Cell)>) {
+    let mut cells = BTreeMap::new();
+    // (indicator, key, year) → the cells where the key occurs
+    let mut keys: BTreeMap<(&'static str, String, i32), Vec<Cell>> = BTreeMap::new();
+    let mut occur = |indicator: &'static str, key: &str, cell: Cell| {
+        let list = keys
+            .entry((indicator, key.to_owned(), cell.month / 100))
+            .or_default();
+        if !list.contains(&cell) {
+            list.push(cell);
+        }
+    };
+    for &(year, assigned_on, unit_id) in &rec.assignments {
+        let cell = Cell {
+            month: contrib::year_bucket(year),
+            unit_id,
+            follow_id: 0,
+            known_from: contrib::month_of(assigned_on),
+            known_until: FOREVER,
+        };
+        occur("hh_assisted", code, cell);
+        add(&mut cells, cell, "n_assignments", 1);
+    }
+    for k in contrib::known_events(&rec.assessments) {
+        let month = contrib::month_of(k.event.date);
+        let codes = contrib::event_codes(&k.event);
+        if k.event.kind == domain::status::EventKind::Escaped {
+            // Counted for every chapter that took the household on for the event's year,
+            // from when the assignment is known.
+            for &(_, assigned_on, unit_id) in rec.assignments.iter().filter(|a| a.0 == k.event.year)
+            {
+                let known_from = k.known_from.max(contrib::month_of(assigned_on));
+                if known_from >= k.known_until {
+                    continue;
+                }
+                let cell = Cell {
+                    month,
+                    unit_id,
+                    follow_id: 0,
+                    known_from,
+                    known_until: k.known_until,
+                };
+                for c in codes {
+                    occur(c, code, cell);
+                }
+            }
+        } else if let Some(unit_id) = rec.unit_id {
+            let cell = Cell {
+                month,
+                unit_id,
+                follow_id: 0,
+                known_from: k.known_from,
+                known_until: k.known_until,
+            };
+            for c in codes {
+                occur(c, code, cell);
+            }
+            add(&mut cells, cell, "n_households", 1);
+        }
+    }
+    for (date, kind, member_no, quantity, value, unit_id) in &rec.supports {
+        let follow_id = match rec.unit_id {
+            Some(h) if h != *unit_id => h,
+            _ => 0,
+        };
+        let cell = Cell::dated(contrib::month_of(*date), *unit_id, follow_id);
+        for (c, v) in contrib::support(kind, *quantity, *value) {
+            add(&mut cells, cell, c, v);
+        }
+        add(&mut cells, cell, "n_supports", 1);
+        if let Some(who) = contrib::livelihood_recipient(kind, Some(code), *member_no) {
+            occur("livelihood_recipients", &who, cell);
+        }
+    }
+    let mut shared = Vec::new();
+    for ((indicator, key, _), list) in keys {
+        if let [one] = list.as_slice() {
+            add(&mut cells, *one, indicator, 1);
+        } else {
+            shared.extend(list.into_iter().map(|c| (indicator, key.clone(), c)));
+        }
+    }
+    (cells, shared)
+}
+
+/// `month,unit,follow,from,until:col=value,…;…` with only the non-zero figures.
+fn encode(cells: &BTreeMap<Cell, Figures>) -> String {
+    let mut out = String::new();
+    for (c, figures) in cells {
+        if !out.is_empty() {
+            out.push(';');
+        }
+        out.push_str(&format!(
+            "{},{},{},{},{}:",
+            c.month, c.unit_id, c.follow_id, c.known_from, c.known_until
+        ));
+        let parts: Vec<String> = figures
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v != 0)
+            .map(|(i, v)| format!("{i}={v}"))
+            .collect();
+        out.push_str(&parts.join(","));
+    }
+    out
+}
+
+fn decode(s: &str) -> Result<Vec<(Cell, Figures)>, StoreError> {
+    let bad = || StoreError::Corrupt(format!("household_contributions: {s}"));
+    let mut out = Vec::new();
+    for part in s.split(';').filter(|p| !p.is_empty()) {
+        let (head, body) = part.split_once(':').ok_or_else(bad)?;
+        let n: Vec<i64> = head
+            .split(',')
+            .map(|x| x.parse().map_err(|_| bad()))
+            .collect::<Result<_, _>>()?;
+        let [month, unit_id, follow_id, known_from, known_until] = n[..] else {
+            return Err(bad());
+        };
+        let mut figures = vec![0; contrib::column_count()];
+        for kv in body.split(',').filter(|p| !p.is_empty()) {
+            let (i, v) = kv.split_once('=').ok_or_else(bad)?;
+            let i: usize = i.parse().map_err(|_| bad())?;
+            *figures.get_mut(i).ok_or_else(bad)? = v.parse().map_err(|_| bad())?;
+        }
+        out.push((
+            Cell {
+                month: month as Month,
+                unit_id,
+                follow_id,
+                known_from: known_from as Month,
+                known_until: known_until as Month,
+            },
+            figures,
+        ));
+    }
+    Ok(out)
+}
+
+/// Adds `delta` to `report_cells`, creating cells as needed.
+fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
+    let cols: Vec<&str> = contrib::columns().collect();
+    let key = ["month", "unit_id", "follow_id", "known_from", "known_until"];
+    let all: Vec<&str> = key.iter().copied().chain(cols.iter().copied()).collect();
+    let set = cols
+        .iter()
+        .map(|c| format!("{c} = report_cells.{c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let one = format!("({})", vec!["?"; all.len()].join(","));
+    let rows: Vec<Vec<Value>> = delta
+        .iter()
+        .filter(|(_, f)| f.iter().any(|v| *v != 0))
+        .map(|(c, f)| {
+            [
+                c.month as i64,
+                c.unit_id,
+                c.follow_id,
+                c.known_from as i64,
+                c.known_until as i64,
+            ]
+            .into_iter()
+            .chain(f.iter().copied())
+            .map(Value::Int)
+            .collect()
+        })
+        .collect();
+    const PER: usize = 200;
+    for chunk in rows.chunks(PER) {
+        let sql = format!(
+            "INSERT INTO report_cells ({}) VALUES {} ON CONFLICT (month, unit_id, follow_id, known_from, known_until) DO UPDATE SET {set}",
+            all.join(", "),
+            vec![one.as_str(); chunk.len()].join(",")
+        );
+        let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        db.execute(&sql, &flat)?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the aggregates from the records when they were made by an older version of
+/// the program (or never).
+pub fn ensure_current(db: &mut Db) -> Result<(), StoreError> {
+    let v = db
+        .query_opt(
+            "SELECT value FROM meta WHERE key = 'aggregates_version'",
+            &[],
+        )?
+        .map(|r| r.int(0));
+    if v == Some(VERSION) {
+        return Ok(());
+    }
+    db.transaction(|tx| {
+        rebuild(tx)?;
+        tx.execute(
+            "UPDATE meta SET value = ? WHERE key = 'aggregates_version'",
+            &[Value::Int(VERSION)],
+        )?;
+        Ok(())
+    })
+}
+
+/// Recomputes every aggregate from the records. Must run inside a transaction.
+pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
+    db.batch(
+        "DELETE FROM report_cells; DELETE FROM report_shared; DELETE FROM household_contributions;",
+    )?;
+    let mut cells = BTreeMap::new();
+    // Records without a household add up: summed per unit, month and kind, then mapped.
+    let month = "CAST(substr(date, 1, 4) AS BIGINT) * 100 + CAST(substr(date, 6, 2) AS BIGINT)";
+    let grouped: [(&str, &str, &str); 3] = [
+        (
+            "supports",
+            "support_type, CAST(SUM(quantity) AS BIGINT), CAST(SUM(value_vnd) AS BIGINT)",
+            "household_code IS NULL",
+        ),
+        (
+            "activities",
+            "activity_type, CAST(SUM(sessions) AS BIGINT), CAST(SUM(participants) AS BIGINT)",
+            "1 = 1",
+        ),
+        (
+            "microinsurance",
+            "kind, CAST(SUM(count) AS BIGINT), CAST(SUM(amount_vnd) AS BIGINT)",
+            "1 = 1",
+        ),
+    ];
+    for (table, what, filter) in grouped {
+        for r in db.query(
+            &format!("SELECT unit_id, {month}, {what}, COUNT(*) FROM {table} WHERE {filter} GROUP BY unit_id, {month}, 3"),
+            &[],
+        )? {
+            let cell = Cell::dated(r.int(1) as Month, r.int(0), 0);
+            let (kind, a, b, n) = (r.text(2), r.int(3), r.int(4), r.int(5));
+            let (figures, counter) = match table {
+                "supports" => (contrib::support(kind, a, b), "n_supports"),
+                "activities" => (contrib::activity(kind, a, b), "n_activities"),
+                _ => (contrib::microinsurance(kind, a, b).to_vec(), "n_microinsurance"),
+            };
+            for (c, v) in figures {
+                add(&mut cells, cell, c, v);
+            }
+            add(&mut cells, cell, counter, n);
+        }
+    }
+    let households: Vec<String> = db
+        .query(
+            "SELECT household_code FROM households ORDER BY household_code",
+            &[],
+        )?
+        .iter()
+        .map(|r| r.text(0).to_owned())
+        .collect();
+    for chunk in households.chunks(HOUSEHOLDS_PER_ROUND) {
+        recompute_households(db, chunk, &mut cells)?;
+    }
+    write_cells(db, &cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memo_round_trips() {
+        let mut cells = BTreeMap::new();
+        let c = Cell {
+            month: 202303,
+            unit_id: 7,
+            follow_id: 0,
+            known_from: 202303,
+            known_until: FOREVER,
+        };
+        add(&mut cells, c, "hh_escaped", 1);
+        add(&mut cells, c, "livelihood_value_vnd", -5_000_000);
+        let back = decode(&encode(&cells)).unwrap();
+        assert_eq!(back, cells.into_iter().collect::<Vec<_>>());
+        assert!(decode("1,2:0=1").is_err());
+    }
+}
