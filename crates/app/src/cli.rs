@@ -251,6 +251,23 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2025)]
         seed: u64,
     },
+    /// The national benchmark: generate (once) the data set of `--scale` into `--dir`,
+    /// import it into SQLite and PostgreSQL, time the national, a province's and a
+    /// commune's report cold and warm and a drill-down, ask DuckDB (installed from PyPI
+    /// when missing) and plain SQL on PostgreSQL the same question, check that every
+    /// answer agrees and record the figures and ratios.
+    Run {
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+        /// Where the generated files and the SQLite database go (default
+        /// target/bench/national-SCALE).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
     /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
     /// drill-down; median of several runs, both backends.
     Reports {

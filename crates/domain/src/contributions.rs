@@ -21,8 +21,19 @@ pub fn month_of(d: Date) -> Month {
     y * 100 + m as i32
 }
 
+/// What is dated by its year only (an assignment): counted in every period of the year.
 pub fn year_bucket(year: i32) -> Month {
     year * 100
+}
+
+/// The whole year's total: everything of the year's months and its year bucket, so that
+/// a report of a calendar year reads one cell per unit instead of thirteen.
+pub fn year_total(year: i32) -> Month {
+    year * 100 + 99
+}
+
+pub fn is_year_total(month: Month) -> bool {
+    month % 100 == 99
 }
 
 /// The indicators aggregates carry, in column order: sums of the flows, then the
@@ -221,6 +232,13 @@ pub fn known_events(records: &[Assessed]) -> Vec<KnownEvent> {
         }
     }
     out
+}
+
+/// True when the period is one whole calendar year.
+pub fn whole_year(from: Date, to: Date) -> bool {
+    let (fy, fm, fd) = from.ymd();
+    let (ty, tm, td) = to.ymd();
+    fy == ty && (fm, fd) == (1, 1) && (tm, td) == (12, 31)
 }
 
 /// True when a report period can be answered from monthly aggregates: whole months of

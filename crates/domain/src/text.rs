@@ -8,11 +8,22 @@ use unicode_normalization::UnicodeNormalization;
 /// space. Input arrives in NFC or NFD (macOS, some phones); storing one form makes
 /// equality and uniqueness mean what a person expects.
 pub fn clean(s: &str) -> String {
+    // Codes, dates and numbers are ASCII: already in NFC, and most cells of a big file.
+    if s.is_ascii() {
+        return collapse_spaces(s);
+    }
     let nfc: String = s.nfc().collect();
     collapse_spaces(&nfc)
 }
 
 pub fn collapse_spaces(s: &str) -> String {
+    let single_spaced = !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.contains(|c: char| c.is_whitespace() && c != ' ');
+    if single_spaced {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {

@@ -11,7 +11,7 @@ pub mod vn;
 
 use kinds::Ctx;
 pub use report::{Rejection, RowError};
-use source::Table;
+use source::{Input, Table};
 use std::path::PathBuf;
 use store::keyed::Counts;
 use store::{Db, StoreError};
@@ -83,47 +83,77 @@ pub fn import_paths(
     opts: &Options,
 ) -> Result<Summary, ImportError> {
     let mut errors = Vec::new();
-    let tables = source::read_paths(paths, &mut errors);
-    import_tables(db, tables, errors, opts)
+    let inputs = source::open_paths(paths, &mut errors);
+    import_inputs(db, inputs, errors, opts)
 }
+
+/// Rows per chunk of a streamed CSV file: parsed, checked and written before the next is
+/// read, all in the import's one transaction.
+const CHUNK_ROWS: usize = 100_000;
+
+/// Kinds whose files may be taken a chunk at a time: every check of a row looks at the
+/// row, the database (where earlier chunks already are) or the import's key hashes. The
+/// others (units, lineage, targets…) are small and checked as a whole.
+const STREAMED: &[&str] = &[
+    "households",
+    "members",
+    "assessments",
+    "assignments",
+    "supports",
+    "activities",
+    "microinsurance",
+];
 
 /// Imports tables already read; `errors` holds problems found while reading.
 pub fn import_tables(
     db: &mut Db,
     tables: Vec<Table>,
+    errors: Vec<RowError>,
+    opts: &Options,
+) -> Result<Summary, ImportError> {
+    import_inputs(
+        db,
+        tables.into_iter().map(Input::Table).collect(),
+        errors,
+        opts,
+    )
+}
+
+fn import_inputs(
+    db: &mut Db,
+    tables: Vec<Input>,
     mut errors: Vec<RowError>,
     opts: &Options,
 ) -> Result<Summary, ImportError> {
     for t in &tables {
-        if kinds::find(&t.kind).is_none() {
+        if kinds::find(t.kind()).is_none() {
             let known: Vec<&str> = kinds::all().iter().map(|k| k.spec().kind).collect();
             errors.push(RowError {
-                file: t.source.clone(),
+                file: t.source(),
                 row: 0,
                 column: String::new(),
-                value: t.kind.clone(),
+                value: t.kind().to_owned(),
                 reason_vi: format!(
                     "không rõ loại dữ liệu \"{}\"; tên tệp/trang phải là một trong: {}",
-                    t.kind,
+                    t.kind(),
                     known.join(", ")
                 ),
                 reason_en: format!(
                     "unknown file kind \"{}\"; the file or sheet name must be one of: {}",
-                    t.kind,
+                    t.kind(),
                     known.join(", ")
                 ),
             });
         }
     }
-    let rows_read: u64 = tables.iter().map(|t| t.rows.len() as u64).sum();
-    let bar = progress_bar(opts.progress, rows_read);
+    let bar = progress_bar(opts.progress);
     let mut ctx = Ctx::new(&opts.actor);
     ctx.access = opts.access.clone();
-    let sources: Vec<String> = tables.iter().map(|t| t.source.clone()).collect();
-    let mut by_kind: std::collections::HashMap<String, Vec<Table>> =
+    let sources: Vec<String> = tables.iter().map(Input::source).collect();
+    let mut by_kind: std::collections::HashMap<String, Vec<Input>> =
         std::collections::HashMap::new();
     for t in tables {
-        by_kind.entry(t.kind.clone()).or_default().push(t);
+        by_kind.entry(t.kind().to_owned()).or_default().push(t);
     }
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
@@ -142,7 +172,6 @@ pub fn import_tables(
             }
         }
         let mut summary = Summary {
-            rows_read,
             dry_run: opts.dry_run,
             ..Summary::default()
         };
@@ -152,11 +181,49 @@ pub fn import_tables(
                 continue;
             };
             bar.set_message(spec.kind);
-            let rows = kinds::parse_tables(spec, &mine, &mut errors);
-            let n: u64 = mine.iter().map(|t| t.rows.len() as u64).sum();
-            drop(mine); // the parsed rows are all that is needed from here on
-            let counts = kind.apply(tx, rows, &mut ctx, &mut errors)?;
-            bar.inc(n);
+            let per = if STREAMED.contains(&spec.kind) {
+                CHUNK_ROWS
+            } else {
+                usize::MAX
+            };
+            let mut dedupe = kinds::Dedupe::default();
+            let mut counts = Counts::default();
+            if per == usize::MAX {
+                // Small kinds: every file read first, checked as a whole.
+                let mut whole: Vec<Table> = Vec::new();
+                for input in mine {
+                    let source = input.source();
+                    if let Err((vi, en)) = input.chunks(per, |t| {
+                        whole.push(t);
+                        Ok(())
+                    })? {
+                        errors.push(RowError::file(std::path::Path::new(&source), &vi, &en));
+                    }
+                }
+                let n: u64 = whole.iter().map(|t| t.rows.len() as u64).sum();
+                let rows = kinds::parse_tables(spec, &whole, &mut errors);
+                drop(whole);
+                counts += kind.apply(tx, rows, &mut ctx, &mut errors)?;
+                summary.rows_read += n;
+                bar.inc(n);
+            } else {
+                for input in mine {
+                    let source = input.source();
+                    let read = input.chunks(per, |t| {
+                        let n = t.rows.len() as u64;
+                        let rows = kinds::parse_table(spec, &t, &mut errors);
+                        drop(t);
+                        let rows = dedupe.pass(spec, rows, &mut errors);
+                        counts += kind.apply(tx, rows, &mut ctx, &mut errors)?;
+                        summary.rows_read += n;
+                        bar.inc(n);
+                        Ok(())
+                    })?;
+                    if let Err((vi, en)) = read {
+                        errors.push(RowError::file(std::path::Path::new(&source), &vi, &en));
+                    }
+                }
+            }
             summary.per_kind.push((spec.kind.to_owned(), counts));
         }
         summary.warnings = std::mem::take(&mut ctx.warnings);
@@ -219,18 +286,16 @@ fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Resu
     Ok(())
 }
 
-fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
-    if !show || len < 5_000 {
+/// Rows are counted as they are read (a streamed file's length is not known before).
+fn progress_bar(show: bool) -> indicatif::ProgressBar {
+    if !show {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(len),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{msg:>14} [{bar:40}] {pos}/{len} dòng ({eta})")
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg:>14} {pos} dòng ({per_sec})")
     {
-        bar.set_style(style.progress_chars("=> "));
+        bar.set_style(style);
     }
     bar
 }

@@ -40,8 +40,150 @@ pub struct Table {
     pub rows: Vec<RawRow>,
 }
 
+/// A table to import: read already (a sheet, a form, a test), or a CSV file that is read a
+/// chunk of rows at a time, so that an import's memory does not grow with its files.
+pub enum Input {
+    Table(Table),
+    Csv { kind: String, path: PathBuf },
+}
+
+impl Input {
+    pub fn kind(&self) -> &str {
+        match self {
+            Input::Table(t) => &t.kind,
+            Input::Csv { kind, .. } => kind,
+        }
+    }
+
+    pub fn source(&self) -> String {
+        match self {
+            Input::Table(t) => t.source.clone(),
+            Input::Csv { path, .. } => display(path),
+        }
+    }
+
+    /// The rows in tables of at most `per` rows each (all of them for a table read
+    /// already); `each` gets every chunk in order.
+    pub fn chunks(
+        self,
+        per: usize,
+        mut each: impl FnMut(Table) -> Result<(), crate::ImportError>,
+    ) -> Result<Result<(), ReadError>, crate::ImportError> {
+        let (kind, path) = match self {
+            Input::Table(t) => return each(t).map(Ok),
+            Input::Csv { kind, path } => (kind, path),
+        };
+        let source = display(&path);
+        let file = match std::fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) => {
+                return Ok(Err((
+                    "không đọc được tệp".to_owned(),
+                    format!("cannot read file: {e}"),
+                )))
+            }
+        };
+        let mut buffered = std::io::BufReader::with_capacity(1 << 20, file);
+        {
+            use std::io::BufRead;
+            let starts_with_bom =
+                matches!(buffered.fill_buf(), Ok(b) if b.starts_with(b"\xEF\xBB\xBF"));
+            if starts_with_bom {
+                buffered.consume(3);
+            }
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(buffered);
+        let mut header: Option<Vec<String>> = None;
+        let mut rows = Vec::with_capacity(per.min(1 << 16));
+        let mut rec = csv::StringRecord::new();
+        let mut emitted = false;
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Ok(Err(csv_error(&e))),
+            }
+            let line = rec.position().map_or(0, |p| p.line() as usize);
+            let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
+            match &header {
+                None => {
+                    header = Some(
+                        cells
+                            .into_iter()
+                            .map(|c| c.text.trim().to_owned())
+                            .collect(),
+                    )
+                }
+                Some(h) => {
+                    if cells.iter().any(|c| !c.text.trim().is_empty()) {
+                        rows.push(RawRow { line, cells });
+                    }
+                    if rows.len() == per {
+                        emitted = true;
+                        each(Table {
+                            kind: kind.clone(),
+                            source: source.clone(),
+                            header: h.clone(),
+                            rows: std::mem::take(&mut rows),
+                        })?;
+                    }
+                }
+            }
+        }
+        let Some(header) = header else {
+            return Ok(Err((
+                "tệp rỗng, thiếu dòng tiêu đề".to_owned(),
+                "empty file, no header row".to_owned(),
+            )));
+        };
+        // A file with a header and no rows still has its header checked.
+        if !rows.is_empty() || !emitted {
+            each(Table {
+                kind,
+                source,
+                header,
+                rows,
+            })?;
+        }
+        Ok(Ok(()))
+    }
+}
+
+fn csv_error(e: &csv::Error) -> ReadError {
+    if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+        (
+            "tệp không phải UTF-8 (hãy lưu CSV dạng UTF-8)".to_owned(),
+            format!("file is not UTF-8: {e}"),
+        )
+    } else {
+        (
+            "CSV sai định dạng".to_owned(),
+            format!("malformed CSV: {e}"),
+        )
+    }
+}
+
 /// Expands directories (their `.csv` and `.xlsx` files, sorted) and reads every file.
 pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
+    let mut tables = Vec::new();
+    for input in open_paths(paths, errors) {
+        match input {
+            Input::Table(t) => tables.push(t),
+            Input::Csv { path, .. } => match read_csv(&path) {
+                Ok(t) => tables.push(t),
+                Err((vi, en)) => errors.push(RowError::file(&path, &vi, &en)),
+            },
+        }
+    }
+    tables
+}
+
+/// Expands directories (their `.csv` and `.xlsx` files, sorted); workbooks are read, CSV
+/// files only opened when their kind's turn comes.
+pub fn open_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Input> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -67,12 +209,12 @@ pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
     let mut tables = Vec::new();
     for f in files {
         match extension(&f).as_str() {
-            "csv" => match read_csv(&f) {
-                Ok(t) => tables.push(t),
-                Err((vi, en)) => errors.push(RowError::file(&f, &vi, &en)),
-            },
+            "csv" => tables.push(Input::Csv {
+                kind: base_name(&f),
+                path: f,
+            }),
             "xlsx" => match read_xlsx(&f) {
-                Ok(ts) => tables.extend(ts),
+                Ok(ts) => tables.extend(ts.into_iter().map(Input::Table)),
                 Err((vi, en)) => errors.push(RowError::file(&f, &vi, &en)),
             },
             _ => errors.push(RowError::file(
@@ -106,7 +248,7 @@ fn display(p: &Path) -> String {
         .to_owned()
 }
 
-type ReadError = (String, String);
+pub type ReadError = (String, String);
 
 pub fn read_csv(path: &Path) -> Result<Table, ReadError> {
     let bytes = std::fs::read(path).map_err(|e| {

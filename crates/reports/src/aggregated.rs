@@ -6,7 +6,9 @@ use crate::households::query_scoped;
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
 use domain::contributions::{self as contrib, Month};
+use domain::units::VersionIx;
 use domain::Date;
+use std::collections::HashMap;
 use store::{Db, StoreError, Value};
 
 fn no_evidence() -> Evidence {
@@ -35,11 +37,6 @@ pub fn tally(
     let filter =
         "(month = ? OR (month >= ? AND month <= ?)) AND known_from <= ? AND known_until > ?";
     let columns: Vec<&'static str> = contrib::columns().collect();
-    let sums = columns
-        .iter()
-        .map(|c| format!("CAST(SUM({c}) AS BIGINT)"))
-        .collect::<Vec<_>>()
-        .join(", ");
     let mut split = scope.split_ids();
     split.sort_unstable();
     let is_split = |id: i64| split.binary_search(&id).is_ok();
@@ -55,28 +52,33 @@ pub fn tally(
         with_ledger || code.starts_with("hh_") || code == "n_assignments" || code == "n_households"
     };
 
+    // Cells are summed per place first (a national report reads a row per unit version
+    // and month), then handed to the tally once per place.
+    let mut placed: HashMap<Result<VersionIx, i64>, Vec<i64>> = HashMap::new();
     for r in query_scoped(
         db,
         scope,
-        &format!("SELECT unit_id, follow_id, {sums} FROM report_cells WHERE {filter} AND {{units}} GROUP BY unit_id, follow_id"),
+        &format!(
+            "SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}}"
+        ),
         &window,
         &split,
     )? {
         let id = placing(r.int(0), r.int(1));
-        let node = scope.place(id);
-        for (i, &code) in columns.iter().enumerate() {
-            let v = r.opt_int(2 + i).unwrap_or(0);
+        let at = scope.place(id).ok_or(id);
+        let figures = placed.entry(at).or_insert_with(|| vec![0; columns.len()]);
+        store::aggregates::add_figures(r.text(2), figures)?;
+    }
+    for (at, figures) in placed {
+        for (&code, &v) in columns.iter().zip(&figures) {
             if v == 0 || !wanted(code) {
                 continue;
             }
-            if let Some(&(_, source)) = contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code) {
-                if node.is_none() {
-                    t.unmapped_records(scope, id, source, v);
-                }
-                continue;
-            }
-            if let Some(node) = node {
-                t.add(node, code, v, no_evidence);
+            let counts = contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
+            match (at, counts) {
+                (Err(id), Some(&(_, source))) => t.unmapped_records(scope, id, source, v),
+                (Ok(node), None) => t.add(node, code, v, no_evidence),
+                _ => {}
             }
         }
     }

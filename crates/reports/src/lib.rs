@@ -202,6 +202,9 @@ impl Computed {
 
     /// The entrusted total of a node: its own rows, else the sum of its children's.
     fn entrusted(&self, node: VersionIx) -> Option<i64> {
+        if self.tally.entrusted.is_empty() {
+            return None; // no balance anywhere: no need to walk the tree
+        }
         if let Some(v) = self.tally.entrusted.get(&node) {
             return Some(*v);
         }
@@ -216,6 +219,13 @@ impl Computed {
 
     /// The target of a node: its own rows (merged units add up), else its children's.
     fn target(&self, node: VersionIx, code: &'static str) -> Option<i64> {
+        if !self.tally.targets.keys().any(|(_, c)| *c == code) {
+            return None; // no target of this indicator anywhere below
+        }
+        self.target_below(node, code)
+    }
+
+    fn target_below(&self, node: VersionIx, code: &'static str) -> Option<i64> {
         if let Some(v) = self.tally.targets.get(&(node, code)) {
             return Some(*v);
         }
@@ -223,7 +233,7 @@ impl Computed {
             .scope
             .children_of(node)
             .iter()
-            .filter_map(|&c| self.target(c, code))
+            .filter_map(|&c| self.target_below(c, code))
             .collect();
         (!parts.is_empty()).then(|| parts.iter().sum())
     }

@@ -11,7 +11,9 @@ CREATE TABLE report_cells (
     follow_id BIGINT NOT NULL,
     known_from BIGINT NOT NULL,
     known_until BIGINT NOT NULL,
-    {aggregate_columns},
+    -- the figures, in domain::contributions::columns() order: "index=value,…", zeros
+    -- left out (store::aggregates::encode_figures)
+    figures TEXT NOT NULL,
     PRIMARY KEY (month, unit_id, follow_id, known_from, known_until)
 );
 

@@ -51,7 +51,24 @@ impl Cell {
 
 type Figures = Vec<i64>;
 
+impl Cell {
+    /// The same cell in the year's total.
+    fn year_total(self) -> Cell {
+        Cell {
+            month: contrib::year_total(self.month / 100),
+            ..self
+        }
+    }
+}
+
+/// Adds a summed figure to its cell and to the year's total.
 fn add(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i64) {
+    add_to(cells, cell, code, amount);
+    add_to(cells, cell.year_total(), code, amount);
+}
+
+/// Adds to the one cell given (distinct counts: each grain has its own).
+fn add_to(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i64) {
     let col = contrib::column_of(code).expect("an aggregate column");
     cells
         .entry(cell)
@@ -378,18 +395,53 @@ fn household_figures(
             occur("livelihood_recipients", &who, cell);
         }
     }
+    // A key found in one cell of its grain (the months, or the year's total) is counted
+    // there; found in several, it is kept as a key.
     let mut shared = Vec::new();
-    for ((indicator, key, _), list) in keys {
-        if let [one] = list.as_slice() {
-            add(&mut cells, *one, indicator, 1);
-        } else {
-            shared.extend(list.into_iter().map(|c| (indicator, key.clone(), c)));
+    for ((indicator, key, _), months) in keys {
+        let mut year: Vec<Cell> = months.iter().map(|c| c.year_total()).collect();
+        year.sort_unstable();
+        year.dedup();
+        for list in [months, year] {
+            if let [one] = list.as_slice() {
+                add_to(&mut cells, *one, indicator, 1);
+            } else {
+                shared.extend(list.into_iter().map(|c| (indicator, key.clone(), c)));
+            }
         }
     }
     (cells, shared)
 }
 
-/// `month,unit,follow,from,until:col=value,…;…` with only the non-zero figures.
+/// Figures as stored: `column=value` pairs, comma-separated, zeros left out, columns in
+/// order (so that equal figures are equal text). One text column reads far faster than
+/// forty integer columns when a national report takes a row per unit.
+pub fn encode_figures(figures: &[i64]) -> String {
+    let mut out = String::new();
+    for (i, v) in figures.iter().enumerate().filter(|(_, v)| **v != 0) {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(&i.to_string());
+        out.push('=');
+        out.push_str(&v.to_string());
+    }
+    out
+}
+
+/// Adds the figures in `text` to `into`.
+pub fn add_figures(text: &str, into: &mut [i64]) -> Result<(), StoreError> {
+    let bad = || StoreError::Corrupt(format!("figures: {text}"));
+    for kv in text.split(',').filter(|p| !p.is_empty()) {
+        let (i, v) = kv.split_once('=').ok_or_else(bad)?;
+        let i: usize = i.parse().map_err(|_| bad())?;
+        let v: i64 = v.parse().map_err(|_| bad())?;
+        *into.get_mut(i).ok_or_else(bad)? += v;
+    }
+    Ok(())
+}
+
+/// `month,unit,follow,from,until:figures;…`: what a household adds, for taking it back.
 fn encode(cells: &BTreeMap<Cell, Figures>) -> String {
     let mut out = String::new();
     for (c, figures) in cells {
@@ -397,16 +449,14 @@ fn encode(cells: &BTreeMap<Cell, Figures>) -> String {
             out.push(';');
         }
         out.push_str(&format!(
-            "{},{},{},{},{}:",
-            c.month, c.unit_id, c.follow_id, c.known_from, c.known_until
+            "{},{},{},{},{}:{}",
+            c.month,
+            c.unit_id,
+            c.follow_id,
+            c.known_from,
+            c.known_until,
+            encode_figures(figures)
         ));
-        let parts: Vec<String> = figures
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| **v != 0)
-            .map(|(i, v)| format!("{i}={v}"))
-            .collect();
-        out.push_str(&parts.join(","));
     }
     out
 }
@@ -424,11 +474,7 @@ fn decode(s: &str) -> Result<Vec<(Cell, Figures)>, StoreError> {
             return Err(bad());
         };
         let mut figures = vec![0; contrib::column_count()];
-        for kv in body.split(',').filter(|p| !p.is_empty()) {
-            let (i, v) = kv.split_once('=').ok_or_else(bad)?;
-            let i: usize = i.parse().map_err(|_| bad())?;
-            *figures.get_mut(i).ok_or_else(bad)? = v.parse().map_err(|_| bad())?;
-        }
+        add_figures(body, &mut figures)?;
         out.push((
             Cell {
                 month: month as Month,
@@ -443,40 +489,82 @@ fn decode(s: &str) -> Result<Vec<(Cell, Figures)>, StoreError> {
     Ok(out)
 }
 
-/// Adds `delta` to `report_cells`, creating cells as needed.
+/// Unit ids per query when reading the cells about to change.
+const UNITS_PER_READ: usize = 500;
+
+/// Adds `delta` to `report_cells`: the stored figures of the cells concerned are read,
+/// added to, and written back; a cell whose figures all come to zero is removed.
 fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
-    let cols: Vec<&str> = contrib::columns().collect();
-    let key = ["month", "unit_id", "follow_id", "known_from", "known_until"];
-    let all: Vec<&str> = key.iter().copied().chain(cols.iter().copied()).collect();
-    let set = cols
-        .iter()
-        .map(|c| format!("{c} = report_cells.{c} + excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let one = format!("({})", vec!["?"; all.len()].join(","));
-    let rows: Vec<Vec<Value>> = delta
+    let mut merged: BTreeMap<Cell, Figures> = delta
         .iter()
         .filter(|(_, f)| f.iter().any(|v| *v != 0))
-        .map(|(c, f)| {
-            [
-                c.month as i64,
-                c.unit_id,
-                c.follow_id,
-                c.known_from as i64,
-                c.known_until as i64,
-            ]
-            .into_iter()
-            .chain(f.iter().copied())
-            .map(Value::Int)
-            .collect()
-        })
+        .map(|(c, f)| (*c, f.clone()))
         .collect();
-    const PER: usize = 200;
+    if merged.is_empty() {
+        return Ok(());
+    }
+    let mut months: BTreeMap<Month, Vec<i64>> = BTreeMap::new();
+    for c in merged.keys() {
+        months.entry(c.month).or_default().push(c.unit_id);
+    }
+    let mut stored: std::collections::HashSet<Cell> = std::collections::HashSet::new();
+    for (month, mut units) in months {
+        units.dedup();
+        for chunk in units.chunks(UNITS_PER_READ) {
+            let sql = format!(
+                "SELECT unit_id, follow_id, known_from, known_until, figures FROM report_cells WHERE month = ? AND unit_id IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
+            let params: Vec<Value> = std::iter::once(Value::from(month))
+                .chain(chunk.iter().map(|u| Value::Int(*u)))
+                .collect();
+            for r in db.query(&sql, &params)? {
+                let cell = Cell {
+                    month,
+                    unit_id: r.int(0),
+                    follow_id: r.int(1),
+                    known_from: r.int(2) as Month,
+                    known_until: r.int(3) as Month,
+                };
+                if let Some(f) = merged.get_mut(&cell) {
+                    add_figures(r.text(4), f)?;
+                    stored.insert(cell);
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for (c, f) in &merged {
+        let key = [
+            c.month as i64,
+            c.unit_id,
+            c.follow_id,
+            c.known_from as i64,
+            c.known_until as i64,
+        ]
+        .map(Value::Int);
+        if f.iter().all(|v| *v == 0) {
+            if stored.contains(c) {
+                db.execute(
+                    "DELETE FROM report_cells WHERE month = ? AND unit_id = ? AND follow_id = ? AND known_from = ? AND known_until = ?",
+                    &key,
+                )?;
+            }
+            continue;
+        }
+        rows.push(
+            key.into_iter()
+                .chain([Value::Text(encode_figures(f))])
+                .collect::<Vec<_>>(),
+        );
+    }
+    let one = "(?,?,?,?,?,?)";
+    const PER: usize = 500;
     for chunk in rows.chunks(PER) {
         let sql = format!(
-            "INSERT INTO report_cells ({}) VALUES {} ON CONFLICT (month, unit_id, follow_id, known_from, known_until) DO UPDATE SET {set}",
-            all.join(", "),
-            vec![one.as_str(); chunk.len()].join(",")
+            "INSERT INTO report_cells (month, unit_id, follow_id, known_from, known_until, figures) VALUES {} \
+             ON CONFLICT (month, unit_id, follow_id, known_from, known_until) DO UPDATE SET figures = excluded.figures",
+            vec![one; chunk.len()].join(",")
         );
         let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
         db.execute(&sql, &flat)?;

@@ -149,7 +149,11 @@ fn lookup(
         .expect("the probe column is part of the key");
     let wanted: std::collections::HashSet<&Vec<Value>> = rows.iter().map(|r| &r.key).collect();
     let mut probes: Vec<&Value> = rows.iter().map(|r| &r.key[probe]).collect();
-    probes.sort_by_key(|v| format!("{v:?}"));
+    probes.sort_by(|a, b| match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        _ => format!("{a:?}").cmp(&format!("{b:?}")),
+    });
     probes.dedup();
     let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
     let mut out = HashMap::new();

@@ -50,13 +50,7 @@ fn render(sql: &str, backend: Backend) -> String {
             "DOUBLE PRECISION",
         ),
     };
-    let aggregate_columns = domain::contributions::columns()
-        .map(|c| format!("{c} BIGINT NOT NULL DEFAULT 0"))
-        .collect::<Vec<_>>()
-        .join(",\n    ");
-    sql.replace("{id_pk}", id_pk)
-        .replace("{real}", real)
-        .replace("{aggregate_columns}", &aggregate_columns)
+    sql.replace("{id_pk}", id_pk).replace("{real}", real)
 }
 
 /// Brings the schema up to date; each migration runs in its own transaction. Returns the

@@ -39,6 +39,19 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             backend,
             results,
         } => reports_bench(runs, backend, &results),
+        BenchCommand::Run {
+            scale,
+            dir,
+            runs,
+            results,
+        } => super::bench_national::run(super::bench_national::Args {
+            dir: dir.unwrap_or_else(|| {
+                std::path::PathBuf::from(format!("target/bench/national-{scale}"))
+            }),
+            scale,
+            runs,
+            results,
+        }),
     }
 }
 
@@ -151,7 +164,7 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
 }
 
 /// The 3,321 communes of the 2025 structure, from the reference data.
-fn national_communes() -> Vec<String> {
+pub fn national_communes() -> Vec<String> {
     importer::vn::Sources::embedded()
         .admin_2025
         .lines()

@@ -1,6 +1,7 @@
 //! One module per command group.
 
 mod bench;
+mod bench_national;
 pub mod demo;
 mod household;
 mod import;

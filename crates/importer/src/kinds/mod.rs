@@ -326,13 +326,6 @@ impl Fields {
             .collect();
         Some(serde_json::Value::Object(map).to_string())
     }
-
-    fn key(&self, spec: &Spec) -> Vec<Val> {
-        spec.key
-            .iter()
-            .map(|k| self.vals[spec.pos(k)].clone())
-            .collect()
-    }
 }
 
 /// Applies the general rules to every cell of `tables` (all of one kind): known columns,
@@ -342,10 +335,10 @@ pub fn parse_tables(spec: &Spec, tables: &[Table], errors: &mut Vec<RowError>) -
     for t in tables {
         out.extend(parse_table(spec, t, errors));
     }
-    dedupe(spec, out, errors)
+    Dedupe::default().pass(spec, out, errors)
 }
 
-fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
+pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
     let file_error = |column: &str, vi: String, en: String| RowError {
         file: t.source.clone(),
         row: 1,
@@ -456,19 +449,50 @@ fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields
     rows
 }
 
-fn dedupe(spec: &Spec, rows: Vec<Fields>, errors: &mut Vec<RowError>) -> Vec<Fields> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut out: Vec<Fields> = Vec::with_capacity(rows.len());
-    for r in rows {
-        let key = format!("{:?}", r.key(spec));
-        match seen.get(&key) {
-            None => {
-                seen.insert(key, out.len());
-                out.push(r);
-            }
-            Some(&first) => {
-                let f = &out[first];
-                if f.vals != r.vals || f.extra != r.extra {
+/// Rows of one kind already seen in this import, by a hash of their natural key: a key
+/// met again is dropped when its content is the same and refused when it differs. It
+/// spans the chunks of a streamed file, so it holds hashes, not rows.
+#[derive(Default)]
+pub struct Dedupe {
+    seen: HashMap<u64, (u64, Rc<str>, usize)>,
+}
+
+fn hash_vals<'a>(vals: impl Iterator<Item = &'a Val>, extra: &[(String, String)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for v in vals {
+        match v {
+            Val::Empty => 0u8.hash(&mut h),
+            Val::Text(s) => (1u8, s).hash(&mut h),
+            Val::Date(d) => (2u8, d.days()).hash(&mut h),
+            Val::Bool(b) => (3u8, b).hash(&mut h),
+            Val::Int(i) => (4u8, i).hash(&mut h),
+            Val::Real(f) => (5u8, f.to_bits()).hash(&mut h),
+        }
+    }
+    extra.hash(&mut h);
+    h.finish()
+}
+
+impl Dedupe {
+    pub fn pass(
+        &mut self,
+        spec: &Spec,
+        rows: Vec<Fields>,
+        errors: &mut Vec<RowError>,
+    ) -> Vec<Fields> {
+        let key_pos: Vec<usize> = spec.key.iter().map(|k| spec.pos(k)).collect();
+        let mut out: Vec<Fields> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let key = hash_vals(key_pos.iter().map(|&p| &r.vals[p]), &[]);
+            let content = hash_vals(r.vals.iter(), &r.extra);
+            match self.seen.get(&key) {
+                None => {
+                    self.seen.insert(key, (content, r.source.clone(), r.line));
+                    out.push(r);
+                }
+                Some((first, _, _)) if *first == content => {}
+                Some((_, source, line)) => {
                     let k0 = spec.pos(spec.key[0]);
                     errors.push(r.error(
                         spec,
@@ -476,21 +500,21 @@ fn dedupe(spec: &Spec, rows: Vec<Fields>, errors: &mut Vec<RowError>) -> Vec<Fie
                         format!(
                             "trùng khóa ({}) với {} dòng {} nhưng nội dung khác",
                             spec.key.join(", "),
-                            f.source,
-                            f.line
+                            source,
+                            line
                         ),
                         format!(
                             "same key ({}) as {} row {} with different content",
                             spec.key.join(", "),
-                            f.source,
-                            f.line
+                            source,
+                            line
                         ),
                     ));
                 }
             }
         }
+        out
     }
-    out
 }
 
 /// A JSON value of a parsed cell, for `extra`-free audit and keyed rows.
