@@ -27,18 +27,30 @@ pub fn tally(
 ) -> Result<(), StoreError> {
     debug_assert!(contrib::whole_months_of_one_year(from, to));
     let (first, last): (Month, Month) = (contrib::month_of(from), contrib::month_of(to));
-    let window = [
-        Value::from(contrib::year_bucket(from.year())),
-        Value::from(first),
-        Value::from(last),
-        Value::from(last),
-        Value::from(last),
-    ];
-    let filter =
-        "(month = ? OR (month >= ? AND month <= ?)) AND known_from <= ? AND known_until > ?";
+    // A calendar year reads its totals; other periods the year bucket and their months.
+    let (filter, window) = if contrib::whole_year(from, to) {
+        (
+            "month = ? AND known_from <= ? AND known_until > ?",
+            vec![
+                Value::from(contrib::year_total(from.year())),
+                Value::from(last),
+                Value::from(last),
+            ],
+        )
+    } else {
+        (
+            "(month = ? OR (month >= ? AND month <= ?)) AND known_from <= ? AND known_until > ?",
+            vec![
+                Value::from(contrib::year_bucket(from.year())),
+                Value::from(first),
+                Value::from(last),
+                Value::from(last),
+                Value::from(last),
+            ],
+        )
+    };
     let columns: Vec<&'static str> = contrib::columns().collect();
-    let mut split = scope.split_ids();
-    split.sort_unstable();
+    let split = scope.split_ids(); // sorted
     let is_split = |id: i64| split.binary_search(&id).is_ok();
     // Where a cell's figures belong: its unit, or the household's when the unit was split.
     let placing = |unit_id: i64, follow_id: i64| {
@@ -52,33 +64,52 @@ pub fn tally(
         with_ledger || code.starts_with("hh_") || code == "n_assignments" || code == "n_households"
     };
 
-    // Cells are summed per place first (a national report reads a row per unit version
-    // and month), then handed to the tally once per place.
-    let mut placed: HashMap<Result<VersionIx, i64>, Vec<i64>> = HashMap::new();
+    // A report adds figures up for the root, for each of its children and for the root
+    // itself, nothing finer: cells are summed straight into the child of the root they
+    // fall under (a national report reads a row per unit version, tens of thousands).
+    let top = scope.top_children();
+    let group = |node: VersionIx| top.get(&node).copied().unwrap_or(node);
+    let mut placed: HashMap<VersionIx, Vec<i64>> = HashMap::new();
+    let mut unmapped: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut last_unit = None;
     for r in query_scoped(
         db,
         scope,
         &format!(
-            "SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}}"
+            "SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}} ORDER BY unit_id"
         ),
         &window,
         &split,
     )? {
         let id = placing(r.int(0), r.int(1));
-        let at = scope.place(id).ok_or(id);
-        let figures = placed.entry(at).or_insert_with(|| vec![0; columns.len()]);
+        // Rows come by unit: its place is looked up once per unit.
+        let at = match last_unit {
+            Some((u, at)) if u == id => at,
+            _ => {
+                let at = scope.place(id).map(group);
+                last_unit = Some((id, at));
+                at
+            }
+        };
+        let fresh = || vec![0; columns.len()];
+        let figures = match at {
+            Some(node) => placed.entry(node).or_insert_with(fresh),
+            None => unmapped.entry(id).or_insert_with(fresh),
+        };
         store::aggregates::add_figures(r.text(2), figures)?;
     }
-    for (at, figures) in placed {
+    let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
+    for (node, figures) in placed {
         for (&code, &v) in columns.iter().zip(&figures) {
-            if v == 0 || !wanted(code) {
-                continue;
+            if v != 0 && wanted(code) && counted(code).is_none() {
+                t.add(node, code, v, no_evidence);
             }
-            let counts = contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
-            match (at, counts) {
-                (Err(id), Some(&(_, source))) => t.unmapped_records(scope, id, source, v),
-                (Ok(node), None) => t.add(node, code, v, no_evidence),
-                _ => {}
+        }
+    }
+    for (id, figures) in unmapped {
+        for (&code, &v) in columns.iter().zip(&figures) {
+            if let (true, Some(&(_, source))) = (v != 0 && wanted(code), counted(code)) {
+                t.unmapped_records(scope, id, source, v);
             }
         }
     }
@@ -97,7 +128,7 @@ pub fn tally(
             continue;
         }
         if let Some(node) = scope.place(placing(r.int(2), r.int(3))) {
-            t.add_distinct(node, code, r.text(1).to_owned(), no_evidence);
+            t.add_distinct(group(node), code, r.text(1).to_owned(), no_evidence);
         }
     }
     Ok(())

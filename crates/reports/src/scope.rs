@@ -17,6 +17,10 @@ pub struct Scope {
     mapped: Vec<Option<VersionIx>>,
     /// Children of every node of the subtree on the structure date.
     pub children: HashMap<VersionIx, Vec<VersionIx>>,
+    /// Every version lands in the subtree (a national report).
+    everything: bool,
+    /// Ids of the versions split among several successors, sorted.
+    split: Vec<i64>,
 }
 
 impl Scope {
@@ -64,6 +68,14 @@ impl Scope {
         let subtree: HashSet<VersionIx> = nodes.into_iter().collect();
         drop(structure);
         let mapped = graph.resolve_all(structure_date);
+        let everything = mapped
+            .iter()
+            .all(|m| m.is_some_and(|m| subtree.contains(&m)));
+        let mut split: Vec<i64> = (0..mapped.len())
+            .filter(|&ix| graph.successors(ix).len() > 1)
+            .map(|ix| graph.version(ix).id)
+            .collect();
+        split.sort_unstable();
         Ok(Scope {
             graph,
             structure_date,
@@ -71,6 +83,8 @@ impl Scope {
             subtree,
             mapped,
             children,
+            everything,
+            split,
         })
     }
 
@@ -106,9 +120,7 @@ impl Scope {
     /// True when the scope is every unit there is (a national report): queries then
     /// need no unit filter at all.
     pub fn is_everything(&self) -> bool {
-        self.mapped
-            .iter()
-            .all(|m| m.is_some_and(|m| self.subtree.contains(&m)))
+        self.everything
     }
 }
 
@@ -136,10 +148,7 @@ impl Scope {
     /// household follow the household, so they are read even when their larger share
     /// lies outside the scope.
     pub fn split_ids(&self) -> Vec<i64> {
-        (0..self.mapped.len())
-            .filter(|&ix| self.graph.successors(ix).len() > 1)
-            .map(|ix| self.graph.version(ix).id)
-            .collect()
+        self.split.clone()
     }
 
     /// The version a placed record's own unit id stands for.

@@ -452,6 +452,12 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
             body.push_str(&format!("- {}: {l}\n", r.name));
         }
         println!("{body}");
+        // Recorded as it goes: a long run that stops halfway keeps what it measured.
+        record(
+            &a.results,
+            &format!("National benchmark, scale {} (issue 6)", a.scale),
+            &format!("{body}- (run in progress: the comparisons come at the end)\n"),
+        )?;
         answers.push((format!("donghanh on {}", r.name), r.national.clone()));
         if backend == store::Backend::Postgres {
             pg = Some((url, kept));

@@ -83,7 +83,8 @@ pub async fn show(
             // The current year runs to the end of this month: whole months are read
             // from the monthly aggregates (nothing is recorded ahead of today anyway).
             let (ty, tm, _) = today.ymd();
-            let month_end = Date::from_ymd(ty, tm, domain::date::days_in_month(ty, tm)).unwrap_or(today);
+            let month_end =
+                Date::from_ymd(ty, tm, domain::date::days_in_month(ty, tm)).unwrap_or(today);
             let period = |y: i32| {
                 let from = Date::from_ymd(y, 1, 1).unwrap_or(today);
                 let to = Date::from_ymd(y, 12, 31).unwrap_or(today).min(month_end);
