@@ -23,8 +23,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 /// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
 const VERSION: i64 = 1;
 
-/// Households recomputed per round of queries.
-const HOUSEHOLDS_PER_ROUND: usize = 400;
+/// Households recomputed per round of queries (more per round trip on PostgreSQL).
+fn households_per_round(db: &Db) -> usize {
+    match db.backend() {
+        crate::Backend::Sqlite => 400,
+        crate::Backend::Postgres => 2000,
+    }
+}
 
 /// Where a figure is kept: see the `report_cells` table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,7 +177,7 @@ pub fn flush(db: &mut Db) -> Result<(), StoreError> {
     }
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();
-    for chunk in households.chunks(HOUSEHOLDS_PER_ROUND) {
+    for chunk in households.chunks(households_per_round(db)) {
         recompute_households(db, chunk, &mut pending.cells)?;
     }
     write_cells(db, &pending.cells)
@@ -645,7 +650,7 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.text(0).to_owned())
         .collect();
-    for chunk in households.chunks(HOUSEHOLDS_PER_ROUND) {
+    for chunk in households.chunks(households_per_round(db)) {
         recompute_households(db, chunk, &mut cells)?;
     }
     write_cells(db, &cells)

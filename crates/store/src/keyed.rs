@@ -40,8 +40,14 @@ impl std::ops::AddAssign for Counts {
 /// Up to this many new rows, each is audited with its content.
 pub const ROW_AUDIT_LIMIT: usize = 50;
 
-/// Looks up how many keys per round trip.
-const LOOKUP_CHUNK: usize = 400;
+/// Looks up how many keys per round trip: a PostgreSQL round trip costs far more than
+/// an SQLite call, so it carries more keys.
+fn lookup_chunk(db: &Db) -> usize {
+    match db.backend() {
+        crate::Backend::Sqlite => 400,
+        crate::Backend::Postgres => 4000,
+    }
+}
 
 /// Writes `rows` into `def.table`. Must run inside the caller's transaction.
 pub fn upsert(
@@ -157,7 +163,7 @@ fn lookup(
     probes.dedup();
     let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
     let mut out = HashMap::new();
-    for chunk in probes.chunks(LOOKUP_CHUNK) {
+    for chunk in probes.chunks(lookup_chunk(db)) {
         let sql = format!(
             "SELECT {} FROM {} WHERE {} IN ({})",
             cols.join(", "),
