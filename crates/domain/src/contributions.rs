@@ -26,14 +26,11 @@ pub fn year_bucket(year: i32) -> Month {
     year * 100
 }
 
-/// The whole year's total: everything of the year's months and its year bucket, so that
-/// a report of a calendar year reads one cell per unit instead of thirteen.
+/// The whole year's total as known on 31 December: everything of the year's months and
+/// its year bucket that a report ending that day sees, so that a report of a calendar
+/// year reads one cell per unit instead of thirteen, each in several windows.
 pub fn year_total(year: i32) -> Month {
     year * 100 + 99
-}
-
-pub fn is_year_total(month: Month) -> bool {
-    month % 100 == 99
 }
 
 /// The indicators aggregates carry, in column order: sums of the flows, then the

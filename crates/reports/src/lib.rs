@@ -158,8 +158,15 @@ fn compute_parts(
     {
         aggregated::tally(db, &scope, from, to, with_ledger, &mut tally)?;
     } else {
-        households::tally(db, &scope, from, to, &mut tally)?;
-        if with_ledger {
+        // A drill-down reads only the records that can stand behind its figure.
+        let household_figure = want.is_none_or(|w| w.starts_with("hh_"));
+        let ledger_flow = want.is_none_or(|w| {
+            domain::contributions::SUMMED.contains(&w) || w == "livelihood_recipients"
+        });
+        if household_figure {
+            households::tally(db, &scope, from, to, &mut tally)?;
+        }
+        if with_ledger && ledger_flow {
             ledger::flows(db, &scope, from, to, &mut tally)?;
         }
     }

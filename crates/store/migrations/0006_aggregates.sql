@@ -3,8 +3,9 @@
 -- reads thousands of rows instead of millions. unit_id is the record's unit version (the
 -- report places it on its structure date); follow_id is the household's unit when a
 -- support tied to a household was given by another unit (records of a unit later split
--- follow their household), else 0. month is yyyymm, or yyyy00 for what is dated by its
--- year; a cell counts in a report ending in month M when known_from <= M < known_until.
+-- follow their household), else 0. month is yyyymm, yyyy00 for what is dated by its
+-- year, or yyyy99 for the year's total as known on 31 December; a cell counts in a
+-- report ending in month M when known_from <= M < known_until.
 CREATE TABLE report_cells (
     month BIGINT NOT NULL,
     unit_id BIGINT NOT NULL,

@@ -21,7 +21,7 @@ use domain::Date;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
-const VERSION: i64 = 1;
+const VERSION: i64 = 2;
 
 /// Households recomputed per round of queries (more per round trip on PostgreSQL).
 fn households_per_round(db: &Db) -> usize {
@@ -57,19 +57,27 @@ impl Cell {
 type Figures = Vec<i64>;
 
 impl Cell {
-    /// The same cell in the year's total.
-    fn year_total(self) -> Cell {
-        Cell {
-            month: contrib::year_total(self.month / 100),
-            ..self
-        }
+    /// The cell in the year's total, which holds the year as known at its end (the end
+    /// date of a calendar-year report): nothing when the figure is not known then.
+    fn year_total(self) -> Option<Cell> {
+        let year = self.month / 100;
+        let end = year * 100 + 12;
+        (self.known_from <= end && end < self.known_until).then_some(Cell {
+            month: contrib::year_total(year),
+            unit_id: self.unit_id,
+            follow_id: self.follow_id,
+            known_from: 0,
+            known_until: FOREVER,
+        })
     }
 }
 
 /// Adds a summed figure to its cell and to the year's total.
 fn add(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i64) {
     add_to(cells, cell, code, amount);
-    add_to(cells, cell.year_total(), code, amount);
+    if let Some(total) = cell.year_total() {
+        add_to(cells, total, code, amount);
+    }
 }
 
 /// Adds to the one cell given (distinct counts: each grain has its own).
@@ -404,10 +412,13 @@ fn household_figures(
     // there; found in several, it is kept as a key.
     let mut shared = Vec::new();
     for ((indicator, key, _), months) in keys {
-        let mut year: Vec<Cell> = months.iter().map(|c| c.year_total()).collect();
+        let mut year: Vec<Cell> = months.iter().filter_map(|c| c.year_total()).collect();
         year.sort_unstable();
         year.dedup();
         for list in [months, year] {
+            if list.is_empty() {
+                continue;
+            }
             if let [one] = list.as_slice() {
                 add_to(&mut cells, *one, indicator, 1);
             } else {
