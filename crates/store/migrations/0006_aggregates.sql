@@ -40,3 +40,6 @@ CREATE TABLE household_contributions (
 );
 
 INSERT INTO meta (key, value) VALUES ('aggregates_version', 0);
+-- Grows with every committed write of records: what is computed from them may be kept
+-- in memory while it stands still (the dashboard).
+INSERT INTO meta (key, value) VALUES ('data_generation', 0);

@@ -93,12 +93,22 @@ fn add_to(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i
 pub struct Pending {
     households: HashSet<String>,
     cells: BTreeMap<Cell, Figures>,
+    /// Some record was written (any table: targets and stocks count too).
+    written: bool,
 }
 
 impl Pending {
     pub fn is_empty(&self) -> bool {
-        self.households.is_empty() && self.cells.is_empty()
+        !self.written && self.households.is_empty() && self.cells.is_empty()
     }
+}
+
+/// The count of committed writes of records (`meta.data_generation`): equal twice, nothing
+/// a report reads has changed in between.
+pub fn data_generation(db: &mut Db) -> Result<i64, StoreError> {
+    Ok(db
+        .query_opt("SELECT value FROM meta WHERE key = 'data_generation'", &[])?
+        .map_or(0, |r| r.int(0)))
 }
 
 fn col(def: &TableDef, name: &str) -> usize {
@@ -111,6 +121,7 @@ fn col(def: &TableDef, name: &str) -> usize {
 
 /// Notes a row written to `def.table`: `old` is the row it replaced (key then data).
 pub(crate) fn note(p: &mut Pending, def: &TableDef, old: Option<&[Value]>, new: &[Value]) {
+    p.written = true;
     match def.table {
         "households" | "assessments" | "assignments" => {
             let c = col(def, "household_code");
@@ -183,6 +194,10 @@ pub fn flush(db: &mut Db) -> Result<(), StoreError> {
     if pending.is_empty() {
         return Ok(());
     }
+    db.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'",
+        &[],
+    )?;
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();
     for chunk in households.chunks(households_per_round(db)) {

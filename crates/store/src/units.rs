@@ -73,14 +73,19 @@ pub fn bump_generation(db: &mut Db) -> Result<(), StoreError> {
 type GraphCache =
     std::sync::Mutex<std::collections::HashMap<String, (i64, std::sync::Arc<UnitGraph>)>>;
 
+/// How many times units or lineage changed (`meta.units_generation`).
+pub fn generation(db: &mut Db) -> Result<i64, StoreError> {
+    Ok(db
+        .query_one("SELECT value FROM meta WHERE key = 'units_generation'", &[])?
+        .int(0))
+}
+
 /// The unit graph, kept in memory per database while its units do not change: loading
 /// it costs tens of milliseconds, a report's own work a few. Not for use inside a
 /// transaction that writes units (the importer loads its own).
 pub fn load_graph_cached(db: &mut Db) -> Result<std::sync::Arc<UnitGraph>, StoreError> {
     static CACHE: std::sync::OnceLock<GraphCache> = std::sync::OnceLock::new();
-    let generation = db
-        .query_one("SELECT value FROM meta WHERE key = 'units_generation'", &[])?
-        .int(0);
+    let generation = generation(db)?;
     let cache = CACHE.get_or_init(Default::default);
     let key = db.target().to_owned();
     if let Some((g, graph)) = cache

@@ -19,12 +19,15 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Arc<pool::Pool>,
+    /// Dashboards computed while the data stood still (see `pages::dashboard`).
+    pub dashboards: Arc<pages::dashboard::Cache>,
 }
 
 impl AppState {
     pub fn new(db_target: &str) -> AppState {
         AppState {
             pool: Arc::new(pool::Pool::new(db_target)),
+            dashboards: Arc::default(),
         }
     }
 

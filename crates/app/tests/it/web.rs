@@ -383,6 +383,20 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
         &[("X-CSRF-Token", &csrf)],
     );
     assert_eq!(r.status, 403, "{}", r.body);
+    // The dashboard, kept in memory while nothing changes, shows the gifts at once.
+    let gifts = |c: &mut Http| {
+        let page = c.get(&format!("{base}/?year=2026")).body;
+        between(
+            &page,
+            "Suất quà tặng</div><div style=\"font-size:1.4rem;font-weight:700\">",
+            "<",
+        )
+        .replace('.', "")
+        .parse::<i64>()
+        .unwrap()
+    };
+    let before = gifts(&mut c);
+    assert_eq!(gifts(&mut c), before);
     let mine = gift.to_string().replace("\"48\"", &format!("\"{unit}\""));
     let r = c.request(
         "POST",
@@ -392,6 +406,7 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
         &[("X-CSRF-Token", &csrf)],
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(gifts(&mut c), before + 5);
     // The new household is in the log with its content, under the clerk's name.
     let mut m = Http::default();
     m.login(base, "tinh", DEMO_PASSWORD);

@@ -10,6 +10,7 @@ use domain::Date;
 use maud::{html, Markup, PreEscaped};
 use reports::render::{count, decimal, money};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 const KEY: &[&str] = &[
     "hh_escaped",
@@ -21,6 +22,44 @@ const KEY: &[&str] = &[
     "vbsp_clients",
     "gifts",
 ];
+
+/// Dashboards computed while the data stood still: every officer of a province opens the
+/// same one all day. Keyed by (unit, year asked, today) and kept with the data and unit
+/// generations they were computed on; any committed write moves the data generation, so
+/// a stale dashboard is never shown, whichever app server made the write.
+#[derive(Default)]
+pub struct Cache(std::sync::Mutex<HashMap<CacheKey, Cached>>);
+
+type CacheKey = (String, Option<i32>, Date);
+
+#[derive(Clone)]
+struct Cached {
+    generations: (i64, i64),
+    report: reports::Report,
+    trend: Vec<(i32, i64)>,
+    year: i32,
+}
+
+/// Dashboards kept at most: one per unit and day in practice.
+const CACHE_ENTRIES: usize = 512;
+
+impl Cache {
+    fn get(&self, key: &CacheKey, generations: (i64, i64)) -> Option<Cached> {
+        let map = self.0.lock().ok()?;
+        map.get(key)
+            .filter(|c| c.generations == generations)
+            .cloned()
+    }
+
+    fn put(&self, key: CacheKey, value: Cached) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, value);
+        }
+    }
+}
 
 #[derive(Deserialize)]
 pub struct YearQuery {
@@ -75,10 +114,19 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     who.ready()?;
     let w = who.clone();
+    let cache = st.dashboards.clone();
     let (report, trend, year) = st
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();
+            let generations = (
+                store::aggregates::data_generation(db)?,
+                store::units::generation(db)?,
+            );
+            let key = (acc.root_code(), q.year, today);
+            if let Some(c) = cache.get(&key, generations) {
+                return Ok((c.report, c.trend, c.year));
+            }
             let year = q.year.unwrap_or(latest_year(db, today)?);
             // The current year runs to the end of this month: whole months are read
             // from the monthly aggregates (nothing is recorded ahead of today anyway).
@@ -105,6 +153,15 @@ pub async fn show(
                         .int("hh_escaped"),
                 ));
             }
+            cache.put(
+                key,
+                Cached {
+                    generations,
+                    report: report.clone(),
+                    trend: trend.clone(),
+                    year,
+                },
+            );
             Ok((report, trend, year))
         })
         .await?;

@@ -1,7 +1,7 @@
 //! The pages, one module per area.
 
 mod audit;
-mod dashboard;
+pub(crate) mod dashboard;
 mod form_fields;
 mod forms;
 mod households;
