@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 conns=${1:-50}
 secs=${2:-30}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-cargo build --release -q
-bin=target/release/donghanh
+# DONGHANH_BIN runs a binary built elsewhere (e.g. while another benchmark uses this one).
+bin=${DONGHANH_BIN:-target/release/donghanh}
+[ -n "${DONGHANH_BIN:-}" ] || cargo build --release -q
 dir=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 db="$dir/bench.sqlite"
