@@ -79,7 +79,7 @@ pub fn tally(
             "SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}} ORDER BY unit_id"
         ),
         &window,
-        &split,
+        split,
     )? {
         let id = placing(r.int(0), r.int(1));
         // Rows come by unit: its place is looked up once per unit.
@@ -119,7 +119,7 @@ pub fn tally(
         scope,
         &format!("SELECT indicator, item, unit_id, follow_id FROM report_shared WHERE {filter} AND {{units}}"),
         &window,
-        &split,
+        split,
     )? {
         let Some(code) = contrib::DISTINCT.iter().copied().find(|c| *c == r.text(0)) else {
             continue;

@@ -213,7 +213,7 @@ fn supports(db: &mut Db, scope: &Scope, period: &[Value], t: &mut Tally) -> Resu
         "SELECT record_id, support_type, household_code, member_no, quantity, value_vnd, unit_id FROM supports \
          WHERE date >= ? AND date <= ? AND {units}",
         period,
-        &split,
+        split,
     )?;
     // A support given by a unit that was split follows its household's unit.
     let follow: Vec<Value> = rows

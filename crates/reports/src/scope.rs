@@ -147,8 +147,8 @@ impl Scope {
     /// Versions that were split among several successors: their records tied to a
     /// household follow the household, so they are read even when their larger share
     /// lies outside the scope.
-    pub fn split_ids(&self) -> Vec<i64> {
-        self.split.clone()
+    pub fn split_ids(&self) -> &[i64] {
+        &self.split
     }
 
     /// The version a placed record's own unit id stands for.

@@ -155,37 +155,47 @@ fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) {
         return;
     };
     let cell = Cell::dated(contrib::month_of(date), int("unit_id"), 0);
-    let (figures, counter): (Vec<(&str, i64)>, &str) = match def.table {
-        "supports" => (
-            contrib::support(
-                get("support_type").as_text().unwrap_or(""),
-                int("quantity"),
-                int("value_vnd"),
-            ),
-            "n_supports",
-        ),
-        "activities" => (
-            contrib::activity(
-                get("activity_type").as_text().unwrap_or(""),
-                int("sessions"),
-                int("participants"),
-            ),
-            "n_activities",
-        ),
+    let (kind, a, b) = match def.table {
+        "supports" => ("support_type", "quantity", "value_vnd"),
+        "activities" => ("activity_type", "sessions", "participants"),
+        _ => ("kind", "count", "amount_vnd"),
+    };
+    let kind = get(kind).as_text().unwrap_or("");
+    add_record_figures(
+        &mut p.cells,
+        cell,
+        def.table,
+        kind,
+        sign * int(a),
+        sign * int(b),
+        sign,
+    );
+}
+
+/// Adds what `n` records of `table` (supports, activities or microinsurance) of one
+/// `kind` add, given their summed amounts `a` and `b` (the mappings are linear, so one
+/// row and a group of rows go the same way).
+fn add_record_figures(
+    cells: &mut BTreeMap<Cell, Figures>,
+    cell: Cell,
+    table: &str,
+    kind: &str,
+    a: i64,
+    b: i64,
+    n: i64,
+) {
+    let (figures, counter) = match table {
+        "supports" => (contrib::support(kind, a, b), "n_supports"),
+        "activities" => (contrib::activity(kind, a, b), "n_activities"),
         _ => (
-            contrib::microinsurance(
-                get("kind").as_text().unwrap_or(""),
-                int("count"),
-                int("amount_vnd"),
-            )
-            .to_vec(),
+            contrib::microinsurance(kind, a, b).to_vec(),
             "n_microinsurance",
         ),
     };
     for (code, v) in figures {
-        add(&mut p.cells, cell, code, sign * v);
+        add(cells, cell, code, v);
     }
-    add(&mut p.cells, cell, counter, sign);
+    add(cells, cell, counter, n);
 }
 
 /// Writes what is pending. Runs inside the writer's transaction, before it commits.
@@ -656,16 +666,7 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
             &[],
         )? {
             let cell = Cell::dated(r.int(1) as Month, r.int(0), 0);
-            let (kind, a, b, n) = (r.text(2), r.int(3), r.int(4), r.int(5));
-            let (figures, counter) = match table {
-                "supports" => (contrib::support(kind, a, b), "n_supports"),
-                "activities" => (contrib::activity(kind, a, b), "n_activities"),
-                _ => (contrib::microinsurance(kind, a, b).to_vec(), "n_microinsurance"),
-            };
-            for (c, v) in figures {
-                add(&mut cells, cell, c, v);
-            }
-            add(&mut cells, cell, counter, n);
+            add_record_figures(&mut cells, cell, table, r.text(2), r.int(3), r.int(4), r.int(5));
         }
     }
     let households: Vec<String> = db

@@ -267,7 +267,7 @@ pub fn record(path: &Path, title: &str, body: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn median_ms(mut samples: Vec<f64>) -> f64 {
+pub fn median_ms(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[samples.len() / 2]
 }

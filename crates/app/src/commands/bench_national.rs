@@ -5,7 +5,7 @@
 //! tables, loaded from the same files) and of plain SQL over PostgreSQL's rows, checks
 //! that every answer agrees, prints the ratios and records them in the results file.
 
-use super::bench::record;
+use super::bench::{median_ms, record};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -39,11 +39,6 @@ pub struct Args {
 
 fn day(y: i32, m: u32, d: u32) -> domain::Date {
     domain::Date::from_ymd(y, m, d).expect("a day")
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
 }
 
 /// Runs `donghanh` with `args` under GNU time: (seconds, peak resident MB, stdout).
@@ -209,7 +204,7 @@ fn run_backend(
             .map(|(s, _, _)| s * 1000.0)
         })
         .collect::<anyhow::Result<_>>()?;
-    let cold = median(cold);
+    let cold = median_ms(cold);
     lines.push(format!("national report {YEAR}, cold (a new process: start, unit graph, report): **{cold:.0} ms** (median of 3)"));
 
     let mut warm = |label: &str,
@@ -222,7 +217,7 @@ fn run_backend(
             f(&mut db)?;
             samples.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        let ms = median(samples);
+        let ms = median_ms(samples);
         lines.push(format!(
             "{label}, warm: **{ms:.1} ms** (median of {})",
             a.runs
@@ -322,7 +317,7 @@ fn plain_sql(url: &str, runs: usize) -> anyhow::Result<(f64, BTreeMap<String, i6
         ask(&mut db)?;
         samples.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    Ok((median(samples), answer))
+    Ok((median_ms(samples), answer))
 }
 
 /// DuckDB from PyPI, over the same files: (version, rows, load s, median ms, answer).

@@ -5,20 +5,6 @@
 use crate::support::*;
 use store::Db;
 
-fn demo_db() -> TestDb {
-    let t = TestDb::new();
-    let out = donghanh()
-        .args(["--db", t.url(), "demo", "--no-serve"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    t
-}
-
 fn request(unit: &str, from: &str, to: &str, structure: Option<&str>) -> reports::Request {
     reports::Request {
         unit: unit.into(),

@@ -3,20 +3,6 @@
 
 use crate::support::*;
 
-fn demo_db() -> TestDb {
-    let t = TestDb::new();
-    let out = donghanh()
-        .args(["--db", t.url(), "demo", "--no-serve"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    t
-}
-
 fn report(t: &mut TestDb, unit: &str, structure: Option<&str>) -> reports::Report {
     let req = reports::Request {
         unit: unit.into(),

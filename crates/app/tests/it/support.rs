@@ -46,6 +46,21 @@ impl TestDb {
     }
 }
 
+/// A fresh database holding the demo data, built by the real binary.
+pub fn demo_db() -> TestDb {
+    let t = TestDb::new();
+    let out = donghanh()
+        .args(["--db", t.url(), "demo", "--no-serve"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    t
+}
+
 /// A temporary folder of files to import.
 pub struct Files {
     pub dir: tempfile::TempDir,
