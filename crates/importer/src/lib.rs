@@ -13,6 +13,7 @@ use kinds::Ctx;
 pub use report::{Rejection, RowError};
 use source::{Input, Table};
 use std::path::PathBuf;
+use std::sync::mpsc::SyncSender;
 use store::keyed::Counts;
 use store::{Db, StoreError};
 
@@ -181,22 +182,17 @@ fn import_inputs(
                 continue;
             };
             bar.set_message(spec.kind);
-            let per = if STREAMED.contains(&spec.kind) {
-                CHUNK_ROWS
-            } else {
-                usize::MAX
-            };
-            let mut dedupe = kinds::Dedupe::default();
             let mut counts = Counts::default();
-            if per == usize::MAX {
+            if !STREAMED.contains(&spec.kind) {
                 // Small kinds: every file read first, checked as a whole.
                 let mut whole: Vec<Table> = Vec::new();
                 for input in mine {
                     let source = input.source();
-                    if let Err((vi, en)) = input.chunks(per, |t| {
+                    let read = input.chunks(usize::MAX, |t| {
                         whole.push(t);
-                        Ok(())
-                    })? {
+                        Ok::<(), std::convert::Infallible>(())
+                    });
+                    if let Ok(Err((vi, en))) = read {
                         errors.push(RowError::file(std::path::Path::new(&source), &vi, &en));
                     }
                 }
@@ -207,22 +203,19 @@ fn import_inputs(
                 summary.rows_read += n;
                 bar.inc(n);
             } else {
-                for input in mine {
-                    let source = input.source();
-                    let read = input.chunks(per, |t| {
-                        let n = t.rows.len() as u64;
-                        let rows = kinds::parse_table(spec, &t, &mut errors);
-                        drop(t);
-                        let rows = dedupe.pass(spec, rows, &mut errors);
-                        counts += kind.apply(tx, rows, &mut ctx, &mut errors)?;
-                        summary.rows_read += n;
-                        bar.inc(n);
-                        Ok(())
-                    })?;
-                    if let Err((vi, en)) = read {
-                        errors.push(RowError::file(std::path::Path::new(&source), &vi, &en));
+                // Reading, parsing and de-duplicating need no database: one thread does
+                // them for the next chunk while this one checks and writes the last.
+                std::thread::scope(|scope| -> Result<(), ImportError> {
+                    let (send, parsed) = std::sync::mpsc::sync_channel::<Parsed>(1);
+                    scope.spawn(move || read_and_parse(spec, mine, send));
+                    for chunk in parsed {
+                        errors.extend(chunk.errors);
+                        counts += kind.apply(tx, chunk.rows, &mut ctx, &mut errors)?;
+                        summary.rows_read += chunk.read;
+                        bar.inc(chunk.read);
                     }
-                }
+                    Ok(())
+                })?;
             }
             summary.per_kind.push((spec.kind.to_owned(), counts));
         }
@@ -245,6 +238,45 @@ fn import_inputs(
     match result {
         Err(ImportError::DryRun) => dry_summary.ok_or(ImportError::DryRun),
         other => other,
+    }
+}
+
+/// A chunk of a streamed file, read and parsed: the rows that passed the general rules
+/// and were not seen before in this import, and the errors found on the way.
+struct Parsed {
+    read: u64,
+    rows: Vec<kinds::Fields>,
+    errors: Vec<RowError>,
+}
+
+/// Reads the files of one kind a chunk at a time and sends each chunk parsed. Stops when
+/// the writer stops listening (it met an error of the database).
+fn read_and_parse(spec: &'static kinds::Spec, inputs: Vec<Input>, send: SyncSender<Parsed>) {
+    let mut dedupe = kinds::Dedupe::default();
+    for input in inputs {
+        let source = input.source();
+        let read = input.chunks(CHUNK_ROWS, |t| {
+            let mut errors = Vec::new();
+            let read = t.rows.len() as u64;
+            let rows = kinds::parse_table(spec, &t, &mut errors);
+            drop(t);
+            let rows = dedupe.pass(spec, rows, &mut errors);
+            // An error here: the writer has stopped listening.
+            send.send(Parsed { read, rows, errors })
+        });
+        let file_error = match read {
+            Ok(Ok(())) => continue,
+            Ok(Err((vi, en))) => RowError::file(std::path::Path::new(&source), &vi, &en),
+            Err(_) => return,
+        };
+        let parsed = Parsed {
+            read: 0,
+            rows: Vec::new(),
+            errors: vec![file_error],
+        };
+        if send.send(parsed).is_err() {
+            return;
+        }
     }
 }
 

@@ -64,11 +64,11 @@ impl Input {
 
     /// The rows in tables of at most `per` rows each (all of them for a table read
     /// already); `each` gets every chunk in order.
-    pub fn chunks(
+    pub fn chunks<E>(
         self,
         per: usize,
-        mut each: impl FnMut(Table) -> Result<(), crate::ImportError>,
-    ) -> Result<Result<(), ReadError>, crate::ImportError> {
+        mut each: impl FnMut(Table) -> Result<(), E>,
+    ) -> Result<Result<(), ReadError>, E> {
         let (kind, path) = match self {
             Input::Table(t) => return each(t).map(Ok),
             Input::Csv { kind, path } => (kind, path),

@@ -16,6 +16,7 @@ use domain::poverty::Standard;
 use domain::units::{Fate, UnitGraph, VersionIx};
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 use store::keyed::Counts;
 use store::{Db, StoreError};
 
@@ -247,7 +248,7 @@ pub fn find(kind: &str) -> Option<&'static dyn Kind> {
 #[derive(Clone, Debug)]
 pub struct Fields {
     /// Shared by every row of a file.
-    pub source: Rc<str>,
+    pub source: Arc<str>,
     pub line: usize,
     pub vals: Vec<Val>,
     /// The cells as written, for error messages.
@@ -394,7 +395,7 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
         return Vec::new();
     }
     let empty = crate::source::Cell::default();
-    let source: Rc<str> = Rc::from(t.source.as_str());
+    let source: Arc<str> = Arc::from(t.source.as_str());
     let mut rows = Vec::with_capacity(t.rows.len());
     for r in &t.rows {
         let mut vals = Vec::with_capacity(spec.cols.len());
@@ -454,7 +455,7 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
 /// spans the chunks of a streamed file, so it holds hashes, not rows.
 #[derive(Default)]
 pub struct Dedupe {
-    seen: HashMap<u64, (u64, Rc<str>, usize)>,
+    seen: HashMap<u64, (u64, Arc<str>, usize)>,
 }
 
 fn hash_vals<'a>(vals: impl Iterator<Item = &'a Val>, extra: &[(String, String)]) -> u64 {
