@@ -40,6 +40,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "aggregates",
         sql: include_str!("../migrations/0006_aggregates.sql"),
     },
+    Migration {
+        version: 7,
+        name: "unit_date_indexes",
+        sql: include_str!("../migrations/0007_unit_date_indexes.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
