@@ -268,6 +268,22 @@ pub enum BenchCommand {
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },
+    /// Warm latency of one report on the database given with --db (yours, or one that
+    /// `bench run` left): asked once to warm the caches, then timed `--runs` times;
+    /// prints the median and each run (records nothing).
+    Report {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// One row per child of the unit as well.
+        #[arg(long)]
+        by_children: bool,
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
     /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
     /// drill-down; median of several runs, both backends.
     Reports {

@@ -89,6 +89,44 @@ pub struct LineageLink {
 
 pub type VersionIx = usize;
 
+/// Unit versions by database id. Ids come from a sequence, so they are nearly dense: a
+/// vector indexed by id finds a version without hashing (a national report asks once
+/// per unit version, tens of thousands of times). Sparse ids fall back to a map.
+#[derive(Clone, Debug)]
+enum IdIndex {
+    Dense { first: i64, ix: Vec<Option<VersionIx>> },
+    Sparse(HashMap<i64, VersionIx>),
+}
+
+impl IdIndex {
+    fn new(versions: &[UnitVersion]) -> IdIndex {
+        let (Some(first), Some(last)) = (
+            versions.iter().map(|v| v.id).min(),
+            versions.iter().map(|v| v.id).max(),
+        ) else {
+            return IdIndex::Sparse(HashMap::new());
+        };
+        let span = last.saturating_sub(first).saturating_add(1);
+        if span > 4 * versions.len() as i64 + 1024 {
+            return IdIndex::Sparse(versions.iter().enumerate().map(|(ix, v)| (v.id, ix)).collect());
+        }
+        let mut ix = vec![None; span as usize];
+        for (i, v) in versions.iter().enumerate() {
+            ix[(v.id - first) as usize] = Some(i);
+        }
+        IdIndex::Dense { first, ix }
+    }
+
+    fn get(&self, id: i64) -> Option<VersionIx> {
+        match self {
+            IdIndex::Dense { first, ix } => usize::try_from(id.checked_sub(*first)?)
+                .ok()
+                .and_then(|at| ix.get(at).copied().flatten()),
+            IdIndex::Sparse(map) => map.get(&id).copied(),
+        }
+    }
+}
+
 /// How many steps a resolution may take before it is called a cycle.
 const MAX_STEPS: usize = 64;
 
@@ -135,7 +173,7 @@ pub enum Fate {
 pub struct UnitGraph {
     versions: Vec<UnitVersion>,
     by_code: HashMap<String, Vec<VersionIx>>,
-    by_id: HashMap<i64, VersionIx>,
+    by_id: IdIndex,
     /// Links leaving each code: (effective day, to code, share).
     lineage_out: HashMap<String, Vec<(Date, String, f64)>>,
     lineage_in: HashMap<String, Vec<(String, Date, f64)>>,
@@ -168,11 +206,7 @@ impl UnitGraph {
                 .or_default()
                 .push((l.effective, l.to_code, l.share));
         }
-        let by_id = versions
-            .iter()
-            .enumerate()
-            .map(|(ix, v)| (v.id, ix))
-            .collect();
+        let by_id = IdIndex::new(&versions);
         let mut graph = UnitGraph {
             versions,
             by_code,
@@ -217,7 +251,7 @@ impl UnitGraph {
     }
 
     pub fn find_id(&self, id: i64) -> Option<VersionIx> {
-        self.by_id.get(&id).copied()
+        self.by_id.get(id)
     }
 
     /// The unit at `level` above (or at) version `ix` as the tree stands on `date`:

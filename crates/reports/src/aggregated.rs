@@ -67,8 +67,7 @@ pub fn tally(
     // A report adds figures up for the root, for each of its children and for the root
     // itself, nothing finer: cells are summed straight into the child of the root they
     // fall under (a national report reads a row per unit version, tens of thousands).
-    let top = scope.top_children();
-    let group = |node: VersionIx| top.get(&node).copied().unwrap_or(node);
+    let group = |node: VersionIx| scope.top_child(node).unwrap_or(node);
     let mut placed: HashMap<VersionIx, Vec<i64>> = HashMap::new();
     let mut unmapped: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut last_unit = None;

@@ -110,7 +110,7 @@ impl Report {
 
 /// A report's scope and its tally.
 pub struct Computed {
-    pub scope: scope::Scope,
+    pub scope: std::sync::Arc<scope::Scope>,
     pub tally: Tally,
     pub request: Request,
 }
@@ -151,7 +151,7 @@ fn compute_parts(
     }
     let s = req.structure_date.unwrap_or(req.to);
     let graph = store::units::load_graph_cached(db)?;
-    let scope = scope::Scope::new(graph, &req.unit, s)?;
+    let scope = scope::Scope::shared(graph, &req.unit, s)?;
     let mut tally = Tally::new(want);
     let (from, to) = (req.from, req.to);
     if use_aggregates && want.is_none() && domain::contributions::whole_months_of_one_year(from, to)
@@ -300,7 +300,6 @@ impl Computed {
             |c| if yearly { self.target(root, c) } else { None },
         );
         let children = by_children.then(|| {
-            let top = self.scope.top_children();
             let mut rows: Vec<ChildRow> = self
                 .scope
                 .children_of(root)
@@ -309,7 +308,7 @@ impl Computed {
                     unit: self.unit_ref(c),
                     own: false,
                     indicators: self.indicators(
-                        |n| top.get(&n) == Some(&c),
+                        |n| self.scope.top_child(n) == Some(c),
                         self.entrusted(c),
                         |code| if yearly { self.target(c, code) } else { None },
                     ),

@@ -21,9 +21,49 @@ pub struct Scope {
     everything: bool,
     /// Ids of the versions split among several successors, sorted.
     split: Vec<i64>,
+    /// For every version: the node of the subtree its records land on, if any (the
+    /// two lookups of `place` made once).
+    lands: Vec<Option<VersionIx>>,
+    /// For each node of the subtree (by index): the root's child it lies under.
+    top: Vec<Option<VersionIx>>,
 }
 
+/// Scopes recently built, newest last: a national scope resolves every unit version
+/// there ever was (a quarter of a warm national report's time when built each time).
+/// Keyed by the graph itself, so a changed tree (a new graph) never meets an old scope.
+static RECENT: std::sync::Mutex<Vec<Arc<Scope>>> = std::sync::Mutex::new(Vec::new());
+const RECENT_KEPT: usize = 8;
+
 impl Scope {
+    /// The scope of `code` on `structure_date` in `graph`, built once and shared while
+    /// it stays among the recent ones.
+    pub fn shared(
+        graph: Arc<UnitGraph>,
+        code: &str,
+        structure_date: Date,
+    ) -> Result<Arc<Scope>, ReportError> {
+        let same = |s: &Scope| {
+            Arc::ptr_eq(&s.graph, &graph)
+                && s.structure_date == structure_date
+                && s.graph.version(s.root).code == code
+        };
+        {
+            let recent = RECENT.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(s) = recent.iter().find(|s| same(s)) {
+                return Ok(s.clone());
+            }
+        }
+        let scope = Arc::new(Scope::new(graph, code, structure_date)?);
+        let mut recent = RECENT.lock().unwrap_or_else(|p| p.into_inner());
+        // Scopes of a graph that was replaced can no longer be asked for.
+        recent.retain(|s| Arc::ptr_eq(&s.graph, &scope.graph));
+        if recent.len() >= RECENT_KEPT {
+            recent.remove(0);
+        }
+        recent.push(scope.clone());
+        Ok(scope)
+    }
+
     pub fn new(
         graph: Arc<UnitGraph>,
         code: &str,
@@ -76,7 +116,11 @@ impl Scope {
             .map(|ix| graph.version(ix).id)
             .collect();
         split.sort_unstable();
-        Ok(Scope {
+        let lands = mapped
+            .iter()
+            .map(|m| m.filter(|m| subtree.contains(m)))
+            .collect();
+        let mut scope = Scope {
             graph,
             structure_date,
             root,
@@ -85,13 +129,16 @@ impl Scope {
             children,
             everything,
             split,
-        })
+            lands,
+            top: Vec::new(),
+        };
+        scope.top = scope.find_top_children();
+        Ok(scope)
     }
 
     /// Where the records of unit version `id` belong on the structure date, if in scope.
     pub fn place(&self, unit_id: i64) -> Option<VersionIx> {
-        let ix = self.graph.find_id(unit_id)?;
-        self.mapped[ix].filter(|m| self.subtree.contains(m))
+        self.lands[self.graph.find_id(unit_id)?]
     }
 
     pub fn contains(&self, unit_id: i64) -> bool {
@@ -129,15 +176,19 @@ impl Scope {
         self.children.get(&ix).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// For each node of the subtree, the root's child it lies under (the root itself
-    /// maps to itself): the rows of a report "by children".
-    pub fn top_children(&self) -> HashMap<VersionIx, VersionIx> {
-        let mut out = HashMap::new();
-        out.insert(self.root, self.root);
+    /// The root's child that node `n` of the subtree lies under (the root itself maps
+    /// to itself): the rows of a report "by children".
+    pub fn top_child(&self, n: VersionIx) -> Option<VersionIx> {
+        self.top.get(n).copied().flatten()
+    }
+
+    fn find_top_children(&self) -> Vec<Option<VersionIx>> {
+        let mut out = vec![None; self.mapped.len()];
+        out[self.root] = Some(self.root);
         for &c in self.children_of(self.root) {
             let mut stack = vec![c];
             while let Some(n) = stack.pop() {
-                out.insert(n, c);
+                out[n] = Some(c);
                 stack.extend(self.children_of(n));
             }
         }

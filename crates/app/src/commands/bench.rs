@@ -10,8 +10,15 @@ use std::time::Instant;
 use synth::households as gen;
 use synth::Rng;
 
-pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
+        BenchCommand::Report {
+            unit,
+            from,
+            to,
+            by_children,
+            runs,
+        } => one_report_bench(env, unit, &from, &to, by_children, runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
         BenchCommand::Households {
             households,
@@ -53,6 +60,43 @@ pub fn run(cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             results,
         }),
     }
+}
+
+fn one_report_bench(
+    env: &super::Env,
+    unit: String,
+    from: &str,
+    to: &str,
+    by_children: bool,
+    runs: usize,
+) -> anyhow::Result<ExitCode> {
+    let day = |s: &str| {
+        domain::Date::parse(s).map_err(|_| anyhow::anyhow!("ngày không hợp lệ / bad date: {s}"))
+    };
+    let req = reports::Request {
+        unit,
+        from: day(from)?,
+        to: day(to)?,
+        structure_date: None,
+    };
+    let mut db = env.open()?;
+    let mut ask = || -> anyhow::Result<f64> {
+        let t = Instant::now();
+        serde_json::to_string(&reports::run(&mut db, &req, by_children)?)?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    let first = ask()?;
+    let samples: Vec<f64> = (0..runs.max(1)).map(|_| ask()).collect::<anyhow::Result<_>>()?;
+    let each: Vec<String> = samples.iter().map(|ms| format!("{ms:.1}")).collect();
+    println!(
+        "report {} {from}…{to}{}: first {first:.1} ms, then median {:.1} ms of {} ({})",
+        req.unit,
+        if by_children { " by children" } else { "" },
+        median_ms(samples.clone()),
+        samples.len(),
+        each.join(" ")
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn classify_bench(n: usize, results: &Path) -> anyhow::Result<ExitCode> {

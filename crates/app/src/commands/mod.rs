@@ -52,7 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&env, args),
         Command::Household { command } => household::run(&env, command),
         Command::Standard { command } => standard::run(&env, command),
-        Command::Bench { command } => bench::run(command),
+        Command::Bench { command } => bench::run(&env, command),
         Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
         Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => serve(&env, addr),

@@ -207,3 +207,24 @@ fn swapped_reused_codes_are_no_cycle() {
     ];
     assert!(check_links(&g, &links).is_empty());
 }
+
+#[test]
+fn versions_are_found_by_id_whether_ids_are_dense_or_sparse() {
+    use Level::*;
+    for ids in [[7, 8, 9], [-5, 3, 9_000_000_000]] {
+        let g = UnitGraph::new(
+            vec![
+                v(ids[0], "P", Province, None, "", ""),
+                v(ids[1], "A", Commune, Some("P"), "", ""),
+                v(ids[2], "B", Commune, Some("P"), "", ""),
+            ],
+            vec![],
+        );
+        for (ix, id) in ids.iter().enumerate() {
+            assert_eq!(g.find_id(*id), Some(ix), "{ids:?}");
+        }
+        for missing in [0, 6, 10, ids[2] + 1, i64::MIN, i64::MAX] {
+            assert_eq!(g.find_id(missing), None, "{ids:?} {missing}");
+        }
+    }
+}

@@ -22,14 +22,45 @@ pub fn encode_figures(figures: &[i64]) -> String {
     out
 }
 
-/// Adds the figures in `text` to `into`.
+/// Adds the figures in `text` to `into`. Parsed byte by byte: a national report adds up
+/// tens of thousands of these, and splitting and `str::parse` took a fifth of its time.
 pub fn add_figures(text: &str, into: &mut [i64]) -> Result<(), StoreError> {
     let bad = || StoreError::Corrupt(format!("figures: {text}"));
-    for kv in text.split(',').filter(|p| !p.is_empty()) {
-        let (i, v) = kv.split_once('=').ok_or_else(bad)?;
-        let i: usize = i.parse().map_err(|_| bad())?;
-        let v: i64 = v.parse().map_err(|_| bad())?;
-        *into.get_mut(i).ok_or_else(bad)? += v;
+    let b = text.as_bytes();
+    // The digits from `*i` on, as a number (None when there are none or too many).
+    let number = |i: &mut usize| -> Option<i64> {
+        let start = *i;
+        let mut n: i64 = 0;
+        while let Some(d) = b.get(*i).filter(|d| d.is_ascii_digit()) {
+            n = n.checked_mul(10)?.checked_add(i64::from(d - b'0'))?;
+            *i += 1;
+        }
+        (*i > start).then_some(n)
+    };
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b',' {
+            i += 1;
+            continue;
+        }
+        let column = number(&mut i).ok_or_else(bad)?;
+        if b.get(i) != Some(&b'=') {
+            return Err(bad());
+        }
+        i += 1;
+        let negative = b.get(i) == Some(&b'-');
+        if negative {
+            i += 1;
+        }
+        let v = number(&mut i).ok_or_else(bad)?;
+        if i < b.len() && b[i] != b',' {
+            return Err(bad());
+        }
+        let slot = usize::try_from(column)
+            .ok()
+            .and_then(|c| into.get_mut(c))
+            .ok_or_else(bad)?;
+        *slot += if negative { -v } else { v };
     }
     Ok(())
 }
@@ -103,5 +134,20 @@ mod tests {
         let back = decode(&encode(&cells)).unwrap();
         assert_eq!(back, cells.into_iter().collect::<Vec<_>>());
         assert!(decode("1,2:0=1").is_err());
+    }
+
+    #[test]
+    fn figures_parse_back_and_refuse_what_is_not_theirs() {
+        let mut figures = vec![0; contrib::column_count()];
+        figures[0] = 12;
+        figures[3] = -7;
+        figures[contrib::column_count() - 1] = 9_000_000_000;
+        let mut back = vec![0; contrib::column_count()];
+        add_figures(&encode_figures(&figures), &mut back).unwrap();
+        add_figures("", &mut back).unwrap();
+        assert_eq!(back, figures);
+        for bad in ["1", "=1", "1=", "1=x", "1=2;", "999=1", "1=99999999999999999999", "a=1"] {
+            assert!(add_figures(bad, &mut back).is_err(), "{bad}");
+        }
     }
 }
