@@ -281,6 +281,9 @@ pub enum BenchCommand {
         /// One row per child of the unit as well.
         #[arg(long)]
         by_children: bool,
+        /// Time the drill-down of this indicator instead (the records behind it).
+        #[arg(long)]
+        explain: Option<String>,
         #[arg(long, default_value_t = 15)]
         runs: usize,
     },

@@ -94,7 +94,10 @@ pub type VersionIx = usize;
 /// per unit version, tens of thousands of times). Sparse ids fall back to a map.
 #[derive(Clone, Debug)]
 enum IdIndex {
-    Dense { first: i64, ix: Vec<Option<VersionIx>> },
+    Dense {
+        first: i64,
+        ix: Vec<Option<VersionIx>>,
+    },
     Sparse(HashMap<i64, VersionIx>),
 }
 
@@ -108,7 +111,13 @@ impl IdIndex {
         };
         let span = last.saturating_sub(first).saturating_add(1);
         if span > 4 * versions.len() as i64 + 1024 {
-            return IdIndex::Sparse(versions.iter().enumerate().map(|(ix, v)| (v.id, ix)).collect());
+            return IdIndex::Sparse(
+                versions
+                    .iter()
+                    .enumerate()
+                    .map(|(ix, v)| (v.id, ix))
+                    .collect(),
+            );
         }
         let mut ix = vec![None; span as usize];
         for (i, v) in versions.iter().enumerate() {

@@ -17,8 +17,9 @@ pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             from,
             to,
             by_children,
+            explain,
             runs,
-        } => one_report_bench(env, unit, &from, &to, by_children, runs),
+        } => one_report_bench(env, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
         BenchCommand::Households {
             households,
@@ -68,6 +69,7 @@ fn one_report_bench(
     from: &str,
     to: &str,
     by_children: bool,
+    explain: Option<&str>,
     runs: usize,
 ) -> anyhow::Result<ExitCode> {
     let day = |s: &str| {
@@ -80,18 +82,34 @@ fn one_report_bench(
         structure_date: None,
     };
     let mut db = env.open()?;
+    let mut records = 0;
     let mut ask = || -> anyhow::Result<f64> {
         let t = Instant::now();
-        serde_json::to_string(&reports::run(&mut db, &req, by_children)?)?;
+        match explain {
+            Some(code) => {
+                records = reports::compute(&mut db, &req, Some(code))?
+                    .evidence()
+                    .len()
+            }
+            None => {
+                serde_json::to_string(&reports::run(&mut db, &req, by_children)?)?;
+            }
+        }
         Ok(t.elapsed().as_secs_f64() * 1000.0)
     };
     let first = ask()?;
-    let samples: Vec<f64> = (0..runs.max(1)).map(|_| ask()).collect::<anyhow::Result<_>>()?;
+    let samples: Vec<f64> = (0..runs.max(1))
+        .map(|_| ask())
+        .collect::<anyhow::Result<_>>()?;
     let each: Vec<String> = samples.iter().map(|ms| format!("{ms:.1}")).collect();
+    let what = match explain {
+        Some(code) => format!(", drill-down {code} ({records} records)"),
+        None if by_children => " by children".to_owned(),
+        None => String::new(),
+    };
     println!(
-        "report {} {from}…{to}{}: first {first:.1} ms, then median {:.1} ms of {} ({})",
+        "report {} {from}…{to}{what}: first {first:.1} ms, then median {:.1} ms of {} ({})",
         req.unit,
-        if by_children { " by children" } else { "" },
         median_ms(samples.clone()),
         samples.len(),
         each.join(" ")

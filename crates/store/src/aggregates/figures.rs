@@ -146,7 +146,16 @@ mod tests {
         add_figures(&encode_figures(&figures), &mut back).unwrap();
         add_figures("", &mut back).unwrap();
         assert_eq!(back, figures);
-        for bad in ["1", "=1", "1=", "1=x", "1=2;", "999=1", "1=99999999999999999999", "a=1"] {
+        for bad in [
+            "1",
+            "=1",
+            "1=",
+            "1=x",
+            "1=2;",
+            "999=1",
+            "1=99999999999999999999",
+            "a=1",
+        ] {
             assert!(add_figures(bad, &mut back).is_err(), "{bad}");
         }
     }
