@@ -232,3 +232,57 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
     assert!(t.import(&[f.path("activities.csv")]).is_err());
     assert_eq!(t.dump(), dump);
 }
+
+/// A bulk write leaves the planner statistics that count its own rows (PostgreSQL runs
+/// ANALYZE inside the transaction as a table grows), so that the lookups of a large
+/// import are not planned against a table believed empty.
+#[test]
+fn a_bulk_write_leaves_statistics_that_count_its_rows() {
+    let mut t = TestDb::new();
+    let rows: Vec<Vec<store::Value>> = (0..25_000)
+        .map(|i| {
+            vec![
+                store::Value::from(format!("HH{i:06}")),
+                store::Value::from("hh_assisted"),
+                store::Value::from(format!("HH{i:06}")),
+                store::Value::from(202799),
+                store::Value::from(1),
+                store::Value::from(0),
+                store::Value::from(0),
+                store::Value::from(999999),
+            ]
+        })
+        .collect();
+    t.db.transaction(|tx| {
+        tx.insert_rows(
+            "report_shared",
+            &[
+                "household_code",
+                "indicator",
+                "item",
+                "month",
+                "unit_id",
+                "follow_id",
+                "known_from",
+                "known_until",
+            ],
+            &rows,
+        )
+    })
+    .unwrap();
+    let stored =
+        t.db.query_one("SELECT count(*) FROM report_shared", &[])
+            .unwrap()
+            .int(0);
+    assert_eq!(stored, 25_000);
+    if backend() == store::Backend::Postgres {
+        let estimated =
+            t.db.query_one(
+                "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = 'report_shared'",
+                &[],
+            )
+            .unwrap()
+            .int(0);
+        assert_eq!(estimated, 25_000, "statistics after the bulk write");
+    }
+}
