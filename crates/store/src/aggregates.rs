@@ -92,6 +92,18 @@ fn add_to(cells: &mut BTreeMap<Cell, Figures>, cell: Cell, code: &str, amount: i
         .or_insert_with(|| vec![0; contrib::column_count()])[col] += amount;
 }
 
+/// The columns of a `report_shared` row, in the order its values are written.
+pub const SHARED_COLUMNS: &[&str] = &[
+    "household_code",
+    "indicator",
+    "item",
+    "month",
+    "unit_id",
+    "follow_id",
+    "known_from",
+    "known_until",
+];
+
 /// What the current transaction changed and the aggregates do not show yet.
 #[derive(Default)]
 pub struct Pending {
@@ -336,20 +348,7 @@ fn recompute_households(
             ]);
         }
     }
-    db.insert_rows(
-        "report_shared",
-        &[
-            "household_code",
-            "indicator",
-            "item",
-            "month",
-            "unit_id",
-            "follow_id",
-            "known_from",
-            "known_until",
-        ],
-        &shared_rows,
-    )?;
+    db.insert_rows("report_shared", SHARED_COLUMNS, &shared_rows)?;
     db.insert_rows(
         "household_contributions",
         &["household_code", "cells"],

@@ -254,20 +254,7 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
         })
         .collect();
     t.db.transaction(|tx| {
-        tx.insert_rows(
-            "report_shared",
-            &[
-                "household_code",
-                "indicator",
-                "item",
-                "month",
-                "unit_id",
-                "follow_id",
-                "known_from",
-                "known_until",
-            ],
-            &rows,
-        )
+        tx.insert_rows("report_shared", store::aggregates::SHARED_COLUMNS, &rows)
     })
     .unwrap();
     let stored =

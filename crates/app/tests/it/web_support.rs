@@ -22,16 +22,7 @@ impl Drop for Server {
 
 /// The demo data (with its four users) served by the real binary.
 pub fn demo_server() -> Server {
-    let db = TestDb::new();
-    let out = donghanh()
-        .args(["--db", db.url(), "demo", "--no-serve"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let db = demo_db();
     let mut child = donghanh()
         .args(["--db", db.url(), "serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
