@@ -2,8 +2,8 @@
 
 Loads supports, activities and assignments into DuckDB's own tables (in memory), then
 times the same roll-up that `donghanh report --unit VN` answers for one year. Prints one
-JSON object: load seconds, query timings and the sums, which `donghanh bench run`
-compares with its own. Synthetic data only (written by `donghanh bench gen`).
+JSON object: load seconds, query timings and the sums, which `donghanh-bench run`
+compares with its own. Synthetic data only (written by `donghanh-bench gen`).
 
 usage: python3 bench/duckdb_national.py DIR YEAR RUNS
 """

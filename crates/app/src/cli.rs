@@ -70,11 +70,6 @@ pub enum Command {
         #[command(subcommand)]
         command: ProjectCommand,
     },
-    /// Benchmarks: print figures and record them in a results file.
-    Bench {
-        #[command(subcommand)]
-        command: BenchCommand,
-    },
     /// Accounts of the web app.
     User {
         #[command(subcommand)]
@@ -219,91 +214,6 @@ pub enum StandardCommand {
     /// Add (or replace) a standard from a TOML file; a province's own standard applies to
     /// its households within its dates.
     Add { file: PathBuf },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum BenchCommand {
-    /// Classification throughput: synthetic assessments classified per second on one core.
-    Classify {
-        #[arg(long, default_value_t = 2_000_000)]
-        n: usize,
-        #[arg(long, default_value = "bench/results.md")]
-        results: PathBuf,
-    },
-    /// Import of synthetic households (3 members and 2 assessments each) on a fresh
-    /// database with the national units.
-    Households {
-        #[arg(long, default_value_t = 100_000)]
-        households: usize,
-        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
-        backend: BenchBackend,
-        #[arg(long, default_value = "bench/results.md")]
-        results: PathBuf,
-    },
-    /// Write the national benchmark data set (contract CSV files over the 2025 structure;
-    /// scale 1 ≈ 2 M households, 5 M members, 10 M assessments, 20 M supports and
-    /// activities) and a manifest of its totals. Load `units load-vn` first, then import.
-    Gen {
-        #[arg(long, default_value_t = 0.01)]
-        scale: f64,
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long, default_value_t = 2025)]
-        seed: u64,
-    },
-    /// The national benchmark: generate (once) the data set of `--scale` into `--dir`,
-    /// import it into SQLite and PostgreSQL, time the national, a province's and a
-    /// commune's report cold and warm and a drill-down, ask DuckDB (installed from PyPI
-    /// when missing) and plain SQL on PostgreSQL the same question, check that every
-    /// answer agrees and record the figures and ratios.
-    Run {
-        #[arg(long, default_value_t = 0.1)]
-        scale: f64,
-        /// Where the generated files and the SQLite database go (default
-        /// target/bench/national-SCALE).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-        #[arg(long, default_value_t = 7)]
-        runs: usize,
-        #[arg(long, default_value = "bench/results.md")]
-        results: PathBuf,
-    },
-    /// Warm latency of one report on the database given with --db (yours, or one that
-    /// `bench run` left): asked once to warm the caches, then timed `--runs` times;
-    /// prints the median and each run (records nothing).
-    Report {
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        /// One row per child of the unit as well.
-        #[arg(long)]
-        by_children: bool,
-        /// Time the drill-down of this indicator instead (the records behind it).
-        #[arg(long)]
-        explain: Option<String>,
-        #[arg(long, default_value_t = 15)]
-        runs: usize,
-    },
-    /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
-    /// drill-down; median of several runs, both backends.
-    Reports {
-        #[arg(long, default_value_t = 15)]
-        runs: usize,
-        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
-        backend: BenchBackend,
-        #[arg(long, default_value = "bench/results.md")]
-        results: PathBuf,
-    },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-pub enum BenchBackend {
-    Sqlite,
-    Postgres,
-    Both,
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,20 +1,9 @@
-//! `donghanh`: the one binary. Parses the command line, settles configuration, and hands
-//! each command to its module.
-
-mod cli;
-mod commands;
-mod config;
+//! `donghanh`: the one product binary. Parses the command line and hands it to the
+//! library's commands.
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("Lỗi / Error: {e:#}");
-            ExitCode::from(1)
-        }
-    }
+    donghanh::run(donghanh::cli::Cli::parse())
 }

@@ -11,7 +11,6 @@ pub mod households;
 pub mod keyed;
 pub mod ledger;
 mod migrate;
-pub mod scratch;
 pub mod standards;
 pub mod units;
 
@@ -72,38 +71,4 @@ pub fn utc_in(offset: i64) -> String {
     let day = domain::Date::from_days(secs.div_euclid(86_400) as i32);
     let s = secs.rem_euclid(86_400);
     format!("{day}T{:02}:{:02}:{:02}Z", s / 3600, s % 3600 / 60, s % 60)
-}
-
-/// Every row of every table, sorted, as text: two dumps are equal exactly when the
-/// databases hold the same data. Tests compare a dump before and after a rejected import.
-pub fn dump(db: &mut Db) -> Result<String, StoreError> {
-    let tables_sql = match db.backend() {
-        Backend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        }
-        Backend::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
-    };
-    let tables: Vec<String> = db
-        .query(tables_sql, &[])?
-        .iter()
-        .map(|r| r.text(0).to_owned())
-        .collect();
-    let mut out = String::new();
-    for t in tables {
-        if t == "schema_migrations" {
-            continue;
-        }
-        let mut lines: Vec<String> = db
-            .query(&format!("SELECT * FROM {t}"), &[])?
-            .iter()
-            .map(|r| format!("{:?}", r.0))
-            .collect();
-        lines.sort();
-        out.push_str(&format!("## {t} ({})\n", lines.len()));
-        for l in lines {
-            out.push_str(&l);
-            out.push('\n');
-        }
-    }
-    Ok(out)
 }

@@ -1,7 +1,5 @@
 //! One module per command group.
 
-mod bench;
-mod bench_national;
 pub mod demo;
 mod household;
 mod import;
@@ -52,7 +50,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&env, args),
         Command::Household { command } => household::run(&env, command),
         Command::Standard { command } => standard::run(&env, command),
-        Command::Bench { command } => bench::run(&env, command),
         Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
         Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => serve(&env, addr),

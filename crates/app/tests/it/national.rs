@@ -7,16 +7,8 @@ use crate::support::*;
 fn generated_national_files_import_and_report_their_totals() {
     let t = TestDb::new();
     let dir = tempfile::tempdir().unwrap();
-    let out = donghanh()
-        .args(["bench", "gen", "--scale", "0.0002", "--out"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let communes = importer::vn::Sources::embedded().communes_2025();
+    synth::national::generate(&communes, 0.0002, 2025, dir.path()).unwrap();
     let u = dir.path().join("unmatched.csv");
     assert!(donghanh()
         .args(["--db", t.url(), "units", "load-vn", "--unmatched"])

@@ -2,7 +2,7 @@
 //! the real `donghanh` binary.
 
 use std::path::{Path, PathBuf};
-use store::scratch::Scratch;
+use testkit::scratch::Scratch;
 use store::{Backend, Db};
 
 pub fn backend() -> Backend {
@@ -31,7 +31,7 @@ impl TestDb {
     }
 
     pub fn dump(&mut self) -> String {
-        store::dump(&mut self.db).expect("dump")
+        testkit::dump(&mut self.db).expect("dump")
     }
 
     pub fn import(

@@ -39,6 +39,16 @@ impl Sources {
         }
     }
 
+    /// The codes of the 3,321 communes of the 2025 structure.
+    pub fn communes_2025(&self) -> Vec<String> {
+        self.admin_2025
+            .lines()
+            .skip(1)
+            .filter(|l| l.contains(",commune,"))
+            .filter_map(|l| l.split(',').next().map(str::to_owned))
+            .collect()
+    }
+
     pub fn from_dir(dir: &std::path::Path) -> std::io::Result<Sources> {
         Ok(Sources {
             admin_2020: std::fs::read_to_string(dir.join("vn-admin-2020.csv"))?,

@@ -1,8 +1,7 @@
-//! `donghanh bench`: benchmarks that print their figures and record them in a results
-//! file (a section per benchmark, replaced on each run). Timing lives here, never in the
-//! test suite.
+//! The smaller benchmarks (classification, household import, demo reports, one report on
+//! any database) and the helpers every benchmark shares: medians and the results file.
 
-use crate::cli::{BenchBackend, BenchCommand};
+use crate::{BenchBackend, BenchCommand};
 use domain::poverty::{classify, national, Area, Class};
 use std::path::Path;
 use std::process::ExitCode;
@@ -10,7 +9,7 @@ use std::time::Instant;
 use synth::households as gen;
 use synth::Rng;
 
-pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         BenchCommand::Report {
             unit,
@@ -19,7 +18,7 @@ pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             by_children,
             explain,
             runs,
-        } => one_report_bench(env, unit, &from, &to, by_children, explain.as_deref(), runs),
+        } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
         BenchCommand::Households {
             households,
@@ -28,7 +27,7 @@ pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         } => households_bench(households, backend, &results),
         BenchCommand::Gen { scale, out, seed } => {
             let started = Instant::now();
-            let m = synth::national::generate(&national_communes(), scale, seed, &out)?;
+            let m = synth::national::generate(&importer::vn::Sources::embedded().communes_2025(), scale, seed, &out)?;
             println!(
                 "{} dòng / rows in {} ({:.1} s): {}",
                 m.total_rows(),
@@ -52,7 +51,7 @@ pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             dir,
             runs,
             results,
-        } => super::bench_national::run(super::bench_national::Args {
+        } => crate::national::run(crate::national::Args {
             dir: dir.unwrap_or_else(|| {
                 std::path::PathBuf::from(format!("target/bench/national-{scale}"))
             }),
@@ -64,7 +63,7 @@ pub fn run(env: &super::Env, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn one_report_bench(
-    env: &super::Env,
+    db: Option<&str>,
     unit: String,
     from: &str,
     to: &str,
@@ -81,7 +80,8 @@ fn one_report_bench(
         to: day(to)?,
         structure_date: None,
     };
-    let mut db = env.open()?;
+    let db = db.ok_or_else(|| anyhow::anyhow!("--db is needed: the database to time"))?;
+    let mut db = store::open(db)?;
     let mut records = 0;
     let mut ask = || -> anyhow::Result<f64> {
         let t = Instant::now();
@@ -142,7 +142,7 @@ fn classify_bench(n: usize, results: &Path) -> anyhow::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     let rate = n as f64 / secs;
     let body = format!(
-        "- {n} classifications (with the Vietnamese explanation) in {secs:.2} s on one thread: **{:.0} assessments/s** ({poor} poor)\n- command: `cargo run --release -- bench classify --n {n}`\n",
+        "- {n} classifications (with the Vietnamese explanation) in {secs:.2} s on one thread: **{:.0} assessments/s** ({poor} poor)\n- command: `cargo run --release -p donghanh-bench -- classify --n {n}`\n",
         rate
     );
     print!("{body}");
@@ -177,7 +177,7 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
                 body.push_str(&String::from_utf8_lossy(&out.stdout));
             }
             body.push_str(&format!(
-                "- command: `cargo run --release -- bench households --households {n}`\n"
+                "- command: `cargo run --release -p donghanh-bench -- households --households {n}`\n"
             ));
             record(
                 results,
@@ -193,7 +193,7 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
     let dir = std::env::temp_dir().join(format!("donghanh-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (members, assessments) = write_households(&dir, n)?;
-    let scratch = store::scratch::Scratch::new(backends)?;
+    let scratch = testkit::scratch::Scratch::new(backends)?;
     let mut db = store::open(&scratch.url)?;
     let started = Instant::now();
     let plan =
@@ -225,20 +225,9 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
     Ok(ExitCode::SUCCESS)
 }
 
-/// The 3,321 communes of the 2025 structure, from the reference data.
-pub fn national_communes() -> Vec<String> {
-    importer::vn::Sources::embedded()
-        .admin_2025
-        .lines()
-        .skip(1)
-        .filter(|l| l.contains(",commune,"))
-        .filter_map(|l| l.split(',').next().map(str::to_owned))
-        .collect()
-}
-
 /// Writes households.csv, members.csv and assessments.csv spread over the 2025 communes.
 fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
-    let communes = national_communes();
+    let communes = importer::vn::Sources::embedded().communes_2025();
     let mut rng = Rng::new(2024);
     let mut hh_rows = Vec::with_capacity(n);
     let mut member_rows = Vec::with_capacity(n * 3);
@@ -353,9 +342,9 @@ fn reports_bench(runs: usize, backend: BenchBackend, results: &Path) -> anyhow::
     let day = |y, m, d| domain::Date::from_ymd(y, m, d).expect("day");
     let mut body = String::new();
     for b in backends {
-        let scratch = store::scratch::Scratch::new(b)?;
+        let scratch = testkit::scratch::Scratch::new(b)?;
         let mut db = store::open(&scratch.url)?;
-        super::demo::build(&mut db)?;
+        donghanh::commands::demo::build(&mut db)?;
         let province = reports::Request {
             unit: "49".into(),
             from: day(2023, 1, 1),
@@ -432,7 +421,7 @@ fn reports_bench(runs: usize, backend: BenchBackend, results: &Path) -> anyhow::
         );
     }
     body.push_str(&format!(
-        "- command: `cargo run --release -- bench reports --runs {runs}`\n"
+        "- command: `cargo run --release -p donghanh-bench -- reports --runs {runs}`\n"
     ));
     print!("{body}");
     record(results, "Report latency on the demo data (issue 4)", &body)?;

@@ -1,7 +1,7 @@
 //! Throw-away databases for tests and benchmarks: an SQLite file in a temporary folder,
 //! or a fresh PostgreSQL database dropped when the guard goes.
 
-use crate::{Backend, Db, StoreError};
+use store::{Backend, Db, StoreError};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The server that scratch PostgreSQL databases are made on.

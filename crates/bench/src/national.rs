@@ -1,11 +1,11 @@
-//! `donghanh bench run`: the national benchmark. On one generated data set it measures,
+//! `donghanh-bench run`: the national benchmark. On one generated data set it measures,
 //! on SQLite and on PostgreSQL, the import (rows/s, peak memory) and the national, one
 //! province's and one commune's report (cold: a new process; warm: median of several runs
 //! in one process), a drill-down; then asks the same one-year question of DuckDB (its own
 //! tables, loaded from the same files) and of plain SQL over PostgreSQL's rows, checks
 //! that every answer agrees, prints the ratios and records them in the results file.
 
-use super::bench::{median_ms, record};
+use crate::micro::{median_ms, record};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -41,7 +41,11 @@ fn day(y: i32, m: u32, d: u32) -> domain::Date {
     domain::Date::from_ymd(y, m, d).expect("a day")
 }
 
-/// Runs `donghanh` with `args` under GNU time: (seconds, peak resident MB, stdout).
+/// The first argument that makes this binary run the product's command line instead.
+pub const PRODUCT: &str = "--as-donghanh";
+
+/// Runs the `donghanh` command line with `args` in a new process (this binary, see
+/// [`PRODUCT`]) under GNU time: (seconds, peak resident MB, stdout).
 fn timed_child(args: &[&str]) -> anyhow::Result<(f64, Option<u64>, String)> {
     let exe = std::env::current_exe()?;
     let gnu_time = Path::new("/usr/bin/time").exists();
@@ -52,6 +56,7 @@ fn timed_child(args: &[&str]) -> anyhow::Result<(f64, Option<u64>, String)> {
     } else {
         Command::new(&exe)
     };
+    cmd.arg(PRODUCT);
     let started = Instant::now();
     let out = cmd.args(args).output()?;
     let secs = started.elapsed().as_secs_f64();
@@ -124,7 +129,7 @@ struct BackendRun {
     national: BTreeMap<String, i64>,
 }
 
-type Kept = Option<store::scratch::Scratch>;
+type Kept = Option<testkit::scratch::Scratch>;
 
 fn run_backend(
     a: &Args,
@@ -141,7 +146,7 @@ fn run_backend(
             (path.display().to_string(), None)
         }
         store::Backend::Postgres => {
-            let s = store::scratch::Scratch::new(backend)?;
+            let s = testkit::scratch::Scratch::new(backend)?;
             (s.url.clone(), Some(s))
         }
     };
@@ -339,7 +344,12 @@ fn duckdb(
             "DuckDB could not be installed: python3 -m pip install duckdb==1.1.3"
         );
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/duckdb_national.py");
+    // Run from the repository's root, as the README says.
+    let script = Path::new("bench/duckdb_national.py");
+    anyhow::ensure!(
+        script.exists(),
+        "bench/duckdb_national.py not found: run donghanh-bench from the repository's root"
+    );
     let out = Command::new("python3")
         .arg(&script)
         .arg(dir)
@@ -406,7 +416,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     if generated.is_none() {
         let t = Instant::now();
         let m =
-            synth::national::generate(&super::bench::national_communes(), a.scale, 2025, &a.dir)?;
+            synth::national::generate(&importer::vn::Sources::embedded().communes_2025(), a.scale, 2025, &a.dir)?;
         println!(
             "{} rows generated in {:.1} s",
             m.total_rows(),
@@ -430,9 +440,9 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         .collect();
 
     let mut body = format!(
-        "Machine: {}; {}. Data: `donghanh bench gen --scale {}` ({rows} rows, synthetic). Reports ask for {YEAR}.\n\n",
+        "Machine: {}; {}. Data: `donghanh-bench gen --scale {}` ({rows} rows, synthetic). Reports ask for {YEAR}.\n\n",
         machine(),
-        store::Db::open(&store::scratch::pg_admin_url())
+        store::Db::open(&testkit::scratch::pg_admin_url())
             .and_then(|mut db| db.query_one("SHOW server_version", &[]))
             .map(|r| format!("PostgreSQL {}", r.text(0)))
             .unwrap_or_else(|_| "PostgreSQL ?".into()),
@@ -517,7 +527,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
         body.push('\n');
     }
     body.push_str(&format!(
-        "- command: `cargo run --release -- bench run --scale {} --dir {}`\n",
+        "- command: `cargo run --release -p donghanh-bench -- run --scale {} --dir {}`\n",
         a.scale,
         a.dir.display()
     ));

@@ -1,0 +1,128 @@
+//! `donghanh-bench`: the benchmarks. Each prints its figures and records them in a
+//! results file (a section per benchmark, replaced on each run). Timing lives here, never
+//! in the test suite, and never in the product binary.
+
+mod micro;
+mod national;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "donghanh-bench",
+    version,
+    about = "Benchmarks of donghanh: print figures and record them in bench/results.md"
+)]
+struct Cli {
+    /// Database for `report` (an SQLite file or a postgres:// URL).
+    #[arg(long, global = true, env = "DONGHANH_DB")]
+    db: Option<String>,
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Classification throughput: synthetic assessments classified per second on one core.
+    Classify {
+        #[arg(long, default_value_t = 2_000_000)]
+        n: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Import of synthetic households (3 members and 2 assessments each) on a fresh
+    /// database with the national units.
+    Households {
+        #[arg(long, default_value_t = 100_000)]
+        households: usize,
+        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+        backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Write the national benchmark data set (contract CSV files over the 2025 structure;
+    /// scale 1 ≈ 2 M households, 5 M members, 10 M assessments, 20 M supports and
+    /// activities) and a manifest of its totals. Load `units load-vn` first, then import.
+    Gen {
+        #[arg(long, default_value_t = 0.01)]
+        scale: f64,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+    },
+    /// The national benchmark: generate (once) the data set of `--scale` into `--dir`,
+    /// import it into SQLite and PostgreSQL, time the national, a province's and a
+    /// commune's report cold and warm and a drill-down, ask DuckDB (installed from PyPI
+    /// when missing) and plain SQL on PostgreSQL the same question, check that every
+    /// answer agrees and record the figures and ratios.
+    Run {
+        #[arg(long, default_value_t = 0.1)]
+        scale: f64,
+        /// Where the generated files and the SQLite database go (default
+        /// target/bench/national-SCALE).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Warm latency of one report on the database given with --db (yours, or one that
+    /// `bench run` left): asked once to warm the caches, then timed `--runs` times;
+    /// prints the median and each run (records nothing).
+    Report {
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        /// One row per child of the unit as well.
+        #[arg(long)]
+        by_children: bool,
+        /// Time the drill-down of this indicator instead (the records behind it).
+        #[arg(long)]
+        explain: Option<String>,
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+    },
+    /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
+    /// drill-down; median of several runs, both backends.
+    Reports {
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+        backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum BenchBackend {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+
+fn main() -> ExitCode {
+    // A child process of the national benchmark: the product's own command line, run
+    // in-process so that what is timed is exactly what an officer runs.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(national::PRODUCT) {
+        let product = std::iter::once("donghanh".to_owned()).chain(args.into_iter().skip(2));
+        return donghanh::run(<donghanh::cli::Cli as Parser>::parse_from(product));
+    }
+    let cli = Cli::parse();
+    match micro::run(cli.db.as_deref(), cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("Lỗi / Error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
