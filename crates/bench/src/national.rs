@@ -105,6 +105,7 @@ fn indicators_of(
 ) -> BTreeMap<String, i64> {
     let mut out: BTreeMap<String, i64> = COMPARED.iter().map(|c| ((*c).to_owned(), 0)).collect();
     for (kind, q, v) in supports {
+        let Some(kind) = domain::vocab::SupportType::parse(kind) else { continue };
         for (code, n) in domain::contributions::support(kind, *q, *v) {
             if let Some(slot) = out.get_mut(code) {
                 *slot += n;
@@ -112,6 +113,7 @@ fn indicators_of(
         }
     }
     for (kind, s, p) in activities {
+        let Some(kind) = domain::vocab::ActivityType::parse(kind) else { continue };
         for (code, n) in domain::contributions::activity(kind, *s, *p) {
             if let Some(slot) = out.get_mut(code) {
                 *slot += n;

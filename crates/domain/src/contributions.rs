@@ -8,6 +8,7 @@
 //! day of a month M when `known_from ≤ M < known_until`.
 
 use crate::status::{effective_history, events, Assessed, EventKind, StatusEvent};
+use crate::vocab::{ActivityType, MicroinsuranceKind, SupportType};
 use crate::Date;
 
 /// A month as `yyyymm`; `yyyy00` is the whole year (hh_assisted is dated by its year).
@@ -101,29 +102,38 @@ pub fn column_of(code: &str) -> Option<usize> {
 }
 
 /// The sums a support adds (its livelihood recipient is counted apart, by key).
-pub fn support(kind: &str, quantity: i64, value: i64) -> Vec<(&'static str, i64)> {
+pub fn support(kind: SupportType, quantity: i64, value: i64) -> Vec<(&'static str, i64)> {
+    use SupportType as S;
     let count: Option<&'static str> = match kind {
-        "job_placement" => Some("jobs_placed"),
-        "labor_export_counselling" => Some("labor_export_counselled"),
-        "union_loan" => Some("union_loans"),
-        "startup_idea" => Some("startup_ideas_supported"),
-        "capacity_building" => Some("women_entrepreneurs_trained"),
-        "gift" => Some("gifts"),
-        "house_built" => Some("houses_built"),
-        "house_repaired" => Some("houses_repaired"),
-        "sanitation_work" => Some("sanitation_works"),
-        "clean_water_work" => Some("clean_water_works"),
-        "insurance_card" => Some("insurance_cards"),
-        "savings_book" => Some("savings_books"),
-        _ => None,
+        S::JobPlacement => Some("jobs_placed"),
+        S::LaborExportCounselling => Some("labor_export_counselled"),
+        S::UnionLoan => Some("union_loans"),
+        S::StartupIdea => Some("startup_ideas_supported"),
+        S::CapacityBuilding => Some("women_entrepreneurs_trained"),
+        S::Gift => Some("gifts"),
+        S::HouseBuilt => Some("houses_built"),
+        S::HouseRepaired => Some("houses_repaired"),
+        S::SanitationWork => Some("sanitation_works"),
+        S::CleanWaterWork => Some("clean_water_works"),
+        S::InsuranceCard => Some("insurance_cards"),
+        S::SavingsBook => Some("savings_books"),
+        S::Livelihood => None,
     };
     let mut out: Vec<(&'static str, i64)> = count.map(|c| (c, quantity)).into_iter().collect();
     let worth: Option<&'static str> = match kind {
-        "livelihood" => Some("livelihood_value_vnd"),
-        "union_loan" => Some("union_loans_value_vnd"),
-        "gift" | "house_built" | "house_repaired" | "sanitation_work" | "clean_water_work"
-        | "insurance_card" | "savings_book" => Some("charity_value_vnd"),
-        _ => None,
+        S::Livelihood => Some("livelihood_value_vnd"),
+        S::UnionLoan => Some("union_loans_value_vnd"),
+        S::Gift
+        | S::HouseBuilt
+        | S::HouseRepaired
+        | S::SanitationWork
+        | S::CleanWaterWork
+        | S::InsuranceCard
+        | S::SavingsBook => Some("charity_value_vnd"),
+        S::JobPlacement
+        | S::LaborExportCounselling
+        | S::StartupIdea
+        | S::CapacityBuilding => None,
     };
     out.extend(worth.map(|c| (c, value)));
     out
@@ -132,11 +142,11 @@ pub fn support(kind: &str, quantity: i64, value: i64) -> Vec<(&'static str, i64)
 /// The recipient a livelihood support counts once: the member, or the household as a
 /// whole when no member is named.
 pub fn livelihood_recipient(
-    kind: &str,
+    kind: SupportType,
     household: Option<&str>,
     member_no: Option<i64>,
 ) -> Option<String> {
-    (kind == "livelihood").then(|| {
+    (kind == SupportType::Livelihood).then(|| {
         format!(
             "{}#{}",
             household.unwrap_or(""),
@@ -146,19 +156,20 @@ pub fn livelihood_recipient(
 }
 
 /// The sums an activity adds.
-pub fn activity(kind: &str, sessions: i64, participants: i64) -> Vec<(&'static str, i64)> {
+pub fn activity(kind: ActivityType, sessions: i64, participants: i64) -> Vec<(&'static str, i64)> {
+    use ActivityType as A;
     let (s, p): (Option<&'static str>, Option<&'static str>) = match kind {
-        "vocational_class" => (Some("vocational_classes"), Some("vocational_trainees")),
-        "credit_communication" => (Some("credit_communication_classes"), None),
-        "startup_training" => (
+        A::VocationalClass => (Some("vocational_classes"), Some("vocational_trainees")),
+        A::CreditCommunication => (Some("credit_communication_classes"), None),
+        A::StartupTraining => (
             Some("startup_training_classes"),
             Some("startup_participants"),
         ),
-        "startup_communication" => (
+        A::StartupCommunication => (
             Some("startup_communication_sessions"),
             Some("startup_participants"),
         ),
-        _ => (None, None),
+        A::Other => (None, None),
     };
     s.map(|c| (c, sessions))
         .into_iter()
@@ -167,17 +178,16 @@ pub fn activity(kind: &str, sessions: i64, participants: i64) -> Vec<(&'static s
 }
 
 /// The sums a micro-insurance row adds.
-pub fn microinsurance(kind: &str, count: i64, amount: i64) -> [(&'static str, i64); 2] {
-    if kind == "contract" {
-        [
+pub fn microinsurance(kind: MicroinsuranceKind, count: i64, amount: i64) -> [(&'static str, i64); 2] {
+    match kind {
+        MicroinsuranceKind::Contract => [
             ("microinsurance_contracts", count),
             ("microinsurance_premium_vnd", amount),
-        ]
-    } else {
-        [
+        ],
+        MicroinsuranceKind::Claim => [
             ("microinsurance_claims", count),
             ("microinsurance_claims_vnd", amount),
-        ]
+        ],
     }
 }
 
@@ -296,32 +306,13 @@ mod tests {
     #[test]
     fn mappings_cover_every_summed_column() {
         let mut seen: Vec<&str> = Vec::new();
-        for k in [
-            "job_placement",
-            "labor_export_counselling",
-            "union_loan",
-            "startup_idea",
-            "capacity_building",
-            "gift",
-            "house_built",
-            "house_repaired",
-            "sanitation_work",
-            "clean_water_work",
-            "insurance_card",
-            "savings_book",
-            "livelihood",
-        ] {
+        for k in SupportType::ALL {
             seen.extend(support(k, 1, 1).iter().map(|p| p.0));
         }
-        for k in [
-            "vocational_class",
-            "credit_communication",
-            "startup_training",
-            "startup_communication",
-        ] {
+        for k in ActivityType::ALL {
             seen.extend(activity(k, 1, 1).iter().map(|p| p.0));
         }
-        for k in ["contract", "claim"] {
+        for k in MicroinsuranceKind::ALL {
             seen.extend(microinsurance(k, 1, 1).iter().map(|p| p.0));
         }
         for c in SUMMED {

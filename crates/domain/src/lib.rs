@@ -5,10 +5,12 @@
 pub mod access;
 pub mod contributions;
 pub mod date;
+pub mod ids;
 pub mod indicators;
 pub mod poverty;
 pub mod status;
 pub mod text;
 pub mod units;
+pub mod vocab;
 
 pub use date::Date;

@@ -9,72 +9,25 @@
 use crate::Date;
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Area {
-    Rural,
-    Urban,
-}
-
-impl Area {
-    pub fn parse(s: &str) -> Option<Area> {
-        match s {
-            "rural" => Some(Area::Rural),
-            "urban" => Some(Area::Urban),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Area::Rural => "rural",
-            Area::Urban => "urban",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Area::Rural => "nông thôn",
-            Area::Urban => "thành thị",
-        }
+crate::vocabulary! {
+    /// Where a household lives: the income lines differ.
+    pub enum Area {
+        Rural = "rural", "nông thôn";
+        Urban = "urban", "thành thị";
     }
 }
 
-/// A household's class, worst first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Class {
-    Poor,
-    NearPoor,
-    Average,
-    NotPoor,
+crate::vocabulary! {
+    /// A household's class, worst first.
+    pub enum Class {
+        Poor = "poor", "hộ nghèo";
+        NearPoor = "near_poor", "hộ cận nghèo";
+        Average = "average", "hộ có mức sống trung bình";
+        NotPoor = "not_poor", "hộ không nghèo";
+    }
 }
 
 impl Class {
-    pub const ALL: [Class; 4] = [Class::Poor, Class::NearPoor, Class::Average, Class::NotPoor];
-
-    pub fn parse(s: &str) -> Option<Class> {
-        Class::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Class::Poor => "poor",
-            Class::NearPoor => "near_poor",
-            Class::Average => "average",
-            Class::NotPoor => "not_poor",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Class::Poor => "hộ nghèo",
-            Class::NearPoor => "hộ cận nghèo",
-            Class::Average => "hộ có mức sống trung bình",
-            Class::NotPoor => "hộ không nghèo",
-        }
-    }
-
     /// Poor or near-poor: the households the programme helps out.
     pub fn is_poor_or_near(self) -> bool {
         matches!(self, Class::Poor | Class::NearPoor)

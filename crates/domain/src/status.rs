@@ -6,36 +6,13 @@ use crate::poverty::Class;
 use crate::Date;
 use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AssessmentKind {
-    /// The union's own assessment during the year.
-    Provisional,
-    /// The commune's decision at the annual review.
-    Official,
-}
-
-impl AssessmentKind {
-    pub fn parse(s: &str) -> Option<AssessmentKind> {
-        match s {
-            "provisional" => Some(AssessmentKind::Provisional),
-            "official" => Some(AssessmentKind::Official),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssessmentKind::Provisional => "provisional",
-            AssessmentKind::Official => "official",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            AssessmentKind::Provisional => "Hội đánh giá",
-            AssessmentKind::Official => "xã công nhận",
-        }
+crate::vocabulary! {
+    /// Who made an assessment.
+    pub enum AssessmentKind {
+        /// The union's own assessment during the year.
+        Provisional = "provisional", "Hội đánh giá (tạm thời)";
+        /// The commune's decision at the annual review.
+        Official = "official", "xã công nhận (chính thức)";
     }
 }
 

@@ -13,47 +13,14 @@ use crate::Date;
 use serde::Serialize;
 use std::collections::HashMap;
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Central,
-    Province,
-    District,
-    Commune,
-    Branch,
-}
-
-impl Level {
-    pub const ALL: [Level; 5] = [
-        Level::Central,
-        Level::Province,
-        Level::District,
-        Level::Commune,
-        Level::Branch,
-    ];
-
-    pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Central => "central",
-            Level::Province => "province",
-            Level::District => "district",
-            Level::Commune => "commune",
-            Level::Branch => "branch",
-        }
-    }
-
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Level::Central => "Trung ương",
-            Level::Province => "Tỉnh/Thành phố",
-            Level::District => "Huyện/Quận",
-            Level::Commune => "Xã/Phường",
-            Level::Branch => "Chi hội",
-        }
+crate::vocabulary! {
+    /// A unit's level in the union's tree.
+    pub enum Level {
+        Central = "central", "Trung ương";
+        Province = "province", "Tỉnh/Thành phố";
+        District = "district", "Huyện/Quận";
+        Commune = "commune", "Xã/Phường";
+        Branch = "branch", "Chi hội";
     }
 }
 

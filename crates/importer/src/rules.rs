@@ -3,6 +3,7 @@
 
 use crate::source::Cell;
 use domain::text::clean;
+use domain::ids::{CitizenId, CitizenIdError, Phone, Vnd, VndError};
 use domain::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -18,7 +19,8 @@ pub enum Ty {
     Count,
     /// A fraction in (0, 1].
     Share,
-    Enum(&'static [&'static str]),
+    /// One of a vocabulary's codes: (code, Vietnamese label) from `domain::vocab`.
+    Enum(&'static [(&'static str, &'static str)]),
     /// Căn cước công dân: exactly 12 digits, kept as text.
     CitizenId,
     /// A Vietnamese mobile number, stored as `0XXXXXXXXX`.
@@ -110,7 +112,7 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
             )),
         },
         Ty::CitizenId => parse_citizen_id(cell, &raw),
-        Ty::Phone => normalize_phone(&raw).map(Val::Text).ok_or_else(|| {
+        Ty::Phone => Phone::parse(&raw).map(|p| Val::Text(p.into_string())).ok_or_else(|| {
             refuse(
                 "số điện thoại không hợp lệ: phải là số di động Việt Nam 10 chữ số bắt đầu 03, 05, 07, 08, 09 (hoặc +84…)",
                 "not a Vietnamese mobile number (10 digits starting 03/05/07/08/09, or +84…)",
@@ -121,12 +123,17 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
             _ => Err(refuse("năm phải là số có 4 chữ số (1900–2100)", "a year must be four digits (1900–2100)")),
         },
         Ty::Enum(allowed) => {
-            if allowed.contains(&raw.as_str()) {
+            if allowed.iter().any(|(code, _)| *code == raw) {
                 Ok(Val::Text(raw))
             } else {
+                let codes: Vec<&str> = allowed.iter().map(|e| e.0).collect();
+                let explained: Vec<String> = allowed
+                    .iter()
+                    .map(|(code, label)| format!("{code} ({label})"))
+                    .collect();
                 Err(refuse(
-                    format!("giá trị không hợp lệ; chỉ nhận: {}", allowed.join(", ")),
-                    format!("invalid value; allowed: {}", allowed.join(", ")),
+                    format!("giá trị không hợp lệ; chỉ nhận: {}", explained.join(", ")),
+                    format!("invalid value; allowed: {}", codes.join(", ")),
                 ))
             }
         }
@@ -162,38 +169,17 @@ fn parse_citizen_id(cell: &Cell, raw: &str) -> Result<Val, Refusal> {
             "Excel stored the citizen ID as a number (a leading zero may be lost); format the column as Text",
         ));
     }
-    let digits = raw.bytes().all(|b| b.is_ascii_digit());
-    match (digits, raw.len()) {
-        (true, 12) => Ok(Val::Text(raw.to_owned())),
-        (true, 11) => Err(refuse(
+    match CitizenId::parse(raw) {
+        Ok(id) => Ok(Val::Text(id.as_str().to_owned())),
+        Err(CitizenIdError::ElevenDigits) => Err(refuse(
             "số CCCD có 11 chữ số: có thể Excel đã bỏ số 0 ở đầu (CCCD phải đủ 12 chữ số)",
             "citizen ID has 11 digits: Excel may have dropped a leading zero (12 digits required)",
         )),
-        _ => Err(refuse(
+        Err(CitizenIdError::NotTwelveDigits) => Err(refuse(
             "số CCCD phải gồm đúng 12 chữ số",
             "a citizen ID must be exactly 12 digits",
         )),
     }
-}
-
-/// Removes spaces, dots, dashes and brackets, rewrites +84/84 to 0, and accepts only a
-/// mobile number `0[35789]` + 8 digits (data contract, "Phones").
-pub fn normalize_phone(raw: &str) -> Option<String> {
-    let mut s: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-        .collect();
-    if let Some(rest) = s.strip_prefix("+84") {
-        s = format!("0{rest}");
-    } else if s.starts_with("84") && s.len() == 11 {
-        s = format!("0{}", &s[2..]);
-    }
-    let b = s.as_bytes();
-    let ok = b.len() == 10
-        && b[0] == b'0'
-        && matches!(b[1], b'3' | b'5' | b'7' | b'8' | b'9')
-        && b.iter().all(u8::is_ascii_digit);
-    ok.then_some(s)
 }
 
 /// `4.9E+4`, `1.2e5`, `49000.0`: what Excel makes of a numeric code.
@@ -214,38 +200,19 @@ fn looks_scientific(s: &str) -> bool {
         && b[0].is_ascii_digit()
 }
 
-/// Whole đồng: `4500000` or `4.500.000`. No decimals (đồng has no minor unit) and no
-/// negative amounts.
+/// Whole đồng: `4500000` or `4.500.000`.
 pub fn parse_money(s: &str) -> Result<i64, Refusal> {
-    let bad = || {
-        refuse(
-            "số tiền phải là số đồng nguyên, như 4500000 hoặc 4.500.000",
-            "an amount must be whole đồng, like 4500000 or 4.500.000",
-        )
-    };
-    if s.starts_with('-') {
-        return Err(refuse(
+    match Vnd::parse(s) {
+        Ok(v) => Ok(v.0),
+        Err(VndError::Negative) => Err(refuse(
             "số tiền không được âm",
             "an amount must not be negative",
-        ));
+        )),
+        Err(VndError::Malformed) => Err(refuse(
+            "số tiền phải là số đồng nguyên, như 4500000 hoặc 4.500.000",
+            "an amount must be whole đồng, like 4500000 or 4.500.000",
+        )),
     }
-    let digits = if s.contains('.') {
-        let groups: Vec<&str> = s.split('.').collect();
-        let ok = !groups[0].is_empty()
-            && groups[0].len() <= 3
-            && groups[1..].iter().all(|g| g.len() == 3)
-            && groups.iter().all(|g| g.bytes().all(|c| c.is_ascii_digit()));
-        if !ok {
-            return Err(bad());
-        }
-        groups.concat()
-    } else {
-        s.to_owned()
-    };
-    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    digits.parse().map_err(|_| bad())
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ pub fn flows(
     )? {
         let Some(node) = t.node(scope, r.int(4), "activities") else { continue };
         let id = r.text(0);
-        for (code, v) in contributions::activity(r.text(1), r.int(2), r.int(3)) {
+        for (code, v) in contributions::activity(r.vocab(1)?, r.int(2), r.int(3)) {
             t.add(node, code, v, || ev("activities", id, v, scope, node));
         }
     }
@@ -65,7 +65,7 @@ pub fn flows(
     )? {
         let Some(node) = t.node(scope, r.int(4), "microinsurance") else { continue };
         let id = r.text(0);
-        for (code, v) in contributions::microinsurance(r.text(1), r.int(2), r.int(3)) {
+        for (code, v) in contributions::microinsurance(r.vocab(1)?, r.int(2), r.int(3)) {
             t.add(node, code, v, || ev("microinsurance", id, v, scope, node));
         }
     }
@@ -242,7 +242,7 @@ fn supports(db: &mut Db, scope: &Scope, period: &[Value], t: &mut Tally) -> Resu
         let Some(node) = t.node(scope, unit_id, "supports") else {
             continue;
         };
-        let (id, kind) = (r.text(0), r.text(1));
+        let (id, kind) = (r.text(0), r.vocab(1)?);
         for (code, v) in contributions::support(kind, r.int(4), r.int(5)) {
             t.add(node, code, v, || ev("supports", id, v, scope, node));
         }

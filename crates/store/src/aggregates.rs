@@ -15,6 +15,7 @@
 use crate::keyed::TableDef;
 use crate::{Db, StoreError, Value};
 use domain::contributions::{self as contrib, Month, FOREVER};
+use domain::vocab::SupportType;
 use domain::poverty::Class;
 use domain::status::{Assessed, AssessmentKind};
 use domain::Date;
@@ -136,7 +137,12 @@ fn col(def: &TableDef, name: &str) -> usize {
 }
 
 /// Notes a row written to `def.table`: `old` is the row it replaced (key then data).
-pub(crate) fn note(p: &mut Pending, def: &TableDef, old: Option<&[Value]>, new: &[Value]) {
+pub(crate) fn note(
+    p: &mut Pending,
+    def: &TableDef,
+    old: Option<&[Value]>,
+    new: &[Value],
+) -> Result<(), StoreError> {
     p.written = true;
     match def.table {
         "households" | "assessments" | "assignments" => {
@@ -149,26 +155,27 @@ pub(crate) fn note(p: &mut Pending, def: &TableDef, old: Option<&[Value]>, new: 
         }
         "supports" | "activities" | "microinsurance" => {
             for (row, sign) in old.map(|o| (o, -1)).into_iter().chain([(new, 1)]) {
-                record(p, def, row, sign);
+                record(p, def, row, sign)?;
             }
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// A row of a table without households (or a support to no household): its figures,
 /// added (`sign` 1) or taken back (-1).
-fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) {
+fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) -> Result<(), StoreError> {
     let get = |name: &str| &row[col(def, name)];
     let int = |name: &str| get(name).as_int().unwrap_or(0);
     if def.table == "supports" {
         if let Some(h) = get("household_code").as_text() {
             p.households.insert(h.to_owned());
-            return;
+            return Ok(());
         }
     }
     let Some(date) = get("date").as_text().and_then(|d| Date::parse(d).ok()) else {
-        return;
+        return Err(StoreError::Corrupt(format!("{}: a record without a date", def.table)));
     };
     let cell = Cell::dated(contrib::month_of(date), int("unit_id"), 0);
     let (kind, a, b) = match def.table {
@@ -185,7 +192,7 @@ fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) {
         sign * int(a),
         sign * int(b),
         sign,
-    );
+    )
 }
 
 /// Adds what `n` records of `table` (supports, activities or microinsurance) of one
@@ -199,12 +206,12 @@ fn add_record_figures(
     a: i64,
     b: i64,
     n: i64,
-) {
+) -> Result<(), StoreError> {
     let (figures, counter) = match table {
-        "supports" => (contrib::support(kind, a, b), "n_supports"),
-        "activities" => (contrib::activity(kind, a, b), "n_activities"),
+        "supports" => (contrib::support(vocab(kind)?, a, b), "n_supports"),
+        "activities" => (contrib::activity(vocab(kind)?, a, b), "n_activities"),
         _ => (
-            contrib::microinsurance(kind, a, b).to_vec(),
+            contrib::microinsurance(vocab(kind)?, a, b).to_vec(),
             "n_microinsurance",
         ),
     };
@@ -212,6 +219,13 @@ fn add_record_figures(
         add(cells, cell, code, v);
     }
     add(cells, cell, counter, n);
+    Ok(())
+}
+
+/// A stored vocabulary code, or the loud error of a database that holds one no import
+/// could have written.
+fn vocab<V: domain::vocab::Vocabulary>(code: &str) -> Result<V, StoreError> {
+    V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("unknown code {code:?}")))
 }
 
 /// Writes what is pending. Runs inside the writer's transaction, before it commits.
@@ -240,7 +254,7 @@ struct HouseholdRecords {
     /// (year, assigned_on, unit_id)
     assignments: Vec<(i32, Date, i64)>,
     /// (date, support_type, member_no, quantity, value_vnd, unit_id)
-    supports: Vec<(Date, String, Option<i64>, i64, i64, i64)>,
+    supports: Vec<(Date, SupportType, Option<i64>, i64, i64, i64)>,
 }
 
 fn recompute_households(
@@ -286,7 +300,7 @@ fn recompute_households(
     )? {
         recs.entry(r.text(0).to_owned()).or_default().supports.push((
             r.date(1),
-            r.text(2).to_owned(),
+            r.vocab(2)?,
             r.opt_int(3),
             r.int(4),
             r.int(5),
@@ -428,11 +442,11 @@ fn household_figures(
             _ => 0,
         };
         let cell = Cell::dated(contrib::month_of(*date), *unit_id, follow_id);
-        for (c, v) in contrib::support(kind, *quantity, *value) {
+        for (c, v) in contrib::support(*kind, *quantity, *value) {
             add(&mut cells, cell, c, v);
         }
         add(&mut cells, cell, "n_supports", 1);
-        if let Some(who) = contrib::livelihood_recipient(kind, Some(code), *member_no) {
+        if let Some(who) = contrib::livelihood_recipient(*kind, Some(code), *member_no) {
             occur("livelihood_recipients", &who, cell);
         }
     }
@@ -593,7 +607,7 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
             &[],
         )? {
             let cell = Cell::dated(r.int(1) as Month, r.int(0), 0);
-            add_record_figures(&mut cells, cell, table, r.text(2), r.int(3), r.int(4), r.int(5));
+            add_record_figures(&mut cells, cell, table, r.text(2), r.int(3), r.int(4), r.int(5))?;
         }
     }
     let households: Vec<String> = db

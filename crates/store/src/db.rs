@@ -160,6 +160,13 @@ impl Row {
     pub fn opt_date(&self, i: usize) -> Option<Date> {
         self.opt_text(i).and_then(|s| Date::parse(s).ok())
     }
+
+    /// A vocabulary value (a support type, a class, …). A code that no import could have
+    /// written is an error, never a default.
+    pub fn vocab<V: domain::vocab::Vocabulary>(&self, i: usize) -> Result<V, StoreError> {
+        let code = self.text(i);
+        V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {i}: unknown code {code:?}")))
+    }
 }
 
 enum Conn {

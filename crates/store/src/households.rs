@@ -1,5 +1,6 @@
 //! Households, members, assessments and assignments as stored.
 
+use domain::vocab::{Area, Gender};
 use crate::keyed::TableDef;
 use crate::{Db, Row, StoreError, Value};
 use domain::poverty::Class;
@@ -67,7 +68,7 @@ pub const ASSIGNMENTS: TableDef = TableDef {
 pub struct HouseholdRef {
     pub code: String,
     pub unit_id: i64,
-    pub area: String,
+    pub area: Area,
     pub registered_on: domain::Date,
 }
 
@@ -86,7 +87,7 @@ pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, Store
             out.push(HouseholdRef {
                 code: r.text(0).to_owned(),
                 unit_id: r.int(1),
-                area: r.text(2).to_owned(),
+                area: r.vocab(2)?,
                 registered_on: r.date(3),
             });
         }
@@ -136,24 +137,24 @@ pub struct Household {
     pub unit_id: i64,
     pub registered_on: domain::Date,
     pub head_name: String,
-    pub head_gender: String,
-    pub area: String,
+    pub head_gender: Gender,
+    pub area: Area,
     pub ethnic_minority: bool,
     pub size: i64,
 }
 
-fn household_of(r: &Row) -> Household {
-    Household {
+fn household_of(r: &Row) -> Result<Household, StoreError> {
+    Ok(Household {
         code: r.text(0).to_owned(),
         unit_code: r.text(1).to_owned(),
         unit_id: r.int(2),
         registered_on: r.date(3),
         head_name: r.text(4).to_owned(),
-        head_gender: r.text(5).to_owned(),
-        area: r.text(6).to_owned(),
+        head_gender: r.vocab(5)?,
+        area: r.vocab(6)?,
         ethnic_minority: r.int(7) != 0,
         size: r.int(8),
-    }
+    })
 }
 
 const HOUSEHOLD_COLS: &str =
@@ -165,7 +166,8 @@ pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
             &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
             crate::params![code],
         )?
-        .map(|r| household_of(&r)))
+        .map(|r| household_of(&r))
+        .transpose()?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -173,7 +175,7 @@ pub struct Member {
     pub household_code: String,
     pub member_no: i64,
     pub full_name: String,
-    pub gender: String,
+    pub gender: Gender,
     pub birth_year: Option<i64>,
     pub citizen_id: Option<String>,
     pub union_member: Option<bool>,
@@ -188,17 +190,19 @@ pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
             crate::params![code],
         )?
         .iter()
-        .map(|r| Member {
-            household_code: r.text(0).to_owned(),
-            member_no: r.int(1),
-            full_name: r.text(2).to_owned(),
-            gender: r.text(3).to_owned(),
-            birth_year: r.opt_int(4),
-            citizen_id: r.opt_text(5).map(str::to_owned),
-            union_member: r.opt_int(6).map(|v| v != 0),
-            phone: r.opt_text(7).map(str::to_owned),
+        .map(|r| {
+            Ok(Member {
+                household_code: r.text(0).to_owned(),
+                member_no: r.int(1),
+                full_name: r.text(2).to_owned(),
+                gender: r.vocab(3)?,
+                birth_year: r.opt_int(4),
+                citizen_id: r.opt_text(5).map(str::to_owned),
+                union_member: r.opt_int(6).map(|v| v != 0),
+                phone: r.opt_text(7).map(str::to_owned),
+            })
         })
-        .collect())
+        .collect::<Result<_, StoreError>>()?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -307,11 +311,13 @@ fn search_in(
     )?;
     Ok(rows
         .iter()
-        .map(|r| Hit {
-            household: household_of(r),
-            member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
+        .map(|r| {
+            Ok(Hit {
+                household: household_of(r)?,
+                member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
+            })
         })
-        .collect())
+        .collect::<Result<_, StoreError>>()?)
 }
 
 // Scoped reads: what a signed-in user may see.
@@ -392,7 +398,7 @@ pub fn list_by_status(
             }
             i += 1;
         }
-        let h = household_of(&rows[first]);
+        let h = household_of(&rows[first])?;
         if !acc.can_read_unit(h.unit_id) {
             continue;
         }

@@ -75,7 +75,7 @@ pub fn upsert(
                 db.execute(&update_sql, &params)?;
                 let before: Vec<Value> = row.key.iter().chain(old).cloned().collect();
                 let after: Vec<Value> = row.key.iter().chain(&row.data).cloned().collect();
-                crate::aggregates::note(&mut db.pending, def, Some(&before), &after);
+                crate::aggregates::note(&mut db.pending, def, Some(&before), &after)?;
                 audit::record(
                     db,
                     &audit::Entry {
@@ -96,7 +96,7 @@ pub fn upsert(
         db.insert_rows(def.table, &cols, &inserts)?;
         counts.inserted = inserts.len() as u64;
         for row in &inserts {
-            crate::aggregates::note(&mut db.pending, def, None, row);
+            crate::aggregates::note(&mut db.pending, def, None, row)?;
         }
         // A form or a short file: every new row in the log with its content. A bulk
         // import is logged as one entry with its count (the rows themselves are the record).

@@ -118,9 +118,9 @@ async fn search(
     st.run(move |db| {
         let acc = who.access(db)?;
         let t = q.q.trim();
-        let cid = (t.len() == 12 && t.bytes().all(|b| b.is_ascii_digit())).then_some(t);
-        let phone = importer::rules::normalize_phone(t);
-        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid, phone.as_deref(), 100)?;
+        let cid = domain::ids::CitizenId::parse(t).ok();
+        let phone = domain::ids::Phone::parse(t);
+        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str()), 100)?;
         Ok(Json(json!(hits
             .into_iter()
             .map(|h| json!({"household_code": h.household.code, "head_name": h.household.head_name, "unit_code": h.household.unit_code,

@@ -2,7 +2,7 @@
 
 use super::{cli_actor, parse_date, print_out, today_vn, Env};
 use crate::cli::HouseholdCommand;
-use domain::poverty::{classify, national::service_label_vi, standard_for, Area};
+use domain::poverty::{classify, national::service_label_vi, standard_for};
 use domain::status::{effective_history, events, newly_escaped_on, sustained, EventKind};
 use domain::text::fold;
 use std::fmt::Write as _;
@@ -63,13 +63,13 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
     let standards = store::standards::load_all(db)?;
     let today = today_vn();
     let mut out = String::new();
-    let area = Area::parse(&h.area).unwrap_or(Area::Rural);
+    let area = h.area;
     let _ = writeln!(
         out,
         "Hộ {} — chủ hộ {} ({}), {} nhân khẩu, {}{}",
         h.code,
         h.head_name,
-        if h.head_gender == "F" { "nữ" } else { "nam" },
+        h.head_gender.label_vi(),
         h.size,
         area.label_vi(),
         if h.ethnic_minority {
@@ -108,7 +108,7 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
             "  {}. {} ({}{}){}{}{}",
             m.member_no,
             m.full_name,
-            if m.gender == "F" { "nữ" } else { "nam" },
+            m.gender.label_vi(),
             m.birth_year
                 .map(|y| format!(", sinh {y}"))
                 .unwrap_or_default(),
@@ -241,8 +241,9 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
 
 fn search(db: &mut store::Db, query: &str, limit: i64) -> anyhow::Result<ExitCode> {
     let q = query.trim();
-    let citizen_id = (q.len() == 12 && q.bytes().all(|b| b.is_ascii_digit())).then_some(q);
-    let phone = importer::rules::normalize_phone(q);
+    let citizen_id = domain::ids::CitizenId::parse(q).ok();
+    let citizen_id = citizen_id.as_ref().map(domain::ids::CitizenId::as_str);
+    let phone = domain::ids::Phone::parse(q).map(domain::ids::Phone::into_string);
     let hits = store::households::search(db, &fold(q), citizen_id, phone.as_deref(), limit)?;
     let mut out = format!("{} kết quả / hits\n", hits.len());
     for h in hits {
@@ -271,8 +272,8 @@ fn set(db: &mut store::Db, code: &str, changes: &[String]) -> anyhow::Result<Exi
         ("unit_code".into(), h.unit_code.clone()),
         ("registered_on".into(), h.registered_on.to_string()),
         ("head_name".into(), h.head_name.clone()),
-        ("head_gender".into(), h.head_gender.clone()),
-        ("area".into(), h.area.clone()),
+        ("head_gender".into(), h.head_gender.as_str().to_owned()),
+        ("area".into(), h.area.as_str().to_owned()),
         (
             "ethnic_minority".into(),
             if h.ethnic_minority { "1" } else { "0" }.into(),

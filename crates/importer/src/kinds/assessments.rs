@@ -4,7 +4,7 @@
 use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
-use domain::poverty::{classify, split_codes, standard_for, Area, Class};
+use domain::poverty::{classify, split_codes, standard_for, Class};
 use domain::units::Level;
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{Db, StoreError, Value};
@@ -17,13 +17,13 @@ static SPEC: Spec = Spec {
     cols: &[
         req("household_code", Ty::Code),
         req("year", Ty::Year),
-        req("kind", Ty::Enum(&["provisional", "official"])),
+        req("kind", Ty::Enum(domain::status::AssessmentKind::ENTRIES)),
         req("assessed_on", Ty::Date),
         col("income_per_capita_vnd", Ty::Money),
         col("deprivations", Ty::Text),
         col(
             "status",
-            Ty::Enum(&["poor", "near_poor", "average", "not_poor"]),
+            Ty::Enum(domain::poverty::Class::ENTRIES),
         ),
     ],
     key: &["household_code", "year", "kind"],
@@ -78,7 +78,7 @@ impl Kind for Assessments {
                 continue;
             };
             let deprivations = split_codes(r.text(DEPRIVATIONS).unwrap_or_default());
-            let area = Area::parse(&hh.area).unwrap_or(Area::Rural);
+            let area = hh.area;
             let given = r.text(STATUS).and_then(Class::parse);
             let computed = match r.int(INCOME) {
                 Some(income) => match classify(std, income, &deprivations, area) {

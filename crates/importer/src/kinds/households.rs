@@ -1,5 +1,6 @@
 //! `households`: a household, the unit (chapter) it belongs to, and its head.
 
+use domain::vocab::{Area, Gender};
 use super::{to_value, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
@@ -17,8 +18,8 @@ static SPEC: Spec = Spec {
         req("unit_code", Ty::Code),
         req("registered_on", Ty::Date),
         req("head_name", Ty::Text),
-        req("head_gender", Ty::Enum(&["F", "M"])),
-        req("area", Ty::Enum(&["rural", "urban"])),
+        req("head_gender", Ty::Enum(Gender::ENTRIES)),
+        req("area", Ty::Enum(Area::ENTRIES)),
         col("ethnic_minority", Ty::Bool),
         req("size", Ty::Count),
     ],

@@ -2,6 +2,7 @@
 //! resolved on the row's date, plain values with the contract's defaults for empty
 //! numbers, and a few rules of their own. One generic kind serves them all.
 
+use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
 use super::{household_refs, no_household, to_value, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty, Val};
@@ -43,21 +44,6 @@ pub struct LedgerKind {
     check: fn(&Fields) -> Vec<Problem>,
 }
 
-const SUPPORT_TYPES: &[&str] = &[
-    "livelihood",
-    "job_placement",
-    "labor_export_counselling",
-    "union_loan",
-    "startup_idea",
-    "capacity_building",
-    "gift",
-    "house_built",
-    "house_repaired",
-    "sanitation_work",
-    "clean_water_work",
-    "insurance_card",
-    "savings_book",
-];
 
 static SUPPORTS_SPEC: Spec = Spec {
     kind: "supports",
@@ -66,7 +52,7 @@ static SUPPORTS_SPEC: Spec = Spec {
         col("record_id", Ty::Code),
         req("date", Ty::Date),
         req("unit_code", Ty::Code),
-        req("support_type", Ty::Enum(SUPPORT_TYPES)),
+        req("support_type", Ty::Enum(SupportType::ENTRIES)),
         col("household_code", Ty::Code),
         col("member_no", Ty::Count),
         col("quantity", Ty::Count),
@@ -80,7 +66,7 @@ static SUPPORTS_SPEC: Spec = Spec {
 fn check_support(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
     let has_household = r.text(4).is_some();
-    if r.text(3) == Some("livelihood") && !has_household {
+    if r.text(3) == Some(SupportType::Livelihood.as_str()) && !has_household {
         out.push((
             4,
             "hỗ trợ sinh kế phải ghi hộ nhận (household_code)",
@@ -131,16 +117,7 @@ static ACTIVITIES_SPEC: Spec = Spec {
         col("record_id", Ty::Code),
         req("date", Ty::Date),
         req("unit_code", Ty::Code),
-        req(
-            "activity_type",
-            Ty::Enum(&[
-                "vocational_class",
-                "credit_communication",
-                "startup_training",
-                "startup_communication",
-                "other",
-            ]),
-        ),
+        req("activity_type", Ty::Enum(ActivityType::ENTRIES)),
         col("sessions", Ty::Count),
         col("participants", Ty::Count),
     ],
@@ -277,7 +254,7 @@ static CLUBS_SPEC: Spec = Spec {
     cols: &[
         req("club_code", Ty::Code),
         req("unit_code", Ty::Code),
-        req("kind", Ty::Enum(&["startup", "other"])),
+        req("kind", Ty::Enum(ClubKind::ENTRIES)),
         req("established_on", Ty::Date),
         col("dissolved_on", Ty::Date),
     ],
@@ -308,7 +285,7 @@ static MICRO_SPEC: Spec = Spec {
         col("record_id", Ty::Code),
         req("date", Ty::Date),
         req("unit_code", Ty::Code),
-        req("kind", Ty::Enum(&["contract", "claim"])),
+        req("kind", Ty::Enum(MicroinsuranceKind::ENTRIES)),
         col("count", Ty::Count),
         col("amount_vnd", Ty::Money),
     ],

@@ -4,6 +4,7 @@ use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
+use domain::vocab::Gender;
 use std::collections::HashMap;
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{Db, StoreError, Value};
@@ -17,7 +18,7 @@ static SPEC: Spec = Spec {
         req("household_code", Ty::Code),
         req("member_no", Ty::Count),
         req("full_name", Ty::Text),
-        req("gender", Ty::Enum(&["F", "M"])),
+        req("gender", Ty::Enum(Gender::ENTRIES)),
         col("birth_year", Ty::Year),
         col("citizen_id", Ty::CitizenId),
         col("union_member", Ty::Bool),

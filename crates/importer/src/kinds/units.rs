@@ -11,7 +11,6 @@ use store::{Db, StoreError, Value};
 
 pub struct Units;
 
-const LEVELS: &[&str] = &["central", "province", "district", "commune", "branch"];
 
 static SPEC: Spec = Spec {
     kind: "units",
@@ -19,7 +18,7 @@ static SPEC: Spec = Spec {
     cols: &[
         req("code", Ty::Code),
         req("name", Ty::Text),
-        req("level", Ty::Enum(LEVELS)),
+        req("level", Ty::Enum(domain::units::Level::ENTRIES)),
         col("parent_code", Ty::Code),
         col("valid_from", Ty::Date),
         col("valid_to", Ty::Date),

@@ -1,13 +1,18 @@
 //! The fields of each entry form, named as the data contract's columns (a form posts one
 //! row of that file kind).
 
+use domain::vocab::{ActivityType, Area, AssessmentKind, Class, Gender, SupportType};
+
 /// How a field is entered.
 #[derive(Clone, Copy)]
 pub(super) enum Input {
     Text,
     Date,
     Number,
+    /// One of a vocabulary's (code, label) entries, as `domain::vocab` defines them.
     Choice(&'static [(&'static str, &'static str)]),
+    /// A choice that may be left to the program: the empty value, with its label, first.
+    ChoiceOrAuto(&'static [(&'static str, &'static str)], &'static str),
     Hidden,
 }
 
@@ -22,7 +27,7 @@ const fn f(name: &'static str, label: &'static str, input: Input) -> Field {
 }
 
 pub(super) const YES_NO: &[(&str, &str)] = &[("0", "Không"), ("1", "Có")];
-pub(super) const GENDER: &[(&str, &str)] = &[("F", "Nữ"), ("M", "Nam")];
+const GENDER: &[(&str, &str)] = Gender::ENTRIES;
 
 pub(super) const HOUSEHOLD: &[Field] = &[
     f("household_code", "Mã hộ", Input::Text),
@@ -33,7 +38,7 @@ pub(super) const HOUSEHOLD: &[Field] = &[
     f(
         "area",
         "Khu vực",
-        Input::Choice(&[("rural", "Nông thôn"), ("urban", "Thành thị")]),
+        Input::Choice(Area::ENTRIES),
     ),
     f("ethnic_minority", "Dân tộc thiểu số", Input::Choice(YES_NO)),
     f("size", "Số nhân khẩu", Input::Number),
@@ -56,10 +61,7 @@ pub(super) const ASSESSMENT: &[Field] = &[
     f(
         "kind",
         "Loại",
-        Input::Choice(&[
-            ("provisional", "Hội đánh giá (tạm thời)"),
-            ("official", "Xã công nhận (chính thức)"),
-        ]),
+        Input::Choice(AssessmentKind::ENTRIES),
     ),
     f("assessed_on", "Ngày đánh giá", Input::Date),
     f(
@@ -75,37 +77,16 @@ pub(super) const ASSESSMENT: &[Field] = &[
     f(
         "status",
         "Kết quả (để trống: tự tính theo chuẩn)",
-        Input::Choice(&[
-            ("", "Tự tính"),
-            ("poor", "Hộ nghèo"),
-            ("near_poor", "Hộ cận nghèo"),
-            ("average", "Mức sống trung bình"),
-            ("not_poor", "Không nghèo"),
-        ]),
+        Input::ChoiceOrAuto(Class::ENTRIES, "Tự tính"),
     ),
 ];
 
-pub(super) const SUPPORT_TYPES: &[(&str, &str)] = &[
-    ("livelihood", "Phương tiện sinh kế"),
-    ("job_placement", "Giải quyết việc làm"),
-    ("labor_export_counselling", "Tư vấn xuất khẩu lao động"),
-    ("union_loan", "Vay vốn Quỹ Hội"),
-    ("startup_idea", "Ý tưởng khởi nghiệp"),
-    ("capacity_building", "Nâng cao năng lực"),
-    ("gift", "Quà tặng"),
-    ("house_built", "Xây nhà"),
-    ("house_repaired", "Sửa nhà"),
-    ("sanitation_work", "Công trình vệ sinh"),
-    ("clean_water_work", "Công trình nước sạch"),
-    ("insurance_card", "Thẻ bảo hiểm"),
-    ("savings_book", "Sổ tiết kiệm"),
-];
 
 pub(super) const SUPPORT: &[Field] = &[
     f("household_code", "", Input::Hidden),
     f("date", "Ngày hỗ trợ", Input::Date),
     f("unit_code", "Đơn vị hỗ trợ", Input::Text),
-    f("support_type", "Loại hỗ trợ", Input::Choice(SUPPORT_TYPES)),
+    f("support_type", "Loại hỗ trợ", Input::Choice(SupportType::ENTRIES)),
     f(
         "member_no",
         "Thành viên nhận (số thứ tự; để trống: cả hộ)",
@@ -123,13 +104,7 @@ pub(super) const ACTIVITY: &[Field] = &[
     f(
         "activity_type",
         "Loại hoạt động",
-        Input::Choice(&[
-            ("vocational_class", "Lớp đào tạo nghề"),
-            ("credit_communication", "Tuyên truyền tín dụng chính sách"),
-            ("startup_training", "Tập huấn khởi nghiệp"),
-            ("startup_communication", "Truyền thông khởi nghiệp"),
-            ("other", "Khác"),
-        ]),
+        Input::Choice(ActivityType::ENTRIES),
     ),
     f("sessions", "Số lớp/buổi", Input::Number),
     f("participants", "Số người tham gia", Input::Number),

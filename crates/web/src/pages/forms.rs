@@ -3,6 +3,7 @@
 //! Vietnamese messages, same audit), and the messages land next to their fields with the
 //! officer's input kept.
 
+use domain::vocab::capitalized;
 use crate::auth::Authed;
 use crate::error::AppError;
 use crate::html::{csrf, page, Page};
@@ -41,7 +42,14 @@ fn form_markup(
                     Input::Hidden => { input type="hidden" name=(fd.name) value=(v(fd.name)); }
                     Input::Choice(opts) => {
                         label for=(fd.name) { (fd.label) }
-                        select id=(fd.name) name=(fd.name) { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (text) } } }
+                        select id=(fd.name) name=(fd.name) { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } } }
+                    }
+                    Input::ChoiceOrAuto(opts, auto) => {
+                        label for=(fd.name) { (fd.label) }
+                        select id=(fd.name) name=(fd.name) {
+                            option value="" selected[v(fd.name).is_empty()] { (auto) }
+                            @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } }
+                        }
                     }
                     _ => {
                         label for=(fd.name) { (fd.label) }
@@ -206,8 +214,8 @@ fn household_values(h: &store::households::Household) -> Values {
         ("unit_code", h.unit_code.clone()),
         ("registered_on", h.registered_on.to_string()),
         ("head_name", h.head_name.clone()),
-        ("head_gender", h.head_gender.clone()),
-        ("area", h.area.clone()),
+        ("head_gender", h.head_gender.as_str().to_owned()),
+        ("area", h.area.as_str().to_owned()),
         (
             "ethnic_minority",
             if h.ethnic_minority { "1" } else { "0" }.to_owned(),

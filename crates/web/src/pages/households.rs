@@ -7,7 +7,7 @@ use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use domain::poverty::{classify, national::service_label_vi, standard_for, Area, Class};
+use domain::poverty::{classify, national::service_label_vi, standard_for, Class};
 use domain::status::{effective_history, events};
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -56,9 +56,9 @@ async fn find(
         if q_trim.is_empty() {
             return Ok(Vec::new());
         }
-        let cid = (q_trim.len() == 12 && q_trim.bytes().all(|b| b.is_ascii_digit()))
-            .then_some(q_trim.as_str());
-        let phone = importer::rules::normalize_phone(&q_trim);
+        let cid = domain::ids::CitizenId::parse(&q_trim).ok();
+        let cid = cid.as_ref().map(domain::ids::CitizenId::as_str);
+        let phone = domain::ids::Phone::parse(&q_trim).map(domain::ids::Phone::into_string);
         let hits = store::households::search_scoped(
             db,
             &acc,
@@ -158,7 +158,7 @@ pub async fn show(
                 store::params![code.as_str()],
             )?;
             let assignments = store::households::assignments_of(db, &code)?;
-            let area = Area::parse(&h.area).unwrap_or(Area::Rural);
+            let area = h.area;
             let history = effective_history(&assessments.iter().map(|a| a.assessed.clone()).collect::<Vec<_>>(), domain::Date::MAX);
             let evs = events(&history);
             let writable = acc.can_write_unit(h.unit_id);
