@@ -118,6 +118,7 @@ pub struct Computed {
 /// A report, with the records behind `want` when asked. A period of whole months within
 /// one year is read from the monthly aggregates; any other period, and every drill-down,
 /// from the records.
+#[tracing::instrument(level = "debug", skip_all, fields(unit = %req.unit, from = %req.from, to = %req.to, drill_down = want))]
 pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Computed, ReportError> {
     compute_parts(db, req, want, true, true)
 }

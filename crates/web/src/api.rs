@@ -73,7 +73,7 @@ async fn openapi() -> impl IntoResponse {
 
 async fn me(ApiUser(who): ApiUser) -> ApiResult {
     Ok(Json(json!({
-        "username": who.user.username, "full_name": who.user.full_name, "role": who.user.role.as_str(),
+        "id": who.user.id, "username": who.user.username, "full_name": who.user.full_name, "role": who.user.role.as_str(),
         "unit_code": who.user.unit_code, "csrf": who.csrf
     })))
 }

@@ -129,6 +129,8 @@ impl FromRequestParts<AppState> for Authed {
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
         let (user, csrf) = found.ok_or(AppError::Unauthorized)?;
+        // The request log names who asked, by id only.
+        tracing::Span::current().record("user_id", user.id);
         Ok(Authed {
             user,
             csrf,

@@ -77,6 +77,9 @@ impl AppError {
 
     /// The JSON form, for the API.
     pub fn json(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(cause = %e, "internal error");
+        }
         let body =
             serde_json::json!({"error": self.message_vi(), "status": self.status().as_u16()});
         (self.status(), axum::Json(body)).into_response()
@@ -86,7 +89,8 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let AppError::Internal(e) = &self {
-            eprintln!("internal error: {e}");
+            // Inside the request's span: the log line names the route and the user.
+            tracing::error!(cause = %e, "internal error");
         }
         if matches!(self, AppError::Unauthorized) {
             return (

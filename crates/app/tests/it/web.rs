@@ -419,3 +419,45 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
         &log[..log.len().min(2000)]
     );
 }
+
+#[test]
+fn the_request_log_names_route_status_and_user_but_no_personal_data() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut clerk = Http::default();
+    assert_eq!(clerk.login(base, "xa", DEMO_PASSWORD).status, 303);
+    let me: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/me")).body).unwrap();
+    let user_id = me["id"].as_i64().expect("the user's id");
+    // A household of her own, with members whose names, IDs and phones the page shows.
+    let hits: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/households?q=thi")).body).unwrap();
+    let code = hits[0]["household_code"].as_str().expect("a household").to_owned();
+    let page = clerk.get(&format!("{base}/households/{code}"));
+    assert_eq!(page.status, 200);
+    let detail: serde_json::Value =
+        serde_json::from_str(&clerk.get(&format!("{base}/api/households/{code}")).body).unwrap();
+    let head = detail["head_name"].as_str().unwrap().to_owned();
+    assert_eq!(clerk.get(&format!("{base}/no-such-page")).status, 404);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+
+    let log = server.log();
+    let line = log
+        .lines()
+        .find(|l| l.contains(r#"route="/households/{code}""#) && l.contains("status=200"))
+        .unwrap_or_else(|| panic!("no request line for the household page in:\n{log}"));
+    assert!(line.contains(&format!("user_id={user_id}")), "{line}");
+    assert!(line.contains("latency_ms="), "{line}");
+    assert!(log.contains("status=404"), "{log}");
+    // The pattern is logged, never the path or the query (they hold codes and names).
+    assert!(!log.contains(&code), "household code in the log:\n{log}");
+    assert!(!log.contains("q=thi"), "query string in the log:\n{log}");
+    assert!(!log.contains(&head), "a name in the log:\n{log}");
+    for m in detail["members"].as_array().unwrap() {
+        for field in ["citizen_id", "phone", "full_name"] {
+            if let Some(v) = m[field].as_str().filter(|v| !v.is_empty()) {
+                assert!(!log.contains(v), "{field} in the log:\n{log}");
+            }
+        }
+    }
+}

@@ -9,8 +9,17 @@ use std::process::{Child, Stdio};
 pub struct Server {
     pub base: String,
     child: Child,
+    /// What the server has logged so far (its stderr).
+    log: std::sync::Arc<std::sync::Mutex<String>>,
     /// Kept alive for the server's lifetime (a scratch database is dropped with it).
     pub _db: TestDb,
+}
+
+impl Server {
+    /// The server's log lines so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
 }
 
 impl Drop for Server {
@@ -25,9 +34,20 @@ pub fn demo_server() -> Server {
     let db = demo_db();
     let mut child = donghanh()
         .args(["--db", db.url(), "serve", "--addr", "127.0.0.1:0"])
+        .env_remove("DONGHANH_LOG")
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (stderr, kept) = (child.stderr.take().unwrap(), log.clone());
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let mut l = kept.lock().unwrap();
+            l.push_str(&line);
+            l.push('\n');
+        }
+    });
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     while !line.contains("http://") {
@@ -49,6 +69,7 @@ pub fn demo_server() -> Server {
     Server {
         base: format!("http://{addr}"),
         child,
+        log,
         _db: db,
     }
 }
