@@ -4,11 +4,13 @@
 //! Vietnamese and English). Importing the same files twice changes nothing.
 
 pub mod kinds;
+pub mod refusal;
 pub mod report;
 pub mod rules;
 pub mod source;
 pub mod vn;
 
+use crate::refusal::Refusal;
 use kinds::Ctx;
 pub use report::{Rejection, RowError};
 use source::{Input, Table};
@@ -32,7 +34,7 @@ pub struct Options {
     pub guard: Option<Guard>,
 }
 
-pub type Guard = std::sync::Arc<dyn Fn(&mut Db) -> Result<(), (String, String)> + Send + Sync>;
+pub type Guard = std::sync::Arc<dyn Fn(&mut Db) -> Result<(), Refusal> + Send + Sync>;
 
 impl Default for Options {
     fn default() -> Options {
@@ -163,20 +165,14 @@ fn import_checked(
         if kinds::find(t.kind()).is_none() {
             let known: Vec<&str> = kinds::all().iter().map(|k| k.spec().kind).collect();
             errors.push(RowError {
-                file: t.source(),
-                row: 0,
-                column: String::new(),
                 value: t.kind().to_owned(),
-                reason_vi: format!(
-                    "không rõ loại dữ liệu \"{}\"; tên tệp/trang phải là một trong: {}",
-                    t.kind(),
-                    known.join(", ")
-                ),
-                reason_en: format!(
-                    "unknown file kind \"{}\"; the file or sheet name must be one of: {}",
-                    t.kind(),
-                    known.join(", ")
-                ),
+                ..RowError::whole(
+                    t.source(),
+                    Refusal::UnknownKind {
+                        kind: t.kind().to_owned(),
+                        known,
+                    },
+                )
             });
         }
     }
@@ -192,16 +188,9 @@ fn import_checked(
     let mut dry_summary = None;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
         if let Some(guard) = &opts.guard {
-            if let Err((vi, en)) = guard(tx) {
+            if let Err(refusal) = guard(tx) {
                 return Err(ImportError::Rejected(Rejection {
-                    errors: vec![RowError {
-                        file: String::new(),
-                        row: 0,
-                        column: String::new(),
-                        value: String::new(),
-                        reason_vi: vi,
-                        reason_en: en,
-                    }],
+                    errors: vec![RowError::whole(String::new(), refusal)],
                 }));
             }
         }
@@ -225,8 +214,8 @@ fn import_checked(
                         whole.push(t);
                         Ok::<(), std::convert::Infallible>(())
                     });
-                    if let Ok(Err((vi, en))) = read {
-                        errors.push(RowError::file(std::path::Path::new(&source), &vi, &en));
+                    if let Ok(Err(refusal)) = read {
+                        errors.push(RowError::whole(source, refusal));
                     }
                 }
                 let n: u64 = whole.iter().map(|t| t.rows.len() as u64).sum();
@@ -299,7 +288,7 @@ fn read_and_parse(spec: &'static kinds::Spec, inputs: Vec<Input>, send: SyncSend
         });
         let file_error = match read {
             Ok(Ok(())) => continue,
-            Ok(Err((vi, en))) => RowError::file(std::path::Path::new(&source), &vi, &en),
+            Ok(Err(refusal)) => RowError::whole(source.clone(), refusal),
             Err(_) => return,
         };
         let parsed = Parsed {

@@ -2,6 +2,7 @@
 //! column, value and reason in Vietnamese and English.
 
 use std::fmt::Write as _;
+use crate::refusal::Refusal;
 use std::path::Path;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -11,20 +12,32 @@ pub struct RowError {
     pub row: usize,
     pub column: String,
     pub value: String,
-    pub reason_vi: String,
-    pub reason_en: String,
+    pub refusal: Refusal,
 }
 
 impl RowError {
-    pub fn file(path: &Path, vi: &str, en: &str) -> RowError {
+    /// A problem with a whole file.
+    pub fn file(path: &Path, refusal: Refusal) -> RowError {
+        RowError::whole(path.display().to_string(), refusal)
+    }
+
+    /// A problem that belongs to no row (a file by its name, or the import as a whole).
+    pub fn whole(file: String, refusal: Refusal) -> RowError {
         RowError {
-            file: path.display().to_string(),
+            file,
             row: 0,
             column: String::new(),
             value: String::new(),
-            reason_vi: vi.to_owned(),
-            reason_en: en.to_owned(),
+            refusal,
         }
+    }
+
+    pub fn reason_vi(&self) -> String {
+        self.refusal.vi()
+    }
+
+    pub fn reason_en(&self) -> String {
+        self.refusal.en()
     }
 }
 
@@ -53,7 +66,7 @@ impl Rejection {
             } else {
                 format!(" [{}={:?}]", e.column, e.value)
             };
-            let _ = writeln!(out, "  {place}{col}: {} / {}", e.reason_vi, e.reason_en);
+            let _ = writeln!(out, "  {place}{col}: {} / {}", e.reason_vi(), e.reason_en());
         }
         if self.errors.len() > limit {
             let _ = writeln!(
@@ -76,8 +89,8 @@ impl Rejection {
                 &e.row.to_string(),
                 &e.column,
                 &e.value,
-                &e.reason_vi,
-                &e.reason_en,
+                &e.reason_vi(),
+                &e.reason_en(),
             ])?;
         }
         w.flush()

@@ -1,6 +1,7 @@
 //! Reading import files into plain tables of text cells: CSV (UTF-8, optional BOM) and
 //! XLSX (one sheet per file kind, named after it).
 
+use crate::refusal::Refusal;
 use crate::report::RowError;
 use calamine::{Data, Reader};
 use std::path::{Path, PathBuf};
@@ -77,10 +78,9 @@ impl Input {
         let file = match std::fs::File::open(&path) {
             Ok(f) => f,
             Err(e) => {
-                return Ok(Err((
-                    "không đọc được tệp".to_owned(),
-                    format!("cannot read file: {e}"),
-                )))
+                return Ok(Err(Refusal::CannotReadFile {
+                    detail: e.to_string(),
+                }))
             }
         };
         let mut buffered = std::io::BufReader::with_capacity(1 << 20, file);
@@ -134,10 +134,7 @@ impl Input {
             }
         }
         let Some(header) = header else {
-            return Ok(Err((
-                "tệp rỗng, thiếu dòng tiêu đề".to_owned(),
-                "empty file, no header row".to_owned(),
-            )));
+            return Ok(Err(Refusal::EmptyFile));
         };
         // A file with a header and no rows still has its header checked.
         if !rows.is_empty() || !emitted {
@@ -154,15 +151,13 @@ impl Input {
 
 fn csv_error(e: &csv::Error) -> ReadError {
     if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-        (
-            "tệp không phải UTF-8 (hãy lưu CSV dạng UTF-8)".to_owned(),
-            format!("file is not UTF-8: {e}"),
-        )
+        Refusal::NotUtf8 {
+            detail: e.to_string(),
+        }
     } else {
-        (
-            "CSV sai định dạng".to_owned(),
-            format!("malformed CSV: {e}"),
-        )
+        Refusal::MalformedCsv {
+            detail: e.to_string(),
+        }
     }
 }
 
@@ -174,7 +169,7 @@ pub fn read_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Table> {
             Input::Table(t) => tables.push(t),
             Input::Csv { path, .. } => match read_csv(&path) {
                 Ok(t) => tables.push(t),
-                Err((vi, en)) => errors.push(RowError::file(&path, &vi, &en)),
+                Err(refusal) => errors.push(RowError::file(&path, refusal)),
             },
         }
     }
@@ -198,8 +193,7 @@ pub fn open_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Input> {
                 }
                 Err(e) => errors.push(RowError::file(
                     p,
-                    "không đọc được thư mục",
-                    &format!("cannot read directory: {e}"),
+                    Refusal::CannotReadDirectory { detail: e.to_string() },
                 )),
             }
         } else {
@@ -215,13 +209,9 @@ pub fn open_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Input> {
             }),
             "xlsx" => match read_xlsx(&f) {
                 Ok(ts) => tables.extend(ts.into_iter().map(Input::Table)),
-                Err((vi, en)) => errors.push(RowError::file(&f, &vi, &en)),
+                Err(refusal) => errors.push(RowError::file(&f, refusal)),
             },
-            _ => errors.push(RowError::file(
-                &f,
-                "chỉ nhận tệp .csv hoặc .xlsx",
-                "only .csv and .xlsx files are accepted",
-            )),
+            _ => errors.push(RowError::file(&f, Refusal::NotCsvOrXlsx)),
         }
     }
     tables
@@ -248,25 +238,19 @@ fn display(p: &Path) -> String {
         .to_owned()
 }
 
-pub type ReadError = (String, String);
+pub type ReadError = Refusal;
 
 pub fn read_csv(path: &Path) -> Result<Table, ReadError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        (
-            "không đọc được tệp".to_owned(),
-            format!("cannot read file: {e}"),
-        )
+    let bytes = std::fs::read(path).map_err(|e| Refusal::CannotReadFile {
+        detail: e.to_string(),
     })?;
     parse_csv(&bytes, base_name(path), display(path))
 }
 
 pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        (
-            "tệp không phải UTF-8 (hãy lưu CSV dạng UTF-8)".to_owned(),
-            format!("file is not UTF-8: {e}"),
-        )
+    let text = std::str::from_utf8(bytes).map_err(|e| Refusal::NotUtf8 {
+        detail: e.to_string(),
     })?;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -275,12 +259,7 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     let mut header = None;
     let mut rows = Vec::new();
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            (
-                "CSV sai định dạng".to_owned(),
-                format!("malformed CSV: {e}"),
-            )
-        })?;
+        let rec = rec.map_err(|e| csv_error(&e))?;
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
         if header.is_none() {
@@ -297,29 +276,23 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     Ok(Table {
         kind,
         source,
-        header: header.ok_or((
-            "tệp rỗng, thiếu dòng tiêu đề".to_owned(),
-            "empty file, no header row".to_owned(),
-        ))?,
+        header: header.ok_or(Refusal::EmptyFile)?,
         rows,
     })
 }
 
 fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        (
-            "không mở được tệp Excel".to_owned(),
-            format!("cannot open workbook: {e}"),
-        )
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| Refusal::CannotOpenWorkbook {
+        detail: e.to_string(),
     })?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| {
-            (
-                format!("không đọc được trang {name}"),
-                format!("cannot read sheet {name}: {e}"),
-            )
-        })?;
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| Refusal::CannotReadSheet {
+                sheet: name.clone(),
+                detail: e.to_string(),
+            })?;
         let first_row = range.start().map_or(0, |(r, _)| r as usize);
         let first_col = range.start().map_or(0, |(_, c)| c as usize);
         let mut header: Option<Vec<String>> = None;

@@ -284,13 +284,14 @@ fn write(
             json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated, "unchanged": s.total().unchanged}),
         )),
         Err(importer::ImportError::Rejected(r)) => {
+            // The answer's status follows from the refusal's class, never from its words.
             if r.errors
                 .iter()
-                .any(|e| e.reason_en.starts_with("outside your units"))
+                .any(|e| e.refusal.class() == importer::refusal::Class::Forbidden)
             {
                 return Err(AppError::Forbidden);
             }
-            let errors: Vec<Value> = r.errors.iter().map(|e| json!({"row": e.row, "column": e.column, "value": e.value, "error": e.reason_vi})).collect();
+            let errors: Vec<Value> = r.errors.iter().map(|e| json!({"row": e.row, "column": e.column, "value": e.value, "error": e.reason_vi()})).collect();
             Err(AppError::BadRequest(json!({"errors": errors}).to_string()))
         }
         Err(e) => Err(AppError::Internal(e.to_string())),

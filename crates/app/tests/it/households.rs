@@ -1,6 +1,7 @@
 //! Households, members, assessments, assignments: hand-made histories through the
 //! importer, and the household indicators through lineage.
 
+use importer::refusal::Refusal;
 use crate::support::*;
 use importer::ImportError;
 
@@ -414,7 +415,7 @@ fn a_given_status_that_differs_is_kept_with_a_warning() {
     );
     let s = t.import(&[f.path("assessments.csv")]).unwrap();
     assert_eq!(s.warnings.len(), 1);
-    assert!(s.warnings[0].reason_vi.contains("giữ kết quả đã ghi"));
+    assert!(matches!(s.warnings[0].refusal, Refusal::StatusDiffers { .. }));
     let r = t.db.query_one("SELECT status, computed_status FROM assessments WHERE household_code = 'H3' AND year = 2024", &[]).unwrap();
     assert_eq!((r.text(0), r.text(1)), ("average", "near_poor"));
 }
@@ -444,13 +445,17 @@ fn bad_citizen_ids_and_phones() {
         "members.csv",
         &format!("{MEMBER_HEAD}H3,1,Lê Thị Lan,F,1970,49185000999,1,\n"),
     );
-    assert!(e[0].reason_vi.contains("11 chữ số"), "{e:?}");
+    assert_eq!(e[0].refusal, Refusal::CitizenIdElevenDigits, "{e:?}");
     let e = rejected(
         "members.csv",
         &format!("{MEMBER_HEAD}H3,1,Lê Thị Lan,F,1970,049185000123,1,\n"),
     );
     assert!(
-        e[0].reason_vi.contains("đã thuộc thành viên 1 của hộ H1"),
+        e[0].refusal
+            == Refusal::CitizenIdTaken {
+                member_no: 1,
+                household: "H1".into()
+            },
         "{e:?}"
     );
     let e = rejected(
@@ -462,7 +467,7 @@ fn bad_citizen_ids_and_phones() {
         "members.csv",
         &format!("{MEMBER_HEAD}H9,1,Ai Đó,F,1970,,1,\n"),
     );
-    assert!(e[0].reason_vi.contains("chưa có hộ mã H9"));
+    assert_eq!(e[0].refusal, Refusal::NoHousehold { code: "H9".into() });
 }
 
 #[test]
@@ -471,22 +476,25 @@ fn bad_assessments() {
         "assessments.csv",
         &format!("{ASSESS_HEAD}H3,2024,official,2024-12-10,1000000,employment;info_acess,\n"),
     );
-    assert!(e[0].reason_vi.contains("info_acess"), "{e:?}");
+    assert!(
+        matches!(&e[0].refusal, Refusal::DeprivationsUnknown { unknown, .. } if unknown == &["info_acess"]),
+        "{e:?}"
+    );
     let e = rejected(
         "assessments.csv",
         &format!("{ASSESS_HEAD}H3,2021,official,2021-12-10,1000000,,\n"),
     );
-    assert!(e[0].reason_vi.contains("không có chuẩn nghèo"), "{e:?}");
+    assert!(matches!(e[0].refusal, Refusal::NoStandard { .. }), "{e:?}");
     let e = rejected(
         "assessments.csv",
         &format!("{ASSESS_HEAD}H3,2024,official,2024-12-10,1000000,,\nH3,2024,official,2024-12-20,900000,,\n"),
     );
-    assert!(e[0].reason_vi.contains("trùng khóa"), "{e:?}");
+    assert!(matches!(e[0].refusal, Refusal::KeyRepeated { .. }), "{e:?}");
     let e = rejected(
         "assessments.csv",
         &format!("{ASSESS_HEAD}H3,2024,official,2024-12-10,,,\n"),
     );
-    assert!(e[0].reason_vi.contains("cần thu nhập"), "{e:?}");
+    assert_eq!(e[0].refusal, Refusal::IncomeNeeded, "{e:?}");
 }
 
 #[test]
@@ -498,12 +506,12 @@ fn a_household_in_a_unit_that_did_not_exist_yet() {
     assert_eq!(e.len(), 2, "{e:?}");
     assert!(
         e.iter()
-            .any(|e| e.reason_vi.contains("chỉ có từ ngày 01/07/2025")),
+            .any(|e| matches!(&e.refusal, Refusal::UnitNotYet { from, .. } if from.to_string() == "2025-07-01")),
         "{e:?}"
     );
     assert!(
         e.iter()
-            .any(|e| e.reason_vi.contains("từ 01/07/2025 thuộc 01")),
+            .any(|e| matches!(&e.refusal, Refusal::UnitEndedInto { into_code, on, .. } if into_code == "01" && on.to_string() == "2025-07-01")),
         "{e:?}"
     );
 }

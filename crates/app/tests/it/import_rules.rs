@@ -1,6 +1,7 @@
 //! Bad input: each general rule of the contract with a bad value gives a row-level
 //! message and leaves the database exactly as it was.
 
+use importer::refusal::Refusal;
 use crate::support::*;
 use importer::{ImportError, RowError};
 
@@ -25,7 +26,7 @@ fn rejected(files: &[(&str, &str)]) -> Vec<RowError> {
         "a rejected import must leave the database as it was"
     );
     for e in &errors {
-        assert!(!e.reason_vi.is_empty() && !e.reason_en.is_empty(), "{e:?}");
+        assert!(!e.reason_vi().is_empty() && !e.reason_en().is_empty(), "{e:?}");
     }
     errors
 }
@@ -48,7 +49,7 @@ fn impossible_date() {
         (e.row, e.column.as_str(), e.value.as_str()),
         (2, "valid_from", "31/02/2024")
     );
-    assert!(e.reason_vi.contains("không có thật"));
+    assert_eq!(e.refusal, Refusal::NoSuchDay { raw: "31/02/2024".into() });
 }
 
 #[test]
@@ -59,7 +60,7 @@ fn unknown_column_is_refused_but_x_columns_pass() {
     )]);
     let e = one(&e);
     assert_eq!(e.column, "ghichu");
-    assert!(e.reason_vi.contains("x_"));
+    assert!(matches!(&e.refusal, Refusal::UnknownColumn { column, .. } if column == "ghichu"));
 }
 
 #[test]
@@ -71,7 +72,11 @@ fn code_that_excel_made_a_number() {
     )]);
     let e = one(&e);
     assert_eq!(e.column, "parent_code");
-    assert!(e.reason_vi.contains("có phải mã 010"), "{}", e.reason_vi);
+    assert!(
+        matches!(&e.refusal, Refusal::ParentMissing { zero_hint: Some(z), .. } if z == "010"),
+        "{e:?}"
+    );
+    assert!(e.reason_vi().contains("có phải mã 010?"), "{}", e.reason_vi());
     // Scientific notation.
     let e = rejected(&[(
         "units.csv",
@@ -89,7 +94,7 @@ fn duplicate_key_within_a_file() {
     )]);
     let e = one(&e);
     assert_eq!(e.row, 3);
-    assert!(e.reason_vi.contains("trùng khóa") && e.reason_vi.contains("dòng 2"));
+    assert!(matches!(e.refusal, Refusal::KeyRepeated { line: 2, .. }), "{e:?}");
 }
 
 #[test]
@@ -116,9 +121,8 @@ fn parent_missing_on_that_date() {
     let e = one(&e);
     assert_eq!(e.column, "parent_code");
     assert!(
-        e.reason_vi.contains("không tồn tại vào ngày 01/08/2025"),
-        "{}",
-        e.reason_vi
+        matches!(&e.refusal, Refusal::ParentMissing { on, .. } if on.to_string() == "2025-08-01"),
+        "{e:?}"
     );
 }
 
@@ -129,7 +133,7 @@ fn overlapping_versions_of_one_code() {
         &format!("{HEAD}00100,Xã Một Khác,commune,01,2025-06-01,\n"),
     )]);
     assert!(!e.is_empty());
-    assert!(e.iter().all(|e| e.reason_vi.contains("chồng")), "{e:#?}");
+    assert!(e.iter().all(|e| matches!(e.refusal, Refusal::ValidityOverlaps { .. })), "{e:#?}");
 }
 
 #[test]
@@ -141,7 +145,7 @@ fn lineage_cycle() {
         ("unit_lineage.csv", "from_code,to_code,effective_date,share\n00700,00800,2025-08-01,\n00800,00700,2025-08-01,\n"),
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(e.iter().all(|e| e.reason_vi.contains("vòng lặp")), "{e:#?}");
+    assert!(e.iter().all(|e| matches!(e.refusal, Refusal::LineageCycle { .. })), "{e:#?}");
 }
 
 #[test]
@@ -151,9 +155,10 @@ fn lineage_rules() {
         "from_code,to_code,effective_date,share\nVN,00300,2025-07-01,\n00100,ZZ,2025-07-01,\n00101,00300,2025-07-01,1.5\n",
     )]);
     assert_eq!(e.len(), 3, "{e:#?}");
-    assert!(e[0].reason_vi.contains("vẫn tồn tại")); // 01 continues: not an ended unit
-    assert!(e[1].reason_vi.contains("ZZ"));
-    assert_eq!(e[2].column, "share");
+    // VN continues: not an ended unit.
+    assert!(matches!(e[0].refusal, Refusal::LineageFromNotEnded { .. }), "{e:?}");
+    assert!(matches!(&e[1].refusal, Refusal::LineageToMissing { code, .. } if code == "ZZ"), "{e:?}");
+    assert_eq!((e[2].column.as_str(), &e[2].refusal), ("share", &Refusal::ShareOutOfRange));
 }
 
 #[test]
@@ -165,10 +170,10 @@ fn every_bad_row_of_every_file_is_reported_at_once() {
     assert_eq!(e.len(), 4, "{e:#?}");
     assert!(e
         .iter()
-        .any(|e| e.file == "ho_gia_dinh.csv" && e.reason_vi.contains("không rõ loại")));
+        .any(|e| e.file == "ho_gia_dinh.csv" && matches!(e.refusal, Refusal::UnknownKind { .. })));
     assert!(e
         .iter()
-        .any(|e| e.column == "name" && e.reason_vi.contains("bắt buộc")));
+        .any(|e| e.column == "name" && e.refusal == Refusal::Required));
     assert!(e.iter().any(|e| e.column == "level" && e.value == "hamlet"));
 }
 
@@ -198,5 +203,5 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
         (e.row, e.column.as_str(), e.value.as_str()),
         (3, "union_member", "yes")
     );
-    assert!(e.reason_vi.contains("có/không"));
+    assert_eq!(e.refusal, Refusal::BoolFormat);
 }

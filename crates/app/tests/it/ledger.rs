@@ -1,6 +1,7 @@
 //! The programme ledger's files: bad input is refused row by row and nothing is written;
 //! the figures and the records behind them.
 
+use importer::refusal::Refusal;
 use crate::households::with_households;
 use crate::support::*;
 use importer::ImportError;
@@ -35,20 +36,27 @@ fn bad_supports() {
         "supports.csv",
         &format!("{SUPPORTS_HEAD}S1,2023-05-01,00100,livelihood,,,1,3.000.000,,\n"),
     )]);
-    assert!(e[0].reason_vi.contains("phải ghi hộ nhận"), "{e:?}");
+    assert_eq!(e[0].refusal, Refusal::LivelihoodNeedsHousehold, "{e:?}");
     let e = rejected(&[(
         "supports.csv",
         &format!("{SUPPORTS_HEAD}S1,2023-05-01,00100,gift,,,-3,100000,,\n"),
     )]);
     assert!(
-        e[0].column == "quantity" && e[0].reason_vi.contains("âm"),
+        e[0].column == "quantity" && e[0].refusal == Refusal::CountNegative,
         "{e:?}"
     );
     let e = rejected(&[(
         "supports.csv",
         &format!("{SUPPORTS_HEAD}S1,2023-05-01,00100,livelihood,H1,7,1,100000,,\n"),
     )]);
-    assert!(e[0].reason_vi.contains("không có thành viên số 7"), "{e:?}");
+    assert_eq!(
+        e[0].refusal,
+        Refusal::NoMember {
+            household: "H1".into(),
+            member_no: 7
+        },
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -58,19 +66,23 @@ fn bad_savings_group_target_and_project_rows() {
         "as_of,unit_code,group_code,clients,outstanding_vnd,overdue_vnd\n2025-08-01,00101,G1,20,500.000.000,0\n",
     )]);
     assert!(
-        e[0].reason_vi.contains("từ 01/07/2025 thuộc 00100"),
+        matches!(&e[0].refusal, Refusal::UnitEndedInto { into_code, on, .. }
+            if into_code == "00100" && on.to_string() == "2025-07-01"),
         "{e:?}"
     );
     let e = rejected(&[(
         "targets.csv",
         "year,unit_code,indicator,value\n2023,00100,hh_rescued,2\n",
     )]);
-    assert_eq!(e[0].column, "indicator");
+    assert_eq!(
+        (e[0].column.as_str(), &e[0].refusal),
+        ("indicator", &Refusal::UnknownIndicator)
+    );
     let e = rejected(&[(
         "project_members.csv",
         "project_code,household_code,joined_on,difficult\nP9,H1,2024-01-01,0\n",
     )]);
-    assert!(e[0].reason_vi.contains("chưa có dự án"), "{e:?}");
+    assert_eq!(e[0].refusal, Refusal::NoProject { code: "P9".into() }, "{e:?}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Units and lineage through the importer, and the tree queries over them.
 
+use importer::refusal::Refusal;
 use crate::support::*;
 use domain::units::Fate;
 
@@ -163,7 +164,7 @@ fn a_numeric_code_cell_in_xlsx_is_refused() {
         Err(importer::ImportError::Rejected(r)) => {
             assert_eq!(r.errors.len(), 1);
             assert_eq!((r.errors[0].row, r.errors[0].column.as_str()), (2, "code"));
-            assert!(r.errors[0].reason_vi.contains("số 0"));
+            assert_eq!(r.errors[0].refusal, Refusal::CodeStoredAsNumber);
         }
         other => panic!("{other:?}"),
     }

@@ -1,6 +1,7 @@
 //! `assessments`: a household's yearly poverty assessment, classified by the standard in
 //! force on its date (the province's own when it has one).
 
+use crate::refusal::Refusal;
 use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
@@ -69,12 +70,7 @@ impl Kind for Assessments {
                 .and_then(|ix| graph.ancestor_at_level(ix, on, Level::Province))
                 .map(|p| graph.version(p).code.clone());
             let Some(std) = standard_for(&standards, on, province.as_deref()) else {
-                errors.push(r.error(
-                    &SPEC,
-                    ON,
-                    format!("không có chuẩn nghèo nào có hiệu lực ngày {}", on.dmy()),
-                    format!("no poverty standard is in force on {on}"),
-                ));
+                errors.push(r.error(&SPEC, ON, Refusal::NoStandard { on }));
                 continue;
             };
             let deprivations = split_codes(r.text(DEPRIVATIONS).unwrap_or_default());
@@ -84,22 +80,15 @@ impl Kind for Assessments {
                 Some(income) => match classify(std, income, &deprivations, area) {
                     Ok(c) => Some(c.class),
                     Err(unknown) => {
-                        let known: Vec<&str> =
-                            std.indicators.iter().map(|i| i.code.as_str()).collect();
+                        let known = std.indicators.iter().map(|i| i.code.clone()).collect();
                         errors.push(r.error(
                             &SPEC,
                             DEPRIVATIONS,
-                            format!(
-                                "chỉ số thiếu hụt không có trong chuẩn {}: {} (các chỉ số: {})",
-                                std.code,
-                                unknown.0.join(", "),
-                                known.join(", ")
-                            ),
-                            format!(
-                                "deprivation codes unknown to standard {}: {}",
-                                std.code,
-                                unknown.0.join(", ")
-                            ),
+                            Refusal::DeprivationsUnknown {
+                                standard: std.code.clone(),
+                                unknown: unknown.0,
+                                known,
+                            },
                         ));
                         continue;
                     }
@@ -113,8 +102,9 @@ impl Kind for Assessments {
                         errors.push(r.error(
                             &SPEC,
                             DEPRIVATIONS,
-                            format!("chỉ số thiếu hụt không có trong chuẩn {}", std.code),
-                            format!("deprivation codes unknown to standard {}", std.code),
+                            Refusal::DeprivationsUnknownToStandard {
+                                standard: std.code.clone(),
+                            },
                         ));
                         continue;
                     }
@@ -126,29 +116,18 @@ impl Kind for Assessments {
                     ctx.warnings.push(r.error(
                         &SPEC,
                         STATUS,
-                        format!(
-                            "đã ghi {} nhưng theo chuẩn {} là {}: giữ kết quả đã ghi",
-                            g.label_vi(),
-                            std.code,
-                            c.label_vi()
-                        ),
-                        format!(
-                            "given {} but the standard gives {}: the given status is kept",
-                            g.as_str(),
-                            c.as_str()
-                        ),
+                        Refusal::StatusDiffers {
+                            given: g,
+                            standard: std.code.clone(),
+                            computed: c,
+                        },
                     ));
                     g
                 }
                 (Some(g), _) => g,
                 (None, Some(c)) => c,
                 (None, None) => {
-                    errors.push(r.error(
-                        &SPEC,
-                        INCOME,
-                        "cần thu nhập bình quân để tính phân loại khi không ghi status",
-                        "income is needed to compute the class when status is empty",
-                    ));
+                    errors.push(r.error(&SPEC, INCOME, Refusal::IncomeNeeded));
                     continue;
                 }
             };

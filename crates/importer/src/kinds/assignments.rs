@@ -44,8 +44,7 @@ impl Kind for Assignments {
         for r in &rows {
             let hh = r.text(HH).unwrap_or_default();
             if !households.contains_key(hh) {
-                let (vi, en) = no_household(hh);
-                errors.push(r.error(&SPEC, HH, vi, en));
+                errors.push(r.error(&SPEC, HH, no_household(hh)));
                 continue;
             }
             let (Some(code), Some(on)) = (r.text(UNIT), r.date(ON)) else {
@@ -53,8 +52,8 @@ impl Kind for Assignments {
             };
             let unit = match unit_on(&graph, code, on).and_then(|ix| ctx.writable(&graph, ix)) {
                 Ok(id) => id,
-                Err((vi, en)) => {
-                    errors.push(r.error(&SPEC, UNIT, vi, en));
+                Err(refusal) => {
+                    errors.push(r.error(&SPEC, UNIT, refusal));
                     continue;
                 }
             };

@@ -1,5 +1,6 @@
 //! `households`: a household, the unit (chapter) it belongs to, and its head.
 
+use crate::refusal::Refusal;
 use domain::vocab::{Area, Gender};
 use super::{to_value, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
@@ -56,18 +57,13 @@ impl Kind for Households {
             };
             let unit = match unit_on(&graph, code, date).and_then(|ix| ctx.writable(&graph, ix)) {
                 Ok(id) => id,
-                Err((vi, en)) => {
-                    errors.push(r.error(&SPEC, UNIT, vi, en));
+                Err(refusal) => {
+                    errors.push(r.error(&SPEC, UNIT, refusal));
                     continue;
                 }
             };
             if r.int(SIZE) == Some(0) {
-                errors.push(r.error(
-                    &SPEC,
-                    SIZE,
-                    "số nhân khẩu phải từ 1 trở lên",
-                    "size must be at least 1",
-                ));
+                errors.push(r.error(&SPEC, SIZE, Refusal::HouseholdSizeZero));
                 continue;
             }
             let head = r.text(HEAD).unwrap_or_default();

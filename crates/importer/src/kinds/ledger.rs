@@ -2,6 +2,7 @@
 //! resolved on the row's date, plain values with the contract's defaults for empty
 //! numbers, and a few rules of their own. One generic kind serves them all.
 
+use crate::refusal::Refusal;
 use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
 use super::{household_refs, no_household, to_value, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
@@ -28,7 +29,8 @@ enum UnitRule {
     },
 }
 
-type Problem = (usize, &'static str, &'static str);
+/// A refusal of a kind's own rule, at the column it names.
+type Problem = (usize, Refusal);
 
 pub struct LedgerKind {
     spec: &'static Spec,
@@ -67,32 +69,16 @@ fn check_support(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
     let has_household = r.text(4).is_some();
     if r.text(3) == Some(SupportType::Livelihood.as_str()) && !has_household {
-        out.push((
-            4,
-            "hỗ trợ sinh kế phải ghi hộ nhận (household_code)",
-            "a livelihood support needs household_code",
-        ));
+        out.push((4, Refusal::LivelihoodNeedsHousehold));
     }
     if r.int(5).is_some() && !has_household {
-        out.push((
-            5,
-            "có số thứ tự thành viên thì phải ghi hộ (household_code)",
-            "member_no needs household_code",
-        ));
+        out.push((5, Refusal::MemberNeedsHousehold));
     }
     if r.int(5) == Some(0) {
-        out.push((
-            5,
-            "số thứ tự thành viên phải từ 1",
-            "member_no must be at least 1",
-        ));
+        out.push((5, Refusal::MemberNoZero));
     }
     if r.int(6) == Some(0) {
-        out.push((
-            6,
-            "số lượng phải từ 1 trở lên",
-            "quantity must be at least 1",
-        ));
+        out.push((6, Refusal::QuantityZero));
     }
     out
 }
@@ -126,11 +112,7 @@ static ACTIVITIES_SPEC: Spec = Spec {
 
 fn check_activity(r: &Fields) -> Vec<Problem> {
     if r.int(4) == Some(0) {
-        vec![(
-            4,
-            "số buổi/lớp phải từ 1 trở lên",
-            "sessions must be at least 1",
-        )]
+        vec![(4, Refusal::SessionsZero)]
     } else {
         Vec::new()
     }
@@ -222,11 +204,7 @@ static COOPS_SPEC: Spec = Spec {
 
 fn check_dissolved_after(established: usize, dissolved: usize) -> impl Fn(&Fields) -> Vec<Problem> {
     move |r: &Fields| match (r.date(established), r.date(dissolved)) {
-        (Some(e), Some(d)) if d <= e => vec![(
-            dissolved,
-            "ngày giải thể phải sau ngày thành lập",
-            "dissolved_on must be after established_on",
-        )],
+        (Some(e), Some(d)) if d <= e => vec![(dissolved, Refusal::DissolvedBeforeEstablished)],
         _ => Vec::new(),
     }
 }
@@ -320,11 +298,7 @@ static TARGETS_SPEC: Spec = Spec {
 fn check_target(r: &Fields) -> Vec<Problem> {
     match r.text(2) {
         Some(code) if domain::indicators::find(code).is_none() => {
-            vec![(
-                2,
-                "chỉ tiêu không có trong danh mục (xem data-contract, Indicators)",
-                "unknown indicator code",
-            )]
+            vec![(2, Refusal::UnknownIndicator)]
         }
         _ => Vec::new(),
     }
@@ -363,19 +337,11 @@ fn check_project(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
     if let (Some(s), Some(e)) = (r.date(3), r.date(4)) {
         if e < s {
-            out.push((
-                4,
-                "ngày kết thúc trước ngày bắt đầu",
-                "end_on is before start_on",
-            ));
+            out.push((4, Refusal::ProjectEndsBeforeStart));
         }
     }
     if r.int(7).is_some_and(|p| p > 100) {
-        out.push((
-            7,
-            "tỷ lệ tối thiểu phải từ 0 đến 100",
-            "min_disadvantaged_pct must be 0–100",
-        ));
+        out.push((7, Refusal::PercentOver100));
     }
     out
 }
@@ -431,7 +397,7 @@ fn unit_version(
     graph: &domain::units::UnitGraph,
     code: &str,
     year: i64,
-) -> Result<usize, (String, String)> {
+) -> Result<usize, Refusal> {
     let jan1 = Date::from_ymd(year as i32, 1, 1).unwrap_or(Date::MIN);
     if let Ok(ix) = unit_on(graph, code, jan1) {
         return Ok(ix);
@@ -442,11 +408,9 @@ fn unit_version(
         .iter()
         .copied()
         .find(|&ix| (jan1..=dec31).contains(&graph.version(ix).valid_from))
-        .ok_or_else(|| {
-            (
-                format!("đơn vị {code} không tồn tại trong năm {year}"),
-                format!("unit {code} does not exist in {year}"),
-            )
+        .ok_or_else(|| Refusal::UnitNotInYear {
+            code: code.to_owned(),
+            year,
         })
 }
 
@@ -489,23 +453,24 @@ impl Kind for LedgerKind {
         let mut keyed = Vec::with_capacity(rows.len());
         for r in &rows {
             let mut bad = false;
-            for (c, vi, en) in (self.check)(r) {
-                errors.push(r.error(spec, c, vi, en));
+            for (c, refusal) in (self.check)(r) {
+                errors.push(r.error(spec, c, refusal));
                 bad = true;
             }
             if let Some(c) = self.household {
                 if let Some(hh) = r.text(c) {
                     if !households.contains_key(hh) {
-                        let (vi, en) = no_household(hh);
-                        errors.push(r.error(spec, c, vi, en));
+                        errors.push(r.error(spec, c, no_household(hh)));
                         bad = true;
                     } else if let Some(no) = (spec.kind == "supports").then(|| r.int(5)).flatten() {
                         if !members.contains(&(hh.to_owned(), no)) {
                             errors.push(r.error(
                                 spec,
                                 5,
-                                format!("hộ {hh} không có thành viên số {no}"),
-                                format!("household {hh} has no member {no}"),
+                                Refusal::NoMember {
+                                    household: hh.to_owned(),
+                                    member_no: no,
+                                },
                             ));
                             bad = true;
                         }
@@ -514,12 +479,7 @@ impl Kind for LedgerKind {
             }
             if spec.kind == "project_members" {
                 if let Some(p) = r.text(0).filter(|p| !projects.contains(*p)) {
-                    errors.push(r.error(
-                        spec,
-                        0,
-                        format!("chưa có dự án mã {p}"),
-                        format!("no project {p}"),
-                    ));
+                    errors.push(r.error(spec, 0, Refusal::NoProject { code: p.to_owned() }));
                     bad = true;
                 }
             }
@@ -542,8 +502,8 @@ impl Kind for LedgerKind {
                 match found.map(|(c, found)| (c, found.and_then(|ix| ctx.writable(&graph, ix)))) {
                     None => None,
                     Some((_, Ok(id))) => Some(id),
-                    Some((c, Err((vi, en)))) => {
-                        errors.push(r.error(spec, c, vi, en));
+                    Some((c, Err(refusal))) => {
+                        errors.push(r.error(spec, c, refusal));
                         bad = true;
                         None
                     }

@@ -1,5 +1,6 @@
 //! `unit_lineage`: where an ended unit's records went (merges, splits with shares).
 
+use crate::refusal::Refusal;
 use super::{Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
@@ -35,63 +36,46 @@ fn link_of(r: &Fields) -> LineageLink {
     }
 }
 
-fn message(p: &LineageProblem, l: &LineageLink) -> (usize, String, String) {
-    let day = l.effective.dmy();
-    let prev = l.effective.pred().dmy();
+/// The column a lineage problem belongs to, and the refusal.
+fn message(p: &LineageProblem, l: &LineageLink) -> (usize, Refusal) {
+    let (day, day_before) = (l.effective, l.effective.pred());
     match p {
-        LineageProblem::SelfLink => (
-            TO,
-            "đơn vị không thể kế thừa chính nó".into(),
-            "a unit cannot succeed itself".into(),
-        ),
-        LineageProblem::ShareOutOfRange => (
-            SHARE,
-            "tỷ lệ phải trong khoảng (0, 1]".into(),
-            "share must be in (0, 1]".into(),
-        ),
+        LineageProblem::SelfLink => (TO, Refusal::LineageSelf),
+        LineageProblem::ShareOutOfRange => (SHARE, Refusal::LineageShare),
         LineageProblem::FromMissing => (
             FROM,
-            format!(
-                "đơn vị {} không tồn tại vào ngày {prev} (ngày trước ngày hiệu lực)",
-                l.from_code
-            ),
-            format!(
-                "{} does not exist on {prev}, the day before the effective date",
-                l.from_code
-            ),
+            Refusal::LineageFromMissing {
+                code: l.from_code.clone(),
+                day_before,
+            },
         ),
         LineageProblem::FromNotEnded => (
             EFFECTIVE,
-            format!(
-                "đơn vị {} vẫn tồn tại sau ngày {prev}; kế thừa chỉ áp dụng cho đơn vị đã kết thúc",
-                l.from_code
-            ),
-            format!(
-                "{} goes on after {prev}; lineage applies to a unit that ended",
-                l.from_code
-            ),
+            Refusal::LineageFromNotEnded {
+                code: l.from_code.clone(),
+                day_before,
+            },
         ),
         LineageProblem::ToMissing => (
             TO,
-            format!("đơn vị {} không tồn tại vào ngày {day}", l.to_code),
-            format!("{} does not exist on {day}", l.to_code),
+            Refusal::LineageToMissing {
+                code: l.to_code.clone(),
+                on: day,
+            },
         ),
         LineageProblem::SharesOverOne => (
             SHARE,
-            format!("tổng tỷ lệ chuyển từ {} ngày {day} vượt quá 1", l.from_code),
-            format!(
-                "the shares leaving {} on {day} add up to more than 1",
-                l.from_code
-            ),
+            Refusal::LineageSharesOverOne {
+                code: l.from_code.clone(),
+                on: day,
+            },
         ),
         LineageProblem::Cycle(codes) => (
             TO,
-            format!(
-                "kế thừa tạo vòng lặp: {} → {}",
-                codes.join(" → "),
-                l.from_code
-            ),
-            format!("lineage cycle: {} → {}", codes.join(" → "), l.from_code),
+            Refusal::LineageCycle {
+                path: codes.clone(),
+                back_to: l.from_code.clone(),
+            },
         ),
     }
 }
@@ -111,12 +95,7 @@ impl Kind for Lineage {
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {
-                errors.push(r.error(
-                    self.spec(),
-                    0,
-                    "chỉ quản trị hệ thống được sửa cây đơn vị",
-                    "only administrators may change the unit tree",
-                ));
+                errors.push(r.error(self.spec(), 0, Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
@@ -135,15 +114,15 @@ impl Kind for Lineage {
         for (i, p) in check_links(&graph, &all) {
             if i < rows.len() {
                 in_cycle[i] |= matches!(p, LineageProblem::Cycle(_));
-                let (c, vi, en) = message(&p, &links[i]);
-                errors.push(rows[i].error(&SPEC, c, vi, en));
+                let (c, refusal) = message(&p, &links[i]);
+                errors.push(rows[i].error(&SPEC, c, refusal));
             }
         }
         // A link in a cycle breaks the per-link rules too; its cycle is the clearer message.
         for ((r, l), cyc) in rows.iter().zip(&links).zip(in_cycle) {
             if let Some(p) = check_link(&graph, l).filter(|_| !cyc) {
-                let (c, vi, en) = message(&p, l);
-                errors.push(r.error(&SPEC, c, vi, en));
+                let (c, refusal) = message(&p, l);
+                errors.push(r.error(&SPEC, c, refusal));
             }
         }
         if errors.len() > before {

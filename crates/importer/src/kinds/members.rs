@@ -1,5 +1,6 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
+use crate::refusal::Refusal;
 use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
@@ -68,12 +69,7 @@ impl Kind for Members {
             }
             let no = r.int(NO).unwrap_or(0);
             if no < 1 {
-                errors.push(r.error(
-                    &SPEC,
-                    NO,
-                    "số thứ tự thành viên phải từ 1",
-                    "member_no must be at least 1",
-                ));
+                errors.push(r.error(&SPEC, NO, Refusal::MemberNoZero));
                 continue;
             }
             if let Some(id) = r.text(CID) {
@@ -81,8 +77,10 @@ impl Kind for Members {
                     errors.push(r.error(
                         &SPEC,
                         CID,
-                        format!("số CCCD trùng với {} dòng {}", first.source, first.line),
-                        format!("citizen ID repeats {} row {}", first.source, first.line),
+                        Refusal::CitizenIdRepeated {
+                            source: first.source.to_string(),
+                            line: first.line,
+                        },
                     ));
                     continue;
                 }
@@ -91,10 +89,10 @@ impl Kind for Members {
                         errors.push(r.error(
                             &SPEC,
                             CID,
-                            format!("số CCCD đã thuộc thành viên {ono} của hộ {ohh}"),
-                            format!(
-                                "citizen ID already belongs to member {ono} of household {ohh}"
-                            ),
+                            Refusal::CitizenIdTaken {
+                                member_no: *ono,
+                                household: ohh.clone(),
+                            },
                         ));
                         continue;
                     }

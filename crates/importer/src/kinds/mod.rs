@@ -9,6 +9,7 @@ mod lineage;
 mod members;
 mod units;
 
+use crate::refusal::Refusal;
 use crate::report::RowError;
 use crate::rules::{self, Col, Val};
 use crate::source::Table;
@@ -69,12 +70,12 @@ impl Ctx {
     }
 
     /// The id of unit version `ix`, when this import may write records of it.
-    pub fn writable(&self, graph: &UnitGraph, ix: VersionIx) -> Result<i64, (String, String)> {
+    pub fn writable(&self, graph: &UnitGraph, ix: VersionIx) -> Result<i64, Refusal> {
         let id = graph.version(ix).id;
         if self.may_write(id) {
             Ok(id)
         } else {
-            Err(outside_scope())
+            Err(Refusal::OutsideScope)
         }
     }
 
@@ -105,57 +106,40 @@ impl Ctx {
 
 /// The unit version a dated row refers to, or why there is none, said so that the
 /// officer knows what to write instead ("… merged into 48 (Đà Nẵng) on 01/07/2025").
-pub fn unit_on(
-    graph: &UnitGraph,
-    code: &str,
-    date: domain::Date,
-) -> Result<VersionIx, (String, String)> {
+pub fn unit_on(graph: &UnitGraph, code: &str, date: domain::Date) -> Result<VersionIx, Refusal> {
     match graph.fate(code, date) {
         Fate::Exists(ix) => Ok(ix),
         Fate::EndedInto { ended, on, into } => {
             let (e, i) = (graph.version(ended), graph.version(into));
-            Err((
-                format!(
-                    "đơn vị {code} ({}) không còn tồn tại ngày {}: từ {} thuộc {} ({})",
-                    e.name,
-                    date.dmy(),
-                    on.dmy(),
-                    i.code,
-                    i.name
-                ),
-                format!(
-                    "unit {code} does not exist on {date}: from {on} it belongs to {}",
-                    i.code
-                ),
-            ))
+            Err(Refusal::UnitEndedInto {
+                code: code.to_owned(),
+                name: e.name.clone(),
+                date,
+                on,
+                into_code: i.code.clone(),
+                into_name: i.name.clone(),
+            })
         }
-        Fate::Unmapped { ended } => Err((
-            format!(
-                "đơn vị {code} ({}) đã kết thúc ngày {}",
-                graph.version(ended).name,
-                graph.version(ended).valid_to.dmy()
-            ),
-            format!("unit {code} ended on {}", graph.version(ended).valid_to),
-        )),
+        Fate::Unmapped { ended } => Err(Refusal::UnitEnded {
+            code: code.to_owned(),
+            name: graph.version(ended).name.clone(),
+            ended: graph.version(ended).valid_to,
+        }),
         Fate::Unknown => {
             let later = graph
                 .versions_of(code)
                 .first()
                 .map(|&ix| graph.version(ix).valid_from);
-            match later {
-                Some(from) => Err((
-                    format!(
-                        "đơn vị {code} chỉ có từ ngày {}, chưa tồn tại ngày {}",
-                        from.dmy(),
-                        date.dmy()
-                    ),
-                    format!("unit {code} exists only from {from}, not on {date}"),
-                )),
-                None => Err((
-                    format!("không có đơn vị mã {code}"),
-                    format!("no unit with code {code}"),
-                )),
-            }
+            Err(match later {
+                Some(from) => Refusal::UnitNotYet {
+                    code: code.to_owned(),
+                    date,
+                    from,
+                },
+                None => Refusal::NoSuchUnit {
+                    code: code.to_owned(),
+                },
+            })
         }
     }
 }
@@ -186,21 +170,18 @@ pub fn writable_household<'a>(
 ) -> Result<&'a store::households::HouseholdRef, Box<RowError>> {
     let code = r.text(col).unwrap_or_default();
     let Some(h) = households.get(code) else {
-        let (vi, en) = no_household(code);
-        return Err(Box::new(r.error(spec, col, vi, en)));
+        return Err(Box::new(r.error(spec, col, no_household(code))));
     };
     if !ctx.may_write(h.unit_id) {
-        let (vi, en) = outside_scope();
-        return Err(Box::new(r.error(spec, col, vi, en)));
+        return Err(Box::new(r.error(spec, col, Refusal::OutsideScope)));
     }
     Ok(h)
 }
 
-pub fn no_household(code: &str) -> (String, String) {
-    (
-        format!("chưa có hộ mã {code} (hãy nhập hộ trong tệp households trước hoặc cùng lúc)"),
-        format!("no household {code} (import it in households first or in the same import)"),
-    )
+pub fn no_household(code: &str) -> Refusal {
+    Refusal::NoHousehold {
+        code: code.to_owned(),
+    }
 }
 
 pub trait Kind: Sync {
@@ -298,20 +279,14 @@ impl Fields {
         }
     }
 
-    pub fn error(
-        &self,
-        spec: &Spec,
-        col: usize,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> RowError {
+    /// The row's error at column `col`.
+    pub fn error(&self, spec: &Spec, col: usize, refusal: Refusal) -> RowError {
         RowError {
             file: self.source.to_string(),
             row: self.line,
             column: spec.cols[col].name.to_owned(),
             value: self.raw[col].clone(),
-            reason_vi: vi.into(),
-            reason_en: en.into(),
+            refusal,
         }
     }
 
@@ -340,13 +315,12 @@ pub fn parse_tables(spec: &Spec, tables: &[Table], errors: &mut Vec<RowError>) -
 }
 
 pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
-    let file_error = |column: &str, vi: String, en: String| RowError {
+    let file_error = |column: &str, refusal: Refusal| RowError {
         file: t.source.clone(),
         row: 1,
         column: column.to_owned(),
         value: column.to_owned(),
-        reason_vi: vi,
-        reason_en: en,
+        refusal,
     };
     let mut positions: Vec<Option<usize>> = vec![None; spec.cols.len()];
     let mut extra_cols = Vec::new();
@@ -357,28 +331,20 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
         }
         if let Some(c) = spec.cols.iter().position(|c| c.name == h) {
             if positions[c].is_some() {
-                errors.push(file_error(
-                    h,
-                    format!("cột {h} xuất hiện hai lần"),
-                    format!("column {h} appears twice"),
-                ));
+                errors.push(file_error(h, Refusal::ColumnTwice { column: h.clone() }));
             }
             positions[c] = Some(i);
         } else if h.starts_with("x_") {
             extra_cols.push((h.clone(), i));
         } else {
-            let known: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
+            let known: Vec<&'static str> = spec.cols.iter().map(|c| c.name).collect();
             errors.push(file_error(
                 h,
-                format!(
-                    "cột không có trong mẫu {}: {h} (cột thêm phải bắt đầu bằng x_; các cột: {})",
-                    spec.kind,
-                    known.join(", ")
-                ),
-                format!(
-                    "unknown column {h} for {} (extra columns must start with x_)",
-                    spec.kind
-                ),
+                Refusal::UnknownColumn {
+                    column: h.clone(),
+                    kind: spec.kind,
+                    known,
+                },
             ));
         }
     }
@@ -386,8 +352,7 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
         if col.required && positions[c].is_none() {
             errors.push(file_error(
                 col.name,
-                format!("thiếu cột bắt buộc {}", col.name),
-                format!("missing required column {}", col.name),
+                Refusal::MissingColumn { column: col.name },
             ));
         }
     }
@@ -404,28 +369,24 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
         for (c, col) in spec.cols.iter().enumerate() {
             let cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
             raw.push(cell.text.clone());
-            let mut reject = |vi: String, en: String| {
+            let mut reject = |refusal: Refusal| {
                 ok = false;
                 errors.push(RowError {
                     file: t.source.clone(),
                     row: r.line,
                     column: col.name.to_owned(),
                     value: cell.text.clone(),
-                    reason_vi: vi,
-                    reason_en: en,
+                    refusal,
                 });
             };
             match rules::parse(cell, col.ty) {
                 Ok(Val::Empty) if col.required => {
-                    reject(
-                        "bắt buộc phải có giá trị".into(),
-                        "a value is required".into(),
-                    );
+                    reject(Refusal::Required);
                     vals.push(Val::Empty);
                 }
                 Ok(v) => vals.push(v),
-                Err((vi, en)) => {
-                    reject(vi, en);
+                Err(refusal) => {
+                    reject(refusal);
                     vals.push(Val::Empty);
                 }
             }
@@ -498,18 +459,11 @@ impl Dedupe {
                     errors.push(r.error(
                         spec,
                         k0,
-                        format!(
-                            "trùng khóa ({}) với {} dòng {} nhưng nội dung khác",
-                            spec.key.join(", "),
-                            source,
-                            line
-                        ),
-                        format!(
-                            "same key ({}) as {} row {} with different content",
-                            spec.key.join(", "),
-                            source,
-                            line
-                        ),
+                        Refusal::KeyRepeated {
+                            key: spec.key,
+                            source: source.to_string(),
+                            line: *line,
+                        },
                     ));
                 }
             }
@@ -530,9 +484,4 @@ pub fn to_value(v: &Val) -> store::Value {
     }
 }
 
-pub fn outside_scope() -> (String, String) {
-    (
-        "ngoài phạm vi đơn vị của bạn: bạn không có quyền ghi dữ liệu cho đơn vị này".into(),
-        "outside your units: you may not write records of this unit".into(),
-    )
-}
+

@@ -1,5 +1,6 @@
 //! `units`: versions of union units (code, name, level, parent, validity).
 
+use crate::refusal::Refusal;
 use super::{to_value, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
@@ -48,13 +49,6 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
     }
 }
 
-fn shown(d: Date) -> String {
-    if d.is_open_start() || d.is_open_end() {
-        "(mở)".to_owned()
-    } else {
-        d.dmy()
-    }
-}
 
 impl Kind for Units {
     fn spec(&self) -> &'static Spec {
@@ -72,12 +66,7 @@ impl Kind for Units {
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {
-                errors.push(r.error(
-                    self.spec(),
-                    0,
-                    "chỉ quản trị hệ thống được sửa cây đơn vị",
-                    "only administrators may change the unit tree",
-                ));
+                errors.push(r.error(self.spec(), 0, Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
@@ -86,21 +75,11 @@ impl Kind for Units {
             let v = version_of(r, 0);
             if v.valid_from > v.valid_to {
                 bad[i] = true;
-                errors.push(r.error(
-                    spec,
-                    TO,
-                    "ngày kết thúc trước ngày bắt đầu",
-                    "valid_to is before valid_from",
-                ));
+                errors.push(r.error(spec, TO, Refusal::UnitEndsBeforeStart));
             }
             if v.parent_code.as_deref() == Some(v.code.as_str()) {
                 bad[i] = true;
-                errors.push(r.error(
-                    spec,
-                    PARENT,
-                    "đơn vị không thể là cha của chính nó",
-                    "a unit cannot be its own parent",
-                ));
+                errors.push(r.error(spec, PARENT, Refusal::OwnParent));
             }
         }
         // The units as they will stand: stored versions, replaced or joined by the file's
@@ -132,12 +111,11 @@ impl Kind for Units {
                             errors.push(rows[i].error(
                                 spec,
                                 FROM,
-                                format!(
-                                    "thời gian hiệu lực chồng lên phiên bản khác của mã {code} ({} – {})",
-                                    shown(o.valid_from),
-                                    shown(o.valid_to)
-                                ),
-                                format!("validity overlaps another version of code {code} ({} – {})", o.valid_from, o.valid_to),
+                                Refusal::ValidityOverlaps {
+                                    code: code.clone(),
+                                    from: o.valid_from,
+                                    to: o.valid_to,
+                                },
                             ));
                         }
                     }
@@ -146,15 +124,15 @@ impl Kind for Units {
                     if let Some(i) = row_of(ix) {
                         let v = graph.version(ix);
                         let parent = v.parent_code.clone().unwrap_or_default();
-                        let hint = zero_hint(&graph, &parent, v.valid_from);
+                        let zero_hint = zero_hint(&graph, &parent, v.valid_from);
                         errors.push(rows[i].error(
                             spec,
                             PARENT,
-                            format!(
-                                "đơn vị cha {parent} không tồn tại vào ngày {}{hint}",
-                                shown(v.valid_from)
-                            ),
-                            format!("parent {parent} does not exist on {}", v.valid_from),
+                            Refusal::ParentMissing {
+                                parent,
+                                on: v.valid_from,
+                                zero_hint,
+                            },
                         ));
                     }
                 }
@@ -164,19 +142,12 @@ impl Kind for Units {
                         errors.push(rows[i].error(
                             spec,
                             PARENT,
-                            format!(
-                                "đơn vị cha {} là cấp {}, không cao hơn cấp {} của đơn vị này",
-                                p.code,
-                                p.level.label_vi(),
-                                v.level.label_vi()
-                            ),
-                            format!(
-                                "parent {} ({}) is not above {} ({})",
-                                p.code,
-                                p.level.as_str(),
-                                v.code,
-                                v.level.as_str()
-                            ),
+                            Refusal::ParentNotAbove {
+                                parent: p.code.clone(),
+                                parent_level: p.level,
+                                code: v.code.clone(),
+                                level: v.level,
+                            },
                         ));
                     }
                 }
@@ -210,16 +181,12 @@ impl Kind for Units {
     }
 }
 
-/// "Did Excel eat a leading zero?": a code that exists once a zero is put back.
-pub fn zero_hint(graph: &UnitGraph, code: &str, on: Date) -> String {
+/// "Did Excel eat a leading zero?": the code that exists once zeros are put back.
+pub fn zero_hint(graph: &UnitGraph, code: &str, on: Date) -> Option<String> {
     if !code.bytes().all(|b| b.is_ascii_digit()) {
-        return String::new();
+        return None;
     }
-    for pad in 1..=3 {
-        let padded = format!("{}{code}", "0".repeat(pad));
-        if graph.version_on(&padded, on).is_some() {
-            return format!(" (có phải mã {padded}? Excel có thể đã bỏ số 0 ở đầu)");
-        }
-    }
-    String::new()
+    (1..=3)
+        .map(|pad| format!("{}{code}", "0".repeat(pad)))
+        .find(|padded| graph.version_on(padded, on).is_some())
 }

@@ -103,7 +103,7 @@ async fn save_row(
             Err(importer::ImportError::Rejected(r)) => Ok(Err(r
                 .errors
                 .into_iter()
-                .map(|e| (e.column, e.reason_vi))
+                .map(|e| (e.column.clone(), e.reason_vi()))
                 .collect())),
             Err(importer::ImportError::Store(e)) => Err(e.into()),
             Err(importer::ImportError::DryRun) => Ok(Ok(())),
@@ -176,10 +176,7 @@ pub async fn household_create(
     let guard: importer::Guard =
         Arc::new(
             move |db: &mut store::Db| match store::households::get(db, &c) {
-                Ok(Some(_)) => Err((
-                    format!("Mã hộ {c} đã có; hãy dùng mã khác hoặc sửa hộ đó."),
-                    format!("household {c} exists"),
-                )),
+                Ok(Some(_)) => Err(importer::refusal::Refusal::HouseholdCodeTaken { code: c.clone() }),
                 _ => Ok(()),
             },
         );
@@ -280,10 +277,7 @@ pub async fn household_update(
     let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
         match store::households::get(db, &c) {
         Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
-        _ => Err((
-            "Hộ này vừa được người khác sửa trong lúc bạn đang sửa. Thay đổi của bạn chưa được lưu: hãy mở lại trang để xem bản mới rồi sửa lại.".into(),
-            "the household changed since the form was opened".into(),
-        )),
+        _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
     }
     });
     let action = format!("/households/{code}/edit");

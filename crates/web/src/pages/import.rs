@@ -95,7 +95,7 @@ fn outcome(
                 div.scroll { table {
                     tr { th { "Tệp" } th.n { "Dòng" } th { "Cột" } th { "Giá trị" } th { "Lý do" } }
                     @for e in &r.errors {
-                        tr { td { (e.file) } td.n { (e.row) } td { (e.column) } td { (e.value) } td { (e.reason_vi) } }
+                        tr { td { (e.file) } td.n { (e.row) } td { (e.column) } td { (e.value) } td { (e.reason_vi()) } }
                     }
                 } }
                 (upload_form(who))
@@ -103,7 +103,7 @@ fn outcome(
             Ok(s) => {
                 @let t = s.total();
                 p.notice { "Tệp " (file) " hợp lệ: " (s.rows_read) " dòng; sẽ thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) "." }
-                @for w in &s.warnings { p.muted { "Lưu ý dòng " (w.row) ": " (w.reason_vi) } }
+                @for w in &s.warnings { p.muted { "Lưu ý dòng " (w.row) ": " (w.reason_vi()) } }
                 form.card method="post" action="/import/confirm" {
                     (csrf(who))
                     input type="hidden" name="token" value=(token);

@@ -132,7 +132,7 @@ pub async fn save(
                         false,
                         r.errors
                             .iter()
-                            .map(|e| format!("{}: {}", e.column, e.reason_vi))
+                            .map(|e| format!("{}: {}", e.column, e.reason_vi()))
                             .collect::<Vec<_>>()
                             .join("; "),
                     ),

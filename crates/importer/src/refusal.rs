@@ -1,0 +1,478 @@
+//! Every reason the importer refuses a file, a row or a cell, one variant per rule of the
+//! data contract and of access. The Vietnamese message (for the officer) and the English
+//! one (for logs) are written here and nowhere else; code and tests speak of variants.
+
+use domain::Date;
+
+/// What kind of refusal it is: callers choose their answer from it (the API's HTTP
+/// status, for one) instead of reading the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Class {
+    /// The input breaks a rule of the contract: fix the file.
+    Invalid,
+    /// The user may not write this: outside her units, or beyond her role.
+    Forbidden,
+    /// Someone else changed the data first.
+    Conflict,
+    /// Accepted, but worth a second look.
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Refusal {
+    // --- The general rules of one cell.
+    /// A value is required.
+    Required,
+    NoSuchDay { raw: String },
+    DateFormat,
+    BoolFormat,
+    CountNegative,
+    CountNotWhole,
+    ShareOutOfRange,
+    YearOutOfRange,
+    /// Not one of the vocabulary's codes: (code, Vietnamese label) of each.
+    NotInVocabulary { allowed: &'static [(&'static str, &'static str)] },
+    CodeStoredAsNumber,
+    CodeScientific,
+    CodeSeparators,
+    CitizenIdStoredAsNumber,
+    CitizenIdElevenDigits,
+    CitizenIdLength,
+    PhoneFormat,
+    MoneyNegative,
+    MoneyFormat,
+
+    // --- Files and their columns.
+    CannotReadFile { detail: String },
+    CannotReadDirectory { detail: String },
+    NotCsvOrXlsx,
+    EmptyFile,
+    NotUtf8 { detail: String },
+    MalformedCsv { detail: String },
+    CannotOpenWorkbook { detail: String },
+    CannotReadSheet { sheet: String, detail: String },
+    UnknownKind { kind: String, known: Vec<&'static str> },
+    ColumnTwice { column: String },
+    UnknownColumn { column: String, kind: &'static str, known: Vec<&'static str> },
+    MissingColumn { column: &'static str },
+    /// The same natural key met earlier in the import with other content.
+    KeyRepeated { key: &'static [&'static str], source: String, line: usize },
+
+    // --- References to units, households, projects.
+    UnitEndedInto { code: String, name: String, date: Date, on: Date, into_code: String, into_name: String },
+    UnitEnded { code: String, name: String, ended: Date },
+    UnitNotYet { code: String, date: Date, from: Date },
+    NoSuchUnit { code: String },
+    UnitNotInYear { code: String, year: i64 },
+    NoHousehold { code: String },
+    NoMember { household: String, member_no: i64 },
+    NoProject { code: String },
+
+    // --- Access.
+    /// The row's unit, or the stored record's, is outside the units she may write.
+    OutsideScope,
+    OnlyAdminChangesUnits,
+
+    // --- Rules of one file kind.
+    HouseholdSizeZero,
+    MemberNoZero,
+    CitizenIdRepeated { source: String, line: usize },
+    CitizenIdTaken { member_no: i64, household: String },
+    NoStandard { on: Date },
+    DeprivationsUnknown { standard: String, unknown: Vec<String>, known: Vec<String> },
+    DeprivationsUnknownToStandard { standard: String },
+    IncomeNeeded,
+    SessionsZero,
+    DissolvedBeforeEstablished,
+    UnknownIndicator,
+    LivelihoodNeedsHousehold,
+    MemberNeedsHousehold,
+    QuantityZero,
+    UnitEndsBeforeStart,
+    ProjectEndsBeforeStart,
+    PercentOver100,
+    OwnParent,
+    ValidityOverlaps { code: String, from: Date, to: Date },
+    ParentMissing { parent: String, on: Date, zero_hint: Option<String> },
+    ParentNotAbove { parent: String, parent_level: domain::units::Level, code: String, level: domain::units::Level },
+    LineageSelf,
+    LineageShare,
+    LineageFromMissing { code: String, day_before: Date },
+    LineageFromNotEnded { code: String, day_before: Date },
+    LineageToMissing { code: String, on: Date },
+    LineageSharesOverOne { code: String, on: Date },
+    LineageCycle { path: Vec<String>, back_to: String },
+
+    // --- Forms.
+    HouseholdCodeTaken { code: String },
+    ChangedMeanwhile,
+
+    // --- Warnings (the row is written).
+    StatusDiffers { given: domain::poverty::Class, standard: String, computed: domain::poverty::Class },
+}
+
+/// A day as the officer reads it; the open ends of a validity are "(mở)".
+fn shown(d: Date) -> String {
+    if d.is_open_start() || d.is_open_end() {
+        "(mở)".to_owned()
+    } else {
+        d.dmy()
+    }
+}
+
+impl Refusal {
+    pub fn class(&self) -> Class {
+        match self {
+            Refusal::OutsideScope | Refusal::OnlyAdminChangesUnits => Class::Forbidden,
+            Refusal::ChangedMeanwhile | Refusal::HouseholdCodeTaken { .. } => Class::Conflict,
+            Refusal::StatusDiffers { .. } => Class::Warning,
+            _ => Class::Invalid,
+        }
+    }
+
+    /// The message for the officer.
+    pub fn vi(&self) -> String {
+        self.messages().0
+    }
+
+    /// The message for the log.
+    pub fn en(&self) -> String {
+        self.messages().1
+    }
+
+    fn messages(&self) -> (String, String) {
+        use Refusal as R;
+        let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
+        match self {
+            R::Required => s("bắt buộc phải có giá trị", "a value is required"),
+            R::NoSuchDay { raw } => (format!("ngày không có thật: {raw}"), format!("no such day: {raw}")),
+            R::DateFormat => s(
+                "ngày phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY",
+                "a date must be YYYY-MM-DD or DD/MM/YYYY",
+            ),
+            R::BoolFormat => s(
+                "giá trị có/không phải là 1/0, true/false hoặc có/không",
+                "a yes/no value must be 1/0, true/false or có/không",
+            ),
+            R::CountNegative => s("không được là số âm", "must not be negative"),
+            R::CountNotWhole => s("phải là số nguyên", "must be a whole number"),
+            R::ShareOutOfRange => s(
+                "tỷ lệ phải lớn hơn 0 và không quá 1",
+                "a share must be greater than 0 and at most 1",
+            ),
+            R::YearOutOfRange => s(
+                "năm phải là số có 4 chữ số (1900–2100)",
+                "a year must be four digits (1900–2100)",
+            ),
+            R::NotInVocabulary { allowed } => {
+                let explained: Vec<String> =
+                    allowed.iter().map(|(code, label)| format!("{code} ({label})")).collect();
+                let codes: Vec<&str> = allowed.iter().map(|e| e.0).collect();
+                (
+                    format!("giá trị không hợp lệ; chỉ nhận: {}", explained.join(", ")),
+                    format!("invalid value; allowed: {}", codes.join(", ")),
+                )
+            }
+            R::CodeStoredAsNumber => s(
+                "mã bị Excel lưu thành số (có thể đã mất số 0 ở đầu); hãy định dạng cột là Văn bản (Text)",
+                "Excel stored the code as a number (a leading zero may be lost); format the column as Text",
+            ),
+            R::CodeScientific => s(
+                "mã bị Excel đổi thành số dạng khoa học (như 4.9E+4); hãy nhập lại dạng văn bản",
+                "Excel turned the code into scientific notation (like 4.9E+4); enter it as text",
+            ),
+            R::CodeSeparators => s(
+                "mã không được chứa khoảng trắng, dấu phẩy hay chấm phẩy",
+                "a code may not contain spaces, commas or semicolons",
+            ),
+            R::CitizenIdStoredAsNumber => s(
+                "số CCCD bị Excel lưu thành số (có thể mất số 0 ở đầu); hãy định dạng cột là Văn bản",
+                "Excel stored the citizen ID as a number (a leading zero may be lost); format the column as Text",
+            ),
+            R::CitizenIdElevenDigits => s(
+                "số CCCD có 11 chữ số: có thể Excel đã bỏ số 0 ở đầu (CCCD phải đủ 12 chữ số)",
+                "citizen ID has 11 digits: Excel may have dropped a leading zero (12 digits required)",
+            ),
+            R::CitizenIdLength => s("số CCCD phải gồm đúng 12 chữ số", "a citizen ID must be exactly 12 digits"),
+            R::PhoneFormat => s(
+                "số điện thoại không hợp lệ: phải là số di động Việt Nam 10 chữ số bắt đầu 03, 05, 07, 08, 09 (hoặc +84…)",
+                "not a Vietnamese mobile number (10 digits starting 03/05/07/08/09, or +84…)",
+            ),
+            R::MoneyNegative => s("số tiền không được âm", "an amount must not be negative"),
+            R::MoneyFormat => s(
+                "số tiền phải là số đồng nguyên, như 4500000 hoặc 4.500.000",
+                "an amount must be whole đồng, like 4500000 or 4.500.000",
+            ),
+
+            R::CannotReadFile { detail } => ("không đọc được tệp".into(), format!("cannot read file: {detail}")),
+            R::CannotReadDirectory { detail } => {
+                ("không đọc được thư mục".into(), format!("cannot read directory: {detail}"))
+            }
+            R::NotCsvOrXlsx => s("chỉ nhận tệp .csv hoặc .xlsx", "only .csv and .xlsx files are accepted"),
+            R::EmptyFile => s("tệp rỗng, thiếu dòng tiêu đề", "empty file, no header row"),
+            R::NotUtf8 { detail } => (
+                "tệp không phải UTF-8 (hãy lưu CSV dạng UTF-8)".into(),
+                format!("file is not UTF-8: {detail}"),
+            ),
+            R::MalformedCsv { detail } => ("CSV sai định dạng".into(), format!("malformed CSV: {detail}")),
+            R::CannotOpenWorkbook { detail } => {
+                ("không mở được tệp Excel".into(), format!("cannot open workbook: {detail}"))
+            }
+            R::CannotReadSheet { sheet, detail } => (
+                format!("không đọc được trang {sheet}"),
+                format!("cannot read sheet {sheet}: {detail}"),
+            ),
+            R::UnknownKind { kind, known } => (
+                format!(
+                    "không rõ loại dữ liệu \"{kind}\"; tên tệp/trang phải là một trong: {}",
+                    known.join(", ")
+                ),
+                format!(
+                    "unknown file kind \"{kind}\"; the file or sheet name must be one of: {}",
+                    known.join(", ")
+                ),
+            ),
+            R::ColumnTwice { column } => {
+                (format!("cột {column} xuất hiện hai lần"), format!("column {column} appears twice"))
+            }
+            R::UnknownColumn { column, kind, known } => (
+                format!(
+                    "cột không có trong mẫu {kind}: {column} (cột thêm phải bắt đầu bằng x_; các cột: {})",
+                    known.join(", ")
+                ),
+                format!("unknown column {column} for {kind} (extra columns must start with x_)"),
+            ),
+            R::MissingColumn { column } => {
+                (format!("thiếu cột bắt buộc {column}"), format!("missing required column {column}"))
+            }
+            R::KeyRepeated { key, source, line } => (
+                format!("trùng khóa ({}) với {source} dòng {line} nhưng nội dung khác", key.join(", ")),
+                format!("same key ({}) as {source} row {line} with different content", key.join(", ")),
+            ),
+
+            R::UnitEndedInto { code, name, date, on, into_code, into_name } => (
+                format!(
+                    "đơn vị {code} ({name}) không còn tồn tại ngày {}: từ {} thuộc {into_code} ({into_name})",
+                    date.dmy(),
+                    on.dmy()
+                ),
+                format!("unit {code} does not exist on {date}: from {on} it belongs to {into_code}"),
+            ),
+            R::UnitEnded { code, name, ended } => (
+                format!("đơn vị {code} ({name}) đã kết thúc ngày {}", ended.dmy()),
+                format!("unit {code} ended on {ended}"),
+            ),
+            R::UnitNotYet { code, date, from } => (
+                format!("đơn vị {code} chỉ có từ ngày {}, chưa tồn tại ngày {}", from.dmy(), date.dmy()),
+                format!("unit {code} exists only from {from}, not on {date}"),
+            ),
+            R::NoSuchUnit { code } => (format!("không có đơn vị mã {code}"), format!("no unit with code {code}")),
+            R::UnitNotInYear { code, year } => (
+                format!("đơn vị {code} không tồn tại trong năm {year}"),
+                format!("unit {code} does not exist in {year}"),
+            ),
+            R::NoHousehold { code } => (
+                format!("chưa có hộ mã {code} (hãy nhập hộ trong tệp households trước hoặc cùng lúc)"),
+                format!("no household {code} (import it in households first or in the same import)"),
+            ),
+            R::NoMember { household, member_no } => (
+                format!("hộ {household} không có thành viên số {member_no}"),
+                format!("household {household} has no member {member_no}"),
+            ),
+            R::NoProject { code } => (format!("chưa có dự án mã {code}"), format!("no project {code}")),
+
+            R::OutsideScope => s(
+                "ngoài phạm vi đơn vị của bạn: bạn không có quyền ghi dữ liệu cho đơn vị này",
+                "outside your units: you may not write records of this unit",
+            ),
+            R::OnlyAdminChangesUnits => s(
+                "chỉ quản trị hệ thống được sửa cây đơn vị",
+                "only administrators may change the unit tree",
+            ),
+
+            R::HouseholdSizeZero => s("số nhân khẩu phải từ 1 trở lên", "size must be at least 1"),
+            R::MemberNoZero => s("số thứ tự thành viên phải từ 1", "member_no must be at least 1"),
+            R::CitizenIdRepeated { source, line } => (
+                format!("số CCCD trùng với {source} dòng {line}"),
+                format!("citizen ID repeats {source} row {line}"),
+            ),
+            R::CitizenIdTaken { member_no, household } => (
+                format!("số CCCD đã thuộc thành viên {member_no} của hộ {household}"),
+                format!("citizen ID already belongs to member {member_no} of household {household}"),
+            ),
+            R::NoStandard { on } => (
+                format!("không có chuẩn nghèo nào có hiệu lực ngày {}", on.dmy()),
+                format!("no poverty standard is in force on {on}"),
+            ),
+            R::DeprivationsUnknown { standard, unknown, known } => (
+                format!(
+                    "chỉ số thiếu hụt không có trong chuẩn {standard}: {} (các chỉ số: {})",
+                    unknown.join(", "),
+                    known.join(", ")
+                ),
+                format!("deprivation codes unknown to standard {standard}: {}", unknown.join(", ")),
+            ),
+            R::DeprivationsUnknownToStandard { standard } => (
+                format!("chỉ số thiếu hụt không có trong chuẩn {standard}"),
+                format!("deprivation codes unknown to standard {standard}"),
+            ),
+            R::IncomeNeeded => s(
+                "cần thu nhập bình quân để tính phân loại khi không ghi status",
+                "income is needed to compute the class when status is empty",
+            ),
+            R::SessionsZero => s("số buổi/lớp phải từ 1 trở lên", "sessions must be at least 1"),
+            R::DissolvedBeforeEstablished => s(
+                "ngày giải thể phải sau ngày thành lập",
+                "dissolved_on must be after established_on",
+            ),
+            R::UnknownIndicator => s(
+                "chỉ tiêu không có trong danh mục (xem data-contract, Indicators)",
+                "unknown indicator code",
+            ),
+            R::LivelihoodNeedsHousehold => s(
+                "hỗ trợ sinh kế phải ghi hộ nhận (household_code)",
+                "a livelihood support needs household_code",
+            ),
+            R::MemberNeedsHousehold => s(
+                "có số thứ tự thành viên thì phải ghi hộ (household_code)",
+                "member_no needs household_code",
+            ),
+            R::QuantityZero => s("số lượng phải từ 1 trở lên", "quantity must be at least 1"),
+            R::UnitEndsBeforeStart => s("ngày kết thúc trước ngày bắt đầu", "valid_to is before valid_from"),
+            R::ProjectEndsBeforeStart => s("ngày kết thúc trước ngày bắt đầu", "end_on is before start_on"),
+            R::PercentOver100 => s(
+                "tỷ lệ tối thiểu phải từ 0 đến 100",
+                "min_disadvantaged_pct must be 0–100",
+            ),
+            R::OwnParent => s("đơn vị không thể là cha của chính nó", "a unit cannot be its own parent"),
+            R::ValidityOverlaps { code, from, to } => (
+                format!(
+                    "thời gian hiệu lực chồng lên phiên bản khác của mã {code} ({} – {})",
+                    shown(*from),
+                    shown(*to)
+                ),
+                format!("validity overlaps another version of code {code} ({from} – {to})"),
+            ),
+            R::ParentMissing { parent, on, zero_hint } => (
+                format!(
+                    "đơn vị cha {parent} không tồn tại vào ngày {}{}",
+                    shown(*on),
+                    zero_hint
+                        .as_ref()
+                        .map(|padded| format!(" (có phải mã {padded}? Excel có thể đã bỏ số 0 ở đầu)"))
+                        .unwrap_or_default()
+                ),
+                format!("parent {parent} does not exist on {on}"),
+            ),
+            R::ParentNotAbove { parent, parent_level, code, level } => (
+                format!(
+                    "đơn vị cha {parent} là cấp {}, không cao hơn cấp {} của đơn vị này",
+                    parent_level.label_vi(),
+                    level.label_vi()
+                ),
+                format!("parent {parent} ({parent_level}) is not above {code} ({level})"),
+            ),
+            R::LineageSelf => s("đơn vị không thể kế thừa chính nó", "a unit cannot succeed itself"),
+            R::LineageShare => s("tỷ lệ phải trong khoảng (0, 1]", "share must be in (0, 1]"),
+            R::LineageFromMissing { code, day_before } => (
+                format!(
+                    "đơn vị {code} không tồn tại vào ngày {} (ngày trước ngày hiệu lực)",
+                    day_before.dmy()
+                ),
+                format!(
+                    "{code} does not exist on {}, the day before the effective date",
+                    day_before.dmy()
+                ),
+            ),
+            R::LineageFromNotEnded { code, day_before } => (
+                format!(
+                    "đơn vị {code} vẫn tồn tại sau ngày {}; kế thừa chỉ áp dụng cho đơn vị đã kết thúc",
+                    day_before.dmy()
+                ),
+                format!(
+                    "{code} goes on after {}; lineage applies to a unit that ended",
+                    day_before.dmy()
+                ),
+            ),
+            R::LineageToMissing { code, on } => (
+                format!("đơn vị {code} không tồn tại vào ngày {}", on.dmy()),
+                format!("{code} does not exist on {}", on.dmy()),
+            ),
+            R::LineageSharesOverOne { code, on } => (
+                format!("tổng tỷ lệ chuyển từ {code} ngày {} vượt quá 1", on.dmy()),
+                format!("the shares leaving {code} on {} add up to more than 1", on.dmy()),
+            ),
+            R::LineageCycle { path, back_to } => (
+                format!("kế thừa tạo vòng lặp: {} → {back_to}", path.join(" → ")),
+                format!("lineage cycle: {} → {back_to}", path.join(" → ")),
+            ),
+
+            R::HouseholdCodeTaken { code } => (
+                format!("Mã hộ {code} đã có; hãy dùng mã khác hoặc sửa hộ đó."),
+                format!("household {code} exists"),
+            ),
+            R::ChangedMeanwhile => s(
+                "Hộ này vừa được người khác sửa trong lúc bạn đang sửa. Thay đổi của bạn chưa được lưu: hãy mở lại trang để xem bản mới rồi sửa lại.",
+                "the household changed since the form was opened",
+            ),
+
+            R::StatusDiffers { given, standard, computed } => (
+                format!(
+                    "đã ghi {} nhưng theo chuẩn {standard} là {}: giữ kết quả đã ghi",
+                    given.label_vi(),
+                    computed.label_vi()
+                ),
+                format!(
+                    "given {} but standard {standard} gives {}: the given class is kept",
+                    given.as_str(),
+                    computed.as_str()
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every refusal speaks both languages, and the classes callers act on are the ones
+    /// the access and concurrency rules name.
+    #[test]
+    fn every_refusal_has_both_messages_and_its_class() {
+        let d = Date::from_ymd(2025, 7, 1).expect("day");
+        let samples = vec![
+            Refusal::Required,
+            Refusal::NotInVocabulary { allowed: domain::vocab::Gender::ENTRIES },
+            Refusal::KeyRepeated { key: &["record_id"], source: "supports.csv".into(), line: 2 },
+            Refusal::UnitEndedInto {
+                code: "49".into(),
+                name: "Quảng Nam".into(),
+                date: d,
+                on: d,
+                into_code: "48".into(),
+                into_name: "Đà Nẵng".into(),
+            },
+            Refusal::ParentMissing { parent: "1".into(), on: d, zero_hint: Some("01".into()) },
+            Refusal::OutsideScope,
+            Refusal::ChangedMeanwhile,
+            Refusal::StatusDiffers {
+                given: domain::poverty::Class::Poor,
+                standard: "QD-2021".into(),
+                computed: domain::poverty::Class::NearPoor,
+            },
+        ];
+        for r in &samples {
+            assert!(!r.vi().is_empty() && !r.en().is_empty(), "{r:?}");
+            assert_ne!(r.vi(), r.en(), "{r:?}");
+        }
+        assert_eq!(Refusal::OutsideScope.class(), Class::Forbidden);
+        assert_eq!(Refusal::OnlyAdminChangesUnits.class(), Class::Forbidden);
+        assert_eq!(Refusal::ChangedMeanwhile.class(), Class::Conflict);
+        assert_eq!(Refusal::Required.class(), Class::Invalid);
+        assert!(Refusal::NotInVocabulary { allowed: domain::vocab::Gender::ENTRIES }
+            .vi()
+            .contains("F (nữ)"));
+        assert!(samples[4].vi().contains("có phải mã 01?"));
+    }
+}
