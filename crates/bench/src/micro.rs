@@ -51,7 +51,7 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             dir,
             runs,
             results,
-        } => crate::national::run(crate::national::Args {
+        } => crate::national::run(&crate::national::Args {
             dir: dir.unwrap_or_else(|| {
                 std::path::PathBuf::from(format!("target/bench/national-{scale}"))
             }),
@@ -89,7 +89,7 @@ fn one_report_bench(
             Some(code) => {
                 records = reports::compute(&mut db, &req, Some(code))?
                     .evidence()
-                    .len()
+                    .len();
             }
             None => {
                 serde_json::to_string(&reports::run(&mut db, &req, by_children)?)?;
@@ -142,8 +142,7 @@ fn classify_bench(n: usize, results: &Path) -> anyhow::Result<ExitCode> {
     let secs = started.elapsed().as_secs_f64();
     let rate = n as f64 / secs;
     let body = format!(
-        "- {n} classifications (with the Vietnamese explanation) in {secs:.2} s on one thread: **{:.0} assessments/s** ({poor} poor)\n- command: `cargo run --release -p donghanh-bench -- classify --n {n}`\n",
-        rate
+        "- {n} classifications (with the Vietnamese explanation) in {secs:.2} s on one thread: **{rate:.0} assessments/s** ({poor} poor)\n- command: `cargo run --release -p donghanh-bench -- classify --n {n}`\n"
     );
     print!("{body}");
     record(results, "Classification throughput (issue 3)", &body)?;
@@ -319,7 +318,7 @@ pub fn record(path: &Path, title: &str, body: &str) -> anyhow::Result<()> {
 }
 
 pub fn median_ms(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(|a, b| a.total_cmp(b));
+    samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
 
@@ -365,7 +364,7 @@ fn reports_bench(runs: usize, backend: BenchBackend, results: &Path) -> anyhow::
             body.push_str(&format!(
                 "- {}: {name}: **{ms:.1} ms** (median of {runs})\n",
                 b.name()
-            ))
+            ));
         };
         let g = time_runs(runs, || {
             store::units::load_graph(&mut db)?;

@@ -327,11 +327,14 @@ fn plain_sql(url: &str, runs: usize) -> anyhow::Result<(f64, BTreeMap<String, i6
     Ok((median_ms(samples), answer))
 }
 
-/// DuckDB from PyPI, over the same files: (version, rows, load s, median ms, answer).
+/// (version, rows loaded, load seconds, median ms, answer).
+type DuckAnswer = (String, i64, f64, f64, BTreeMap<String, i64>);
+
+/// DuckDB from PyPI, over the same files.
 fn duckdb(
     dir: &Path,
     runs: usize,
-) -> anyhow::Result<(String, i64, f64, f64, BTreeMap<String, i64>)> {
+) -> anyhow::Result<DuckAnswer> {
     let has = Command::new("python3")
         .args(["-c", "import duckdb"])
         .status()?
@@ -353,7 +356,7 @@ fn duckdb(
         "bench/duckdb_national.py not found: run donghanh-bench from the repository's root"
     );
     let out = Command::new("python3")
-        .arg(&script)
+        .arg(script)
         .arg(dir)
         .arg(YEAR.to_string())
         .arg(runs.to_string())
@@ -398,7 +401,7 @@ fn machine() -> String {
                 .map(|m| m.trim().to_owned())
         })
         .unwrap_or_else(|| "?".into());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let mem_gb = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|s| {
@@ -411,7 +414,7 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {mem_gb} GiB RAM")
 }
 
-pub fn run(a: Args) -> anyhow::Result<ExitCode> {
+pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&a.dir)?;
     let manifest_path = a.dir.join("manifest.txt");
     let generated = std::fs::read_to_string(&manifest_path).ok();
@@ -454,7 +457,7 @@ pub fn run(a: Args) -> anyhow::Result<ExitCode> {
     let mut runs = Vec::new();
     let mut pg = None;
     for backend in [store::Backend::Sqlite, store::Backend::Postgres] {
-        let (r, url, kept) = run_backend(&a, backend, rows)?;
+        let (r, url, kept) = run_backend(a, backend, rows)?;
         for l in &r.lines {
             body.push_str(&format!("- {}: {l}\n", r.name));
         }

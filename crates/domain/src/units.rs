@@ -517,7 +517,7 @@ pub fn check_versions(graph: &UnitGraph) -> Vec<UnitProblem> {
         match graph.version_on(pc, v.valid_from) {
             None => problems.push(UnitProblem::ParentMissing { ix }),
             Some(p) if graph.versions[p].level >= v.level => {
-                problems.push(UnitProblem::ParentLevel { ix, parent: p })
+                problems.push(UnitProblem::ParentLevel { ix, parent: p });
             }
             Some(_) => {}
         }

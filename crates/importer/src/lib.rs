@@ -229,7 +229,7 @@ fn import_checked(
                 // them for the next chunk while this one checks and writes the last.
                 std::thread::scope(|scope| -> Result<(), ImportError> {
                     let (send, parsed) = std::sync::mpsc::sync_channel::<Parsed>(1);
-                    scope.spawn(move || read_and_parse(spec, mine, send));
+                    scope.spawn(move || read_and_parse(spec, mine, &send));
                     for chunk in parsed {
                         errors.extend(chunk.errors);
                         counts += kind.apply(tx, chunk.rows, &mut ctx, &mut errors)?;
@@ -273,7 +273,7 @@ struct Parsed {
 
 /// Reads the files of one kind a chunk at a time and sends each chunk parsed. Stops when
 /// the writer stops listening (it met an error of the database).
-fn read_and_parse(spec: &'static kinds::Spec, inputs: Vec<Input>, send: SyncSender<Parsed>) {
+fn read_and_parse(spec: &'static kinds::Spec, inputs: Vec<Input>, send: &SyncSender<Parsed>) {
     let mut dedupe = kinds::Dedupe::default();
     for input in inputs {
         let source = input.source();

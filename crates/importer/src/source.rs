@@ -115,7 +115,7 @@ impl Input {
                             .into_iter()
                             .map(|c| c.text.trim().to_owned())
                             .collect(),
-                    )
+                    );
                 }
                 Some(h) => {
                     if cells.iter().any(|c| !c.text.trim().is_empty()) {

@@ -107,7 +107,7 @@ pub fn narrative(r: &Report) -> String {
     let v = |c: &str| r.int(c);
     let year = &r.period.to[..4];
     let to = domain::Date::parse(&r.period.to)
-        .map(|d| d.dmy())
+        .map(domain::Date::dmy)
         .unwrap_or_default();
     let mut parts: Vec<String> = Vec::new();
     let who = format!("Hội LHPN {}", r.unit.name);
@@ -290,7 +290,7 @@ pub fn narrative(r: &Report) -> String {
         parts.push(format!(
             "Lưu ý: {} bản ghi trong kỳ thuộc đơn vị chưa có trong cơ cấu ngày {} nên chưa được tính (xem danh sách kèm theo).",
             count(unmapped),
-            domain::Date::parse(&r.structure_date).map(|d| d.dmy()).unwrap_or_default()
+            domain::Date::parse(&r.structure_date).map(domain::Date::dmy).unwrap_or_default()
         ));
     }
     parts.join(" ")

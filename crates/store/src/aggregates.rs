@@ -373,10 +373,13 @@ fn recompute_households(
 
 /// A household's figures: the cells it adds to, and the keys of distinct counts that it
 /// has in more than one cell of a year (those are read one by one).
+/// (indicator, key, cell) of a distinct-count key met in several cells.
+type SharedKey = (&'static str, String, Cell);
+
 fn household_figures(
     code: &str,
     rec: &HouseholdRecords,
-) -> (BTreeMap<Cell, Figures>, Vec<(&'static str, String, Cell)>) {
+) -> (BTreeMap<Cell, Figures>, Vec<SharedKey>) {
     let mut cells = BTreeMap::new();
     // (indicator, key, year) → the cells where the key occurs
     let mut keys: BTreeMap<(&'static str, String, i32), Vec<Cell>> = BTreeMap::new();

@@ -161,13 +161,13 @@ const HOUSEHOLD_COLS: &str =
     "household_code, unit_code, unit_id, registered_on, head_name, head_gender, area, ethnic_minority, size";
 
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
-    Ok(db
+    db
         .query_opt(
             &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
             crate::params![code],
         )?
         .map(|r| household_of(&r))
-        .transpose()?)
+        .transpose()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -183,7 +183,7 @@ pub struct Member {
 }
 
 pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
-    Ok(db
+    db
         .query(
             "SELECT household_code, member_no, full_name, gender, birth_year, citizen_id, union_member, phone \
              FROM members WHERE household_code = ? ORDER BY member_no",
@@ -202,7 +202,7 @@ pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
                 phone: r.opt_text(7).map(str::to_owned),
             })
         })
-        .collect::<Result<_, StoreError>>()?)
+        .collect::<Result<_, StoreError>>()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -309,7 +309,7 @@ fn search_in(
         ),
         crate::params![like.clone(), like, citizen_id, phone, limit],
     )?;
-    Ok(rows
+    rows
         .iter()
         .map(|r| {
             Ok(Hit {
@@ -317,7 +317,7 @@ fn search_in(
                 member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
             })
         })
-        .collect::<Result<_, StoreError>>()?)
+        .collect::<Result<_, StoreError>>()
 }
 
 // Scoped reads: what a signed-in user may see.

@@ -120,7 +120,7 @@ async fn search(
         let t = q.q.trim();
         let cid = domain::ids::CitizenId::parse(t).ok();
         let phone = domain::ids::Phone::parse(t);
-        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid.as_ref().map(|c| c.as_str()), phone.as_ref().map(|p| p.as_str()), 100)?;
+        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid.as_ref().map(domain::ids::CitizenId::as_str), phone.as_ref().map(domain::ids::Phone::as_str), 100)?;
         Ok(Json(json!(hits
             .into_iter()
             .map(|h| json!({"household_code": h.household.code, "head_name": h.household.head_name, "unit_code": h.household.unit_code,

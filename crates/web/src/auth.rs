@@ -115,6 +115,21 @@ impl Authed {
     }
 }
 
+impl crate::html::Viewer for Authed {
+    fn full_name(&self) -> &str {
+        &self.user.full_name
+    }
+    fn unit_code(&self) -> &str {
+        &self.user.unit_code
+    }
+    fn role(&self) -> domain::access::Role {
+        self.user.role
+    }
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 impl FromRequestParts<AppState> for Authed {
     type Rejection = AppError;
 

@@ -1,6 +1,5 @@
 //! The page frame: Vietnamese, phone first, one style sheet, htmx only where it is used.
 
-use crate::auth::Authed;
 use axum::response::Html;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -14,8 +13,17 @@ fn head(title: &str, htmx: bool) -> Markup {
     }
 }
 
+/// Who a page is for, as the frame shows her (the signed-in user, see `auth::Authed`).
+pub trait Viewer {
+    fn full_name(&self) -> &str;
+    fn unit_code(&self) -> &str;
+    fn role(&self) -> domain::access::Role;
+    /// The session's token every form sends back.
+    fn csrf(&self) -> &str;
+}
+
 /// A page without navigation (login, errors).
-pub fn bare(title: &str, body: Markup) -> Html<String> {
+pub fn bare(title: &str, body: impl maud::Render) -> Html<String> {
     Html(
         html! {
             (DOCTYPE)
@@ -33,12 +41,12 @@ pub fn bare(title: &str, body: Markup) -> Html<String> {
 
 pub struct Page<'a> {
     pub title: &'a str,
-    pub who: &'a Authed,
+    pub who: &'a dyn Viewer,
     pub htmx: bool,
 }
 
-pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
-    let role = p.who.user.role;
+pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
+    let role = p.who.role();
     Html(
         html! {
             (DOCTYPE)
@@ -47,7 +55,7 @@ pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
                 body {
                     header {
                         a.brand href="/" { "Đồng Hành" }
-                        span.muted style="color:#fde" { (p.who.user.full_name) " · " (p.who.user.unit_code) }
+                        span.muted style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_code()) }
                     }
                     nav.card style="margin:0;border-radius:0" {
                         a href="/" { "Tổng quan" }
@@ -66,7 +74,7 @@ pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
                         }
                         a href="/password" { "Mật khẩu" }
                         form.inline method="post" action="/logout" {
-                            input type="hidden" name="_csrf" value=(p.who.csrf);
+                            input type="hidden" name="_csrf" value=(p.who.csrf());
                             button.secondary type="submit" style="padding:.2rem .6rem" { "Đăng xuất" }
                         }
                     }
@@ -79,8 +87,8 @@ pub fn page(p: Page<'_>, body: Markup) -> Html<String> {
 }
 
 /// The hidden CSRF field every form carries.
-pub fn csrf(who: &Authed) -> Markup {
-    html! { input type="hidden" name="_csrf" value=(who.csrf); }
+pub fn csrf(who: &dyn Viewer) -> Markup {
+    html! { input type="hidden" name="_csrf" value=(who.csrf()); }
 }
 
 /// A labelled input with its error underneath, keeping what the user typed.

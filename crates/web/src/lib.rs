@@ -74,50 +74,43 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .nest("/api", api::routes())
         .with_state(state)
-        .layer(request_log())
+        .layer(
+            // One line per request for the person running the server: method, route (the
+            // pattern, never the path, which may hold a household code), status, latency,
+            // and the signed-in user's id once `auth` knows it. No query strings, bodies,
+            // names, citizen IDs or phones.
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("(unrouted)", axum::extract::MatchedPath::as_str);
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        route,
+                        user_id = tracing::field::Empty,
+                    )
+                })
+                .on_request(())
+                .on_response(
+                    |res: &axum::http::Response<axum::body::Body>,
+                     latency: std::time::Duration,
+                     _: &tracing::Span| {
+                        tracing::info!(
+                            status = res.status().as_u16(),
+                            latency_ms = latency.as_secs_f64() * 1000.0,
+                            "served"
+                        );
+                    },
+                )
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
 }
 
-/// One line per request for the person running the server: method, route (the pattern,
-/// never the path, which may hold a household code), status, latency, and the signed-in
-/// user's id once `auth` knows it. No query strings, bodies, names, citizen IDs or phones.
-fn request_log() -> tower_http::trace::TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
-    (),
-    impl Fn(&axum::http::Response<axum::body::Body>, std::time::Duration, &tracing::Span) + Clone,
-    (),
-    (),
-    (),
-> {
-    tower_http::trace::TraceLayer::new_for_http()
-        .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-            let route = req
-                .extensions()
-                .get::<axum::extract::MatchedPath>()
-                .map_or("(unrouted)", |p| p.as_str());
-            tracing::info_span!(
-                "request",
-                method = %req.method(),
-                route,
-                user_id = tracing::field::Empty,
-            )
-        })
-        .on_request(())
-        .on_response(
-            |res: &axum::http::Response<axum::body::Body>,
-             latency: std::time::Duration,
-             _: &tracing::Span| {
-                tracing::info!(
-                    status = res.status().as_u16(),
-                    latency_ms = latency.as_secs_f64() * 1000.0,
-                    "served"
-                );
-            },
-        )
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(())
-}
+
 
 fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
     (

@@ -157,7 +157,7 @@ fn report_json_and_refusals() {
     };
     match reports::run(&mut t.db, &gone, false) {
         Err(reports::ReportError::UnitMissing(m)) => {
-            assert!(m.contains("đã sáp nhập vào 01"), "{m}")
+            assert!(m.contains("đã sáp nhập vào 01"), "{m}");
         }
         other => panic!("{other:?}"),
     }
@@ -306,7 +306,7 @@ fn duplicates_report() {
     let scope =
         reports::scope::Scope::new(std::sync::Arc::new(graph), "VN", date("2024-01-01")).unwrap();
     let found = reports::duplicates::find(&mut t.db, &scope).unwrap();
-    let text: Vec<String> = found.iter().map(|f| f.describe_vi()).collect();
+    let text: Vec<String> = found.iter().map(reports::duplicates::Finding::describe_vi).collect();
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter()

@@ -2,6 +2,9 @@
 //! Every storage test runs on the backend named by DONGHANH_TEST_BACKEND (`sqlite`, the
 //! default, or `postgres`); `scripts/test` runs the suite once per backend.
 
+// The helpers of a test binary may unwrap like the tests do: a panic is the failure.
+#![allow(clippy::unwrap_used)]
+
 mod aggregates;
 mod browser;
 mod cli;

@@ -62,7 +62,7 @@ pub async fn list(
         } }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Nhật ký",
             who: &who,
             htmx: false,

@@ -76,7 +76,7 @@ fn latest_year(db: &mut store::Db, today: Date) -> Result<i32, AppError> {
     Ok(row
         .opt_text(0)
         .and_then(|s| Date::parse(s).ok())
-        .map_or(today.year(), |d| d.year()))
+        .map_or(today.year(), domain::Date::year))
 }
 
 fn shown(i: &reports::IndicatorValue) -> String {
@@ -217,7 +217,7 @@ pub async fn show(
         }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Tổng quan",
             who: &who,
             htmx: false,

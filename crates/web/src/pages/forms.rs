@@ -118,9 +118,9 @@ fn take(form: Vec<(String, String)>, who: &Authed) -> Result<Values, AppError> {
     Ok(values)
 }
 
-fn render(who: &Authed, title: &str, intro: Markup, body: Markup) -> Response {
+fn render(who: &Authed, title: &str, intro: impl maud::Render, body: impl maud::Render) -> Response {
     page(
-        Page {
+        &Page {
             title,
             who,
             htmx: false,

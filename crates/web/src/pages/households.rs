@@ -104,7 +104,7 @@ pub async fn list(
         div #hits { (hits_table(&hits)) }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Hộ gia đình",
             who: &who,
             htmx: true,
@@ -209,7 +209,7 @@ pub async fn show(
         })
         .await?;
     Ok(page(
-        Page {
+        &Page {
             title: "Hộ gia đình",
             who: &who,
             htmx: false,

@@ -38,7 +38,7 @@ pub async fn form(who: Authed) -> Result<Html<String>, AppError> {
         (upload_form(&who))
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Nhập tệp",
             who: &who,
             htmx: false,
@@ -191,7 +191,7 @@ pub async fn upload(
     }
     let body = html! { h1 { "Kiểm tra tệp" } (outcome(&who, &token, &file_name, &result)) };
     Ok(page(
-        Page {
+        &Page {
             title: "Nhập tệp",
             who: &who,
             htmx: false,
@@ -237,7 +237,7 @@ pub async fn confirm(
         p { a href="/import" { "Nhập tệp khác" } }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Nhập tệp",
             who: &who,
             htmx: false,

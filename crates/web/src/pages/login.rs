@@ -156,7 +156,7 @@ fn password_page(who: &Authed, error: Option<&str>, done: bool) -> Response {
         }
     };
     page(
-        Page {
+        &Page {
             title: "Đổi mật khẩu",
             who,
             htmx: false,

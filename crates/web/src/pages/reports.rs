@@ -138,7 +138,7 @@ pub async fn show(
         }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Báo cáo",
             who: &who,
             htmx: false,
@@ -229,7 +229,7 @@ pub async fn explain(
         } }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Các bản ghi của chỉ tiêu",
             who: &who,
             htmx: false,

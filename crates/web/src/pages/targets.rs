@@ -65,7 +65,7 @@ async fn render(
         } }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Chỉ tiêu",
             who,
             htmx: false,

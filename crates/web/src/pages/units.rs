@@ -54,7 +54,7 @@ pub async fn tree(
         })
         .await?;
     Ok(page(
-        Page {
+        &Page {
             title: "Đơn vị",
             who: &who,
             htmx: false,
@@ -98,7 +98,7 @@ pub async fn history(
         })
         .await?;
     Ok(page(
-        Page {
+        &Page {
             title: "Lịch sử đơn vị",
             who: &who,
             htmx: false,

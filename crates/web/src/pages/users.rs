@@ -62,7 +62,7 @@ async fn render(
         }
     };
     Ok(page(
-        Page {
+        &Page {
             title: "Người dùng",
             who,
             htmx: false,
