@@ -12,7 +12,7 @@
 //! The figures themselves come from `domain::contributions`, as in the report computed
 //! straight from the records; the test suite checks that the two agree.
 
-use crate::keyed::TableDef;
+use crate::tables::TableDef;
 use crate::{Db, StoreError, Value};
 use domain::contributions::{self as contrib, Month, FOREVER};
 use domain::vocab::SupportType;
@@ -229,8 +229,18 @@ fn vocab<V: domain::vocab::Vocabulary>(code: &str) -> Result<V, StoreError> {
 }
 
 /// Writes what is pending. Runs inside the writer's transaction, before it commits.
-pub fn flush(db: &mut Db) -> Result<(), StoreError> {
-    let mut pending = std::mem::take(&mut db.pending);
+impl crate::db::BeforeCommit for Pending {
+    fn before_commit(self: Box<Self>, db: &mut Db) -> Result<(), StoreError> {
+        flush(db, *self)
+    }
+
+    fn as_any(&mut self) -> &mut dyn std::any::Any {
+        self
+    }
+}
+
+/// Writes what the transaction's records changed into the aggregates.
+fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
     if pending.is_empty() {
         return Ok(());
     }

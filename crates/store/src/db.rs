@@ -169,6 +169,14 @@ impl Row {
     }
 }
 
+/// Work the layer above the engine keeps for the open transaction and does just before
+/// COMMIT, inside it (the report aggregates: `aggregates::Pending`). The engine knows
+/// only this trait, not what the work is.
+pub trait BeforeCommit: Send + 'static {
+    fn before_commit(self: Box<Self>, db: &mut Db) -> Result<(), StoreError>;
+    fn as_any(&mut self) -> &mut dyn std::any::Any;
+}
+
 enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres(Box<postgres::Client>),
@@ -183,9 +191,9 @@ pub struct Db {
     /// its last ANALYZE here (see `grew`).
     pg_growth: HashMap<String, (u64, u64)>,
     target: String,
-    /// Changes of the open transaction not yet in the report aggregates.
-    pub(crate) pending: crate::aggregates::Pending,
-    pub(crate) in_transaction: bool,
+    /// What the write path keeps for the open transaction, done before COMMIT.
+    before_commit: Option<Box<dyn BeforeCommit>>,
+    in_transaction: bool,
 }
 
 impl Db {
@@ -230,7 +238,7 @@ impl Db {
             pg_statements: HashMap::new(),
             pg_growth: HashMap::new(),
             target: target.to_owned(),
-            pending: Default::default(),
+            before_commit: None,
             in_transaction: false,
         })
     }
@@ -374,6 +382,29 @@ impl Db {
         Ok(())
     }
 
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// The write path's state for the open transaction (one kind per connection),
+    /// created on first use.
+    pub(crate) fn pending<T: BeforeCommit + Default>(&mut self) -> &mut T {
+        let kept = self
+            .before_commit
+            .get_or_insert_with(|| Box::<T>::default());
+        kept.as_any()
+            .downcast_mut::<T>()
+            .expect("one kind of pending work per connection")
+    }
+
+    /// Does what the write path kept for the transaction, now.
+    pub(crate) fn run_before_commit(&mut self) -> Result<(), StoreError> {
+        match self.before_commit.take() {
+            Some(kept) => kept.before_commit(self),
+            None => Ok(()),
+        }
+    }
+
     /// Runs `f` in one transaction: all of it is committed, or none of it.
     pub fn transaction<T, E>(&mut self, f: impl FnOnce(&mut Db) -> Result<T, E>) -> Result<T, E>
     where
@@ -387,10 +418,11 @@ impl Db {
         };
         self.batch(begin)?;
         self.in_transaction = true;
-        self.pending = Default::default();
-        // The aggregates follow the records in the same transaction: both or neither.
+        self.before_commit = None;
+        // What the write path kept (the report aggregates) is written in the same
+        // transaction as the records: both or neither.
         let result = f(self).and_then(|v| {
-            crate::aggregates::flush(self)?;
+            self.run_before_commit()?;
             Ok(v)
         });
         self.in_transaction = false;
@@ -400,7 +432,7 @@ impl Db {
                 Ok(v)
             }
             Err(e) => {
-                self.pending = Default::default();
+                self.before_commit = None;
                 let _ = self.batch("ROLLBACK");
                 Err(e)
             }

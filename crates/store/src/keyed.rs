@@ -5,16 +5,7 @@
 use crate::{audit, Db, StoreError, Value};
 use std::collections::HashMap;
 
-/// A table written by natural key.
-#[derive(Clone, Copy, Debug)]
-pub struct TableDef {
-    pub table: &'static str,
-    pub key: &'static [&'static str],
-    pub data: &'static [&'static str],
-    /// The key column stored rows are looked up by: selective, and the first column of
-    /// an index. (A row-value `IN` over the whole key plans badly on PostgreSQL.)
-    pub probe: &'static str,
-}
+pub use crate::tables::TableDef;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct KeyedRow {
@@ -75,7 +66,7 @@ pub fn upsert(
                 db.execute(&update_sql, &params)?;
                 let before: Vec<Value> = row.key.iter().chain(old).cloned().collect();
                 let after: Vec<Value> = row.key.iter().chain(&row.data).cloned().collect();
-                crate::aggregates::note(&mut db.pending, def, Some(&before), &after)?;
+                crate::aggregates::note(db.pending(), def, Some(&before), &after)?;
                 audit::record(
                     db,
                     &audit::Entry {
@@ -96,7 +87,7 @@ pub fn upsert(
         db.insert_rows(def.table, &cols, &inserts)?;
         counts.inserted = inserts.len() as u64;
         for row in &inserts {
-            crate::aggregates::note(&mut db.pending, def, None, row)?;
+            crate::aggregates::note(db.pending(), def, None, row)?;
         }
         // A form or a short file: every new row in the log with its content. A bulk
         // import is logged as one entry with its count (the rows themselves are the record).
@@ -117,8 +108,8 @@ pub fn upsert(
             }
         }
     }
-    if !db.in_transaction {
-        crate::aggregates::flush(db)?;
+    if !db.in_transaction() {
+        db.run_before_commit()?;
     }
     Ok(counts)
 }

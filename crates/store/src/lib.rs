@@ -12,6 +12,7 @@ pub mod keyed;
 pub mod ledger;
 mod migrate;
 pub mod standards;
+pub mod tables;
 pub mod units;
 
 pub use db::{numbered_placeholders, Backend, Db, Row, Value};
