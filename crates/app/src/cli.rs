@@ -75,6 +75,12 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// The import file formats (every file kind's columns, types, keys and vocabularies,
+    /// and the indicators), generated from the definitions the importer checks.
+    Formats {
+        #[arg(long, value_enum, default_value_t = FormatsFormat::Md)]
+        format: FormatsFormat,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on.
@@ -110,6 +116,12 @@ pub enum UnitsCommand {
     },
     /// What became of a unit: its versions, predecessors and successors.
     History { code: String },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FormatsFormat {
+    Md,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

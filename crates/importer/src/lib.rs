@@ -3,6 +3,7 @@
 //! writes nothing and returns every bad row (file, row, column, value, reason in
 //! Vietnamese and English). Importing the same files twice changes nothing.
 
+pub mod formats;
 pub mod kinds;
 pub mod refusal;
 pub mod report;

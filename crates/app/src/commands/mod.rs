@@ -53,6 +53,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
         Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => serve(&env, addr),
+        Command::Formats { format } => {
+            print_out(&match format {
+                crate::cli::FormatsFormat::Md => importer::formats::markdown(),
+                crate::cli::FormatsFormat::Json => {
+                    format!("{:#}\n", importer::formats::json())
+                }
+            });
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User { command } => user::run(&env, command),
     }
 }

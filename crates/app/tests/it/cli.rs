@@ -163,3 +163,29 @@ fn serve_answers_health() {
         "{resp}"
     );
 }
+
+#[test]
+fn the_format_reference_in_docs_is_the_one_the_code_generates() {
+    let out = donghanh().args(["formats", "--format", "md"]).output().unwrap();
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/formats.md");
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        generated == kept,
+        "docs/formats.md is not what the code defines: run `cargo run -- formats --format md > docs/formats.md`"
+    );
+    // Every file kind and every vocabulary value is in it.
+    for kind in importer::kinds::all() {
+        assert!(generated.contains(&format!("## `{}`", kind.spec().kind)));
+    }
+    for (code, label) in domain::vocab::SupportType::ENTRIES {
+        assert!(generated.contains(&format!("`{code}` ({label})")), "{code}");
+    }
+    let json: serde_json::Value = serde_json::from_slice(
+        &donghanh().args(["formats", "--format", "json"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    assert_eq!(json["kinds"].as_array().unwrap().len(), importer::kinds::all().len());
+    assert_eq!(json["indicators"].as_array().unwrap().len(), 42);
+}
