@@ -2,7 +2,6 @@
 //! from the monthly aggregates (`store::aggregates`) instead of the records: a national
 //! report reads one row per unit and month, whatever the number of records.
 
-use crate::households::query_scoped;
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
 use domain::contributions::{self as contrib, Month};
@@ -69,16 +68,9 @@ pub fn tally(
     let mut placed: HashMap<VersionIx, Vec<i64>> = HashMap::new();
     let mut unmapped: HashMap<i64, Vec<i64>> = HashMap::new();
     let mut last_unit = None;
-    for r in query_scoped(
-        db,
-        scope,
-        &format!(
-            "SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}} ORDER BY unit_id"
-        ),
-        &window,
-        split,
-    )? {
-        let id = placing(r.int(0), r.int(1));
+    let units = scope.units(split);
+    for r in store::records::report_cells(db, &units, &filter, &window)? {
+        let id = placing(r.unit_id, r.follow_id);
         // Rows come by unit: its place is looked up once per unit.
         let at = match last_unit {
             Some((u, at)) if u == id => at,
@@ -93,7 +85,7 @@ pub fn tally(
             Some(node) => placed.entry(node).or_insert_with(fresh),
             None => unmapped.entry(id).or_insert_with(fresh),
         };
-        store::aggregates::add_figures(r.text(2), figures)?;
+        store::aggregates::add_figures(&r.figures, figures)?;
     }
     let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
     for (node, figures) in placed {
@@ -111,21 +103,15 @@ pub fn tally(
         }
     }
 
-    for r in query_scoped(
-        db,
-        scope,
-        &format!("SELECT indicator, item, unit_id, follow_id FROM report_shared WHERE {filter} AND {{units}}"),
-        &window,
-        split,
-    )? {
-        let Some(code) = contrib::DISTINCT.iter().copied().find(|c| *c == r.text(0)) else {
+    for r in store::records::report_shared(db, &units, &filter, &window)? {
+        let Some(code) = contrib::DISTINCT.iter().copied().find(|c| *c == r.indicator) else {
             continue;
         };
         if !wanted(code) {
             continue;
         }
-        if let Some(node) = scope.place(placing(r.int(2), r.int(3))) {
-            t.add_distinct(group(node), code, r.text(1).to_owned(), no_evidence);
+        if let Some(node) = scope.place(placing(r.unit_id, r.follow_id)) {
+            t.add_distinct(group(node), code, r.item, no_evidence);
         }
     }
     Ok(())

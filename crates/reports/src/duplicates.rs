@@ -65,11 +65,10 @@ impl Finding {
 }
 
 pub fn find(db: &mut Db, scope: &Scope) -> Result<Vec<Finding>, StoreError> {
-    let households: HashMap<String, i64> = db
-        .query("SELECT household_code, unit_id FROM households", &[])?
-        .iter()
-        .map(|r| (r.text(0).to_owned(), r.int(1)))
-        .collect();
+    let households: HashMap<String, i64> =
+        store::records::households_of(db, &store::records::Units::All)?
+            .into_iter()
+            .collect();
     let in_scope = |hh: &str| households.get(hh).is_some_and(|u| scope.contains(*u));
     let mut out = Vec::new();
 
@@ -84,26 +83,23 @@ pub fn find(db: &mut Db, scope: &Scope) -> Result<Vec<Finding>, StoreError> {
         Some((v.code.clone(), v.name.clone()))
     };
     let mut communes: HashMap<i64, Option<(String, String)>> = HashMap::new();
-    for r in db.query(
-        "SELECT household_code, citizen_id, name_folded, full_name, birth_year FROM members",
-        &[],
-    )? {
-        let hh = r.text(0).to_owned();
+    for m in store::records::member_identities(db)? {
+        let hh = m.household_code;
         if !in_scope(&hh) {
             continue;
         }
-        if let Some(id) = r.opt_text(1) {
-            by_id.entry(id.to_owned()).or_default().insert(hh.clone());
+        if let Some(id) = m.citizen_id {
+            by_id.entry(id).or_default().insert(hh.clone());
         }
-        if let (Some(year), Some(unit)) = (r.opt_int(4), households.get(&hh)) {
+        if let (Some(year), Some(unit)) = (m.birth_year, households.get(&hh)) {
             let commune = communes
                 .entry(*unit)
                 .or_insert_with(|| commune_of(*unit))
                 .clone();
             if let Some((code, name)) = commune {
                 let e = by_person
-                    .entry((code, r.text(2).to_owned(), year))
-                    .or_insert_with(|| (format!("{} — {name}", r.text(3)), BTreeSet::new()));
+                    .entry((code, m.name_folded, year))
+                    .or_insert_with(|| (format!("{} — {name}", m.full_name), BTreeSet::new()));
                 e.1.insert(hh);
             }
         }
@@ -129,15 +125,12 @@ pub fn find(db: &mut Db, scope: &Scope) -> Result<Vec<Finding>, StoreError> {
         });
     }
     let mut chapters: BTreeMap<(String, i64), BTreeSet<String>> = BTreeMap::new();
-    for r in db.query(
-        "SELECT household_code, year, unit_code, unit_id FROM assignments",
-        &[],
-    )? {
-        if scope.contains(r.int(3)) {
+    for a in store::records::assignments(db, &store::records::Units::All, None)? {
+        if scope.contains(a.unit_id) {
             chapters
-                .entry((r.text(0).to_owned(), r.int(1)))
+                .entry((a.household_code, a.year.into()))
                 .or_default()
-                .insert(r.text(2).to_owned());
+                .insert(a.unit_code);
         }
     }
     for ((household, year), units) in chapters.into_iter().filter(|(_, u)| u.len() > 1) {

@@ -7,7 +7,7 @@ use domain::status::{effective_history, events, Assessed, EventKind};
 use domain::units::Level;
 use serde::Serialize;
 use std::collections::BTreeSet;
-use store::{params, Db, StoreError};
+use store::{Db, StoreError};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Enrolled {
@@ -38,23 +38,15 @@ pub struct ProjectCheck {
 }
 
 pub fn check(db: &mut Db, code: &str) -> Result<Option<ProjectCheck>, StoreError> {
-    let Some(p) = db.query_opt(
-        "SELECT name, unit_code, start_on, end_on, budget_vnd, planned_households, min_disadvantaged_pct FROM projects WHERE project_code = ?",
-        params![code],
-    )?
-    else {
+    let Some(p) = store::records::project(db, code)? else {
         return Ok(None);
     };
     let graph = store::units::load_graph(db)?;
-    let members = db.query(
-        "SELECT pm.household_code, pm.joined_on, pm.difficult, h.head_name, h.unit_id FROM project_members pm \
-         JOIN households h ON h.household_code = pm.household_code WHERE pm.project_code = ? ORDER BY pm.household_code",
-        params![code],
-    )?;
+    let members = store::records::project_members(db, code)?;
     let mut households = Vec::new();
     let mut communes = BTreeSet::new();
     for m in &members {
-        let (hh, joined) = (m.text(0), m.date(1));
+        let (hh, joined) = (m.household_code.as_str(), m.joined_on);
         let records: Vec<Assessed> = store::households::assessments_of(db, hh)?
             .into_iter()
             .map(|a| a.assessed)
@@ -67,11 +59,11 @@ pub fn check(db: &mut Db, code: &str) -> Result<Option<ProjectCheck>, StoreError
         let why = match status {
             Some(s) if s.is_poor_or_near() => Some(s.label_vi().to_owned()),
             _ if escaped_recently => Some("hộ mới thoát nghèo (trong 36 tháng)".to_owned()),
-            _ if m.int(2) != 0 => Some("hộ khó khăn".to_owned()),
+            _ if m.difficult => Some("hộ khó khăn".to_owned()),
             _ => None,
         };
         if let Some(c) = graph
-            .find_id(m.int(4))
+            .find_id(m.unit_id)
             .and_then(|ix| graph.ancestor_at_level(ix, joined, Level::Commune))
         {
             communes.insert(format!(
@@ -82,7 +74,7 @@ pub fn check(db: &mut Db, code: &str) -> Result<Option<ProjectCheck>, StoreError
         }
         households.push(Enrolled {
             household_code: hh.to_owned(),
-            head_name: m.text(3).to_owned(),
+            head_name: m.head_name.clone(),
             joined_on: joined.to_string(),
             disadvantaged: why,
         });
@@ -92,20 +84,15 @@ pub fn check(db: &mut Db, code: &str) -> Result<Option<ProjectCheck>, StoreError
         .filter(|h| h.disadvantaged.is_some())
         .count();
     let pct = crate::pct(disadvantaged as i64, households.len() as i64);
-    let min = p.opt_int(6);
-    let supports_value_vnd = db
-        .query_one(
-            "SELECT CAST(COALESCE(SUM(value_vnd), 0) AS BIGINT) FROM supports WHERE programme = ?",
-            params![code],
-        )?
-        .int(0);
+    let min = p.min_disadvantaged_pct;
+    let supports_value_vnd = store::records::programme_value(db, code)?;
     Ok(Some(ProjectCheck {
         code: code.to_owned(),
-        name: p.text(0).to_owned(),
-        unit_code: p.text(1).to_owned(),
-        start_on: p.text(2).to_owned(),
-        end_on: p.opt_text(3).map(str::to_owned),
-        planned_households: p.opt_int(5),
+        name: p.name,
+        unit_code: p.unit_code,
+        start_on: p.start_on,
+        end_on: p.end_on,
+        planned_households: p.planned_households,
         enrolled: households.len(),
         disadvantaged,
         disadvantaged_pct: pct,
@@ -115,7 +102,7 @@ pub fn check(db: &mut Db, code: &str) -> Result<Option<ProjectCheck>, StoreError
             _ => None,
         },
         communes: communes.into_iter().collect(),
-        budget_vnd: p.opt_int(4),
+        budget_vnd: p.budget_vnd,
         supports_value_vnd,
         households,
     }))

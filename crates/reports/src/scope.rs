@@ -169,6 +169,19 @@ impl Scope {
     pub fn is_everything(&self) -> bool {
         self.everything
     }
+
+    /// Whose records a report of this scope reads from the store: every unit version
+    /// that lands in the subtree, and `extra` ids besides.
+    pub fn units(&self, extra: &[i64]) -> store::records::Units {
+        if self.everything {
+            return store::records::Units::All;
+        }
+        let mut ids = self.unit_ids();
+        ids.extend_from_slice(extra);
+        ids.sort_unstable();
+        ids.dedup();
+        store::records::Units::Ids(ids)
+    }
 }
 
 impl Scope {

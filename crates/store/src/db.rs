@@ -6,6 +6,7 @@ use crate::StoreError;
 use domain::Date;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -118,17 +119,128 @@ macro_rules! params {
     ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*] as &[$crate::Value] };
 }
 
-/// One result row.
+/// One result row: its values, and the names of its columns (shared by every row of a
+/// query), by which it is read.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Row(pub Vec<Value>);
+pub struct Row {
+    pub values: Vec<Value>,
+    columns: Arc<[String]>,
+}
+
+/// A value a row's column can be read as. `None` when the stored value is not of that
+/// type (or NULL where none is allowed): reading then fails loudly.
+pub trait Decode<'a>: Sized {
+    /// What the value should have been, for the error.
+    const WHAT: &'static str;
+    fn decode(v: &'a Value) -> Option<Self>;
+}
+
+impl<'a> Decode<'a> for i64 {
+    const WHAT: &'static str = "a whole number";
+    fn decode(v: &'a Value) -> Option<i64> {
+        match v {
+            Value::Int(i) => Some(*i),
+            Value::Text(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Decode<'a> for i32 {
+    const WHAT: &'static str = "a whole number";
+    fn decode(v: &'a Value) -> Option<i32> {
+        i64::decode(v).and_then(|i| i32::try_from(i).ok())
+    }
+}
+
+impl<'a> Decode<'a> for f64 {
+    const WHAT: &'static str = "a number";
+    fn decode(v: &'a Value) -> Option<f64> {
+        match v {
+            Value::Int(i) => Some(*i as f64),
+            Value::Real(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Decode<'a> for bool {
+    const WHAT: &'static str = "0 or 1";
+    fn decode(v: &'a Value) -> Option<bool> {
+        match v {
+            Value::Int(0) => Some(false),
+            Value::Int(1) => Some(true),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Decode<'a> for &'a str {
+    const WHAT: &'static str = "text";
+    fn decode(v: &'a Value) -> Option<&'a str> {
+        v.as_text()
+    }
+}
+
+impl<'a> Decode<'a> for String {
+    const WHAT: &'static str = "text";
+    fn decode(v: &'a Value) -> Option<String> {
+        v.as_text().map(str::to_owned)
+    }
+}
+
+impl<'a> Decode<'a> for Date {
+    const WHAT: &'static str = "a date (YYYY-MM-DD)";
+    fn decode(v: &'a Value) -> Option<Date> {
+        v.as_text().and_then(|s| Date::parse(s).ok())
+    }
+}
+
+impl<'a, T: Decode<'a>> Decode<'a> for Option<T> {
+    const WHAT: &'static str = T::WHAT;
+    fn decode(v: &'a Value) -> Option<Option<T>> {
+        match v {
+            Value::Null => Some(None),
+            other => T::decode(other).map(Some),
+        }
+    }
+}
 
 impl Row {
+    pub fn new(values: Vec<Value>, columns: Arc<[String]>) -> Row {
+        Row { values, columns }
+    }
+
+    /// Column `name` read as `T`; a missing column or a value that is not a `T` is an
+    /// error (`StoreError::Corrupt`), never a default.
+    pub fn get<'a, T: Decode<'a>>(&'a self, name: &str) -> Result<T, StoreError> {
+        let i = self
+            .columns
+            .iter()
+            .position(|c| c == name)
+            .ok_or_else(|| StoreError::Corrupt(format!("no column {name} in the result")))?;
+        T::decode(&self.values[i]).ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "column {name}: {:?} is not {}",
+                self.values[i],
+                T::WHAT
+            ))
+        })
+    }
+
+    /// Column `name` as a vocabulary value (a support type, a class, …). A code that no
+    /// import could have written is an error, never a default.
+    pub fn code<V: domain::vocab::Vocabulary>(&self, name: &str) -> Result<V, StoreError> {
+        let code: &str = self.get(name)?;
+        V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
+    }
+
     pub fn int(&self, i: usize) -> i64 {
         self.opt_int(i).unwrap_or(0)
     }
 
     pub fn opt_int(&self, i: usize) -> Option<i64> {
-        match &self.0[i] {
+        match &self.values[i] {
             Value::Int(v) => Some(*v),
             Value::Real(f) => Some(*f as i64),
             Value::Text(s) => s.parse().ok(),
@@ -137,7 +249,7 @@ impl Row {
     }
 
     pub fn real(&self, i: usize) -> f64 {
-        match &self.0[i] {
+        match &self.values[i] {
             Value::Int(v) => *v as f64,
             Value::Real(f) => *f,
             Value::Text(s) => s.parse().unwrap_or(0.0),
@@ -150,7 +262,7 @@ impl Row {
     }
 
     pub fn opt_text(&self, i: usize) -> Option<&str> {
-        self.0[i].as_text()
+        self.values[i].as_text()
     }
 
     pub fn date(&self, i: usize) -> Date {
@@ -283,6 +395,8 @@ impl Db {
             Conn::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
                 let n = st.column_count();
+                let columns: Arc<[String]> =
+                    st.column_names().into_iter().map(str::to_owned).collect();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
                 let mut out = Vec::new();
                 while let Some(r) = rows.next()? {
@@ -300,7 +414,7 @@ impl Db {
                             }
                         });
                     }
-                    out.push(Row(vals));
+                    out.push(Row::new(vals, columns.clone()));
                 }
                 Ok(out)
             }
@@ -309,7 +423,9 @@ impl Db {
                 let refs: Vec<&(dyn ToSql + Sync)> =
                     params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
                 let rows = c.query(&st, &refs)?;
-                rows.iter().map(pg_row).collect()
+                let columns: Arc<[String]> =
+                    st.columns().iter().map(|c| c.name().to_owned()).collect();
+                rows.iter().map(|r| pg_row(r, &columns)).collect()
             }
         }
     }
@@ -480,7 +596,7 @@ pub fn numbered_placeholders(sql: &str) -> String {
     out
 }
 
-fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
+fn pg_row(r: &postgres::Row, columns: &Arc<[String]>) -> Result<Row, StoreError> {
     let mut vals = Vec::with_capacity(r.len());
     for (i, col) in r.columns().iter().enumerate() {
         let t = col.type_();
@@ -511,7 +627,7 @@ fn pg_row(r: &postgres::Row) -> Result<Row, StoreError> {
         };
         vals.push(v.unwrap_or(Value::Null));
     }
-    Ok(Row(vals))
+    Ok(Row::new(vals, columns.clone()))
 }
 
 impl rusqlite::ToSql for Value {

@@ -164,7 +164,7 @@ fn lookup(
         );
         let params: Vec<Value> = chunk.iter().map(|v| (*v).clone()).collect();
         for r in db.query(&sql, &params)? {
-            let mut vals = r.0;
+            let mut vals = r.values;
             let data = vals.split_off(def.key.len());
             if wanted.contains(&vals) {
                 out.insert(vals, data);

@@ -11,6 +11,7 @@ pub mod households;
 pub mod keyed;
 pub mod ledger;
 mod migrate;
+pub mod records;
 pub mod standards;
 pub mod tables;
 pub mod units;

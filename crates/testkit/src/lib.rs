@@ -27,7 +27,7 @@ pub fn dump(db: &mut Db) -> Result<String, StoreError> {
         let mut lines: Vec<String> = db
             .query(&format!("SELECT * FROM {t}"), &[])?
             .iter()
-            .map(|r| format!("{:?}", r.0))
+            .map(|r| format!("{:?}", r.values))
             .collect();
         lines.sort();
         out.push_str(&format!("## {t} ({})\n", lines.len()));

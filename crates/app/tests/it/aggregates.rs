@@ -71,8 +71,8 @@ fn aggregate_rows(db: &mut Db) -> (Vec<String>, Vec<String>) {
         .query("SELECT * FROM report_cells", &[])
         .unwrap()
         .into_iter()
-        .filter(|r| r.0[5..].iter().any(|v| v.as_int() != Some(0)))
-        .map(|r| format!("{:?}", r.0))
+        .filter(|r| r.values[5..].iter().any(|v| v.as_int() != Some(0)))
+        .map(|r| format!("{:?}", r.values))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -80,7 +80,7 @@ fn aggregate_rows(db: &mut Db) -> (Vec<String>, Vec<String>) {
         .query("SELECT * FROM report_shared", &[])
         .unwrap()
         .into_iter()
-        .map(|r| format!("{:?}", r.0))
+        .map(|r| format!("{:?}", r.values))
         .collect();
     shared.sort();
     (cells, shared)
