@@ -167,14 +167,15 @@ fn run_backend(
             .map(|m| m.len() / 1_000_000)
             .unwrap_or(0),
         store::Backend::Postgres => {
-            db.query_one("SELECT pg_database_size(current_database())", &[])?
-                .int(0) as u64
+            db.query_one("SELECT pg_database_size(current_database()) AS bytes", &[])?
+                .get::<i64>("bytes")?
+                .unsigned_abs()
                 / 1_000_000
         }
     };
-    let cells = db
-        .query_one("SELECT count(*) FROM report_cells", &[])?
-        .int(0);
+    let cells: i64 = db
+        .query_one("SELECT count(*) AS n FROM report_cells", &[])?
+        .get("n")?;
     lines.push(format!("database {size} MB; report_cells {cells} rows"));
 
     // The province with the most households, and its commune with the most.
@@ -184,7 +185,7 @@ fn run_backend(
         &[],
     )?;
     let mut path = Vec::new();
-    if let domain::units::Fate::Exists(mut ix) = graph.fate(busiest.text(0), day(YEAR, 12, 31)) {
+    if let domain::units::Fate::Exists(mut ix) = graph.fate(busiest.get("unit_code")?, day(YEAR, 12, 31)) {
         path.push(ix);
         while let Some(p) = graph.parent_on(ix, day(YEAR, 12, 31)) {
             path.push(p);
@@ -304,17 +305,17 @@ fn plain_sql(url: &str, runs: usize) -> anyhow::Result<(f64, BTreeMap<String, i6
             Ok(db
                 .query(sql, &period)?
                 .iter()
-                .map(|r| (r.text(0).to_owned(), r.int(1), r.int(2)))
-                .collect())
+                .map(|r| Ok((r.get("kind")?, r.get("a")?, r.get("b")?)))
+                .collect::<Result<_, store::StoreError>>()?)
         };
-        let supports = sums(db, "SELECT support_type, CAST(SUM(quantity) AS BIGINT), CAST(SUM(value_vnd) AS BIGINT) FROM supports WHERE date >= ? AND date <= ? GROUP BY support_type")?;
-        let activities = sums(db, "SELECT activity_type, CAST(SUM(sessions) AS BIGINT), CAST(SUM(participants) AS BIGINT) FROM activities WHERE date >= ? AND date <= ? GROUP BY activity_type")?;
+        let supports = sums(db, "SELECT support_type AS kind, CAST(SUM(quantity) AS BIGINT) AS a, CAST(SUM(value_vnd) AS BIGINT) AS b FROM supports WHERE date >= ? AND date <= ? GROUP BY support_type")?;
+        let activities = sums(db, "SELECT activity_type AS kind, CAST(SUM(sessions) AS BIGINT) AS a, CAST(SUM(participants) AS BIGINT) AS b FROM activities WHERE date >= ? AND date <= ? GROUP BY activity_type")?;
         let assisted = db
             .query_one(
-                "SELECT count(DISTINCT household_code) FROM assignments WHERE year = ? AND assigned_on <= ?",
+                "SELECT count(DISTINCT household_code) AS n FROM assignments WHERE year = ? AND assigned_on <= ?",
                 &[store::Value::from(YEAR), store::Value::from(last.as_str())],
             )?
-            .int(0);
+            .get("n")?;
         Ok(indicators_of(&supports, &activities, assisted))
     };
     let answer = ask(&mut db)?;
@@ -449,7 +450,8 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         machine(),
         store::Db::open(&testkit::scratch::pg_admin_url())
             .and_then(|mut db| db.query_one("SHOW server_version", &[]))
-            .map(|r| format!("PostgreSQL {}", r.text(0)))
+            .and_then(|r| r.get::<String>("server_version"))
+            .map(|v| format!("PostgreSQL {v}"))
             .unwrap_or_else(|_| "PostgreSQL ?".into()),
         a.scale
     );

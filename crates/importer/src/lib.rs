@@ -308,17 +308,16 @@ fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Resu
     if t.inserted == 0 && t.updated == 0 {
         return Ok(()); // nothing changed: a repeated import leaves no trace either
     }
-    db.execute(
-        "INSERT INTO import_runs (at, actor, sources, rows_read, inserted, updated, unchanged) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        store::params![
-            store::now_utc(),
+    store::audit::record_import_run(
+        db,
+        &store::audit::ImportRun {
             actor,
-            sources.join(", "),
-            s.rows_read as i64,
-            t.inserted as i64,
-            t.updated as i64,
-            t.unchanged as i64
-        ],
+            sources: &sources.join(", "),
+            rows_read: s.rows_read,
+            inserted: t.inserted,
+            updated: t.updated,
+            unchanged: t.unchanged,
+        },
     )?;
     for (kind, c) in &s.per_kind {
         if c.inserted as usize > store::keyed::ROW_AUDIT_LIMIT {

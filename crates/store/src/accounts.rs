@@ -17,16 +17,21 @@ pub struct User {
 
 const COLS: &str = "id, username, full_name, role, unit_code, active, must_change_password";
 
-fn user_of(r: &Row) -> User {
-    User {
-        id: r.int(0),
-        username: r.text(1).to_owned(),
-        full_name: r.text(2).to_owned(),
-        role: Role::parse(r.text(3)).unwrap_or(Role::Viewer),
-        unit_code: r.text(4).to_owned(),
-        active: r.int(5) != 0,
-        must_change_password: r.int(6) != 0,
-    }
+fn user_of(r: &Row) -> Result<User, StoreError> {
+    Ok(User {
+        id: r.get("id")?,
+        username: r.get("username")?,
+        full_name: r.get("full_name")?,
+        role: r.code::<Role>("role")?,
+        unit_code: r.get("unit_code")?,
+        active: r.get("active")?,
+        must_change_password: r.get("must_change_password")?,
+    })
+}
+
+/// A user and one more column of the same row (her password hash, a session's token).
+fn user_and(r: &Row, column: &str) -> Result<(User, String), StoreError> {
+    Ok((user_of(r)?, r.get(column)?))
 }
 
 pub struct NewUser<'a> {
@@ -49,7 +54,7 @@ pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreErr
             "SELECT id FROM users WHERE username = ?",
             params![u.username],
         )?
-        .int(0);
+        .get("id")?;
     crate::audit::record(
         db,
         &crate::audit::Entry {
@@ -65,42 +70,38 @@ pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreErr
 }
 
 pub fn count(db: &mut Db) -> Result<i64, StoreError> {
-    Ok(db.query_one("SELECT COUNT(*) FROM users", &[])?.int(0))
+    db.query_one("SELECT COUNT(*) AS n FROM users", &[])?.get("n")
 }
 
 pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>, StoreError> {
-    Ok(db
-        .query_opt(
-            &format!("SELECT {COLS}, password_hash FROM users WHERE username = ?"),
-            params![username],
-        )?
-        .map(|r| (user_of(&r), r.text(7).to_owned())))
+    db.query_opt(
+        &format!("SELECT {COLS}, password_hash FROM users WHERE username = ?"),
+        params![username],
+    )?
+    .map(|r| user_and(&r, "password_hash"))
+    .transpose()
 }
 
 pub fn by_id(db: &mut Db, id: i64) -> Result<Option<User>, StoreError> {
-    Ok(db
-        .query_opt(
-            &format!("SELECT {COLS} FROM users WHERE id = ?"),
-            params![id],
-        )?
-        .map(|r| user_of(&r)))
+    db.query_opt(&format!("SELECT {COLS} FROM users WHERE id = ?"), params![id])?
+        .map(|r| user_of(&r))
+        .transpose()
 }
 
 pub fn list(db: &mut Db) -> Result<Vec<User>, StoreError> {
-    Ok(db
-        .query(
-            &format!("SELECT {COLS} FROM users ORDER BY unit_code, username"),
-            &[],
-        )?
-        .iter()
-        .map(user_of)
-        .collect())
+    db.query(
+        &format!("SELECT {COLS} FROM users ORDER BY unit_code, username"),
+        &[],
+    )?
+    .iter()
+    .map(user_of)
+    .collect()
 }
 
 pub fn password_hash(db: &mut Db, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(db
-        .query_opt("SELECT password_hash FROM users WHERE id = ?", params![id])?
-        .map(|r| r.text(0).to_owned()))
+    db.query_opt("SELECT password_hash FROM users WHERE id = ?", params![id])?
+        .map(|r| r.get("password_hash"))
+        .transpose()
 }
 
 pub fn set_password(
@@ -174,7 +175,7 @@ pub fn session_get(
         .map(|c| format!("u.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(db
+    db
         .query_opt(
             &format!(
                 "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
@@ -182,7 +183,8 @@ pub fn session_get(
             ),
             params![token_hash, now],
         )?
-        .map(|r| (user_of(&r), r.text(7).to_owned())))
+        .map(|r| user_and(&r, "csrf"))
+        .transpose()
 }
 
 pub fn session_delete(db: &mut Db, token_hash: &str) -> Result<(), StoreError> {
@@ -201,12 +203,12 @@ pub fn sessions_delete_expired(db: &mut Db, now: &str) -> Result<(), StoreError>
 // Failed logins, for throttling.
 
 pub fn failures_since(db: &mut Db, username: &str, since: &str) -> Result<i64, StoreError> {
-    Ok(db
+    db
         .query_one(
-            "SELECT COUNT(*) FROM login_failures WHERE username = ? AND at > ?",
+            "SELECT COUNT(*) AS n FROM login_failures WHERE username = ? AND at > ?",
             params![username, since],
         )?
-        .int(0))
+        .get("n")
 }
 
 pub fn record_failure(db: &mut Db, username: &str) -> Result<(), StoreError> {

@@ -125,7 +125,9 @@ impl Pending {
 pub fn data_generation(db: &mut Db) -> Result<i64, StoreError> {
     Ok(db
         .query_opt("SELECT value FROM meta WHERE key = 'data_generation'", &[])?
-        .map_or(0, |r| r.int(0)))
+        .map(|r| r.get("value"))
+        .transpose()?
+        .unwrap_or(0))
 }
 
 fn col(def: &TableDef, name: &str) -> usize {
@@ -279,42 +281,39 @@ fn recompute_households(
         &format!("SELECT household_code, unit_id FROM households WHERE household_code IN ({list})"),
         &params,
     )? {
-        recs.entry(r.text(0).to_owned()).or_default().unit_id = Some(r.int(1));
+        recs.entry(r.get("household_code")?).or_default().unit_id = Some(r.get("unit_id")?);
     }
     for r in db.query(
         &format!("SELECT household_code, year, kind, assessed_on, status FROM assessments WHERE household_code IN ({list})"),
         &params,
     )? {
-        let (Some(kind), Some(status)) = (AssessmentKind::parse(r.text(2)), Class::parse(r.text(4))) else {
-            continue;
-        };
-        recs.entry(r.text(0).to_owned()).or_default().assessments.push(Assessed {
-            year: r.int(1) as i32,
-            kind,
-            assessed_on: r.date(3),
-            status,
+        recs.entry(r.get("household_code")?).or_default().assessments.push(Assessed {
+            year: r.get("year")?,
+            kind: r.code::<AssessmentKind>("kind")?,
+            assessed_on: r.get("assessed_on")?,
+            status: r.code::<Class>("status")?,
         });
     }
     for r in db.query(
         &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
         &params,
     )? {
-        recs.entry(r.text(0).to_owned())
+        recs.entry(r.get("household_code")?)
             .or_default()
             .assignments
-            .push((r.int(1) as i32, r.date(2), r.int(3)));
+            .push((r.get("year")?, r.get("assigned_on")?, r.get("unit_id")?));
     }
     for r in db.query(
         &format!("SELECT household_code, date, support_type, member_no, quantity, value_vnd, unit_id FROM supports WHERE household_code IN ({list})"),
         &params,
     )? {
-        recs.entry(r.text(0).to_owned()).or_default().supports.push((
-            r.date(1),
-            r.vocab(2)?,
-            r.opt_int(3),
-            r.int(4),
-            r.int(5),
-            r.int(6),
+        recs.entry(r.get("household_code")?).or_default().supports.push((
+            r.get("date")?,
+            r.code("support_type")?,
+            r.get("member_no")?,
+            r.get("quantity")?,
+            r.get("value_vnd")?,
+            r.get("unit_id")?,
         ));
     }
     // Take back what each household added before…
@@ -322,7 +321,7 @@ fn recompute_households(
         &format!("SELECT cells FROM household_contributions WHERE household_code IN ({list})"),
         &params,
     )? {
-        for (cell, figures) in decode(r.text(0))? {
+        for (cell, figures) in decode(r.get("cells")?)? {
             let slot = delta
                 .entry(cell)
                 .or_insert_with(|| vec![0; contrib::column_count()]);
@@ -516,13 +515,13 @@ fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), Store
             for r in db.query(&sql, &params)? {
                 let cell = Cell {
                     month,
-                    unit_id: r.int(0),
-                    follow_id: r.int(1),
-                    known_from: r.int(2) as Month,
-                    known_until: r.int(3) as Month,
+                    unit_id: r.get("unit_id")?,
+                    follow_id: r.get("follow_id")?,
+                    known_from: r.get("known_from")?,
+                    known_until: r.get("known_until")?,
                 };
                 if let Some(f) = merged.get_mut(&cell) {
-                    add_figures(r.text(4), f)?;
+                    add_figures(r.get("figures")?, f)?;
                     stored.insert(cell);
                 }
             }
@@ -575,7 +574,8 @@ pub fn ensure_current(db: &mut Db) -> Result<(), StoreError> {
             "SELECT value FROM meta WHERE key = 'aggregates_version'",
             &[],
         )?
-        .map(|r| r.int(0));
+        .map(|r| r.get::<i64>("value"))
+        .transpose()?;
     if v == Some(VERSION) {
         return Ok(());
     }
@@ -600,27 +600,35 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
     let grouped: [(&str, &str, &str); 3] = [
         (
             "supports",
-            "support_type, CAST(SUM(quantity) AS BIGINT), CAST(SUM(value_vnd) AS BIGINT)",
+            "support_type AS kind, CAST(SUM(quantity) AS BIGINT) AS a, CAST(SUM(value_vnd) AS BIGINT) AS b",
             "household_code IS NULL",
         ),
         (
             "activities",
-            "activity_type, CAST(SUM(sessions) AS BIGINT), CAST(SUM(participants) AS BIGINT)",
+            "activity_type AS kind, CAST(SUM(sessions) AS BIGINT) AS a, CAST(SUM(participants) AS BIGINT) AS b",
             "1 = 1",
         ),
         (
             "microinsurance",
-            "kind, CAST(SUM(count) AS BIGINT), CAST(SUM(amount_vnd) AS BIGINT)",
+            "kind, CAST(SUM(count) AS BIGINT) AS a, CAST(SUM(amount_vnd) AS BIGINT) AS b",
             "1 = 1",
         ),
     ];
     for (table, what, filter) in grouped {
         for r in db.query(
-            &format!("SELECT unit_id, {month}, {what}, COUNT(*) FROM {table} WHERE {filter} GROUP BY unit_id, {month}, 3"),
+            &format!("SELECT unit_id, {month} AS month, {what}, COUNT(*) AS n FROM {table} WHERE {filter} GROUP BY unit_id, {month}, 3"),
             &[],
         )? {
-            let cell = Cell::dated(r.int(1) as Month, r.int(0), 0);
-            add_record_figures(&mut cells, cell, table, r.text(2), r.int(3), r.int(4), r.int(5))?;
+            let cell = Cell::dated(r.get("month")?, r.get("unit_id")?, 0);
+            add_record_figures(
+                &mut cells,
+                cell,
+                table,
+                r.get("kind")?,
+                r.get("a")?,
+                r.get("b")?,
+                r.get("n")?,
+            )?;
         }
     }
     let households: Vec<String> = db
@@ -629,8 +637,8 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
             &[],
         )?
         .iter()
-        .map(|r| r.text(0).to_owned())
-        .collect();
+        .map(|r| r.get("household_code"))
+        .collect::<Result<_, StoreError>>()?;
     for chunk in households.chunks(households_per_round(db)) {
         recompute_households(db, chunk, &mut cells)?;
     }

@@ -43,21 +43,51 @@ pub struct AuditRow {
 
 /// The newest entries first.
 pub fn recent(db: &mut Db, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-    Ok(db
+    db
         .query(
             "SELECT at, actor, action, entity, entity_key, old_value, new_value \
              FROM audit_log ORDER BY id DESC LIMIT ?",
             crate::params![limit],
         )?
-        .into_iter()
-        .map(|r| AuditRow {
-            at: r.text(0).to_owned(),
-            actor: r.text(1).to_owned(),
-            action: r.text(2).to_owned(),
-            entity: r.text(3).to_owned(),
-            key: r.text(4).to_owned(),
-            old: r.opt_text(5).map(str::to_owned),
-            new: r.opt_text(6).map(str::to_owned),
+        .iter()
+        .map(|r| {
+            Ok(AuditRow {
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                entity: r.get("entity")?,
+                key: r.get("entity_key")?,
+                old: r.get("old_value")?,
+                new: r.get("new_value")?,
+            })
         })
-        .collect())
+        .collect::<Result<_, StoreError>>()
+}
+
+/// What one import changed, for the list of imports (one row per import that changed
+/// something).
+pub struct ImportRun<'a> {
+    pub actor: &'a str,
+    pub sources: &'a str,
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+}
+
+pub fn record_import_run(db: &mut Db, run: &ImportRun<'_>) -> Result<(), StoreError> {
+    let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    db.execute(
+        "INSERT INTO import_runs (at, actor, sources, rows_read, inserted, updated, unchanged) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        crate::params![
+            crate::now_utc(),
+            run.actor,
+            run.sources,
+            n(run.rows_read),
+            n(run.inserted),
+            n(run.updated),
+            n(run.unchanged)
+        ],
+    )?;
+    Ok(())
 }

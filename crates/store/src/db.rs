@@ -234,51 +234,6 @@ impl Row {
         let code: &str = self.get(name)?;
         V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
     }
-
-    pub fn int(&self, i: usize) -> i64 {
-        self.opt_int(i).unwrap_or(0)
-    }
-
-    pub fn opt_int(&self, i: usize) -> Option<i64> {
-        match &self.values[i] {
-            Value::Int(v) => Some(*v),
-            Value::Real(f) => Some(*f as i64),
-            Value::Text(s) => s.parse().ok(),
-            Value::Null => None,
-        }
-    }
-
-    pub fn real(&self, i: usize) -> f64 {
-        match &self.values[i] {
-            Value::Int(v) => *v as f64,
-            Value::Real(f) => *f,
-            Value::Text(s) => s.parse().unwrap_or(0.0),
-            Value::Null => 0.0,
-        }
-    }
-
-    pub fn text(&self, i: usize) -> &str {
-        self.opt_text(i).unwrap_or("")
-    }
-
-    pub fn opt_text(&self, i: usize) -> Option<&str> {
-        self.values[i].as_text()
-    }
-
-    pub fn date(&self, i: usize) -> Date {
-        Date::parse(self.text(i)).unwrap_or(Date::MIN)
-    }
-
-    pub fn opt_date(&self, i: usize) -> Option<Date> {
-        self.opt_text(i).and_then(|s| Date::parse(s).ok())
-    }
-
-    /// A vocabulary value (a support type, a class, …). A code that no import could have
-    /// written is an error, never a default.
-    pub fn vocab<V: domain::vocab::Vocabulary>(&self, i: usize) -> Result<V, StoreError> {
-        let code = self.text(i);
-        V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {i}: unknown code {code:?}")))
-    }
 }
 
 /// Work the layer above the engine keeps for the open transaction and does just before
@@ -396,7 +351,7 @@ impl Db {
                 let mut st = c.prepare_cached(sql)?;
                 let n = st.column_count();
                 let columns: Arc<[String]> =
-                    st.column_names().into_iter().map(str::to_owned).collect();
+                    st.column_names().map(str::to_owned).collect();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
                 let mut out = Vec::new();
                 while let Some(r) = rows.next()? {

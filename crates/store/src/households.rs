@@ -4,7 +4,7 @@ use domain::vocab::{Area, Gender};
 use crate::keyed::TableDef;
 use crate::{Db, Row, StoreError, Value};
 use domain::poverty::Class;
-use domain::status::{Assessed, AssessmentKind};
+use domain::status::Assessed;
 
 pub const HOUSEHOLDS: TableDef = TableDef {
     table: "households",
@@ -85,10 +85,10 @@ pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, Store
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
         for r in db.query(&sql, &params)? {
             out.push(HouseholdRef {
-                code: r.text(0).to_owned(),
-                unit_id: r.int(1),
-                area: r.vocab(2)?,
-                registered_on: r.date(3),
+                code: r.get("household_code")?,
+                unit_id: r.get("unit_id")?,
+                area: r.code("area")?,
+                registered_on: r.get("registered_on")?,
             });
         }
     }
@@ -108,7 +108,11 @@ pub fn citizen_id_owners(
         );
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
         for r in db.query(&sql, &params)? {
-            out.push((r.text(0).to_owned(), r.text(1).to_owned(), r.int(2)));
+            out.push((
+                r.get("citizen_id")?,
+                r.get("household_code")?,
+                r.get("member_no")?,
+            ));
         }
     }
     Ok(out)
@@ -124,7 +128,7 @@ pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<(String, i64)>,
         );
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
         for r in db.query(&sql, &params)? {
-            out.push((r.text(0).to_owned(), r.int(1)));
+            out.push((r.get("household_code")?, r.get("member_no")?));
         }
     }
     Ok(out)
@@ -145,15 +149,15 @@ pub struct Household {
 
 fn household_of(r: &Row) -> Result<Household, StoreError> {
     Ok(Household {
-        code: r.text(0).to_owned(),
-        unit_code: r.text(1).to_owned(),
-        unit_id: r.int(2),
-        registered_on: r.date(3),
-        head_name: r.text(4).to_owned(),
-        head_gender: r.vocab(5)?,
-        area: r.vocab(6)?,
-        ethnic_minority: r.int(7) != 0,
-        size: r.int(8),
+        code: r.get("household_code")?,
+        unit_code: r.get("unit_code")?,
+        unit_id: r.get("unit_id")?,
+        registered_on: r.get("registered_on")?,
+        head_name: r.get("head_name")?,
+        head_gender: r.code("head_gender")?,
+        area: r.code("area")?,
+        ethnic_minority: r.get("ethnic_minority")?,
+        size: r.get("size")?,
     })
 }
 
@@ -192,14 +196,14 @@ pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
         .iter()
         .map(|r| {
             Ok(Member {
-                household_code: r.text(0).to_owned(),
-                member_no: r.int(1),
-                full_name: r.text(2).to_owned(),
-                gender: r.vocab(3)?,
-                birth_year: r.opt_int(4),
-                citizen_id: r.opt_text(5).map(str::to_owned),
-                union_member: r.opt_int(6).map(|v| v != 0),
-                phone: r.opt_text(7).map(str::to_owned),
+                household_code: r.get("household_code")?,
+                member_no: r.get("member_no")?,
+                full_name: r.get("full_name")?,
+                gender: r.code("gender")?,
+                birth_year: r.get("birth_year")?,
+                citizen_id: r.get("citizen_id")?,
+                union_member: r.get("union_member")?,
+                phone: r.get("phone")?,
             })
         })
         .collect::<Result<_, StoreError>>()
@@ -216,29 +220,34 @@ pub struct StoredAssessment {
 }
 
 pub fn assessments_of(db: &mut Db, code: &str) -> Result<Vec<StoredAssessment>, StoreError> {
-    Ok(db
-        .query(
-            "SELECT year, kind, assessed_on, status, income_per_capita_vnd, deprivations, status_given, \
-             computed_status, standard_code FROM assessments WHERE household_code = ? ORDER BY assessed_on, year",
-            crate::params![code],
-        )?
-        .iter()
-        .filter_map(|r| {
-            Some(StoredAssessment {
-                assessed: Assessed {
-                    year: r.int(0) as i32,
-                    kind: AssessmentKind::parse(r.text(1))?,
-                    assessed_on: r.date(2),
-                    status: Class::parse(r.text(3))?,
-                },
-                income: r.opt_int(4),
-                deprivations: domain::poverty::split_codes(r.text(5)),
-                status_given: r.int(6) != 0,
-                computed: r.opt_text(7).and_then(Class::parse),
-                standard_code: r.opt_text(8).map(str::to_owned),
-            })
+    db.query(
+        "SELECT year, kind, assessed_on, status, income_per_capita_vnd, deprivations, status_given, \
+         computed_status, standard_code FROM assessments WHERE household_code = ? ORDER BY assessed_on, year",
+        crate::params![code],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(StoredAssessment {
+            assessed: Assessed {
+                year: r.get("year")?,
+                kind: r.code("kind")?,
+                assessed_on: r.get("assessed_on")?,
+                status: r.code("status")?,
+            },
+            income: r.get("income_per_capita_vnd")?,
+            deprivations: domain::poverty::split_codes(r.get("deprivations")?),
+            status_given: r.get("status_given")?,
+            computed: r
+                .get::<Option<&str>>("computed_status")?
+                .map(|c| {
+                    Class::parse(c)
+                        .ok_or_else(|| StoreError::Corrupt(format!("computed_status {c:?}")))
+                })
+                .transpose()?,
+            standard_code: r.get("standard_code")?,
         })
-        .collect())
+    })
+    .collect()
 }
 
 /// (unit_code, year, assigned_on) of a household's assignments.
@@ -246,14 +255,14 @@ pub fn assignments_of(
     db: &mut Db,
     code: &str,
 ) -> Result<Vec<(String, i64, domain::Date)>, StoreError> {
-    Ok(db
+    db
         .query(
             "SELECT unit_code, year, assigned_on FROM assignments WHERE household_code = ? ORDER BY year, unit_code",
             crate::params![code],
         )?
         .iter()
-        .map(|r| (r.text(0).to_owned(), r.int(1), r.date(2)))
-        .collect())
+        .map(|r| Ok((r.get("unit_code")?, r.get("year")?, r.get("assigned_on")?)))
+        .collect::<Result<_, StoreError>>()
 }
 
 /// A hit of a search: the household and, when a member matched, which one.
@@ -301,7 +310,7 @@ fn search_in(
     };
     let rows = db.query(
         &format!(
-            "SELECT {cols}, NULL, NULL FROM households h WHERE h.head_name_folded LIKE ?{scope} \
+            "SELECT {cols}, NULL AS member_no, NULL AS member_name FROM households h WHERE h.head_name_folded LIKE ?{scope} \
              UNION ALL \
              SELECT {cols}, m.member_no, m.full_name FROM households h JOIN members m ON m.household_code = h.household_code \
              WHERE (m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ?){scope} \
@@ -314,7 +323,10 @@ fn search_in(
         .map(|r| {
             Ok(Hit {
                 household: household_of(r)?,
-                member: r.opt_int(9).map(|n| (n, r.text(10).to_owned())),
+                member: match r.get::<Option<i64>>("member_no")? {
+                    Some(n) => Some((n, r.get("member_name")?)),
+                    None => None,
+                },
             })
         })
         .collect::<Result<_, StoreError>>()
@@ -381,21 +393,17 @@ pub fn list_by_status(
     let mut out: Vec<Household> = Vec::new();
     let mut i = 0;
     while i < rows.len() && out.len() < limit {
-        let code = rows[i].text(0).to_owned();
+        let code: &str = rows[i].get("household_code")?;
         let mut records = Vec::new();
         let first = i;
-        while i < rows.len() && rows[i].text(0) == code {
+        while i < rows.len() && rows[i].get::<&str>("household_code")? == code {
             let r = &rows[i];
-            if let (Some(kind), Some(st)) =
-                (AssessmentKind::parse(r.text(10)), Class::parse(r.text(12)))
-            {
-                records.push(Assessed {
-                    year: r.int(9) as i32,
-                    kind,
-                    assessed_on: r.date(11),
-                    status: st,
-                });
-            }
+            records.push(Assessed {
+                year: r.get("year")?,
+                kind: r.code("kind")?,
+                assessed_on: r.get("assessed_on")?,
+                status: r.code("status")?,
+            });
             i += 1;
         }
         let h = household_of(&rows[first])?;

@@ -68,8 +68,8 @@ pub fn migrate(db: &mut Db) -> Result<usize, StoreError> {
     let applied: Vec<i64> = db
         .query("SELECT version FROM schema_migrations", &[])?
         .iter()
-        .map(|r| r.int(0))
-        .collect();
+        .map(|r| r.get("version"))
+        .collect::<Result<_, StoreError>>()?;
     let backend = db.backend();
     let mut count = 0;
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {

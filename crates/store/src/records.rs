@@ -52,7 +52,7 @@ fn query_units(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Result<
     }
 }
 
-fn each<T>(rows: Vec<Row>, f: impl Fn(&Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
+fn each<T>(rows: &[Row], f: impl Fn(&Row) -> Result<T, StoreError>) -> Result<Vec<T>, StoreError> {
     rows.iter().map(f).collect()
 }
 
@@ -75,7 +75,7 @@ pub fn supports(db: &mut Db, units: &Units, from: Date, to: Date) -> Result<Vec<
         &[Value::from(from), Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Support {
             record_id: r.get("record_id")?,
             kind: r.code("support_type")?,
@@ -103,7 +103,7 @@ pub fn activities(db: &mut Db, units: &Units, from: Date, to: Date) -> Result<Ve
         &[Value::from(from), Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Activity {
             record_id: r.get("record_id")?,
             kind: r.code("activity_type")?,
@@ -129,7 +129,7 @@ pub fn microinsurance(db: &mut Db, units: &Units, from: Date, to: Date) -> Resul
         &[Value::from(from), Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Microinsurance {
             record_id: r.get("record_id")?,
             kind: r.code("kind")?,
@@ -159,7 +159,7 @@ pub fn cooperatives(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Cooperat
         &[Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Cooperative {
             code: r.get("coop_code")?,
             established_on: r.get("established_on")?,
@@ -186,7 +186,7 @@ pub fn startup_clubs(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Club>, 
         &[Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Club {
             code: r.get("club_code")?,
             dissolved_on: r.get("dissolved_on")?,
@@ -245,7 +245,7 @@ pub fn entrusted_totals(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Entr
         &[Value::from(to)],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Entrusted {
             unit_code: r.get("unit_code")?,
             as_of: r.get("as_of")?,
@@ -268,7 +268,7 @@ pub fn targets(db: &mut Db, units: &Units, year: i32) -> Result<Vec<Target>, Sto
         &[Value::Int(year.into())],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Target {
             indicator: r.get("indicator")?,
             value: r.get("value")?,
@@ -295,7 +295,7 @@ pub fn household_units(db: &mut Db, codes: &[String]) -> Result<HashMap<String, 
 /// Every household of `units` with its unit version id.
 pub fn households_of(db: &mut Db, units: &Units) -> Result<Vec<(String, i64)>, StoreError> {
     let rows = query_units(db, "SELECT household_code, unit_id FROM households WHERE {units}", &[], units)?;
-    each(rows, |r| Ok((r.get("household_code")?, r.get("unit_id")?)))
+    each(&rows, |r| Ok((r.get("household_code")?, r.get("unit_id")?)))
 }
 
 pub struct Assignment {
@@ -313,7 +313,7 @@ pub fn assignments(db: &mut Db, units: &Units, by: Option<Date>) -> Result<Vec<A
         &[Value::from(by.unwrap_or(Date::MAX))],
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Assignment {
             household_code: r.get("household_code")?,
             year: r.get("year")?,
@@ -363,7 +363,7 @@ pub fn member_identities(db: &mut Db) -> Result<Vec<MemberIdentity>, StoreError>
         "SELECT household_code, citizen_id, name_folded, full_name, birth_year FROM members",
         &[],
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(MemberIdentity {
             household_code: r.get("household_code")?,
             citizen_id: r.get("citizen_id")?,
@@ -390,7 +390,7 @@ pub fn report_cells(db: &mut Db, units: &Units, filter: &str, window: &[Value]) 
         window,
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(CellRow {
             unit_id: r.get("unit_id")?,
             follow_id: r.get("follow_id")?,
@@ -414,7 +414,7 @@ pub fn report_shared(db: &mut Db, units: &Units, filter: &str, window: &[Value])
         window,
         units,
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(SharedRow {
             indicator: r.get("indicator")?,
             item: r.get("item")?,
@@ -467,7 +467,7 @@ pub fn project_members(db: &mut Db, code: &str) -> Result<Vec<Enrolment>, StoreE
          JOIN households h ON h.household_code = pm.household_code WHERE pm.project_code = ? ORDER BY pm.household_code",
         crate::params![code],
     )?;
-    each(rows, |r| {
+    each(&rows, |r| {
         Ok(Enrolment {
             household_code: r.get("household_code")?,
             joined_on: r.get("joined_on")?,
@@ -485,4 +485,48 @@ pub fn programme_value(db: &mut Db, programme: &str) -> Result<i64, StoreError> 
         crate::params![programme],
     )?
     .get("total")
+}
+
+/// A support as a household's page lists it.
+pub struct HouseholdSupport {
+    pub date: Date,
+    pub kind: SupportType,
+    pub quantity: i64,
+    pub value_vnd: i64,
+    pub unit_code: String,
+    pub programme: Option<String>,
+}
+
+/// The supports a household received, oldest first.
+pub fn supports_of_household(db: &mut Db, code: &str) -> Result<Vec<HouseholdSupport>, StoreError> {
+    let rows = db.query(
+        "SELECT date, support_type, quantity, value_vnd, unit_code, programme FROM supports WHERE household_code = ? ORDER BY date",
+        crate::params![code],
+    )?;
+    each(&rows, |r| {
+        Ok(HouseholdSupport {
+            date: r.get("date")?,
+            kind: r.code("support_type")?,
+            quantity: r.get("quantity")?,
+            value_vnd: r.get("value_vnd")?,
+            unit_code: r.get("unit_code")?,
+            programme: r.get("programme")?,
+        })
+    })
+}
+
+/// The last day on or before `on` with a support given or an assessment made.
+pub fn latest_record_date(db: &mut Db, on: Date) -> Result<Option<Date>, StoreError> {
+    db.query_one(
+        "SELECT MAX(d) AS latest FROM (SELECT MAX(date) AS d FROM supports WHERE date <= ? \
+         UNION ALL SELECT MAX(assessed_on) FROM assessments WHERE assessed_on <= ?) t",
+        crate::params![on, on],
+    )?
+    .get("latest")
+}
+
+/// The codes of every stored project.
+pub fn project_codes(db: &mut Db) -> Result<std::collections::HashSet<String>, StoreError> {
+    let rows = db.query("SELECT project_code FROM projects", &[])?;
+    rows.iter().map(|r| r.get("project_code")).collect()
 }

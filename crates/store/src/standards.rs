@@ -14,30 +14,40 @@ pub fn load_all(db: &mut Db) -> Result<Vec<Standard>, StoreError> {
         "SELECT standard_code, code, service, label_vi FROM standard_indicators ORDER BY standard_code, position",
         &[],
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| Standard {
-            code: r.text(0).to_owned(),
-            name: r.text(1).to_owned(),
-            unit_code: r.opt_text(2).map(str::to_owned),
-            valid_from: r.date(3),
-            valid_to: r.opt_date(4).unwrap_or(Date::MAX),
-            poverty_line_rural: r.int(5),
-            poverty_line_urban: r.int(6),
-            average_line_rural: r.opt_int(7),
-            average_line_urban: r.opt_int(8),
-            poor_min_deprivations: r.int(9) as u32,
-            indicators: inds
-                .iter()
-                .filter(|i| i.text(0) == r.text(0))
-                .map(|i| Indicator {
-                    code: i.text(1).to_owned(),
-                    service: i.text(2).to_owned(),
-                    label_vi: i.text(3).to_owned(),
-                })
-                .collect(),
+    let mut indicators: Vec<(String, Indicator)> = Vec::with_capacity(inds.len());
+    for i in &inds {
+        indicators.push((
+            i.get("standard_code")?,
+            Indicator {
+                code: i.get("code")?,
+                service: i.get("service")?,
+                label_vi: i.get("label_vi")?,
+            },
+        ));
+    }
+    rows.iter()
+        .map(|r| {
+            let code: String = r.get("code")?;
+            Ok(Standard {
+                name: r.get("name")?,
+                unit_code: r.get("unit_code")?,
+                valid_from: r.get("valid_from")?,
+                valid_to: r.get::<Option<Date>>("valid_to")?.unwrap_or(Date::MAX),
+                poverty_line_rural: r.get("poverty_line_rural")?,
+                poverty_line_urban: r.get("poverty_line_urban")?,
+                average_line_rural: r.get("average_line_rural")?,
+                average_line_urban: r.get("average_line_urban")?,
+                poor_min_deprivations: u32::try_from(r.get::<i64>("poor_min_deprivations")?)
+                    .map_err(|_| StoreError::Corrupt("poor_min_deprivations".into()))?,
+                indicators: indicators
+                    .iter()
+                    .filter(|(of, _)| *of == code)
+                    .map(|(_, i)| i.clone())
+                    .collect(),
+                code,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Adds a standard (or replaces one of the same code), with its audit record.
@@ -93,8 +103,8 @@ pub fn seed_national(db: &mut Db) -> Result<(), StoreError> {
     let present: Vec<String> = db
         .query("SELECT code FROM poverty_standards", &[])?
         .iter()
-        .map(|r| r.text(0).to_owned())
-        .collect();
+        .map(|r| r.get("code"))
+        .collect::<Result<_, StoreError>>()?;
     let missing: Vec<Standard> = national::all()
         .into_iter()
         .filter(|s| !present.contains(&s.code))

@@ -26,14 +26,13 @@ pub fn load_versions(db: &mut Db) -> Result<Vec<UnitVersion>, StoreError> {
     rows.iter()
         .map(|r| {
             Ok(UnitVersion {
-                id: r.int(0),
-                code: r.text(1).to_owned(),
-                name: r.text(2).to_owned(),
-                level: Level::parse(r.text(3))
-                    .ok_or_else(|| StoreError::Corrupt(format!("unit level {}", r.text(3))))?,
-                parent_code: r.opt_text(4).map(str::to_owned),
-                valid_from: r.date(5),
-                valid_to: r.opt_date(6).unwrap_or(Date::MAX),
+                id: r.get("id")?,
+                code: r.get("code")?,
+                name: r.get("name")?,
+                level: r.code::<Level>("level")?,
+                parent_code: r.get("parent_code")?,
+                valid_from: r.get("valid_from")?,
+                valid_to: r.get::<Option<Date>>("valid_to")?.unwrap_or(Date::MAX),
             })
         })
         .collect()
@@ -45,15 +44,16 @@ pub fn load_lineage(db: &mut Db) -> Result<Vec<LineageLink>, StoreError> {
          ORDER BY effective_date, from_code, to_code",
         &[],
     )?;
-    Ok(rows
-        .iter()
-        .map(|r| LineageLink {
-            from_code: r.text(0).to_owned(),
-            to_code: r.text(1).to_owned(),
-            effective: r.date(2),
-            share: r.real(3),
+    rows.iter()
+        .map(|r| {
+            Ok(LineageLink {
+                from_code: r.get("from_code")?,
+                to_code: r.get("to_code")?,
+                effective: r.get("effective_date")?,
+                share: r.get("share")?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The whole unit graph (about 14,000 versions nationally: a few milliseconds).
@@ -62,6 +62,21 @@ pub fn load_graph(db: &mut Db) -> Result<UnitGraph, StoreError> {
 }
 
 /// Marks units or lineage as changed (inside the writing transaction).
+/// How many unit versions are stored (0 on a new database).
+pub fn count(db: &mut Db) -> Result<i64, StoreError> {
+    db.query_one("SELECT COUNT(*) AS n FROM units", &[])?.get("n")
+}
+
+/// The code of the central unit (the root of the tree), when units are loaded.
+pub fn central_code(db: &mut Db) -> Result<Option<String>, StoreError> {
+    db.query_opt(
+        "SELECT code FROM units WHERE level = 'central' ORDER BY valid_from LIMIT 1",
+        &[],
+    )?
+    .map(|r| r.get("code"))
+    .transpose()
+}
+
 pub fn bump_generation(db: &mut Db) -> Result<(), StoreError> {
     db.execute(
         "UPDATE meta SET value = value + 1 WHERE key = 'units_generation'",
@@ -75,9 +90,8 @@ type GraphCache =
 
 /// How many times units or lineage changed (`meta.units_generation`).
 pub fn generation(db: &mut Db) -> Result<i64, StoreError> {
-    Ok(db
-        .query_one("SELECT value FROM meta WHERE key = 'units_generation'", &[])?
-        .int(0))
+    db.query_one("SELECT value FROM meta WHERE key = 'units_generation'", &[])?
+        .get("value")
 }
 
 /// The unit graph, kept in memory per database while its units do not change: loading

@@ -10,15 +10,15 @@ use store::{Backend, Db, StoreError};
 pub fn dump(db: &mut Db) -> Result<String, StoreError> {
     let tables_sql = match db.backend() {
         Backend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            "SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         }
-        Backend::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+        Backend::Postgres => "SELECT tablename::text AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
     };
     let tables: Vec<String> = db
         .query(tables_sql, &[])?
         .iter()
-        .map(|r| r.text(0).to_owned())
-        .collect();
+        .map(|r| r.get("t"))
+        .collect::<Result<_, StoreError>>()?;
     let mut out = String::new();
     for t in tables {
         if t == "schema_migrations" {

@@ -125,7 +125,7 @@ fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
 async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
     let checked = st
         .run(|db| {
-            let n = db.query_one("SELECT COUNT(*) FROM units", &[])?.int(0);
+            let n = store::units::count(db)?;
             Ok((db.backend().name().to_owned(), n))
         })
         .await;
@@ -145,13 +145,7 @@ pub fn ensure_admin(db: &mut store::Db) -> Result<Option<String>, store::StoreEr
         return Ok(None);
     }
     let password = auth::random_token()[..16].to_owned();
-    let root = db
-        .query_opt(
-            "SELECT code FROM units WHERE level = 'central' ORDER BY valid_from LIMIT 1",
-            &[],
-        )?
-        .map(|r| r.text(0).to_owned())
-        .unwrap_or_else(|| "VN".into());
+    let root = store::units::central_code(db)?.unwrap_or_else(|| "VN".into());
     db.transaction(|tx| {
         store::accounts::create(
             tx,

@@ -57,7 +57,7 @@ pub fn build(db: &mut store::Db) -> anyhow::Result<()> {
         progress: true,
         ..Default::default()
     };
-    let loaded = db.query_one("SELECT COUNT(*) FROM units", &[])?.int(0);
+    let loaded = store::units::count(db)?;
     if loaded == 0 {
         let plan = importer::vn::plan(&importer::vn::Sources::embedded())
             .map_err(|e| anyhow::anyhow!(e))?;

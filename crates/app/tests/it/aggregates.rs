@@ -166,14 +166,14 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
         .db
         .query_one(
             "SELECT unit_code FROM households WHERE unit_code <> ? AND registered_on = ? ORDER BY unit_code LIMIT 1",
-            &[h.text(1).into(), h.text(2).into()],
+            &[cell(&h, "unit_code").into(), cell(&h, "registered_on").into()],
         )
         .unwrap();
     f.write(
         "households.csv",
         &format!(
             "household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n{},{},{},{},{},{},{},{}\n",
-            h.text(0), other.text(0), h.text(2), h.text(3), h.text(4), h.text(5), h.int(6), h.int(7)
+            cell(&h, "household_code"), cell(&other, "unit_code"), cell(&h, "registered_on"), cell(&h, "head_name"), cell(&h, "head_gender"), cell(&h, "area"), num(&h, "ethnic_minority"), num(&h, "size")
         ),
     );
     let s = t
@@ -181,7 +181,7 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
         .query_one(
             "SELECT record_id, date, unit_code, support_type, quantity, value_vnd, member_no FROM supports \
              WHERE household_code = ? ORDER BY record_id LIMIT 1",
-            &[h.text(0).into()],
+            &[cell(&h, "household_code").into()],
         )
         .unwrap();
     f.write(
@@ -191,9 +191,9 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
              {},{},{},{},{},,{},{},,\n\
              G1,{},{},gift,{},,1,500000,,\n\
              G2,{},{},gift,,,3,900000,,\n",
-            s.text(0), s.text(1), s.text(2), s.text(3), h.text(0), s.int(4) + 1, s.int(5) * 2,
-            s.text(1), s.text(2), h.text(0),
-            s.text(1), s.text(2),
+            cell(&s, "record_id"), cell(&s, "date"), cell(&s, "unit_code"), cell(&s, "support_type"), cell(&h, "household_code"), num(&s, "quantity") + 1, num(&s, "value_vnd") * 2,
+            cell(&s, "date"), cell(&s, "unit_code"), cell(&h, "household_code"),
+            cell(&s, "date"), cell(&s, "unit_code"),
         ),
     );
     let a = t
@@ -207,12 +207,12 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
         "activities.csv",
         &format!(
             "record_id,date,unit_code,activity_type,sessions,participants\n{},{},{},{},{},{}\n",
-            a.text(0),
-            a.text(1),
-            a.text(2),
-            a.text(3),
-            a.int(4) + 2,
-            a.int(5) + 30
+            cell(&a, "record_id"),
+            cell(&a, "date"),
+            cell(&a, "unit_code"),
+            cell(&a, "activity_type"),
+            num(&a, "sessions") + 2,
+            num(&a, "participants") + 30
         ),
     );
     let summary = t.import(&[f.root().to_path_buf()]).unwrap();
@@ -226,7 +226,7 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
         "activities.csv",
         &format!(
             "record_id,date,unit_code,activity_type,sessions,participants\n{},{},{},{},{},{}\nX1,2023-13-01,{},vocational_class,1,1\n",
-            a.text(0), a.text(1), a.text(2), a.text(3), a.int(4) + 9, a.int(5), a.text(2)
+            cell(&a, "record_id"), cell(&a, "date"), cell(&a, "unit_code"), cell(&a, "activity_type"), num(&a, "sessions") + 9, num(&a, "participants"), cell(&a, "unit_code")
         ),
     );
     assert!(t.import(&[f.path("activities.csv")]).is_err());
@@ -258,18 +258,17 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
     })
     .unwrap();
     let stored =
-        t.db.query_one("SELECT count(*) FROM report_shared", &[])
-            .unwrap()
-            .int(0);
+        num(&t.db.query_one("SELECT count(*) AS n FROM report_shared", &[]).unwrap(), "n");
     assert_eq!(stored, 25_000);
     if backend() == store::Backend::Postgres {
         let estimated =
             t.db.query_one(
-                "SELECT CAST(reltuples AS BIGINT) FROM pg_class WHERE relname = 'report_shared'",
+                "SELECT CAST(reltuples AS BIGINT) AS n FROM pg_class WHERE relname = 'report_shared'",
                 &[],
             )
             .unwrap()
-            .int(0);
+            .get::<i64>("n")
+            .unwrap();
         assert_eq!(estimated, 25_000, "statistics after the bulk write");
     }
 }

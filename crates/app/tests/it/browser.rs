@@ -254,7 +254,7 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.fill("#member_no", "1");
     b.fill("#value_vnd", "3.500.000");
     b.click("main form button[type=submit]");
-    b.wait_for("livelihood × 1");
+    b.wait_for("Phương tiện sinh kế × 1");
 
     // A form with a bad value keeps the input and says what is wrong, next to the field.
     b.go(&format!("{base}/households/WEB-001/members"));

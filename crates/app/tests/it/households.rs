@@ -231,11 +231,11 @@ fn classification_is_stored_and_explained() {
         .map(|r| {
             format!(
                 "{} {} {} {} {}",
-                r.text(0),
-                r.int(1),
-                r.text(2),
-                r.text(3),
-                r.text(4)
+                cell(r, "household_code"),
+                num(r, "year"),
+                cell(r, "kind"),
+                cell(r, "status"),
+                cell(r, "standard_code")
             )
         })
         .collect();
@@ -387,7 +387,15 @@ fn a_province_standard_applies_to_its_households() {
         .unwrap();
     let got: Vec<String> = r
         .iter()
-        .map(|r| format!("{} {} {} {}", r.text(0), r.text(1), r.text(2), r.text(3)))
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                cell(r, "household_code"),
+                cell(r, "kind"),
+                cell(r, "status"),
+                cell(r, "standard_code")
+            )
+        })
         .collect();
     assert_eq!(
         got,
@@ -417,7 +425,10 @@ fn a_given_status_that_differs_is_kept_with_a_warning() {
     assert_eq!(s.warnings.len(), 1);
     assert!(matches!(s.warnings[0].refusal, Refusal::StatusDiffers { .. }));
     let r = t.db.query_one("SELECT status, computed_status FROM assessments WHERE household_code = 'H3' AND year = 2024", &[]).unwrap();
-    assert_eq!((r.text(0), r.text(1)), ("average", "near_poor"));
+    assert_eq!(
+        (cell(&r, "status"), cell(&r, "computed_status")),
+        ("average".into(), "near_poor".into())
+    );
 }
 
 /// Bad input of this issue: each is a row-level error and nothing is written.

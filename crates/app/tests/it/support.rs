@@ -119,3 +119,21 @@ pub fn donghanh() -> std::process::Command {
 pub fn date(s: &str) -> domain::Date {
     domain::Date::parse(s).expect("date")
 }
+
+/// A column of a stored row as text (numbers written out, NULL empty): for building files
+/// from stored rows and for comparing them.
+pub fn cell(r: &store::Row, name: &str) -> String {
+    match r.get::<Option<&str>>(name) {
+        Ok(text) => text.unwrap_or_default().to_owned(),
+        Err(_) => r
+            .get::<Option<i64>>(name)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// A whole-number column of a stored row.
+pub fn num(r: &store::Row, name: &str) -> i64 {
+    r.get(name).unwrap_or_else(|e| panic!("{e}"))
+}

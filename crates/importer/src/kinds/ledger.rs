@@ -442,10 +442,7 @@ impl Kind for LedgerKind {
             HashSet::new()
         };
         let projects: HashSet<String> = if spec.kind == "project_members" {
-            db.query("SELECT project_code FROM projects", &[])?
-                .iter()
-                .map(|r| r.text(0).to_owned())
-                .collect()
+            store::records::project_codes(db)?
         } else {
             HashSet::new()
         };

@@ -69,14 +69,7 @@ pub struct YearQuery {
 /// The last year with records, so that a new year's empty dashboard does not hide the
 /// last one's work.
 fn latest_year(db: &mut store::Db, today: Date) -> Result<i32, AppError> {
-    let row = db.query_one(
-        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports WHERE date <= ? UNION ALL SELECT MAX(assessed_on) FROM assessments WHERE assessed_on <= ?) t",
-        store::params![today, today],
-    )?;
-    Ok(row
-        .opt_text(0)
-        .and_then(|s| Date::parse(s).ok())
-        .map_or(today.year(), domain::Date::year))
+    Ok(store::records::latest_record_date(db, today)?.map_or(today.year(), Date::year))
 }
 
 fn shown(i: &reports::IndicatorValue) -> String {

@@ -153,10 +153,7 @@ pub async fn show(
             }
             let assessments = store::households::assessments_of(db, &code)?;
             let standards = store::standards::load_all(db)?;
-            let supports = db.query(
-                "SELECT date, support_type, quantity, value_vnd, unit_code, programme FROM supports WHERE household_code = ? ORDER BY date",
-                store::params![code.as_str()],
-            )?;
+            let supports = store::records::supports_of_household(db, &code)?;
             let assignments = store::households::assignments_of(db, &code)?;
             let area = h.area;
             let history = effective_history(&assessments.iter().map(|a| a.assessed.clone()).collect::<Vec<_>>(), domain::Date::MAX);
@@ -203,7 +200,7 @@ pub async fn show(
                 h2 { "Được giúp đỡ" }
                 ul {
                     @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
-                    @for s in &supports { li { (s.date(0).dmy()) ": " (s.text(1)) " × " (s.int(2)) ", " (reports::render::count(s.int(3))) " đồng (" (s.text(4)) ")" } }
+                    @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (s.unit_code) ")" } }
                 }
             })
         })
