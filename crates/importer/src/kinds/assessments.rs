@@ -2,12 +2,12 @@
 //! force on its date (the province's own when it has one).
 
 use crate::refusal::Refusal;
-use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
+use super::{cell_of, check_and_write, household_refs, keyed_row, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::poverty::{classify, split_codes, standard_for, Class};
 use domain::units::Level;
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::Counts;
 use store::{Db, StoreError, Value};
 
 pub struct Assessments;
@@ -30,14 +30,6 @@ static SPEC: Spec = Spec {
     key: &["household_code", "year", "kind"],
 };
 
-const HH: usize = 0;
-const YEAR: usize = 1;
-const KIND: usize = 2;
-const ON: usize = 3;
-const INCOME: usize = 4;
-const DEPRIVATIONS: usize = 5;
-const STATUS: usize = 6;
-
 impl Kind for Assessments {
     fn spec(&self) -> &'static Spec {
         &SPEC
@@ -50,72 +42,55 @@ impl Kind for Assessments {
         ctx: &mut Ctx,
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
-        let before = errors.len();
         let graph = ctx.graph(db)?;
         let standards = ctx.standards(db)?;
-        let households = household_refs(db, &rows, HH)?;
-        let mut keyed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let code = r.text(HH).unwrap_or_default();
-            let hh = match super::writable_household(&households, ctx, r, &SPEC, HH) {
-                Ok(h) => h,
-                Err(e) => {
-                    errors.push(*e);
-                    continue;
-                }
+        let households = household_refs(db, &rows, "household_code")?;
+        let table = &store::households::ASSESSMENTS;
+        let mut warnings = Vec::new();
+        let counts = check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+            let hh = super::writable_household(&households, ctx, r, "household_code")
+                .map_err(|e| vec![*e])?;
+            let Some(on) = r.date("assessed_on") else {
+                return Err(Vec::new());
             };
-            let Some(on) = r.date(ON) else { continue };
             let province = graph
                 .find_id(hh.unit_id)
                 .and_then(|ix| graph.ancestor_at_level(ix, on, Level::Province))
                 .map(|p| graph.version(p).code.clone());
             let Some(std) = standard_for(&standards, on, province.as_deref()) else {
-                errors.push(r.error(&SPEC, ON, Refusal::NoStandard { on }));
-                continue;
+                return Err(vec![r.error("assessed_on", Refusal::NoStandard { on })]);
             };
-            let deprivations = split_codes(r.text(DEPRIVATIONS).unwrap_or_default());
-            let area = hh.area;
-            let given = r.text(STATUS).and_then(Class::parse);
-            let computed = match r.int(INCOME) {
-                Some(income) => match classify(std, income, &deprivations, area) {
+            let deprivations = split_codes(r.text("deprivations").unwrap_or_default());
+            let given = r.text("status").and_then(Class::parse);
+            let computed = match r.int("income_per_capita_vnd") {
+                Some(income) => match classify(std, income, &deprivations, hh.area) {
                     Ok(c) => Some(c.class),
                     Err(unknown) => {
                         let known = std.indicators.iter().map(|i| i.code.clone()).collect();
-                        errors.push(r.error(
-                            &SPEC,
-                            DEPRIVATIONS,
+                        return Err(vec![r.error(
+                            "deprivations",
                             Refusal::DeprivationsUnknown {
                                 standard: std.code.clone(),
                                 unknown: unknown.0,
                                 known,
                             },
-                        ));
-                        continue;
+                        )]);
                     }
                 },
-                None => {
-                    let unknown: Vec<&String> = deprivations
-                        .iter()
-                        .filter(|c| std.indicator(c).is_none())
-                        .collect();
-                    if !unknown.is_empty() {
-                        errors.push(r.error(
-                            &SPEC,
-                            DEPRIVATIONS,
-                            Refusal::DeprivationsUnknownToStandard {
-                                standard: std.code.clone(),
-                            },
-                        ));
-                        continue;
-                    }
-                    None
+                None if deprivations.iter().any(|c| std.indicator(c).is_none()) => {
+                    return Err(vec![r.error(
+                        "deprivations",
+                        Refusal::DeprivationsUnknownToStandard {
+                            standard: std.code.clone(),
+                        },
+                    )]);
                 }
+                None => None,
             };
             let status = match (given, computed) {
                 (Some(g), Some(c)) if g != c => {
-                    ctx.warnings.push(r.error(
-                        &SPEC,
-                        STATUS,
+                    warnings.push(r.error(
+                        "status",
                         Refusal::StatusDiffers {
                             given: g,
                             standard: std.code.clone(),
@@ -127,31 +102,19 @@ impl Kind for Assessments {
                 (Some(g), _) => g,
                 (None, Some(c)) => c,
                 (None, None) => {
-                    errors.push(r.error(&SPEC, INCOME, Refusal::IncomeNeeded));
-                    continue;
+                    return Err(vec![r.error("income_per_capita_vnd", Refusal::IncomeNeeded)]);
                 }
             };
-            keyed.push(KeyedRow {
-                key: vec![
-                    Value::from(code),
-                    to_value(r.val(YEAR)),
-                    to_value(r.val(KIND)),
-                ],
-                data: vec![
-                    to_value(r.val(ON)),
-                    to_value(r.val(INCOME)),
-                    Value::from(deprivations.join(";")),
-                    Value::from(status.as_str()),
-                    Value::Int(given.is_some().into()),
-                    Value::from(computed.map(Class::as_str)),
-                    Value::from(std.code.as_str()),
-                    Value::from(r.extra_json()),
-                ],
-            });
-        }
-        if errors.len() > before {
-            return Ok(Counts::default());
-        }
-        upsert(db, &store::households::ASSESSMENTS, &keyed, &ctx.actor)
+            Ok(keyed_row(table, r, |col| match col {
+                "deprivations" => Some(Value::from(deprivations.join(";"))),
+                "status" => Some(Value::from(status.as_str())),
+                "status_given" => Some(Value::Int(given.is_some().into())),
+                "computed_status" => Some(Value::from(computed.map(Class::as_str))),
+                "standard_code" => Some(Value::from(std.code.as_str())),
+                _ => cell_of(r, col),
+            }))
+        })?;
+        ctx.warnings.extend(warnings);
+        Ok(counts)
     }
 }

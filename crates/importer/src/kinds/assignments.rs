@@ -1,9 +1,9 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{household_refs, no_household, to_value, unit_on, Ctx, Fields, Kind, Spec};
+use super::{cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{req, Ty};
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::Counts;
 use store::{Db, StoreError, Value};
 
 pub struct Assignments;
@@ -20,11 +20,6 @@ static SPEC: Spec = Spec {
     key: &["household_code", "unit_code", "year"],
 };
 
-const HH: usize = 0;
-const UNIT: usize = 1;
-const YEAR: usize = 2;
-const ON: usize = 3;
-
 impl Kind for Assignments {
     fn spec(&self) -> &'static Spec {
         &SPEC
@@ -37,42 +32,24 @@ impl Kind for Assignments {
         ctx: &mut Ctx,
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
-        let before = errors.len();
         let graph = ctx.graph(db)?;
-        let households = household_refs(db, &rows, HH)?;
-        let mut keyed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let hh = r.text(HH).unwrap_or_default();
+        let households = household_refs(db, &rows, "household_code")?;
+        let table = &store::households::ASSIGNMENTS;
+        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+            let hh = r.text("household_code").unwrap_or_default();
             if !households.contains_key(hh) {
-                errors.push(r.error(&SPEC, HH, no_household(hh)));
-                continue;
+                return Err(vec![r.error("household_code", no_household(hh))]);
             }
-            let (Some(code), Some(on)) = (r.text(UNIT), r.date(ON)) else {
-                continue;
+            let (Some(code), Some(on)) = (r.text("unit_code"), r.date("assigned_on")) else {
+                return Err(Vec::new());
             };
-            let unit = match unit_on(&graph, code, on).and_then(|ix| ctx.writable(&graph, ix)) {
-                Ok(id) => id,
-                Err(refusal) => {
-                    errors.push(r.error(&SPEC, UNIT, refusal));
-                    continue;
-                }
-            };
-            keyed.push(KeyedRow {
-                key: vec![
-                    Value::from(hh),
-                    to_value(r.val(UNIT)),
-                    to_value(r.val(YEAR)),
-                ],
-                data: vec![
-                    to_value(r.val(ON)),
-                    Value::Int(unit),
-                    Value::from(r.extra_json()),
-                ],
-            });
-        }
-        if errors.len() > before {
-            return Ok(Counts::default());
-        }
-        upsert(db, &store::households::ASSIGNMENTS, &keyed, &ctx.actor)
+            let unit = unit_on(&graph, code, on)
+                .and_then(|ix| ctx.writable(&graph, ix))
+                .map_err(|refusal| vec![r.error("unit_code", refusal)])?;
+            Ok(keyed_row(table, r, |col| match col {
+                "unit_id" => Some(Value::Int(unit)),
+                _ => cell_of(r, col),
+            }))
+        })
     }
 }

@@ -2,11 +2,11 @@
 
 use crate::refusal::Refusal;
 use domain::vocab::{Area, Gender};
-use super::{to_value, unit_on, Ctx, Fields, Kind, Spec};
+use super::{cell_of, check_and_write, keyed_row, unit_on, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::Counts;
 use store::{Db, StoreError, Value};
 
 pub struct Households;
@@ -27,15 +27,6 @@ static SPEC: Spec = Spec {
     key: &["household_code"],
 };
 
-const CODE: usize = 0;
-const UNIT: usize = 1;
-const REGISTERED: usize = 2;
-const HEAD: usize = 3;
-const GENDER: usize = 4;
-const AREA: usize = 5;
-const ETHNIC: usize = 6;
-const SIZE: usize = 7;
-
 impl Kind for Households {
     fn spec(&self) -> &'static Spec {
         &SPEC
@@ -49,43 +40,24 @@ impl Kind for Households {
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
         let graph = ctx.graph(db)?;
-        let before = errors.len();
-        let mut keyed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let (Some(code), Some(date)) = (r.text(UNIT), r.date(REGISTERED)) else {
-                continue;
+        let table = &store::households::HOUSEHOLDS;
+        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+            let (Some(code), Some(date)) = (r.text("unit_code"), r.date("registered_on")) else {
+                return Err(Vec::new());
             };
-            let unit = match unit_on(&graph, code, date).and_then(|ix| ctx.writable(&graph, ix)) {
-                Ok(id) => id,
-                Err(refusal) => {
-                    errors.push(r.error(&SPEC, UNIT, refusal));
-                    continue;
-                }
-            };
-            if r.int(SIZE) == Some(0) {
-                errors.push(r.error(&SPEC, SIZE, Refusal::HouseholdSizeZero));
-                continue;
+            let unit = unit_on(&graph, code, date)
+                .and_then(|ix| ctx.writable(&graph, ix))
+                .map_err(|refusal| vec![r.error("unit_code", refusal)])?;
+            if r.int("size") == Some(0) {
+                return Err(vec![r.error("size", Refusal::HouseholdSizeZero)]);
             }
-            let head = r.text(HEAD).unwrap_or_default();
-            keyed.push(KeyedRow {
-                key: vec![to_value(r.val(CODE))],
-                data: vec![
-                    to_value(r.val(UNIT)),
-                    Value::Int(unit),
-                    to_value(r.val(REGISTERED)),
-                    Value::from(head),
-                    Value::from(fold(head)),
-                    to_value(r.val(GENDER)),
-                    to_value(r.val(AREA)),
-                    Value::Int(r.bool(ETHNIC).unwrap_or(false).into()),
-                    to_value(r.val(SIZE)),
-                    Value::from(r.extra_json()),
-                ],
-            });
-        }
-        if errors.len() > before {
-            return Ok(Counts::default());
-        }
-        upsert(db, &store::households::HOUSEHOLDS, &keyed, &ctx.actor)
+            let head = r.text("head_name").unwrap_or_default();
+            Ok(keyed_row(table, r, |col| match col {
+                "unit_id" => Some(Value::Int(unit)),
+                "head_name_folded" => Some(Value::from(fold(head))),
+                "ethnic_minority" => Some(Value::Int(r.bool(col).unwrap_or(false).into())),
+                _ => cell_of(r, col),
+            }))
+        })
     }
 }

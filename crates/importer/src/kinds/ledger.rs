@@ -4,12 +4,15 @@
 
 use crate::refusal::Refusal;
 use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
-use super::{household_refs, no_household, to_value, unit_on, Ctx, Fields, Kind, Spec};
+use super::{
+    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Ctx, Fields, Kind,
+    Spec,
+};
 use crate::report::RowError;
-use crate::rules::{col, req, Ty, Val};
+use crate::rules::{col, req, Ty};
 use domain::Date;
 use std::collections::HashSet;
-use store::keyed::{upsert, Counts, KeyedRow, TableDef};
+use store::keyed::{Counts, TableDef};
 use store::{Db, StoreError, Value};
 
 /// How a row's unit is found.
@@ -18,30 +21,30 @@ enum UnitRule {
     None,
     /// The version of `unit_col` valid on the date in `date_col`.
     OnDate {
-        unit_col: usize,
-        date_col: usize,
+        unit_col: &'static str,
+        date_col: &'static str,
     },
     /// Targets: the version valid on 1 January of the year in `year_col`, or the first
     /// day of a version that starts within that year.
     OnYear {
-        unit_col: usize,
-        year_col: usize,
+        unit_col: &'static str,
+        year_col: &'static str,
     },
 }
 
 /// A refusal of a kind's own rule, at the column it names.
-type Problem = (usize, Refusal);
+type Problem = (&'static str, Refusal);
 
 pub struct LedgerKind {
     spec: &'static Spec,
     table: &'static TableDef,
     unit: UnitRule,
     /// A `record_id` column that may be left empty (derived from the row's content).
-    record_id: Option<usize>,
+    record_id: Option<&'static str>,
     /// A column that, when given, must name a stored household.
-    household: Option<usize>,
+    household: Option<&'static str>,
     /// Values for empty cells (the contract's "Empty numbers").
-    defaults: &'static [(usize, i64)],
+    defaults: &'static [(&'static str, i64)],
     /// The kind's own rules on one row.
     check: fn(&Fields) -> Vec<Problem>,
 }
@@ -67,18 +70,18 @@ static SUPPORTS_SPEC: Spec = Spec {
 
 fn check_support(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
-    let has_household = r.text(4).is_some();
-    if r.text(3) == Some(SupportType::Livelihood.as_str()) && !has_household {
-        out.push((4, Refusal::LivelihoodNeedsHousehold));
+    let has_household = r.text("household_code").is_some();
+    if r.text("support_type") == Some(SupportType::Livelihood.as_str()) && !has_household {
+        out.push(("household_code", Refusal::LivelihoodNeedsHousehold));
     }
-    if r.int(5).is_some() && !has_household {
-        out.push((5, Refusal::MemberNeedsHousehold));
+    if r.int("member_no").is_some() && !has_household {
+        out.push(("member_no", Refusal::MemberNeedsHousehold));
     }
-    if r.int(5) == Some(0) {
-        out.push((5, Refusal::MemberNoZero));
+    if r.int("member_no") == Some(0) {
+        out.push(("member_no", Refusal::MemberNoZero));
     }
-    if r.int(6) == Some(0) {
-        out.push((6, Refusal::QuantityZero));
+    if r.int("quantity") == Some(0) {
+        out.push(("quantity", Refusal::QuantityZero));
     }
     out
 }
@@ -87,12 +90,12 @@ pub static SUPPORTS: LedgerKind = LedgerKind {
     spec: &SUPPORTS_SPEC,
     table: &store::ledger::SUPPORTS,
     unit: UnitRule::OnDate {
-        unit_col: 2,
-        date_col: 1,
+        unit_col: "unit_code",
+        date_col: "date",
     },
-    record_id: Some(0),
-    household: Some(4),
-    defaults: &[(6, 1), (7, 0)],
+    record_id: Some("record_id"),
+    household: Some("household_code"),
+    defaults: &[("quantity", 1), ("value_vnd", 0)],
     check: check_support,
 };
 
@@ -111,8 +114,8 @@ static ACTIVITIES_SPEC: Spec = Spec {
 };
 
 fn check_activity(r: &Fields) -> Vec<Problem> {
-    if r.int(4) == Some(0) {
-        vec![(4, Refusal::SessionsZero)]
+    if r.int("sessions") == Some(0) {
+        vec![("sessions", Refusal::SessionsZero)]
     } else {
         Vec::new()
     }
@@ -122,12 +125,12 @@ pub static ACTIVITIES: LedgerKind = LedgerKind {
     spec: &ACTIVITIES_SPEC,
     table: &store::ledger::ACTIVITIES,
     unit: UnitRule::OnDate {
-        unit_col: 2,
-        date_col: 1,
+        unit_col: "unit_code",
+        date_col: "date",
     },
-    record_id: Some(0),
+    record_id: Some("record_id"),
     household: None,
-    defaults: &[(4, 1), (5, 0)],
+    defaults: &[("sessions", 1), ("participants", 0)],
     check: check_activity,
 };
 
@@ -153,12 +156,12 @@ pub static SAVINGS_GROUPS: LedgerKind = LedgerKind {
     spec: &SAVINGS_SPEC,
     table: &store::ledger::SAVINGS_GROUPS,
     unit: UnitRule::OnDate {
-        unit_col: 1,
-        date_col: 0,
+        unit_col: "unit_code",
+        date_col: "as_of",
     },
     record_id: None,
     household: None,
-    defaults: &[(5, 0)],
+    defaults: &[("overdue_vnd", 0)],
     check: no_check,
 };
 
@@ -177,8 +180,8 @@ pub static ENTRUSTED_TOTALS: LedgerKind = LedgerKind {
     spec: &ENTRUSTED_SPEC,
     table: &store::ledger::ENTRUSTED_TOTALS,
     unit: UnitRule::OnDate {
-        unit_col: 1,
-        date_col: 0,
+        unit_col: "unit_code",
+        date_col: "as_of",
     },
     record_id: None,
     household: None,
@@ -202,7 +205,7 @@ static COOPS_SPEC: Spec = Spec {
     key: &["coop_code"],
 };
 
-fn check_dissolved_after(established: usize, dissolved: usize) -> impl Fn(&Fields) -> Vec<Problem> {
+fn check_dissolved_after(established: &'static str, dissolved: &'static str) -> impl Fn(&Fields) -> Vec<Problem> {
     move |r: &Fields| match (r.date(established), r.date(dissolved)) {
         (Some(e), Some(d)) if d <= e => vec![(dissolved, Refusal::DissolvedBeforeEstablished)],
         _ => Vec::new(),
@@ -210,19 +213,19 @@ fn check_dissolved_after(established: usize, dissolved: usize) -> impl Fn(&Field
 }
 
 fn check_coop(r: &Fields) -> Vec<Problem> {
-    check_dissolved_after(3, 4)(r)
+    check_dissolved_after("established_on", "dissolved_on")(r)
 }
 
 pub static COOPERATIVES: LedgerKind = LedgerKind {
     spec: &COOPS_SPEC,
     table: &store::ledger::COOPERATIVES,
     unit: UnitRule::OnDate {
-        unit_col: 1,
-        date_col: 3,
+        unit_col: "unit_code",
+        date_col: "established_on",
     },
     record_id: None,
     household: None,
-    defaults: &[(5, 0), (6, 0), (7, 0)],
+    defaults: &[("union_supported", 0), ("female_members", 0), ("female_workers", 0)],
     check: check_coop,
 };
 
@@ -240,15 +243,15 @@ static CLUBS_SPEC: Spec = Spec {
 };
 
 fn check_club(r: &Fields) -> Vec<Problem> {
-    check_dissolved_after(3, 4)(r)
+    check_dissolved_after("established_on", "dissolved_on")(r)
 }
 
 pub static CLUBS: LedgerKind = LedgerKind {
     spec: &CLUBS_SPEC,
     table: &store::ledger::CLUBS,
     unit: UnitRule::OnDate {
-        unit_col: 1,
-        date_col: 3,
+        unit_col: "unit_code",
+        date_col: "established_on",
     },
     record_id: None,
     household: None,
@@ -274,12 +277,12 @@ pub static MICROINSURANCE: LedgerKind = LedgerKind {
     spec: &MICRO_SPEC,
     table: &store::ledger::MICROINSURANCE,
     unit: UnitRule::OnDate {
-        unit_col: 2,
-        date_col: 1,
+        unit_col: "unit_code",
+        date_col: "date",
     },
-    record_id: Some(0),
+    record_id: Some("record_id"),
     household: None,
-    defaults: &[(4, 0), (5, 0)],
+    defaults: &[("count", 0), ("amount_vnd", 0)],
     check: no_check,
 };
 
@@ -296,9 +299,9 @@ static TARGETS_SPEC: Spec = Spec {
 };
 
 fn check_target(r: &Fields) -> Vec<Problem> {
-    match r.text(2) {
+    match r.text("indicator") {
         Some(code) if domain::indicators::find(code).is_none() => {
-            vec![(2, Refusal::UnknownIndicator)]
+            vec![("indicator", Refusal::UnknownIndicator)]
         }
         _ => Vec::new(),
     }
@@ -308,8 +311,8 @@ pub static TARGETS: LedgerKind = LedgerKind {
     spec: &TARGETS_SPEC,
     table: &store::ledger::TARGETS,
     unit: UnitRule::OnYear {
-        unit_col: 1,
-        year_col: 0,
+        unit_col: "unit_code",
+        year_col: "year",
     },
     record_id: None,
     household: None,
@@ -335,13 +338,13 @@ static PROJECTS_SPEC: Spec = Spec {
 
 fn check_project(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
-    if let (Some(s), Some(e)) = (r.date(3), r.date(4)) {
+    if let (Some(s), Some(e)) = (r.date("start_on"), r.date("end_on")) {
         if e < s {
-            out.push((4, Refusal::ProjectEndsBeforeStart));
+            out.push(("end_on", Refusal::ProjectEndsBeforeStart));
         }
     }
-    if r.int(7).is_some_and(|p| p > 100) {
-        out.push((7, Refusal::PercentOver100));
+    if r.int("min_disadvantaged_pct").is_some_and(|p| p > 100) {
+        out.push(("min_disadvantaged_pct", Refusal::PercentOver100));
     }
     out
 }
@@ -350,8 +353,8 @@ pub static PROJECTS: LedgerKind = LedgerKind {
     spec: &PROJECTS_SPEC,
     table: &store::ledger::PROJECTS,
     unit: UnitRule::OnDate {
-        unit_col: 2,
-        date_col: 3,
+        unit_col: "unit_code",
+        date_col: "start_on",
     },
     record_id: None,
     household: None,
@@ -376,8 +379,8 @@ pub static PROJECT_MEMBERS: LedgerKind = LedgerKind {
     table: &store::ledger::PROJECT_MEMBERS,
     unit: UnitRule::None,
     record_id: None,
-    household: Some(1),
-    defaults: &[(3, 0)],
+    household: Some("household_code"),
+    defaults: &[("difficult", 0)],
     check: no_check,
 };
 
@@ -427,7 +430,6 @@ impl Kind for LedgerKind {
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
         let spec = self.spec;
-        let before = errors.len();
         let graph = ctx.graph(db)?;
         let households = match self.household {
             Some(c) => household_refs(db, &rows, c)?,
@@ -446,38 +448,34 @@ impl Kind for LedgerKind {
         } else {
             HashSet::new()
         };
-        let key_cols: Vec<usize> = spec.key.iter().map(|k| spec.pos(k)).collect();
-        let mut keyed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let mut bad = false;
-            for (c, refusal) in (self.check)(r) {
-                errors.push(r.error(spec, c, refusal));
-                bad = true;
-            }
+        let table = self.table;
+        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+            let mut refused: Vec<RowError> = (self.check)(r)
+                .into_iter()
+                .map(|(c, refusal)| r.error(c, refusal))
+                .collect();
             if let Some(c) = self.household {
                 if let Some(hh) = r.text(c) {
                     if !households.contains_key(hh) {
-                        errors.push(r.error(spec, c, no_household(hh)));
-                        bad = true;
-                    } else if let Some(no) = (spec.kind == "supports").then(|| r.int(5)).flatten() {
+                        refused.push(r.error(c, no_household(hh)));
+                    } else if let Some(no) =
+                        (spec.kind == "supports").then(|| r.int("member_no")).flatten()
+                    {
                         if !members.contains(&(hh.to_owned(), no)) {
-                            errors.push(r.error(
-                                spec,
-                                5,
+                            refused.push(r.error(
+                                "member_no",
                                 Refusal::NoMember {
                                     household: hh.to_owned(),
                                     member_no: no,
                                 },
                             ));
-                            bad = true;
                         }
                     }
                 }
             }
             if spec.kind == "project_members" {
-                if let Some(p) = r.text(0).filter(|p| !projects.contains(*p)) {
-                    errors.push(r.error(spec, 0, Refusal::NoProject { code: p.to_owned() }));
-                    bad = true;
+                if let Some(p) = r.text("project_code").filter(|p| !projects.contains(*p)) {
+                    refused.push(r.error("project_code", Refusal::NoProject { code: p.to_owned() }));
                 }
             }
             let found = match self.unit {
@@ -500,35 +498,27 @@ impl Kind for LedgerKind {
                     None => None,
                     Some((_, Ok(id))) => Some(id),
                     Some((c, Err(refusal))) => {
-                        errors.push(r.error(spec, c, refusal));
-                        bad = true;
+                        refused.push(r.error(c, refusal));
                         None
                     }
                 };
-            if bad {
-                continue;
+            if !refused.is_empty() {
+                return Err(refused);
             }
-            let value_of = |i: usize| -> Value {
-                match (r.val(i), self.defaults.iter().find(|(c, _)| *c == i)) {
-                    (Val::Empty, Some((_, d))) => Value::Int(*d),
-                    (Val::Empty, None) if Some(i) == self.record_id => Value::Text(derived_id(r)),
-                    (v, _) => to_value(v),
+            Ok(keyed_row(table, r, |col| {
+                if col == "unit_id" {
+                    return unit_id.map(Value::Int);
                 }
-            };
-            let key: Vec<Value> = key_cols.iter().map(|&i| value_of(i)).collect();
-            let mut data: Vec<Value> = (0..spec.cols.len())
-                .filter(|i| !key_cols.contains(i))
-                .map(value_of)
-                .collect();
-            if let Some(id) = unit_id {
-                data.push(Value::Int(id));
-            }
-            data.push(Value::from(r.extra_json()));
-            keyed.push(KeyedRow { key, data });
-        }
-        if errors.len() > before {
-            return Ok(Counts::default());
-        }
-        upsert(db, self.table, &keyed, &ctx.actor)
+                let value = cell_of(r, col)?;
+                Some(match (value, self.defaults.iter().find(|(c, _)| *c == col)) {
+                    // The contract's defaults for empty numbers.
+                    (Value::Null, Some((_, d))) => Value::Int(*d),
+                    (Value::Null, None) if Some(col) == self.record_id => {
+                        Value::Text(derived_id(r))
+                    }
+                    (v, _) => v,
+                })
+            }))
+        })
     }
 }

@@ -1,7 +1,7 @@
 //! `unit_lineage`: where an ended unit's records went (merges, splits with shares).
 
 use crate::refusal::Refusal;
-use super::{Ctx, Fields, Kind, Spec};
+use super::{cell_of, keyed_row, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
@@ -22,56 +22,47 @@ static SPEC: Spec = Spec {
     key: &["from_code", "to_code", "effective_date"],
 };
 
-const FROM: usize = 0;
-const TO: usize = 1;
-const EFFECTIVE: usize = 2;
-const SHARE: usize = 3;
 
 fn link_of(r: &Fields) -> LineageLink {
     LineageLink {
-        from_code: r.text(FROM).unwrap_or_default().to_owned(),
-        to_code: r.text(TO).unwrap_or_default().to_owned(),
-        effective: r.date(EFFECTIVE).unwrap_or(domain::Date::MIN),
-        share: r.real(SHARE).unwrap_or(1.0),
+        from_code: r.text("from_code").unwrap_or_default().to_owned(),
+        to_code: r.text("to_code").unwrap_or_default().to_owned(),
+        effective: r.date("effective_date").unwrap_or(domain::Date::MIN),
+        share: r.real("share").unwrap_or(1.0),
     }
 }
 
 /// The column a lineage problem belongs to, and the refusal.
-fn message(p: &LineageProblem, l: &LineageLink) -> (usize, Refusal) {
+fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
     let (day, day_before) = (l.effective, l.effective.pred());
     match p {
-        LineageProblem::SelfLink => (TO, Refusal::LineageSelf),
-        LineageProblem::ShareOutOfRange => (SHARE, Refusal::LineageShare),
-        LineageProblem::FromMissing => (
-            FROM,
+        LineageProblem::SelfLink => ("to_code", Refusal::LineageSelf),
+        LineageProblem::ShareOutOfRange => ("share", Refusal::LineageShare),
+        LineageProblem::FromMissing => ("from_code",
             Refusal::LineageFromMissing {
                 code: l.from_code.clone(),
                 day_before,
             },
         ),
-        LineageProblem::FromNotEnded => (
-            EFFECTIVE,
+        LineageProblem::FromNotEnded => ("effective_date",
             Refusal::LineageFromNotEnded {
                 code: l.from_code.clone(),
                 day_before,
             },
         ),
-        LineageProblem::ToMissing => (
-            TO,
+        LineageProblem::ToMissing => ("to_code",
             Refusal::LineageToMissing {
                 code: l.to_code.clone(),
                 on: day,
             },
         ),
-        LineageProblem::SharesOverOne => (
-            SHARE,
+        LineageProblem::SharesOverOne => ("share",
             Refusal::LineageSharesOverOne {
                 code: l.from_code.clone(),
                 on: day,
             },
         ),
-        LineageProblem::Cycle(codes) => (
-            TO,
+        LineageProblem::Cycle(codes) => ("to_code",
             Refusal::LineageCycle {
                 path: codes.clone(),
                 back_to: l.from_code.clone(),
@@ -95,7 +86,7 @@ impl Kind for Lineage {
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {
-                errors.push(r.error(self.spec(), 0, Refusal::OnlyAdminChangesUnits));
+                errors.push(r.error("from_code", Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
@@ -115,14 +106,14 @@ impl Kind for Lineage {
             if i < rows.len() {
                 in_cycle[i] |= matches!(p, LineageProblem::Cycle(_));
                 let (c, refusal) = message(&p, &links[i]);
-                errors.push(rows[i].error(&SPEC, c, refusal));
+                errors.push(rows[i].error(c, refusal));
             }
         }
         // A link in a cycle breaks the per-link rules too; its cycle is the clearer message.
         for ((r, l), cyc) in rows.iter().zip(&links).zip(in_cycle) {
             if let Some(p) = check_link(&graph, l).filter(|_| !cyc) {
                 let (c, refusal) = message(&p, l);
-                errors.push(r.error(&SPEC, c, refusal));
+                errors.push(r.error(c, refusal));
             }
         }
         if errors.len() > before {
@@ -131,13 +122,12 @@ impl Kind for Lineage {
         let keyed: Vec<KeyedRow> = rows
             .iter()
             .zip(&links)
-            .map(|(r, l)| KeyedRow {
-                key: vec![
-                    Value::from(&l.from_code),
-                    Value::from(&l.to_code),
-                    Value::from(l.effective),
-                ],
-                data: vec![Value::Real(l.share), Value::from(r.extra_json())],
+            .map(|(r, l)| {
+                keyed_row(&store::units::LINEAGE, r, |col| match col {
+                    // An empty share is the whole unit.
+                    "share" => Some(Value::Real(l.share)),
+                    _ => cell_of(r, col),
+                })
             })
             .collect();
         ctx.units_changed();

@@ -1,13 +1,13 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
 use crate::refusal::Refusal;
-use super::{household_refs, to_value, Ctx, Fields, Kind, Spec};
+use super::{cell_of, check_and_write, household_refs, keyed_row, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
 use domain::vocab::Gender;
 use std::collections::HashMap;
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::Counts;
 use store::{Db, StoreError, Value};
 
 pub struct Members;
@@ -28,15 +28,6 @@ static SPEC: Spec = Spec {
     key: &["household_code", "member_no"],
 };
 
-const HH: usize = 0;
-const NO: usize = 1;
-const NAME: usize = 2;
-const GENDER: usize = 3;
-const BIRTH: usize = 4;
-const CID: usize = 5;
-const UNION: usize = 6;
-const PHONE: usize = 7;
-
 impl Kind for Members {
     fn spec(&self) -> &'static Spec {
         &SPEC
@@ -49,73 +40,51 @@ impl Kind for Members {
         ctx: &mut Ctx,
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
-        let before = errors.len();
-        let households = household_refs(db, &rows, HH)?;
+        let households = household_refs(db, &rows, "household_code")?;
         // Citizen IDs are unique across all members: within the file, and against the
         // stored members other than the row's own.
         let mut in_file: HashMap<&str, &Fields> = HashMap::new();
-        let ids: Vec<&str> = rows.iter().filter_map(|r| r.text(CID)).collect();
+        let ids: Vec<&str> = rows.iter().filter_map(|r| r.text("citizen_id")).collect();
         let stored: HashMap<String, (String, i64)> =
             store::households::citizen_id_owners(db, &ids)?
                 .into_iter()
                 .map(|(id, hh, no)| (id, (hh, no)))
                 .collect();
-        let mut keyed = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let hh = r.text(HH).unwrap_or_default();
-            if let Err(e) = super::writable_household(&households, ctx, r, &SPEC, HH) {
-                errors.push(*e);
-                continue;
-            }
-            let no = r.int(NO).unwrap_or(0);
+        let table = &store::households::MEMBERS;
+        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+            let hh = r.text("household_code").unwrap_or_default();
+            super::writable_household(&households, ctx, r, "household_code")
+                .map_err(|e| vec![*e])?;
+            let no = r.int("member_no").unwrap_or(0);
             if no < 1 {
-                errors.push(r.error(&SPEC, NO, Refusal::MemberNoZero));
-                continue;
+                return Err(vec![r.error("member_no", Refusal::MemberNoZero)]);
             }
-            if let Some(id) = r.text(CID) {
+            if let Some(id) = r.text("citizen_id") {
                 if let Some(first) = in_file.insert(id, r) {
-                    errors.push(r.error(
-                        &SPEC,
-                        CID,
+                    return Err(vec![r.error(
+                        "citizen_id",
                         Refusal::CitizenIdRepeated {
                             source: first.source.to_string(),
                             line: first.line,
                         },
-                    ));
-                    continue;
+                    )]);
                 }
                 if let Some((ohh, ono)) = stored.get(id) {
                     if (ohh.as_str(), *ono) != (hh, no) {
-                        errors.push(r.error(
-                            &SPEC,
-                            CID,
+                        return Err(vec![r.error(
+                            "citizen_id",
                             Refusal::CitizenIdTaken {
                                 member_no: *ono,
                                 household: ohh.clone(),
                             },
-                        ));
-                        continue;
+                        )]);
                     }
                 }
             }
-            let name = r.text(NAME).unwrap_or_default();
-            keyed.push(KeyedRow {
-                key: vec![Value::from(hh), Value::Int(no)],
-                data: vec![
-                    Value::from(name),
-                    Value::from(fold(name)),
-                    to_value(r.val(GENDER)),
-                    to_value(r.val(BIRTH)),
-                    to_value(r.val(CID)),
-                    to_value(r.val(UNION)),
-                    to_value(r.val(PHONE)),
-                    Value::from(r.extra_json()),
-                ],
-            });
-        }
-        if errors.len() > before {
-            return Ok(Counts::default());
-        }
-        upsert(db, &store::households::MEMBERS, &keyed, &ctx.actor)
+            Ok(keyed_row(table, r, |col| match col {
+                "name_folded" => Some(Value::from(fold(r.text("full_name").unwrap_or_default()))),
+                _ => cell_of(r, col),
+            }))
+        })
     }
 }

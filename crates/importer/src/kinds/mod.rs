@@ -18,10 +18,11 @@ use domain::units::{Fate, UnitGraph, VersionIx};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use store::keyed::Counts;
+use store::keyed::{Counts, KeyedRow};
 use store::{Db, StoreError};
 
 /// The columns of one file kind.
+#[derive(Debug)]
 pub struct Spec {
     pub kind: &'static str,
     pub label_vi: &'static str,
@@ -148,7 +149,7 @@ pub fn unit_on(graph: &UnitGraph, code: &str, date: domain::Date) -> Result<Vers
 pub fn household_refs(
     db: &mut Db,
     rows: &[Fields],
-    col: usize,
+    col: &str,
 ) -> Result<HashMap<String, store::households::HouseholdRef>, StoreError> {
     let mut codes: Vec<&str> = rows.iter().filter_map(|r| r.text(col)).collect();
     codes.sort_unstable();
@@ -165,15 +166,14 @@ pub fn writable_household<'a>(
     households: &'a HashMap<String, store::households::HouseholdRef>,
     ctx: &Ctx,
     r: &Fields,
-    spec: &Spec,
-    col: usize,
+    col: &str,
 ) -> Result<&'a store::households::HouseholdRef, Box<RowError>> {
     let code = r.text(col).unwrap_or_default();
     let Some(h) = households.get(code) else {
-        return Err(Box::new(r.error(spec, col, no_household(code))));
+        return Err(Box::new(r.error(col, no_household(code))));
     };
     if !ctx.may_write(h.unit_id) {
-        return Err(Box::new(r.error(spec, col, Refusal::OutsideScope)));
+        return Err(Box::new(r.error(col, Refusal::OutsideScope)));
     }
     Ok(h)
 }
@@ -225,9 +225,11 @@ pub fn find(kind: &str) -> Option<&'static dyn Kind> {
     all().iter().copied().find(|k| k.spec().kind == kind)
 }
 
-/// One row whose cells all passed the general rules.
+/// One row whose cells all passed the general rules, read by the contract's column
+/// names (a name the kind does not declare is a programming error, caught by the tests).
 #[derive(Clone, Debug)]
 pub struct Fields {
+    pub spec: &'static Spec,
     /// Shared by every row of a file.
     pub source: Arc<str>,
     pub line: usize,
@@ -239,53 +241,59 @@ pub struct Fields {
 }
 
 impl Fields {
-    pub fn val(&self, i: usize) -> &Val {
-        &self.vals[i]
+    pub fn val(&self, col: &str) -> &Val {
+        &self.vals[self.spec.pos(col)]
     }
 
-    pub fn text(&self, i: usize) -> Option<&str> {
-        match &self.vals[i] {
+    pub fn text(&self, col: &str) -> Option<&str> {
+        match self.val(col) {
             Val::Text(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn date(&self, i: usize) -> Option<domain::Date> {
-        match self.vals[i] {
-            Val::Date(d) => Some(d),
+    pub fn date(&self, col: &str) -> Option<domain::Date> {
+        match self.val(col) {
+            Val::Date(d) => Some(*d),
             _ => None,
         }
     }
 
-    pub fn int(&self, i: usize) -> Option<i64> {
-        match self.vals[i] {
-            Val::Int(n) => Some(n),
+    pub fn int(&self, col: &str) -> Option<i64> {
+        match self.val(col) {
+            Val::Int(n) => Some(*n),
             _ => None,
         }
     }
 
-    pub fn bool(&self, i: usize) -> Option<bool> {
-        match self.vals[i] {
-            Val::Bool(b) => Some(b),
+    pub fn bool(&self, col: &str) -> Option<bool> {
+        match self.val(col) {
+            Val::Bool(b) => Some(*b),
             _ => None,
         }
     }
 
-    pub fn real(&self, i: usize) -> Option<f64> {
-        match self.vals[i] {
-            Val::Real(f) => Some(f),
-            Val::Int(n) => Some(n as f64),
+    pub fn real(&self, col: &str) -> Option<f64> {
+        match self.val(col) {
+            Val::Real(f) => Some(*f),
+            Val::Int(n) => Some(*n as f64),
             _ => None,
         }
+    }
+
+    /// The cell of `col` as the database stores it.
+    pub fn value(&self, col: &str) -> store::Value {
+        to_value(self.val(col))
     }
 
     /// The row's error at column `col`.
-    pub fn error(&self, spec: &Spec, col: usize, refusal: Refusal) -> RowError {
+    pub fn error(&self, col: &str, refusal: Refusal) -> RowError {
+        let i = self.spec.pos(col);
         RowError {
             file: self.source.to_string(),
             row: self.line,
-            column: spec.cols[col].name.to_owned(),
-            value: self.raw[col].clone(),
+            column: self.spec.cols[i].name.to_owned(),
+            value: self.raw[i].clone(),
             refusal,
         }
     }
@@ -304,9 +312,65 @@ impl Fields {
     }
 }
 
+/// The skeleton every row-by-row kind shares: `check` turns each row into its stored
+/// form or refuses it; a chunk with any refused row writes nothing (the import as a
+/// whole is then rejected).
+pub fn check_and_write<'r>(
+    db: &mut Db,
+    table: &store::tables::TableDef,
+    rows: &'r [Fields],
+    actor: &str,
+    errors: &mut Vec<RowError>,
+    mut check: impl FnMut(&'r Fields) -> Result<KeyedRow, Vec<RowError>>,
+) -> Result<Counts, StoreError> {
+    let before = errors.len();
+    let mut keyed = Vec::with_capacity(rows.len());
+    for r in rows {
+        match check(r) {
+            Ok(k) => keyed.push(k),
+            Err(refused) => errors.extend(refused),
+        }
+    }
+    if errors.len() > before {
+        return Ok(Counts::default());
+    }
+    store::keyed::upsert(db, table, &keyed, actor)
+}
+
+/// The stored row of `table` for a row of a file: every key and data column of the
+/// table by name, from `value` (its own columns: the file's cells, with what the kind
+/// derived, such as `unit_id` or a folded name); `extra` is the file's `x_` columns.
+pub fn keyed_row(
+    table: &store::tables::TableDef,
+    r: &Fields,
+    mut value: impl FnMut(&str) -> Option<store::Value>,
+) -> KeyedRow {
+    let mut get = |col: &str| -> store::Value {
+        if col == "extra" {
+            return store::Value::from(r.extra_json());
+        }
+        value(col).unwrap_or_else(|| {
+            panic!(
+                "file kind {} gives no value for column {col} of table {}",
+                r.spec.kind, table.table
+            )
+        })
+    };
+    KeyedRow {
+        key: table.key.iter().map(|c| get(c)).collect(),
+        data: table.data.iter().map(|c| get(c)).collect(),
+    }
+}
+
+/// The file's own cell for every column the kind declares (and `None` for the others):
+/// the usual start of a kind's `value` for [`keyed_row`].
+pub fn cell_of(r: &Fields, col: &str) -> Option<store::Value> {
+    r.spec.cols.iter().any(|c| c.name == col).then(|| r.value(col))
+}
+
 /// Applies the general rules to every cell of `tables` (all of one kind): known columns,
 /// typed values, required values, and no natural key twice with different content.
-pub fn parse_tables(spec: &Spec, tables: &[Table], errors: &mut Vec<RowError>) -> Vec<Fields> {
+pub fn parse_tables(spec: &'static Spec, tables: &[Table], errors: &mut Vec<RowError>) -> Vec<Fields> {
     let mut out = Vec::new();
     for t in tables {
         out.extend(parse_table(spec, t, errors));
@@ -314,7 +378,7 @@ pub fn parse_tables(spec: &Spec, tables: &[Table], errors: &mut Vec<RowError>) -
     Dedupe::default().pass(spec, out, errors)
 }
 
-pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
+pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
     let file_error = |column: &str, refusal: Refusal| RowError {
         file: t.source.clone(),
         row: 1,
@@ -400,6 +464,7 @@ pub fn parse_table(spec: &Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fi
                 })
                 .collect();
             rows.push(Fields {
+                spec,
                 source: source.clone(),
                 line: r.line,
                 vals,
@@ -455,10 +520,8 @@ impl Dedupe {
                 }
                 Some((first, _, _)) if *first == content => {}
                 Some((_, source, line)) => {
-                    let k0 = spec.pos(spec.key[0]);
                     errors.push(r.error(
-                        spec,
-                        k0,
+                        spec.key[0],
                         Refusal::KeyRepeated {
                             key: spec.key,
                             source: source.to_string(),

@@ -1,7 +1,7 @@
 //! `units`: versions of union units (code, name, level, parent, validity).
 
 use crate::refusal::Refusal;
-use super::{to_value, Ctx, Fields, Kind, Spec};
+use super::{cell_of, keyed_row, Ctx, Fields, Kind, Spec};
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
@@ -27,25 +27,19 @@ static SPEC: Spec = Spec {
     key: &["code", "valid_from"],
 };
 
-const CODE: usize = 0;
-const NAME: usize = 1;
-const LEVEL: usize = 2;
-const PARENT: usize = 3;
-const FROM: usize = 4;
-const TO: usize = 5;
 
 fn version_of(r: &Fields, id: i64) -> UnitVersion {
     UnitVersion {
         id,
-        code: r.text(CODE).unwrap_or_default().to_owned(),
-        name: r.text(NAME).unwrap_or_default().to_owned(),
+        code: r.text("code").unwrap_or_default().to_owned(),
+        name: r.text("name").unwrap_or_default().to_owned(),
         level: r
-            .text(LEVEL)
+            .text("level")
             .and_then(Level::parse)
             .unwrap_or(Level::Branch),
-        parent_code: r.text(PARENT).map(str::to_owned),
-        valid_from: r.date(FROM).unwrap_or(Date::MIN),
-        valid_to: r.date(TO).unwrap_or(Date::MAX),
+        parent_code: r.text("parent_code").map(str::to_owned),
+        valid_from: r.date("valid_from").unwrap_or(Date::MIN),
+        valid_to: r.date("valid_to").unwrap_or(Date::MAX),
     }
 }
 
@@ -62,11 +56,10 @@ impl Kind for Units {
         ctx: &mut Ctx,
         errors: &mut Vec<RowError>,
     ) -> Result<Counts, StoreError> {
-        let spec = &SPEC;
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {
-                errors.push(r.error(self.spec(), 0, Refusal::OnlyAdminChangesUnits));
+                errors.push(r.error("code", Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
@@ -75,11 +68,11 @@ impl Kind for Units {
             let v = version_of(r, 0);
             if v.valid_from > v.valid_to {
                 bad[i] = true;
-                errors.push(r.error(spec, TO, Refusal::UnitEndsBeforeStart));
+                errors.push(r.error("valid_to", Refusal::UnitEndsBeforeStart));
             }
             if v.parent_code.as_deref() == Some(v.code.as_str()) {
                 bad[i] = true;
-                errors.push(r.error(spec, PARENT, Refusal::OwnParent));
+                errors.push(r.error("parent_code", Refusal::OwnParent));
             }
         }
         // The units as they will stand: stored versions, replaced or joined by the file's
@@ -108,9 +101,7 @@ impl Kind for Units {
                     for (me, other) in [(a, b), (b, a)] {
                         if let Some(i) = row_of(me) {
                             let o = graph.version(other);
-                            errors.push(rows[i].error(
-                                spec,
-                                FROM,
+                            errors.push(rows[i].error("valid_from",
                                 Refusal::ValidityOverlaps {
                                     code: code.clone(),
                                     from: o.valid_from,
@@ -125,9 +116,7 @@ impl Kind for Units {
                         let v = graph.version(ix);
                         let parent = v.parent_code.clone().unwrap_or_default();
                         let zero_hint = zero_hint(&graph, &parent, v.valid_from);
-                        errors.push(rows[i].error(
-                            spec,
-                            PARENT,
+                        errors.push(rows[i].error("parent_code",
                             Refusal::ParentMissing {
                                 parent,
                                 on: v.valid_from,
@@ -139,9 +128,7 @@ impl Kind for Units {
                 UnitProblem::ParentLevel { ix, parent } => {
                     if let Some(i) = row_of(ix) {
                         let (v, p) = (graph.version(ix), graph.version(parent));
-                        errors.push(rows[i].error(
-                            spec,
-                            PARENT,
+                        errors.push(rows[i].error("parent_code",
                             Refusal::ParentNotAbove {
                                 parent: p.code.clone(),
                                 parent_level: p.level,
@@ -160,16 +147,13 @@ impl Kind for Units {
             .iter()
             .map(|r| {
                 let v = version_of(r, 0);
-                KeyedRow {
-                    key: vec![Value::Text(v.code), Value::from(v.valid_from)],
-                    data: vec![
-                        to_value(r.val(NAME)),
-                        to_value(r.val(LEVEL)),
-                        to_value(r.val(PARENT)),
-                        Value::from(v.valid_to),
-                        Value::from(r.extra_json()),
-                    ],
-                }
+                keyed_row(&store::units::UNITS, r, |col| match col {
+                    // Open ends are stored as the far dates (every range test is a text
+                    // comparison).
+                    "valid_from" => Some(Value::from(v.valid_from)),
+                    "valid_to" => Some(Value::from(v.valid_to)),
+                    _ => cell_of(r, col),
+                })
             })
             .collect();
         ctx.units_changed();
