@@ -178,28 +178,7 @@ fn run_backend(
         .get("n")?;
     lines.push(format!("database {size} MB; report_cells {cells} rows"));
 
-    // The province with the most households, and its commune with the most.
-    let graph = store::units::load_graph_cached(&mut db)?;
-    let busiest = db.query_one(
-        "SELECT unit_code FROM households GROUP BY unit_code ORDER BY count(*) DESC, unit_code LIMIT 1",
-        &[],
-    )?;
-    let mut path = Vec::new();
-    if let domain::units::Fate::Exists(mut ix) = graph.fate(busiest.get("unit_code")?, day(YEAR, 12, 31)) {
-        path.push(ix);
-        while let Some(p) = graph.parent_on(ix, day(YEAR, 12, 31)) {
-            path.push(p);
-            ix = p;
-        }
-    }
-    let code_at = |level: &str| {
-        path.iter()
-            .map(|&ix| graph.version(ix))
-            .find(|v| v.level.as_str() == level)
-            .map(|v| v.code.clone())
-            .unwrap_or_default()
-    };
-    let (province, commune) = (code_at("province"), code_at("commune"));
+    let (province, commune) = busiest_province_and_commune(&mut db)?;
 
     // Cold: the first report of a new process (the unit graph is loaded too).
     let (from, to) = (format!("{YEAR}-01-01"), format!("{YEAR}-12-31"));
@@ -290,6 +269,31 @@ fn run_backend(
         url,
         scratch,
     ))
+}
+
+/// The province with the most households, and its commune with the most.
+fn busiest_province_and_commune(db: &mut store::Db) -> anyhow::Result<(String, String)> {
+    let graph = store::units::load_graph_cached(db)?;
+    let busiest = db.query_one(
+        "SELECT unit_code FROM households GROUP BY unit_code ORDER BY count(*) DESC, unit_code LIMIT 1",
+        &[],
+    )?;
+    let mut path = Vec::new();
+    if let domain::units::Fate::Exists(mut ix) = graph.fate(busiest.get("unit_code")?, day(YEAR, 12, 31)) {
+        path.push(ix);
+        while let Some(p) = graph.parent_on(ix, day(YEAR, 12, 31)) {
+            path.push(p);
+            ix = p;
+        }
+    }
+    let code_at = |level: &str| {
+        path.iter()
+            .map(|&ix| graph.version(ix))
+            .find(|v| v.level.as_str() == level)
+            .map(|v| v.code.clone())
+            .unwrap_or_default()
+    };
+    Ok((code_at("province"), code_at("commune")))
 }
 
 /// The same question in plain SQL over PostgreSQL's rows: (median ms, answer).

@@ -140,6 +140,8 @@ impl Refusal {
         self.messages().1
     }
 
+    /// The messages of the general rules of a cell; the others' come from
+    /// [`Refusal::file_messages`] and [`Refusal::rule_messages`].
     fn messages(&self) -> (String, String) {
         use Refusal as R;
         let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
@@ -204,6 +206,15 @@ impl Refusal {
                 "an amount must be whole đồng, like 4500000 or 4.500.000",
             ),
 
+            _ => self.file_messages(),
+        }
+    }
+
+    /// Files, their columns, and the references to units, households and projects.
+    fn file_messages(&self) -> (String, String) {
+        use Refusal as R;
+        let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
+        match self {
             R::CannotReadFile { detail } => ("không đọc được tệp".into(), format!("cannot read file: {detail}")),
             R::CannotReadDirectory { detail } => {
                 ("không đọc được thư mục".into(), format!("cannot read directory: {detail}"))
@@ -290,6 +301,15 @@ impl Refusal {
                 "only administrators may change the unit tree",
             ),
 
+            _ => self.rule_messages(),
+        }
+    }
+
+    /// Access, the rules of each file kind, the forms and the warnings.
+    fn rule_messages(&self) -> (String, String) {
+        use Refusal as R;
+        let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
+        match self {
             R::HouseholdSizeZero => s("số nhân khẩu phải từ 1 trở lên", "size must be at least 1"),
             R::MemberNoZero => s("số thứ tự thành viên phải từ 1", "member_no must be at least 1"),
             R::CitizenIdRepeated { source, line } => (
@@ -428,6 +448,7 @@ impl Refusal {
                     computed.as_str()
                 ),
             ),
+            _ => unreachable!("{self:?} has no message: add it to one of the message tables"),
         }
     }
 }

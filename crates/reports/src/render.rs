@@ -104,12 +104,24 @@ pub fn csv(report: &Report) -> String {
 /// The narrative in the style of the union's own news reports, leaving out lines whose
 /// figures are zero.
 pub fn narrative(r: &Report) -> String {
-    let v = |c: &str| r.int(c);
     let year = &r.period.to[..4];
     let to = domain::Date::parse(&r.period.to)
         .map(domain::Date::dmy)
         .unwrap_or_default();
     let mut parts: Vec<String> = Vec::new();
+    lead_sentence(r, year, &to, &mut parts);
+    livelihood_sentence(r, &mut parts);
+    credit_sentence(r, &to, &mut parts);
+    startup_sentence(r, &mut parts);
+    charity_sentence(r, &mut parts);
+    insurance_sentence(r, &mut parts);
+    unmapped_note(r, &mut parts);
+    parts.join(" ")
+}
+
+/// Who, by when, and the households helped out against the plan.
+fn lead_sentence(r: &Report, year: &str, to: &str, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     let who = format!("Hội LHPN {}", r.unit.name);
     let mut lead = format!(
         "Năm {year}, tính đến {to}, {who} từ cấp {} đến cơ sở",
@@ -130,6 +142,11 @@ pub fn narrative(r: &Report) -> String {
         lead.push_str(" chưa ghi nhận hộ thoát nghèo, cận nghèo trong kỳ");
     }
     parts.push(format!("{lead}."));
+}
+
+/// Livelihood means, vocational training, jobs and labour export.
+fn livelihood_sentence(r: &Report, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     let mut s1 = Vec::new();
     if v("livelihood_recipients") > 0 {
         s1.push(format!(
@@ -160,6 +177,11 @@ pub fn narrative(r: &Report) -> String {
     if !s1.is_empty() {
         parts.push(sentence(&s1));
     }
+}
+
+/// Policy-bank credit through savings groups, its communication, the union's own loans.
+fn credit_sentence(r: &Report, to: &str, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     let mut s2 = Vec::new();
     if v("vbsp_clients") > 0 {
         let mut t = format!(
@@ -191,6 +213,11 @@ pub fn narrative(r: &Report) -> String {
     if !s2.is_empty() {
         parts.push(sentence(&s2));
     }
+}
+
+/// Start-ups, their clubs, cooperatives and women entrepreneurs.
+fn startup_sentence(r: &Report, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     let mut s3 = Vec::new();
     if v("startup_ideas_supported") > 0 {
         s3.push(format!(
@@ -240,6 +267,11 @@ pub fn narrative(r: &Report) -> String {
     if !s3.is_empty() {
         parts.push(sentence(&s3));
     }
+}
+
+/// Gifts, houses, sanitation, water, insurance cards and savings books.
+fn charity_sentence(r: &Report, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     let mut s4 = Vec::new();
     if v("gifts") > 0 {
         s4.push(format!("tặng {} suất quà", count(v("gifts"))));
@@ -270,6 +302,11 @@ pub fn narrative(r: &Report) -> String {
             s4.join(", ")
         ));
     }
+}
+
+/// Micro-insurance contracts and claims.
+fn insurance_sentence(r: &Report, parts: &mut Vec<String>) {
+    let v = |c: &str| r.int(c);
     if v("microinsurance_contracts") > 0 {
         let mut t = format!(
             "Triển khai bảo hiểm vi mô cho hội viên với {} hợp đồng/{}",
@@ -285,6 +322,10 @@ pub fn narrative(r: &Report) -> String {
         }
         parts.push(format!("{t}."));
     }
+}
+
+/// Records the structure date places on no unit: said, not silently dropped.
+fn unmapped_note(r: &Report, parts: &mut Vec<String>) {
     let unmapped: i64 = r.unmapped.iter().map(|u| u.records).sum();
     if unmapped > 0 {
         parts.push(format!(
@@ -293,8 +334,8 @@ pub fn narrative(r: &Report) -> String {
             domain::Date::parse(&r.structure_date).map(domain::Date::dmy).unwrap_or_default()
         ));
     }
-    parts.join(" ")
 }
+
 
 fn sentence(items: &[String]) -> String {
     let mut s = items.join("; ");

@@ -2,7 +2,7 @@
 //! placeholders and portable SQL; PostgreSQL gets them rewritten to `$1, $2, …`.
 //! Everything is synchronous: the web layer calls it from blocking threads.
 
-use crate::StoreError;
+use crate::{Row, StoreError};
 use domain::Date;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use std::collections::HashMap;
@@ -117,123 +117,6 @@ impl Value {
 #[macro_export]
 macro_rules! params {
     ($($v:expr),* $(,)?) => { &[$($crate::Value::from($v)),*] as &[$crate::Value] };
-}
-
-/// One result row: its values, and the names of its columns (shared by every row of a
-/// query), by which it is read.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub values: Vec<Value>,
-    columns: Arc<[String]>,
-}
-
-/// A value a row's column can be read as. `None` when the stored value is not of that
-/// type (or NULL where none is allowed): reading then fails loudly.
-pub trait Decode<'a>: Sized {
-    /// What the value should have been, for the error.
-    const WHAT: &'static str;
-    fn decode(v: &'a Value) -> Option<Self>;
-}
-
-impl<'a> Decode<'a> for i64 {
-    const WHAT: &'static str = "a whole number";
-    fn decode(v: &'a Value) -> Option<i64> {
-        match v {
-            Value::Int(i) => Some(*i),
-            Value::Text(s) => s.parse().ok(),
-            _ => None,
-        }
-    }
-}
-
-impl<'a> Decode<'a> for i32 {
-    const WHAT: &'static str = "a whole number";
-    fn decode(v: &'a Value) -> Option<i32> {
-        i64::decode(v).and_then(|i| i32::try_from(i).ok())
-    }
-}
-
-impl<'a> Decode<'a> for f64 {
-    const WHAT: &'static str = "a number";
-    fn decode(v: &'a Value) -> Option<f64> {
-        match v {
-            Value::Int(i) => Some(*i as f64),
-            Value::Real(f) => Some(*f),
-            _ => None,
-        }
-    }
-}
-
-impl<'a> Decode<'a> for bool {
-    const WHAT: &'static str = "0 or 1";
-    fn decode(v: &'a Value) -> Option<bool> {
-        match v {
-            Value::Int(0) => Some(false),
-            Value::Int(1) => Some(true),
-            _ => None,
-        }
-    }
-}
-
-impl<'a> Decode<'a> for &'a str {
-    const WHAT: &'static str = "text";
-    fn decode(v: &'a Value) -> Option<&'a str> {
-        v.as_text()
-    }
-}
-
-impl<'a> Decode<'a> for String {
-    const WHAT: &'static str = "text";
-    fn decode(v: &'a Value) -> Option<String> {
-        v.as_text().map(str::to_owned)
-    }
-}
-
-impl<'a> Decode<'a> for Date {
-    const WHAT: &'static str = "a date (YYYY-MM-DD)";
-    fn decode(v: &'a Value) -> Option<Date> {
-        v.as_text().and_then(|s| Date::parse(s).ok())
-    }
-}
-
-impl<'a, T: Decode<'a>> Decode<'a> for Option<T> {
-    const WHAT: &'static str = T::WHAT;
-    fn decode(v: &'a Value) -> Option<Option<T>> {
-        match v {
-            Value::Null => Some(None),
-            other => T::decode(other).map(Some),
-        }
-    }
-}
-
-impl Row {
-    pub fn new(values: Vec<Value>, columns: Arc<[String]>) -> Row {
-        Row { values, columns }
-    }
-
-    /// Column `name` read as `T`; a missing column or a value that is not a `T` is an
-    /// error (`StoreError::Corrupt`), never a default.
-    pub fn get<'a, T: Decode<'a>>(&'a self, name: &str) -> Result<T, StoreError> {
-        let i = self
-            .columns
-            .iter()
-            .position(|c| c == name)
-            .ok_or_else(|| StoreError::Corrupt(format!("no column {name} in the result")))?;
-        T::decode(&self.values[i]).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "column {name}: {:?} is not {}",
-                self.values[i],
-                T::WHAT
-            ))
-        })
-    }
-
-    /// Column `name` as a vocabulary value (a support type, a class, …). A code that no
-    /// import could have written is an error, never a default.
-    pub fn code<V: domain::vocab::Vocabulary>(&self, name: &str) -> Result<V, StoreError> {
-        let code: &str = self.get(name)?;
-        V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
-    }
 }
 
 /// Work the layer above the engine keeps for the open transaction and does just before

@@ -11,12 +11,14 @@ pub mod households;
 pub mod keyed;
 pub mod ledger;
 mod migrate;
+mod row;
 pub mod records;
 pub mod standards;
 pub mod tables;
 pub mod units;
 
-pub use db::{numbered_placeholders, Backend, Db, Row, Value};
+pub use db::{numbered_placeholders, Backend, Db, Value};
+pub use row::{Decode, Row};
 pub use migrate::migrate;
 
 #[derive(Debug, thiserror::Error)]

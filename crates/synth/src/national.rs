@@ -98,6 +98,95 @@ const SUPPORT_KINDS: &[(SupportType, i64, &str)] = &[
     (SupportType::StartupIdea, 0, "startup_ideas_supported"),
 ];
 
+/// The data set's files, one writer each.
+struct Files {
+    units: Out,
+    households: Out,
+    members: Out,
+    assessments: Out,
+    assignments: Out,
+    supports: Out,
+    activities: Out,
+}
+
+impl Files {
+    fn open(out: &Path) -> std::io::Result<Files> {
+        Ok(Files {
+            units: Out::new(
+                out,
+                "units",
+                &["code", "name", "level", "parent_code", "valid_from", "valid_to"],
+            )?,
+            households: Out::new(out, "households", HOUSEHOLDS_HEADER)?,
+            members: Out::new(out, "members", MEMBERS_HEADER)?,
+            assessments: Out::new(
+                out,
+                "assessments",
+                &[
+                    "household_code",
+                    "year",
+                    "kind",
+                    "assessed_on",
+                    "income_per_capita_vnd",
+                    "deprivations",
+                    "status",
+                ],
+            )?,
+            assignments: Out::new(
+                out,
+                "assignments",
+                &["household_code", "unit_code", "year", "assigned_on"],
+            )?,
+            supports: Out::new(
+                out,
+                "supports",
+                &[
+                    "record_id",
+                    "date",
+                    "unit_code",
+                    "support_type",
+                    "household_code",
+                    "member_no",
+                    "quantity",
+                    "value_vnd",
+                    "programme",
+                    "funding",
+                ],
+            )?,
+            activities: Out::new(
+                out,
+                "activities",
+                &["record_id", "date", "unit_code", "activity_type", "sessions", "participants"],
+            )?,
+        })
+    }
+
+    /// Flushes every file and counts its rows in the manifest.
+    fn close(self, m: &mut Manifest) -> std::io::Result<()> {
+        for (kind, o) in [
+            ("units", self.units),
+            ("households", self.households),
+            ("members", self.members),
+            ("assessments", self.assessments),
+            ("assignments", self.assignments),
+            ("supports", self.supports),
+            ("activities", self.activities),
+        ] {
+            m.rows.insert(kind, o.rows);
+            let mut w = o.w;
+            w.flush()?;
+            w.into_inner()
+                .map_err(|e| std::io::Error::other(e.to_string()))?
+                .flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// About 8 support and 2 activity records per household over the five years.
+const SUPPORTS_PER_HOUSEHOLD: usize = 8;
+const ACTIVITIES_PER_HOUSEHOLD: usize = 2;
+
 /// Writes the files for `communes` (2025 codes) into `out`.
 pub fn generate(
     communes: &[String],
@@ -110,24 +199,12 @@ pub fn generate(
     let households_total = ((2_000_000.0 * scale).round() as usize).max(communes.len().min(10));
     let branches_per_commune = if scale >= 0.05 { 10 } else { 2 };
     let mut m = Manifest::default();
-
-    let mut units = Out::new(
-        out,
-        "units",
-        &[
-            "code",
-            "name",
-            "level",
-            "parent_code",
-            "valid_from",
-            "valid_to",
-        ],
-    )?;
+    let mut f = Files::open(out)?;
     let mut branches: Vec<String> = Vec::with_capacity(communes.len() * branches_per_commune);
     for c in communes {
         for b in 1..=branches_per_commune {
             let code = format!("{c}-{b:02}");
-            units.row([
+            f.units.row([
                 code.as_str(),
                 &format!("Chi hội {b}"),
                 "branch",
@@ -138,61 +215,26 @@ pub fn generate(
             branches.push(code);
         }
     }
-    let mut hh = Out::new(out, "households", HOUSEHOLDS_HEADER)?;
-    let mut mem = Out::new(out, "members", MEMBERS_HEADER)?;
-    let mut ass = Out::new(
-        out,
-        "assessments",
-        &[
-            "household_code",
-            "year",
-            "kind",
-            "assessed_on",
-            "income_per_capita_vnd",
-            "deprivations",
-            "status",
-        ],
-    )?;
-    let mut asg = Out::new(
-        out,
-        "assignments",
-        &["household_code", "unit_code", "year", "assigned_on"],
-    )?;
-    let mut sup = Out::new(
-        out,
-        "supports",
-        &[
-            "record_id",
-            "date",
-            "unit_code",
-            "support_type",
-            "household_code",
-            "member_no",
-            "quantity",
-            "value_vnd",
-            "programme",
-            "funding",
-        ],
-    )?;
-    let mut act = Out::new(
-        out,
-        "activities",
-        &[
-            "record_id",
-            "date",
-            "unit_code",
-            "activity_type",
-            "sessions",
-            "participants",
-        ],
-    )?;
-
-    // About 8 support and 2 activity records per household over the five years.
-    let supports_per_household = 8;
-    let activities_per_household = 2;
     let mut record = 0u64;
     for i in 0..households_total {
         let branch = &branches[i % branches.len()];
+        let code = household(&mut rng, &mut f, i, branch)?;
+        records(&mut rng, &mut f, &mut m, &code, branch, &mut record)?;
+    }
+    f.close(&mut m)?;
+    let mut manifest = std::fs::File::create(out.join("manifest.txt"))?;
+    for (k, v) in &m.rows {
+        writeln!(manifest, "rows {k} {v}")?;
+    }
+    for (k, v) in &m.expected {
+        writeln!(manifest, "expected {k} {v}")?;
+    }
+    Ok(m)
+}
+
+/// Household `i` of `branch`: its row, its members, its assessment of each year and
+/// the assignments of the years it is poor or near-poor. Returns its code.
+fn household(rng: &mut Rng, f: &mut Files, i: usize, branch: &str) -> std::io::Result<String> {
         let poor_rate = 0.04 + (i % 9) as f64 * 0.01;
         let r = rng.below(1000) as f64 / 1000.0;
         let mut class = if r < poor_rate {
@@ -205,9 +247,9 @@ pub fn generate(
             Class::NotPoor
         };
         let code = format!("N{i:08}");
-        let head = names::woman(&mut rng, false);
-        let urban = i % 5 == 0;
-        hh.row([
+        let head = names::woman(rng, false);
+        let urban = i.is_multiple_of(5);
+        f.households.row([
             code.as_str(),
             branch,
             "2025-07-01",
@@ -217,15 +259,15 @@ pub fn generate(
             "0",
             "4",
         ])?;
-        let members = if i % 2 == 0 { 3 } else { 2 };
+        let members = if i.is_multiple_of(2) { 3 } else { 2 };
         for no in 1..=members {
             let name = if no == 1 {
                 head.clone()
             } else {
-                names::woman(&mut rng, false)
+                names::woman(rng, false)
             };
             let cid = format!("1{:011}", i * 3 + no);
-            mem.row([
+            f.members.row([
                 code.as_str(),
                 &no.to_string(),
                 &name,
@@ -246,43 +288,55 @@ pub fn generate(
                     c => c,
                 };
             }
-            let (income, _) = profile(&mut rng, class, urban);
+            let (income, _) = profile(rng, class, urban);
             let income = if *year >= 2027 && class.is_poor_or_near() {
                 income.min(1_400_000)
             } else {
                 income
             };
             // The status is left to the standard in force, as a commune's file would.
-            ass.row([
+            f.assessments.row([
                 code.as_str(),
                 &year.to_string(),
                 "official",
                 &format!("{year}-12-10"),
                 &income.to_string(),
-                &deprivations(&mut rng, class),
+                &deprivations(rng, class),
                 "",
             ])?;
             if class.is_poor_or_near() {
-                asg.row([
+                f.assignments.row([
                     code.as_str(),
-                    branch.as_str(),
+                    branch,
                     &year.to_string(),
                     &format!("{year}-07-05"),
                 ])?;
             }
         }
-        for _ in 0..supports_per_household {
-            record += 1;
+    Ok(code)
+}
+
+/// A household's supports and activities, their totals noted in the manifest.
+fn records(
+    rng: &mut Rng,
+    f: &mut Files,
+    m: &mut Manifest,
+    code: &str,
+    branch: &str,
+    record: &mut u64,
+) -> std::io::Result<()> {
+        for _ in 0..SUPPORTS_PER_HOUSEHOLD {
+            *record += 1;
             let year = YEARS[rng.below(5) as usize];
             let (kind, each, key) = SUPPORT_KINDS[rng.below(SUPPORT_KINDS.len() as u64) as usize];
             let qty = rng.range(1, 3);
-            let date = day(&mut rng, year);
-            sup.row([
+            let date = day(rng, year);
+            f.supports.row([
                 &format!("S{record:09}"),
                 date.as_str(),
                 branch,
                 kind.as_str(),
-                &code,
+                code,
                 "",
                 &qty.to_string(),
                 &(qty * each).to_string(),
@@ -291,12 +345,12 @@ pub fn generate(
             ])?;
             *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
         }
-        for _ in 0..activities_per_household {
-            record += 1;
+        for _ in 0..ACTIVITIES_PER_HOUSEHOLD {
+            *record += 1;
             let year = YEARS[rng.below(5) as usize];
             let people = rng.range(10, 40);
-            let date = day(&mut rng, year);
-            act.row([
+            let date = day(rng, year);
+            f.activities.row([
                 &format!("A{record:09}"),
                 date.as_str(),
                 branch,
@@ -308,29 +362,5 @@ pub fn generate(
                 .entry(format!("vocational_trainees@{year}"))
                 .or_insert(0) += people;
         }
-    }
-    for (kind, o) in [
-        ("units", units),
-        ("households", hh),
-        ("members", mem),
-        ("assessments", ass),
-        ("assignments", asg),
-        ("supports", sup),
-        ("activities", act),
-    ] {
-        m.rows.insert(kind, o.rows);
-        let mut w = o.w;
-        w.flush()?;
-        w.into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .flush()?;
-    }
-    let mut manifest = std::fs::File::create(out.join("manifest.txt"))?;
-    for (k, v) in &m.rows {
-        writeln!(manifest, "rows {k} {v}")?;
-    }
-    for (k, v) in &m.expected {
-        writeln!(manifest, "expected {k} {v}")?;
-    }
-    Ok(m)
+    Ok(())
 }

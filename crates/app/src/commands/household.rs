@@ -138,8 +138,27 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
         })?;
     }
     let assessments = store::households::assessments_of(db, code)?;
+    write_assessments(&mut out, &h, &assessments, &graph, &standards);
+    write_history(&mut out, &assessments, today);
+    let assignments = store::households::assignments_of(db, code)?;
+    let _ = writeln!(out, "Phân công giúp đỡ:");
+    for (unit, year, on) in assignments {
+        let _ = writeln!(out, "  năm {year}: {unit} (từ {})", on.dmy());
+    }
+    print_out(&out);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each assessment with the standard it was classified by and why.
+fn write_assessments(
+    out: &mut String,
+    h: &store::households::Household,
+    assessments: &[store::households::StoredAssessment],
+    graph: &domain::units::UnitGraph,
+    standards: &[domain::poverty::Standard],
+) {
     let _ = writeln!(out, "Rà soát, đánh giá:");
-    for a in &assessments {
+    for a in assessments {
         let province = graph
             .find_id(h.unit_id)
             .and_then(|ix| {
@@ -150,9 +169,9 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
             .standard_code
             .as_deref()
             .and_then(|c| standards.iter().find(|s| s.code == c))
-            .or_else(|| standard_for(&standards, a.assessed.assessed_on, province.as_deref()));
+            .or_else(|| standard_for(standards, a.assessed.assessed_on, province.as_deref()));
         let why = match (a.income, std) {
-            (Some(income), Some(s)) => match classify(s, income, &a.deprivations, area) {
+            (Some(income), Some(s)) => match classify(s, income, &a.deprivations, h.area) {
                 Ok(c) => {
                     let deprived: Vec<String> = c
                         .deprived
@@ -187,6 +206,10 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
             why
         );
     }
+}
+
+/// The household's status history: its baseline, each event and whether an escape held.
+fn write_history(out: &mut String, assessments: &[store::households::StoredAssessment], today: domain::Date) {
     let records: Vec<_> = assessments.iter().map(|a| a.assessed.clone()).collect();
     let history = effective_history(&records, domain::Date::MAX);
     let evs = events(&history);
@@ -230,13 +253,6 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
             "  Hiện là hộ mới thoát nghèo (trong 36 tháng sau khi thoát)."
         );
     }
-    let assignments = store::households::assignments_of(db, code)?;
-    let _ = writeln!(out, "Phân công giúp đỡ:");
-    for (unit, year, on) in assignments {
-        let _ = writeln!(out, "  năm {year}: {unit} (từ {})", on.dmy());
-    }
-    print_out(&out);
-    Ok(ExitCode::SUCCESS)
 }
 
 fn search(db: &mut store::Db, query: &str, limit: i64) -> anyhow::Result<ExitCode> {

@@ -137,6 +137,44 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     );
 }
 
+/// The fields of a household's edit form as the page filled them in, with a new head
+/// name: what an officer's browser would post.
+fn household_form(page: &str, name: &str) -> Vec<(String, String)> {
+    let mut fields = vec![
+        (
+            "_csrf".to_owned(),
+            between(page, "name=\"_csrf\" value=\"", "\""),
+        ),
+        (
+            "_version".to_owned(),
+            between(page, "name=\"_version\" value=\"", "\""),
+        ),
+    ];
+    for f in [
+        "unit_code",
+        "registered_on",
+        "head_gender",
+        "area",
+        "ethnic_minority",
+        "size",
+    ] {
+        let at = &page[page.find(&format!("id=\"{f}\"")).unwrap()..];
+        let v = if page.contains(&format!("<select id=\"{f}\"")) {
+            let options = &at[..at.find("</select>").unwrap()];
+            let chosen = options
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .unwrap();
+            between(chosen, "value=\"", "\"")
+        } else {
+            between(at, "value=\"", "\"")
+        };
+        fields.push((f.to_owned(), v));
+    }
+    fields.push(("head_name".into(), name.into()));
+    fields
+}
+
 #[test]
 fn sessions_csrf_throttling_audit_and_lost_updates() {
     let server = demo_server();
@@ -184,58 +222,18 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     let code = hits[0]["household_code"].as_str().unwrap().to_owned();
     let edit_a = c.get(&format!("{base}/households/{code}/edit")).body;
     let edit_b = again.get(&format!("{base}/households/{code}/edit")).body;
-    let form = |page: &str, name: &str| -> Vec<(String, String)> {
-        let mut fields = vec![
-            (
-                "_csrf".to_owned(),
-                between(page, "name=\"_csrf\" value=\"", "\""),
-            ),
-            (
-                "_version".to_owned(),
-                between(page, "name=\"_version\" value=\"", "\""),
-            ),
-        ];
-        for f in [
-            "unit_code",
-            "registered_on",
-            "head_gender",
-            "area",
-            "ethnic_minority",
-            "size",
-        ] {
-            let at = &page[page.find(&format!("id=\"{f}\"")).unwrap()..];
-            let v = if page.contains(&format!("<select id=\"{f}\"")) {
-                let options = &at[..at.find("</select>").unwrap()];
-                let chosen = options
-                    .split("<option")
-                    .find(|o| o.contains(" selected"))
-                    .unwrap();
-                between(chosen, "value=\"", "\"")
-            } else {
-                between(at, "value=\"", "\"")
-            };
-            fields.push((f.to_owned(), v));
-        }
-        fields.push(("head_name".into(), name.into()));
-        fields
-    };
-    let fa = form(&edit_a, "Tên do cán bộ A sửa");
-    let fb = form(&edit_b, "Tên do cán bộ B sửa");
-    let as_refs = |v: &Vec<(String, String)>| {
-        v.iter()
-            .map(|(k, x)| (k.clone(), x.clone()))
-            .collect::<Vec<_>>()
-    };
-    let post = |h: &mut Http, fields: &Vec<(String, String)>| {
+    let fa = household_form(&edit_a, "Tên do cán bộ A sửa");
+    let fb = household_form(&edit_b, "Tên do cán bộ B sửa");
+    let post = |h: &mut Http, fields: &[(String, String)]| {
         let f: Vec<(&str, &str)> = fields
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         h.post_form(&format!("{base}/households/{code}/edit"), &f)
     };
-    let ra = post(&mut c, &as_refs(&fa));
+    let ra = post(&mut c, &fa);
     assert_eq!(ra.status, 303, "{}", ra.body);
-    let rb = post(&mut again, &as_refs(&fb));
+    let rb = post(&mut again, &fb);
     assert_eq!(rb.status, 409);
     assert!(rb.body.contains("vừa được người khác sửa"));
     assert!(

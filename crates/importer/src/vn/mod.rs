@@ -221,21 +221,135 @@ fn table(kind: &str, header: &[&str], rows: Vec<Vec<String>>) -> Table {
 pub fn plan(src: &Sources) -> Result<Plan, String> {
     let old = read_admin(&src.admin_2020)?;
     let new = read_admin(&src.admin_2025)?;
-    let mut province_map: HashMap<String, String> = HashMap::new();
-    {
-        let mut rdr = csv::ReaderBuilder::new().from_reader(src.provinces.as_bytes());
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| e.to_string())?;
-            province_map.insert(
-                rec.get(0).unwrap_or("").to_owned(),
-                rec.get(2).unwrap_or("").to_owned(),
-            );
-        }
-    }
+    let province_map = read_province_map(&src.provinces)?;
     let mut b = Builder {
         units: Vec::new(),
         lineage: Vec::new(),
     };
+    add_units(&mut b, &old, &new, &province_map)?;
+    let new_provinces: HashMap<&str, &AdminRow> = new
+        .iter()
+        .filter(|r| r.level == "province")
+        .map(|r| (r.code.as_str(), r))
+        .collect();
+    // Old communes and districts by new province, for matching names within it.
+    let districts: HashMap<&str, &AdminRow> = old
+        .iter()
+        .filter(|r| r.level == "district")
+        .map(|r| (r.code.as_str(), r))
+        .collect();
+    let province_of_district = |d: &str| {
+        districts
+            .get(d)
+            .map(|r| r.parent.clone())
+            .unwrap_or_default()
+    };
+    let mut pool: HashMap<String, Vec<&AdminRow>> = HashMap::new();
+    for r in old
+        .iter()
+        .filter(|r| r.level == "commune" || r.level == "district")
+    {
+        let old_prov = if r.level == "district" {
+            r.parent.clone()
+        } else {
+            province_of_district(&r.parent)
+        };
+        if let Some(np) = province_map.get(&old_prov) {
+            pool.entry(np.clone()).or_default().push(r);
+        }
+    }
+
+    // (new communes, all named units matched, some, none)
+    let mut stats = (0, 0, 0, 0);
+    let mut unmatched = Vec::new();
+    // old code → the new communes whose notes name it.
+    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let empty = Vec::new();
+    for n in new.iter().filter(|r| r.level == "commune") {
+        stats.0 += 1;
+        let province = new_provinces
+            .get(n.parent.as_str())
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let candidates = pool.get(&n.parent).unwrap_or(&empty);
+        match_commune(n, &province, candidates, &districts, &mut claims, &mut unmatched, &mut stats);
+    }
+    // Shares: an old unit named by k new communes gives each 1/k. Its own code, when a
+    // new commune kept it, continues (touching versions) and takes its share implicitly.
+    for (old_code, to) in &claims {
+        let mut targets: Vec<&String> = to.iter().collect();
+        targets.sort();
+        targets.dedup();
+        let share = 1.0 / targets.len() as f64;
+        for t in targets {
+            if t != old_code {
+                b.link(old_code, t, share, "note");
+            }
+        }
+    }
+    let (inferred, old_without_successor) =
+        infer_neighbours(&mut b, &old, &new, &new_provinces, &claims, &mut unmatched);
+    let lineage_rows = b.lineage.len();
+    let tables = vec![
+        table(
+            "units",
+            &[
+                "code",
+                "name",
+                "level",
+                "parent_code",
+                "valid_from",
+                "valid_to",
+                "x_type",
+            ],
+            b.units,
+        ),
+        table(
+            "unit_lineage",
+            &[
+                "from_code",
+                "to_code",
+                "effective_date",
+                "share",
+                "x_method",
+            ],
+            b.lineage,
+        ),
+    ];
+    Ok(Plan {
+        tables,
+        new_communes: stats.0,
+        all_matched: stats.1,
+        some_matched: stats.2,
+        none_matched: stats.3,
+        unmatched,
+        lineage_rows,
+        old_without_successor,
+        inferred,
+    })
+}
+/// Old province code → its 2025 province code (the resolution table).
+fn read_province_map(provinces: &str) -> Result<HashMap<String, String>, String> {
+    let mut map = HashMap::new();
+    let mut rdr = csv::ReaderBuilder::new().from_reader(provinces.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| e.to_string())?;
+        map.insert(
+            rec.get(0).unwrap_or("").to_owned(),
+            rec.get(2).unwrap_or("").to_owned(),
+        );
+    }
+    Ok(map)
+}
+
+/// Every unit version: the centre, the old provinces, districts and communes (ending the
+/// day before the reform, each old province linked to its successor) and the new ones.
+fn add_units(
+    b: &mut Builder,
+    old: &[AdminRow],
+    new: &[AdminRow],
+    province_map: &HashMap<String, String>,
+) -> Result<(), String> {
     b.unit([
         CENTRAL_CODE,
         CENTRAL_NAME,
@@ -245,11 +359,6 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         "",
         "trung-uong",
     ]);
-    let new_provinces: HashMap<&str, &AdminRow> = new
-        .iter()
-        .filter(|r| r.level == "province")
-        .map(|r| (r.code.as_str(), r))
-        .collect();
     for r in old.iter().filter(|r| r.level == "province") {
         b.unit([
             &r.code,
@@ -316,151 +425,122 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         ]);
     }
 
-    // Old communes and districts by new province, for matching names within it.
-    let districts: HashMap<&str, &AdminRow> = old
-        .iter()
-        .filter(|r| r.level == "district")
-        .map(|r| (r.code.as_str(), r))
-        .collect();
-    let province_of_district = |d: &str| {
-        districts
-            .get(d)
-            .map(|r| r.parent.clone())
-            .unwrap_or_default()
+    Ok(())
+}
+
+/// Matches the names a new commune's note gives against the old units of its province:
+/// records what it claims, what could not be matched, and counts it in `stats`.
+fn match_commune<'a>(
+    n: &AdminRow,
+    province: &str,
+    candidates: &[&'a AdminRow],
+    districts: &HashMap<&str, &'a AdminRow>,
+    claims: &mut BTreeMap<String, Vec<String>>,
+    unmatched: &mut Vec<Unmatched>,
+    stats: &mut (usize, usize, usize, usize),
+) {
+    let items = match notes::parse(&n.note) {
+        Parsed::Unchanged => vec![Item {
+            written: n.name_with_type.clone(),
+            name: notes::strip_kind(&n.name_with_type).1,
+            kind: n.kind.clone(),
+            partial: false,
+            district: None,
+            whole_district: false,
+        }],
+        Parsed::Items(items) => items,
+        Parsed::Unreadable => Vec::new(),
     };
-    let mut pool: HashMap<String, Vec<&AdminRow>> = HashMap::new();
-    for r in old
-        .iter()
-        .filter(|r| r.level == "commune" || r.level == "district")
-    {
-        let old_prov = if r.level == "district" {
-            r.parent.clone()
-        } else {
-            province_of_district(&r.parent)
-        };
-        if let Some(np) = province_map.get(&old_prov) {
-            pool.entry(np.clone()).or_default().push(r);
+    let mut matched = 0;
+    let mut found: Vec<(Vec<&AdminRow>, &Item)> = Vec::new();
+    let mut missing: Vec<(&Item, &str)> = Vec::new();
+    for item in &items {
+        match match_item(item, candidates, districts, &n.code) {
+            Ok(rows) => found.push((rows, item)),
+            Err(reason) => missing.push((item, reason)),
         }
     }
-
-    let mut plan_stats = (0, 0, 0, 0);
-    let mut unmatched = Vec::new();
-    // old code → the new communes whose notes name it.
-    let mut claims: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for n in new.iter().filter(|r| r.level == "commune") {
-        plan_stats.0 += 1;
-        let empty = Vec::new();
-        let candidates = pool.get(&n.parent).unwrap_or(&empty);
-        let province = new_provinces
-            .get(n.parent.as_str())
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        let items = match notes::parse(&n.note) {
-            Parsed::Unchanged => vec![Item {
-                written: n.name_with_type.clone(),
-                name: notes::strip_kind(&n.name_with_type).1,
-                kind: n.kind.clone(),
-                partial: false,
-                district: None,
-                whole_district: false,
-            }],
-            Parsed::Items(items) => items,
-            Parsed::Unreadable => Vec::new(),
-        };
-        let mut matched = 0;
-        let mut found: Vec<(Vec<&AdminRow>, &Item)> = Vec::new();
-        let mut missing: Vec<(&Item, &str)> = Vec::new();
-        for item in &items {
-            match match_item(item, candidates, &districts, &n.code) {
-                Ok(rows) => found.push((rows, item)),
-                Err(reason) => missing.push((item, reason)),
+    // Second pass for ambiguous names: prefer the district most other items came
+    // from; else the unit whose code is nearest the others' (codes run in order
+    // within a district, so neighbours have near codes).
+    let home = majority_district(&found);
+    let anchor = code_anchor(&found).or_else(|| n.code.parse().ok());
+    let mut still_missing = Vec::new();
+    for (item, reason) in missing {
+        if reason == AMBIGUOUS {
+            let same_name = name_matches(item, candidates);
+            let in_home: Vec<&AdminRow> = same_name
+                .iter()
+                .copied()
+                .filter(|r| home.as_deref() == Some(r.parent.as_str()))
+                .collect();
+            if in_home.len() == 1 {
+                found.push((in_home, item));
+                continue;
             }
-        }
-        // Second pass for ambiguous names: prefer the district most other items came
-        // from; else the unit whose code is nearest the others' (codes run in order
-        // within a district, so neighbours have near codes).
-        let home = majority_district(&found);
-        let anchor = code_anchor(&found).or_else(|| n.code.parse().ok());
-        let mut still_missing = Vec::new();
-        for (item, reason) in missing {
-            if reason == AMBIGUOUS {
-                let same_name = name_matches(item, candidates);
-                let in_home: Vec<&AdminRow> = same_name
+            if let Some(a) = anchor {
+                let nearest = same_name
                     .iter()
                     .copied()
-                    .filter(|r| home.as_deref() == Some(r.parent.as_str()))
-                    .collect();
-                if in_home.len() == 1 {
-                    found.push((in_home, item));
+                    .filter(|r| r.level == "commune")
+                    .min_by_key(|r| r.code.parse::<i64>().map_or(i64::MAX, |c| (c - a).abs()));
+                if let Some(r) = nearest {
+                    found.push((vec![r], item));
                     continue;
                 }
-                if let Some(a) = anchor {
-                    let nearest = same_name
-                        .iter()
-                        .copied()
-                        .filter(|r| r.level == "commune")
-                        .min_by_key(|r| r.code.parse::<i64>().map_or(i64::MAX, |c| (c - a).abs()));
-                    if let Some(r) = nearest {
-                        found.push((vec![r], item));
-                        continue;
-                    }
-                }
-            }
-            still_missing.push((item, reason));
-        }
-        for (rows, _) in &found {
-            matched += 1;
-            for r in rows {
-                claims
-                    .entry(r.code.clone())
-                    .or_default()
-                    .push(n.code.clone());
             }
         }
-        for (item, reason) in still_missing {
-            unmatched.push(Unmatched {
-                new_code: n.code.clone(),
-                new_name: n.name_with_type.clone(),
-                province: province.clone(),
-                written: item.written.clone(),
-                reason: reason.to_owned(),
-                note: n.note.clone(),
-            });
-        }
-        if items.is_empty() {
-            unmatched.push(Unmatched {
-                new_code: n.code.clone(),
-                new_name: n.name_with_type.clone(),
-                province: province.clone(),
-                written: String::new(),
-                reason: "không đọc được ghi chú / note not understood".into(),
-                note: n.note.clone(),
-            });
-        }
-        match (matched, items.len()) {
-            (m, t) if t > 0 && m == t => plan_stats.1 += 1,
-            (0, _) => plan_stats.3 += 1,
-            _ => plan_stats.2 += 1,
+        still_missing.push((item, reason));
+    }
+    for (rows, _) in &found {
+        matched += 1;
+        for r in rows {
+            claims
+                .entry(r.code.clone())
+                .or_default()
+                .push(n.code.clone());
         }
     }
-    // Shares: an old unit named by k new communes gives each 1/k. Its own code, when a
-    // new commune kept it, continues (touching versions) and takes its share implicitly.
-    for (old_code, to) in &claims {
-        let mut targets: Vec<&String> = to.iter().collect();
-        targets.sort();
-        targets.dedup();
-        let share = 1.0 / targets.len() as f64;
-        for t in targets {
-            if t != old_code {
-                b.link(old_code, t, share, "note");
-            }
-        }
+    for (item, reason) in still_missing {
+        unmatched.push(Unmatched {
+            new_code: n.code.clone(),
+            new_name: n.name_with_type.clone(),
+            province: province.to_owned(),
+            written: item.written.clone(),
+            reason: reason.to_owned(),
+            note: n.note.clone(),
+        });
     }
-    // Old communes no note names. Most were merged into a neighbour in 2023–2024 under
-    // a name the 2020 list lacks, so they follow the named commune of their district
-    // with the nearest code (codes run in order within a district). These links are
-    // marked `neighbour` and listed for a person to confirm; without them the records
-    // would fall to the new province as a whole.
+    if items.is_empty() {
+        unmatched.push(Unmatched {
+            new_code: n.code.clone(),
+            new_name: n.name_with_type.clone(),
+            province: province.to_owned(),
+            written: String::new(),
+            reason: "không đọc được ghi chú / note not understood".into(),
+            note: n.note.clone(),
+        });
+    }
+    match (matched, items.len()) {
+        (m, t) if t > 0 && m == t => stats.1 += 1,
+        (0, _) => stats.3 += 1,
+        _ => stats.2 += 1,
+    }
+}
+
+/// Old communes no note names. Most were merged into a neighbour in 2023–2024 under a
+/// name the 2020 list lacks, so they follow the named commune of their district with the
+/// nearest code (codes run in order within a district). These links are marked
+/// `neighbour` and listed for a person to confirm; without them the records would fall
+/// to the new province as a whole. Returns (inferred, left without a successor).
+fn infer_neighbours(
+    b: &mut Builder,
+    old: &[AdminRow],
+    new: &[AdminRow],
+    new_provinces: &HashMap<&str, &AdminRow>,
+    claims: &BTreeMap<String, Vec<String>>,
+    unmatched: &mut Vec<Unmatched>,
+) -> (usize, usize) {
     let new_codes: std::collections::HashSet<&str> = new
         .iter()
         .filter(|r| r.level == "commune")
@@ -509,42 +589,6 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
             note: String::new(),
         });
     }
-    let lineage_rows = b.lineage.len();
-    let tables = vec![
-        table(
-            "units",
-            &[
-                "code",
-                "name",
-                "level",
-                "parent_code",
-                "valid_from",
-                "valid_to",
-                "x_type",
-            ],
-            b.units,
-        ),
-        table(
-            "unit_lineage",
-            &[
-                "from_code",
-                "to_code",
-                "effective_date",
-                "share",
-                "x_method",
-            ],
-            b.lineage,
-        ),
-    ];
-    Ok(Plan {
-        tables,
-        new_communes: plan_stats.0,
-        all_matched: plan_stats.1,
-        some_matched: plan_stats.2,
-        none_matched: plan_stats.3,
-        unmatched,
-        lineage_rows,
-        old_without_successor,
-        inferred,
-    })
+    (inferred, old_without_successor)
 }
+

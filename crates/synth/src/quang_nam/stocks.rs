@@ -65,6 +65,12 @@ pub(super) fn activities(g: &mut Gen<'_>) {
 }
 
 pub(super) fn ledger_stocks(g: &mut Gen<'_>) {
+    savings_groups(g);
+    cooperatives(g);
+    clubs(g);
+}
+
+fn savings_groups(g: &mut Gen<'_>) {
     use published as p;
     // Savings groups: 1,950 groups open on 31/10/2023 hold the published clients and
     // balance; 30 closed earlier in the year; every open group also has an older row.
@@ -129,6 +135,10 @@ pub(super) fn ledger_stocks(g: &mut Gen<'_>) {
             .push(vec![as_of.into(), PROVINCE.into(), v.to_string()]);
     }
 
+}
+
+fn cooperatives(g: &mut Gen<'_>) {
+    use published as p;
     // Cooperatives: 83 from before 2023, 18 new in 2023 with the union's help, 4 that
     // closed in 2022, 3 founded after 31/10/2023.
     let members = split(
@@ -191,6 +201,10 @@ pub(super) fn ledger_stocks(g: &mut Gen<'_>) {
             w.to_string(),
         ]);
     }
+}
+
+fn clubs(g: &mut Gen<'_>) {
+    use published as p;
     // Clubs "Phụ nữ khởi nghiệp": 9 kept running in the districts, 2 that stopped, and
     // other clubs that are not start-up clubs.
     let mut districts: Vec<&Commune> = Vec::new();

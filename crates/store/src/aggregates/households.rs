@@ -1,0 +1,239 @@
+//! A household's part of the aggregates: its status events (what was assessed by each
+//! report end date), its assignments and its supports, recomputed whole from its records
+//! whenever any of them changed, its previous part taken back.
+
+use super::figures::{decode, encode};
+use super::{add, add_to, Cell, Figures, SHARED_COLUMNS};
+use crate::{Db, StoreError, Value};
+use domain::contributions::{self as contrib, FOREVER};
+use domain::poverty::Class;
+use domain::status::{Assessed, AssessmentKind};
+use domain::vocab::SupportType;
+use domain::Date;
+use std::collections::{BTreeMap, HashMap};
+
+/// One household's records, as read for its figures.
+#[derive(Default)]
+struct HouseholdRecords {
+    unit_id: Option<i64>,
+    assessments: Vec<Assessed>,
+    /// (year, assigned_on, unit_id)
+    assignments: Vec<(i32, Date, i64)>,
+    /// (date, support_type, member_no, quantity, value_vnd, unit_id)
+    supports: Vec<(Date, SupportType, Option<i64>, i64, i64, i64)>,
+}
+
+pub(super) fn recompute(
+    db: &mut Db,
+    codes: &[String],
+    delta: &mut BTreeMap<Cell, Figures>,
+) -> Result<(), StoreError> {
+    let params: Vec<Value> = codes.iter().map(Value::from).collect();
+    let list = vec!["?"; codes.len()].join(",");
+    let mut recs: HashMap<String, HouseholdRecords> = HashMap::new();
+    for r in db.query(
+        &format!("SELECT household_code, unit_id FROM households WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.get("household_code")?).or_default().unit_id = Some(r.get("unit_id")?);
+    }
+    for r in db.query(
+        &format!("SELECT household_code, year, kind, assessed_on, status FROM assessments WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.get("household_code")?).or_default().assessments.push(Assessed {
+            year: r.get("year")?,
+            kind: r.code::<AssessmentKind>("kind")?,
+            assessed_on: r.get("assessed_on")?,
+            status: r.code::<Class>("status")?,
+        });
+    }
+    for r in db.query(
+        &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.get("household_code")?)
+            .or_default()
+            .assignments
+            .push((r.get("year")?, r.get("assigned_on")?, r.get("unit_id")?));
+    }
+    for r in db.query(
+        &format!("SELECT household_code, date, support_type, member_no, quantity, value_vnd, unit_id FROM supports WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        recs.entry(r.get("household_code")?).or_default().supports.push((
+            r.get("date")?,
+            r.code("support_type")?,
+            r.get("member_no")?,
+            r.get("quantity")?,
+            r.get("value_vnd")?,
+            r.get("unit_id")?,
+        ));
+    }
+    // Take back what each household added before…
+    for r in db.query(
+        &format!("SELECT cells FROM household_contributions WHERE household_code IN ({list})"),
+        &params,
+    )? {
+        for (cell, figures) in decode(r.get("cells")?)? {
+            let slot = delta
+                .entry(cell)
+                .or_insert_with(|| vec![0; contrib::column_count()]);
+            for (s, f) in slot.iter_mut().zip(figures) {
+                *s -= f;
+            }
+        }
+    }
+    db.execute(
+        &format!("DELETE FROM report_shared WHERE household_code IN ({list})"),
+        &params,
+    )?;
+    db.execute(
+        &format!("DELETE FROM household_contributions WHERE household_code IN ({list})"),
+        &params,
+    )?;
+    // …and add what it adds now.
+    let mut shared_rows = Vec::new();
+    let mut memo_rows = Vec::new();
+    for code in codes {
+        let Some(rec) = recs.get(code) else { continue };
+        let (cells, shared) = household_figures(code, rec);
+        for (cell, figures) in &cells {
+            let slot = delta
+                .entry(*cell)
+                .or_insert_with(|| vec![0; contrib::column_count()]);
+            for (s, f) in slot.iter_mut().zip(figures) {
+                *s += f;
+            }
+        }
+        for (indicator, item, c) in shared {
+            shared_rows.push(vec![
+                Value::from(code.as_str()),
+                Value::from(indicator),
+                Value::from(item),
+                Value::from(c.month),
+                Value::from(c.unit_id),
+                Value::from(c.follow_id),
+                Value::from(c.known_from),
+                Value::from(c.known_until),
+            ]);
+        }
+        if !cells.is_empty() {
+            memo_rows.push(vec![
+                Value::from(code.as_str()),
+                Value::Text(encode(&cells)),
+            ]);
+        }
+    }
+    db.insert_rows("report_shared", SHARED_COLUMNS, &shared_rows)?;
+    db.insert_rows(
+        "household_contributions",
+        &["household_code", "cells"],
+        &memo_rows,
+    )?;
+    Ok(())
+}
+
+/// A household's figures: the cells it adds to, and the keys of distinct counts that it
+/// has in more than one cell of a year (those are read one by one).
+/// (indicator, key, cell) of a distinct-count key met in several cells.
+type SharedKey = (&'static str, String, Cell);
+
+fn household_figures(
+    code: &str,
+    rec: &HouseholdRecords,
+) -> (BTreeMap<Cell, Figures>, Vec<SharedKey>) {
+    let mut cells = BTreeMap::new();
+    // (indicator, key, year) → the cells where the key occurs
+    let mut keys: BTreeMap<(&'static str, String, i32), Vec<Cell>> = BTreeMap::new();
+    let mut occur = |indicator: &'static str, key: &str, cell: Cell| {
+        let list = keys
+            .entry((indicator, key.to_owned(), cell.month / 100))
+            .or_default();
+        if !list.contains(&cell) {
+            list.push(cell);
+        }
+    };
+    for &(year, assigned_on, unit_id) in &rec.assignments {
+        let cell = Cell {
+            month: contrib::year_bucket(year),
+            unit_id,
+            follow_id: 0,
+            known_from: contrib::month_of(assigned_on),
+            known_until: FOREVER,
+        };
+        occur("hh_assisted", code, cell);
+        add(&mut cells, cell, "n_assignments", 1);
+    }
+    for k in contrib::known_events(&rec.assessments) {
+        let month = contrib::month_of(k.event.date);
+        let codes = contrib::event_codes(&k.event);
+        if k.event.kind == domain::status::EventKind::Escaped {
+            // Counted for every chapter that took the household on for the event's year,
+            // from when the assignment is known.
+            for &(_, assigned_on, unit_id) in rec.assignments.iter().filter(|a| a.0 == k.event.year)
+            {
+                let known_from = k.known_from.max(contrib::month_of(assigned_on));
+                if known_from >= k.known_until {
+                    continue;
+                }
+                let cell = Cell {
+                    month,
+                    unit_id,
+                    follow_id: 0,
+                    known_from,
+                    known_until: k.known_until,
+                };
+                for c in codes {
+                    occur(c, code, cell);
+                }
+            }
+        } else if let Some(unit_id) = rec.unit_id {
+            let cell = Cell {
+                month,
+                unit_id,
+                follow_id: 0,
+                known_from: k.known_from,
+                known_until: k.known_until,
+            };
+            for c in codes {
+                occur(c, code, cell);
+            }
+            add(&mut cells, cell, "n_households", 1);
+        }
+    }
+    for (date, kind, member_no, quantity, value, unit_id) in &rec.supports {
+        let follow_id = match rec.unit_id {
+            Some(h) if h != *unit_id => h,
+            _ => 0,
+        };
+        let cell = Cell::dated(contrib::month_of(*date), *unit_id, follow_id);
+        for (c, v) in contrib::support(*kind, *quantity, *value) {
+            add(&mut cells, cell, c, v);
+        }
+        add(&mut cells, cell, "n_supports", 1);
+        if let Some(who) = contrib::livelihood_recipient(*kind, Some(code), *member_no) {
+            occur("livelihood_recipients", &who, cell);
+        }
+    }
+    // A key found in one cell of its grain (the months, or the year's total) is counted
+    // there; found in several, it is kept as a key.
+    let mut shared = Vec::new();
+    for ((indicator, key, _), months) in keys {
+        let mut year: Vec<Cell> = months.iter().filter_map(|c| c.year_total()).collect();
+        year.sort_unstable();
+        year.dedup();
+        for list in [months, year] {
+            if list.is_empty() {
+                continue;
+            }
+            if let [one] = list.as_slice() {
+                add_to(&mut cells, *one, indicator, 1);
+            } else {
+                shared.extend(list.into_iter().map(|c| (indicator, key.clone(), c)));
+            }
+        }
+    }
+    (cells, shared)
+}
+
