@@ -94,6 +94,24 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
     };
     assert_eq!(values(&before), values(&after));
 
+    // The whole report as JSON, CSV and narrative, kept as snapshots (the same files
+    // on both backends: they must agree to the last figure). A deliberate change is
+    // reviewed with `cargo insta review` and committed with the code.
+    let by_districts = reports::run(
+        &mut t.db,
+        &reports::Request {
+            unit: "49".into(),
+            from: date("2023-01-01"),
+            to: date("2023-10-31"),
+            structure_date: None,
+        },
+        true,
+    )
+    .unwrap();
+    insta::assert_snapshot!("quang_nam_2023_json", serde_json::to_string_pretty(&by_districts).unwrap());
+    insta::assert_snapshot!("quang_nam_2023_csv", reports::render::csv(&by_districts));
+    insta::assert_snapshot!("quang_nam_2023_narrative", reports::render::narrative(&before));
+
     // The narrative reads the figures as the union writes them.
     let text = reports::render::narrative(&before);
     for phrase in [

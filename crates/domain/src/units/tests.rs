@@ -228,3 +228,100 @@ fn versions_are_found_by_id_whether_ids_are_dense_or_sparse() {
         }
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A random reform on 2025-07-01: `n_old` old communes under one province end the
+    /// day before; `n_new` new communes start that day; each old commune is merged whole
+    /// into one new commune, split between two, renamed by keeping its code, or left
+    /// with no successor (its records then fall to the nearest ancestor that goes on).
+    fn reform_of(n_old: usize, n_new: usize, fates: &[u8]) -> UnitGraph {
+        use Level::*;
+        let mut versions = vec![
+            v(1, "VN", Central, None, "", ""),
+            v(2, "P", Province, Some("VN"), "", ""),
+        ];
+        for i in 0..n_old {
+            versions.push(v(10 + i as i64, &format!("O{i}"), Commune, Some("P"), "", "2025-06-30"));
+        }
+        for j in 0..n_new {
+            versions.push(v(100 + j as i64, &format!("N{j}"), Commune, Some("P"), "2025-07-01", ""));
+        }
+        let mut lineage = Vec::new();
+        for (i, fate) in fates.iter().take(n_old).enumerate() {
+            let (a, b) = (i % n_new, (i + 1) % n_new);
+            match fate % 4 {
+                0 => lineage.push(link(&format!("O{i}"), &format!("N{a}"), "2025-07-01", 1.0)),
+                1 if a != b => {
+                    lineage.push(link(&format!("O{i}"), &format!("N{a}"), "2025-07-01", 0.4));
+                    lineage.push(link(&format!("O{i}"), &format!("N{b}"), "2025-07-01", 0.6));
+                }
+                2 => versions.push(v(
+                    300 + i as i64,
+                    &format!("O{i}"),
+                    Commune,
+                    Some("P"),
+                    "2025-07-01",
+                    "",
+                )),
+                _ => {}
+            }
+        }
+        UnitGraph::new(versions, lineage)
+    }
+
+    proptest! {
+        /// Wherever a version's records land on a structure date, they land on a unit
+        /// that exists that day; a version that exists is its own place; resolving twice
+        /// changes nothing; nothing lands before its unit began; `resolve_all` agrees.
+        #[test]
+        fn records_land_on_units_that_exist(
+            n_old in 1usize..12,
+            n_new in 1usize..6,
+            fates in proptest::collection::vec(any::<u8>(), 12),
+            day in 0i32..1500,
+        ) {
+            let g = reform_of(n_old, n_new, &fates);
+            let on = Date::parse("2023-01-01").unwrap().add_days(day);
+            let all = g.resolve_all(on);
+            for (ix, &expected) in all.iter().enumerate() {
+                let r = g.resolve(ix, on);
+                prop_assert_eq!(r, expected);
+                let v = g.version(ix);
+                if v.valid_on(on) {
+                    prop_assert_eq!(r, Some(ix));
+                }
+                if on < v.valid_from {
+                    prop_assert_eq!(r, None);
+                }
+                if let Some(r) = r {
+                    prop_assert!(g.version(r).valid_on(on), "{} lands on {} which is not valid on {}", v.code, g.version(r).code, on);
+                    prop_assert_eq!(g.resolve(r, on), Some(r));
+                }
+            }
+        }
+
+        /// After the reform every old commune's records land somewhere in the province:
+        /// on a new commune when lineage or its kept code says so, else on the province.
+        #[test]
+        fn after_the_reform_nothing_of_the_province_is_lost(
+            n_old in 1usize..12,
+            n_new in 1usize..6,
+            fates in proptest::collection::vec(any::<u8>(), 12),
+        ) {
+            let g = reform_of(n_old, n_new, &fates);
+            let after = Date::parse("2025-07-01").unwrap();
+            for ix in 0..g.resolve_all(after).len() {
+                let v = g.version(ix);
+                if !v.code.starts_with('O') || v.valid_on(after) {
+                    continue;
+                }
+                let landed = g.resolve(ix, after).map(|r| g.version(r).code.clone());
+                let landed = landed.unwrap_or_default();
+                prop_assert!(landed.starts_with('N') || landed == "P" || landed == v.code, "{} → {landed:?}", v.code);
+            }
+        }
+    }
+}
