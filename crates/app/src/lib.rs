@@ -15,7 +15,11 @@ pub fn run(cli: cli::Cli) -> ExitCode {
     // speaks only of what went wrong, its own output being on stdout.
     let serving = matches!(
         cli.command,
-        cli::Command::Serve { .. } | cli::Command::Demo { no_serve: false, .. }
+        cli::Command::Serve { .. }
+            | cli::Command::Demo {
+                no_serve: false,
+                ..
+            }
     );
     init_logging(if serving { "info" } else { "warn" });
     match commands::run(cli) {

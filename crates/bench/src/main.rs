@@ -108,7 +108,6 @@ enum BenchBackend {
     Both,
 }
 
-
 fn main() -> ExitCode {
     // A child process of the national benchmark: the product's own command line, run
     // in-process so that what is timed is exactly what an officer runs.

@@ -27,7 +27,12 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         } => households_bench(households, backend, &results),
         BenchCommand::Gen { scale, out, seed } => {
             let started = Instant::now();
-            let m = synth::national::generate(&importer::vn::Sources::embedded().communes_2025(), scale, seed, &out)?;
+            let m = synth::national::generate(
+                &importer::vn::Sources::embedded().communes_2025(),
+                scale,
+                seed,
+                &out,
+            )?;
             println!(
                 "{} dòng / rows in {} ({:.1} s): {}",
                 m.total_rows(),

@@ -105,7 +105,9 @@ fn indicators_of(
 ) -> BTreeMap<String, i64> {
     let mut out: BTreeMap<String, i64> = COMPARED.iter().map(|c| ((*c).to_owned(), 0)).collect();
     for (kind, q, v) in supports {
-        let Some(kind) = domain::vocab::SupportType::parse(kind) else { continue };
+        let Some(kind) = domain::vocab::SupportType::parse(kind) else {
+            continue;
+        };
         for (code, n) in domain::contributions::support(kind, *q, *v) {
             if let Some(slot) = out.get_mut(code) {
                 *slot += n;
@@ -113,7 +115,9 @@ fn indicators_of(
         }
     }
     for (kind, s, p) in activities {
-        let Some(kind) = domain::vocab::ActivityType::parse(kind) else { continue };
+        let Some(kind) = domain::vocab::ActivityType::parse(kind) else {
+            continue;
+        };
         for (code, n) in domain::contributions::activity(kind, *s, *p) {
             if let Some(slot) = out.get_mut(code) {
                 *slot += n;
@@ -279,7 +283,9 @@ fn busiest_province_and_commune(db: &mut store::Db) -> anyhow::Result<(String, S
         &[],
     )?;
     let mut path = Vec::new();
-    if let domain::units::Fate::Exists(mut ix) = graph.fate(busiest.get("unit_code")?, day(YEAR, 12, 31)) {
+    if let domain::units::Fate::Exists(mut ix) =
+        graph.fate(busiest.get("unit_code")?, day(YEAR, 12, 31))
+    {
         path.push(ix);
         while let Some(p) = graph.parent_on(ix, day(YEAR, 12, 31)) {
             path.push(p);
@@ -336,10 +342,7 @@ fn plain_sql(url: &str, runs: usize) -> anyhow::Result<(f64, BTreeMap<String, i6
 type DuckAnswer = (String, i64, f64, f64, BTreeMap<String, i64>);
 
 /// DuckDB from PyPI, over the same files.
-fn duckdb(
-    dir: &Path,
-    runs: usize,
-) -> anyhow::Result<DuckAnswer> {
+fn duckdb(dir: &Path, runs: usize) -> anyhow::Result<DuckAnswer> {
     let has = Command::new("python3")
         .args(["-c", "import duckdb"])
         .status()?
@@ -425,8 +428,12 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     let generated = std::fs::read_to_string(&manifest_path).ok();
     if generated.is_none() {
         let t = Instant::now();
-        let m =
-            synth::national::generate(&importer::vn::Sources::embedded().communes_2025(), a.scale, 2025, &a.dir)?;
+        let m = synth::national::generate(
+            &importer::vn::Sources::embedded().communes_2025(),
+            a.scale,
+            2025,
+            &a.dir,
+        )?;
         println!(
             "{} rows generated in {:.1} s",
             m.total_rows(),

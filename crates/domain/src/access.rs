@@ -1,6 +1,5 @@
 //! Who may do what: four roles, each bound to a unit and its subtree.
 
-
 crate::vocabulary! {
     pub enum Role {
         /// Everything, everywhere.

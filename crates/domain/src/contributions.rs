@@ -130,10 +130,7 @@ pub fn support(kind: SupportType, quantity: i64, value: i64) -> Vec<(&'static st
         | S::CleanWaterWork
         | S::InsuranceCard
         | S::SavingsBook => Some("charity_value_vnd"),
-        S::JobPlacement
-        | S::LaborExportCounselling
-        | S::StartupIdea
-        | S::CapacityBuilding => None,
+        S::JobPlacement | S::LaborExportCounselling | S::StartupIdea | S::CapacityBuilding => None,
     };
     out.extend(worth.map(|c| (c, value)));
     out
@@ -178,7 +175,11 @@ pub fn activity(kind: ActivityType, sessions: i64, participants: i64) -> Vec<(&'
 }
 
 /// The sums a micro-insurance row adds.
-pub fn microinsurance(kind: MicroinsuranceKind, count: i64, amount: i64) -> [(&'static str, i64); 2] {
+pub fn microinsurance(
+    kind: MicroinsuranceKind,
+    count: i64,
+    amount: i64,
+) -> [(&'static str, i64); 2] {
     match kind {
         MicroinsuranceKind::Contract => [
             ("microinsurance_contracts", count),

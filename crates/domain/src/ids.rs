@@ -122,7 +122,11 @@ mod tests {
         ];
         for (input, expected) in cases {
             let got = CitizenId::parse(input);
-            assert_eq!(got.as_ref().map(CitizenId::as_str).map_err(|e| *e), *expected, "{input}");
+            assert_eq!(
+                got.as_ref().map(CitizenId::as_str).map_err(|e| *e),
+                *expected,
+                "{input}"
+            );
         }
     }
 
@@ -138,7 +142,11 @@ mod tests {
             ("gọi chị Hoa", None),
         ];
         for (input, expected) in cases {
-            assert_eq!(Phone::parse(input).as_ref().map(Phone::as_str), *expected, "{input}");
+            assert_eq!(
+                Phone::parse(input).as_ref().map(Phone::as_str),
+                *expected,
+                "{input}"
+            );
         }
     }
 

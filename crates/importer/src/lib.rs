@@ -149,7 +149,11 @@ fn import_inputs(
             );
         }
         Err(ImportError::Rejected(r)) => {
-            tracing::info!(errors = r.errors.len(), elapsed_ms, "import rejected, nothing written");
+            tracing::info!(
+                errors = r.errors.len(),
+                elapsed_ms,
+                "import rejected, nothing written"
+            );
         }
         Err(e) => tracing::error!(cause = %e, elapsed_ms, "import failed, nothing written"),
     }
@@ -222,7 +226,12 @@ fn import_checked(
                 let n: u64 = whole.iter().map(|t| t.rows.len() as u64).sum();
                 let rows = kinds::parse_tables(spec, &whole, &mut errors);
                 drop(whole);
-                counts += kind.apply(tx, rows, &mut ctx, &mut errors)?;
+                counts += kind.apply(kinds::Batch {
+                    db: tx,
+                    rows,
+                    ctx: &mut ctx,
+                    errors: &mut errors,
+                })?;
                 summary.rows_read += n;
                 bar.inc(n);
             } else {
@@ -233,7 +242,12 @@ fn import_checked(
                     scope.spawn(move || read_and_parse(spec, mine, &send));
                     for chunk in parsed {
                         errors.extend(chunk.errors);
-                        counts += kind.apply(tx, chunk.rows, &mut ctx, &mut errors)?;
+                        counts += kind.apply(kinds::Batch {
+                            db: tx,
+                            rows: chunk.rows,
+                            ctx: &mut ctx,
+                            errors: &mut errors,
+                        })?;
                         summary.rows_read += chunk.read;
                         bar.inc(chunk.read);
                     }

@@ -23,7 +23,9 @@ pub enum Refusal {
     // --- The general rules of one cell.
     /// A value is required.
     Required,
-    NoSuchDay { raw: String },
+    NoSuchDay {
+        raw: String,
+    },
     DateFormat,
     BoolFormat,
     CountNegative,
@@ -31,7 +33,9 @@ pub enum Refusal {
     ShareOutOfRange,
     YearOutOfRange,
     /// Not one of the vocabulary's codes: (code, Vietnamese label) of each.
-    NotInVocabulary { allowed: &'static [(&'static str, &'static str)] },
+    NotInVocabulary {
+        allowed: &'static [(&'static str, &'static str)],
+    },
     CodeStoredAsNumber,
     CodeScientific,
     CodeSeparators,
@@ -43,30 +47,85 @@ pub enum Refusal {
     MoneyFormat,
 
     // --- Files and their columns.
-    CannotReadFile { detail: String },
-    CannotReadDirectory { detail: String },
+    CannotReadFile {
+        detail: String,
+    },
+    CannotReadDirectory {
+        detail: String,
+    },
     NotCsvOrXlsx,
     EmptyFile,
-    NotUtf8 { detail: String },
-    MalformedCsv { detail: String },
-    CannotOpenWorkbook { detail: String },
-    CannotReadSheet { sheet: String, detail: String },
-    UnknownKind { kind: String, known: Vec<&'static str> },
-    ColumnTwice { column: String },
-    UnknownColumn { column: String, kind: &'static str, known: Vec<&'static str> },
-    MissingColumn { column: &'static str },
+    NotUtf8 {
+        detail: String,
+    },
+    MalformedCsv {
+        detail: String,
+    },
+    CannotOpenWorkbook {
+        detail: String,
+    },
+    CannotReadSheet {
+        sheet: String,
+        detail: String,
+    },
+    UnknownKind {
+        kind: String,
+        known: Vec<&'static str>,
+    },
+    ColumnTwice {
+        column: String,
+    },
+    UnknownColumn {
+        column: String,
+        kind: &'static str,
+        known: Vec<&'static str>,
+    },
+    MissingColumn {
+        column: &'static str,
+    },
     /// The same natural key met earlier in the import with other content.
-    KeyRepeated { key: &'static [&'static str], source: String, line: usize },
+    KeyRepeated {
+        key: &'static [&'static str],
+        source: String,
+        line: usize,
+    },
 
     // --- References to units, households, projects.
-    UnitEndedInto { code: String, name: String, date: Date, on: Date, into_code: String, into_name: String },
-    UnitEnded { code: String, name: String, ended: Date },
-    UnitNotYet { code: String, date: Date, from: Date },
-    NoSuchUnit { code: String },
-    UnitNotInYear { code: String, year: i64 },
-    NoHousehold { code: String },
-    NoMember { household: String, member_no: i64 },
-    NoProject { code: String },
+    UnitEndedInto {
+        code: String,
+        name: String,
+        date: Date,
+        on: Date,
+        into_code: String,
+        into_name: String,
+    },
+    UnitEnded {
+        code: String,
+        name: String,
+        ended: Date,
+    },
+    UnitNotYet {
+        code: String,
+        date: Date,
+        from: Date,
+    },
+    NoSuchUnit {
+        code: String,
+    },
+    UnitNotInYear {
+        code: String,
+        year: i64,
+    },
+    NoHousehold {
+        code: String,
+    },
+    NoMember {
+        household: String,
+        member_no: i64,
+    },
+    NoProject {
+        code: String,
+    },
 
     // --- Access.
     /// The row's unit, or the stored record's, is outside the units she may write.
@@ -76,11 +135,25 @@ pub enum Refusal {
     // --- Rules of one file kind.
     HouseholdSizeZero,
     MemberNoZero,
-    CitizenIdRepeated { source: String, line: usize },
-    CitizenIdTaken { member_no: i64, household: String },
-    NoStandard { on: Date },
-    DeprivationsUnknown { standard: String, unknown: Vec<String>, known: Vec<String> },
-    DeprivationsUnknownToStandard { standard: String },
+    CitizenIdRepeated {
+        source: String,
+        line: usize,
+    },
+    CitizenIdTaken {
+        member_no: i64,
+        household: String,
+    },
+    NoStandard {
+        on: Date,
+    },
+    DeprivationsUnknown {
+        standard: String,
+        unknown: Vec<String>,
+        known: Vec<String>,
+    },
+    DeprivationsUnknownToStandard {
+        standard: String,
+    },
     IncomeNeeded,
     SessionsZero,
     DissolvedBeforeEstablished,
@@ -92,23 +165,57 @@ pub enum Refusal {
     ProjectEndsBeforeStart,
     PercentOver100,
     OwnParent,
-    ValidityOverlaps { code: String, from: Date, to: Date },
-    ParentMissing { parent: String, on: Date, zero_hint: Option<String> },
-    ParentNotAbove { parent: String, parent_level: domain::units::Level, code: String, level: domain::units::Level },
+    ValidityOverlaps {
+        code: String,
+        from: Date,
+        to: Date,
+    },
+    ParentMissing {
+        parent: String,
+        on: Date,
+        zero_hint: Option<String>,
+    },
+    ParentNotAbove {
+        parent: String,
+        parent_level: domain::units::Level,
+        code: String,
+        level: domain::units::Level,
+    },
     LineageSelf,
     LineageShare,
-    LineageFromMissing { code: String, day_before: Date },
-    LineageFromNotEnded { code: String, day_before: Date },
-    LineageToMissing { code: String, on: Date },
-    LineageSharesOverOne { code: String, on: Date },
-    LineageCycle { path: Vec<String>, back_to: String },
+    LineageFromMissing {
+        code: String,
+        day_before: Date,
+    },
+    LineageFromNotEnded {
+        code: String,
+        day_before: Date,
+    },
+    LineageToMissing {
+        code: String,
+        on: Date,
+    },
+    LineageSharesOverOne {
+        code: String,
+        on: Date,
+    },
+    LineageCycle {
+        path: Vec<String>,
+        back_to: String,
+    },
 
     // --- Forms.
-    HouseholdCodeTaken { code: String },
+    HouseholdCodeTaken {
+        code: String,
+    },
     ChangedMeanwhile,
 
     // --- Warnings (the row is written).
-    StatusDiffers { given: domain::poverty::Class, standard: String, computed: domain::poverty::Class },
+    StatusDiffers {
+        given: domain::poverty::Class,
+        standard: String,
+        computed: domain::poverty::Class,
+    },
 }
 
 /// A day as the officer reads it; the open ends of a validity are "(mở)".
@@ -454,46 +561,4 @@ impl Refusal {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every refusal speaks both languages, and the classes callers act on are the ones
-    /// the access and concurrency rules name.
-    #[test]
-    fn every_refusal_has_both_messages_and_its_class() {
-        let d = Date::from_ymd(2025, 7, 1).expect("day");
-        let samples = vec![
-            Refusal::Required,
-            Refusal::NotInVocabulary { allowed: domain::vocab::Gender::ENTRIES },
-            Refusal::KeyRepeated { key: &["record_id"], source: "supports.csv".into(), line: 2 },
-            Refusal::UnitEndedInto {
-                code: "49".into(),
-                name: "Quảng Nam".into(),
-                date: d,
-                on: d,
-                into_code: "48".into(),
-                into_name: "Đà Nẵng".into(),
-            },
-            Refusal::ParentMissing { parent: "1".into(), on: d, zero_hint: Some("01".into()) },
-            Refusal::OutsideScope,
-            Refusal::ChangedMeanwhile,
-            Refusal::StatusDiffers {
-                given: domain::poverty::Class::Poor,
-                standard: "QD-2021".into(),
-                computed: domain::poverty::Class::NearPoor,
-            },
-        ];
-        for r in &samples {
-            assert!(!r.vi().is_empty() && !r.en().is_empty(), "{r:?}");
-            assert_ne!(r.vi(), r.en(), "{r:?}");
-        }
-        assert_eq!(Refusal::OutsideScope.class(), Class::Forbidden);
-        assert_eq!(Refusal::OnlyAdminChangesUnits.class(), Class::Forbidden);
-        assert_eq!(Refusal::ChangedMeanwhile.class(), Class::Conflict);
-        assert_eq!(Refusal::Required.class(), Class::Invalid);
-        assert!(Refusal::NotInVocabulary { allowed: domain::vocab::Gender::ENTRIES }
-            .vi()
-            .contains("F (nữ)"));
-        assert!(samples[4].vi().contains("có phải mã 01?"));
-    }
-}
+mod tests;

@@ -1,8 +1,8 @@
 //! The row-level error report: every bad row of a rejected import, with the file, row,
 //! column, value and reason in Vietnamese and English.
 
-use std::fmt::Write as _;
 use crate::refusal::Refusal;
+use std::fmt::Write as _;
 use std::path::Path;
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -2,8 +2,8 @@
 //! money with Vietnamese thousands dots, text in NFC, codes kept as text.
 
 use crate::source::Cell;
-use domain::text::clean;
 use domain::ids::{CitizenId, CitizenIdError, Phone, Vnd, VndError};
+use domain::text::clean;
 use domain::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -184,7 +184,13 @@ mod tests {
             ("  ", Ty::Text, Ok(Val::Empty)),
             ("31/12/2023", Ty::Date, Ok(day("2023-12-31"))),
             ("2023-12-31", Ty::Date, Ok(day("2023-12-31"))),
-            ("31/02/2024", Ty::Date, Err(Refusal::NoSuchDay { raw: "31/02/2024".into() })),
+            (
+                "31/02/2024",
+                Ty::Date,
+                Err(Refusal::NoSuchDay {
+                    raw: "31/02/2024".into(),
+                }),
+            ),
             ("12.31.2023", Ty::Date, Err(Refusal::DateFormat)),
             ("Có", Ty::Bool, Ok(Val::Bool(true))),
             ("1", Ty::Bool, Ok(Val::Bool(true))),
@@ -210,9 +216,17 @@ mod tests {
             ("H 1", Ty::Code, Err(Refusal::CodeSeparators)),
             ("H;1", Ty::Code, Err(Refusal::CodeSeparators)),
             ("001234567890", Ty::CitizenId, text("001234567890")),
-            ("01234567890", Ty::CitizenId, Err(Refusal::CitizenIdElevenDigits)),
+            (
+                "01234567890",
+                Ty::CitizenId,
+                Err(Refusal::CitizenIdElevenDigits),
+            ),
             ("1234", Ty::CitizenId, Err(Refusal::CitizenIdLength)),
-            ("1.2E+11", Ty::CitizenId, Err(Refusal::CitizenIdStoredAsNumber)),
+            (
+                "1.2E+11",
+                Ty::CitizenId,
+                Err(Refusal::CitizenIdStoredAsNumber),
+            ),
             ("+84 912 345 678", Ty::Phone, text("0912345678")),
             ("(091) 234-5678", Ty::Phone, text("0912345678")),
             ("84912345678", Ty::Phone, text("0912345678")),
@@ -222,7 +236,9 @@ mod tests {
             (
                 "Nữ",
                 Ty::Enum(domain::vocab::Gender::ENTRIES),
-                Err(Refusal::NotInVocabulary { allowed: domain::vocab::Gender::ENTRIES }),
+                Err(Refusal::NotInVocabulary {
+                    allowed: domain::vocab::Gender::ENTRIES,
+                }),
             ),
         ];
         for (input, ty, expected) in cases {
@@ -238,6 +254,9 @@ mod tests {
             from_date: false,
         };
         assert_eq!(parse(&numeric, Ty::Code), Err(Refusal::CodeStoredAsNumber));
-        assert_eq!(parse(&numeric, Ty::CitizenId), Err(Refusal::CitizenIdStoredAsNumber));
+        assert_eq!(
+            parse(&numeric, Ty::CitizenId),
+            Err(Refusal::CitizenIdStoredAsNumber)
+        );
     }
 }

@@ -193,7 +193,9 @@ pub fn open_paths(paths: &[PathBuf], errors: &mut Vec<RowError>) -> Vec<Input> {
                 }
                 Err(e) => errors.push(RowError::file(
                     p,
-                    Refusal::CannotReadDirectory { detail: e.to_string() },
+                    Refusal::CannotReadDirectory {
+                        detail: e.to_string(),
+                    },
                 )),
             }
         } else {

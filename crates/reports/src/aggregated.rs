@@ -104,7 +104,11 @@ pub fn tally(
     }
 
     for r in store::records::report_shared(db, &units, &filter, &window)? {
-        let Some(code) = contrib::DISTINCT.iter().copied().find(|c| *c == r.indicator) else {
+        let Some(code) = contrib::DISTINCT
+            .iter()
+            .copied()
+            .find(|c| *c == r.indicator)
+        else {
             continue;
         };
         if !wanted(code) {

@@ -34,7 +34,10 @@ pub fn tally(
     let mut assigned: HashMap<String, Vec<(i32, VersionIx)>> = HashMap::new();
     for a in store::records::assignments(db, &units, Some(to))? {
         match scope.place(a.unit_id) {
-            Some(node) => assigned.entry(a.household_code).or_default().push((a.year, node)),
+            Some(node) => assigned
+                .entry(a.household_code)
+                .or_default()
+                .push((a.year, node)),
             None if years.contains(&a.year) => {
                 t.unmapped_records(scope, a.unit_id, "assignments", 1);
             }

@@ -41,15 +41,23 @@ pub fn flows(
     supports(db, scope, from, to, t)?;
     let units = scope.units(&[]);
     for a in records::activities(db, &units, from, to)? {
-        let Some(node) = t.node(scope, a.unit_id, "activities") else { continue };
+        let Some(node) = t.node(scope, a.unit_id, "activities") else {
+            continue;
+        };
         for (code, v) in contributions::activity(a.kind, a.sessions, a.participants) {
-            t.add(node, code, v, || ev("activities", &a.record_id, v, scope, node));
+            t.add(node, code, v, || {
+                ev("activities", &a.record_id, v, scope, node)
+            });
         }
     }
     for m in records::microinsurance(db, &units, from, to)? {
-        let Some(node) = t.node(scope, m.unit_id, "microinsurance") else { continue };
+        let Some(node) = t.node(scope, m.unit_id, "microinsurance") else {
+            continue;
+        };
         for (code, v) in contributions::microinsurance(m.kind, m.count, m.amount_vnd) {
-            t.add(node, code, v, || ev("microinsurance", &m.record_id, v, scope, node));
+            t.add(node, code, v, || {
+                ev("microinsurance", &m.record_id, v, scope, node)
+            });
         }
     }
     Ok(())
@@ -66,23 +74,37 @@ pub fn stocks(
 ) -> Result<(), StoreError> {
     let units = scope.units(&[]);
     for c in records::cooperatives(db, &units, to)? {
-        let Some(node) = t.node(scope, c.unit_id, "cooperatives") else { continue };
+        let Some(node) = t.node(scope, c.unit_id, "cooperatives") else {
+            continue;
+        };
         let id = c.code.as_str();
         if c.established_on >= from && c.union_supported {
-            t.add(node, "coops_new", 1, || ev("cooperatives", id, 1, scope, node));
+            t.add(node, "coops_new", 1, || {
+                ev("cooperatives", id, 1, scope, node)
+            });
         }
         if c.dissolved_on.is_none_or(|d| d > to) {
             let (m, w) = (c.female_members, c.female_workers);
-            t.add(node, "coops_active", 1, || ev("cooperatives", id, 1, scope, node));
-            t.add(node, "coops_female_members", m, || ev("cooperatives", id, m, scope, node));
-            t.add(node, "coops_female_workers", w, || ev("cooperatives", id, w, scope, node));
+            t.add(node, "coops_active", 1, || {
+                ev("cooperatives", id, 1, scope, node)
+            });
+            t.add(node, "coops_female_members", m, || {
+                ev("cooperatives", id, m, scope, node)
+            });
+            t.add(node, "coops_female_workers", w, || {
+                ev("cooperatives", id, w, scope, node)
+            });
         }
     }
 
     for c in records::startup_clubs(db, &units, to)? {
-        let Some(node) = t.node(scope, c.unit_id, "clubs") else { continue };
+        let Some(node) = t.node(scope, c.unit_id, "clubs") else {
+            continue;
+        };
         if c.dissolved_on.is_none_or(|d| d > to) {
-            t.add(node, "startup_clubs_active", 1, || ev("clubs", &c.code, 1, scope, node));
+            t.add(node, "startup_clubs_active", 1, || {
+                ev("clubs", &c.code, 1, scope, node)
+            });
         }
     }
 
@@ -101,7 +123,9 @@ pub fn stocks(
             ("vbsp_outstanding_vnd", g.outstanding_vnd),
             ("vbsp_overdue_vnd", g.overdue_vnd),
         ] {
-            t.add(node, code, v, || ev("savings_groups", group, v, scope, node));
+            t.add(node, code, v, || {
+                ev("savings_groups", group, v, scope, node)
+            });
         }
     }
 
@@ -111,7 +135,11 @@ pub fn stocks(
         let alive = scope
             .version_of_id(e.unit_id)
             .is_some_and(|ix| scope.graph.version(ix).valid_on(to));
-        if alive && entrusted.get(&e.unit_code).is_none_or(|old| old.as_of < e.as_of) {
+        if alive
+            && entrusted
+                .get(&e.unit_code)
+                .is_none_or(|old| old.as_of < e.as_of)
+        {
             entrusted.insert(e.unit_code.clone(), e);
         }
     }
@@ -119,8 +147,10 @@ pub fn stocks(
         if let Some(node) = t.node(scope, e.unit_id, "entrusted_totals") {
             *t.entrusted.entry(node).or_insert(0) += e.outstanding_vnd;
             if t.wants("vbsp_share_pct") {
-                t.evidence
-                    .push((node, ev("entrusted_totals", unit, e.outstanding_vnd, scope, node)));
+                t.evidence.push((
+                    node,
+                    ev("entrusted_totals", unit, e.outstanding_vnd, scope, node),
+                ));
             }
         }
     }
@@ -140,7 +170,13 @@ pub fn stocks(
     Ok(())
 }
 
-fn supports(db: &mut Db, scope: &Scope, from: Date, to: Date, t: &mut Tally) -> Result<(), StoreError> {
+fn supports(
+    db: &mut Db,
+    scope: &Scope,
+    from: Date,
+    to: Date,
+    t: &mut Tally,
+) -> Result<(), StoreError> {
     let split = scope.split_ids();
     let rows = records::supports(db, &scope.units(split), from, to)?;
     // A support given by a unit that was split follows its household's unit.

@@ -336,7 +336,6 @@ fn unmapped_note(r: &Report, parts: &mut Vec<String>) {
     }
 }
 
-
 fn sentence(items: &[String]) -> String {
     let mut s = items.join("; ");
     if let Some(first) = s.chars().next() {

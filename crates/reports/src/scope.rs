@@ -48,13 +48,17 @@ impl Scope {
                 && s.graph.version(s.root).code == code
         };
         {
-            let recent = RECENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let recent = RECENT
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(s) = recent.iter().find(|s| same(s)) {
                 return Ok(s.clone());
             }
         }
         let scope = Arc::new(Scope::new(graph, code, structure_date)?);
-        let mut recent = RECENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recent = RECENT
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         // Scopes of a graph that was replaced can no longer be asked for.
         recent.retain(|s| Arc::ptr_eq(&s.graph, &scope.graph));
         if recent.len() >= RECENT_KEPT {

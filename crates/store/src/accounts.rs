@@ -70,7 +70,8 @@ pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreErr
 }
 
 pub fn count(db: &mut Db) -> Result<i64, StoreError> {
-    db.query_one("SELECT COUNT(*) AS n FROM users", &[])?.get("n")
+    db.query_one("SELECT COUNT(*) AS n FROM users", &[])?
+        .get("n")
 }
 
 pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>, StoreError> {
@@ -83,9 +84,12 @@ pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>
 }
 
 pub fn by_id(db: &mut Db, id: i64) -> Result<Option<User>, StoreError> {
-    db.query_opt(&format!("SELECT {COLS} FROM users WHERE id = ?"), params![id])?
-        .map(|r| user_of(&r))
-        .transpose()
+    db.query_opt(
+        &format!("SELECT {COLS} FROM users WHERE id = ?"),
+        params![id],
+    )?
+    .map(|r| user_of(&r))
+    .transpose()
 }
 
 pub fn list(db: &mut Db) -> Result<Vec<User>, StoreError> {
@@ -175,16 +179,15 @@ pub fn session_get(
         .map(|c| format!("u.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    db
-        .query_opt(
-            &format!(
-                "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+    db.query_opt(
+        &format!(
+            "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1"
-            ),
-            params![token_hash, now],
-        )?
-        .map(|r| user_and(&r, "csrf"))
-        .transpose()
+        ),
+        params![token_hash, now],
+    )?
+    .map(|r| user_and(&r, "csrf"))
+    .transpose()
 }
 
 pub fn session_delete(db: &mut Db, token_hash: &str) -> Result<(), StoreError> {
@@ -203,12 +206,11 @@ pub fn sessions_delete_expired(db: &mut Db, now: &str) -> Result<(), StoreError>
 // Failed logins, for throttling.
 
 pub fn failures_since(db: &mut Db, username: &str, since: &str) -> Result<i64, StoreError> {
-    db
-        .query_one(
-            "SELECT COUNT(*) AS n FROM login_failures WHERE username = ? AND at > ?",
-            params![username, since],
-        )?
-        .get("n")
+    db.query_one(
+        "SELECT COUNT(*) AS n FROM login_failures WHERE username = ? AND at > ?",
+        params![username, since],
+    )?
+    .get("n")
 }
 
 pub fn record_failure(db: &mut Db, username: &str) -> Result<(), StoreError> {

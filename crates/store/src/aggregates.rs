@@ -174,7 +174,10 @@ fn record(p: &mut Pending, def: &TableDef, row: &[Value], sign: i64) -> Result<(
         }
     }
     let Some(date) = get("date").as_text().and_then(|d| Date::parse(d).ok()) else {
-        return Err(StoreError::Corrupt(format!("{}: a record without a date", def.table)));
+        return Err(StoreError::Corrupt(format!(
+            "{}: a record without a date",
+            def.table
+        )));
     };
     let cell = Cell::dated(contrib::month_of(date), int("unit_id"), 0);
     let (kind, a, b) = match def.table {

@@ -43,25 +43,24 @@ pub struct AuditRow {
 
 /// The newest entries first.
 pub fn recent(db: &mut Db, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-    db
-        .query(
-            "SELECT at, actor, action, entity, entity_key, old_value, new_value \
+    db.query(
+        "SELECT at, actor, action, entity, entity_key, old_value, new_value \
              FROM audit_log ORDER BY id DESC LIMIT ?",
-            crate::params![limit],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(AuditRow {
-                at: r.get("at")?,
-                actor: r.get("actor")?,
-                action: r.get("action")?,
-                entity: r.get("entity")?,
-                key: r.get("entity_key")?,
-                old: r.get("old_value")?,
-                new: r.get("new_value")?,
-            })
+        crate::params![limit],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(AuditRow {
+            at: r.get("at")?,
+            actor: r.get("actor")?,
+            action: r.get("action")?,
+            entity: r.get("entity")?,
+            key: r.get("entity_key")?,
+            old: r.get("old_value")?,
+            new: r.get("new_value")?,
         })
-        .collect::<Result<_, StoreError>>()
+    })
+    .collect::<Result<_, StoreError>>()
 }
 
 /// What one import changed, for the list of imports (one row per import that changed

@@ -233,8 +233,7 @@ impl Db {
             Conn::Sqlite(c) => {
                 let mut st = c.prepare_cached(sql)?;
                 let n = st.column_count();
-                let columns: Arc<[String]> =
-                    st.column_names().map(str::to_owned).collect();
+                let columns: Arc<[String]> = st.column_names().map(str::to_owned).collect();
                 let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
                 let mut out = Vec::new();
                 while let Some(r) = rows.next()? {

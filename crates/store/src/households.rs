@@ -1,10 +1,10 @@
 //! Households, members, assessments and assignments as stored.
 
-use domain::vocab::{Area, Gender};
 use crate::keyed::TableDef;
 use crate::{Db, Row, StoreError, Value};
 use domain::poverty::Class;
 use domain::status::Assessed;
+use domain::vocab::{Area, Gender};
 
 pub const HOUSEHOLDS: TableDef = TableDef {
     table: "households",
@@ -165,13 +165,12 @@ const HOUSEHOLD_COLS: &str =
     "household_code, unit_code, unit_id, registered_on, head_name, head_gender, area, ethnic_minority, size";
 
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
-    db
-        .query_opt(
-            &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
-            crate::params![code],
-        )?
-        .map(|r| household_of(&r))
-        .transpose()
+    db.query_opt(
+        &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
+        crate::params![code],
+    )?
+    .map(|r| household_of(&r))
+    .transpose()
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -318,8 +317,7 @@ fn search_in(
         ),
         crate::params![like.clone(), like, citizen_id, phone, limit],
     )?;
-    rows
-        .iter()
+    rows.iter()
         .map(|r| {
             Ok(Hit {
                 household: household_of(r)?,

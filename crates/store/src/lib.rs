@@ -11,15 +11,15 @@ pub mod households;
 pub mod keyed;
 pub mod ledger;
 mod migrate;
-mod row;
 pub mod records;
+mod row;
 pub mod standards;
 pub mod tables;
 pub mod units;
 
 pub use db::{numbered_placeholders, Backend, Db, Value};
-pub use row::{Decode, Row};
 pub use migrate::migrate;
+pub use row::{Decode, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

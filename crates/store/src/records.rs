@@ -42,12 +42,23 @@ fn query_in(
 
 /// Rows of `sql` restricted to `units`: `{units}` is replaced by a filter on `unit_id`
 /// (nothing at all for every unit).
-fn query_units(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Result<Vec<Row>, StoreError> {
+fn query_units(
+    db: &mut Db,
+    sql: &str,
+    head: &[Value],
+    units: &Units,
+) -> Result<Vec<Row>, StoreError> {
     match units {
         Units::All => db.query(&sql.replace("{units}", "1 = 1"), head),
         Units::Ids(ids) => {
             let ids: Vec<Value> = ids.iter().copied().map(Value::Int).collect();
-            query_in(db, &sql.replace("{units}", "unit_id IN ({in})"), head, &ids, IDS_PER_QUERY)
+            query_in(
+                db,
+                &sql.replace("{units}", "unit_id IN ({in})"),
+                head,
+                &ids,
+                IDS_PER_QUERY,
+            )
         }
     }
 }
@@ -67,7 +78,12 @@ pub struct Support {
 }
 
 /// Supports dated `from`…`to` given by `units`.
-pub fn supports(db: &mut Db, units: &Units, from: Date, to: Date) -> Result<Vec<Support>, StoreError> {
+pub fn supports(
+    db: &mut Db,
+    units: &Units,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Support>, StoreError> {
     let rows = query_units(
         db,
         "SELECT record_id, support_type, household_code, member_no, quantity, value_vnd, unit_id FROM supports \
@@ -96,7 +112,12 @@ pub struct Activity {
     pub unit_id: i64,
 }
 
-pub fn activities(db: &mut Db, units: &Units, from: Date, to: Date) -> Result<Vec<Activity>, StoreError> {
+pub fn activities(
+    db: &mut Db,
+    units: &Units,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Activity>, StoreError> {
     let rows = query_units(
         db,
         "SELECT record_id, activity_type, sessions, participants, unit_id FROM activities WHERE date >= ? AND date <= ? AND {units}",
@@ -122,7 +143,12 @@ pub struct Microinsurance {
     pub unit_id: i64,
 }
 
-pub fn microinsurance(db: &mut Db, units: &Units, from: Date, to: Date) -> Result<Vec<Microinsurance>, StoreError> {
+pub fn microinsurance(
+    db: &mut Db,
+    units: &Units,
+    from: Date,
+    to: Date,
+) -> Result<Vec<Microinsurance>, StoreError> {
     let rows = query_units(
         db,
         "SELECT record_id, kind, count, amount_vnd, unit_id FROM microinsurance WHERE date >= ? AND date <= ? AND {units}",
@@ -205,7 +231,11 @@ pub struct SavingsGroup {
 }
 
 /// Each savings group's latest row on or before `to`.
-pub fn savings_groups(db: &mut Db, units: &Units, to: Date) -> Result<Vec<SavingsGroup>, StoreError> {
+pub fn savings_groups(
+    db: &mut Db,
+    units: &Units,
+    to: Date,
+) -> Result<Vec<SavingsGroup>, StoreError> {
     let rows = query_units(
         db,
         "SELECT group_code, as_of, clients, outstanding_vnd, overdue_vnd, unit_id FROM savings_groups WHERE as_of <= ? AND {units}",
@@ -222,7 +252,10 @@ pub fn savings_groups(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Saving
             overdue_vnd: r.get("overdue_vnd")?,
             unit_id: r.get("unit_id")?,
         };
-        if latest.get(&g.group_code).is_none_or(|old| old.as_of < g.as_of) {
+        if latest
+            .get(&g.group_code)
+            .is_none_or(|old| old.as_of < g.as_of)
+        {
             latest.insert(g.group_code.clone(), g);
         }
     }
@@ -238,7 +271,11 @@ pub struct Entrusted {
 
 /// Entrusted balances reported on or before `to`, every row (the caller keeps each live
 /// unit's latest).
-pub fn entrusted_totals(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Entrusted>, StoreError> {
+pub fn entrusted_totals(
+    db: &mut Db,
+    units: &Units,
+    to: Date,
+) -> Result<Vec<Entrusted>, StoreError> {
     let rows = query_units(
         db,
         "SELECT unit_code, as_of, outstanding_vnd, unit_id FROM entrusted_totals WHERE as_of <= ? AND {units}",
@@ -294,7 +331,12 @@ pub fn household_units(db: &mut Db, codes: &[String]) -> Result<HashMap<String, 
 
 /// Every household of `units` with its unit version id.
 pub fn households_of(db: &mut Db, units: &Units) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = query_units(db, "SELECT household_code, unit_id FROM households WHERE {units}", &[], units)?;
+    let rows = query_units(
+        db,
+        "SELECT household_code, unit_id FROM households WHERE {units}",
+        &[],
+        units,
+    )?;
     each(&rows, |r| Ok((r.get("household_code")?, r.get("unit_id")?)))
 }
 
@@ -306,7 +348,11 @@ pub struct Assignment {
 }
 
 /// Assignments of `units` known on `by` (every one when `by` is `None`).
-pub fn assignments(db: &mut Db, units: &Units, by: Option<Date>) -> Result<Vec<Assignment>, StoreError> {
+pub fn assignments(
+    db: &mut Db,
+    units: &Units,
+    by: Option<Date>,
+) -> Result<Vec<Assignment>, StoreError> {
     let rows = query_units(
         db,
         "SELECT household_code, year, unit_code, unit_id FROM assignments WHERE assigned_on <= ? AND {units}",
@@ -339,12 +385,14 @@ pub fn assessments_by(
     )?;
     let mut out: HashMap<String, Vec<Assessed>> = HashMap::new();
     for r in &rows {
-        out.entry(r.get("household_code")?).or_default().push(Assessed {
-            year: r.get("year")?,
-            kind: r.code::<AssessmentKind>("kind")?,
-            assessed_on: r.get("assessed_on")?,
-            status: r.code::<Class>("status")?,
-        });
+        out.entry(r.get("household_code")?)
+            .or_default()
+            .push(Assessed {
+                year: r.get("year")?,
+                kind: r.code::<AssessmentKind>("kind")?,
+                assessed_on: r.get("assessed_on")?,
+                status: r.code::<Class>("status")?,
+            });
     }
     Ok(out)
 }
@@ -383,7 +431,12 @@ pub struct CellRow {
 
 /// The aggregate cells matching `filter` (an SQL condition over `report_cells`' own
 /// columns written by `reports::aggregated`, with `window`'s parameters), by unit.
-pub fn report_cells(db: &mut Db, units: &Units, filter: &str, window: &[Value]) -> Result<Vec<CellRow>, StoreError> {
+pub fn report_cells(
+    db: &mut Db,
+    units: &Units,
+    filter: &str,
+    window: &[Value],
+) -> Result<Vec<CellRow>, StoreError> {
     let rows = query_units(
         db,
         &format!("SELECT unit_id, follow_id, figures FROM report_cells WHERE {filter} AND {{units}} ORDER BY unit_id"),
@@ -407,7 +460,12 @@ pub struct SharedRow {
     pub follow_id: i64,
 }
 
-pub fn report_shared(db: &mut Db, units: &Units, filter: &str, window: &[Value]) -> Result<Vec<SharedRow>, StoreError> {
+pub fn report_shared(
+    db: &mut Db,
+    units: &Units,
+    filter: &str,
+    window: &[Value],
+) -> Result<Vec<SharedRow>, StoreError> {
     let rows = query_units(
         db,
         &format!("SELECT indicator, item, unit_id, follow_id FROM report_shared WHERE {filter} AND {{units}}"),

@@ -118,6 +118,7 @@ impl Row {
     /// import could have written is an error, never a default.
     pub fn code<V: domain::vocab::Vocabulary>(&self, name: &str) -> Result<V, StoreError> {
         let code: &str = self.get(name)?;
-        V::parse(code).ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
+        V::parse(code)
+            .ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
     }
 }

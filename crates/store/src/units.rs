@@ -64,7 +64,8 @@ pub fn load_graph(db: &mut Db) -> Result<UnitGraph, StoreError> {
 /// Marks units or lineage as changed (inside the writing transaction).
 /// How many unit versions are stored (0 on a new database).
 pub fn count(db: &mut Db) -> Result<i64, StoreError> {
-    db.query_one("SELECT COUNT(*) AS n FROM units", &[])?.get("n")
+    db.query_one("SELECT COUNT(*) AS n FROM units", &[])?
+        .get("n")
 }
 
 /// The code of the central unit (the root of the tree), when units are loaded.

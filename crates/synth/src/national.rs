@@ -4,10 +4,10 @@
 //! 10 million assessments and 20 million support and activity records. Rows are written
 //! as they are made, so memory does not grow with the scale. Everything is invented.
 
-use domain::vocab::SupportType;
 use crate::households::{profile, HOUSEHOLDS_HEADER, MEMBERS_HEADER};
 use crate::{names, Rng};
 use domain::poverty::Class;
+use domain::vocab::SupportType;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -91,7 +91,11 @@ fn day(rng: &mut Rng, year: i32) -> String {
 const SUPPORT_KINDS: &[(SupportType, i64, &str)] = &[
     (SupportType::Gift, 300_000, "gifts"),
     (SupportType::JobPlacement, 0, "jobs_placed"),
-    (SupportType::CapacityBuilding, 0, "women_entrepreneurs_trained"),
+    (
+        SupportType::CapacityBuilding,
+        0,
+        "women_entrepreneurs_trained",
+    ),
     (SupportType::InsuranceCard, 500_000, "insurance_cards"),
     (SupportType::UnionLoan, 20_000_000, "union_loans"),
     (SupportType::CleanWaterWork, 6_000_000, "clean_water_works"),
@@ -115,7 +119,14 @@ impl Files {
             units: Out::new(
                 out,
                 "units",
-                &["code", "name", "level", "parent_code", "valid_from", "valid_to"],
+                &[
+                    "code",
+                    "name",
+                    "level",
+                    "parent_code",
+                    "valid_from",
+                    "valid_to",
+                ],
             )?,
             households: Out::new(out, "households", HOUSEHOLDS_HEADER)?,
             members: Out::new(out, "members", MEMBERS_HEADER)?,
@@ -156,7 +167,14 @@ impl Files {
             activities: Out::new(
                 out,
                 "activities",
-                &["record_id", "date", "unit_code", "activity_type", "sessions", "participants"],
+                &[
+                    "record_id",
+                    "date",
+                    "unit_code",
+                    "activity_type",
+                    "sessions",
+                    "participants",
+                ],
             )?,
         })
     }
@@ -235,84 +253,84 @@ pub fn generate(
 /// Household `i` of `branch`: its row, its members, its assessment of each year and
 /// the assignments of the years it is poor or near-poor. Returns its code.
 fn household(rng: &mut Rng, f: &mut Files, i: usize, branch: &str) -> std::io::Result<String> {
-        let poor_rate = 0.04 + (i % 9) as f64 * 0.01;
-        let r = rng.below(1000) as f64 / 1000.0;
-        let mut class = if r < poor_rate {
-            Class::Poor
-        } else if r < 2.0 * poor_rate {
-            Class::NearPoor
-        } else if r < 0.45 {
-            Class::Average
+    let poor_rate = 0.04 + (i % 9) as f64 * 0.01;
+    let r = rng.below(1000) as f64 / 1000.0;
+    let mut class = if r < poor_rate {
+        Class::Poor
+    } else if r < 2.0 * poor_rate {
+        Class::NearPoor
+    } else if r < 0.45 {
+        Class::Average
+    } else {
+        Class::NotPoor
+    };
+    let code = format!("N{i:08}");
+    let head = names::woman(rng, false);
+    let urban = i.is_multiple_of(5);
+    f.households.row([
+        code.as_str(),
+        branch,
+        "2025-07-01",
+        &head,
+        "F",
+        if urban { "urban" } else { "rural" },
+        "0",
+        "4",
+    ])?;
+    let members = if i.is_multiple_of(2) { 3 } else { 2 };
+    for no in 1..=members {
+        let name = if no == 1 {
+            head.clone()
         } else {
-            Class::NotPoor
+            names::woman(rng, false)
         };
-        let code = format!("N{i:08}");
-        let head = names::woman(rng, false);
-        let urban = i.is_multiple_of(5);
-        f.households.row([
+        let cid = format!("1{:011}", i * 3 + no);
+        f.members.row([
             code.as_str(),
-            branch,
-            "2025-07-01",
-            &head,
+            &no.to_string(),
+            &name,
             "F",
-            if urban { "urban" } else { "rural" },
-            "0",
-            "4",
+            &rng.range(1950, 2004).to_string(),
+            &cid,
+            "1",
+            "",
         ])?;
-        let members = if i.is_multiple_of(2) { 3 } else { 2 };
-        for no in 1..=members {
-            let name = if no == 1 {
-                head.clone()
-            } else {
-                names::woman(rng, false)
+    }
+    for (k, year) in YEARS.iter().enumerate() {
+        // Mostly better each year; a few fall back.
+        if k > 0 {
+            class = match class {
+                Class::Poor if rng.chance(0.3) => Class::NearPoor,
+                Class::NearPoor if rng.chance(0.3) => Class::Average,
+                Class::Average if rng.chance(0.02) => Class::NearPoor,
+                c => c,
             };
-            let cid = format!("1{:011}", i * 3 + no);
-            f.members.row([
-                code.as_str(),
-                &no.to_string(),
-                &name,
-                "F",
-                &rng.range(1950, 2004).to_string(),
-                &cid,
-                "1",
-                "",
-            ])?;
         }
-        for (k, year) in YEARS.iter().enumerate() {
-            // Mostly better each year; a few fall back.
-            if k > 0 {
-                class = match class {
-                    Class::Poor if rng.chance(0.3) => Class::NearPoor,
-                    Class::NearPoor if rng.chance(0.3) => Class::Average,
-                    Class::Average if rng.chance(0.02) => Class::NearPoor,
-                    c => c,
-                };
-            }
-            let (income, _) = profile(rng, class, urban);
-            let income = if *year >= 2027 && class.is_poor_or_near() {
-                income.min(1_400_000)
-            } else {
-                income
-            };
-            // The status is left to the standard in force, as a commune's file would.
-            f.assessments.row([
+        let (income, _) = profile(rng, class, urban);
+        let income = if *year >= 2027 && class.is_poor_or_near() {
+            income.min(1_400_000)
+        } else {
+            income
+        };
+        // The status is left to the standard in force, as a commune's file would.
+        f.assessments.row([
+            code.as_str(),
+            &year.to_string(),
+            "official",
+            &format!("{year}-12-10"),
+            &income.to_string(),
+            &deprivations(rng, class),
+            "",
+        ])?;
+        if class.is_poor_or_near() {
+            f.assignments.row([
                 code.as_str(),
+                branch,
                 &year.to_string(),
-                "official",
-                &format!("{year}-12-10"),
-                &income.to_string(),
-                &deprivations(rng, class),
-                "",
+                &format!("{year}-07-05"),
             ])?;
-            if class.is_poor_or_near() {
-                f.assignments.row([
-                    code.as_str(),
-                    branch,
-                    &year.to_string(),
-                    &format!("{year}-07-05"),
-                ])?;
-            }
         }
+    }
     Ok(code)
 }
 
@@ -325,42 +343,42 @@ fn records(
     branch: &str,
     record: &mut u64,
 ) -> std::io::Result<()> {
-        for _ in 0..SUPPORTS_PER_HOUSEHOLD {
-            *record += 1;
-            let year = YEARS[rng.below(5) as usize];
-            let (kind, each, key) = SUPPORT_KINDS[rng.below(SUPPORT_KINDS.len() as u64) as usize];
-            let qty = rng.range(1, 3);
-            let date = day(rng, year);
-            f.supports.row([
-                &format!("S{record:09}"),
-                date.as_str(),
-                branch,
-                kind.as_str(),
-                code,
-                "",
-                &qty.to_string(),
-                &(qty * each).to_string(),
-                "",
-                "",
-            ])?;
-            *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
-        }
-        for _ in 0..ACTIVITIES_PER_HOUSEHOLD {
-            *record += 1;
-            let year = YEARS[rng.below(5) as usize];
-            let people = rng.range(10, 40);
-            let date = day(rng, year);
-            f.activities.row([
-                &format!("A{record:09}"),
-                date.as_str(),
-                branch,
-                "vocational_class",
-                "1",
-                &people.to_string(),
-            ])?;
-            *m.expected
-                .entry(format!("vocational_trainees@{year}"))
-                .or_insert(0) += people;
-        }
+    for _ in 0..SUPPORTS_PER_HOUSEHOLD {
+        *record += 1;
+        let year = YEARS[rng.below(5) as usize];
+        let (kind, each, key) = SUPPORT_KINDS[rng.below(SUPPORT_KINDS.len() as u64) as usize];
+        let qty = rng.range(1, 3);
+        let date = day(rng, year);
+        f.supports.row([
+            &format!("S{record:09}"),
+            date.as_str(),
+            branch,
+            kind.as_str(),
+            code,
+            "",
+            &qty.to_string(),
+            &(qty * each).to_string(),
+            "",
+            "",
+        ])?;
+        *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
+    }
+    for _ in 0..ACTIVITIES_PER_HOUSEHOLD {
+        *record += 1;
+        let year = YEARS[rng.below(5) as usize];
+        let people = rng.range(10, 40);
+        let date = day(rng, year);
+        f.activities.row([
+            &format!("A{record:09}"),
+            date.as_str(),
+            branch,
+            "vocational_class",
+            "1",
+            &people.to_string(),
+        ])?;
+        *m.expected
+            .entry(format!("vocational_trainees@{year}"))
+            .or_insert(0) += people;
+    }
     Ok(())
 }

@@ -259,106 +259,105 @@ pub fn generate(communes: &[Commune], seed: u64) -> Demo {
 /// The headers of the demo's files, in the order the importer takes them.
 fn demo_headers() -> [(&'static str, &'static [&'static str]); 14] {
     [
-    ("households", crate::households::HOUSEHOLDS_HEADER),
-    ("members", crate::households::MEMBERS_HEADER),
-    ("assessments", crate::households::ASSESSMENTS_HEADER),
-    (
-        "assignments",
-        &["household_code", "unit_code", "year", "assigned_on"][..],
-    ),
-    (
-        "supports",
-        &[
-            "record_id",
-            "date",
-            "unit_code",
-            "support_type",
-            "household_code",
-            "member_no",
-            "quantity",
-            "value_vnd",
-            "programme",
-            "funding",
-        ][..],
-    ),
-    (
-        "activities",
-        &[
-            "record_id",
-            "date",
-            "unit_code",
-            "activity_type",
-            "sessions",
-            "participants",
-        ][..],
-    ),
-    (
-        "savings_groups",
-        &[
-            "as_of",
-            "unit_code",
-            "group_code",
-            "clients",
-            "outstanding_vnd",
-            "overdue_vnd",
-        ][..],
-    ),
-    (
-        "entrusted_totals",
-        &["as_of", "unit_code", "outstanding_vnd"][..],
-    ),
-    (
-        "cooperatives",
-        &[
-            "coop_code",
-            "unit_code",
-            "name",
-            "established_on",
-            "dissolved_on",
-            "union_supported",
-            "female_members",
-            "female_workers",
-        ][..],
-    ),
-    (
-        "clubs",
-        &[
-            "club_code",
-            "unit_code",
-            "kind",
-            "established_on",
-            "dissolved_on",
-        ][..],
-    ),
-    (
-        "microinsurance",
-        &[
-            "record_id",
-            "date",
-            "unit_code",
-            "kind",
-            "count",
-            "amount_vnd",
-        ][..],
-    ),
-    ("targets", &["year", "unit_code", "indicator", "value"][..]),
-    (
-        "projects",
-        &[
-            "project_code",
-            "name",
-            "unit_code",
-            "start_on",
-            "end_on",
-            "budget_vnd",
-            "planned_households",
-            "min_disadvantaged_pct",
-        ][..],
-    ),
-    (
-        "project_members",
-        &["project_code", "household_code", "joined_on", "difficult"][..],
-    ),
+        ("households", crate::households::HOUSEHOLDS_HEADER),
+        ("members", crate::households::MEMBERS_HEADER),
+        ("assessments", crate::households::ASSESSMENTS_HEADER),
+        (
+            "assignments",
+            &["household_code", "unit_code", "year", "assigned_on"][..],
+        ),
+        (
+            "supports",
+            &[
+                "record_id",
+                "date",
+                "unit_code",
+                "support_type",
+                "household_code",
+                "member_no",
+                "quantity",
+                "value_vnd",
+                "programme",
+                "funding",
+            ][..],
+        ),
+        (
+            "activities",
+            &[
+                "record_id",
+                "date",
+                "unit_code",
+                "activity_type",
+                "sessions",
+                "participants",
+            ][..],
+        ),
+        (
+            "savings_groups",
+            &[
+                "as_of",
+                "unit_code",
+                "group_code",
+                "clients",
+                "outstanding_vnd",
+                "overdue_vnd",
+            ][..],
+        ),
+        (
+            "entrusted_totals",
+            &["as_of", "unit_code", "outstanding_vnd"][..],
+        ),
+        (
+            "cooperatives",
+            &[
+                "coop_code",
+                "unit_code",
+                "name",
+                "established_on",
+                "dissolved_on",
+                "union_supported",
+                "female_members",
+                "female_workers",
+            ][..],
+        ),
+        (
+            "clubs",
+            &[
+                "club_code",
+                "unit_code",
+                "kind",
+                "established_on",
+                "dissolved_on",
+            ][..],
+        ),
+        (
+            "microinsurance",
+            &[
+                "record_id",
+                "date",
+                "unit_code",
+                "kind",
+                "count",
+                "amount_vnd",
+            ][..],
+        ),
+        ("targets", &["year", "unit_code", "indicator", "value"][..]),
+        (
+            "projects",
+            &[
+                "project_code",
+                "name",
+                "unit_code",
+                "start_on",
+                "end_on",
+                "budget_vnd",
+                "planned_households",
+                "min_disadvantaged_pct",
+            ][..],
+        ),
+        (
+            "project_members",
+            &["project_code", "household_code", "joined_on", "difficult"][..],
+        ),
     ]
 }
-

@@ -1,8 +1,8 @@
 //! Throw-away databases for tests and benchmarks: an SQLite file in a temporary folder,
 //! or a fresh PostgreSQL database dropped when the guard goes.
 
-use store::{Backend, Db, StoreError};
 use std::sync::atomic::{AtomicU32, Ordering};
+use store::{Backend, Db, StoreError};
 
 /// The server that scratch PostgreSQL databases are made on.
 pub fn pg_admin_url() -> String {

@@ -110,8 +110,6 @@ pub fn router(state: AppState) -> Router {
         )
 }
 
-
-
 fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
     (
         [

@@ -209,7 +209,11 @@ fn write_assessments(
 }
 
 /// The household's status history: its baseline, each event and whether an escape held.
-fn write_history(out: &mut String, assessments: &[store::households::StoredAssessment], today: domain::Date) {
+fn write_history(
+    out: &mut String,
+    assessments: &[store::households::StoredAssessment],
+    today: domain::Date,
+) {
     let records: Vec<_> = assessments.iter().map(|a| a.assessed.clone()).collect();
     let history = effective_history(&records, domain::Date::MAX);
     let evs = events(&history);

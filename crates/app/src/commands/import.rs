@@ -38,7 +38,11 @@ pub fn run(
                 for w in s.warnings.iter().take(50) {
                     println!(
                         "  {} dòng {} [{}]: {} / {}",
-                        w.file, w.row, w.column, w.reason_vi(), w.reason_en()
+                        w.file,
+                        w.row,
+                        w.column,
+                        w.reason_vi(),
+                        w.reason_en()
                     );
                 }
             }

@@ -257,8 +257,12 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
         tx.insert_rows("report_shared", store::aggregates::SHARED_COLUMNS, &rows)
     })
     .unwrap();
-    let stored =
-        num(&t.db.query_one("SELECT count(*) AS n FROM report_shared", &[]).unwrap(), "n");
+    let stored = num(
+        &t.db
+            .query_one("SELECT count(*) AS n FROM report_shared", &[])
+            .unwrap(),
+        "n",
+    );
     assert_eq!(stored, 25_000);
     if backend() == store::Backend::Postgres {
         let estimated =
@@ -296,7 +300,8 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
         "unit_lineage.csv",
         "from_code,to_code,effective_date,share\nC1,N1,2025-07-01,\nC2,N1,2025-07-01,0.5\nC2,N2,2025-07-01,0.5\nC3,N2,2025-07-01,\n",
     );
-    t.import(&[f.path("units.csv"), f.path("unit_lineage.csv")]).unwrap();
+    t.import(&[f.path("units.csv"), f.path("unit_lineage.csv")])
+        .unwrap();
     let old = ["C1", "C2", "C3"];
     let new = ["N1", "N2"];
     let reqs = [
@@ -308,7 +313,8 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
     ];
     for seed in [7, 2024, 31_10] {
         let mut rng = synth::Rng::new(seed);
-        let pick = |rng: &mut synth::Rng, of: &[&'static str]| of[rng.below(of.len() as u64) as usize];
+        let pick =
+            |rng: &mut synth::Rng, of: &[&'static str]| of[rng.below(of.len() as u64) as usize];
         for round in 0..12 {
             let mut households = String::from(
                 "household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n",
@@ -329,7 +335,10 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
             for _ in 0..rng.range(1, 4) {
                 let h = format!("H{seed}-{}", rng.below(5));
                 let (s_id, a_id) = (rng.below(6), rng.below(4));
-                if !seen.insert(h.clone()) || !seen.insert(format!("S{s_id}")) || !seen.insert(format!("A{a_id}")) {
+                if !seen.insert(h.clone())
+                    || !seen.insert(format!("S{s_id}"))
+                    || !seen.insert(format!("A{a_id}"))
+                {
                     continue;
                 }
                 let (unit, year) = if rng.chance(0.5) {
@@ -337,10 +346,18 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
                 } else {
                     (pick(&mut rng, &new), 2025)
                 };
-                let month = if year == 2024 { rng.range(1, 12) } else { rng.range(7, 12) };
+                let month = if year == 2024 {
+                    rng.range(1, 12)
+                } else {
+                    rng.range(7, 12)
+                };
                 let day = format!("{year}-{month:02}-{:02}", rng.range(1, 28));
                 // The household (re)registered: a second write of its code moves it.
-                let registered = if year == 2024 { "2024-01-02" } else { "2025-07-07" };
+                let registered = if year == 2024 {
+                    "2024-01-02"
+                } else {
+                    "2025-07-07"
+                };
                 households.push_str(&format!("{h},{unit},{registered},Chị {h},F,rural,0,3\n"));
                 members.push_str(&format!("{h},1,Chị {h},F\n"));
                 let status = pick(&mut rng, &["poor", "near_poor", "average"]);
@@ -349,8 +366,21 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
                 if rng.chance(0.5) {
                     assignments.push_str(&format!("{h},{unit},{year},{day}\n"));
                 }
-                let kind = pick(&mut rng, &["gift", "livelihood", "job_placement", "union_loan", "house_built"]);
-                let household = if kind == "livelihood" || rng.chance(0.5) { h.clone() } else { String::new() };
+                let kind = pick(
+                    &mut rng,
+                    &[
+                        "gift",
+                        "livelihood",
+                        "job_placement",
+                        "union_loan",
+                        "house_built",
+                    ],
+                );
+                let household = if kind == "livelihood" || rng.chance(0.5) {
+                    h.clone()
+                } else {
+                    String::new()
+                };
                 supports.push_str(&format!(
                     "S{seed}-{s_id},{day},{unit},{kind},{household},,{},{},,\n",
                     rng.range(1, 5),
@@ -373,10 +403,17 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
             ] {
                 f.write(name, text);
             }
-            let paths: Vec<_> = ["households.csv", "members.csv", "assessments.csv", "assignments.csv", "supports.csv", "activities.csv"]
-                .iter()
-                .map(|n| f.path(n))
-                .collect();
+            let paths: Vec<_> = [
+                "households.csv",
+                "members.csv",
+                "assessments.csv",
+                "assignments.csv",
+                "supports.csv",
+                "activities.csv",
+            ]
+            .iter()
+            .map(|n| f.path(n))
+            .collect();
             let outcome = t.import(&paths);
             let step = format!("seed {seed}, round {round}");
             if std::env::var("DEBUG_RANDOM_WRITES").is_ok() {

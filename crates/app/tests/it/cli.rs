@@ -166,7 +166,10 @@ fn serve_answers_health() {
 
 #[test]
 fn the_format_reference_in_docs_is_the_one_the_code_generates() {
-    let out = donghanh().args(["formats", "--format", "md"]).output().unwrap();
+    let out = donghanh()
+        .args(["formats", "--format", "md"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let generated = String::from_utf8(out.stdout).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/formats.md");
@@ -183,9 +186,16 @@ fn the_format_reference_in_docs_is_the_one_the_code_generates() {
         assert!(generated.contains(&format!("`{code}` ({label})")), "{code}");
     }
     let json: serde_json::Value = serde_json::from_slice(
-        &donghanh().args(["formats", "--format", "json"]).output().unwrap().stdout,
+        &donghanh()
+            .args(["formats", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
     )
     .unwrap();
-    assert_eq!(json["kinds"].as_array().unwrap().len(), importer::kinds::all().len());
+    assert_eq!(
+        json["kinds"].as_array().unwrap().len(),
+        importer::kinds::all().len()
+    );
     assert_eq!(json["indicators"].as_array().unwrap().len(), 42);
 }

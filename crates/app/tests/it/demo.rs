@@ -108,9 +108,15 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
         true,
     )
     .unwrap();
-    insta::assert_snapshot!("quang_nam_2023_json", serde_json::to_string_pretty(&by_districts).unwrap());
+    insta::assert_snapshot!(
+        "quang_nam_2023_json",
+        serde_json::to_string_pretty(&by_districts).unwrap()
+    );
     insta::assert_snapshot!("quang_nam_2023_csv", reports::render::csv(&by_districts));
-    insta::assert_snapshot!("quang_nam_2023_narrative", reports::render::narrative(&before));
+    insta::assert_snapshot!(
+        "quang_nam_2023_narrative",
+        reports::render::narrative(&before)
+    );
 
     // The narrative reads the figures as the union writes them.
     let text = reports::render::narrative(&before);

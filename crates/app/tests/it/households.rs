@@ -1,8 +1,8 @@
 //! Households, members, assessments, assignments: hand-made histories through the
 //! importer, and the household indicators through lineage.
 
-use importer::refusal::Refusal;
 use crate::support::*;
+use importer::refusal::Refusal;
 use importer::ImportError;
 
 pub const HOUSEHOLDS_CSV: &str = "\
@@ -306,7 +306,10 @@ fn duplicates_report() {
     let scope =
         reports::scope::Scope::new(std::sync::Arc::new(graph), "VN", date("2024-01-01")).unwrap();
     let found = reports::duplicates::find(&mut t.db, &scope).unwrap();
-    let text: Vec<String> = found.iter().map(reports::duplicates::Finding::describe_vi).collect();
+    let text: Vec<String> = found
+        .iter()
+        .map(reports::duplicates::Finding::describe_vi)
+        .collect();
     assert_eq!(text.len(), 2, "{text:?}");
     assert!(
         text.iter()
@@ -423,7 +426,10 @@ fn a_given_status_that_differs_is_kept_with_a_warning() {
     );
     let s = t.import(&[f.path("assessments.csv")]).unwrap();
     assert_eq!(s.warnings.len(), 1);
-    assert!(matches!(s.warnings[0].refusal, Refusal::StatusDiffers { .. }));
+    assert!(matches!(
+        s.warnings[0].refusal,
+        Refusal::StatusDiffers { .. }
+    ));
     let r = t.db.query_one("SELECT status, computed_status FROM assessments WHERE household_code = 'H3' AND year = 2024", &[]).unwrap();
     assert_eq!(
         (cell(&r, "status"), cell(&r, "computed_status")),

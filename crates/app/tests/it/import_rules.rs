@@ -1,8 +1,8 @@
 //! Bad input: each general rule of the contract with a bad value gives a row-level
 //! message and leaves the database exactly as it was.
 
-use importer::refusal::Refusal;
 use crate::support::*;
+use importer::refusal::Refusal;
 use importer::{ImportError, RowError};
 
 /// Loads the small tree, then imports `files` (name, text) expecting a rejection; checks
@@ -26,7 +26,10 @@ fn rejected(files: &[(&str, &str)]) -> Vec<RowError> {
         "a rejected import must leave the database as it was"
     );
     for e in &errors {
-        assert!(!e.reason_vi().is_empty() && !e.reason_en().is_empty(), "{e:?}");
+        assert!(
+            !e.reason_vi().is_empty() && !e.reason_en().is_empty(),
+            "{e:?}"
+        );
     }
     errors
 }
@@ -49,7 +52,12 @@ fn impossible_date() {
         (e.row, e.column.as_str(), e.value.as_str()),
         (2, "valid_from", "31/02/2024")
     );
-    assert_eq!(e.refusal, Refusal::NoSuchDay { raw: "31/02/2024".into() });
+    assert_eq!(
+        e.refusal,
+        Refusal::NoSuchDay {
+            raw: "31/02/2024".into()
+        }
+    );
 }
 
 #[test]
@@ -76,7 +84,11 @@ fn code_that_excel_made_a_number() {
         matches!(&e.refusal, Refusal::ParentMissing { zero_hint: Some(z), .. } if z == "010"),
         "{e:?}"
     );
-    assert!(e.reason_vi().contains("có phải mã 010?"), "{}", e.reason_vi());
+    assert!(
+        e.reason_vi().contains("có phải mã 010?"),
+        "{}",
+        e.reason_vi()
+    );
     // Scientific notation.
     let e = rejected(&[(
         "units.csv",
@@ -94,7 +106,10 @@ fn duplicate_key_within_a_file() {
     )]);
     let e = one(&e);
     assert_eq!(e.row, 3);
-    assert!(matches!(e.refusal, Refusal::KeyRepeated { line: 2, .. }), "{e:?}");
+    assert!(
+        matches!(e.refusal, Refusal::KeyRepeated { line: 2, .. }),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -133,7 +148,11 @@ fn overlapping_versions_of_one_code() {
         &format!("{HEAD}00100,Xã Một Khác,commune,01,2025-06-01,\n"),
     )]);
     assert!(!e.is_empty());
-    assert!(e.iter().all(|e| matches!(e.refusal, Refusal::ValidityOverlaps { .. })), "{e:#?}");
+    assert!(
+        e.iter()
+            .all(|e| matches!(e.refusal, Refusal::ValidityOverlaps { .. })),
+        "{e:#?}"
+    );
 }
 
 #[test]
@@ -145,7 +164,11 @@ fn lineage_cycle() {
         ("unit_lineage.csv", "from_code,to_code,effective_date,share\n00700,00800,2025-08-01,\n00800,00700,2025-08-01,\n"),
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(e.iter().all(|e| matches!(e.refusal, Refusal::LineageCycle { .. })), "{e:#?}");
+    assert!(
+        e.iter()
+            .all(|e| matches!(e.refusal, Refusal::LineageCycle { .. })),
+        "{e:#?}"
+    );
 }
 
 #[test]
@@ -156,9 +179,18 @@ fn lineage_rules() {
     )]);
     assert_eq!(e.len(), 3, "{e:#?}");
     // VN continues: not an ended unit.
-    assert!(matches!(e[0].refusal, Refusal::LineageFromNotEnded { .. }), "{e:?}");
-    assert!(matches!(&e[1].refusal, Refusal::LineageToMissing { code, .. } if code == "ZZ"), "{e:?}");
-    assert_eq!((e[2].column.as_str(), &e[2].refusal), ("share", &Refusal::ShareOutOfRange));
+    assert!(
+        matches!(e[0].refusal, Refusal::LineageFromNotEnded { .. }),
+        "{e:?}"
+    );
+    assert!(
+        matches!(&e[1].refusal, Refusal::LineageToMissing { code, .. } if code == "ZZ"),
+        "{e:?}"
+    );
+    assert_eq!(
+        (e[2].column.as_str(), &e[2].refusal),
+        ("share", &Refusal::ShareOutOfRange)
+    );
 }
 
 #[test]

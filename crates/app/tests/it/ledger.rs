@@ -1,9 +1,9 @@
 //! The programme ledger's files: bad input is refused row by row and nothing is written;
 //! the figures and the records behind them.
 
-use importer::refusal::Refusal;
 use crate::households::with_households;
 use crate::support::*;
+use importer::refusal::Refusal;
 use importer::ImportError;
 
 fn rejected(files: &[(&str, &str)]) -> Vec<importer::RowError> {
@@ -82,7 +82,11 @@ fn bad_savings_group_target_and_project_rows() {
         "project_members.csv",
         "project_code,household_code,joined_on,difficult\nP9,H1,2024-01-01,0\n",
     )]);
-    assert_eq!(e[0].refusal, Refusal::NoProject { code: "P9".into() }, "{e:?}");
+    assert_eq!(
+        e[0].refusal,
+        Refusal::NoProject { code: "P9".into() },
+        "{e:?}"
+    );
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! the real `donghanh` binary.
 
 use std::path::{Path, PathBuf};
-use testkit::scratch::Scratch;
 use store::{Backend, Db};
+use testkit::scratch::Scratch;
 
 pub fn backend() -> Backend {
     match std::env::var("DONGHANH_TEST_BACKEND").as_deref() {

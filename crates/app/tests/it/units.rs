@@ -1,8 +1,8 @@
 //! Units and lineage through the importer, and the tree queries over them.
 
-use importer::refusal::Refusal;
 use crate::support::*;
 use domain::units::Fate;
+use importer::refusal::Refusal;
 
 fn loaded() -> (TestDb, Files) {
     let mut t = TestDb::new();

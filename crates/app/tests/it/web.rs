@@ -430,7 +430,10 @@ fn the_request_log_names_route_status_and_user_but_no_personal_data() {
     // A household of her own, with members whose names, IDs and phones the page shows.
     let hits: serde_json::Value =
         serde_json::from_str(&clerk.get(&format!("{base}/api/households?q=thi")).body).unwrap();
-    let code = hits[0]["household_code"].as_str().expect("a household").to_owned();
+    let code = hits[0]["household_code"]
+        .as_str()
+        .expect("a household")
+        .to_owned();
     let page = clerk.get(&format!("{base}/households/{code}"));
     assert_eq!(page.status, 200);
     let detail: serde_json::Value =

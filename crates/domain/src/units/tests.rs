@@ -244,10 +244,24 @@ mod properties {
             v(2, "P", Province, Some("VN"), "", ""),
         ];
         for i in 0..n_old {
-            versions.push(v(10 + i as i64, &format!("O{i}"), Commune, Some("P"), "", "2025-06-30"));
+            versions.push(v(
+                10 + i as i64,
+                &format!("O{i}"),
+                Commune,
+                Some("P"),
+                "",
+                "2025-06-30",
+            ));
         }
         for j in 0..n_new {
-            versions.push(v(100 + j as i64, &format!("N{j}"), Commune, Some("P"), "2025-07-01", ""));
+            versions.push(v(
+                100 + j as i64,
+                &format!("N{j}"),
+                Commune,
+                Some("P"),
+                "2025-07-01",
+                "",
+            ));
         }
         let mut lineage = Vec::new();
         for (i, fate) in fates.iter().take(n_old).enumerate() {

@@ -1,14 +1,13 @@
 //! `assessments`: a household's yearly poverty assessment, classified by the standard in
 //! force on its date (the province's own when it has one).
 
+use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Kind, Spec};
 use crate::refusal::Refusal;
-use super::{cell_of, check_and_write, household_refs, keyed_row, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::poverty::{classify, split_codes, standard_for, Class};
 use domain::units::Level;
 use store::keyed::Counts;
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Assessments;
 
@@ -22,10 +21,7 @@ static SPEC: Spec = Spec {
         req("assessed_on", Ty::Date),
         col("income_per_capita_vnd", Ty::Money),
         col("deprivations", Ty::Text),
-        col(
-            "status",
-            Ty::Enum(domain::poverty::Class::ENTRIES),
-        ),
+        col("status", Ty::Enum(domain::poverty::Class::ENTRIES)),
     ],
     key: &["household_code", "year", "kind"],
 };
@@ -35,13 +31,13 @@ impl Kind for Assessments {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let graph = ctx.graph(db)?;
         let standards = ctx.standards(db)?;
         let households = household_refs(db, &rows, "household_code")?;

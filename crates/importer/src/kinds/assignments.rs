@@ -1,10 +1,11 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
+use super::{
+    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Batch, Kind, Spec,
+};
 use crate::rules::{req, Ty};
 use store::keyed::Counts;
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Assignments;
 
@@ -25,13 +26,13 @@ impl Kind for Assignments {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let graph = ctx.graph(db)?;
         let households = household_refs(db, &rows, "household_code")?;
         let table = &store::households::ASSIGNMENTS;

@@ -1,13 +1,12 @@
 //! `households`: a household, the unit (chapter) it belongs to, and its head.
 
+use super::{cell_of, check_and_write, keyed_row, unit_on, Batch, Kind, Spec};
 use crate::refusal::Refusal;
-use domain::vocab::{Area, Gender};
-use super::{cell_of, check_and_write, keyed_row, unit_on, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
+use domain::vocab::{Area, Gender};
 use store::keyed::Counts;
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Households;
 
@@ -32,13 +31,13 @@ impl Kind for Households {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let graph = ctx.graph(db)?;
         let table = &store::households::HOUSEHOLDS;
         check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {

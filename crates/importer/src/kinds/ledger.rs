@@ -2,18 +2,18 @@
 //! resolved on the row's date, plain values with the contract's defaults for empty
 //! numbers, and a few rules of their own. One generic kind serves them all.
 
-use crate::refusal::Refusal;
-use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
 use super::{
-    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Ctx, Fields, Kind,
-    Spec,
+    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Batch, Fields,
+    Kind, Spec,
 };
+use crate::refusal::Refusal;
 use crate::report::RowError;
 use crate::rules::{col, req, Ty};
+use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
 use domain::Date;
 use std::collections::HashSet;
 use store::keyed::{Counts, TableDef};
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 /// How a row's unit is found.
 #[derive(Clone, Copy)]
@@ -48,7 +48,6 @@ pub struct LedgerKind {
     /// The kind's own rules on one row.
     check: fn(&Fields) -> Vec<Problem>,
 }
-
 
 static SUPPORTS_SPEC: Spec = Spec {
     kind: "supports",
@@ -205,7 +204,10 @@ static COOPS_SPEC: Spec = Spec {
     key: &["coop_code"],
 };
 
-fn check_dissolved_after(established: &'static str, dissolved: &'static str) -> impl Fn(&Fields) -> Vec<Problem> {
+fn check_dissolved_after(
+    established: &'static str,
+    dissolved: &'static str,
+) -> impl Fn(&Fields) -> Vec<Problem> {
     move |r: &Fields| match (r.date(established), r.date(dissolved)) {
         (Some(e), Some(d)) if d <= e => vec![(dissolved, Refusal::DissolvedBeforeEstablished)],
         _ => Vec::new(),
@@ -225,7 +227,11 @@ pub static COOPERATIVES: LedgerKind = LedgerKind {
     },
     record_id: None,
     household: None,
-    defaults: &[("union_supported", 0), ("female_members", 0), ("female_workers", 0)],
+    defaults: &[
+        ("union_supported", 0),
+        ("female_members", 0),
+        ("female_workers", 0),
+    ],
     check: check_coop,
 };
 
@@ -396,11 +402,7 @@ fn derived_id(r: &Fields) -> String {
     format!("auto-{h:016x}")
 }
 
-fn unit_version(
-    graph: &domain::units::UnitGraph,
-    code: &str,
-    year: i64,
-) -> Result<usize, Refusal> {
+fn unit_version(graph: &domain::units::UnitGraph, code: &str, year: i64) -> Result<usize, Refusal> {
     let jan1 = Date::from_ymd(year as i32, 1, 1).unwrap_or(Date::MIN);
     if let Ok(ix) = unit_on(graph, code, jan1) {
         return Ok(ix);
@@ -422,13 +424,13 @@ impl Kind for LedgerKind {
         self.spec
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let spec = self.spec;
         let graph = ctx.graph(db)?;
         let households = match self.household {
@@ -458,8 +460,9 @@ impl Kind for LedgerKind {
                 if let Some(hh) = r.text(c) {
                     if !households.contains_key(hh) {
                         refused.push(r.error(c, no_household(hh)));
-                    } else if let Some(no) =
-                        (spec.kind == "supports").then(|| r.int("member_no")).flatten()
+                    } else if let Some(no) = (spec.kind == "supports")
+                        .then(|| r.int("member_no"))
+                        .flatten()
                     {
                         if !members.contains(&(hh.to_owned(), no)) {
                             refused.push(r.error(
@@ -475,7 +478,8 @@ impl Kind for LedgerKind {
             }
             if spec.kind == "project_members" {
                 if let Some(p) = r.text("project_code").filter(|p| !projects.contains(*p)) {
-                    refused.push(r.error("project_code", Refusal::NoProject { code: p.to_owned() }));
+                    refused
+                        .push(r.error("project_code", Refusal::NoProject { code: p.to_owned() }));
                 }
             }
             let found = match self.unit {
@@ -510,14 +514,16 @@ impl Kind for LedgerKind {
                     return unit_id.map(Value::Int);
                 }
                 let value = cell_of(r, col)?;
-                Some(match (value, self.defaults.iter().find(|(c, _)| *c == col)) {
-                    // The contract's defaults for empty numbers.
-                    (Value::Null, Some((_, d))) => Value::Int(*d),
-                    (Value::Null, None) if Some(col) == self.record_id => {
-                        Value::Text(derived_id(r))
-                    }
-                    (v, _) => v,
-                })
+                Some(
+                    match (value, self.defaults.iter().find(|(c, _)| *c == col)) {
+                        // The contract's defaults for empty numbers.
+                        (Value::Null, Some((_, d))) => Value::Int(*d),
+                        (Value::Null, None) if Some(col) == self.record_id => {
+                            Value::Text(derived_id(r))
+                        }
+                        (v, _) => v,
+                    },
+                )
             }))
         })
     }

@@ -1,12 +1,11 @@
 //! `unit_lineage`: where an ended unit's records went (merges, splits with shares).
 
+use super::{cell_of, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use super::{cell_of, keyed_row, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
 use store::keyed::{upsert, Counts, KeyedRow};
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Lineage;
 
@@ -21,7 +20,6 @@ static SPEC: Spec = Spec {
     ],
     key: &["from_code", "to_code", "effective_date"],
 };
-
 
 fn link_of(r: &Fields) -> LineageLink {
     LineageLink {
@@ -38,31 +36,36 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
     match p {
         LineageProblem::SelfLink => ("to_code", Refusal::LineageSelf),
         LineageProblem::ShareOutOfRange => ("share", Refusal::LineageShare),
-        LineageProblem::FromMissing => ("from_code",
+        LineageProblem::FromMissing => (
+            "from_code",
             Refusal::LineageFromMissing {
                 code: l.from_code.clone(),
                 day_before,
             },
         ),
-        LineageProblem::FromNotEnded => ("effective_date",
+        LineageProblem::FromNotEnded => (
+            "effective_date",
             Refusal::LineageFromNotEnded {
                 code: l.from_code.clone(),
                 day_before,
             },
         ),
-        LineageProblem::ToMissing => ("to_code",
+        LineageProblem::ToMissing => (
+            "to_code",
             Refusal::LineageToMissing {
                 code: l.to_code.clone(),
                 on: day,
             },
         ),
-        LineageProblem::SharesOverOne => ("share",
+        LineageProblem::SharesOverOne => (
+            "share",
             Refusal::LineageSharesOverOne {
                 code: l.from_code.clone(),
                 on: day,
             },
         ),
-        LineageProblem::Cycle(codes) => ("to_code",
+        LineageProblem::Cycle(codes) => (
+            "to_code",
             Refusal::LineageCycle {
                 path: codes.clone(),
                 back_to: l.from_code.clone(),
@@ -76,13 +79,13 @@ impl Kind for Lineage {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {

@@ -1,14 +1,13 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
+use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use super::{cell_of, check_and_write, household_refs, keyed_row, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::text::fold;
 use domain::vocab::Gender;
 use std::collections::HashMap;
 use store::keyed::Counts;
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Members;
 
@@ -33,13 +32,13 @@ impl Kind for Members {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let households = household_refs(db, &rows, "household_code")?;
         // Citizen IDs are unique across all members: within the file, and against the
         // stored members other than the row's own.

@@ -184,17 +184,21 @@ pub fn no_household(code: &str) -> Refusal {
     }
 }
 
+/// What one call of a kind works on: the rows of one chunk of its files, inside the
+/// import's transaction.
+pub struct Batch<'a> {
+    pub db: &'a mut Db,
+    pub rows: Vec<Fields>,
+    pub ctx: &'a mut Ctx,
+    /// Where refused rows go; a batch with any writes nothing.
+    pub errors: &'a mut Vec<RowError>,
+}
+
 pub trait Kind: Sync {
     fn spec(&self) -> &'static Spec;
-    /// Checks `rows` against the stored data (and what earlier kinds of this import
+    /// Checks the rows against the stored data (and what earlier kinds of this import
     /// wrote), adds an error for each bad row, writes the rest.
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError>;
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError>;
 }
 
 /// Every kind, in dependency order: a directory is imported in this order.
@@ -365,12 +369,20 @@ pub fn keyed_row(
 /// The file's own cell for every column the kind declares (and `None` for the others):
 /// the usual start of a kind's `value` for [`keyed_row`].
 pub fn cell_of(r: &Fields, col: &str) -> Option<store::Value> {
-    r.spec.cols.iter().any(|c| c.name == col).then(|| r.value(col))
+    r.spec
+        .cols
+        .iter()
+        .any(|c| c.name == col)
+        .then(|| r.value(col))
 }
 
 /// Applies the general rules to every cell of `tables` (all of one kind): known columns,
 /// typed values, required values, and no natural key twice with different content.
-pub fn parse_tables(spec: &'static Spec, tables: &[Table], errors: &mut Vec<RowError>) -> Vec<Fields> {
+pub fn parse_tables(
+    spec: &'static Spec,
+    tables: &[Table],
+    errors: &mut Vec<RowError>,
+) -> Vec<Fields> {
     let mut out = Vec::new();
     for t in tables {
         out.extend(parse_table(spec, t, errors));
@@ -546,5 +558,3 @@ pub fn to_value(v: &Val) -> store::Value {
         Val::Real(f) => store::Value::Real(*f),
     }
 }
-
-

@@ -1,17 +1,15 @@
 //! `units`: versions of union units (code, name, level, parent, validity).
 
+use super::{cell_of, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use super::{cell_of, keyed_row, Ctx, Fields, Kind, Spec};
-use crate::report::RowError;
 use crate::rules::{col, req, Ty};
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
 use domain::Date;
 use std::collections::HashMap;
 use store::keyed::{upsert, Counts, KeyedRow};
-use store::{Db, StoreError, Value};
+use store::{StoreError, Value};
 
 pub struct Units;
-
 
 static SPEC: Spec = Spec {
     kind: "units",
@@ -26,7 +24,6 @@ static SPEC: Spec = Spec {
     ],
     key: &["code", "valid_from"],
 };
-
 
 fn version_of(r: &Fields, id: i64) -> UnitVersion {
     UnitVersion {
@@ -43,19 +40,18 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
     }
 }
 
-
 impl Kind for Units {
     fn spec(&self) -> &'static Spec {
         &SPEC
     }
 
-    fn apply(
-        &self,
-        db: &mut Db,
-        rows: Vec<Fields>,
-        ctx: &mut Ctx,
-        errors: &mut Vec<RowError>,
-    ) -> Result<Counts, StoreError> {
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        let Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        } = b;
         let before = errors.len();
         if !ctx.may_change_units() {
             if let Some(r) = rows.first() {
@@ -101,7 +97,8 @@ impl Kind for Units {
                     for (me, other) in [(a, b), (b, a)] {
                         if let Some(i) = row_of(me) {
                             let o = graph.version(other);
-                            errors.push(rows[i].error("valid_from",
+                            errors.push(rows[i].error(
+                                "valid_from",
                                 Refusal::ValidityOverlaps {
                                     code: code.clone(),
                                     from: o.valid_from,
@@ -116,7 +113,8 @@ impl Kind for Units {
                         let v = graph.version(ix);
                         let parent = v.parent_code.clone().unwrap_or_default();
                         let zero_hint = zero_hint(&graph, &parent, v.valid_from);
-                        errors.push(rows[i].error("parent_code",
+                        errors.push(rows[i].error(
+                            "parent_code",
                             Refusal::ParentMissing {
                                 parent,
                                 on: v.valid_from,
@@ -128,7 +126,8 @@ impl Kind for Units {
                 UnitProblem::ParentLevel { ix, parent } => {
                     if let Some(i) = row_of(ix) {
                         let (v, p) = (graph.version(ix), graph.version(parent));
-                        errors.push(rows[i].error("parent_code",
+                        errors.push(rows[i].error(
+                            "parent_code",
                             Refusal::ParentNotAbove {
                                 parent: p.code.clone(),
                                 parent_level: p.level,

@@ -272,7 +272,15 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
             .map(|p| p.name.clone())
             .unwrap_or_default();
         let candidates = pool.get(&n.parent).unwrap_or(&empty);
-        match_commune(n, &province, candidates, &districts, &mut claims, &mut unmatched, &mut stats);
+        match_commune(
+            n,
+            &province,
+            candidates,
+            &districts,
+            &mut claims,
+            &mut unmatched,
+            &mut stats,
+        );
     }
     // Shares: an old unit named by k new communes gives each 1/k. Its own code, when a
     // new commune kept it, continues (touching versions) and takes its share implicitly.
@@ -288,7 +296,7 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         }
     }
     let (inferred, old_without_successor) =
-        infer_neighbours(&mut b, &old, &new, &new_provinces, &claims, &mut unmatched);
+        matching::infer_neighbours(&mut b, &old, &new, &new_provinces, &claims, &mut unmatched);
     let lineage_rows = b.lineage.len();
     let tables = vec![
         table(
@@ -527,68 +535,3 @@ fn match_commune<'a>(
         _ => stats.2 += 1,
     }
 }
-
-/// Old communes no note names. Most were merged into a neighbour in 2023–2024 under a
-/// name the 2020 list lacks, so they follow the named commune of their district with the
-/// nearest code (codes run in order within a district). These links are marked
-/// `neighbour` and listed for a person to confirm; without them the records would fall
-/// to the new province as a whole. Returns (inferred, left without a successor).
-fn infer_neighbours(
-    b: &mut Builder,
-    old: &[AdminRow],
-    new: &[AdminRow],
-    new_provinces: &HashMap<&str, &AdminRow>,
-    claims: &BTreeMap<String, Vec<String>>,
-    unmatched: &mut Vec<Unmatched>,
-) -> (usize, usize) {
-    let new_codes: std::collections::HashSet<&str> = new
-        .iter()
-        .filter(|r| r.level == "commune")
-        .map(|r| r.code.as_str())
-        .collect();
-    let old_communes: Vec<&AdminRow> = old.iter().filter(|r| r.level == "commune").collect();
-    let mut inferred = 0;
-    let mut old_without_successor = 0;
-    for r in &old_communes {
-        if claims.contains_key(&r.code) || new_codes.contains(r.code.as_str()) {
-            continue;
-        }
-        let Ok(code) = r.code.parse::<i64>() else {
-            continue;
-        };
-        let nearest = old_communes
-            .iter()
-            .filter(|o| o.parent == r.parent && claims.contains_key(&o.code))
-            .min_by_key(|o| o.code.parse::<i64>().map_or(i64::MAX, |c| (c - code).abs()));
-        let Some(n) = nearest else {
-            old_without_successor += 1;
-            continue;
-        };
-        let mut targets: Vec<&String> = claims[&n.code].iter().collect();
-        targets.sort();
-        let to = targets[0].clone();
-        b.link(&r.code, &to, 1.0, "neighbour");
-        inferred += 1;
-        let province = new_provinces
-            .get(
-                new.iter()
-                    .find(|x| x.code == to)
-                    .map_or("", |x| x.parent.as_str()),
-            )
-            .map(|p| p.name.clone())
-            .unwrap_or_default();
-        unmatched.push(Unmatched {
-            new_code: to.clone(),
-            new_name: new.iter().find(|x| x.code == to).map(|x| x.name_with_type.clone()).unwrap_or_default(),
-            province,
-            written: format!("{} {}", r.code, r.name_with_type),
-            reason: format!(
-                "không ghi chú nào nêu tên; suy ra theo xã lân cận {} (cần xác nhận) / named by no note; inferred from neighbour {} (to confirm)",
-                n.name_with_type, n.code
-            ),
-            note: String::new(),
-        });
-    }
-    (inferred, old_without_successor)
-}
-

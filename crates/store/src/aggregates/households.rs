@@ -236,4 +236,3 @@ fn household_figures(
     }
     (cells, shared)
 }
-

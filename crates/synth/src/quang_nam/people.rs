@@ -196,7 +196,6 @@ pub(super) fn supports(g: &mut Gen<'_>, households: &[(Household, usize)], poori
             "",
         );
     }
-
 }
 
 fn livelihood(g: &mut Gen<'_>, households: &[(Household, usize)], poorish: &[usize]) {

@@ -134,7 +134,6 @@ fn savings_groups(g: &mut Gen<'_>) {
         g.table("entrusted_totals")
             .push(vec![as_of.into(), PROVINCE.into(), v.to_string()]);
     }
-
 }
 
 fn cooperatives(g: &mut Gen<'_>) {

@@ -35,11 +35,7 @@ pub(super) const HOUSEHOLD: &[Field] = &[
     f("registered_on", "Ngày đăng ký", Input::Date),
     f("head_name", "Họ tên chủ hộ", Input::Text),
     f("head_gender", "Giới tính chủ hộ", Input::Choice(GENDER)),
-    f(
-        "area",
-        "Khu vực",
-        Input::Choice(Area::ENTRIES),
-    ),
+    f("area", "Khu vực", Input::Choice(Area::ENTRIES)),
     f("ethnic_minority", "Dân tộc thiểu số", Input::Choice(YES_NO)),
     f("size", "Số nhân khẩu", Input::Number),
 ];
@@ -58,11 +54,7 @@ pub(super) const MEMBER: &[Field] = &[
 pub(super) const ASSESSMENT: &[Field] = &[
     f("household_code", "", Input::Hidden),
     f("year", "Năm rà soát", Input::Number),
-    f(
-        "kind",
-        "Loại",
-        Input::Choice(AssessmentKind::ENTRIES),
-    ),
+    f("kind", "Loại", Input::Choice(AssessmentKind::ENTRIES)),
     f("assessed_on", "Ngày đánh giá", Input::Date),
     f(
         "income_per_capita_vnd",
@@ -81,12 +73,15 @@ pub(super) const ASSESSMENT: &[Field] = &[
     ),
 ];
 
-
 pub(super) const SUPPORT: &[Field] = &[
     f("household_code", "", Input::Hidden),
     f("date", "Ngày hỗ trợ", Input::Date),
     f("unit_code", "Đơn vị hỗ trợ", Input::Text),
-    f("support_type", "Loại hỗ trợ", Input::Choice(SupportType::ENTRIES)),
+    f(
+        "support_type",
+        "Loại hỗ trợ",
+        Input::Choice(SupportType::ENTRIES),
+    ),
     f(
         "member_no",
         "Thành viên nhận (số thứ tự; để trống: cả hộ)",

@@ -3,13 +3,13 @@
 //! Vietnamese messages, same audit), and the messages land next to their fields with the
 //! officer's input kept.
 
-use domain::vocab::capitalized;
 use crate::auth::Authed;
 use crate::error::AppError;
 use crate::html::{csrf, page, Page};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::vocab::capitalized;
 use maud::{html, Markup};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -118,7 +118,12 @@ fn take(form: Vec<(String, String)>, who: &Authed) -> Result<Values, AppError> {
     Ok(values)
 }
 
-fn render(who: &Authed, title: &str, intro: impl maud::Render, body: impl maud::Render) -> Response {
+fn render(
+    who: &Authed,
+    title: &str,
+    intro: impl maud::Render,
+    body: impl maud::Render,
+) -> Response {
     page(
         &Page {
             title,
@@ -176,7 +181,9 @@ pub async fn household_create(
     let guard: importer::Guard =
         Arc::new(
             move |db: &mut store::Db| match store::households::get(db, &c) {
-                Ok(Some(_)) => Err(importer::refusal::Refusal::HouseholdCodeTaken { code: c.clone() }),
+                Ok(Some(_)) => {
+                    Err(importer::refusal::Refusal::HouseholdCodeTaken { code: c.clone() })
+                }
                 _ => Ok(()),
             },
         );
@@ -274,12 +281,13 @@ pub async fn household_update(
     })
     .await?;
     let c = code.clone();
-    let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
-        match store::households::get(db, &c) {
-        Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
-        _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
-    }
-    });
+    let guard: importer::Guard =
+        Arc::new(
+            move |db: &mut store::Db| match store::households::get(db, &c) {
+                Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
+                _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
+            },
+        );
     let action = format!("/households/{code}/edit");
     match save_row(
         &st,

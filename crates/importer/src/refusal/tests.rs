@@ -1,0 +1,53 @@
+use super::*;
+
+/// Every refusal speaks both languages, and the classes callers act on are the ones
+/// the access and concurrency rules name.
+#[test]
+fn every_refusal_has_both_messages_and_its_class() {
+    let d = Date::from_ymd(2025, 7, 1).expect("day");
+    let samples = vec![
+        Refusal::Required,
+        Refusal::NotInVocabulary {
+            allowed: domain::vocab::Gender::ENTRIES,
+        },
+        Refusal::KeyRepeated {
+            key: &["record_id"],
+            source: "supports.csv".into(),
+            line: 2,
+        },
+        Refusal::UnitEndedInto {
+            code: "49".into(),
+            name: "Quảng Nam".into(),
+            date: d,
+            on: d,
+            into_code: "48".into(),
+            into_name: "Đà Nẵng".into(),
+        },
+        Refusal::ParentMissing {
+            parent: "1".into(),
+            on: d,
+            zero_hint: Some("01".into()),
+        },
+        Refusal::OutsideScope,
+        Refusal::ChangedMeanwhile,
+        Refusal::StatusDiffers {
+            given: domain::poverty::Class::Poor,
+            standard: "QD-2021".into(),
+            computed: domain::poverty::Class::NearPoor,
+        },
+    ];
+    for r in &samples {
+        assert!(!r.vi().is_empty() && !r.en().is_empty(), "{r:?}");
+        assert_ne!(r.vi(), r.en(), "{r:?}");
+    }
+    assert_eq!(Refusal::OutsideScope.class(), Class::Forbidden);
+    assert_eq!(Refusal::OnlyAdminChangesUnits.class(), Class::Forbidden);
+    assert_eq!(Refusal::ChangedMeanwhile.class(), Class::Conflict);
+    assert_eq!(Refusal::Required.class(), Class::Invalid);
+    assert!(Refusal::NotInVocabulary {
+        allowed: domain::vocab::Gender::ENTRIES
+    }
+    .vi()
+    .contains("F (nữ)"));
+    assert!(samples[4].vi().contains("có phải mã 01?"));
+}
