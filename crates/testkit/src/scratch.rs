@@ -52,6 +52,70 @@ impl Scratch {
         }
     }
 
+    /// A new scratch database holding a copy of `template`'s data (a file copy on
+    /// SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL): a fixture built once serves
+    /// every test that needs it. Nothing may be connected to `template` meanwhile.
+    pub fn copy_of(template: &Scratch) -> Result<Scratch, StoreError> {
+        let copy = Scratch::new(template.backend)?;
+        match (&template.pg_name, &copy.pg_name) {
+            (Some(from), Some(to)) => {
+                let mut db = Db::open(&pg_admin_url())?;
+                db.batch(&format!("DROP DATABASE {to}"))?;
+                db.batch(&format!("CREATE DATABASE {to} TEMPLATE {from}"))?;
+            }
+            _ => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let from = format!("{}{suffix}", template.url);
+                    if std::path::Path::new(&from).exists() {
+                        std::fs::copy(&from, format!("{}{suffix}", copy.url))
+                            .map_err(|e| StoreError::Connect(from.clone(), e.to_string()))?;
+                    }
+                }
+            }
+        }
+        Ok(copy)
+    }
+
+    /// Removes scratch databases and folders left by test processes that are gone (a
+    /// fixture kept for a whole run, or a run that was killed, is never dropped).
+    pub fn sweep_stale(backend: Backend) {
+        let alive = |pid: &str| std::path::Path::new(&format!("/proc/{pid}")).exists();
+        match backend {
+            Backend::Postgres => {
+                let Ok(mut db) = Db::open(&pg_admin_url()) else {
+                    return;
+                };
+                let names: Vec<String> = db
+                    .query(
+                        "SELECT datname AS name FROM pg_database WHERE datname LIKE 'dh_t_%'",
+                        &[],
+                    )
+                    .map(|rows| rows.iter().filter_map(|r| r.get("name").ok()).collect())
+                    .unwrap_or_default();
+                for name in names {
+                    let pid = name.split('_').nth(2).unwrap_or_default();
+                    if !pid.is_empty() && !alive(pid) {
+                        let _ = db.batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    }
+                }
+            }
+            Backend::Sqlite => {
+                let Ok(dir) = std::fs::read_dir(std::env::temp_dir()) else {
+                    return;
+                };
+                for entry in dir.flatten() {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if let Some(rest) = name.strip_prefix("donghanh-") {
+                        let pid = rest.split('-').next().unwrap_or_default();
+                        if pid.bytes().all(|b| b.is_ascii_digit()) && !alive(pid) {
+                            let _ = std::fs::remove_dir_all(entry.path());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -47,18 +47,35 @@ impl TestDb {
 }
 
 /// A fresh database holding the demo data, built by the real binary.
+///
+/// The demo is built once per test run (by `donghanh demo --no-serve`, as a newcomer
+/// would) into a template, and each test gets its own copy of it.
 pub fn demo_db() -> TestDb {
-    let t = TestDb::new();
-    let out = donghanh()
-        .args(["--db", t.url(), "demo", "--no-serve"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    t
+    static TEMPLATE: std::sync::OnceLock<Scratch> = std::sync::OnceLock::new();
+    // PostgreSQL copies a template for one CREATE DATABASE at a time.
+    static COPYING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let template = TEMPLATE.get_or_init(|| {
+        Scratch::sweep_stale(backend());
+        let scratch = Scratch::new(backend()).expect("scratch database (is PostgreSQL up?)");
+        let out = donghanh()
+            .args(["--db", &scratch.url, "demo", "--no-serve"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        scratch
+    });
+    let scratch = {
+        let _one_at_a_time = COPYING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Scratch::copy_of(template).expect("a copy of the demo")
+    };
+    let db = store::open(&scratch.url).expect("open and migrate");
+    TestDb { scratch, db }
 }
 
 /// A temporary folder of files to import.
