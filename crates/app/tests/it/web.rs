@@ -420,7 +420,7 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
 
 #[test]
 fn the_request_log_names_route_status_and_user_but_no_personal_data() {
-    let server = demo_server();
+    let server = demo_server_binary();
     let base = &server.base;
     let mut clerk = Http::default();
     assert_eq!(clerk.login(base, "xa", DEMO_PASSWORD).status, 303);

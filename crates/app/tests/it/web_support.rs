@@ -8,15 +8,25 @@ use std::process::{Child, Stdio};
 
 pub struct Server {
     pub base: String,
-    child: Child,
-    /// What the server has logged so far (its stderr).
+    running: Running,
+    /// What the server has logged so far (its stderr), when it is a process of its own.
     log: std::sync::Arc<std::sync::Mutex<String>>,
     /// Kept alive for the server's lifetime (a scratch database is dropped with it).
     pub _db: TestDb,
 }
 
+enum Running {
+    /// The app in this process, on a runtime of its own; dropping the sender stops it.
+    InProcess {
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+        thread: Option<std::thread::JoinHandle<()>>,
+    },
+    /// The real binary, for what only a process shows (its log on stderr).
+    Binary(Child),
+}
+
 impl Server {
-    /// The server's log lines so far.
+    /// The server's log lines so far (a server started by [`demo_server_binary`]).
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
@@ -24,13 +34,58 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        match &mut self.running {
+            Running::InProcess { stop, thread } => {
+                drop(stop.take());
+                if let Some(t) = thread.take() {
+                    let _ = t.join();
+                }
+            }
+            Running::Binary(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
     }
 }
 
-/// The demo data (with its four users) served by the real binary.
+/// The demo data (with its four users) served by the app in this process, on a free
+/// port: the same router, state and pool as `donghanh serve`, without starting a process.
 pub fn demo_server() -> Server {
+    let db = demo_db();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = web::AppState::new(db.url());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            web::serve_on(listener, state, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    Server {
+        base,
+        running: Running::InProcess {
+            stop: Some(stop),
+            thread: Some(thread),
+        },
+        log: std::sync::Arc::default(),
+        _db: db,
+    }
+}
+
+/// The demo data served by the real binary (`donghanh serve`), its stderr kept.
+pub fn demo_server_binary() -> Server {
     let db = demo_db();
     let mut child = donghanh()
         .args(["--db", db.url(), "serve", "--addr", "127.0.0.1:0"])
@@ -68,7 +123,7 @@ pub fn demo_server() -> Server {
     std::thread::spawn(move || for _ in reader.lines() {});
     Server {
         base: format!("http://{addr}"),
-        child,
+        running: Running::Binary(child),
         log,
         _db: db,
     }
