@@ -273,11 +273,19 @@ fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
         ));
     }
     let (m, a) = (member_rows.len(), assessment_rows.len());
-    gen::write_csv(&dir.join("households.csv"), gen::HOUSEHOLDS_HEADER, hh_rows)?;
-    gen::write_csv(&dir.join("members.csv"), gen::MEMBERS_HEADER, member_rows)?;
+    gen::write_csv(
+        &dir.join("households.csv"),
+        &domain::contract::HOUSEHOLDS.header(),
+        hh_rows,
+    )?;
+    gen::write_csv(
+        &dir.join("members.csv"),
+        &domain::contract::MEMBERS.header(),
+        member_rows,
+    )?;
     gen::write_csv(
         &dir.join("assessments.csv"),
-        gen::ASSESSMENTS_HEADER,
+        &domain::contract::ASSESSMENTS.header(),
         assessment_rows,
     )?;
     Ok((m, a))

@@ -8,42 +8,6 @@ use crate::rules::Ty;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
-impl Ty {
-    /// What a cell of this type holds, for a person filling the file in.
-    pub fn describe_vi(self) -> &'static str {
-        match self {
-            Ty::Text => "văn bản",
-            Ty::Code => "mã (văn bản, giữ nguyên số 0 ở đầu)",
-            Ty::Date => "ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
-            Ty::Bool => "có/không (1/0, true/false, có/không)",
-            Ty::Money => "số đồng nguyên (4500000 hoặc 4.500.000)",
-            Ty::Count => "số nguyên ≥ 0",
-            Ty::Share => "tỷ lệ trong (0, 1]",
-            Ty::Enum(_) => "một mã trong danh mục",
-            Ty::CitizenId => "số CCCD, đúng 12 chữ số (văn bản)",
-            Ty::Phone => "số di động Việt Nam (0XXXXXXXXX hoặc +84…)",
-            Ty::Year => "năm (1900–2100)",
-        }
-    }
-
-    /// A short English name of the type, for the JSON form.
-    pub fn name(self) -> &'static str {
-        match self {
-            Ty::Text => "text",
-            Ty::Code => "code",
-            Ty::Date => "date",
-            Ty::Bool => "bool",
-            Ty::Money => "vnd",
-            Ty::Count => "count",
-            Ty::Share => "share",
-            Ty::Enum(_) => "enum",
-            Ty::CitizenId => "citizen_id",
-            Ty::Phone => "phone",
-            Ty::Year => "year",
-        }
-    }
-}
-
 fn allowed(ty: Ty) -> String {
     match ty {
         Ty::Enum(entries) => entries

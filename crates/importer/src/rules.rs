@@ -6,52 +6,7 @@ use domain::ids::{CitizenId, CitizenIdError, Phone, Vnd, VndError};
 use domain::text::clean;
 use domain::Date;
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Ty {
-    Text,
-    /// An identifier: kept as text exactly, never a number.
-    Code,
-    Date,
-    Bool,
-    /// Whole đồng, ≥ 0.
-    Money,
-    /// A whole number, ≥ 0.
-    Count,
-    /// A fraction in (0, 1].
-    Share,
-    /// One of a vocabulary's codes: (code, Vietnamese label) from `domain::vocab`.
-    Enum(&'static [(&'static str, &'static str)]),
-    /// Căn cước công dân: exactly 12 digits, kept as text.
-    CitizenId,
-    /// A Vietnamese mobile number, stored as `0XXXXXXXXX`.
-    Phone,
-    /// A calendar year (1900–2100).
-    Year,
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct Col {
-    pub name: &'static str,
-    pub ty: Ty,
-    /// The value may not be empty.
-    pub required: bool,
-}
-
-pub const fn col(name: &'static str, ty: Ty) -> Col {
-    Col {
-        name,
-        ty,
-        required: false,
-    }
-}
-
-pub const fn req(name: &'static str, ty: Ty) -> Col {
-    Col {
-        name,
-        ty,
-        required: true,
-    }
-}
+pub use domain::contract::{col, req, Col, Ty};
 
 /// A parsed cell.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,67 +1,34 @@
 //! Households, members, assessments and assignments as stored.
 
-use crate::keyed::TableDef;
+use crate::tables::TableDef;
 use crate::{Db, Row, StoreError, Value};
+use domain::contract;
 use domain::poverty::Class;
 use domain::status::Assessed;
 use domain::vocab::{Area, Gender};
+use std::sync::LazyLock;
 
-pub const HOUSEHOLDS: TableDef = TableDef {
-    table: "households",
-    key: &["household_code"],
-    data: &[
-        "unit_code",
-        "unit_id",
-        "registered_on",
-        "head_name",
-        "head_name_folded",
-        "head_gender",
-        "area",
-        "ethnic_minority",
-        "size",
-        "extra",
-    ],
-    probe: "household_code",
-};
+pub static HOUSEHOLDS: LazyLock<TableDef> = LazyLock::new(|| {
+    TableDef::of(
+        &contract::HOUSEHOLDS,
+        &["unit_id", "head_name_folded"],
+        "household_code",
+    )
+});
 
-pub const MEMBERS: TableDef = TableDef {
-    table: "members",
-    key: &["household_code", "member_no"],
-    data: &[
-        "full_name",
-        "name_folded",
-        "gender",
-        "birth_year",
-        "citizen_id",
-        "union_member",
-        "phone",
-        "extra",
-    ],
-    probe: "household_code",
-};
+pub static MEMBERS: LazyLock<TableDef> =
+    LazyLock::new(|| TableDef::of(&contract::MEMBERS, &["name_folded"], "household_code"));
 
-pub const ASSESSMENTS: TableDef = TableDef {
-    table: "assessments",
-    key: &["household_code", "year", "kind"],
-    data: &[
-        "assessed_on",
-        "income_per_capita_vnd",
-        "deprivations",
-        "status",
-        "status_given",
-        "computed_status",
-        "standard_code",
-        "extra",
-    ],
-    probe: "household_code",
-};
+pub static ASSESSMENTS: LazyLock<TableDef> = LazyLock::new(|| {
+    TableDef::of(
+        &contract::ASSESSMENTS,
+        &["status_given", "computed_status", "standard_code"],
+        "household_code",
+    )
+});
 
-pub const ASSIGNMENTS: TableDef = TableDef {
-    table: "assignments",
-    key: &["household_code", "unit_code", "year"],
-    data: &["assigned_on", "unit_id", "extra"],
-    probe: "household_code",
-};
+pub static ASSIGNMENTS: LazyLock<TableDef> =
+    LazyLock::new(|| TableDef::of(&contract::ASSIGNMENTS, &["unit_id"], "household_code"));
 
 /// What checks of dependent rows need to know about a household.
 #[derive(Clone, Debug, PartialEq)]

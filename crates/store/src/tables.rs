@@ -1,6 +1,9 @@
 //! The tables the write path knows by their columns: shared by `keyed` (which writes
 //! them) and `aggregates` (which reads what a write changed), so that neither depends on
-//! the other for it.
+//! the other for it. Each is derived from its file kind in `domain::contract`: a column
+//! added to the contract is a column of the table, with nothing else to list.
+
+use domain::contract::Spec;
 
 /// A table written by natural key.
 #[derive(Clone, Copy, Debug)]
@@ -11,4 +14,27 @@ pub struct TableDef {
     /// The key column stored rows are looked up by: selective, and the first column of
     /// an index. (A row-value `IN` over the whole key plans badly on PostgreSQL.)
     pub probe: &'static str,
+}
+
+impl TableDef {
+    /// The table of file kind `spec`: its natural key, then its other columns, the
+    /// columns the importer derives (`derived`: a unit version id, a folded name, …) and
+    /// `extra` (the file's `x_` columns). Built once per process (the lists live as long
+    /// as the program).
+    pub fn of(spec: &'static Spec, derived: &[&'static str], probe: &'static str) -> TableDef {
+        let data: Vec<&'static str> = spec
+            .cols
+            .iter()
+            .map(|c| c.name)
+            .filter(|name| !spec.key.contains(name))
+            .chain(derived.iter().copied())
+            .chain(["extra"])
+            .collect();
+        TableDef {
+            table: spec.kind,
+            key: spec.key,
+            data: data.leak(),
+            probe,
+        }
+    }
 }

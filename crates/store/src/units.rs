@@ -1,22 +1,16 @@
 //! Units and lineage as stored, and the graph built from them.
 
 use crate::{keyed::TableDef, Db, StoreError};
+use domain::contract;
 use domain::units::{Level, LineageLink, UnitGraph, UnitVersion};
 use domain::Date;
+use std::sync::LazyLock;
 
-pub const UNITS: TableDef = TableDef {
-    table: "units",
-    key: &["code", "valid_from"],
-    data: &["name", "level", "parent_code", "valid_to", "extra"],
-    probe: "code",
-};
+pub static UNITS: LazyLock<TableDef> =
+    LazyLock::new(|| TableDef::of(&contract::UNITS, &[], "code"));
 
-pub const LINEAGE: TableDef = TableDef {
-    table: "unit_lineage",
-    key: &["from_code", "to_code", "effective_date"],
-    data: &["share", "extra"],
-    probe: "from_code",
-};
+pub static LINEAGE: LazyLock<TableDef> =
+    LazyLock::new(|| TableDef::of(&contract::UNIT_LINEAGE, &[], "from_code"));
 
 pub fn load_versions(db: &mut Db) -> Result<Vec<UnitVersion>, StoreError> {
     let rows = db.query(

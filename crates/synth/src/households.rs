@@ -108,36 +108,6 @@ pub fn write_csv(
     w.flush()
 }
 
-pub const HOUSEHOLDS_HEADER: &[&str] = &[
-    "household_code",
-    "unit_code",
-    "registered_on",
-    "head_name",
-    "head_gender",
-    "area",
-    "ethnic_minority",
-    "size",
-];
-pub const MEMBERS_HEADER: &[&str] = &[
-    "household_code",
-    "member_no",
-    "full_name",
-    "gender",
-    "birth_year",
-    "citizen_id",
-    "union_member",
-    "phone",
-];
-pub const ASSESSMENTS_HEADER: &[&str] = &[
-    "household_code",
-    "year",
-    "kind",
-    "assessed_on",
-    "income_per_capita_vnd",
-    "deprivations",
-    "status",
-];
-
 pub fn household_row(h: &Household, registered_on: &str) -> Vec<String> {
     vec![
         h.code.clone(),

@@ -4,7 +4,7 @@
 //! 10 million assessments and 20 million support and activity records. Rows are written
 //! as they are made, so memory does not grow with the scale. Everything is invented.
 
-use crate::households::{profile, HOUSEHOLDS_HEADER, MEMBERS_HEADER};
+use crate::households::profile;
 use crate::{names, Rng};
 use domain::poverty::Class;
 use domain::vocab::SupportType;
@@ -115,67 +115,16 @@ struct Files {
 
 impl Files {
     fn open(out: &Path) -> std::io::Result<Files> {
+        use domain::contract as c;
+        let file = |spec: &domain::contract::Spec| Out::new(out, spec.kind, &spec.header());
         Ok(Files {
-            units: Out::new(
-                out,
-                "units",
-                &[
-                    "code",
-                    "name",
-                    "level",
-                    "parent_code",
-                    "valid_from",
-                    "valid_to",
-                ],
-            )?,
-            households: Out::new(out, "households", HOUSEHOLDS_HEADER)?,
-            members: Out::new(out, "members", MEMBERS_HEADER)?,
-            assessments: Out::new(
-                out,
-                "assessments",
-                &[
-                    "household_code",
-                    "year",
-                    "kind",
-                    "assessed_on",
-                    "income_per_capita_vnd",
-                    "deprivations",
-                    "status",
-                ],
-            )?,
-            assignments: Out::new(
-                out,
-                "assignments",
-                &["household_code", "unit_code", "year", "assigned_on"],
-            )?,
-            supports: Out::new(
-                out,
-                "supports",
-                &[
-                    "record_id",
-                    "date",
-                    "unit_code",
-                    "support_type",
-                    "household_code",
-                    "member_no",
-                    "quantity",
-                    "value_vnd",
-                    "programme",
-                    "funding",
-                ],
-            )?,
-            activities: Out::new(
-                out,
-                "activities",
-                &[
-                    "record_id",
-                    "date",
-                    "unit_code",
-                    "activity_type",
-                    "sessions",
-                    "participants",
-                ],
-            )?,
+            units: file(&c::UNITS)?,
+            households: file(&c::HOUSEHOLDS)?,
+            members: file(&c::MEMBERS)?,
+            assessments: file(&c::ASSESSMENTS)?,
+            assignments: file(&c::ASSIGNMENTS)?,
+            supports: file(&c::SUPPORTS)?,
+            activities: file(&c::ACTIVITIES)?,
         })
     }
 

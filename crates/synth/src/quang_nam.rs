@@ -216,8 +216,13 @@ pub fn generate(communes: &[Commune], seed: u64) -> Demo {
         t: Default::default(),
         record: 0,
     };
-    for (kind, header) in demo_headers() {
-        g.t.insert(kind, CsvTable::new(kind, header));
+    // Every file kind but the units (the demo loads the national ones), in the order
+    // the importer takes them, with the contract's columns.
+    for spec in domain::contract::ALL
+        .iter()
+        .filter(|s| !["units", "unit_lineage"].contains(&s.kind))
+    {
+        g.t.insert(spec.kind, CsvTable::new(spec.kind, &spec.header()));
     }
 
     let (households, poorish) = people::households_and_their_years(&mut g);
@@ -254,110 +259,4 @@ pub fn generate(communes: &[Commune], seed: u64) -> Demo {
         tables,
         households: households.len(),
     }
-}
-
-/// The headers of the demo's files, in the order the importer takes them.
-fn demo_headers() -> [(&'static str, &'static [&'static str]); 14] {
-    [
-        ("households", crate::households::HOUSEHOLDS_HEADER),
-        ("members", crate::households::MEMBERS_HEADER),
-        ("assessments", crate::households::ASSESSMENTS_HEADER),
-        (
-            "assignments",
-            &["household_code", "unit_code", "year", "assigned_on"][..],
-        ),
-        (
-            "supports",
-            &[
-                "record_id",
-                "date",
-                "unit_code",
-                "support_type",
-                "household_code",
-                "member_no",
-                "quantity",
-                "value_vnd",
-                "programme",
-                "funding",
-            ][..],
-        ),
-        (
-            "activities",
-            &[
-                "record_id",
-                "date",
-                "unit_code",
-                "activity_type",
-                "sessions",
-                "participants",
-            ][..],
-        ),
-        (
-            "savings_groups",
-            &[
-                "as_of",
-                "unit_code",
-                "group_code",
-                "clients",
-                "outstanding_vnd",
-                "overdue_vnd",
-            ][..],
-        ),
-        (
-            "entrusted_totals",
-            &["as_of", "unit_code", "outstanding_vnd"][..],
-        ),
-        (
-            "cooperatives",
-            &[
-                "coop_code",
-                "unit_code",
-                "name",
-                "established_on",
-                "dissolved_on",
-                "union_supported",
-                "female_members",
-                "female_workers",
-            ][..],
-        ),
-        (
-            "clubs",
-            &[
-                "club_code",
-                "unit_code",
-                "kind",
-                "established_on",
-                "dissolved_on",
-            ][..],
-        ),
-        (
-            "microinsurance",
-            &[
-                "record_id",
-                "date",
-                "unit_code",
-                "kind",
-                "count",
-                "amount_vnd",
-            ][..],
-        ),
-        ("targets", &["year", "unit_code", "indicator", "value"][..]),
-        (
-            "projects",
-            &[
-                "project_code",
-                "name",
-                "unit_code",
-                "start_on",
-                "end_on",
-                "budget_vnd",
-                "planned_households",
-                "min_disadvantaged_pct",
-            ][..],
-        ),
-        (
-            "project_members",
-            &["project_code", "household_code", "joined_on", "difficult"][..],
-        ),
-    ]
 }

@@ -237,3 +237,57 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
     );
     assert_eq!(e.refusal, Refusal::BoolFormat);
 }
+
+/// Every table the write path knows is derived from its file kind (`domain::contract`):
+/// its columns in the migrated database are exactly the kind's columns, the derived ones
+/// and `extra` (plus `id` where the table numbers its rows), on both backends. A column
+/// added to the contract without a migration, or the other way round, fails here.
+#[test]
+fn every_written_table_has_exactly_the_columns_its_file_kind_defines() {
+    use store::{households as h, ledger as l, units as u};
+    let mut t = TestDb::new();
+    let tables: [&store::tables::TableDef; 16] = [
+        &h::HOUSEHOLDS,
+        &h::MEMBERS,
+        &h::ASSESSMENTS,
+        &h::ASSIGNMENTS,
+        &l::SUPPORTS,
+        &l::ACTIVITIES,
+        &l::SAVINGS_GROUPS,
+        &l::ENTRUSTED_TOTALS,
+        &l::COOPERATIVES,
+        &l::CLUBS,
+        &l::MICROINSURANCE,
+        &l::TARGETS,
+        &l::PROJECTS,
+        &l::PROJECT_MEMBERS,
+        &u::UNITS,
+        &u::LINEAGE,
+    ];
+    assert_eq!(tables.len(), domain::contract::ALL.len());
+    for def in tables {
+        let sql = match backend() {
+            store::Backend::Sqlite => format!("SELECT name FROM pragma_table_info('{}')", def.table),
+            store::Backend::Postgres => format!(
+                "SELECT column_name::text AS name FROM information_schema.columns WHERE table_name = '{}'",
+                def.table
+            ),
+        };
+        let mut stored: Vec<String> =
+            t.db.query(&sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| cell(r, "name"))
+                .filter(|c| c != "id")
+                .collect();
+        let mut defined: Vec<String> = def
+            .key
+            .iter()
+            .chain(def.data)
+            .map(|c| (*c).to_owned())
+            .collect();
+        stored.sort();
+        defined.sort();
+        assert_eq!(stored, defined, "table {}", def.table);
+    }
+}

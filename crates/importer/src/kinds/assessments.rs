@@ -3,7 +3,7 @@
 
 use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Kind, Spec};
 use crate::refusal::Refusal;
-use crate::rules::{col, req, Ty};
+use domain::contract;
 use domain::poverty::{classify, split_codes, standard_for, Class};
 use domain::units::Level;
 use store::keyed::Counts;
@@ -11,24 +11,9 @@ use store::{StoreError, Value};
 
 pub struct Assessments;
 
-static SPEC: Spec = Spec {
-    kind: "assessments",
-    label_vi: "Rà soát, đánh giá hộ",
-    cols: &[
-        req("household_code", Ty::Code),
-        req("year", Ty::Year),
-        req("kind", Ty::Enum(domain::status::AssessmentKind::ENTRIES)),
-        req("assessed_on", Ty::Date),
-        col("income_per_capita_vnd", Ty::Money),
-        col("deprivations", Ty::Text),
-        col("status", Ty::Enum(domain::poverty::Class::ENTRIES)),
-    ],
-    key: &["household_code", "year", "kind"],
-};
-
 impl Kind for Assessments {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::ASSESSMENTS
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

@@ -3,27 +3,15 @@
 use super::{
     cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Batch, Kind, Spec,
 };
-use crate::rules::{req, Ty};
+use domain::contract;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
 pub struct Assignments;
 
-static SPEC: Spec = Spec {
-    kind: "assignments",
-    label_vi: "Phân công giúp đỡ hộ",
-    cols: &[
-        req("household_code", Ty::Code),
-        req("unit_code", Ty::Code),
-        req("year", Ty::Year),
-        req("assigned_on", Ty::Date),
-    ],
-    key: &["household_code", "unit_code", "year"],
-};
-
 impl Kind for Assignments {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::ASSIGNMENTS
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

@@ -2,33 +2,16 @@
 
 use super::{cell_of, check_and_write, keyed_row, unit_on, Batch, Kind, Spec};
 use crate::refusal::Refusal;
-use crate::rules::{col, req, Ty};
+use domain::contract;
 use domain::text::fold;
-use domain::vocab::{Area, Gender};
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
 pub struct Households;
 
-static SPEC: Spec = Spec {
-    kind: "households",
-    label_vi: "Hộ gia đình",
-    cols: &[
-        req("household_code", Ty::Code),
-        req("unit_code", Ty::Code),
-        req("registered_on", Ty::Date),
-        req("head_name", Ty::Text),
-        req("head_gender", Ty::Enum(Gender::ENTRIES)),
-        req("area", Ty::Enum(Area::ENTRIES)),
-        col("ethnic_minority", Ty::Bool),
-        req("size", Ty::Count),
-    ],
-    key: &["household_code"],
-};
-
 impl Kind for Households {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::HOUSEHOLDS
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

@@ -8,8 +8,8 @@ use super::{
 };
 use crate::refusal::Refusal;
 use crate::report::RowError;
-use crate::rules::{col, req, Ty};
-use domain::vocab::{ActivityType, ClubKind, MicroinsuranceKind, SupportType};
+use domain::contract;
+use domain::vocab::SupportType;
 use domain::Date;
 use std::collections::HashSet;
 use store::keyed::{Counts, TableDef};
@@ -37,7 +37,7 @@ type Problem = (&'static str, Refusal);
 
 pub struct LedgerKind {
     spec: &'static Spec,
-    table: &'static TableDef,
+    table: &'static std::sync::LazyLock<TableDef>,
     unit: UnitRule,
     /// A `record_id` column that may be left empty (derived from the row's content).
     record_id: Option<&'static str>,
@@ -48,24 +48,6 @@ pub struct LedgerKind {
     /// The kind's own rules on one row.
     check: fn(&Fields) -> Vec<Problem>,
 }
-
-static SUPPORTS_SPEC: Spec = Spec {
-    kind: "supports",
-    label_vi: "Hỗ trợ",
-    cols: &[
-        col("record_id", Ty::Code),
-        req("date", Ty::Date),
-        req("unit_code", Ty::Code),
-        req("support_type", Ty::Enum(SupportType::ENTRIES)),
-        col("household_code", Ty::Code),
-        col("member_no", Ty::Count),
-        col("quantity", Ty::Count),
-        col("value_vnd", Ty::Money),
-        col("programme", Ty::Text),
-        col("funding", Ty::Text),
-    ],
-    key: &["record_id"],
-};
 
 fn check_support(r: &Fields) -> Vec<Problem> {
     let mut out = Vec::new();
@@ -86,7 +68,7 @@ fn check_support(r: &Fields) -> Vec<Problem> {
 }
 
 pub static SUPPORTS: LedgerKind = LedgerKind {
-    spec: &SUPPORTS_SPEC,
+    spec: &contract::SUPPORTS,
     table: &store::ledger::SUPPORTS,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -98,20 +80,6 @@ pub static SUPPORTS: LedgerKind = LedgerKind {
     check: check_support,
 };
 
-static ACTIVITIES_SPEC: Spec = Spec {
-    kind: "activities",
-    label_vi: "Hoạt động",
-    cols: &[
-        col("record_id", Ty::Code),
-        req("date", Ty::Date),
-        req("unit_code", Ty::Code),
-        req("activity_type", Ty::Enum(ActivityType::ENTRIES)),
-        col("sessions", Ty::Count),
-        col("participants", Ty::Count),
-    ],
-    key: &["record_id"],
-};
-
 fn check_activity(r: &Fields) -> Vec<Problem> {
     if r.int("sessions") == Some(0) {
         vec![("sessions", Refusal::SessionsZero)]
@@ -121,7 +89,7 @@ fn check_activity(r: &Fields) -> Vec<Problem> {
 }
 
 pub static ACTIVITIES: LedgerKind = LedgerKind {
-    spec: &ACTIVITIES_SPEC,
+    spec: &contract::ACTIVITIES,
     table: &store::ledger::ACTIVITIES,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -133,26 +101,12 @@ pub static ACTIVITIES: LedgerKind = LedgerKind {
     check: check_activity,
 };
 
-static SAVINGS_SPEC: Spec = Spec {
-    kind: "savings_groups",
-    label_vi: "Tổ tiết kiệm và vay vốn",
-    cols: &[
-        req("as_of", Ty::Date),
-        req("unit_code", Ty::Code),
-        req("group_code", Ty::Code),
-        req("clients", Ty::Count),
-        req("outstanding_vnd", Ty::Money),
-        col("overdue_vnd", Ty::Money),
-    ],
-    key: &["group_code", "as_of"],
-};
-
 fn no_check(_: &Fields) -> Vec<Problem> {
     Vec::new()
 }
 
 pub static SAVINGS_GROUPS: LedgerKind = LedgerKind {
-    spec: &SAVINGS_SPEC,
+    spec: &contract::SAVINGS_GROUPS,
     table: &store::ledger::SAVINGS_GROUPS,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -164,19 +118,8 @@ pub static SAVINGS_GROUPS: LedgerKind = LedgerKind {
     check: no_check,
 };
 
-static ENTRUSTED_SPEC: Spec = Spec {
-    kind: "entrusted_totals",
-    label_vi: "Tổng dư nợ ủy thác",
-    cols: &[
-        req("as_of", Ty::Date),
-        req("unit_code", Ty::Code),
-        req("outstanding_vnd", Ty::Money),
-    ],
-    key: &["unit_code", "as_of"],
-};
-
 pub static ENTRUSTED_TOTALS: LedgerKind = LedgerKind {
-    spec: &ENTRUSTED_SPEC,
+    spec: &contract::ENTRUSTED_TOTALS,
     table: &store::ledger::ENTRUSTED_TOTALS,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -186,22 +129,6 @@ pub static ENTRUSTED_TOTALS: LedgerKind = LedgerKind {
     household: None,
     defaults: &[],
     check: no_check,
-};
-
-static COOPS_SPEC: Spec = Spec {
-    kind: "cooperatives",
-    label_vi: "Hợp tác xã",
-    cols: &[
-        req("coop_code", Ty::Code),
-        req("unit_code", Ty::Code),
-        req("name", Ty::Text),
-        req("established_on", Ty::Date),
-        col("dissolved_on", Ty::Date),
-        col("union_supported", Ty::Bool),
-        col("female_members", Ty::Count),
-        col("female_workers", Ty::Count),
-    ],
-    key: &["coop_code"],
 };
 
 fn check_dissolved_after(
@@ -219,7 +146,7 @@ fn check_coop(r: &Fields) -> Vec<Problem> {
 }
 
 pub static COOPERATIVES: LedgerKind = LedgerKind {
-    spec: &COOPS_SPEC,
+    spec: &contract::COOPERATIVES,
     table: &store::ledger::COOPERATIVES,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -235,25 +162,12 @@ pub static COOPERATIVES: LedgerKind = LedgerKind {
     check: check_coop,
 };
 
-static CLUBS_SPEC: Spec = Spec {
-    kind: "clubs",
-    label_vi: "Câu lạc bộ",
-    cols: &[
-        req("club_code", Ty::Code),
-        req("unit_code", Ty::Code),
-        req("kind", Ty::Enum(ClubKind::ENTRIES)),
-        req("established_on", Ty::Date),
-        col("dissolved_on", Ty::Date),
-    ],
-    key: &["club_code"],
-};
-
 fn check_club(r: &Fields) -> Vec<Problem> {
     check_dissolved_after("established_on", "dissolved_on")(r)
 }
 
 pub static CLUBS: LedgerKind = LedgerKind {
-    spec: &CLUBS_SPEC,
+    spec: &contract::CLUBS,
     table: &store::ledger::CLUBS,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -265,22 +179,8 @@ pub static CLUBS: LedgerKind = LedgerKind {
     check: check_club,
 };
 
-static MICRO_SPEC: Spec = Spec {
-    kind: "microinsurance",
-    label_vi: "Bảo hiểm vi mô",
-    cols: &[
-        col("record_id", Ty::Code),
-        req("date", Ty::Date),
-        req("unit_code", Ty::Code),
-        req("kind", Ty::Enum(MicroinsuranceKind::ENTRIES)),
-        col("count", Ty::Count),
-        col("amount_vnd", Ty::Money),
-    ],
-    key: &["record_id"],
-};
-
 pub static MICROINSURANCE: LedgerKind = LedgerKind {
-    spec: &MICRO_SPEC,
+    spec: &contract::MICROINSURANCE,
     table: &store::ledger::MICROINSURANCE,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -290,18 +190,6 @@ pub static MICROINSURANCE: LedgerKind = LedgerKind {
     household: None,
     defaults: &[("count", 0), ("amount_vnd", 0)],
     check: no_check,
-};
-
-static TARGETS_SPEC: Spec = Spec {
-    kind: "targets",
-    label_vi: "Chỉ tiêu",
-    cols: &[
-        req("year", Ty::Year),
-        req("unit_code", Ty::Code),
-        req("indicator", Ty::Code),
-        req("value", Ty::Count),
-    ],
-    key: &["year", "unit_code", "indicator"],
 };
 
 fn check_target(r: &Fields) -> Vec<Problem> {
@@ -314,7 +202,7 @@ fn check_target(r: &Fields) -> Vec<Problem> {
 }
 
 pub static TARGETS: LedgerKind = LedgerKind {
-    spec: &TARGETS_SPEC,
+    spec: &contract::TARGETS,
     table: &store::ledger::TARGETS,
     unit: UnitRule::OnYear {
         unit_col: "unit_code",
@@ -324,22 +212,6 @@ pub static TARGETS: LedgerKind = LedgerKind {
     household: None,
     defaults: &[],
     check: check_target,
-};
-
-static PROJECTS_SPEC: Spec = Spec {
-    kind: "projects",
-    label_vi: "Dự án",
-    cols: &[
-        req("project_code", Ty::Code),
-        req("name", Ty::Text),
-        req("unit_code", Ty::Code),
-        req("start_on", Ty::Date),
-        col("end_on", Ty::Date),
-        col("budget_vnd", Ty::Money),
-        col("planned_households", Ty::Count),
-        col("min_disadvantaged_pct", Ty::Count),
-    ],
-    key: &["project_code"],
 };
 
 fn check_project(r: &Fields) -> Vec<Problem> {
@@ -356,7 +228,7 @@ fn check_project(r: &Fields) -> Vec<Problem> {
 }
 
 pub static PROJECTS: LedgerKind = LedgerKind {
-    spec: &PROJECTS_SPEC,
+    spec: &contract::PROJECTS,
     table: &store::ledger::PROJECTS,
     unit: UnitRule::OnDate {
         unit_col: "unit_code",
@@ -368,20 +240,8 @@ pub static PROJECTS: LedgerKind = LedgerKind {
     check: check_project,
 };
 
-static PROJECT_MEMBERS_SPEC: Spec = Spec {
-    kind: "project_members",
-    label_vi: "Hộ tham gia dự án",
-    cols: &[
-        req("project_code", Ty::Code),
-        req("household_code", Ty::Code),
-        req("joined_on", Ty::Date),
-        col("difficult", Ty::Bool),
-    ],
-    key: &["project_code", "household_code"],
-};
-
 pub static PROJECT_MEMBERS: LedgerKind = LedgerKind {
-    spec: &PROJECT_MEMBERS_SPEC,
+    spec: &contract::PROJECT_MEMBERS,
     table: &store::ledger::PROJECT_MEMBERS,
     unit: UnitRule::None,
     record_id: None,
@@ -450,7 +310,7 @@ impl Kind for LedgerKind {
         } else {
             HashSet::new()
         };
-        let table = self.table;
+        let table: &TableDef = self.table;
         check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
             let mut refused: Vec<RowError> = (self.check)(r)
                 .into_iter()

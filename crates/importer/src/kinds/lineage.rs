@@ -2,24 +2,12 @@
 
 use super::{cell_of, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use crate::rules::{col, req, Ty};
+use domain::contract;
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{StoreError, Value};
 
 pub struct Lineage;
-
-static SPEC: Spec = Spec {
-    kind: "unit_lineage",
-    label_vi: "Kế thừa đơn vị",
-    cols: &[
-        req("from_code", Ty::Code),
-        req("to_code", Ty::Code),
-        req("effective_date", Ty::Date),
-        col("share", Ty::Share),
-    ],
-    key: &["from_code", "to_code", "effective_date"],
-};
 
 fn link_of(r: &Fields) -> LineageLink {
     LineageLink {
@@ -76,7 +64,7 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
 
 impl Kind for Lineage {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::UNIT_LINEAGE
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

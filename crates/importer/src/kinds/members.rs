@@ -2,34 +2,17 @@
 
 use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use crate::rules::{col, req, Ty};
+use domain::contract;
 use domain::text::fold;
-use domain::vocab::Gender;
 use std::collections::HashMap;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
 pub struct Members;
 
-static SPEC: Spec = Spec {
-    kind: "members",
-    label_vi: "Thành viên hộ",
-    cols: &[
-        req("household_code", Ty::Code),
-        req("member_no", Ty::Count),
-        req("full_name", Ty::Text),
-        req("gender", Ty::Enum(Gender::ENTRIES)),
-        col("birth_year", Ty::Year),
-        col("citizen_id", Ty::CitizenId),
-        col("union_member", Ty::Bool),
-        col("phone", Ty::Phone),
-    ],
-    key: &["household_code", "member_no"],
-};
-
 impl Kind for Members {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::MEMBERS
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

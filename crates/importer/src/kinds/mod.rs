@@ -11,7 +11,7 @@ mod units;
 
 use crate::refusal::Refusal;
 use crate::report::RowError;
-use crate::rules::{self, Col, Val};
+use crate::rules::{self, Val};
 use crate::source::Table;
 use domain::poverty::Standard;
 use domain::units::{Fate, UnitGraph, VersionIx};
@@ -21,23 +21,7 @@ use std::sync::Arc;
 use store::keyed::{Counts, KeyedRow};
 use store::{Db, StoreError};
 
-/// The columns of one file kind.
-#[derive(Debug)]
-pub struct Spec {
-    pub kind: &'static str,
-    pub label_vi: &'static str,
-    pub cols: &'static [Col],
-    pub key: &'static [&'static str],
-}
-
-impl Spec {
-    pub fn pos(&self, name: &str) -> usize {
-        self.cols
-            .iter()
-            .position(|c| c.name == name)
-            .unwrap_or_else(|| panic!("{} has no column {name}", self.kind))
-    }
-}
+pub use domain::contract::Spec;
 
 /// What a kind needs while it checks and writes: the unit graph and the standards as
 /// they stand inside this import's transaction (loaded once, reloaded after units change).

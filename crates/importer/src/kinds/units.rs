@@ -2,7 +2,7 @@
 
 use super::{cell_of, keyed_row, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
-use crate::rules::{col, req, Ty};
+use domain::contract;
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
 use domain::Date;
 use std::collections::HashMap;
@@ -10,20 +10,6 @@ use store::keyed::{upsert, Counts, KeyedRow};
 use store::{StoreError, Value};
 
 pub struct Units;
-
-static SPEC: Spec = Spec {
-    kind: "units",
-    label_vi: "Đơn vị Hội",
-    cols: &[
-        req("code", Ty::Code),
-        req("name", Ty::Text),
-        req("level", Ty::Enum(domain::units::Level::ENTRIES)),
-        col("parent_code", Ty::Code),
-        col("valid_from", Ty::Date),
-        col("valid_to", Ty::Date),
-    ],
-    key: &["code", "valid_from"],
-};
 
 fn version_of(r: &Fields, id: i64) -> UnitVersion {
     UnitVersion {
@@ -42,7 +28,7 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
 
 impl Kind for Units {
     fn spec(&self) -> &'static Spec {
-        &SPEC
+        &contract::UNITS
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {

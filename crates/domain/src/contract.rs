@@ -1,0 +1,359 @@
+//! The data contract's file kinds, each defined once: its name, its Vietnamese label, its
+//! columns with their types (vocabularies included) and its natural key. The importer
+//! checks files against these definitions, the store derives its tables' columns from
+//! them, and the file reference (`donghanh formats`) and the generators read them.
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ty {
+    Text,
+    /// An identifier: kept as text exactly, never a number.
+    Code,
+    Date,
+    Bool,
+    /// Whole đồng, ≥ 0.
+    Money,
+    /// A whole number, ≥ 0.
+    Count,
+    /// A fraction in (0, 1].
+    Share,
+    /// One of a vocabulary's codes: (code, Vietnamese label) from `domain::vocab`.
+    Enum(&'static [(&'static str, &'static str)]),
+    /// Căn cước công dân: exactly 12 digits, kept as text.
+    CitizenId,
+    /// A Vietnamese mobile number, stored as `0XXXXXXXXX`.
+    Phone,
+    /// A calendar year (1900–2100).
+    Year,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Col {
+    pub name: &'static str,
+    pub ty: Ty,
+    /// The value may not be empty.
+    pub required: bool,
+}
+
+pub const fn col(name: &'static str, ty: Ty) -> Col {
+    Col {
+        name,
+        ty,
+        required: false,
+    }
+}
+
+pub const fn req(name: &'static str, ty: Ty) -> Col {
+    Col {
+        name,
+        ty,
+        required: true,
+    }
+}
+
+impl Ty {
+    /// What a cell of this type holds, for a person filling the file in.
+    pub fn describe_vi(self) -> &'static str {
+        match self {
+            Ty::Text => "văn bản",
+            Ty::Code => "mã (văn bản, giữ nguyên số 0 ở đầu)",
+            Ty::Date => "ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
+            Ty::Bool => "có/không (1/0, true/false, có/không)",
+            Ty::Money => "số đồng nguyên (4500000 hoặc 4.500.000)",
+            Ty::Count => "số nguyên ≥ 0",
+            Ty::Share => "tỷ lệ trong (0, 1]",
+            Ty::Enum(_) => "một mã trong danh mục",
+            Ty::CitizenId => "số CCCD, đúng 12 chữ số (văn bản)",
+            Ty::Phone => "số di động Việt Nam (0XXXXXXXXX hoặc +84…)",
+            Ty::Year => "năm (1900–2100)",
+        }
+    }
+
+    /// A short English name of the type, for the JSON form.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ty::Text => "text",
+            Ty::Code => "code",
+            Ty::Date => "date",
+            Ty::Bool => "bool",
+            Ty::Money => "vnd",
+            Ty::Count => "count",
+            Ty::Share => "share",
+            Ty::Enum(_) => "enum",
+            Ty::CitizenId => "citizen_id",
+            Ty::Phone => "phone",
+            Ty::Year => "year",
+        }
+    }
+}
+
+/// The columns of one file kind.
+#[derive(Debug)]
+pub struct Spec {
+    pub kind: &'static str,
+    pub label_vi: &'static str,
+    pub cols: &'static [Col],
+    pub key: &'static [&'static str],
+}
+
+impl Spec {
+    pub fn pos(&self, name: &str) -> usize {
+        self.cols
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or_else(|| panic!("{} has no column {name}", self.kind))
+    }
+}
+
+/// Every file kind, in the order a directory is imported.
+pub static ALL: &[&Spec] = &[
+    &UNITS,
+    &UNIT_LINEAGE,
+    &HOUSEHOLDS,
+    &MEMBERS,
+    &ASSESSMENTS,
+    &ASSIGNMENTS,
+    &SUPPORTS,
+    &ACTIVITIES,
+    &SAVINGS_GROUPS,
+    &ENTRUSTED_TOTALS,
+    &COOPERATIVES,
+    &CLUBS,
+    &MICROINSURANCE,
+    &TARGETS,
+    &PROJECTS,
+    &PROJECT_MEMBERS,
+];
+
+impl Spec {
+    /// The kind's column names, in order (the header of a file of this kind).
+    pub fn header(&self) -> Vec<&'static str> {
+        self.cols.iter().map(|c| c.name).collect()
+    }
+}
+
+use crate::vocab::{ActivityType, Area, ClubKind, Gender, MicroinsuranceKind, SupportType};
+
+pub static UNITS: Spec = Spec {
+    kind: "units",
+    label_vi: "Đơn vị Hội",
+    cols: &[
+        req("code", Ty::Code),
+        req("name", Ty::Text),
+        req("level", Ty::Enum(crate::units::Level::ENTRIES)),
+        col("parent_code", Ty::Code),
+        col("valid_from", Ty::Date),
+        col("valid_to", Ty::Date),
+    ],
+    key: &["code", "valid_from"],
+};
+
+pub static UNIT_LINEAGE: Spec = Spec {
+    kind: "unit_lineage",
+    label_vi: "Kế thừa đơn vị",
+    cols: &[
+        req("from_code", Ty::Code),
+        req("to_code", Ty::Code),
+        req("effective_date", Ty::Date),
+        col("share", Ty::Share),
+    ],
+    key: &["from_code", "to_code", "effective_date"],
+};
+
+pub static HOUSEHOLDS: Spec = Spec {
+    kind: "households",
+    label_vi: "Hộ gia đình",
+    cols: &[
+        req("household_code", Ty::Code),
+        req("unit_code", Ty::Code),
+        req("registered_on", Ty::Date),
+        req("head_name", Ty::Text),
+        req("head_gender", Ty::Enum(Gender::ENTRIES)),
+        req("area", Ty::Enum(Area::ENTRIES)),
+        col("ethnic_minority", Ty::Bool),
+        req("size", Ty::Count),
+    ],
+    key: &["household_code"],
+};
+
+pub static MEMBERS: Spec = Spec {
+    kind: "members",
+    label_vi: "Thành viên hộ",
+    cols: &[
+        req("household_code", Ty::Code),
+        req("member_no", Ty::Count),
+        req("full_name", Ty::Text),
+        req("gender", Ty::Enum(Gender::ENTRIES)),
+        col("birth_year", Ty::Year),
+        col("citizen_id", Ty::CitizenId),
+        col("union_member", Ty::Bool),
+        col("phone", Ty::Phone),
+    ],
+    key: &["household_code", "member_no"],
+};
+
+pub static ASSESSMENTS: Spec = Spec {
+    kind: "assessments",
+    label_vi: "Rà soát, đánh giá hộ",
+    cols: &[
+        req("household_code", Ty::Code),
+        req("year", Ty::Year),
+        req("kind", Ty::Enum(crate::status::AssessmentKind::ENTRIES)),
+        req("assessed_on", Ty::Date),
+        col("income_per_capita_vnd", Ty::Money),
+        col("deprivations", Ty::Text),
+        col("status", Ty::Enum(crate::poverty::Class::ENTRIES)),
+    ],
+    key: &["household_code", "year", "kind"],
+};
+
+pub static ASSIGNMENTS: Spec = Spec {
+    kind: "assignments",
+    label_vi: "Phân công giúp đỡ hộ",
+    cols: &[
+        req("household_code", Ty::Code),
+        req("unit_code", Ty::Code),
+        req("year", Ty::Year),
+        req("assigned_on", Ty::Date),
+    ],
+    key: &["household_code", "unit_code", "year"],
+};
+
+pub static SUPPORTS: Spec = Spec {
+    kind: "supports",
+    label_vi: "Hỗ trợ",
+    cols: &[
+        col("record_id", Ty::Code),
+        req("date", Ty::Date),
+        req("unit_code", Ty::Code),
+        req("support_type", Ty::Enum(SupportType::ENTRIES)),
+        col("household_code", Ty::Code),
+        col("member_no", Ty::Count),
+        col("quantity", Ty::Count),
+        col("value_vnd", Ty::Money),
+        col("programme", Ty::Text),
+        col("funding", Ty::Text),
+    ],
+    key: &["record_id"],
+};
+
+pub static ACTIVITIES: Spec = Spec {
+    kind: "activities",
+    label_vi: "Hoạt động",
+    cols: &[
+        col("record_id", Ty::Code),
+        req("date", Ty::Date),
+        req("unit_code", Ty::Code),
+        req("activity_type", Ty::Enum(ActivityType::ENTRIES)),
+        col("sessions", Ty::Count),
+        col("participants", Ty::Count),
+    ],
+    key: &["record_id"],
+};
+
+pub static SAVINGS_GROUPS: Spec = Spec {
+    kind: "savings_groups",
+    label_vi: "Tổ tiết kiệm và vay vốn",
+    cols: &[
+        req("as_of", Ty::Date),
+        req("unit_code", Ty::Code),
+        req("group_code", Ty::Code),
+        req("clients", Ty::Count),
+        req("outstanding_vnd", Ty::Money),
+        col("overdue_vnd", Ty::Money),
+    ],
+    key: &["group_code", "as_of"],
+};
+
+pub static ENTRUSTED_TOTALS: Spec = Spec {
+    kind: "entrusted_totals",
+    label_vi: "Tổng dư nợ ủy thác",
+    cols: &[
+        req("as_of", Ty::Date),
+        req("unit_code", Ty::Code),
+        req("outstanding_vnd", Ty::Money),
+    ],
+    key: &["unit_code", "as_of"],
+};
+
+pub static COOPERATIVES: Spec = Spec {
+    kind: "cooperatives",
+    label_vi: "Hợp tác xã",
+    cols: &[
+        req("coop_code", Ty::Code),
+        req("unit_code", Ty::Code),
+        req("name", Ty::Text),
+        req("established_on", Ty::Date),
+        col("dissolved_on", Ty::Date),
+        col("union_supported", Ty::Bool),
+        col("female_members", Ty::Count),
+        col("female_workers", Ty::Count),
+    ],
+    key: &["coop_code"],
+};
+
+pub static CLUBS: Spec = Spec {
+    kind: "clubs",
+    label_vi: "Câu lạc bộ",
+    cols: &[
+        req("club_code", Ty::Code),
+        req("unit_code", Ty::Code),
+        req("kind", Ty::Enum(ClubKind::ENTRIES)),
+        req("established_on", Ty::Date),
+        col("dissolved_on", Ty::Date),
+    ],
+    key: &["club_code"],
+};
+
+pub static MICROINSURANCE: Spec = Spec {
+    kind: "microinsurance",
+    label_vi: "Bảo hiểm vi mô",
+    cols: &[
+        col("record_id", Ty::Code),
+        req("date", Ty::Date),
+        req("unit_code", Ty::Code),
+        req("kind", Ty::Enum(MicroinsuranceKind::ENTRIES)),
+        col("count", Ty::Count),
+        col("amount_vnd", Ty::Money),
+    ],
+    key: &["record_id"],
+};
+
+pub static TARGETS: Spec = Spec {
+    kind: "targets",
+    label_vi: "Chỉ tiêu",
+    cols: &[
+        req("year", Ty::Year),
+        req("unit_code", Ty::Code),
+        req("indicator", Ty::Code),
+        req("value", Ty::Count),
+    ],
+    key: &["year", "unit_code", "indicator"],
+};
+
+pub static PROJECTS: Spec = Spec {
+    kind: "projects",
+    label_vi: "Dự án",
+    cols: &[
+        req("project_code", Ty::Code),
+        req("name", Ty::Text),
+        req("unit_code", Ty::Code),
+        req("start_on", Ty::Date),
+        col("end_on", Ty::Date),
+        col("budget_vnd", Ty::Money),
+        col("planned_households", Ty::Count),
+        col("min_disadvantaged_pct", Ty::Count),
+    ],
+    key: &["project_code"],
+};
+
+pub static PROJECT_MEMBERS: Spec = Spec {
+    kind: "project_members",
+    label_vi: "Hộ tham gia dự án",
+    cols: &[
+        req("project_code", Ty::Code),
+        req("household_code", Ty::Code),
+        req("joined_on", Ty::Date),
+        col("difficult", Ty::Bool),
+    ],
+    key: &["project_code", "household_code"],
+};
