@@ -1,7 +1,7 @@
 //! `assessments`: a household's yearly poverty assessment, classified by the standard in
 //! force on its date (the province's own when it has one).
 
-use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Kind, Spec};
+use super::{cell_of, household_refs, keyed_row, Batch, Kind, Spec};
 use crate::refusal::Refusal;
 use domain::contract;
 use domain::poverty::{classify, split_codes, standard_for, Class};
@@ -16,19 +16,13 @@ impl Kind for Assessments {
         &contract::ASSESSMENTS
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let graph = ctx.graph(db)?;
-        let standards = ctx.standards(db)?;
-        let households = household_refs(db, &rows, "household_code")?;
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let graph = batch.ctx.graph(batch.db)?;
+        let standards = batch.ctx.standards(batch.db)?;
+        let households = household_refs(batch.db, &batch.rows, "household_code")?;
         let table = &store::households::ASSESSMENTS;
         let mut warnings = Vec::new();
-        let counts = check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+        let counts = batch.check_and_write(table, |r, ctx| {
             let hh = super::writable_household(&households, ctx, r, "household_code")
                 .map_err(|e| vec![*e])?;
             let Some(on) = r.date("assessed_on") else {
@@ -95,7 +89,7 @@ impl Kind for Assessments {
                 _ => cell_of(r, col),
             }))
         })?;
-        ctx.warnings.extend(warnings);
+        batch.ctx.warnings.extend(warnings);
         Ok(counts)
     }
 }

@@ -1,8 +1,6 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{
-    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Batch, Kind, Spec,
-};
+use super::{cell_of, household_refs, keyed_row, no_household, unit_on, Batch, Kind, Spec};
 use domain::contract;
 use store::keyed::Counts;
 use store::{StoreError, Value};
@@ -14,17 +12,11 @@ impl Kind for Assignments {
         &contract::ASSIGNMENTS
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let graph = ctx.graph(db)?;
-        let households = household_refs(db, &rows, "household_code")?;
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let graph = batch.ctx.graph(batch.db)?;
+        let households = household_refs(batch.db, &batch.rows, "household_code")?;
         let table = &store::households::ASSIGNMENTS;
-        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+        batch.check_and_write(table, |r, ctx| {
             let hh = r.text("household_code").unwrap_or_default();
             if !households.contains_key(hh) {
                 return Err(vec![r.error("household_code", no_household(hh))]);

@@ -1,6 +1,6 @@
 //! `households`: a household, the unit (chapter) it belongs to, and its head.
 
-use super::{cell_of, check_and_write, keyed_row, unit_on, Batch, Kind, Spec};
+use super::{cell_of, keyed_row, unit_on, Batch, Kind, Spec};
 use crate::refusal::Refusal;
 use domain::contract;
 use domain::text::fold;
@@ -14,16 +14,10 @@ impl Kind for Households {
         &contract::HOUSEHOLDS
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let graph = ctx.graph(db)?;
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let graph = batch.ctx.graph(batch.db)?;
         let table = &store::households::HOUSEHOLDS;
-        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+        batch.check_and_write(table, |r, ctx| {
             let (Some(code), Some(date)) = (r.text("unit_code"), r.date("registered_on")) else {
                 return Err(Vec::new());
             };

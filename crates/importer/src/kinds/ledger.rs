@@ -2,10 +2,7 @@
 //! resolved on the row's date, plain values with the contract's defaults for empty
 //! numbers, and a few rules of their own. One generic kind serves them all.
 
-use super::{
-    cell_of, check_and_write, household_refs, keyed_row, no_household, unit_on, Batch, Fields,
-    Kind, Spec,
-};
+use super::{cell_of, household_refs, keyed_row, no_household, unit_on, Batch, Fields, Kind, Spec};
 use crate::refusal::Refusal;
 use crate::report::RowError;
 use domain::contract;
@@ -284,34 +281,28 @@ impl Kind for LedgerKind {
         self.spec
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
         let spec = self.spec;
-        let graph = ctx.graph(db)?;
+        let graph = batch.ctx.graph(batch.db)?;
         let households = match self.household {
-            Some(c) => household_refs(db, &rows, c)?,
+            Some(c) => household_refs(batch.db, &batch.rows, c)?,
             None => Default::default(),
         };
         let members: HashSet<(String, i64)> = if spec.kind == "supports" {
             let codes: Vec<&str> = households.keys().map(String::as_str).collect();
-            store::households::member_numbers(db, &codes)?
+            store::households::member_numbers(batch.db, &codes)?
                 .into_iter()
                 .collect()
         } else {
             HashSet::new()
         };
         let projects: HashSet<String> = if spec.kind == "project_members" {
-            store::records::project_codes(db)?
+            store::records::project_codes(batch.db)?
         } else {
             HashSet::new()
         };
         let table: &TableDef = self.table;
-        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+        batch.check_and_write(table, |r, ctx| {
             let mut refused: Vec<RowError> = (self.check)(r)
                 .into_iter()
                 .map(|(c, refusal)| r.error(c, refusal))

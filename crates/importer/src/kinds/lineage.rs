@@ -67,50 +67,47 @@ impl Kind for Lineage {
         &contract::UNIT_LINEAGE
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let before = errors.len();
-        if !ctx.may_change_units() {
-            if let Some(r) = rows.first() {
-                errors.push(r.error("from_code", Refusal::OnlyAdminChangesUnits));
+    fn apply(&self, batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let before = batch.errors.len();
+        if !batch.ctx.may_change_units() {
+            if let Some(r) = batch.rows.first() {
+                batch
+                    .errors
+                    .push(r.error("from_code", Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
-        let graph = store::units::load_graph(db)?;
-        let links: Vec<LineageLink> = rows.iter().map(link_of).collect();
+        let graph = store::units::load_graph(batch.db)?;
+        let links: Vec<LineageLink> = batch.rows.iter().map(link_of).collect();
         // Whole-set checks over the stored links (less those this file replaces) and the file's.
         let mut all = links.clone();
         let key = |l: &LineageLink| (l.from_code.clone(), l.to_code.clone(), l.effective);
         let replaced: std::collections::HashSet<_> = links.iter().map(key).collect();
         all.extend(
-            store::units::load_lineage(db)?
+            store::units::load_lineage(batch.db)?
                 .into_iter()
                 .filter(|l| !replaced.contains(&key(l))),
         );
-        let mut in_cycle = vec![false; rows.len()];
+        let mut in_cycle = vec![false; batch.rows.len()];
         for (i, p) in check_links(&graph, &all) {
-            if i < rows.len() {
+            if i < batch.rows.len() {
                 in_cycle[i] |= matches!(p, LineageProblem::Cycle(_));
                 let (c, refusal) = message(&p, &links[i]);
-                errors.push(rows[i].error(c, refusal));
+                batch.errors.push(batch.rows[i].error(c, refusal));
             }
         }
         // A link in a cycle breaks the per-link rules too; its cycle is the clearer message.
-        for ((r, l), cyc) in rows.iter().zip(&links).zip(in_cycle) {
+        for ((r, l), cyc) in batch.rows.iter().zip(&links).zip(in_cycle) {
             if let Some(p) = check_link(&graph, l).filter(|_| !cyc) {
                 let (c, refusal) = message(&p, l);
-                errors.push(r.error(c, refusal));
+                batch.errors.push(r.error(c, refusal));
             }
         }
-        if errors.len() > before {
+        if batch.errors.len() > before {
             return Ok(Counts::default());
         }
-        let keyed: Vec<KeyedRow> = rows
+        let keyed: Vec<KeyedRow> = batch
+            .rows
             .iter()
             .zip(&links)
             .map(|(r, l)| {
@@ -121,10 +118,10 @@ impl Kind for Lineage {
                 })
             })
             .collect();
-        ctx.units_changed();
-        let counts = upsert(db, &store::units::LINEAGE, &keyed, &ctx.actor)?;
+        batch.ctx.units_changed();
+        let counts = upsert(batch.db, &store::units::LINEAGE, &keyed, &batch.ctx.actor)?;
         if counts.inserted + counts.updated > 0 {
-            store::units::bump_generation(db)?;
+            store::units::bump_generation(batch.db)?;
         }
         Ok(counts)
     }

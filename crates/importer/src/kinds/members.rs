@@ -1,6 +1,6 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
-use super::{cell_of, check_and_write, household_refs, keyed_row, Batch, Fields, Kind, Spec};
+use super::{cell_of, household_refs, keyed_row, Batch, Kind, Spec};
 use crate::refusal::Refusal;
 use domain::contract;
 use domain::text::fold;
@@ -15,25 +15,23 @@ impl Kind for Members {
         &contract::MEMBERS
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let households = household_refs(db, &rows, "household_code")?;
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let households = household_refs(batch.db, &batch.rows, "household_code")?;
         // Citizen IDs are unique across all members: within the file, and against the
         // stored members other than the row's own.
-        let mut in_file: HashMap<&str, &Fields> = HashMap::new();
-        let ids: Vec<&str> = rows.iter().filter_map(|r| r.text("citizen_id")).collect();
+        let mut in_file: HashMap<String, (std::sync::Arc<str>, usize)> = HashMap::new();
+        let ids: Vec<&str> = batch
+            .rows
+            .iter()
+            .filter_map(|r| r.text("citizen_id"))
+            .collect();
         let stored: HashMap<String, (String, i64)> =
-            store::households::citizen_id_owners(db, &ids)?
+            store::households::citizen_id_owners(batch.db, &ids)?
                 .into_iter()
                 .map(|(id, hh, no)| (id, (hh, no)))
                 .collect();
         let table = &store::households::MEMBERS;
-        check_and_write(db, table, &rows, &ctx.actor.clone(), errors, |r| {
+        batch.check_and_write(table, |r, ctx| {
             let hh = r.text("household_code").unwrap_or_default();
             super::writable_household(&households, ctx, r, "household_code")
                 .map_err(|e| vec![*e])?;
@@ -42,12 +40,14 @@ impl Kind for Members {
                 return Err(vec![r.error("member_no", Refusal::MemberNoZero)]);
             }
             if let Some(id) = r.text("citizen_id") {
-                if let Some(first) = in_file.insert(id, r) {
+                if let Some((source, line)) =
+                    in_file.insert(id.to_owned(), (r.source.clone(), r.line))
+                {
                     return Err(vec![r.error(
                         "citizen_id",
                         Refusal::CitizenIdRepeated {
-                            source: first.source.to_string(),
-                            line: first.line,
+                            source: source.to_string(),
+                            line,
                         },
                     )]);
                 }

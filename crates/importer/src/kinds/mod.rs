@@ -300,29 +300,28 @@ impl Fields {
     }
 }
 
-/// The skeleton every row-by-row kind shares: `check` turns each row into its stored
-/// form or refuses it; a chunk with any refused row writes nothing (the import as a
-/// whole is then rejected).
-pub fn check_and_write<'r>(
-    db: &mut Db,
-    table: &store::tables::TableDef,
-    rows: &'r [Fields],
-    actor: &str,
-    errors: &mut Vec<RowError>,
-    mut check: impl FnMut(&'r Fields) -> Result<KeyedRow, Vec<RowError>>,
-) -> Result<Counts, StoreError> {
-    let before = errors.len();
-    let mut keyed = Vec::with_capacity(rows.len());
-    for r in rows {
-        match check(r) {
-            Ok(k) => keyed.push(k),
-            Err(refused) => errors.extend(refused),
+impl Batch<'_> {
+    /// The skeleton every row-by-row kind shares: `check` turns each row into its stored
+    /// form or refuses it (it is given the import's context); a batch with any refused
+    /// row writes nothing (the import as a whole is then rejected).
+    pub fn check_and_write(
+        &mut self,
+        table: &store::tables::TableDef,
+        mut check: impl FnMut(&Fields, &Ctx) -> Result<KeyedRow, Vec<RowError>>,
+    ) -> Result<Counts, StoreError> {
+        let before = self.errors.len();
+        let mut keyed = Vec::with_capacity(self.rows.len());
+        for r in &self.rows {
+            match check(r, self.ctx) {
+                Ok(k) => keyed.push(k),
+                Err(refused) => self.errors.extend(refused),
+            }
         }
+        if self.errors.len() > before {
+            return Ok(Counts::default());
+        }
+        store::keyed::upsert(self.db, table, &keyed, &self.ctx.actor)
     }
-    if errors.len() > before {
-        return Ok(Counts::default());
-    }
-    store::keyed::upsert(db, table, &keyed, actor)
 }
 
 /// The stored row of `table` for a row of a file: every key and data column of the

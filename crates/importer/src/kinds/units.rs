@@ -31,39 +31,39 @@ impl Kind for Units {
         &contract::UNITS
     }
 
-    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
-        let Batch {
-            db,
-            rows,
-            ctx,
-            errors,
-        } = b;
-        let before = errors.len();
-        if !ctx.may_change_units() {
-            if let Some(r) = rows.first() {
-                errors.push(r.error("code", Refusal::OnlyAdminChangesUnits));
+    fn apply(&self, batch: Batch<'_>) -> Result<Counts, StoreError> {
+        let before = batch.errors.len();
+        if !batch.ctx.may_change_units() {
+            if let Some(r) = batch.rows.first() {
+                batch
+                    .errors
+                    .push(r.error("code", Refusal::OnlyAdminChangesUnits));
             }
             return Ok(Counts::default());
         }
-        let mut bad = vec![false; rows.len()];
-        for (i, r) in rows.iter().enumerate() {
+        let mut bad = vec![false; batch.rows.len()];
+        for (i, r) in batch.rows.iter().enumerate() {
             let v = version_of(r, 0);
             if v.valid_from > v.valid_to {
                 bad[i] = true;
-                errors.push(r.error("valid_to", Refusal::UnitEndsBeforeStart));
+                batch
+                    .errors
+                    .push(r.error("valid_to", Refusal::UnitEndsBeforeStart));
             }
             if v.parent_code.as_deref() == Some(v.code.as_str()) {
                 bad[i] = true;
-                errors.push(r.error("parent_code", Refusal::OwnParent));
+                batch
+                    .errors
+                    .push(r.error("parent_code", Refusal::OwnParent));
             }
         }
         // The units as they will stand: stored versions, replaced or joined by the file's
-        // (file rows get negative ids so that problems can be traced back to their row).
+        // (file batch.rows get negative ids so that problems can be traced back to their row).
         let mut merged: HashMap<(String, Date), UnitVersion> = HashMap::new();
-        for v in store::units::load_versions(db)? {
+        for v in store::units::load_versions(batch.db)? {
             merged.insert((v.code.clone(), v.valid_from), v);
         }
-        for (i, r) in rows.iter().enumerate() {
+        for (i, r) in batch.rows.iter().enumerate() {
             if !bad[i] {
                 let v = version_of(r, -(i as i64) - 1);
                 merged.insert((v.code.clone(), v.valid_from), v);
@@ -71,7 +71,7 @@ impl Kind for Units {
         }
         let graph = UnitGraph::new(
             merged.into_values().collect(),
-            store::units::load_lineage(db)?,
+            store::units::load_lineage(batch.db)?,
         );
         let row_of = |ix: usize| {
             let id = graph.version(ix).id;
@@ -83,7 +83,7 @@ impl Kind for Units {
                     for (me, other) in [(a, b), (b, a)] {
                         if let Some(i) = row_of(me) {
                             let o = graph.version(other);
-                            errors.push(rows[i].error(
+                            batch.errors.push(batch.rows[i].error(
                                 "valid_from",
                                 Refusal::ValidityOverlaps {
                                     code: code.clone(),
@@ -99,7 +99,7 @@ impl Kind for Units {
                         let v = graph.version(ix);
                         let parent = v.parent_code.clone().unwrap_or_default();
                         let zero_hint = zero_hint(&graph, &parent, v.valid_from);
-                        errors.push(rows[i].error(
+                        batch.errors.push(batch.rows[i].error(
                             "parent_code",
                             Refusal::ParentMissing {
                                 parent,
@@ -112,7 +112,7 @@ impl Kind for Units {
                 UnitProblem::ParentLevel { ix, parent } => {
                     if let Some(i) = row_of(ix) {
                         let (v, p) = (graph.version(ix), graph.version(parent));
-                        errors.push(rows[i].error(
+                        batch.errors.push(batch.rows[i].error(
                             "parent_code",
                             Refusal::ParentNotAbove {
                                 parent: p.code.clone(),
@@ -125,10 +125,11 @@ impl Kind for Units {
                 }
             }
         }
-        if errors.len() > before {
+        if batch.errors.len() > before {
             return Ok(Counts::default());
         }
-        let keyed: Vec<KeyedRow> = rows
+        let keyed: Vec<KeyedRow> = batch
+            .rows
             .iter()
             .map(|r| {
                 let v = version_of(r, 0);
@@ -141,10 +142,10 @@ impl Kind for Units {
                 })
             })
             .collect();
-        ctx.units_changed();
-        let counts = upsert(db, &store::units::UNITS, &keyed, &ctx.actor)?;
+        batch.ctx.units_changed();
+        let counts = upsert(batch.db, &store::units::UNITS, &keyed, &batch.ctx.actor)?;
         if counts.inserted + counts.updated > 0 {
-            store::units::bump_generation(db)?;
+            store::units::bump_generation(batch.db)?;
         }
         Ok(counts)
     }
