@@ -12,13 +12,7 @@ fn import_tree_json_and_error_report() {
     let ok = donghanh()
         .args(["--db", t.url(), "import"])
         .arg(f.root())
-        .output()
-        .unwrap();
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+        .succeeds();
     assert!(String::from_utf8_lossy(&ok.stdout).contains("thêm mới 15"));
 
     let tree = donghanh()
@@ -139,14 +133,7 @@ fn serve_answers_health() {
         .unwrap()
         .to_owned();
     assert_eq!(password.len(), 16);
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = crate::web_support::word_after(&line, "http://");
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
     write!(
         s,

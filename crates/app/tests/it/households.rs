@@ -186,13 +186,7 @@ fn report_json_and_refusals() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v, json);
     let explain = donghanh()
@@ -326,7 +320,7 @@ fn duplicates_report() {
 #[test]
 fn household_edit_is_checked_and_audited() {
     let (t, _f) = with_households();
-    let out = donghanh()
+    donghanh()
         .args([
             "--db",
             t.url(),
@@ -336,13 +330,7 @@ fn household_edit_is_checked_and_audited() {
             "head_name=Lê Thị Lan Anh",
             "area=rural",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let mut t = t;
     let a = &store::audit::recent(&mut t.db, 1).unwrap()[0];
     assert_eq!(a.action, "update");
@@ -365,16 +353,10 @@ fn a_province_standard_applies_to_its_households() {
         "std.toml",
         "code = \"T01-2023\"\nname = \"Chuẩn riêng Tỉnh Một\"\nunit_code = \"01\"\nvalid_from = \"2023-01-01\"\nvalid_to = \"2025-06-30\"\npoverty_line_rural = 2100000\npoverty_line_urban = 2600000\naverage_line_rural = 3000000\naverage_line_urban = 3500000\n",
     );
-    let out = donghanh()
+    donghanh()
         .args(["--db", t.url(), "standard", "add"])
         .arg(&toml)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     // Same income, re-imported: in province 01 the higher line makes H3 (urban, 2.5M) near-poor,
     // while H2 in province 02 keeps the national line.
     let g = Files::new();

@@ -11,13 +11,7 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
     let out = donghanh()
         .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
         .arg(&unmatched)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3321 xã/phường mới"), "{text}");
     // A floor under the note parser: 3,020 of 3,321 new communes had every predecessor

@@ -57,15 +57,9 @@ pub fn demo_db() -> TestDb {
     let template = TEMPLATE.get_or_init(|| {
         Scratch::sweep_stale(backend());
         let scratch = Scratch::new(backend()).expect("scratch database (is PostgreSQL up?)");
-        let out = donghanh()
+        donghanh()
             .args(["--db", &scratch.url, "demo", "--no-serve"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+            .succeeds();
         scratch
     });
     let scratch = {
@@ -153,4 +147,23 @@ pub fn cell(r: &store::Row, name: &str) -> String {
 /// A whole-number column of a stored row.
 pub fn num(r: &store::Row, name: &str) -> i64 {
     r.get(name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a command of the real binary to its end; a failure fails the test with what the
+/// command printed.
+pub trait Succeeds {
+    fn succeeds(&mut self) -> std::process::Output;
+}
+
+impl Succeeds for std::process::Command {
+    fn succeeds(&mut self) -> std::process::Output {
+        let out = self.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
 }

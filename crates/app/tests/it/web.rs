@@ -69,13 +69,7 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     let body = serde_json::json!({"household_code": "API-1", "unit_code": "48", "registered_on": "2026-02-01", "head_name": "Ngô Thị Bé", "head_gender": "F", "area": "rural", "size": 2}).to_string();
     assert_eq!(
         clerk
-            .request(
-                "POST",
-                &format!("{base}/api/households"),
-                "application/json",
-                &body,
-                &[("X-CSRF-Token", &csrf)]
-            )
+            .post_json(&format!("{base}/api/households"), &body, &csrf)
             .status,
         403
     );
@@ -93,13 +87,7 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
         400,
         "no CSRF token"
     );
-    let ok = clerk.request(
-        "POST",
-        &format!("{base}/api/households"),
-        "application/json",
-        &mine,
-        &[("X-CSRF-Token", &csrf)],
-    );
+    let ok = clerk.post_json(&format!("{base}/api/households"), &mine, &csrf);
     assert_eq!(ok.status, 200, "{}", ok.body);
     // Pages too: another commune's household, the users and audit pages.
     assert_eq!(
@@ -125,13 +113,7 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     let theirs = body.replace("API-1", "API-2");
     assert_eq!(
         viewer
-            .request(
-                "POST",
-                &format!("{base}/api/households"),
-                "application/json",
-                &theirs,
-                &[("X-CSRF-Token", &csrf)]
-            )
+            .post_json(&format!("{base}/api/households"), &theirs, &csrf)
             .status,
         403
     );
@@ -396,13 +378,7 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
     let before = gifts(&mut c);
     assert_eq!(gifts(&mut c), before);
     let mine = gift.to_string().replace("\"48\"", &format!("\"{unit}\""));
-    let r = c.request(
-        "POST",
-        &format!("{base}/api/import/supports"),
-        "application/json",
-        &mine,
-        &[("X-CSRF-Token", &csrf)],
-    );
+    let r = c.post_json(&format!("{base}/api/import/supports"), &mine, &csrf);
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(gifts(&mut c), before + 5);
     // The new household is in the log with its content, under the clerk's name.

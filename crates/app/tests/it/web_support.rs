@@ -112,14 +112,7 @@ pub fn demo_server_binary() -> Server {
             "server ended early"
         );
     }
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = word_after(&line, "http://");
     std::thread::spawn(move || for _ in reader.lines() {});
     Server {
         base: format!("http://{addr}"),
@@ -227,6 +220,17 @@ impl Http {
         }
     }
 
+    /// A JSON post of the API, with the session's CSRF token.
+    pub fn post_json(&mut self, url: &str, body: &str, csrf: &str) -> Response {
+        self.request(
+            "POST",
+            url,
+            "application/json",
+            body,
+            &[("X-CSRF-Token", csrf)],
+        )
+    }
+
     pub fn get(&mut self, url: &str) -> Response {
         self.request("GET", url, "", "", &[])
     }
@@ -292,4 +296,13 @@ pub fn between(s: &str, start: &str, end: &str) -> String {
         .unwrap_or_else(|| panic!("{start} not in page"))
         + start.len();
     s[from..].split(end).next().unwrap().to_owned()
+}
+
+/// The word that follows `marker` in a line the binary printed (an address, a password).
+pub fn word_after(line: &str, marker: &str) -> String {
+    line.split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no {marker:?} in {line:?}"))
+        .to_owned()
 }
