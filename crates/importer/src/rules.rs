@@ -12,11 +12,16 @@ pub use domain::contract::{col, req, Col, Ty};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Empty,
+    /// Text, a code or a vocabulary's code.
     Text(String),
     Date(Date),
     Bool(bool),
     Int(i64),
     Real(f64),
+    /// Parsed once at the boundary: a cell of these types holds nothing else.
+    CitizenId(CitizenId),
+    Phone(Phone),
+    Money(Vnd),
 }
 
 pub use crate::refusal::Refusal;
@@ -39,7 +44,7 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
             "0" | "false" | "không" => Ok(Val::Bool(false)),
             _ => Err(Refusal::BoolFormat),
         },
-        Ty::Money => parse_money(&raw).map(Val::Int),
+        Ty::Money => parse_money(&raw).map(|v| Val::Money(Vnd(v))),
         Ty::Count => match raw.parse::<i64>() {
             Ok(n) if n >= 0 => Ok(Val::Int(n)),
             Ok(_) => Err(Refusal::CountNegative),
@@ -51,7 +56,7 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
         },
         Ty::CitizenId => parse_citizen_id(cell, &raw),
         Ty::Phone => Phone::parse(&raw)
-            .map(|p| Val::Text(p.into_string()))
+            .map(Val::Phone)
             .ok_or(Refusal::PhoneFormat),
         Ty::Year => match raw.parse::<i64>() {
             Ok(y) if (1900..=2100).contains(&y) => Ok(Val::Int(y)),
@@ -85,7 +90,7 @@ fn parse_citizen_id(cell: &Cell, raw: &str) -> Result<Val, Refusal> {
         return Err(Refusal::CitizenIdStoredAsNumber);
     }
     match CitizenId::parse(raw) {
-        Ok(id) => Ok(Val::Text(id.as_str().to_owned())),
+        Ok(id) => Ok(Val::CitizenId(id)),
         Err(CitizenIdError::ElevenDigits) => Err(Refusal::CitizenIdElevenDigits),
         Err(CitizenIdError::NotTwelveDigits) => Err(Refusal::CitizenIdLength),
     }
@@ -134,6 +139,7 @@ mod tests {
     #[test]
     fn general_rules() {
         let text = |s: &str| Ok(Val::Text(s.into()));
+        let phone = |s: &str| Ok(Val::Phone(Phone::parse(s).unwrap()));
         let cases: Vec<(&str, Ty, Result<Val, Refusal>)> = vec![
             ("", Ty::Code, Ok(Val::Empty)),
             ("  ", Ty::Text, Ok(Val::Empty)),
@@ -152,8 +158,8 @@ mod tests {
             ("không", Ty::Bool, Ok(Val::Bool(false))),
             ("false", Ty::Bool, Ok(Val::Bool(false))),
             ("yes", Ty::Bool, Err(Refusal::BoolFormat)),
-            ("4.500.000", Ty::Money, Ok(Val::Int(4_500_000))),
-            ("4500000", Ty::Money, Ok(Val::Int(4_500_000))),
+            ("4.500.000", Ty::Money, Ok(Val::Money(Vnd(4_500_000)))),
+            ("4500000", Ty::Money, Ok(Val::Money(Vnd(4_500_000)))),
             ("4.50.000", Ty::Money, Err(Refusal::MoneyFormat)),
             ("4500,5", Ty::Money, Err(Refusal::MoneyFormat)),
             ("-5", Ty::Money, Err(Refusal::MoneyNegative)),
@@ -170,7 +176,11 @@ mod tests {
             ("49000.0", Ty::Code, Err(Refusal::CodeScientific)),
             ("H 1", Ty::Code, Err(Refusal::CodeSeparators)),
             ("H;1", Ty::Code, Err(Refusal::CodeSeparators)),
-            ("001234567890", Ty::CitizenId, text("001234567890")),
+            (
+                "001234567890",
+                Ty::CitizenId,
+                Ok(Val::CitizenId(CitizenId::parse("001234567890").unwrap())),
+            ),
             (
                 "01234567890",
                 Ty::CitizenId,
@@ -182,9 +192,9 @@ mod tests {
                 Ty::CitizenId,
                 Err(Refusal::CitizenIdStoredAsNumber),
             ),
-            ("+84 912 345 678", Ty::Phone, text("0912345678")),
-            ("(091) 234-5678", Ty::Phone, text("0912345678")),
-            ("84912345678", Ty::Phone, text("0912345678")),
+            ("+84 912 345 678", Ty::Phone, phone("0912345678")),
+            ("(091) 234-5678", Ty::Phone, phone("0912345678")),
+            ("84912345678", Ty::Phone, phone("0912345678")),
             ("0212345678", Ty::Phone, Err(Refusal::PhoneFormat)),
             ("gọi chị Hoa", Ty::Phone, Err(Refusal::PhoneFormat)),
             ("F", Ty::Enum(domain::vocab::Gender::ENTRIES), text("F")),

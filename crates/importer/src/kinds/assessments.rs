@@ -37,7 +37,7 @@ impl Kind for Assessments {
             };
             let deprivations = split_codes(r.text("deprivations").unwrap_or_default());
             let given = r.text("status").and_then(Class::parse);
-            let computed = match r.int("income_per_capita_vnd") {
+            let computed = match r.money("income_per_capita_vnd").map(|v| v.0) {
                 Some(income) => match classify(std, income, &deprivations, hh.area) {
                     Ok(c) => Some(c.class),
                     Err(unknown) => {

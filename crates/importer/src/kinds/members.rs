@@ -23,7 +23,10 @@ impl Kind for Members {
         let ids: Vec<&str> = batch
             .rows
             .iter()
-            .filter_map(|r| r.text("citizen_id"))
+            .filter_map(|r| {
+                r.citizen_id("citizen_id")
+                    .map(domain::ids::CitizenId::as_str)
+            })
             .collect();
         let stored: HashMap<String, (String, i64)> =
             store::households::citizen_id_owners(batch.db, &ids)?
@@ -39,7 +42,10 @@ impl Kind for Members {
             if no < 1 {
                 return Err(vec![r.error("member_no", Refusal::MemberNoZero)]);
             }
-            if let Some(id) = r.text("citizen_id") {
+            if let Some(id) = r
+                .citizen_id("citizen_id")
+                .map(domain::ids::CitizenId::as_str)
+            {
                 if let Some((source, line)) =
                     in_file.insert(id.to_owned(), (r.source.clone(), r.line))
                 {

@@ -254,6 +254,20 @@ impl Fields {
         }
     }
 
+    pub fn citizen_id(&self, col: &str) -> Option<&domain::ids::CitizenId> {
+        match self.val(col) {
+            Val::CitizenId(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn money(&self, col: &str) -> Option<domain::ids::Vnd> {
+        match self.val(col) {
+            Val::Money(v) => Some(*v),
+            _ => None,
+        }
+    }
+
     pub fn bool(&self, col: &str) -> Option<bool> {
         match self.val(col) {
             Val::Bool(b) => Some(*b),
@@ -490,6 +504,9 @@ fn hash_vals<'a>(vals: impl Iterator<Item = &'a Val>, extra: &[(String, String)]
             Val::Bool(b) => (3u8, b).hash(&mut h),
             Val::Int(i) => (4u8, i).hash(&mut h),
             Val::Real(f) => (5u8, f.to_bits()).hash(&mut h),
+            Val::CitizenId(id) => (6u8, id.as_str()).hash(&mut h),
+            Val::Phone(p) => (7u8, p.as_str()).hash(&mut h),
+            Val::Money(v) => (8u8, v.0).hash(&mut h),
         }
     }
     extra.hash(&mut h);
@@ -539,5 +556,8 @@ pub fn to_value(v: &Val) -> store::Value {
         Val::Bool(b) => store::Value::Int((*b).into()),
         Val::Int(n) => store::Value::Int(*n),
         Val::Real(f) => store::Value::Real(*f),
+        Val::CitizenId(id) => store::Value::from(id.as_str()),
+        Val::Phone(p) => store::Value::from(p.as_str()),
+        Val::Money(v) => store::Value::Int(v.0),
     }
 }
