@@ -109,7 +109,7 @@ fn indicators_of(
             continue;
         };
         for (code, n) in domain::contributions::support(kind, *q, *v) {
-            if let Some(slot) = out.get_mut(code) {
+            if let Some(slot) = out.get_mut(code.code()) {
                 *slot += n;
             }
         }
@@ -119,7 +119,7 @@ fn indicators_of(
             continue;
         };
         for (code, n) in domain::contributions::activity(kind, *s, *p) {
-            if let Some(slot) = out.get_mut(code) {
+            if let Some(slot) = out.get_mut(code.code()) {
                 *slot += n;
             }
         }

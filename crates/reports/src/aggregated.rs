@@ -5,6 +5,7 @@
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
 use domain::contributions::{self as contrib, Month};
+use domain::indicators::Indicator;
 use domain::units::VersionIx;
 use domain::Date;
 use std::collections::HashMap;
@@ -90,8 +91,8 @@ pub fn tally(
     let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
     for (node, figures) in placed {
         for (&code, &v) in columns.iter().zip(&figures) {
-            if v != 0 && wanted(code) && counted(code).is_none() {
-                t.add(node, code, v, no_evidence);
+            if let (true, Some(indicator)) = (v != 0 && wanted(code), Indicator::parse(code)) {
+                t.add(node, indicator, v, no_evidence);
             }
         }
     }
@@ -107,11 +108,11 @@ pub fn tally(
         let Some(code) = contrib::DISTINCT
             .iter()
             .copied()
-            .find(|c| *c == r.indicator)
+            .find(|c| c.code() == r.indicator)
         else {
             continue;
         };
-        if !wanted(code) {
+        if !wanted(code.code()) {
             continue;
         }
         if let Some(node) = scope.place(placing(r.unit_id, r.follow_id)) {

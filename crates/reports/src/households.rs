@@ -4,6 +4,7 @@
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
 use domain::contributions;
+use domain::indicators::Indicator as I;
 use domain::status::{effective_history, events, EventKind};
 use domain::units::VersionIx;
 use domain::Date;
@@ -46,7 +47,7 @@ pub fn tally(
     }
     for (hh, list) in &assigned {
         for &(_, node) in list.iter().filter(|(y, _)| years.contains(y)) {
-            t.add_distinct(node, "hh_assisted", hh.clone(), || ev(hh, &code_of(node)));
+            t.add_distinct(node, I::HhAssisted, hh.clone(), || ev(hh, &code_of(node)));
         }
     }
 

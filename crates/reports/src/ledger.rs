@@ -4,6 +4,7 @@
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
 use domain::contributions;
+use domain::indicators::Indicator as I;
 use domain::units::VersionIx;
 use domain::Date;
 use std::collections::HashMap;
@@ -79,19 +80,19 @@ pub fn stocks(
         };
         let id = c.code.as_str();
         if c.established_on >= from && c.union_supported {
-            t.add(node, "coops_new", 1, || {
+            t.add(node, I::CoopsNew, 1, || {
                 ev("cooperatives", id, 1, scope, node)
             });
         }
         if c.dissolved_on.is_none_or(|d| d > to) {
             let (m, w) = (c.female_members, c.female_workers);
-            t.add(node, "coops_active", 1, || {
+            t.add(node, I::CoopsActive, 1, || {
                 ev("cooperatives", id, 1, scope, node)
             });
-            t.add(node, "coops_female_members", m, || {
+            t.add(node, I::CoopsFemaleMembers, m, || {
                 ev("cooperatives", id, m, scope, node)
             });
-            t.add(node, "coops_female_workers", w, || {
+            t.add(node, I::CoopsFemaleWorkers, w, || {
                 ev("cooperatives", id, w, scope, node)
             });
         }
@@ -102,7 +103,7 @@ pub fn stocks(
             continue;
         };
         if c.dissolved_on.is_none_or(|d| d > to) {
-            t.add(node, "startup_clubs_active", 1, || {
+            t.add(node, I::StartupClubsActive, 1, || {
                 ev("clubs", &c.code, 1, scope, node)
             });
         }
@@ -118,10 +119,10 @@ pub fn stocks(
         }
         let group = g.group_code.as_str();
         for (code, v) in [
-            ("vbsp_groups", 1),
-            ("vbsp_clients", g.clients),
-            ("vbsp_outstanding_vnd", g.outstanding_vnd),
-            ("vbsp_overdue_vnd", g.overdue_vnd),
+            (I::VbspGroups, 1),
+            (I::VbspClients, g.clients),
+            (I::VbspOutstandingVnd, g.outstanding_vnd),
+            (I::VbspOverdueVnd, g.overdue_vnd),
         ] {
             t.add(node, code, v, || {
                 ev("savings_groups", group, v, scope, node)
@@ -146,7 +147,7 @@ pub fn stocks(
     for (unit, e) in &entrusted {
         if let Some(node) = t.node(scope, e.unit_id, "entrusted_totals") {
             *t.entrusted.entry(node).or_insert(0) += e.outstanding_vnd;
-            if t.wants("vbsp_share_pct") {
+            if t.wants(I::VbspSharePct) {
                 t.evidence.push((
                     node,
                     ev("entrusted_totals", unit, e.outstanding_vnd, scope, node),
@@ -164,7 +165,7 @@ pub fn stocks(
             ) else {
                 continue;
             };
-            *t.targets.entry((node, def.code)).or_insert(0) += target.value;
+            *t.targets.entry((node, def.indicator)).or_insert(0) += target.value;
         }
     }
     Ok(())
@@ -202,7 +203,7 @@ fn supports(
             t.add(node, code, v, || ev("supports", id, v, scope, node));
         }
         if let Some(who) = contributions::livelihood_recipient(s.kind, household, s.member_no) {
-            t.add_distinct(node, "livelihood_recipients", who.clone(), || {
+            t.add_distinct(node, I::LivelihoodRecipients, who.clone(), || {
                 ev("supports", &who, 1, scope, node)
             });
         }

@@ -10,7 +10,7 @@ pub mod render;
 pub mod scope;
 pub mod tally;
 
-use domain::indicators::{Def, Measure, ALL};
+use domain::indicators::{Def, Indicator, Measure, ALL};
 use domain::units::VersionIx;
 use domain::Date;
 use serde::Serialize;
@@ -145,11 +145,12 @@ fn compute_parts(
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
     }
-    if let Some(w) = want {
-        if domain::indicators::find(w).is_none() {
-            return Err(ReportError::UnknownIndicator(w.to_owned()));
+    let want = match want {
+        Some(w) => {
+            Some(Indicator::parse(w).ok_or_else(|| ReportError::UnknownIndicator(w.to_owned()))?)
         }
-    }
+        None => None,
+    };
     let s = req.structure_date.unwrap_or(req.to);
     let graph = store::units::load_graph_cached(db)?;
     let scope = scope::Scope::shared(graph, &req.unit, s)?;
@@ -160,9 +161,9 @@ fn compute_parts(
         aggregated::tally(db, &scope, from, to, with_ledger, &mut tally)?;
     } else {
         // A drill-down reads only the records that can stand behind its figure.
-        let household_figure = want.is_none_or(|w| w.starts_with("hh_"));
+        let household_figure = want.is_none_or(|w| w.code().starts_with("hh_"));
         let ledger_flow = want.is_none_or(|w| {
-            domain::contributions::SUMMED.contains(&w) || w == "livelihood_recipients"
+            domain::contributions::SUMMED.contains(&w) || w == Indicator::LivelihoodRecipients
         });
         if household_figure {
             households::tally(db, &scope, from, to, &mut tally)?;
@@ -226,14 +227,14 @@ impl Computed {
     }
 
     /// The target of a node: its own rows (merged units add up), else its children's.
-    fn target(&self, node: VersionIx, code: &'static str) -> Option<i64> {
+    fn target(&self, node: VersionIx, code: Indicator) -> Option<i64> {
         if !self.tally.targets.keys().any(|(_, c)| *c == code) {
             return None; // no target of this indicator anywhere below
         }
         self.target_below(node, code)
     }
 
-    fn target_below(&self, node: VersionIx, code: &'static str) -> Option<i64> {
+    fn target_below(&self, node: VersionIx, code: Indicator) -> Option<i64> {
         if let Some(v) = self.tally.targets.get(&(node, code)) {
             return Some(*v);
         }
@@ -252,25 +253,26 @@ impl Computed {
         &self,
         include: impl Fn(VersionIx) -> bool,
         entrusted: Option<i64>,
-        target: impl Fn(&'static str) -> Option<i64>,
+        target: impl Fn(Indicator) -> Option<i64>,
     ) -> Vec<IndicatorValue> {
+        use Indicator as I;
         let sums = self.tally.values(include);
-        let get = |c: &str| sums.get(c).copied().unwrap_or(0);
+        let get = |i: Indicator| sums.get(&i).copied().unwrap_or(0);
         ALL.iter()
             .map(|d: &Def| {
-                let value: serde_json::Value = match d.code {
-                    "vbsp_share_pct" => entrusted
-                        .and_then(|e| pct(get("vbsp_outstanding_vnd"), e))
+                let value: serde_json::Value = match d.indicator {
+                    I::VbspSharePct => entrusted
+                        .and_then(|e| pct(get(I::VbspOutstandingVnd), e))
                         .into(),
-                    "vbsp_overdue_pct" => {
-                        pct(get("vbsp_overdue_vnd"), get("vbsp_outstanding_vnd")).into()
+                    I::VbspOverduePct => {
+                        pct(get(I::VbspOverdueVnd), get(I::VbspOutstandingVnd)).into()
                     }
-                    c => get(c).into(),
+                    i => get(i).into(),
                 };
                 let target = if d.measure == Measure::Percent {
                     None
                 } else {
-                    target(d.code)
+                    target(d.indicator)
                 };
                 let achievement_pct = match (target, value.as_i64()) {
                     (Some(t), Some(v)) => pct(v, t),

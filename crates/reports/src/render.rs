@@ -2,7 +2,7 @@
 //! Vietnamese narrative written from the figures.
 
 use crate::{IndicatorValue, Report};
-use domain::indicators::{find, Measure};
+use domain::indicators::{find, Indicator, Indicator as I, Measure};
 use domain::poverty::vnd;
 
 /// Vietnamese number style: 3.523.
@@ -121,17 +121,17 @@ pub fn narrative(r: &Report) -> String {
 
 /// Who, by when, and the households helped out against the plan.
 fn lead_sentence(r: &Report, year: &str, to: &str, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
+    let v = |i: Indicator| r.int(i.code());
     let who = format!("Hội LHPN {}", r.unit.name);
     let mut lead = format!(
         "Năm {year}, tính đến {to}, {who} từ cấp {} đến cơ sở",
         level_word(r.unit.level)
     );
-    let esc = r.get("hh_escaped");
-    if v("hh_escaped") > 0 {
+    let esc = r.get(I::HhEscaped.code());
+    if v(I::HhEscaped) > 0 {
         lead.push_str(&format!(
             " đã giúp {} hộ có phụ nữ thoát nghèo, cận nghèo",
-            count(v("hh_escaped"))
+            count(v(I::HhEscaped))
         ));
         if let Some(e) = esc {
             if let (Some(t), Some(p)) = (e.target, e.achievement_pct) {
@@ -146,32 +146,32 @@ fn lead_sentence(r: &Report, year: &str, to: &str, parts: &mut Vec<String>) {
 
 /// Livelihood means, vocational training, jobs and labour export.
 fn livelihood_sentence(r: &Report, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
+    let v = |i: Indicator| r.int(i.code());
     let mut s1 = Vec::new();
-    if v("livelihood_recipients") > 0 {
+    if v(I::LivelihoodRecipients) > 0 {
         s1.push(format!(
             "trao phương tiện sinh kế cho {} hội viên phụ nữ nghèo với tổng trị giá {}",
-            count(v("livelihood_recipients")),
-            money(v("livelihood_value_vnd"))
+            count(v(I::LivelihoodRecipients)),
+            money(v(I::LivelihoodValueVnd))
         ));
     }
-    if v("vocational_classes") > 0 {
+    if v(I::VocationalClasses) > 0 {
         s1.push(format!(
             "phối hợp tổ chức {} lớp đào tạo nghề cho {} lao động nữ",
-            count(v("vocational_classes")),
-            count(v("vocational_trainees"))
+            count(v(I::VocationalClasses)),
+            count(v(I::VocationalTrainees))
         ));
     }
-    if v("jobs_placed") > 0 {
+    if v(I::JobsPlaced) > 0 {
         s1.push(format!(
             "giải quyết việc làm cho {} lao động nữ",
-            count(v("jobs_placed"))
+            count(v(I::JobsPlaced))
         ));
     }
-    if v("labor_export_counselled") > 0 {
+    if v(I::LaborExportCounselled) > 0 {
         s1.push(format!(
             "tư vấn, xuất khẩu lao động cho {} lao động nữ",
-            count(v("labor_export_counselled"))
+            count(v(I::LaborExportCounselled))
         ));
     }
     if !s1.is_empty() {
@@ -181,13 +181,13 @@ fn livelihood_sentence(r: &Report, parts: &mut Vec<String>) {
 
 /// Policy-bank credit through savings groups, its communication, the union's own loans.
 fn credit_sentence(r: &Report, to: &str, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
+    let v = |i: Indicator| r.int(i.code());
     let mut s2 = Vec::new();
-    if v("vbsp_clients") > 0 {
+    if v(I::VbspClients) > 0 {
         let mut t = format!(
             "kết nối vốn vay ủy thác Ngân hàng Chính sách xã hội cho {} khách hàng (đến {to}) với dư nợ {}",
-            count(v("vbsp_clients")),
-            money(v("vbsp_outstanding_vnd")).replace("trên ", "")
+            count(v(I::VbspClients)),
+            money(v(I::VbspOutstandingVnd)).replace("trên ", "")
         );
         if let Some(p) = r
             .value("vbsp_share_pct")
@@ -197,17 +197,17 @@ fn credit_sentence(r: &Report, to: &str, parts: &mut Vec<String>) {
         }
         s2.push(t);
     }
-    if v("credit_communication_classes") > 0 {
+    if v(I::CreditCommunicationClasses) > 0 {
         s2.push(format!(
             "tổ chức {} lớp tuyên truyền về tín dụng chính sách xã hội",
-            count(v("credit_communication_classes"))
+            count(v(I::CreditCommunicationClasses))
         ));
     }
-    if v("union_loans") > 0 {
+    if v(I::UnionLoans) > 0 {
         s2.push(format!(
             "cho {} lượt hội viên vay vốn từ Quỹ Hội với {}",
-            count(v("union_loans")),
-            money(v("union_loans_value_vnd"))
+            count(v(I::UnionLoans)),
+            money(v(I::UnionLoansValueVnd))
         ));
     }
     if !s2.is_empty() {
@@ -217,51 +217,51 @@ fn credit_sentence(r: &Report, to: &str, parts: &mut Vec<String>) {
 
 /// Start-ups, their clubs, cooperatives and women entrepreneurs.
 fn startup_sentence(r: &Report, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
+    let v = |i: Indicator| r.int(i.code());
     let mut s3 = Vec::new();
-    if v("startup_ideas_supported") > 0 {
+    if v(I::StartupIdeasSupported) > 0 {
         s3.push(format!(
             "hỗ trợ hiện thực hóa {} ý tưởng khởi nghiệp",
-            count(v("startup_ideas_supported"))
+            count(v(I::StartupIdeasSupported))
         ));
     }
-    if v("startup_training_classes") + v("startup_communication_sessions") > 0 {
+    if v(I::StartupTrainingClasses) + v(I::StartupCommunicationSessions) > 0 {
         s3.push(format!(
             "mở {} lớp tập huấn, {} cuộc truyền thông về khởi nghiệp cho {} hội viên",
-            count(v("startup_training_classes")),
-            count(v("startup_communication_sessions")),
-            count(v("startup_participants"))
+            count(v(I::StartupTrainingClasses)),
+            count(v(I::StartupCommunicationSessions)),
+            count(v(I::StartupParticipants))
         ));
     }
-    if v("startup_clubs_active") > 0 {
+    if v(I::StartupClubsActive) > 0 {
         s3.push(format!(
             "duy trì {} câu lạc bộ \"Phụ nữ khởi nghiệp\"",
-            count(v("startup_clubs_active"))
+            count(v(I::StartupClubsActive))
         ));
     }
-    if v("coops_new") > 0 {
+    if v(I::CoopsNew) > 0 {
         s3.push(format!(
             "hỗ trợ thành lập mới {} hợp tác xã có phụ nữ tham gia quản lý",
-            count(v("coops_new"))
+            count(v(I::CoopsNew))
         ));
     }
-    if v("coops_active") > 0 {
+    if v(I::CoopsActive) > 0 {
         s3.push(format!(
             "đến nay có {} hợp tác xã với {} thành viên nữ và {} lao động nữ",
-            count(v("coops_active")),
-            count(v("coops_female_members")),
-            count(v("coops_female_workers"))
+            count(v(I::CoopsActive)),
+            count(v(I::CoopsFemaleMembers)),
+            count(v(I::CoopsFemaleWorkers))
         ));
     }
-    if v("women_entrepreneurs_trained") > 0 {
-        let trained = r.get("women_entrepreneurs_trained");
+    if v(I::WomenEntrepreneursTrained) > 0 {
+        let trained = r.get(I::WomenEntrepreneursTrained.code());
         let plan = trained
             .and_then(|t| t.target)
             .map(|t| format!("/{}", count(t)))
             .unwrap_or_default();
         s3.push(format!(
             "nâng cao năng lực cho {}{plan} phụ nữ là chủ doanh nghiệp, quản lý hợp tác xã, chủ hộ kinh doanh",
-            count(v("women_entrepreneurs_trained"))
+            count(v(I::WomenEntrepreneursTrained))
         ));
     }
     if !s3.is_empty() {
@@ -271,28 +271,28 @@ fn startup_sentence(r: &Report, parts: &mut Vec<String>) {
 
 /// Gifts, houses, sanitation, water, insurance cards and savings books.
 fn charity_sentence(r: &Report, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
+    let v = |i: Indicator| r.int(i.code());
     let mut s4 = Vec::new();
-    if v("gifts") > 0 {
-        s4.push(format!("tặng {} suất quà", count(v("gifts"))));
+    if v(I::Gifts) > 0 {
+        s4.push(format!("tặng {} suất quà", count(v(I::Gifts))));
     }
     for (code, words) in [
-        ("houses_built", "xây mới {} mái ấm tình thương"),
-        ("houses_repaired", "sửa chữa {} nhà"),
-        ("sanitation_works", "tặng {} công trình vệ sinh"),
-        ("clean_water_works", "{} công trình nước sạch"),
-        ("insurance_cards", "tặng {} thẻ bảo hiểm"),
-        ("savings_books", "{} sổ tiết kiệm"),
+        (I::HousesBuilt, "xây mới {} mái ấm tình thương"),
+        (I::HousesRepaired, "sửa chữa {} nhà"),
+        (I::SanitationWorks, "tặng {} công trình vệ sinh"),
+        (I::CleanWaterWorks, "{} công trình nước sạch"),
+        (I::InsuranceCards, "tặng {} thẻ bảo hiểm"),
+        (I::SavingsBooks, "{} sổ tiết kiệm"),
     ] {
         if v(code) > 0 {
             s4.push(words.replace("{}", &count(v(code))));
         }
     }
     if !s4.is_empty() {
-        let total = if v("charity_value_vnd") > 0 {
+        let total = if v(I::CharityValueVnd) > 0 {
             format!(
                 " với tổng tiền, quà trị giá {}",
-                money(v("charity_value_vnd"))
+                money(v(I::CharityValueVnd))
             )
         } else {
             String::new()
@@ -306,18 +306,18 @@ fn charity_sentence(r: &Report, parts: &mut Vec<String>) {
 
 /// Micro-insurance contracts and claims.
 fn insurance_sentence(r: &Report, parts: &mut Vec<String>) {
-    let v = |c: &str| r.int(c);
-    if v("microinsurance_contracts") > 0 {
+    let v = |i: Indicator| r.int(i.code());
+    if v(I::MicroinsuranceContracts) > 0 {
         let mut t = format!(
             "Triển khai bảo hiểm vi mô cho hội viên với {} hợp đồng/{}",
-            count(v("microinsurance_contracts")),
-            money(v("microinsurance_premium_vnd"))
+            count(v(I::MicroinsuranceContracts)),
+            money(v(I::MicroinsurancePremiumVnd))
         );
-        if v("microinsurance_claims") > 0 {
+        if v(I::MicroinsuranceClaims) > 0 {
             t.push_str(&format!(
                 "; đã chi trả cho {} trường hợp rủi ro với số tiền {}",
-                count(v("microinsurance_claims")),
-                money(v("microinsurance_claims_vnd"))
+                count(v(I::MicroinsuranceClaims)),
+                money(v(I::MicroinsuranceClaimsVnd))
             ));
         }
         parts.push(format!("{t}."));

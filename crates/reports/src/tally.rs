@@ -1,6 +1,7 @@
 //! Counting records into the units they belong to on the structure date, then adding
 //! them up for any part of the tree: the whole subtree, one child's, or the unit itself.
 
+use domain::indicators::Indicator;
 use domain::units::VersionIx;
 use std::collections::{HashMap, HashSet};
 
@@ -18,8 +19,8 @@ pub struct Evidence {
 
 #[derive(Default)]
 struct Acc {
-    sums: HashMap<&'static str, i64>,
-    sets: HashMap<&'static str, HashSet<String>>,
+    sums: HashMap<Indicator, i64>,
+    sets: HashMap<Indicator, HashSet<String>>,
 }
 
 #[derive(Default)]
@@ -28,8 +29,8 @@ pub struct Tally {
     /// Entrusted balances placed exactly at a node (the vbsp_share_pct rule).
     pub entrusted: HashMap<VersionIx, i64>,
     /// Targets placed exactly at a node, by indicator.
-    pub targets: HashMap<(VersionIx, &'static str), i64>,
-    want: Option<String>,
+    pub targets: HashMap<(VersionIx, Indicator), i64>,
+    want: Option<Indicator>,
     pub evidence: Vec<(VersionIx, Evidence)>,
     /// Records whose unit reaches no unit on the structure date: (table, unit version) → count.
     pub unmapped: std::collections::BTreeMap<(&'static str, VersionIx), i64>,
@@ -37,9 +38,9 @@ pub struct Tally {
 
 impl Tally {
     /// A tally that also keeps the records behind `want`.
-    pub fn new(want: Option<&str>) -> Tally {
+    pub fn new(want: Option<Indicator>) -> Tally {
         Tally {
-            want: want.map(str::to_owned),
+            want,
             ..Tally::default()
         }
     }
@@ -75,12 +76,12 @@ impl Tally {
         }
     }
 
-    pub fn wants(&self, code: &str) -> bool {
-        self.want.as_deref() == Some(code)
+    pub fn wants(&self, indicator: Indicator) -> bool {
+        self.want == Some(indicator)
     }
 
-    fn keep(&mut self, node: VersionIx, code: &'static str, ev: impl FnOnce() -> Evidence) {
-        if self.want.as_deref() == Some(code) {
+    fn keep(&mut self, node: VersionIx, code: Indicator, ev: impl FnOnce() -> Evidence) {
+        if self.want == Some(code) {
             self.evidence.push((node, ev()));
         }
     }
@@ -88,7 +89,7 @@ impl Tally {
     pub fn add(
         &mut self,
         node: VersionIx,
-        code: &'static str,
+        code: Indicator,
         amount: i64,
         ev: impl FnOnce() -> Evidence,
     ) {
@@ -106,7 +107,7 @@ impl Tally {
     pub fn add_distinct(
         &mut self,
         node: VersionIx,
-        code: &'static str,
+        code: Indicator,
         key: String,
         ev: impl FnOnce() -> Evidence,
     ) {
@@ -125,15 +126,15 @@ impl Tally {
 
     /// The figures of the nodes for which `include` holds: sums added, distinct sets
     /// joined.
-    pub fn values(&self, include: impl Fn(VersionIx) -> bool) -> HashMap<&'static str, i64> {
-        let mut sums: HashMap<&'static str, i64> = HashMap::new();
-        let mut sets: HashMap<&'static str, HashSet<&str>> = HashMap::new();
+    pub fn values(&self, include: impl Fn(VersionIx) -> bool) -> HashMap<Indicator, i64> {
+        let mut sums: HashMap<Indicator, i64> = HashMap::new();
+        let mut sets: HashMap<Indicator, HashSet<&str>> = HashMap::new();
         for (node, acc) in self.per_node.iter().filter(|(n, _)| include(**n)) {
             let _ = node;
-            for (k, v) in &acc.sums {
+            for (&k, v) in &acc.sums {
                 *sums.entry(k).or_insert(0) += v;
             }
-            for (k, set) in &acc.sets {
+            for (&k, set) in &acc.sets {
                 sets.entry(k)
                     .or_default()
                     .extend(set.iter().map(String::as_str));

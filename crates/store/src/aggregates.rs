@@ -217,8 +217,8 @@ fn add_record_figures(
             "n_microinsurance",
         ),
     };
-    for (code, v) in figures {
-        add(cells, cell, code, v);
+    for (indicator, v) in figures {
+        add(cells, cell, indicator.code(), v);
     }
     add(cells, cell, counter, n);
     Ok(())

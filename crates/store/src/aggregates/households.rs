@@ -6,6 +6,7 @@ use super::figures::{decode, encode};
 use super::{add, add_to, Cell, Figures, SHARED_COLUMNS};
 use crate::{Db, StoreError, Value};
 use domain::contributions::{self as contrib, FOREVER};
+use domain::indicators::Indicator;
 use domain::poverty::Class;
 use domain::status::{Assessed, AssessmentKind};
 use domain::vocab::SupportType;
@@ -162,7 +163,7 @@ fn household_figures(
             known_from: contrib::month_of(assigned_on),
             known_until: FOREVER,
         };
-        occur("hh_assisted", code, cell);
+        occur(Indicator::HhAssisted.code(), code, cell);
         add(&mut cells, cell, "n_assignments", 1);
     }
     for k in contrib::known_events(&rec.assessments) {
@@ -185,7 +186,7 @@ fn household_figures(
                     known_until: k.known_until,
                 };
                 for c in codes {
-                    occur(c, code, cell);
+                    occur(c.code(), code, cell);
                 }
             }
         } else if let Some(unit_id) = rec.unit_id {
@@ -197,7 +198,7 @@ fn household_figures(
                 known_until: k.known_until,
             };
             for c in codes {
-                occur(c, code, cell);
+                occur(c.code(), code, cell);
             }
             add(&mut cells, cell, "n_households", 1);
         }
@@ -209,11 +210,11 @@ fn household_figures(
         };
         let cell = Cell::dated(contrib::month_of(*date), *unit_id, follow_id);
         for (c, v) in contrib::support(*kind, *quantity, *value) {
-            add(&mut cells, cell, c, v);
+            add(&mut cells, cell, c.code(), v);
         }
         add(&mut cells, cell, "n_supports", 1);
         if let Some(who) = contrib::livelihood_recipient(*kind, Some(code), *member_no) {
-            occur("livelihood_recipients", &who, cell);
+            occur(Indicator::LivelihoodRecipients.code(), &who, cell);
         }
     }
     // A key found in one cell of its grain (the months, or the year's total) is counted

@@ -6,21 +6,22 @@ use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
+use domain::indicators::Indicator;
 use domain::Date;
 use maud::{html, Markup, PreEscaped};
 use reports::render::{count, decimal, money};
 use serde::Deserialize;
 use std::collections::HashMap;
 
-const KEY: &[&str] = &[
-    "hh_escaped",
-    "hh_assisted",
-    "livelihood_recipients",
-    "vocational_trainees",
-    "jobs_placed",
-    "women_entrepreneurs_trained",
-    "vbsp_clients",
-    "gifts",
+const KEY: &[Indicator] = &[
+    Indicator::HhEscaped,
+    Indicator::HhAssisted,
+    Indicator::LivelihoodRecipients,
+    Indicator::VocationalTrainees,
+    Indicator::JobsPlaced,
+    Indicator::WomenEntrepreneursTrained,
+    Indicator::VbspClients,
+    Indicator::Gifts,
 ];
 
 /// Dashboards computed while the data stood still: every officer of a province opens the
@@ -143,7 +144,7 @@ pub async fn show(
                     y,
                     reports::compute_households(db, &period(y))?
                         .report(false)
-                        .int("hh_escaped"),
+                        .int(Indicator::HhEscaped.code()),
                 ));
             }
             cache.put(
@@ -167,7 +168,7 @@ pub async fn show(
     let escaped = |c: &reports::ChildRow| {
         c.indicators
             .iter()
-            .find(|i| i.code == "hh_escaped")
+            .find(|i| i.code == Indicator::HhEscaped.code())
             .and_then(|i| i.value.as_i64())
             .unwrap_or(0)
     };
@@ -178,8 +179,8 @@ pub async fn show(
             a href={"/?year=" (year - 1)} { "← năm " (year - 1) } " · "
             a href={"/reports?unit=" (report.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { "Báo cáo đầy đủ" } }
         div.grid {
-            @for code in KEY {
-                @if let Some(i) = report.get(code) {
+            @for indicator in KEY {
+                @if let Some(i) = report.get(indicator.code()) {
                     div.card {
                         div.muted { (i.label) }
                         div style="font-size:1.4rem;font-weight:700" { (shown(i)) }
@@ -198,7 +199,7 @@ pub async fn show(
             div.scroll { table {
                 tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
                 @for c in &ranked {
-                    @let e = c.indicators.iter().find(|i| i.code == "hh_escaped");
+                    @let e = c.indicators.iter().find(|i| i.code == Indicator::HhEscaped.code());
                     tr {
                         td { a href={"/reports?unit=" (c.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { (c.unit.name) } }
                         td.n { (escaped(c)) }

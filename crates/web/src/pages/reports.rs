@@ -8,6 +8,7 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use domain::indicators::Indicator;
 use domain::Date;
 use maud::html;
 use reports::render;
@@ -127,8 +128,8 @@ pub async fn show(
             div.scroll { table {
                 tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Hỗ trợ sinh kế" } th.n { "Quà" } }
                 @for c in children {
-                    @let v = |code: &str| c.indicators.iter().find(|i| i.code == code).and_then(|i| i.value.as_i64()).unwrap_or(0);
-                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v("hh_escaped")) } td.n { (v("livelihood_recipients")) } td.n { (render::count(v("gifts"))) } }
+                    @let v = |indicator: Indicator| c.indicators.iter().find(|i| i.code == indicator.code()).and_then(|i| i.value.as_i64()).unwrap_or(0);
+                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v(Indicator::HhEscaped)) } td.n { (v(Indicator::LivelihoodRecipients)) } td.n { (render::count(v(Indicator::Gifts))) } }
                 }
             } }
         }
