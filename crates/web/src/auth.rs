@@ -115,6 +115,36 @@ impl Authed {
     }
 }
 
+impl Authed {
+    /// A page of the app for this user: the frame (menu by role, sign-out) around `body`.
+    pub fn page(&self, title: &str, body: impl maud::Render) -> axum::response::Html<String> {
+        crate::html::page(
+            &crate::html::Page {
+                title,
+                who: self,
+                htmx: false,
+            },
+            body,
+        )
+    }
+
+    /// The same, for a page that swaps parts of itself in with htmx.
+    pub fn page_with_htmx(
+        &self,
+        title: &str,
+        body: impl maud::Render,
+    ) -> axum::response::Html<String> {
+        crate::html::page(
+            &crate::html::Page {
+                title,
+                who: self,
+                htmx: true,
+            },
+            body,
+        )
+    }
+}
+
 impl crate::html::Viewer for Authed {
     fn full_name(&self) -> &str {
         &self.user.full_name

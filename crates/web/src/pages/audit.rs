@@ -3,7 +3,6 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -61,12 +60,5 @@ pub async fn list(
             }
         } }
     };
-    Ok(page(
-        &Page {
-            title: "Nhật ký",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Nhật ký", body))
 }

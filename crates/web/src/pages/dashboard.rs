@@ -2,7 +2,6 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -210,12 +209,5 @@ pub async fn show(
             } }
         }
     };
-    Ok(page(
-        &Page {
-            title: "Tổng quan",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Tổng quan", body))
 }

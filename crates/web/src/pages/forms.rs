@@ -5,7 +5,7 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{csrf, page, Page};
+use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -124,15 +124,8 @@ fn render(
     intro: impl maud::Render,
     body: impl maud::Render,
 ) -> Response {
-    page(
-        &Page {
-            title,
-            who,
-            htmx: false,
-        },
-        html! { h1 { (title) } (intro) (body) },
-    )
-    .into_response()
+    who.page(title, html! { h1 { (title) } (intro) (body) })
+        .into_response()
 }
 
 // Households.

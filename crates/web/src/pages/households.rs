@@ -3,7 +3,6 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -103,14 +102,7 @@ pub async fn list(
         @if let Some(c) = Class::parse(&status) { h2 { (c.label_vi()) " (theo kết quả rà soát gần nhất)" } }
         div #hits { (hits_table(&hits)) }
     };
-    Ok(page(
-        &Page {
-            title: "Hộ gia đình",
-            who: &who,
-            htmx: true,
-        },
-        body,
-    ))
+    Ok(who.page_with_htmx("Hộ gia đình", body))
 }
 
 /// The hits alone, for htmx to swap in as the officer types.
@@ -205,12 +197,5 @@ pub async fn show(
             })
         })
         .await?;
-    Ok(page(
-        &Page {
-            title: "Hộ gia đình",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Hộ gia đình", body))
 }

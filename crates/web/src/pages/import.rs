@@ -3,7 +3,7 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{csrf, page, Page};
+use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
@@ -37,14 +37,7 @@ pub async fn form(who: Authed) -> Result<Html<String>, AppError> {
         h2 { "Gửi tệp" }
         (upload_form(&who))
     };
-    Ok(page(
-        &Page {
-            title: "Nhập tệp",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Nhập tệp", body))
 }
 
 /// A template: one sheet named after the kind, the contract's column names, codes as text.
@@ -190,14 +183,7 @@ pub async fn upload(
         let _ = std::fs::remove_dir_all(&dir);
     }
     let body = html! { h1 { "Kiểm tra tệp" } (outcome(&who, &token, &file_name, &result)) };
-    Ok(page(
-        &Page {
-            title: "Nhập tệp",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Nhập tệp", body))
 }
 
 #[derive(serde::Deserialize)]
@@ -236,12 +222,5 @@ pub async fn confirm(
         }
         p { a href="/import" { "Nhập tệp khác" } }
     };
-    Ok(page(
-        &Page {
-            title: "Nhập tệp",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Nhập tệp", body))
 }

@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Authed, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
 use crate::error::AppError;
-use crate::html::{bare, csrf, field, page, Page};
+use crate::html::{bare, csrf, field};
 use crate::AppState;
 use axum::extract::{Form, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -155,15 +155,7 @@ fn password_page(who: &Authed, error: Option<&str>, done: bool) -> Response {
             p { button type="submit" { "Đổi mật khẩu" } }
         }
     };
-    page(
-        &Page {
-            title: "Đổi mật khẩu",
-            who,
-            htmx: false,
-        },
-        body,
-    )
-    .into_response()
+    who.page("Đổi mật khẩu", body).into_response()
 }
 
 pub async fn password_form(who: Authed) -> Response {

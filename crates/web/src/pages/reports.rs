@@ -3,7 +3,6 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -138,14 +137,7 @@ pub async fn show(
             ul { @for u in &report.unmapped { li { (u.records) " bản ghi " (u.source) " của " (u.unit_code) " " (u.unit_name) " (có từ " (u.valid_from) ")" } } }
         }
     };
-    Ok(page(
-        &Page {
-            title: "Báo cáo",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Báo cáo", body))
 }
 
 pub async fn download(
@@ -229,12 +221,5 @@ pub async fn explain(
             }
         } }
     };
-    Ok(page(
-        &Page {
-            title: "Các bản ghi của chỉ tiêu",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Các bản ghi của chỉ tiêu", body))
 }

@@ -2,7 +2,7 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{csrf, page, Page};
+use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Query, State};
 use axum::response::Html;
@@ -64,14 +64,7 @@ async fn render(
             }
         } }
     };
-    Ok(page(
-        &Page {
-            title: "Chỉ tiêu",
-            who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Chỉ tiêu", body))
 }
 
 pub async fn show(

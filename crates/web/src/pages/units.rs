@@ -2,7 +2,6 @@
 
 use crate::auth::Authed;
 use crate::error::AppError;
-use crate::html::{page, Page};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -53,14 +52,7 @@ pub async fn tree(
             })
         })
         .await?;
-    Ok(page(
-        &Page {
-            title: "Đơn vị",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Đơn vị", body))
 }
 
 pub async fn history(
@@ -97,12 +89,5 @@ pub async fn history(
             })
         })
         .await?;
-    Ok(page(
-        &Page {
-            title: "Lịch sử đơn vị",
-            who: &who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Lịch sử đơn vị", body))
 }

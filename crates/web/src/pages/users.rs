@@ -2,7 +2,7 @@
 
 use crate::auth::{self, Authed};
 use crate::error::AppError;
-use crate::html::{csrf, page, Page};
+use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, State};
 use axum::response::Html;
@@ -61,14 +61,7 @@ async fn render(
             p { button type="submit" { "Thêm" } }
         }
     };
-    Ok(page(
-        &Page {
-            title: "Người dùng",
-            who,
-            htmx: false,
-        },
-        body,
-    ))
+    Ok(who.page("Người dùng", body))
 }
 
 pub async fn list(State(st): State<AppState>, who: Authed) -> Result<Html<String>, AppError> {
