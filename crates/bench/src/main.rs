@@ -71,7 +71,7 @@ enum BenchCommand {
         results: PathBuf,
     },
     /// Warm latency of one report on the database given with --db (yours, or one that
-    /// `bench run` left): asked once to warm the caches, then timed `--runs` times;
+    /// `run` left): asked once to warm the caches, then timed `--runs` times;
     /// prints the median and each run (records nothing).
     Report {
         #[arg(long)]

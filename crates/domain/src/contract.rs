@@ -3,6 +3,7 @@
 //! checks files against these definitions, the store derives its tables' columns from
 //! them, and the file reference (`donghanh formats`) and the generators read them.
 
+/// What a cell of a column holds; the importer's general rules parse each type.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Ty {
     Text,
@@ -26,6 +27,7 @@ pub enum Ty {
     Year,
 }
 
+/// One column of a file kind.
 #[derive(Clone, Copy, Debug)]
 pub struct Col {
     pub name: &'static str,
@@ -34,6 +36,7 @@ pub struct Col {
     pub required: bool,
 }
 
+/// A column that may be left empty.
 pub const fn col(name: &'static str, ty: Ty) -> Col {
     Col {
         name,
@@ -42,6 +45,7 @@ pub const fn col(name: &'static str, ty: Ty) -> Col {
     }
 }
 
+/// A column that must have a value.
 pub const fn req(name: &'static str, ty: Ty) -> Col {
     Col {
         name,

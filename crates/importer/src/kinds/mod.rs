@@ -1,5 +1,5 @@
-//! File kinds: each declares its columns and natural key (the contract) and how its
-//! valid rows are checked against the rest of the data and written.
+//! File kinds: how the valid rows of each kind of `domain::contract` are checked against
+//! the rest of the data (units on their dates, households, scope) and written.
 
 mod assessments;
 mod assignments;
@@ -559,5 +559,16 @@ pub fn to_value(v: &Val) -> store::Value {
         Val::CitizenId(id) => store::Value::from(id.as_str()),
         Val::Phone(p) => store::Value::from(p.as_str()),
         Val::Money(v) => store::Value::Int(v.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The importer takes every file kind of the contract, in the contract's order.
+    #[test]
+    fn every_kind_of_the_contract_in_its_order() {
+        let kinds: Vec<&str> = super::all().iter().map(|k| k.spec().kind).collect();
+        let contract: Vec<&str> = domain::contract::ALL.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, contract);
     }
 }
