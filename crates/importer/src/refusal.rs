@@ -7,7 +7,7 @@ use domain::Date;
 /// What kind of refusal it is: callers choose their answer from it (the API's HTTP
 /// status, for one) instead of reading the message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Class {
+pub enum RefusalClass {
     /// The input breaks a rule of the contract: fix the file.
     Invalid,
     /// The user may not write this: outside her units, or beyond her role.
@@ -228,12 +228,14 @@ fn shown(d: Date) -> String {
 }
 
 impl Refusal {
-    pub fn class(&self) -> Class {
+    pub fn class(&self) -> RefusalClass {
         match self {
-            Refusal::OutsideScope | Refusal::OnlyAdminChangesUnits => Class::Forbidden,
-            Refusal::ChangedMeanwhile | Refusal::HouseholdCodeTaken { .. } => Class::Conflict,
-            Refusal::StatusDiffers { .. } => Class::Warning,
-            _ => Class::Invalid,
+            Refusal::OutsideScope | Refusal::OnlyAdminChangesUnits => RefusalClass::Forbidden,
+            Refusal::ChangedMeanwhile | Refusal::HouseholdCodeTaken { .. } => {
+                RefusalClass::Conflict
+            }
+            Refusal::StatusDiffers { .. } => RefusalClass::Warning,
+            _ => RefusalClass::Invalid,
         }
     }
 

@@ -287,7 +287,7 @@ fn write(
             // The answer's status follows from the refusal's class, never from its words.
             if r.errors
                 .iter()
-                .any(|e| e.refusal.class() == importer::refusal::Class::Forbidden)
+                .any(|e| e.refusal.class() == importer::refusal::RefusalClass::Forbidden)
             {
                 return Err(AppError::Forbidden);
             }

@@ -40,10 +40,13 @@ fn every_refusal_has_both_messages_and_its_class() {
         assert!(!r.vi().is_empty() && !r.en().is_empty(), "{r:?}");
         assert_ne!(r.vi(), r.en(), "{r:?}");
     }
-    assert_eq!(Refusal::OutsideScope.class(), Class::Forbidden);
-    assert_eq!(Refusal::OnlyAdminChangesUnits.class(), Class::Forbidden);
-    assert_eq!(Refusal::ChangedMeanwhile.class(), Class::Conflict);
-    assert_eq!(Refusal::Required.class(), Class::Invalid);
+    assert_eq!(Refusal::OutsideScope.class(), RefusalClass::Forbidden);
+    assert_eq!(
+        Refusal::OnlyAdminChangesUnits.class(),
+        RefusalClass::Forbidden
+    );
+    assert_eq!(Refusal::ChangedMeanwhile.class(), RefusalClass::Conflict);
+    assert_eq!(Refusal::Required.class(), RefusalClass::Invalid);
     assert!(Refusal::NotInVocabulary {
         allowed: domain::vocab::Gender::ENTRIES
     }
