@@ -90,3 +90,26 @@ pub fn record_import_run(db: &mut Db, run: &ImportRun<'_>) -> Result<(), StoreEr
     )?;
     Ok(())
 }
+
+/// Logs that `actor` was shown the citizen IDs and phones of a household's members:
+/// sensitive personal data (Law 91/2025), whose every view is on record. Runs in its
+/// own transaction.
+pub fn record_sensitive_view(
+    db: &mut Db,
+    actor: &str,
+    household_code: &str,
+) -> Result<(), StoreError> {
+    db.transaction(|tx| {
+        record(
+            tx,
+            &Entry {
+                actor,
+                action: "view_sensitive",
+                entity: "members",
+                key: &serde_json::json!({ "household_code": household_code }).to_string(),
+                old: None,
+                new: None,
+            },
+        )
+    })
+}

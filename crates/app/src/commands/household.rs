@@ -122,20 +122,7 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
         );
     }
     if full {
-        // Citizen IDs and phones are sensitive personal data (Law 91/2025): log the look.
-        db.transaction(|tx| {
-            store::audit::record(
-                tx,
-                &store::audit::Entry {
-                    actor: &cli_actor(),
-                    action: "view_sensitive",
-                    entity: "members",
-                    key: &serde_json::json!({"household_code": code}).to_string(),
-                    old: None,
-                    new: None,
-                },
-            )
-        })?;
+        store::audit::record_sensitive_view(db, &cli_actor(), code)?;
     }
     let assessments = store::households::assessments_of(db, code)?;
     write_assessments(&mut out, &h, &assessments, &graph, &standards);

@@ -129,19 +129,7 @@ pub async fn show(
             let members = store::households::members_of(db, &code)?;
             // Citizen IDs and phones on screen: access to sensitive data, logged.
             if members.iter().any(|m| m.citizen_id.is_some() || m.phone.is_some()) {
-                db.transaction(|tx| {
-                    store::audit::record(
-                        tx,
-                        &store::audit::Entry {
-                            actor: &w.actor(),
-                            action: "view_sensitive",
-                            entity: "members",
-                            key: &serde_json::json!({"household_code": code}).to_string(),
-                            old: None,
-                            new: None,
-                        },
-                    )
-                })?;
+                store::audit::record_sensitive_view(db, &w.actor(), &code)?;
             }
             let assessments = store::households::assessments_of(db, &code)?;
             let standards = store::standards::load_all(db)?;
