@@ -28,7 +28,9 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
         BenchCommand::Gen { scale, out, seed } => {
             let started = Instant::now();
             let m = synth::national::generate(
-                &importer::vn::Sources::embedded().communes_2025(),
+                &importer::vn::Sources::embedded()
+                    .communes_2025()
+                    .map_err(|e| anyhow::anyhow!(e))?,
                 scale,
                 seed,
                 &out,
@@ -231,7 +233,9 @@ fn households_bench(n: usize, backend: BenchBackend, results: &Path) -> anyhow::
 
 /// Writes households.csv, members.csv and assessments.csv spread over the 2025 communes.
 fn write_households(dir: &Path, n: usize) -> anyhow::Result<(usize, usize)> {
-    let communes = importer::vn::Sources::embedded().communes_2025();
+    let communes = importer::vn::Sources::embedded()
+        .communes_2025()
+        .map_err(|e| anyhow::anyhow!(e))?;
     let mut rng = Rng::new(2024);
     let mut hh_rows = Vec::with_capacity(n);
     let mut member_rows = Vec::with_capacity(n * 3);

@@ -429,7 +429,9 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     if generated.is_none() {
         let t = Instant::now();
         let m = synth::national::generate(
-            &importer::vn::Sources::embedded().communes_2025(),
+            &importer::vn::Sources::embedded()
+                .communes_2025()
+                .map_err(|e| anyhow::anyhow!(e))?,
             a.scale,
             2025,
             &a.dir,

@@ -7,7 +7,7 @@ use crate::support::*;
 fn generated_national_files_import_and_report_their_totals() {
     let t = TestDb::new();
     let dir = tempfile::tempdir().unwrap();
-    let communes = importer::vn::Sources::embedded().communes_2025();
+    let communes = importer::vn::Sources::embedded().communes_2025().unwrap();
     synth::national::generate(&communes, 0.0002, 2025, dir.path()).unwrap();
     let u = dir.path().join("unmatched.csv");
     assert!(donghanh()

@@ -67,14 +67,9 @@ impl Kind for Lineage {
         &contract::UNIT_LINEAGE
     }
 
-    fn apply(&self, batch: Batch<'_>) -> Result<Counts, StoreError> {
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
         let before = batch.errors.len();
-        if !batch.ctx.may_change_units() {
-            if let Some(r) = batch.rows.first() {
-                batch
-                    .errors
-                    .push(r.error("from_code", Refusal::OnlyAdminChangesUnits));
-            }
+        if !batch.units_may_change("from_code") {
             return Ok(Counts::default());
         }
         let graph = store::units::load_graph(batch.db)?;

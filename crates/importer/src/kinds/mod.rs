@@ -315,6 +315,19 @@ impl Fields {
 }
 
 impl Batch<'_> {
+    /// Units and lineage are the administrators' (and the command line's): anyone else's
+    /// file of them is refused at its first row, column `col`. True when it may go on.
+    pub fn units_may_change(&mut self, col: &str) -> bool {
+        if self.ctx.may_change_units() {
+            return true;
+        }
+        if let Some(r) = self.rows.first() {
+            self.errors
+                .push(r.error(col, Refusal::OnlyAdminChangesUnits));
+        }
+        false
+    }
+
     /// The skeleton every row-by-row kind shares: `check` turns each row into its stored
     /// form or refuses it (it is given the import's context); a batch with any refused
     /// row writes nothing (the import as a whole is then rejected).
@@ -366,11 +379,8 @@ pub fn keyed_row(
 /// The file's own cell for every column the kind declares (and `None` for the others):
 /// the usual start of a kind's `value` for [`keyed_row`].
 pub fn cell_of(r: &Fields, col: &str) -> Option<store::Value> {
-    r.spec
-        .cols
-        .iter()
-        .any(|c| c.name == col)
-        .then(|| r.value(col))
+    let i = r.spec.cols.iter().position(|c| c.name == col)?;
+    Some(to_value(&r.vals[i]))
 }
 
 /// Applies the general rules to every cell of `tables` (all of one kind): known columns,

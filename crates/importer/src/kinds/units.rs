@@ -31,14 +31,9 @@ impl Kind for Units {
         &contract::UNITS
     }
 
-    fn apply(&self, batch: Batch<'_>) -> Result<Counts, StoreError> {
+    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
         let before = batch.errors.len();
-        if !batch.ctx.may_change_units() {
-            if let Some(r) = batch.rows.first() {
-                batch
-                    .errors
-                    .push(r.error("code", Refusal::OnlyAdminChangesUnits));
-            }
+        if !batch.units_may_change("code") {
             return Ok(Counts::default());
         }
         let mut bad = vec![false; batch.rows.len()];

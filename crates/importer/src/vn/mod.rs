@@ -39,14 +39,14 @@ impl Sources {
         }
     }
 
-    /// The codes of the 3,321 communes of the 2025 structure.
-    pub fn communes_2025(&self) -> Vec<String> {
-        self.admin_2025
-            .lines()
-            .skip(1)
-            .filter(|l| l.contains(",commune,"))
-            .filter_map(|l| l.split(',').next().map(str::to_owned))
-            .collect()
+    /// The codes of the 3,321 communes of the 2025 structure, read as the loader reads
+    /// the file.
+    pub fn communes_2025(&self) -> Result<Vec<String>, String> {
+        Ok(read_admin(&self.admin_2025)?
+            .into_iter()
+            .filter(|r| r.level == "commune")
+            .map(|r| r.code)
+            .collect())
     }
 
     pub fn from_dir(dir: &std::path::Path) -> std::io::Result<Sources> {
