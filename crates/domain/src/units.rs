@@ -156,6 +156,8 @@ pub struct UnitGraph {
     /// Per version, where an ended version's records go next (its main successor, or its
     /// parent when it has none): precomputed so that resolving is a short walk.
     next: Vec<Option<VersionIx>>,
+    /// Per version, whether `next` is its parent (it ended with no successor).
+    next_is_parent: Vec<bool>,
     /// Per version, its parent version on its first day.
     parent_at_start: Vec<Option<VersionIx>>,
 }
@@ -190,6 +192,7 @@ impl UnitGraph {
             lineage_out,
             lineage_in,
             next: Vec::new(),
+            next_is_parent: Vec::new(),
             parent_at_start: Vec::new(),
         };
         graph.parent_at_start = (0..graph.versions.len())
@@ -201,8 +204,18 @@ impl UnitGraph {
                     .or_else(|| graph.version_on(code, v.valid_to))
             })
             .collect();
-        graph.next = (0..graph.versions.len())
-            .map(|ix| graph.main_successor(ix).or(graph.parent_at_start[ix]))
+        let successors: Vec<Option<VersionIx>> = (0..graph.versions.len())
+            .map(|ix| graph.main_successor(ix))
+            .collect();
+        graph.next_is_parent = successors
+            .iter()
+            .zip(&graph.parent_at_start)
+            .map(|(s, p)| s.is_none() && p.is_some())
+            .collect();
+        graph.next = successors
+            .into_iter()
+            .zip(&graph.parent_at_start)
+            .map(|(s, p)| s.or(*p))
             .collect();
         graph
     }
@@ -350,6 +363,27 @@ impl UnitGraph {
             ix = self.next[ix]?;
         }
         None
+    }
+
+    /// Whether the records of version `ix` reach `date` only by falling to an ancestor
+    /// somewhere on the way (a unit that vanished with no successor), rather than by
+    /// continuing or through lineage. Targets follow the difference: a fallen unit's plan
+    /// adds to its ancestor's children instead of standing for the ancestor's own.
+    pub fn falls(&self, mut ix: VersionIx, date: Date) -> bool {
+        for _ in 0..MAX_STEPS {
+            let v = &self.versions[ix];
+            if v.valid_on(date) || date < v.valid_from {
+                return false;
+            }
+            if self.next_is_parent[ix] {
+                return true;
+            }
+            let Some(n) = self.next[ix] else {
+                return false;
+            };
+            ix = n;
+        }
+        false
     }
 
     /// Resolution of every version on `date` at once (index = version).

@@ -33,6 +33,8 @@ pub struct Options {
     /// Checked inside the import's transaction before anything is written; an error
     /// rejects the import (the web forms' "someone else saved first").
     pub guard: Option<Guard>,
+    /// Every row must be new: a stored key is refused instead of replaced ("create").
+    pub create_only: bool,
 }
 
 pub type Guard = std::sync::Arc<dyn Fn(&mut Db) -> Result<(), Refusal> + Send + Sync>;
@@ -45,6 +47,7 @@ impl Default for Options {
             progress: false,
             access: None,
             guard: None,
+            create_only: false,
         }
     }
 }
@@ -184,6 +187,7 @@ fn import_checked(
     let bar = progress_bar(opts.progress);
     let mut ctx = Ctx::new(&opts.actor);
     ctx.access = opts.access.clone();
+    ctx.create_only = opts.create_only;
     let sources: Vec<String> = tables.iter().map(Input::source).collect();
     let mut by_kind: std::collections::HashMap<String, Vec<Input>> =
         std::collections::HashMap::new();
@@ -208,6 +212,7 @@ fn import_checked(
             let Some(mine) = by_kind.remove(spec.kind) else {
                 continue;
             };
+            ctx.subject = domain::access::Subject::of_kind(spec.kind);
             bar.set_message(spec.kind);
             let mut counts = Counts::default();
             if !STREAMED.contains(&spec.kind) {
@@ -274,6 +279,15 @@ fn import_checked(
     bar.finish_and_clear();
     match result {
         Err(ImportError::DryRun) => dry_summary.ok_or(ImportError::DryRun),
+        // Another import committed the same key first: nothing of this one was written,
+        // and the officer is told to try again (the retry sees the other's rows).
+        Err(ImportError::Store(e)) if e.is_conflict() => {
+            // Not the error itself: PostgreSQL's detail names the key's value.
+            tracing::info!("import lost a race with another write (unique key or serialization)");
+            Err(ImportError::Rejected(Rejection {
+                errors: vec![RowError::whole(String::new(), Refusal::WrittenMeanwhile)],
+            }))
+        }
         other => other,
     }
 }

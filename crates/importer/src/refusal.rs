@@ -128,8 +128,10 @@ pub enum Refusal {
     },
 
     // --- Access.
-    /// The row's unit, or the stored record's, is outside the units she may write.
+    /// The row's unit is outside the units she may write.
     OutsideScope,
+    /// The stored record the row would replace belongs to a unit she may not write.
+    StoredOutsideScope,
     OnlyAdminChangesUnits,
 
     // --- Rules of one file kind.
@@ -143,6 +145,8 @@ pub enum Refusal {
         member_no: i64,
         household: String,
     },
+    /// Held by a member she may not read: said without naming who.
+    CitizenIdElsewhere,
     NoStandard {
         on: Date,
     },
@@ -209,6 +213,10 @@ pub enum Refusal {
         code: String,
     },
     ChangedMeanwhile,
+    /// A "create" met a stored key.
+    RecordExists,
+    /// Another write committed the same key (or citizen ID) while this one ran.
+    WrittenMeanwhile,
 
     // --- Warnings (the row is written).
     StatusDiffers {
@@ -230,10 +238,13 @@ fn shown(d: Date) -> String {
 impl Refusal {
     pub fn class(&self) -> RefusalClass {
         match self {
-            Refusal::OutsideScope | Refusal::OnlyAdminChangesUnits => RefusalClass::Forbidden,
-            Refusal::ChangedMeanwhile | Refusal::HouseholdCodeTaken { .. } => {
-                RefusalClass::Conflict
-            }
+            Refusal::OutsideScope
+            | Refusal::StoredOutsideScope
+            | Refusal::OnlyAdminChangesUnits => RefusalClass::Forbidden,
+            Refusal::ChangedMeanwhile
+            | Refusal::HouseholdCodeTaken { .. }
+            | Refusal::RecordExists
+            | Refusal::WrittenMeanwhile => RefusalClass::Conflict,
             Refusal::StatusDiffers { .. } => RefusalClass::Warning,
             _ => RefusalClass::Invalid,
         }
@@ -405,6 +416,10 @@ impl Refusal {
                 "ngoài phạm vi đơn vị của bạn: bạn không có quyền ghi dữ liệu cho đơn vị này",
                 "outside your units: you may not write records of this unit",
             ),
+            R::StoredOutsideScope => s(
+                "mã này đã được dùng cho một bản ghi của đơn vị khác, ngoài phạm vi của bạn: không thể ghi đè; hãy dùng mã khác",
+                "the stored record with this key belongs to a unit outside yours: it may not be replaced",
+            ),
             R::OnlyAdminChangesUnits => s(
                 "chỉ quản trị hệ thống được sửa cây đơn vị",
                 "only administrators may change the unit tree",
@@ -428,6 +443,10 @@ impl Refusal {
             R::CitizenIdTaken { member_no, household } => (
                 format!("số CCCD đã thuộc thành viên {member_no} của hộ {household}"),
                 format!("citizen ID already belongs to member {member_no} of household {household}"),
+            ),
+            R::CitizenIdElsewhere => s(
+                "số CCCD này đã được đăng ký ở một đơn vị khác",
+                "the citizen ID is registered in another unit",
             ),
             R::NoStandard { on } => (
                 format!("không có chuẩn nghèo nào có hiệu lực ngày {}", on.dmy()),
@@ -545,6 +564,14 @@ impl Refusal {
                 "the household changed since the form was opened",
             ),
 
+            R::RecordExists => s(
+                "đã có bản ghi với mã này; hãy dùng mã khác hoặc sửa bản ghi đó",
+                "a record with this key exists",
+            ),
+            R::WrittenMeanwhile => s(
+                "Có người khác vừa ghi cùng dữ liệu này trong lúc bạn lưu, nên chưa có gì được lưu. Hãy tải lại trang và thử lại.",
+                "another write committed the same key meanwhile; nothing was written",
+            ),
             R::StatusDiffers { given, standard, computed } => (
                 format!(
                     "đã ghi {} nhưng theo chuẩn {standard} là {}: giữ kết quả đã ghi",

@@ -165,7 +165,12 @@ pub fn stocks(
             ) else {
                 continue;
             };
-            *t.targets.entry((node, def.indicator)).or_insert(0) += target.value;
+            let kept = if scope.falls(target.unit_id) {
+                &mut t.fallen_targets
+            } else {
+                &mut t.targets
+            };
+            *kept.entry((node, def.indicator)).or_insert(0) += target.value;
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ pub mod render;
 pub mod scope;
 pub mod tally;
 
+use std::collections::HashMap;
 use domain::indicators::{Def, Indicator, Measure, ALL};
 use domain::units::VersionIx;
 use domain::Date;
@@ -226,9 +227,12 @@ impl Computed {
         (!parts.is_empty()).then(|| parts.iter().sum())
     }
 
-    /// The target of a node: its own rows (merged units add up), else its children's.
+    /// The target of a node (data-contract.md, "Targets"): its own rows (merged units
+    /// add up); where there are none, its children's plus the rows of units that fell to
+    /// it; none where no row exists at all.
     fn target(&self, node: VersionIx, code: Indicator) -> Option<i64> {
-        if !self.tally.targets.keys().any(|(_, c)| *c == code) {
+        let anywhere = |m: &HashMap<(VersionIx, Indicator), i64>| m.keys().any(|(_, c)| *c == code);
+        if !anywhere(&self.tally.targets) && !anywhere(&self.tally.fallen_targets) {
             return None; // no target of this indicator anywhere below
         }
         self.target_below(node, code)
@@ -243,6 +247,7 @@ impl Computed {
             .children_of(node)
             .iter()
             .filter_map(|&c| self.target_below(c, code))
+            .chain(self.tally.fallen_targets.get(&(node, code)).copied())
             .collect();
         (!parts.is_empty()).then(|| parts.iter().sum())
     }

@@ -145,6 +145,14 @@ impl Scope {
         self.lands[self.graph.find_id(unit_id)?]
     }
 
+    /// Whether the records of unit version `unit_id` reach their node only by falling to
+    /// an ancestor (`UnitGraph::falls`).
+    pub fn falls(&self, unit_id: i64) -> bool {
+        self.graph
+            .find_id(unit_id)
+            .is_some_and(|ix| self.graph.falls(ix, self.structure_date))
+    }
+
     pub fn contains(&self, unit_id: i64) -> bool {
         self.place(unit_id).is_some()
     }

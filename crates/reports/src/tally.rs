@@ -28,8 +28,12 @@ pub struct Tally {
     per_node: HashMap<VersionIx, Acc>,
     /// Entrusted balances placed exactly at a node (the vbsp_share_pct rule).
     pub entrusted: HashMap<VersionIx, i64>,
-    /// Targets placed exactly at a node, by indicator.
+    /// Targets of a node's own versions and of units that continue into it (through
+    /// lineage), by indicator.
     pub targets: HashMap<(VersionIx, Indicator), i64>,
+    /// Targets of units that reach a node only by falling to it, their nearest ancestor
+    /// (data-contract.md, "Targets"): they add to the children's, never hide them.
+    pub fallen_targets: HashMap<(VersionIx, Indicator), i64>,
     want: Option<Indicator>,
     pub evidence: Vec<(VersionIx, Evidence)>,
     /// Records whose unit reaches no unit on the structure date: (table, unit version) → count.

@@ -1,10 +1,11 @@
 //! What a signed-in user may read and write, computed once per request from her unit on
 //! today's tree. Every scoped query of the store takes an [`Access`]: nobody sees or
-//! changes a record outside her subtree, whatever the page or URL asked for.
+//! changes a record outside her subtree, whatever the page or URL asked for; what she may
+//! write follows her role's row of `domain::access::RIGHTS`.
 
 use crate::accounts::User;
 use crate::{Db, StoreError};
-use domain::access::Role;
+use domain::access::{Reach, Role, Subject};
 use domain::units::{Fate, UnitGraph, VersionIx};
 use domain::Date;
 use std::collections::HashSet;
@@ -16,10 +17,11 @@ pub struct Access {
     pub today: Date,
     /// The user's unit on `today` (her unit's successor if it merged).
     pub root: Option<VersionIx>,
-    /// Unit version ids whose records she may read; `None`: everything (administrator).
+    /// Unit version ids whose records she may read (they land in her subtree today);
+    /// `None`: everything (administrator).
     read: Option<HashSet<i64>>,
-    /// Unit version ids whose records she may write; `None`: everything.
-    write: Option<HashSet<i64>>,
+    /// Of those, the ids that land on her unit itself.
+    own: HashSet<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,11 +36,11 @@ impl Access {
             Fate::EndedInto { into, .. } => Some(into),
             _ => None,
         };
-        let (read, write) = if user.role == Role::Admin {
-            (None, None)
+        let mut own = HashSet::new();
+        let read = if user.role == Role::Admin {
+            None
         } else {
             let mut read = HashSet::new();
-            let mut write = HashSet::new();
             if let Some(root) = root {
                 let subtree: HashSet<VersionIx> = graph
                     .structure_on(today)
@@ -50,18 +52,13 @@ impl Access {
                     let id = graph.version(ix).id;
                     if subtree.contains(&m) {
                         read.insert(id);
-                        let writes = match user.role {
-                            Role::Manager => true,
-                            Role::Clerk => m == root,
-                            _ => false,
-                        };
-                        if writes {
-                            write.insert(id);
+                        if m == root {
+                            own.insert(id);
                         }
                     }
                 }
             }
-            (Some(read), Some(write))
+            Some(read)
         };
         Ok(Access {
             user,
@@ -69,8 +66,21 @@ impl Access {
             today,
             root,
             read,
-            write,
+            own,
         })
+    }
+
+    /// May she write `subject` for the records of unit version `unit_id`? The role's
+    /// reach (`domain::access::RIGHTS`) over the units seen from hers.
+    pub fn may_write(&self, subject: Subject, unit_id: i64) -> bool {
+        let in_subtree = self.can_read_unit(unit_id);
+        match self.user.role.reach(subject) {
+            Reach::Nothing => false,
+            Reach::Everywhere => true,
+            Reach::OwnUnit => self.own.contains(&unit_id),
+            Reach::Subtree => in_subtree,
+            Reach::Below => in_subtree && !self.own.contains(&unit_id),
+        }
     }
 
     pub fn is_admin(&self) -> bool {
@@ -81,8 +91,9 @@ impl Access {
         self.read.as_ref().is_none_or(|r| r.contains(&unit_id))
     }
 
+    /// May she write the records (households, members, supports, …) of this unit?
     pub fn can_write_unit(&self, unit_id: i64) -> bool {
-        self.user.role.writes() && self.write.as_ref().is_none_or(|w| w.contains(&unit_id))
+        self.may_write(Subject::Records, unit_id)
     }
 
     /// May she read (report on) the unit with this code as it stands today?

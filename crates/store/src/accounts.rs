@@ -1,7 +1,7 @@
 //! Users, sessions and failed logins as stored. Hashing lives with the web layer; this
 //! module only keeps what it is given.
 
-use crate::{params, Db, Row, StoreError};
+use crate::{params, Db, Row, StoreError, Value};
 use domain::access::Role;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -205,26 +205,88 @@ pub fn sessions_delete_expired(db: &mut Db, now: &str) -> Result<(), StoreError>
 
 // Failed logins, for throttling.
 
-pub fn failures_since(db: &mut Db, username: &str, since: &str) -> Result<i64, StoreError> {
+/// Login attempts within the throttling window, each counting the one just recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attempts {
+    /// By this user name from this client.
+    pub pair: i64,
+    /// From this client, whatever the user name.
+    pub client: i64,
+    /// For this user name, from anywhere.
+    pub user: i64,
+}
+
+/// Records a login attempt before its password is checked (committed at once, outside
+/// any transaction) and counts the attempts since `since`. Parallel attempts each see
+/// at least as many rows as came before them, so no more than the limit ever reach the
+/// password check.
+pub fn record_attempt(
+    db: &mut Db,
+    username: &str,
+    client: &str,
+    since: &str,
+) -> Result<Attempts, StoreError> {
+    db.execute(
+        "INSERT INTO login_attempts (username, client, at) VALUES (?, ?, ?)",
+        params![username, client, crate::now_utc()],
+    )?;
+    let count = |db: &mut Db, sql: &str, params: &[Value]| -> Result<i64, StoreError> {
+        db.query_one(sql, params)?.get("n")
+    };
+    Ok(Attempts {
+        pair: count(
+            db,
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND client = ? AND at > ?",
+            params![username, client, since],
+        )?,
+        client: count(
+            db,
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE client = ? AND at > ?",
+            params![client, since],
+        )?,
+        user: count(
+            db,
+            "SELECT COUNT(*) AS n FROM login_attempts WHERE username = ? AND at > ?",
+            params![username, since],
+        )?,
+    })
+}
+
+/// A successful sign-in forgets the pair's attempts (the others' stay counted), and
+/// attempts older than `before` are swept.
+pub fn clear_attempts(
+    db: &mut Db,
+    username: &str,
+    client: &str,
+    before: &str,
+) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM login_attempts WHERE (username = ? AND client = ?) OR at < ?",
+        params![username, client, before],
+    )?;
+    Ok(())
+}
+
+/// Ends every session of user `id` but the one whose token hash is `keep` (a changed
+/// password signs out the other devices; a reset signs out all).
+pub fn sessions_end_for_user(db: &mut Db, id: i64, keep: Option<&str>) -> Result<(), StoreError> {
+    db.execute(
+        "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?",
+        params![id, keep.unwrap_or("")],
+    )?;
+    Ok(())
+}
+
+/// The secret named `name`, made from `fresh` by the first server that asks and shared
+/// by every server on the database since.
+pub fn shared_secret(db: &mut Db, name: &str, fresh: &str) -> Result<String, StoreError> {
+    db.execute(
+        "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        params![name, fresh],
+    )?;
     db.query_one(
-        "SELECT COUNT(*) AS n FROM login_failures WHERE username = ? AND at > ?",
-        params![username, since],
+        "SELECT value FROM server_secrets WHERE name = ?",
+        params![name],
     )?
-    .get("n")
-}
-
-pub fn record_failure(db: &mut Db, username: &str) -> Result<(), StoreError> {
-    db.execute(
-        "INSERT INTO login_failures (username, at) VALUES (?, ?)",
-        params![username, crate::now_utc()],
-    )?;
-    Ok(())
-}
-
-pub fn clear_failures(db: &mut Db, username: &str) -> Result<(), StoreError> {
-    db.execute(
-        "DELETE FROM login_failures WHERE username = ?",
-        params![username],
-    )?;
-    Ok(())
+    .get("value")
 }

@@ -127,6 +127,9 @@ pub trait BeforeCommit: Send + 'static {
     fn as_any(&mut self) -> &mut dyn std::any::Any;
 }
 
+/// How long an SQLite writer waits for another one before giving up.
+const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 enum Conn {
     Sqlite(rusqlite::Connection),
     Postgres(Box<postgres::Client>),
@@ -172,11 +175,16 @@ impl Db {
                 }
                 let c = rusqlite::Connection::open(path)
                     .map_err(|e| StoreError::Connect(target.to_owned(), e.to_string()))?;
+                // Writers wait for each other instead of failing with "database is
+                // locked": set before anything else touches the file (the journal mode
+                // pragma below needs a lock too), and long enough for a large import
+                // of another process to commit.
+                c.busy_timeout(SQLITE_BUSY_WAIT)?;
                 // WAL lets readers go on during an import; synchronous=FULL makes every
                 // commit durable, so a crash loses nothing that was committed.
                 c.execute_batch(
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                     PRAGMA foreign_keys=ON; \
                      PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;",
                 )?;
                 c.set_prepared_statement_cache_capacity(256);

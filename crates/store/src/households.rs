@@ -62,24 +62,33 @@ pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, Store
     Ok(out)
 }
 
-/// Stored members holding any of `ids`: (citizen_id, household_code, member_no).
-pub fn citizen_id_owners(
-    db: &mut Db,
-    ids: &[&str],
-) -> Result<Vec<(String, String, i64)>, StoreError> {
+/// A stored member holding a citizen ID, and the unit version of her household (so that
+/// a refusal can name her only to someone who may read her).
+pub struct CitizenIdOwner {
+    pub citizen_id: String,
+    pub household_code: String,
+    pub member_no: i64,
+    pub unit_id: i64,
+}
+
+/// Stored members holding any of `ids`.
+pub fn citizen_id_owners(db: &mut Db, ids: &[&str]) -> Result<Vec<CitizenIdOwner>, StoreError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
-            "SELECT citizen_id, household_code, member_no FROM members WHERE citizen_id IN ({})",
+            "SELECT m.citizen_id, m.household_code, m.member_no, h.unit_id \
+             FROM members m JOIN households h ON h.household_code = m.household_code \
+             WHERE m.citizen_id IN ({})",
             vec!["?"; chunk.len()].join(",")
         );
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
         for r in db.query(&sql, &params)? {
-            out.push((
-                r.get("citizen_id")?,
-                r.get("household_code")?,
-                r.get("member_no")?,
-            ));
+            out.push(CitizenIdOwner {
+                citizen_id: r.get("citizen_id")?,
+                household_code: r.get("household_code")?,
+                member_no: r.get("member_no")?,
+                unit_id: r.get("unit_id")?,
+            });
         }
     }
     Ok(out)
@@ -134,6 +143,23 @@ const HOUSEHOLD_COLS: &str =
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
     db.query_opt(
         &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
+        crate::params![code],
+    )?
+    .map(|r| household_of(&r))
+    .transpose()
+}
+
+/// The household as stored, its row locked until the transaction ends (PostgreSQL:
+/// `FOR UPDATE`; an SQLite write transaction already holds the whole database): an edit
+/// compares the version its form was based on with this, and no other edit can slip in
+/// between the comparison and the write.
+pub fn get_for_update(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
+    let lock = match db.backend() {
+        crate::Backend::Postgres => " FOR UPDATE",
+        crate::Backend::Sqlite => "",
+    };
+    db.query_opt(
+        &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?{lock}"),
         crate::params![code],
     )?
     .map(|r| household_of(&r))

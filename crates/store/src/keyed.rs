@@ -1,6 +1,8 @@
 //! Upsert by natural key, the one write path of every import: a row whose key is new is
 //! inserted; a row whose key is stored replaces it when its content differs (audited,
-//! old → new) and is left alone when it is the same, so importing twice changes nothing.
+//! old → new, and as a move when its unit changes) and is left alone when it is the same,
+//! so importing twice changes nothing. The importer reads the stored rows first
+//! ([`stored`]) to decide whether the user may replace them, then [`write`]s.
 
 use crate::{audit, Db, StoreError, Value};
 use std::collections::HashMap;
@@ -40,6 +42,9 @@ fn lookup_chunk(db: &Db) -> usize {
     }
 }
 
+/// The stored data columns of the rows whose keys appear in `rows`, by key.
+pub type Stored = HashMap<Vec<Value>, Vec<Value>>;
+
 /// Writes `rows` into `def.table`. Must run inside the caller's transaction.
 pub fn upsert(
     db: &mut Db,
@@ -47,7 +52,20 @@ pub fn upsert(
     rows: &[KeyedRow],
     actor: &str,
 ) -> Result<Counts, StoreError> {
-    let existing = lookup(db, def, rows)?;
+    let existing = stored(db, def, rows)?;
+    write(db, def, rows, &existing, actor)
+}
+
+/// Writes `rows` into `def.table`, where `existing` is what [`stored`] found for them in
+/// this same transaction.
+pub fn write(
+    db: &mut Db,
+    def: &TableDef,
+    rows: &[KeyedRow],
+    existing: &Stored,
+    actor: &str,
+) -> Result<Counts, StoreError> {
+    let unit_col = def.data.iter().position(|c| *c == "unit_id");
     let mut counts = Counts::default();
     let mut inserts = Vec::new();
     let set = def
@@ -67,11 +85,14 @@ pub fn upsert(
                 let before: Vec<Value> = row.key.iter().chain(old).cloned().collect();
                 let after: Vec<Value> = row.key.iter().chain(&row.data).cloned().collect();
                 crate::aggregates::note(db.pending(), def, Some(&before), &after)?;
+                // A record that changes unit is audited as a move, so that the log shows
+                // where it went without comparing every field.
+                let moved = unit_col.is_some_and(|c| old[c] != row.data[c]);
                 audit::record(
                     db,
                     &audit::Entry {
                         actor,
-                        action: "update",
+                        action: if moved { "move" } else { "update" },
                         entity: def.table,
                         key: &json_object(def.key, &row.key),
                         old: Some(&json_object(def.data, old)),
@@ -134,11 +155,7 @@ fn key_match(def: &TableDef) -> String {
 }
 
 /// The stored data columns of the rows whose keys appear in `rows`.
-fn lookup(
-    db: &mut Db,
-    def: &TableDef,
-    rows: &[KeyedRow],
-) -> Result<HashMap<Vec<Value>, Vec<Value>>, StoreError> {
+pub fn stored(db: &mut Db, def: &TableDef, rows: &[KeyedRow]) -> Result<Stored, StoreError> {
     let probe = def
         .key
         .iter()

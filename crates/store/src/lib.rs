@@ -43,6 +43,28 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// A write that lost a race with another one committed first: a unique key or
+    /// citizen ID taken meanwhile, or (PostgreSQL) a serialization failure or deadlock.
+    /// The caller answers it as a conflict to retry, never as a system error.
+    pub fn is_conflict(&self) -> bool {
+        match self {
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.code == rusqlite::ErrorCode::ConstraintViolation
+                    && matches!(
+                        e.extended_code,
+                        rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                            | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    )
+            }
+            StoreError::Postgres(e) => e.code().is_some_and(|c| {
+                *c == postgres::error::SqlState::UNIQUE_VIOLATION
+                    || *c == postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+            }),
+            _ => false,
+        }
+    }
+
     /// A message for the officer in front of the screen.
     pub fn message_vi(&self) -> String {
         match self {

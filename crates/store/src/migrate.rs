@@ -45,6 +45,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "unit_date_indexes",
         sql: include_str!("../migrations/0007_unit_date_indexes.sql"),
     },
+    Migration {
+        version: 8,
+        name: "unique_citizen_ids",
+        sql: include_str!("../migrations/0008_unique_citizen_ids.sql"),
+    },
+    Migration {
+        version: 9,
+        name: "login_attempts",
+        sql: include_str!("../migrations/0009_login_attempts.sql"),
+    },
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -584,7 +584,10 @@ pub fn latest_record_date(db: &mut Db, on: Date) -> Result<Option<Date>, StoreEr
 }
 
 /// The codes of every stored project.
-pub fn project_codes(db: &mut Db) -> Result<std::collections::HashSet<String>, StoreError> {
-    let rows = db.query("SELECT project_code FROM projects", &[])?;
-    rows.iter().map(|r| r.get("project_code")).collect()
+/// Every stored project's code and the unit version it belongs to.
+pub fn project_units(db: &mut Db) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let rows = db.query("SELECT project_code, unit_id FROM projects", &[])?;
+    rows.iter()
+        .map(|r| Ok((r.get("project_code")?, r.get("unit_id")?)))
+        .collect()
 }

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::AppState;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -59,7 +58,7 @@ async fn openapi() -> impl IntoResponse {
             "/api/units": {"get": {"summary": "Cây đơn vị của người dùng vào một ngày", "parameters": [{"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}}}},
             "/api/households": {
                 "get": {"summary": "Tìm hộ (không dấu, CCCD, điện thoại) trong phạm vi", "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}}},
-                "post": {"summary": "Thêm hoặc cập nhật hộ (các cột của tệp households)", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "Đã lưu"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng cột"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}
+                "post": {"summary": "Thêm hộ mới (các cột của tệp households); mã đã có bị từ chối (409)", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "Đã lưu"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng cột"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "409": {"description": "Mã hộ đã có, hoặc người khác vừa ghi cùng lúc"}}}
             },
             "/api/households/{code}": {"get": {"summary": "Một hộ với thành viên và rà soát", "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "404": {"description": "Không có"}}}},
             "/api/import/{kind}": {"post": {"summary": "Ghi các dòng của một loại dữ liệu (households, members, assessments, supports, …) như một tệp: tất cả hoặc không gì", "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "responses": {"200": {"description": "Đã ghi"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng dòng"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}},
@@ -157,20 +156,13 @@ async fn household(
     .map_err(fail)
 }
 
+/// A new household: an existing code is refused (409), never overwritten.
 async fn create_household(
     State(st): State<AppState>,
-    user: ApiUser,
-    headers: HeaderMap,
+    ApiUser(who): ApiUser,
     Json(body): Json<Value>,
 ) -> ApiResult {
-    import_rows(
-        State(st),
-        user,
-        Path("households".to_owned()),
-        headers,
-        Json(Value::Array(vec![body])),
-    )
-    .await
+    write_rows(&st, who, "households", Value::Array(vec![body]), true).await
 }
 
 #[derive(Deserialize)]
@@ -220,19 +212,25 @@ async fn report(
 }
 
 /// Rows of any file kind as JSON objects (the contract's columns), written like a file.
+/// Rows of any kind, written as a file's would be (a stored key is replaced).
 async fn import_rows(
     State(st): State<AppState>,
     ApiUser(who): ApiUser,
     Path(kind): Path<String>,
-    headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> ApiResult {
-    let token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    who.check_csrf(token).map_err(fail)?;
-    let k = importer::kinds::find(&kind).ok_or_else(|| fail(AppError::NotFound))?;
+    write_rows(&st, who, &kind, body, false).await
+}
+
+async fn write_rows(
+    st: &AppState,
+    who: Authed,
+    kind: &str,
+    body: Value,
+    create_only: bool,
+) -> ApiResult {
+    let k = importer::kinds::find(kind).ok_or_else(|| fail(AppError::NotFound))?;
+    let kind = k.spec().kind;
     let rows = body.as_array().cloned().ok_or_else(|| {
         fail(AppError::BadRequest(
             "Cần một mảng các dòng (JSON array).".into(),
@@ -247,7 +245,7 @@ async fn import_rows(
             Some(v) => v.to_string(),
         };
         let table = importer::source::Table {
-            kind: kind.clone(),
+            kind: kind.to_owned(),
             source: "api".into(),
             header: header.clone(),
             rows: rows
@@ -262,7 +260,7 @@ async fn import_rows(
                 })
                 .collect(),
         };
-        write(db, &who, acc, table)
+        write(db, &who, acc, table, create_only)
     })
     .await
     .map_err(fail)
@@ -273,10 +271,12 @@ fn write(
     who: &Authed,
     acc: Arc<store::access::Access>,
     table: importer::source::Table,
+    create_only: bool,
 ) -> Result<Json<Value>, AppError> {
     let opts = importer::Options {
         actor: who.actor(),
         access: Some(acc),
+        create_only,
         ..importer::Options::default()
     };
     match importer::import_tables(db, vec![table], Vec::new(), &opts) {
@@ -292,7 +292,14 @@ fn write(
                 return Err(AppError::Forbidden);
             }
             let errors: Vec<Value> = r.errors.iter().map(|e| json!({"row": e.row, "column": e.column, "value": e.value, "error": e.reason_vi()})).collect();
-            Err(AppError::BadRequest(json!({"errors": errors}).to_string()))
+            let body = json!({"errors": errors}).to_string();
+            if r.errors
+                .iter()
+                .any(|e| e.refusal.class() == importer::refusal::RefusalClass::Conflict)
+            {
+                return Err(AppError::Conflict(body));
+            }
+            Err(AppError::BadRequest(body))
         }
         Err(e) => Err(AppError::Internal(e.to_string())),
     }

@@ -1,5 +1,6 @@
-//! Passwords (Argon2id), sessions stored in the database, CSRF tokens, and throttling of
-//! failed logins.
+//! Passwords (Argon2id, a bounded number at a time), sessions stored in the database,
+//! the session layer that checks every unsafe request's CSRF token and hands handlers
+//! their signed-in user, signed login-form tokens, and throttling of failed logins.
 
 use crate::error::AppError;
 use crate::AppState;
@@ -14,9 +15,16 @@ pub const SESSION_COOKIE: &str = "dh_session";
 pub const LOGIN_COOKIE: &str = "dh_login";
 /// A session lasts a working day.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
-/// Failed logins allowed for one username within the window before it is throttled.
-pub const MAX_FAILURES: i64 = 5;
-pub const FAILURE_WINDOW_SECONDS: i64 = 15 * 60;
+/// Login attempts allowed within the window: by one user name from one client, from one
+/// client whatever the names, and for one user name from anywhere (a guess spread over
+/// many addresses). A stranger cannot lock an officer out from her own device unless
+/// she guesses from a hundred places at once.
+pub const MAX_ATTEMPTS_PAIR: i64 = 5;
+pub const MAX_ATTEMPTS_CLIENT: i64 = 30;
+pub const MAX_ATTEMPTS_USER: i64 = 100;
+pub const ATTEMPT_WINDOW_SECONDS: i64 = 15 * 60;
+/// A login form is good for an hour.
+const LOGIN_TOKEN_SECONDS: i64 = 3600;
 
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];
@@ -47,6 +55,87 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
             .verify_password(password.as_bytes(), &h)
             .is_ok()
     })
+}
+
+/// Argon2 takes 19 MiB and a core's worth of time per hash: only as many run at once as
+/// the machine has cores, and at most `HASH_QUEUE` more wait. A flood of logins then
+/// costs a bounded amount of memory and leaves the other requests their threads.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+static HASH_WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const HASH_QUEUE: usize = 32;
+
+/// The hashing was refused because too many are waiting already.
+#[derive(Debug)]
+pub struct Busy;
+
+/// Runs password hashing work `f` under the bound, off the async threads.
+pub async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
+    use std::sync::atomic::Ordering;
+    if HASH_WAITING.fetch_add(1, Ordering::SeqCst) >= HASH_QUEUE {
+        HASH_WAITING.fetch_sub(1, Ordering::SeqCst);
+        return Err(Busy);
+    }
+    let permit = HASHING.acquire().await;
+    HASH_WAITING.fetch_sub(1, Ordering::SeqCst);
+    let _permit = permit.map_err(|_| Busy)?;
+    tokio::task::spawn_blocking(f).await.map_err(|_| Busy)
+}
+
+/// Equal, in time that does not depend on where two tokens differ.
+pub fn same_token(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn login_mac(key: &str, expires: i64, nonce: &str) -> hmac::Hmac<Sha256> {
+    use hmac::Mac;
+    let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(format!("login|{expires}|{nonce}").as_bytes());
+    mac
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A login form's token, issued by the server: its expiry, a nonce and their HMAC under
+/// the servers' shared key. A bot cannot make one up; it must ask for the form.
+pub fn login_token(key: &str) -> String {
+    use hmac::Mac;
+    let expires = unix_now() + LOGIN_TOKEN_SECONDS;
+    let nonce = random_token()[..24].to_owned();
+    let tag = hex(&login_mac(key, expires, &nonce).finalize().into_bytes());
+    format!("{expires}.{nonce}.{tag}")
+}
+
+/// Whether `token` is one that [`login_token`] issued under `key` and still good.
+pub fn login_token_valid(key: &str, token: &str) -> bool {
+    use hmac::Mac;
+    let mut parts = token.splitn(3, '.');
+    let (Some(expires), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let Ok(expires) = expires.parse::<i64>() else {
+        return false;
+    };
+    let Some(tag) = (0..tag.len())
+        .step_by(2)
+        .map(|i| tag.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+    else {
+        return false;
+    };
+    expires > unix_now() && login_mac(key, expires, nonce).verify_slice(&tag).is_ok()
 }
 
 /// A password good enough to set: 10 characters or more.
@@ -83,23 +172,6 @@ pub struct Authed {
 }
 
 impl Authed {
-    /// Refuses a form post whose CSRF token is not this session's.
-    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
-        if token.is_empty() || token != self.csrf {
-            return Err(AppError::BadRequest(
-                "Phiên làm việc đã thay đổi; hãy tải lại trang và gửi lại.".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Pages other than the password page wait until a one-time password is changed.
-    pub fn ready(&self) -> Result<(), AppError> {
-        if self.user.must_change_password {
-            return Err(AppError::Redirect("/password".into()));
-        }
-        Ok(())
-    }
 
     /// What this user may see and change, as the tree stands today.
     pub fn access(&self, db: &mut store::Db) -> Result<store::access::Access, AppError> {
@@ -160,28 +232,142 @@ impl crate::html::Viewer for Authed {
     }
 }
 
+/// The signed-in user of a request, found once by [`session_layer`].
+#[derive(Clone)]
+struct Session(Authed);
+
+/// A signed-in user whose one-time password may still be unchanged: only the password
+/// page and signing out take it. Every other handler takes [`Authed`], which sends such
+/// a user to the password page first, so no route can forget the gate.
+pub struct SignedIn(pub Authed);
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<SignedIn, AppError> {
+        let Session(who) = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)?;
+        Ok(SignedIn(who))
+    }
+}
+
 impl FromRequestParts<AppState> for Authed {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Authed, AppError> {
-        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
-        let hash = token_hash(&token);
-        let pool = state.pool.clone();
-        let h = hash.clone();
-        let found = tokio::task::spawn_blocking(move || {
-            pool.with(|db| store::accounts::session_get(db, &h, &store::now_utc()))
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-        let (user, csrf) = found.ok_or(AppError::Unauthorized)?;
-        // The request log names who asked, by id only.
-        tracing::Span::current().record("user_id", user.id);
-        Ok(Authed {
-            user,
-            csrf,
-            token_hash: hash,
-        })
+        let SignedIn(who) = SignedIn::from_request_parts(parts, state).await?;
+        if who.user.must_change_password {
+            return Err(AppError::Redirect("/password".into()));
+        }
+        Ok(who)
     }
+}
+
+const BAD_CSRF: &str = "Phiên làm việc đã thay đổi; hãy tải lại trang và gửi lại.";
+/// A form body is read whole to find its token: no form of the app comes near this.
+const FORM_LIMIT: usize = 1024 * 1024;
+
+/// Finds the session of every request that carries one and hands it to the handlers;
+/// refuses any unsafe request (POST, …) of a session whose CSRF token is missing or
+/// wrong, wherever the handler is. The token comes in the `X-CSRF-Token` header (the
+/// API), the form's `_csrf` field, or (a file upload, whose body is not read here) the
+/// `_csrf` query parameter.
+pub async fn session_layer(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(token) = cookie(req.headers(), SESSION_COOKIE) else {
+        return next.run(req).await;
+    };
+    let hash = token_hash(&token);
+    let pool = state.pool.clone();
+    let h = hash.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        pool.with(|db| store::accounts::session_get(db, &h, &store::now_utc()))
+    })
+    .await;
+    let (user, csrf) = match found {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => return next.run(req).await,
+        Ok(Err(e)) => return AppError::from(e).into_response(),
+        Err(e) => return AppError::Internal(e.to_string()).into_response(),
+    };
+    // The request log names who asked, by id only.
+    tracing::Span::current().record("user_id", user.id);
+    let who = Authed {
+        user,
+        csrf,
+        token_hash: hash,
+    };
+    let unsafe_method = !matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut req = req;
+    if unsafe_method {
+        let (ok, checked) = csrf_of(req, &who.csrf).await;
+        let Some(checked) = checked.filter(|_| ok) else {
+            let refused = AppError::BadRequest(BAD_CSRF.into());
+            return if is_api {
+                refused.json()
+            } else {
+                refused.into_response()
+            };
+        };
+        req = checked;
+    }
+    req.extensions_mut().insert(Session(who));
+    next.run(req).await
+}
+
+/// Whether the request carries `expected`, and the request to go on with (its body read
+/// and put back when the token was in a form); `None` when the body could not be read.
+async fn csrf_of(
+    req: axum::extract::Request,
+    expected: &str,
+) -> (bool, Option<axum::extract::Request>) {
+    let header = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok());
+    if header.is_some_and(|t| same_token(t, expected)) {
+        return (true, Some(req));
+    }
+    let in_query = req.uri().query().is_some_and(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .any(|(k, v)| k == "_csrf" && same_token(v, expected))
+    });
+    if in_query {
+        return (true, Some(req));
+    }
+    let is_form = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, Some(req));
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return (false, None);
+    };
+    let ok = form_urlencoded_pairs(&bytes).any(|(k, v)| k == "_csrf" && same_token(&v, expected));
+    let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    (ok, Some(req))
+}
+
+fn form_urlencoded_pairs(bytes: &[u8]) -> impl Iterator<Item = (String, String)> + '_ {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(bytes)
+        .unwrap_or_default()
+        .into_iter()
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct AppState {
     pub pool: Arc<pool::Pool>,
     /// Dashboards computed while the data stood still (see `pages::dashboard`).
     pub dashboards: Arc<pages::dashboard::Cache>,
+    /// The key that signs login forms, shared by the servers of one database.
+    login_key: Arc<std::sync::OnceLock<String>>,
 }
 
 impl AppState {
@@ -28,7 +30,26 @@ impl AppState {
         AppState {
             pool: Arc::new(pool::Pool::new(db_target)),
             dashboards: Arc::default(),
+            login_key: Arc::default(),
         }
+    }
+
+    /// The key that signs login forms: read from the database (made there by the first
+    /// server that asked), then kept.
+    pub async fn login_key(&self) -> Result<String, AppError> {
+        if let Some(k) = self.login_key.get() {
+            return Ok(k.clone());
+        }
+        let key = self
+            .run(|db| {
+                Ok(store::accounts::shared_secret(
+                    db,
+                    "login_form_key",
+                    &auth::random_token(),
+                )?)
+            })
+            .await?;
+        Ok(self.login_key.get_or_init(|| key).clone())
     }
 
     /// Runs database work off the async threads.
@@ -73,6 +94,10 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(pages::routes())
         .nest("/api", api::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session_layer,
+        ))
         .with_state(state)
         .layer(
             // One line per request for the person running the server: method, route (the
@@ -180,7 +205,12 @@ pub async fn serve_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     tracing::info!(bound = %listener.local_addr()?, "serving");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    // The client's address is known to the handlers: sign-in attempts are counted per
+    // address.
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

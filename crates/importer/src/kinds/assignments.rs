@@ -1,6 +1,6 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{cell_of, household_refs, keyed_row, no_household, unit_on, Batch, Kind, Spec};
+use super::{cell_of, household_refs, keyed_row, unit_on, Batch, Kind, Spec};
 use domain::contract;
 use store::keyed::Counts;
 use store::{StoreError, Value};
@@ -17,10 +17,8 @@ impl Kind for Assignments {
         let households = household_refs(batch.db, &batch.rows, "household_code")?;
         let table = &store::households::ASSIGNMENTS;
         batch.check_and_write(table, |r, ctx| {
-            let hh = r.text("household_code").unwrap_or_default();
-            if !households.contains_key(hh) {
-                return Err(vec![r.error("household_code", no_household(hh))]);
-            }
+            super::writable_household(&households, ctx, r, "household_code")
+                .map_err(|e| vec![*e])?;
             let (Some(code), Some(on)) = (r.text("unit_code"), r.date("assigned_on")) else {
                 return Err(Vec::new());
             };

@@ -8,7 +8,7 @@ use crate::report::RowError;
 use domain::contract;
 use domain::vocab::SupportType;
 use domain::Date;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use store::keyed::{Counts, TableDef};
 use store::{StoreError, Value};
 
@@ -296,10 +296,10 @@ impl Kind for LedgerKind {
         } else {
             HashSet::new()
         };
-        let projects: HashSet<String> = if spec.kind == "project_members" {
-            store::records::project_codes(batch.db)?
+        let projects: HashMap<String, i64> = if spec.kind == "project_members" {
+            store::records::project_units(batch.db)?
         } else {
-            HashSet::new()
+            HashMap::new()
         };
         let table: &TableDef = self.table;
         batch.check_and_write(table, |r, ctx| {
@@ -309,8 +309,13 @@ impl Kind for LedgerKind {
                 .collect();
             if let Some(c) = self.household {
                 if let Some(hh) = r.text(c) {
-                    if !households.contains_key(hh) {
-                        refused.push(r.error(c, no_household(hh)));
+                    // A household she may not read is answered as one that does not exist.
+                    let reached = households
+                        .get(hh)
+                        .ok_or_else(|| no_household(hh))
+                        .and_then(|h| ctx.reachable(h.unit_id, no_household(hh)));
+                    if let Err(refusal) = reached {
+                        refused.push(r.error(c, refusal));
                     } else if let Some(no) = (spec.kind == "supports")
                         .then(|| r.int("member_no"))
                         .flatten()
@@ -328,9 +333,16 @@ impl Kind for LedgerKind {
                 }
             }
             if spec.kind == "project_members" {
-                if let Some(p) = r.text("project_code").filter(|p| !projects.contains(*p)) {
-                    refused
-                        .push(r.error("project_code", Refusal::NoProject { code: p.to_owned() }));
+                // A project's members are written by those who may write the project.
+                if let Some(p) = r.text("project_code") {
+                    let unknown = || Refusal::NoProject { code: p.to_owned() };
+                    let reached = projects
+                        .get(p)
+                        .ok_or_else(unknown)
+                        .and_then(|&unit| ctx.reachable(unit, unknown()));
+                    if let Err(refusal) = reached {
+                        refused.push(r.error("project_code", refusal));
+                    }
                 }
             }
             let found = match self.unit {

@@ -28,10 +28,10 @@ impl Kind for Members {
                     .map(domain::ids::CitizenId::as_str)
             })
             .collect();
-        let stored: HashMap<String, (String, i64)> =
+        let stored: HashMap<String, store::households::CitizenIdOwner> =
             store::households::citizen_id_owners(batch.db, &ids)?
                 .into_iter()
-                .map(|(id, hh, no)| (id, (hh, no)))
+                .map(|o| (o.citizen_id.clone(), o))
                 .collect();
         let table = &store::households::MEMBERS;
         batch.check_and_write(table, |r, ctx| {
@@ -57,15 +57,18 @@ impl Kind for Members {
                         },
                     )]);
                 }
-                if let Some((ohh, ono)) = stored.get(id) {
-                    if (ohh.as_str(), *ono) != (hh, no) {
-                        return Err(vec![r.error(
-                            "citizen_id",
+                if let Some(owner) = stored.get(id) {
+                    if (owner.household_code.as_str(), owner.member_no) != (hh, no) {
+                        // Named only to someone who may read that household.
+                        let refusal = if ctx.may_read(owner.unit_id) {
                             Refusal::CitizenIdTaken {
-                                member_no: *ono,
-                                household: ohh.clone(),
-                            },
-                        )]);
+                                member_no: owner.member_no,
+                                household: owner.household_code.clone(),
+                            }
+                        } else {
+                            Refusal::CitizenIdElsewhere
+                        };
+                        return Err(vec![r.error("citizen_id", refusal)]);
                     }
                 }
             }

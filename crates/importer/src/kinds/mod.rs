@@ -13,6 +13,7 @@ use crate::refusal::Refusal;
 use crate::report::RowError;
 use crate::rules::{self, Val};
 use crate::source::Table;
+use domain::access::Subject;
 use domain::poverty::Standard;
 use domain::units::{Fate, UnitGraph, VersionIx};
 use std::collections::HashMap;
@@ -24,7 +25,8 @@ use store::{Db, StoreError};
 pub use domain::contract::Spec;
 
 /// What a kind needs while it checks and writes: the unit graph and the standards as
-/// they stand inside this import's transaction (loaded once, reloaded after units change).
+/// they stand inside this import's transaction (loaded once, reloaded after units change),
+/// and the rights of whoever imports.
 pub struct Ctx {
     pub actor: String,
     graph: Option<Rc<UnitGraph>>,
@@ -34,6 +36,10 @@ pub struct Ctx {
     pub warnings: Vec<RowError>,
     /// The signed-in user's rights, when a user (not the command line) imports.
     pub access: Option<std::sync::Arc<store::access::Access>>,
+    /// What the kind being imported is, as far as rights go (set before each kind).
+    pub subject: Subject,
+    /// Rows must be new: a stored key is refused, not replaced (a "new household" form).
+    pub create_only: bool,
 }
 
 impl Ctx {
@@ -44,14 +50,24 @@ impl Ctx {
             standards: None,
             warnings: Vec::new(),
             access: None,
+            subject: Subject::Records,
+            create_only: false,
         }
     }
 
-    /// May this import write records of unit version `unit_id`?
+    /// May this import write the current kind's records of unit version `unit_id`?
     pub fn may_write(&self, unit_id: i64) -> bool {
         self.access
             .as_ref()
-            .is_none_or(|a| a.can_write_unit(unit_id))
+            .is_none_or(|a| a.may_write(self.subject, unit_id))
+    }
+
+    /// May whoever imports read the records of unit version `unit_id`? A refusal names
+    /// a record only to someone who may read it.
+    pub fn may_read(&self, unit_id: i64) -> bool {
+        self.access
+            .as_ref()
+            .is_none_or(|a| a.can_read_unit(unit_id))
     }
 
     /// The id of unit version `ix`, when this import may write records of it.
@@ -64,9 +80,24 @@ impl Ctx {
         }
     }
 
+    /// Whether a stored record of unit version `unit_id` may be referred to or replaced:
+    /// one she may not read is answered as if it did not exist (`unknown`), one she may
+    /// read but not write is outside her scope.
+    pub fn reachable(&self, unit_id: i64, unknown: Refusal) -> Result<(), Refusal> {
+        if !self.may_read(unit_id) {
+            Err(unknown)
+        } else if !self.may_write(unit_id) {
+            Err(Refusal::OutsideScope)
+        } else {
+            Ok(())
+        }
+    }
+
     /// May this import change the unit tree itself (administrators and the command line)?
     pub fn may_change_units(&self) -> bool {
-        self.access.as_ref().is_none_or(|a| a.is_admin())
+        self.access
+            .as_ref()
+            .is_none_or(|a| a.user.role.reach(Subject::Units) == domain::access::Reach::Everywhere)
     }
 
     pub fn graph(&mut self, db: &mut Db) -> Result<Rc<UnitGraph>, StoreError> {
@@ -145,7 +176,8 @@ pub fn household_refs(
 }
 
 /// The stored household a row names, when it exists and this import may write it;
-/// otherwise the row's error.
+/// otherwise the row's error. A household she may not read gets the same answer as one
+/// that does not exist.
 pub fn writable_household<'a>(
     households: &'a HashMap<String, store::households::HouseholdRef>,
     ctx: &Ctx,
@@ -153,13 +185,11 @@ pub fn writable_household<'a>(
     col: &str,
 ) -> Result<&'a store::households::HouseholdRef, Box<RowError>> {
     let code = r.text(col).unwrap_or_default();
-    let Some(h) = households.get(code) else {
-        return Err(Box::new(r.error(col, no_household(code))));
-    };
-    if !ctx.may_write(h.unit_id) {
-        return Err(Box::new(r.error(col, Refusal::OutsideScope)));
-    }
-    Ok(h)
+    let found = households
+        .get(code)
+        .ok_or_else(|| no_household(code))
+        .and_then(|h| ctx.reachable(h.unit_id, no_household(code)).map(|()| h));
+    found.map_err(|refusal| Box::new(r.error(col, refusal)))
 }
 
 pub fn no_household(code: &str) -> Refusal {
@@ -329,8 +359,9 @@ impl Batch<'_> {
     }
 
     /// The skeleton every row-by-row kind shares: `check` turns each row into its stored
-    /// form or refuses it (it is given the import's context); a batch with any refused
-    /// row writes nothing (the import as a whole is then rejected).
+    /// form or refuses it (it is given the import's context); then every stored row that
+    /// a row would replace is checked too (see [`Ctx::may_replace`]); a batch with any
+    /// refused row writes nothing (the import as a whole is then rejected).
     pub fn check_and_write(
         &mut self,
         table: &store::tables::TableDef,
@@ -338,16 +369,73 @@ impl Batch<'_> {
     ) -> Result<Counts, StoreError> {
         let before = self.errors.len();
         let mut keyed = Vec::with_capacity(self.rows.len());
+        let mut from = Vec::with_capacity(self.rows.len());
         for r in &self.rows {
             match check(r, self.ctx) {
-                Ok(k) => keyed.push(k),
+                Ok(k) => {
+                    keyed.push(k);
+                    from.push(r);
+                }
                 Err(refused) => self.errors.extend(refused),
             }
         }
         if self.errors.len() > before {
             return Ok(Counts::default());
         }
-        store::keyed::upsert(self.db, table, &keyed, &self.ctx.actor)
+        let stored = store::keyed::stored(self.db, table, &keyed)?;
+        for (k, r) in keyed.iter().zip(&from) {
+            if let Some(old) = stored.get(&k.key) {
+                if let Err((col, refusal)) = self.ctx.may_replace(table, r, old) {
+                    self.errors.push(r.error(col, refusal));
+                }
+            }
+        }
+        if self.errors.len() > before {
+            return Ok(Counts::default());
+        }
+        store::keyed::write(self.db, table, &keyed, &stored, &self.ctx.actor)
+    }
+}
+
+impl Ctx {
+    /// May the row `r` replace the stored row `old` of `table`? The second question of
+    /// every write: the new row's unit was checked by the kind; the stored row's unit
+    /// must be writable too, or a file could take over another unit's record by reusing
+    /// its key. (Members and assessments hang on their household, whose key they share:
+    /// checking the household checked them.) Refused at the column to fix.
+    fn may_replace(
+        &self,
+        table: &store::tables::TableDef,
+        r: &Fields,
+        old: &[store::Value],
+    ) -> Result<(), (&'static str, Refusal)> {
+        let key_col = r.spec.key[0];
+        if self.create_only {
+            let refusal = match r.spec.kind {
+                "households" => Refusal::HouseholdCodeTaken {
+                    code: r.text(key_col).unwrap_or_default().to_owned(),
+                },
+                _ => Refusal::RecordExists,
+            };
+            return Err((key_col, refusal));
+        }
+        let Some(unit) = table
+            .data
+            .iter()
+            .position(|c| *c == "unit_id")
+            .and_then(|i| old[i].as_int())
+        else {
+            return Ok(());
+        };
+        if self.may_write(unit) {
+            return Ok(());
+        }
+        let col = if r.spec.cols.iter().any(|c| c.name == "unit_code") {
+            "unit_code"
+        } else {
+            key_col
+        };
+        Err((col, Refusal::StoredOutsideScope))
     }
 }
 

@@ -105,7 +105,6 @@ pub async fn show(
     who: Authed,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    who.ready()?;
     let w = who.clone();
     let cache = st.dashboards.clone();
     let (report, trend, year) = st

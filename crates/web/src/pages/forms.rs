@@ -63,6 +63,18 @@ fn form_markup(
     }
 }
 
+/// How a form's row is written.
+enum Write {
+    /// A new record: a stored key is refused, never replaced.
+    Create,
+    /// The row replaces the stored one of its key, as a file's would (a year's
+    /// assessment recorded again).
+    Upsert,
+    /// An edit of the record whose stored version the guard compares, inside the write's
+    /// transaction with the row locked.
+    Edit(importer::Guard),
+}
+
 /// Saves one row of `kind` through the importer with the user's rights; field errors on
 /// refusal.
 async fn save_row(
@@ -71,7 +83,7 @@ async fn save_row(
     kind: &'static str,
     fields: &'static [Field],
     values: Values,
-    guard: Option<importer::Guard>,
+    write: Write,
 ) -> Result<Result<(), Errors>, AppError> {
     let w = who.clone();
     st.run(move |db| {
@@ -92,10 +104,16 @@ async fn save_row(
                     .collect(),
             }],
         };
+        let (guard, create_only) = match write {
+            Write::Create => (None, true),
+            Write::Upsert => (None, false),
+            Write::Edit(guard) => (Some(guard), false),
+        };
         let opts = importer::Options {
             actor: w.actor(),
             access: Some(acc),
             guard,
+            create_only,
             ..importer::Options::default()
         };
         match importer::import_tables(db, vec![table], Vec::new(), &opts) {
@@ -112,10 +130,9 @@ async fn save_row(
     .await
 }
 
-fn take(form: Vec<(String, String)>, who: &Authed) -> Result<Values, AppError> {
-    let values: Values = form.into_iter().collect();
-    who.check_csrf(values.get("_csrf").map(String::as_str).unwrap_or(""))?;
-    Ok(values)
+/// A posted form's values (its CSRF token was checked by the session layer).
+fn take(form: Vec<(String, String)>) -> Values {
+    form.into_iter().collect()
 }
 
 fn render(
@@ -131,7 +148,6 @@ fn render(
 // Households.
 
 pub async fn household_new(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
-    who.ready()?;
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
     let today = crate::today().to_string();
@@ -166,27 +182,16 @@ pub async fn household_create(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
-    let values = take(form, &who)?;
+    let values = take(form);
     let code = values.get("household_code").cloned().unwrap_or_default();
-    let c = code.clone();
     // A new household must not overwrite one that exists.
-    let guard: importer::Guard =
-        Arc::new(
-            move |db: &mut store::Db| match store::households::get(db, &c) {
-                Ok(Some(_)) => {
-                    Err(importer::refusal::Refusal::HouseholdCodeTaken { code: c.clone() })
-                }
-                _ => Ok(()),
-            },
-        );
     match save_row(
         &st,
         &who,
         "households",
         HOUSEHOLD,
         values.clone(),
-        Some(guard),
+        Write::Create,
     )
     .await?
     {
@@ -229,7 +234,6 @@ pub async fn household_edit(
     who: Authed,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
     let w = who.clone();
     let h = st
         .run(move |db| {
@@ -260,8 +264,7 @@ pub async fn household_update(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
-    let mut values = take(form, &who)?;
+    let mut values = take(form);
     values.insert("household_code".into(), code.clone());
     let based_on = values.get("_version").cloned().unwrap_or_default();
     let w = who.clone();
@@ -274,13 +277,12 @@ pub async fn household_update(
     })
     .await?;
     let c = code.clone();
-    let guard: importer::Guard =
-        Arc::new(
-            move |db: &mut store::Db| match store::households::get(db, &c) {
-                Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
-                _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
-            },
-        );
+    let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
+        match store::households::get_for_update(db, &c) {
+            Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
+            _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
+        }
+    });
     let action = format!("/households/{code}/edit");
     match save_row(
         &st,
@@ -288,7 +290,7 @@ pub async fn household_update(
         "households",
         HOUSEHOLD,
         values.clone(),
-        Some(guard),
+        Write::Edit(guard),
     )
     .await?
     {
@@ -383,7 +385,6 @@ async fn child_form(
     code: String,
     kind: &str,
 ) -> Result<Response, AppError> {
-    who.ready()?;
     let h = writable_household(&st, &who, &code).await?;
     let (_, title, fields) = child_spec(kind);
     let action = format!("/households/{code}/{kind}");
@@ -411,9 +412,8 @@ async fn child_save(
     kind: &str,
     form: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
     let h = writable_household(&st, &who, &code).await?;
-    let mut values = take(form, &who)?;
+    let mut values = take(form);
     values.insert("household_code".into(), h.code.clone());
     let (table, title, fields) = child_spec(kind);
     // A support gets a record id of its own (the contract's natural key for supports).
@@ -426,7 +426,14 @@ async fn child_save(
     } else {
         fields
     };
-    let result = save_row(&st, &who, table, sent, values.clone(), None).await?;
+    // A member or a support is new; an assessment of a year and kind replaces the
+    // stored one, as in a file.
+    let write = if table == "assessments" {
+        Write::Upsert
+    } else {
+        Write::Create
+    };
+    let result = save_row(&st, &who, table, sent, values.clone(), write).await?;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
         Err(errors) => {
@@ -470,7 +477,6 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 // Activities (not tied to a household).
 
 pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
-    who.ready()?;
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
     let values: Values = [
@@ -501,8 +507,7 @@ pub async fn activity_save(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
-    let mut values = take(form, &who)?;
+    let mut values = take(form);
     values.insert(
         "record_id".into(),
         format!("W-{}", &crate::auth::random_token()[..12]),
@@ -513,7 +518,7 @@ pub async fn activity_save(
         "activities",
         ACTIVITY_WITH_ID,
         values.clone(),
-        None,
+        Write::Create,
     )
     .await?
     {

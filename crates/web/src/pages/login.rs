@@ -1,6 +1,6 @@
 //! Signing in and out, and changing one's password.
 
-use crate::auth::{self, Authed, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
+use crate::auth::{self, Authed, SignedIn, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
 use crate::error::AppError;
 use crate::html::{bare, csrf, field};
 use crate::AppState;
@@ -32,8 +32,8 @@ fn login_page(token: &str, username: &str, error: Option<&str>) -> Response {
         .into_response()
 }
 
-pub async fn form() -> Response {
-    login_page(&auth::random_token(), "", None)
+pub async fn form(State(st): State<AppState>) -> Result<Response, AppError> {
+    Ok(login_page(&auth::login_token(&st.login_key().await?), "", None))
 }
 
 #[derive(Deserialize)]
@@ -46,88 +46,106 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The client's address as the connection tells it (behind a reverse proxy: the proxy's,
+/// which then throttles all its users together; the proxy should limit logins itself).
+fn client_of(parts: &axum::http::Extensions) -> String {
+    parts
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+}
+
+const TOO_MANY: &str = "Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.";
+const WRONG: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
+const BUSY: &str = "Hệ thống đang bận xử lý nhiều lượt đăng nhập; hãy thử lại sau ít giây.";
+
 pub async fn submit(
     State(st): State<AppState>,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    // The login form is protected by a double-submit token: a cross-site page cannot
-    // read the cookie to copy it into the form.
-    if auth::cookie(&headers, LOGIN_COOKIE).as_deref() != Some(f._login.as_str())
-        || f._login.is_empty()
-    {
-        return Ok(login_page(
-            &auth::random_token(),
-            &f.username,
-            Some("Phiên đăng nhập đã hết hạn; hãy thử lại."),
-        ));
+    let key = st.login_key().await?;
+    let again = |msg: &'static str| -> Result<Response, AppError> {
+        Ok(login_page(&auth::login_token(&key), &f.username, Some(msg)))
+    };
+    // The token must be one this server issued (a bot cannot make one up) and match the
+    // form's cookie (a cross-site page cannot read it to copy it into the form).
+    let cookie = auth::cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if !auth::login_token_valid(&key, &f._login) || !auth::same_token(&cookie, &f._login) {
+        return again("Phiên đăng nhập đã hết hạn; hãy thử lại.");
     }
     let username = f.username.trim().to_owned();
-    let password = f.password.clone();
-    let outcome = st
+    let client = client_of(&extensions);
+    // Counted before the password is checked, so parallel guesses cannot slip past.
+    let (u, c) = (username.to_lowercase(), client.clone());
+    let attempts = st
         .run(move |db| {
-            let since = store::utc_in(-auth::FAILURE_WINDOW_SECONDS);
-            if store::accounts::failures_since(db, &username, &since)? >= auth::MAX_FAILURES {
-                return Ok(Err("Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại."));
-            }
-            let found = store::accounts::by_username(db, &username)?;
-            let ok = match &found {
-                Some((u, hash)) => u.active && auth::verify_password(&password, hash),
-                None => {
-                    // Spend the same time as a real check, so that timing does not tell
-                    // which usernames exist.
-                    auth::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0000000000000000000000000000000000000000000");
-                    false
-                }
-            };
-            if !ok {
-                store::accounts::record_failure(db, &username)?;
-                return Ok(Err("Tên đăng nhập hoặc mật khẩu không đúng."));
-            }
-            let (user, _) = found.expect("checked above");
-            store::accounts::clear_failures(db, &username)?;
+            let since = store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS);
+            Ok(store::accounts::record_attempt(db, &u, &c, &since)?)
+        })
+        .await?;
+    if attempts.pair > auth::MAX_ATTEMPTS_PAIR
+        || attempts.client > auth::MAX_ATTEMPTS_CLIENT
+        || attempts.user > auth::MAX_ATTEMPTS_USER
+    {
+        tracing::warn!(client = %client, "sign-in throttled");
+        return again(TOO_MANY);
+    }
+    let name = username.clone();
+    let found = st
+        .run(move |db| Ok(store::accounts::by_username(db, &name)?))
+        .await?;
+    let password = f.password.clone();
+    let hash = found.as_ref().map(|(_, h)| h.clone());
+    let Ok(verified) = auth::hashing(move || match hash {
+        Some(h) => auth::verify_password(&password, &h),
+        None => {
+            // Spend the same time as a real check, so that timing does not tell which
+            // usernames exist.
+            auth::verify_password(&password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$0000000000000000000000000000000000000000000");
+            false
+        }
+    })
+    .await
+    else {
+        return again(BUSY);
+    };
+    let user = match found {
+        Some((u, _)) if verified && u.active => u,
+        _ => return again(WRONG),
+    };
+    let must_change = user.must_change_password;
+    let (u, c) = (username.to_lowercase(), client);
+    let token = st
+        .run(move |db| {
+            store::accounts::clear_attempts(db, &u, &c, &store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS))?;
             store::accounts::sessions_delete_expired(db, &store::now_utc())?;
             // A fresh session id at every login: a planted session id is never adopted.
             let token = auth::random_token();
             store::accounts::session_create(db, &auth::token_hash(&token), user.id, &auth::random_token(), &store::utc_in(SESSION_SECONDS))?;
-            Ok(Ok((token, user.must_change_password)))
+            Ok(token)
         })
         .await?;
-    match outcome {
-        Err(msg) => Ok(login_page(&auth::random_token(), &f.username, Some(msg))),
-        Ok((token, must_change)) => Ok((
-            StatusCode::SEE_OTHER,
-            [
-                (
-                    header::SET_COOKIE,
-                    auth::set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS),
-                ),
-                (
-                    header::LOCATION,
-                    if must_change {
-                        "/password".to_owned()
-                    } else {
-                        "/".to_owned()
-                    },
-                ),
-            ],
-        )
-            .into_response()),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    _csrf: String,
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (
+                header::SET_COOKIE,
+                auth::set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS),
+            ),
+            (
+                header::LOCATION,
+                if must_change { "/password" } else { "/" }.to_owned(),
+            ),
+        ],
+    )
+        .into_response())
 }
 
 pub async fn logout(
     State(st): State<AppState>,
-    who: Authed,
-    Form(f): Form<CsrfForm>,
+    SignedIn(who): SignedIn,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&f._csrf)?;
     let h = who.token_hash.clone();
     st.run(move |db| Ok(store::accounts::session_delete(db, &h)?))
         .await?;
@@ -158,7 +176,7 @@ fn password_page(who: &Authed, error: Option<&str>, done: bool) -> Response {
     who.page("Đổi mật khẩu", body).into_response()
 }
 
-pub async fn password_form(who: Authed) -> Response {
+pub async fn password_form(SignedIn(who): SignedIn) -> Response {
     password_page(&who, None, false)
 }
 
@@ -176,10 +194,9 @@ pub struct PasswordForm {
 
 pub async fn password_submit(
     State(st): State<AppState>,
-    who: Authed,
+    SignedIn(who): SignedIn,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    who.check_csrf(&f._csrf)?;
     if f.new != f.confirm {
         return Ok(password_page(
             &who,
@@ -190,19 +207,28 @@ pub async fn password_submit(
     if let Err(e) = auth::check_new_password(&f.new) {
         return Ok(password_page(&who, Some(&e), false));
     }
-    let (id, actor) = (who.user.id, who.actor());
-    let ok = st
-        .run(move |db| {
-            let hash = store::accounts::password_hash(db, id)?.unwrap_or_default();
-            if !auth::verify_password(&f.current, &hash) {
-                return Ok(false);
-            }
+    let (id, actor, keep) = (who.user.id, who.actor(), who.token_hash.clone());
+    let stored = st
+        .run(move |db| Ok(store::accounts::password_hash(db, id)?.unwrap_or_default()))
+        .await?;
+    let (current, new) = (f.current.clone(), f.new.clone());
+    let hashed = auth::hashing(move || {
+        auth::verify_password(&current, &stored).then(|| auth::hash_password(&new))
+    })
+    .await
+    .map_err(|_| AppError::Conflict(BUSY.into()))?;
+    let ok = hashed.is_some();
+    if let Some(hash) = hashed {
+        st.run(move |db| {
             db.transaction(|tx| {
-                store::accounts::set_password(tx, id, &auth::hash_password(&f.new), false, &actor)
+                store::accounts::set_password(tx, id, &hash, false, &actor)?;
+                // Whoever knew the old password is signed out everywhere else.
+                store::accounts::sessions_end_for_user(tx, id, Some(&keep))
             })?;
-            Ok(true)
+            Ok(())
         })
         .await?;
+    }
     if !ok {
         return Ok(password_page(
             &who,

@@ -83,7 +83,6 @@ pub async fn show(
     who: Authed,
     Query(q): Query<ReportQuery>,
 ) -> Result<Html<String>, AppError> {
-    who.ready()?;
     let w = who.clone();
     let by_children = q.by_children.is_some();
     let (req, report) = st
@@ -145,7 +144,6 @@ pub async fn download(
     who: Authed,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response, AppError> {
-    who.ready()?;
     let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
     let by_children = q.by_children.is_some();
@@ -195,7 +193,6 @@ pub async fn explain(
     who: Authed,
     Query(q): Query<ReportQuery>,
 ) -> Result<Html<String>, AppError> {
-    who.ready()?;
     let w = who.clone();
     let indicator = q.indicator.clone().unwrap_or_default();
     let ind = indicator.clone();

@@ -20,7 +20,6 @@ pub async fn tree(
     who: Authed,
     Query(q): Query<TreeQuery>,
 ) -> Result<Html<String>, AppError> {
-    who.ready()?;
     let w = who.clone();
     let body = st
         .run(move |db| {
@@ -60,7 +59,6 @@ pub async fn history(
     who: Authed,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    who.ready()?;
     let w = who.clone();
     let body = st
         .run(move |db| {
