@@ -327,14 +327,11 @@ fn search_in(
 
 use crate::access::Access;
 
-/// A household, if it exists and lies within the user's units; `Forbidden` otherwise
-/// (guessing a code in a URL shows nothing).
+/// A household, if it exists and lies within the user's units; `None` otherwise, the
+/// same answer for a code outside her units as for one that does not exist (guessing
+/// codes in a URL tells nothing).
 pub fn get_scoped(db: &mut Db, acc: &Access, code: &str) -> Result<Option<Household>, StoreError> {
-    match get(db, code)? {
-        Some(h) if acc.can_read_unit(h.unit_id) => Ok(Some(h)),
-        Some(_) => Err(StoreError::Forbidden),
-        None => Ok(None),
-    }
+    Ok(get(db, code)?.filter(|h| acc.can_read_unit(h.unit_id)))
 }
 
 /// A household the user may change.

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod aggregates;
+mod boundary;
 mod browser;
 mod cli;
 mod demo;

@@ -37,10 +37,14 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     let me: serde_json::Value =
         serde_json::from_str(&clerk.get(&format!("{base}/api/me")).body).unwrap();
     let unit = me["unit_code"].as_str().unwrap().to_owned();
-    // Reads outside her commune.
+    // Reads outside her commune: the same answer as for a code that does not exist.
     assert_eq!(
         clerk.get(&format!("{base}/api/households/QN000001")).status,
-        403
+        404
+    );
+    assert_eq!(
+        clerk.get(&format!("{base}/api/households/KHONG-CO")).status,
+        404
     );
     assert_eq!(
         clerk
@@ -89,10 +93,25 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     );
     let ok = clerk.post_json(&format!("{base}/api/households"), &mine, &csrf);
     assert_eq!(ok.status, 200, "{}", ok.body);
-    // Pages too: another commune's household, the users and audit pages.
+    // A stored household of another province cannot be taken over by reusing its code
+    // with her unit, through the API's import or its create.
+    let steal = serde_json::json!([{"household_code": "QN000001", "unit_code": unit, "registered_on": "2026-02-01", "head_name": "Ngô Thị Bé", "head_gender": "F", "area": "rural", "size": 2}]).to_string();
+    let r = clerk.post_json(&format!("{base}/api/import/households"), &steal, &csrf);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let one = steal.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let r = clerk.post_json(&format!("{base}/api/households"), &one, &csrf);
+    assert_eq!(r.status, 409, "{}", r.body);
+    let mut manager = Http::default();
+    manager.login(base, "tinh", DEMO_PASSWORD);
+    let kept: serde_json::Value = serde_json::from_str(
+        &manager.get(&format!("{base}/api/households/QN000001")).body,
+    )
+    .unwrap();
+    assert_ne!(kept["unit_code"], unit.as_str(), "still where it was");
+    // Pages too: another commune's household (as unknown), the users and audit pages.
     assert_eq!(
         clerk.get(&format!("{base}/households/QN000001")).status,
-        403
+        404
     );
     assert_eq!(clerk.get(&format!("{base}/users")).status, 403);
     assert_eq!(clerk.get(&format!("{base}/audit")).status, 403);
