@@ -44,3 +44,15 @@ impl Pool {
         out
     }
 }
+
+impl Drop for Pool {
+    /// The PostgreSQL client blocks on a runtime of its own when it closes, which panics
+    /// inside the server's runtime (where the app state is dropped at shutdown): idle
+    /// connections are closed on a plain thread instead.
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|p| p.into_inner()));
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}

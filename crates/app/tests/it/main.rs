@@ -15,6 +15,7 @@ mod import_rules;
 mod ledger;
 mod load_vn;
 mod national;
+mod races;
 mod support;
 mod units;
 mod web;

@@ -139,8 +139,9 @@ impl Response {
     }
 }
 
-/// An HTTP/1.1 client with a cookie jar, enough for these tests.
-#[derive(Default)]
+/// An HTTP/1.1 client with a cookie jar, enough for these tests (a clone shares the
+/// session: the threads of a race test).
+#[derive(Default, Clone)]
 pub struct Http {
     cookies: Vec<(String, String)>,
 }
