@@ -10,11 +10,11 @@ pub mod render;
 pub mod scope;
 pub mod tally;
 
-use std::collections::HashMap;
 use domain::indicators::{Def, Indicator, Measure, ALL};
 use domain::units::VersionIx;
 use domain::Date;
 use serde::Serialize;
+use std::collections::HashMap;
 use store::{Db, StoreError};
 use tally::{Evidence, Tally};
 

@@ -61,7 +61,9 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 /// the machine has cores, and at most `HASH_QUEUE` more wait. A flood of logins then
 /// costs a bounded amount of memory and leaves the other requests their threads.
 static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    tokio::sync::Semaphore::new(
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+    )
 });
 static HASH_WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 const HASH_QUEUE: usize = 32;
@@ -121,8 +123,7 @@ pub fn login_token(key: &str) -> String {
 pub fn login_token_valid(key: &str, token: &str) -> bool {
     use hmac::Mac;
     let mut parts = token.splitn(3, '.');
-    let (Some(expires), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(expires), Some(nonce), Some(tag)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
     let Ok(expires) = expires.parse::<i64>() else {
@@ -130,7 +131,10 @@ pub fn login_token_valid(key: &str, token: &str) -> bool {
     };
     let Some(tag) = (0..tag.len())
         .step_by(2)
-        .map(|i| tag.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .map(|i| {
+            tag.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
         .collect::<Option<Vec<u8>>>()
     else {
         return false;
@@ -172,7 +176,6 @@ pub struct Authed {
 }
 
 impl Authed {
-
     /// What this user may see and change, as the tree stands today.
     pub fn access(&self, db: &mut store::Db) -> Result<store::access::Access, AppError> {
         Ok(store::access::Access::new(

@@ -297,9 +297,27 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                 // Half the attempts reuse a stored key of another place's record.
                 let reuse = a % 2 == 0;
                 let key = match *kind {
-                    "members" => if reuse { "1".into() } else { format!("{}", 10 + rng.below(80)) },
-                    "assessments" => if reuse { place.year.to_string() } else { "2025".into() },
-                    "targets" => if reuse { "gifts".into() } else { "houses_built".into() },
+                    "members" => {
+                        if reuse {
+                            "1".into()
+                        } else {
+                            format!("{}", 10 + rng.below(80))
+                        }
+                    }
+                    "assessments" => {
+                        if reuse {
+                            place.year.to_string()
+                        } else {
+                            "2025".into()
+                        }
+                    }
+                    "targets" => {
+                        if reuse {
+                            "gifts".into()
+                        } else {
+                            "houses_built".into()
+                        }
+                    }
                     _ if reuse => format!("S{other}"),
                     _ => format!("U{seed}-{u}-{kind}-{a}"),
                 };
@@ -327,36 +345,52 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                         // Keys holding the unit itself: the stored row is the same unit's.
                         _ => ("", ""),
                     };
-                    let stored = if *kind == "savings_groups" {
-                        // Keyed on (group, as_of): replaced only at the same day.
-                        t.db.query_opt(
+                    let stored =
+                        if *kind == "savings_groups" {
+                            // Keyed on (group, as_of): replaced only at the same day.
+                            t.db.query_opt(
                             "SELECT unit_id FROM savings_groups WHERE group_code = ? AND as_of = ?",
                             &[store::Value::from(key.as_str()), store::Value::from(place.day)],
                         )
                         .unwrap()
                         .map(|r| num(&r, "unit_id"))
-                    } else if table.is_empty() {
-                        None
-                    } else {
-                        unit_id_of(&mut t, table, col, &key)
-                    };
+                        } else if table.is_empty() {
+                            None
+                        } else {
+                            unit_id_of(&mut t, table, col, &key)
+                        };
                     if stored.is_some() {
                         checks.push(stored);
                     }
                 }
-                if matches!(*kind, "members" | "assessments" | "assignments" | "supports" | "project_members") {
+                if matches!(
+                    *kind,
+                    "members" | "assessments" | "assignments" | "supports" | "project_members"
+                ) {
                     let h = unit_id_of(&mut t, "households", "household_code", &household).unwrap();
                     checks.push(Some(h));
-                    unknown_if_unread = Some((h, Refusal::NoHousehold { code: household.clone() }));
+                    unknown_if_unread = Some((
+                        h,
+                        Refusal::NoHousehold {
+                            code: household.clone(),
+                        },
+                    ));
                 }
                 if *kind == "project_members" {
                     let p = unit_id_of(&mut t, "projects", "project_code", &project).unwrap();
                     checks.push(Some(p));
                     if !oracle.reads(p) {
-                        unknown_if_unread = Some((p, Refusal::NoProject { code: project.clone() }));
+                        unknown_if_unread = Some((
+                            p,
+                            Refusal::NoProject {
+                                code: project.clone(),
+                            },
+                        ));
                     }
                 }
-                let expected = checks.iter().all(|c| c.is_some_and(|id| oracle.writes(subject, id)));
+                let expected = checks
+                    .iter()
+                    .all(|c| c.is_some_and(|id| oracle.writes(subject, id)));
                 let f = Files::new();
                 let path = f.write(&format!("{kind}.csv"), &csv_of(&spec));
                 let opts = importer::Options {
@@ -372,7 +406,8 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                         tally.refused += 1;
                         // Something she may not read is answered as if it did not exist.
                         if let Some((id, unknown)) = &unknown_if_unread {
-                            if !oracle.reads(*id) && !r.errors.iter().any(|e| e.refusal == *unknown) {
+                            if !oracle.reads(*id) && !r.errors.iter().any(|e| e.refusal == *unknown)
+                            {
                                 tally.leaks += 1;
                                 eprintln!("leak: {role:?}@{unit} {kind} {key}: {:?}", r.errors);
                             }
@@ -391,7 +426,9 @@ fn one_seed(seed: u64, tally: &mut Tally) {
             }
         }
         // Reads: a household outside her units is found neither by code nor by search.
-        let rows = t.db.query("SELECT household_code, unit_id FROM households", &[]).unwrap();
+        let rows =
+            t.db.query("SELECT household_code, unit_id FROM households", &[])
+                .unwrap();
         for r in rows {
             let code = cell(&r, "household_code");
             let readable = oracle.reads(num(&r, "unit_id"));
@@ -399,10 +436,15 @@ fn one_seed(seed: u64, tally: &mut Tally) {
             tally.reads += 1;
             if got.is_some() != readable {
                 tally.leaks += 1;
-                eprintln!("read: {role:?}@{unit} {code}: got {}, readable {readable}", got.is_some());
+                eprintln!(
+                    "read: {role:?}@{unit} {code}: got {}, readable {readable}",
+                    got.is_some()
+                );
             }
         }
-        let hits = store::households::search_scoped(&mut t.db, &access, "le thi hoa", None, None, 1000).unwrap();
+        let hits =
+            store::households::search_scoped(&mut t.db, &access, "le thi hoa", None, None, 1000)
+                .unwrap();
         for h in hits {
             tally.reads += 1;
             if !oracle.reads(h.household.unit_id) {

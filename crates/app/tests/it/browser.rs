@@ -298,9 +298,9 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.wait_for("WEB-001#1");
     b.screenshot("drill-down");
 
-    // Another commune's household by URL: refused.
+    // Another commune's household by URL: answered as a code that does not exist.
     b.go(&format!("{base}/households/QN000001"));
-    b.wait_for("Không có quyền");
+    b.wait_for("Không tìm thấy");
 
     // The province manager sees the province (Đà Nẵng holds Quảng Nam since 2025).
     b.go(&format!("{base}/"));

@@ -48,10 +48,19 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
     let (cc, b, u, t) = (c.clone(), base.clone(), unit.clone(), csrf.clone());
     let created = at_once(move |i| {
         let body = serde_json::json!({"household_code": "RACE-1", "unit_code": u, "registered_on": "2026-02-01", "head_name": format!("Người thứ {i}"), "head_gender": "F", "area": "rural", "size": 2});
-        cc.clone().post_json(&format!("{b}/api/households"), &body.to_string(), &t).status
+        cc.clone()
+            .post_json(&format!("{b}/api/households"), &body.to_string(), &t)
+            .status
     });
-    println!("races on {}: creations of one code {created:?}", backend().name());
-    assert_eq!((count(&created, 200), count(&created, 409)), (1, N - 1), "{created:?}");
+    println!(
+        "races on {}: creations of one code {created:?}",
+        backend().name()
+    );
+    assert_eq!(
+        (count(&created, 200), count(&created, 409)),
+        (1, N - 1),
+        "{created:?}"
+    );
 
     // N saves of the version one edit form showed: one wins, the others are told to
     // reload (409), none is lost silently.
@@ -71,28 +80,49 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
             ("ethnic_minority", "0"),
             ("size", "3"),
         ];
-        cc.clone().post_form(&format!("{b}/households/RACE-1/edit"), &fields).status
+        cc.clone()
+            .post_form(&format!("{b}/households/RACE-1/edit"), &fields)
+            .status
     });
-    println!("races on {}: saves of one version {saved:?}", backend().name());
-    assert_eq!((count(&saved, 303), count(&saved, 409)), (1, N - 1), "{saved:?}");
+    println!(
+        "races on {}: saves of one version {saved:?}",
+        backend().name()
+    );
+    assert_eq!(
+        (count(&saved, 303), count(&saved, 409)),
+        (1, N - 1),
+        "{saved:?}"
+    );
 
     // One citizen ID posted for N households at once: stored once.
     for i in 0..N {
         let body = serde_json::json!({"household_code": format!("RACE-H{i}"), "unit_code": unit, "registered_on": "2026-02-01", "head_name": "Hộ thử", "head_gender": "F", "area": "rural", "size": 1});
-        assert_eq!(c.post_json(&format!("{base}/api/households"), &body.to_string(), &csrf).status, 200);
+        assert_eq!(
+            c.post_json(&format!("{base}/api/households"), &body.to_string(), &csrf)
+                .status,
+            200
+        );
     }
     let (cc, b, t) = (c.clone(), base.clone(), csrf.clone());
     let members = at_once(move |i| {
         let body = serde_json::json!([{"household_code": format!("RACE-H{i}"), "member_no": 1, "full_name": "Đinh Thị Lan", "gender": "F", "birth_year": 1990, "citizen_id": "049190012345"}]);
-        cc.clone().post_json(&format!("{b}/api/import/members"), &body.to_string(), &t).status
+        cc.clone()
+            .post_json(&format!("{b}/api/import/members"), &body.to_string(), &t)
+            .status
     });
-    println!("races on {}: one citizen ID for {N} households {members:?}", backend().name());
+    println!(
+        "races on {}: one citizen ID for {N} households {members:?}",
+        backend().name()
+    );
     assert_eq!(count(&members, 200), 1, "{members:?}");
-    assert_eq!(count(&members, 400) + count(&members, 409), N - 1, "{members:?}");
-    let hits: serde_json::Value = serde_json::from_str(
-        &c.get(&format!("{base}/api/households?q=049190012345")).body,
-    )
-    .unwrap();
+    assert_eq!(
+        count(&members, 400) + count(&members, 409),
+        N - 1,
+        "{members:?}"
+    );
+    let hits: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households?q=049190012345")).body)
+            .unwrap();
     assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
 }
 
@@ -124,7 +154,10 @@ fn writers_racing_a_bulk_import_never_fail() {
         let mut worst = 200;
         for k in 0..10 {
             let body = serde_json::json!([{"record_id": format!("W-{i}-{k}"), "date": "2026-03-03", "unit_code": u, "support_type": "gift", "quantity": 1, "value_vnd": 50000}]);
-            let s = cc.clone().post_json(&format!("{b}/api/import/supports"), &body.to_string(), &t).status;
+            let s = cc
+                .clone()
+                .post_json(&format!("{b}/api/import/supports"), &body.to_string(), &t)
+                .status;
             if s != 200 {
                 worst = s;
             }
@@ -132,7 +165,14 @@ fn writers_racing_a_bulk_import_never_fail() {
         worst
     });
     let out = import.join().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    println!("races on {}: {N} writers × 10 beside a 30,000-row import: {writes:?}", backend().name());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!(
+        "races on {}: {N} writers × 10 beside a 30,000-row import: {writes:?}",
+        backend().name()
+    );
     assert_eq!(count(&writes, 200), N, "{writes:?}");
 }

@@ -98,15 +98,17 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     let steal = serde_json::json!([{"household_code": "QN000001", "unit_code": unit, "registered_on": "2026-02-01", "head_name": "Ngô Thị Bé", "head_gender": "F", "area": "rural", "size": 2}]).to_string();
     let r = clerk.post_json(&format!("{base}/api/import/households"), &steal, &csrf);
     assert_eq!(r.status, 403, "{}", r.body);
-    let one = steal.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let one = steal
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned();
     let r = clerk.post_json(&format!("{base}/api/households"), &one, &csrf);
     assert_eq!(r.status, 409, "{}", r.body);
     let mut manager = Http::default();
     manager.login(base, "tinh", DEMO_PASSWORD);
-    let kept: serde_json::Value = serde_json::from_str(
-        &manager.get(&format!("{base}/api/households/QN000001")).body,
-    )
-    .unwrap();
+    let kept: serde_json::Value =
+        serde_json::from_str(&manager.get(&format!("{base}/api/households/QN000001")).body)
+            .unwrap();
     assert_ne!(kept["unit_code"], unit.as_str(), "still where it was");
     // Pages too: another commune's household (as unknown), the users and audit pages.
     assert_eq!(
@@ -456,4 +458,68 @@ fn the_request_log_names_route_status_and_user_but_no_personal_data() {
             }
         }
     }
+}
+
+#[test]
+fn sign_in_holds_under_attack() {
+    let server = demo_server();
+    let base = &server.base;
+    // A made-up form token is refused even when the cookie repeats it.
+    let mut bot = Http::default();
+    let r = bot.request(
+        "POST",
+        &format!("{base}/login"),
+        "application/x-www-form-urlencoded",
+        &format!("_login=made-up&username=xa&password={DEMO_PASSWORD}"),
+        &[("Cookie", "dh_login=made-up")],
+    );
+    assert!(r.body.contains("hết hạn"), "{}", r.body);
+
+    // Parallel guesses from one address: the attempts are counted before the password
+    // is checked, so no more than the limit are ever checked.
+    let guesses: Vec<_> = (0..12)
+        .map(|i| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                Http::default()
+                    .login(&base, "xem", &format!("doan-sai-{i}"))
+                    .body
+            })
+        })
+        .collect();
+    let answers: Vec<String> = guesses.into_iter().map(|t| t.join().unwrap()).collect();
+    let checked = answers.iter().filter(|b| b.contains("không đúng")).count();
+    let throttled = answers.iter().filter(|b| b.contains("quá nhiều")).count();
+    assert!(checked <= 5, "{checked} checked");
+    assert_eq!(checked + throttled, 12);
+
+    // Changing a password signs the user out everywhere else.
+    let (mut here, mut there) = (Http::default(), Http::default());
+    assert_eq!(here.login(base, "tinh", DEMO_PASSWORD).status, 303);
+    assert_eq!(there.login(base, "tinh", DEMO_PASSWORD).status, 303);
+    let page = here.get(&format!("{base}/password")).body;
+    let csrf = between(&page, "name=\"_csrf\" value=\"", "\"");
+    let r = here.post_form(
+        &format!("{base}/password"),
+        &[
+            ("_csrf", &csrf),
+            ("current", DEMO_PASSWORD),
+            ("new", "mat-khau-moi-rat-dai"),
+            ("confirm", "mat-khau-moi-rat-dai"),
+        ],
+    );
+    assert!(r.body.contains("Đã đổi mật khẩu"), "{}", r.body);
+    assert_eq!(here.get(&format!("{base}/api/me")).status, 200);
+    assert_eq!(there.get(&format!("{base}/api/me")).status, 401);
+
+    // A form posted without the session's token is refused wherever it goes.
+    for path in ["/targets", "/activities/new", "/households/new", "/logout"] {
+        let r = here.post_form(&format!("{base}{path}"), &[("x", "1")]);
+        assert_eq!(r.status, 400, "{path}");
+    }
+    assert_eq!(
+        here.get(&format!("{base}/api/me")).status,
+        200,
+        "still signed in"
+    );
 }

@@ -29,7 +29,11 @@ fn every_refusal_has_both_messages_and_its_class() {
             zero_hint: Some("01".into()),
         },
         Refusal::OutsideScope,
+        Refusal::StoredOutsideScope,
+        Refusal::CitizenIdElsewhere,
         Refusal::ChangedMeanwhile,
+        Refusal::RecordExists,
+        Refusal::WrittenMeanwhile,
         Refusal::StatusDiffers {
             given: domain::poverty::Class::Poor,
             standard: "QD-2021".into(),
@@ -46,6 +50,14 @@ fn every_refusal_has_both_messages_and_its_class() {
         RefusalClass::Forbidden
     );
     assert_eq!(Refusal::ChangedMeanwhile.class(), RefusalClass::Conflict);
+    assert_eq!(Refusal::StoredOutsideScope.class(), RefusalClass::Forbidden);
+    assert_eq!(Refusal::WrittenMeanwhile.class(), RefusalClass::Conflict);
+    assert_eq!(Refusal::RecordExists.class(), RefusalClass::Conflict);
+    // Said of a record outside her units: nothing names it.
+    assert!(!Refusal::CitizenIdElsewhere
+        .vi()
+        .chars()
+        .any(|c| c.is_ascii_digit()));
     assert_eq!(Refusal::Required.class(), RefusalClass::Invalid);
     assert!(Refusal::NotInVocabulary {
         allowed: domain::vocab::Gender::ENTRIES

@@ -277,12 +277,13 @@ pub async fn household_update(
     })
     .await?;
     let c = code.clone();
-    let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
-        match store::households::get_for_update(db, &c) {
-            Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
-            _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
-        }
-    });
+    let guard: importer::Guard =
+        Arc::new(
+            move |db: &mut store::Db| match store::households::get_for_update(db, &c) {
+                Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
+                _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
+            },
+        );
     let action = format!("/households/{code}/edit");
     match save_row(
         &st,

@@ -144,25 +144,22 @@ pub async fn upload(
         .await
         .map_err(|e| AppError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?
     {
-        match field.name() {
-            Some("file") => {
-                // Only the base name: an uploaded name never chooses where it is written.
-                let name = field
-                    .file_name()
-                    .unwrap_or("tep.csv")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or("tep.csv")
-                    .to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| AppError::BadRequest(format!("Không đọc được tệp: {e}")))?;
-                std::fs::write(dir.join(&name), &bytes)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                file_name = name;
-            }
-            _ => {}
+        if field.name() == Some("file") {
+            // Only the base name: an uploaded name never chooses where it is written.
+            let name = field
+                .file_name()
+                .unwrap_or("tep.csv")
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or("tep.csv")
+                .to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(format!("Không đọc được tệp: {e}")))?;
+            std::fs::write(dir.join(&name), &bytes)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            file_name = name;
         }
     }
     if file_name.is_empty() {

@@ -33,7 +33,11 @@ fn login_page(token: &str, username: &str, error: Option<&str>) -> Response {
 }
 
 pub async fn form(State(st): State<AppState>) -> Result<Response, AppError> {
-    Ok(login_page(&auth::login_token(&st.login_key().await?), "", None))
+    Ok(login_page(
+        &auth::login_token(&st.login_key().await?),
+        "",
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -118,11 +122,22 @@ pub async fn submit(
     let (u, c) = (username.to_lowercase(), client);
     let token = st
         .run(move |db| {
-            store::accounts::clear_attempts(db, &u, &c, &store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS))?;
+            store::accounts::clear_attempts(
+                db,
+                &u,
+                &c,
+                &store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS),
+            )?;
             store::accounts::sessions_delete_expired(db, &store::now_utc())?;
             // A fresh session id at every login: a planted session id is never adopted.
             let token = auth::random_token();
-            store::accounts::session_create(db, &auth::token_hash(&token), user.id, &auth::random_token(), &store::utc_in(SESSION_SECONDS))?;
+            store::accounts::session_create(
+                db,
+                &auth::token_hash(&token),
+                user.id,
+                &auth::random_token(),
+                &store::utc_in(SESSION_SECONDS),
+            )?;
             Ok(token)
         })
         .await?;
