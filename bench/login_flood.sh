@@ -2,9 +2,10 @@
 # Sign-in under attack: 200 concurrent forged logins (a made-up form token), then 200
 # concurrent guesses of the administrator's password with real form tokens, against the
 # release build on the demo data (SQLite); meanwhile a signed-in manager loads her
-# dashboard every 50 ms. Prints the server's peak memory, her response times, how the
-# attempts were answered, and whether the administrator can still sign in from another
-# address (127.0.0.2). Replaces the "Sign-in under attack" section of bench/results.md.
+# dashboard every 50 ms. Prints the server's memory, her response times, how the
+# attempts were answered, and whether the administrator can still sign in afterwards:
+# from her own device (127.0.0.2, where she signed in before the attack) and from a new
+# one (127.0.0.3). Replaces the "Sign-in under attack" section of bench/results.md.
 # Usage: bench/login_flood.sh [attempts]   (needs curl and python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,10 +21,15 @@ server=$!
 for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
 base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
-out=$(python3 - "$base" "$n" <<'PY'
+out=$(python3 - "$base" "$n" "$server" <<'PY'
 import http.client, re, statistics, sys, threading, time, urllib.parse
 
-base, n = sys.argv[1], int(sys.argv[2])
+base, n, pid = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+def memory():
+    status = open(f"/proc/{pid}/status").read()
+    kb = lambda k: int(re.search(rf"{k}:\s+(\d+)", status).group(1)) // 1024
+    return f"{kb('VmRSS')} MB now, peak {kb('VmHWM')} MB"
 host, port = base.removeprefix("http://").split(":")
 port = int(port)
 
@@ -44,10 +50,10 @@ def form_token(source="127.0.0.1"):
     token = re.search(r'name="_login" value="([^"]*)"', page).group(1)
     return token, "; ".join(cookies)
 
-def login(user, password, source="127.0.0.1"):
+def login(user, password, source="127.0.0.1", device=""):
     token, cookie = form_token(source)
     body = urllib.parse.urlencode({"_login": token, "username": user, "password": password})
-    return request("POST", "/login", body, {"Cookie": cookie}, source)
+    return request("POST", "/login", body, {"Cookie": "; ".join(c for c in [cookie, device] if c)}, source)
 
 status, _, cookies = login("tinh", "dong-hanh-demo")
 assert status == 303, status
@@ -60,6 +66,10 @@ def dashboard_ms():
     return (time.perf_counter() - t) * 1000
 
 quiet = [dashboard_ms() for _ in range(20)]
+mem_quiet = memory()
+# The administrator signed in from her own device before the attack.
+_, _, admin_cookies = login("quantri", "dong-hanh-demo", source="127.0.0.2")
+device = "; ".join(c for c in admin_cookies if c.startswith("dh_device="))
 
 def during(flood):
     samples, done = [], threading.Event()
@@ -108,13 +118,18 @@ def fmt(samples):
     return f"median {statistics.median(samples):.1f} ms, max {max(samples):.1f} ms over {len(samples)} loads"
 
 s1, (a1, t1) = during(lambda: run_all(forged))
+mem_forged = memory()
 s2, (a2, t2) = during(lambda: run_all(guess))
-admin_elsewhere, _, _ = login("quantri", "dong-hanh-demo", source="127.0.0.2")
-admin_here, page, _ = login("quantri", "dong-hanh-demo")
-print(f"- quiet: the manager's dashboard {fmt(quiet)}")
-print(f"- {n} concurrent forged logins (made-up token) in {t1:.2f} s: {a1}; dashboard meanwhile {fmt(s1)}")
-print(f"- {n} concurrent guesses of quantri's password (real tokens, one address) in {t2:.2f} s: {a2}; dashboard meanwhile {fmt(s2)}")
-print(f"- then quantri with the right password from 127.0.0.2: HTTP {admin_elsewhere} ({'signed in' if admin_elsewhere == 303 else 'refused'}); from the guessing address 127.0.0.1: {'throttled' if 'quá nhiều' in page else admin_here}")
+mem_guessed = memory()
+def outcome(status, page):
+    return "signed in" if status == 303 else ("throttled" if "quá nhiều" in page else f"HTTP {status}")
+own = outcome(*login("quantri", "dong-hanh-demo", source="127.0.0.2", device=device)[:2])
+new = outcome(*login("quantri", "dong-hanh-demo", source="127.0.0.3")[:2])
+here = outcome(*login("quantri", "dong-hanh-demo")[:2])
+print(f"- quiet: the manager's dashboard {fmt(quiet)}; server {mem_quiet}")
+print(f"- {n} concurrent forged logins (made-up token) in {t1:.2f} s: {a1}; dashboard meanwhile {fmt(s1)}; server {mem_forged}")
+print(f"- {n} concurrent guesses of quantri's password (real tokens, one address) in {t2:.2f} s: {a2}; dashboard meanwhile {fmt(s2)}; server {mem_guessed}")
+print(f"- then quantri with the right password: from her own device (127.0.0.2): {own}; from a new device (127.0.0.3): {new}; from the guessing address: {here}")
 PY
 )
 peak_kb=$(awk '/VmHWM/ {print $2}' /proc/$server/status)

@@ -13,6 +13,9 @@ use store::accounts::User;
 
 pub const SESSION_COOKIE: &str = "dh_session";
 pub const LOGIN_COOKIE: &str = "dh_login";
+/// Marks a device its user signed in from (signed for her name), for a year.
+pub const DEVICE_COOKIE: &str = "dh_device";
+pub const DEVICE_SECONDS: i64 = 365 * 24 * 3600;
 /// A session lasts a working day.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 /// Login attempts allowed within the window: by one user name from one client, from one
@@ -57,15 +60,37 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// Argon2 takes 19 MiB and a core's worth of time per hash: only as many run at once as
-/// the machine has cores, and at most `HASH_QUEUE` more wait. A flood of logins then
-/// costs a bounded amount of memory and leaves the other requests their threads.
-static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(
-        std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-    )
-});
-static HASH_WAITING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Argon2 takes 19 MiB and a core's worth of time per hash. Hashes run on a few threads
+/// of their own, one per core (so the allocator keeps at most that many 19 MiB blocks,
+/// where any of tokio's hundreds of blocking threads would each keep one), and at most
+/// `HASH_QUEUE` more wait: a flood of logins costs a bounded amount of memory and leaves
+/// the other requests their threads.
+type Job = Box<dyn FnOnce() + Send>;
+static HASHERS: std::sync::LazyLock<std::sync::mpsc::SyncSender<Job>> =
+    std::sync::LazyLock::new(|| {
+        let (send, jobs) = std::sync::mpsc::sync_channel::<Job>(HASH_QUEUE);
+        let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
+        let threads = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        for i in 0..threads {
+            let jobs = jobs.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = match jobs.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(cause = %e, "cannot start a password hashing thread");
+            }
+        }
+        send
+    });
 const HASH_QUEUE: usize = 32;
 
 /// The hashing was refused because too many are waiting already.
@@ -74,15 +99,12 @@ pub struct Busy;
 
 /// Runs password hashing work `f` under the bound, off the async threads.
 pub async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Busy> {
-    use std::sync::atomic::Ordering;
-    if HASH_WAITING.fetch_add(1, Ordering::SeqCst) >= HASH_QUEUE {
-        HASH_WAITING.fetch_sub(1, Ordering::SeqCst);
-        return Err(Busy);
-    }
-    let permit = HASHING.acquire().await;
-    HASH_WAITING.fetch_sub(1, Ordering::SeqCst);
-    let _permit = permit.map_err(|_| Busy)?;
-    tokio::task::spawn_blocking(f).await.map_err(|_| Busy)
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(f());
+    });
+    HASHERS.try_send(job).map_err(|_| Busy)?;
+    result.await.map_err(|_| Busy)
 }
 
 /// Equal, in time that does not depend on where two tokens differ.
@@ -117,6 +139,16 @@ pub fn login_token(key: &str) -> String {
     let nonce = random_token()[..24].to_owned();
     let tag = hex(&login_mac(key, expires, &nonce).finalize().into_bytes());
     format!("{expires}.{nonce}.{tag}")
+}
+
+/// The device cookie of user name `username`: an HMAC of the name under the servers'
+/// key (names compared case-insensitively, as the attempts are counted).
+pub fn device_token(key: &str, username: &str) -> String {
+    use hmac::Mac;
+    let mut mac = <hmac::Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes())
+        .expect("HMAC takes a key of any length");
+    mac.update(format!("device|{}", username.trim().to_lowercase()).as_bytes());
+    hex(&mac.finalize().into_bytes())
 }
 
 /// Whether `token` is one that [`login_token`] issued under `key` and still good.
@@ -288,17 +320,14 @@ pub async fn session_layer(
         return next.run(req).await;
     };
     let hash = token_hash(&token);
-    let pool = state.pool.clone();
     let h = hash.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        pool.with(|db| store::accounts::session_get(db, &h, &store::now_utc()))
-    })
-    .await;
+    let found = state
+        .run(move |db| Ok(store::accounts::session_get(db, &h, &store::now_utc())?))
+        .await;
     let (user, csrf) = match found {
-        Ok(Ok(Some(found))) => found,
-        Ok(Ok(None)) => return next.run(req).await,
-        Ok(Err(e)) => return AppError::from(e).into_response(),
-        Err(e) => return AppError::Internal(e.to_string()).into_response(),
+        Ok(Some(found)) => found,
+        Ok(None) => return next.run(req).await,
+        Err(e) => return e.into_response(),
     };
     // The request log names who asked, by id only.
     tracing::Span::current().record("user_id", user.id);

@@ -23,7 +23,13 @@ pub struct AppState {
     pub dashboards: Arc<pages::dashboard::Cache>,
     /// The key that signs login forms, shared by the servers of one database.
     login_key: Arc<std::sync::OnceLock<String>>,
+    /// Database work in progress at once: each holds a blocking thread and a connection,
+    /// so a flood of requests waits here instead of opening hundreds of both.
+    db_slots: Arc<tokio::sync::Semaphore>,
 }
+
+/// Database work running at once (threads and connections); more waits its turn.
+const DB_SLOTS: usize = 16;
 
 impl AppState {
     pub fn new(db_target: &str) -> AppState {
@@ -31,6 +37,7 @@ impl AppState {
             pool: Arc::new(pool::Pool::new(db_target)),
             dashboards: Arc::default(),
             login_key: Arc::default(),
+            db_slots: Arc::new(tokio::sync::Semaphore::new(DB_SLOTS)),
         }
     }
 
@@ -52,11 +59,16 @@ impl AppState {
         Ok(self.login_key.get_or_init(|| key).clone())
     }
 
-    /// Runs database work off the async threads.
+    /// Runs database work off the async threads, at most `DB_SLOTS` at once.
     pub async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
+        let _slot = self
+            .db_slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || pool.with(f))
             .await

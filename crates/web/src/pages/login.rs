@@ -88,9 +88,15 @@ pub async fn submit(
             Ok(store::accounts::record_attempt(db, &u, &c, &since)?)
         })
         .await?;
+    // A device she signed in from before (its cookie is signed for her name) is held
+    // only to the per-address limit of her name: a stranger's guesses from elsewhere
+    // cannot lock her out of her own phone.
+    let known = auth::cookie(&headers, auth::DEVICE_COOKIE)
+        .is_some_and(|c| auth::same_token(&c, &auth::device_token(&key, &username)));
     if attempts.pair > auth::MAX_ATTEMPTS_PAIR
-        || attempts.client > auth::MAX_ATTEMPTS_CLIENT
-        || attempts.user > auth::MAX_ATTEMPTS_USER
+        || (!known
+            && (attempts.client > auth::MAX_ATTEMPTS_CLIENT
+                || attempts.user > auth::MAX_ATTEMPTS_USER))
     {
         tracing::warn!(client = %client, "sign-in throttled");
         return again(TOO_MANY);
@@ -141,18 +147,23 @@ pub async fn submit(
             Ok(token)
         })
         .await?;
+    let device = auth::device_token(&key, &username);
     Ok((
         StatusCode::SEE_OTHER,
-        [
+        axum::response::AppendHeaders([
             (
                 header::SET_COOKIE,
                 auth::set_cookie(SESSION_COOKIE, &token, SESSION_SECONDS),
             ),
             (
+                header::SET_COOKIE,
+                auth::set_cookie(auth::DEVICE_COOKIE, &device, auth::DEVICE_SECONDS),
+            ),
+            (
                 header::LOCATION,
                 if must_change { "/password" } else { "/" }.to_owned(),
             ),
-        ],
+        ]),
     )
         .into_response())
 }

@@ -105,6 +105,11 @@ pub async fn create(
         )
         .await;
     }
+    // Hashed under the same bound as sign-ins (`auth::hashing`).
+    let password = f.password.clone();
+    let hash = auth::hashing(move || auth::hash_password(&password))
+        .await
+        .map_err(|_| AppError::Conflict("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
     let w = who.clone();
     let message = st
         .run(move |db| {
@@ -123,7 +128,6 @@ pub async fn create(
             if store::accounts::by_username(db, &username)?.is_some() {
                 return Ok((false, format!("Tên đăng nhập {username} đã có.")));
             }
-            let hash = auth::hash_password(&f.password);
             db.transaction(|tx| {
                 store::accounts::create(
                     tx,
