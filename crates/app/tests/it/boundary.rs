@@ -467,3 +467,109 @@ fn no_write_crosses_the_rights_table_and_no_read_leaves_the_units() {
     // Both answers were exercised.
     assert!(tally.allowed > 50 && tally.refused > 50, "{tally:?}");
 }
+
+/// A manager moving a household between two communes of her subtree is allowed and
+/// audited as a move; a clerk cannot move it out of her commune into another's.
+#[test]
+fn a_move_needs_both_units_and_is_audited_as_one() {
+    let (mut t, _f) = crate::households::with_households();
+    let today = domain::Date::from_ymd(2026, 12, 1).unwrap();
+    let user = |role, unit: &str| store::accounts::User {
+        id: 1,
+        username: "u".into(),
+        full_name: "Người thử".into(),
+        role,
+        unit_code: unit.into(),
+        active: true,
+        must_change_password: false,
+    };
+    let stored: Vec<store::Row> =
+        t.db.query(
+            "SELECT household_code, unit_code FROM households WHERE unit_code = '00100'",
+            &[],
+        )
+        .unwrap();
+    let code = cell(&stored[0], "household_code");
+    let row = |unit: &str| {
+        format!("household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n{code},{unit},2026-03-01,Lê Thị Hoa,F,rural,0,3\n")
+    };
+    let f = Files::new();
+    let write = |t: &mut TestDb, who: store::accounts::User, unit: &str| {
+        let access = Arc::new(store::access::Access::new(&mut t.db, who, today).unwrap());
+        let path = f.write("households.csv", &row(unit));
+        let opts = importer::Options {
+            actor: "test".into(),
+            access: Some(access),
+            ..importer::Options::default()
+        };
+        importer::import_paths(&mut t.db, &[path], &opts)
+    };
+    // A clerk of 00300 may not take 00100's household into her commune.
+    let refused = write(&mut t, user(Role::Clerk, "00300"), "00300");
+    match refused {
+        Err(importer::ImportError::Rejected(r)) => {
+            assert_eq!(r.errors[0].refusal, Refusal::StoredOutsideScope, "{r:?}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The province's manager may: both communes are hers.
+    write(&mut t, user(Role::Manager, "01"), "00300").unwrap();
+    let actions: Vec<String> =
+        t.db.query(
+            "SELECT action FROM audit_log WHERE entity = 'households' AND entity_key LIKE ?",
+            &[store::Value::from(format!("%{code}%"))],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| cell(r, "action"))
+        .collect();
+    assert!(actions.contains(&"move".to_owned()), "{actions:?}");
+}
+
+/// data-contract.md, "Targets": the plan of a unit that vanished with no successor adds
+/// to its ancestor's children's plans instead of standing for the ancestor's own.
+#[test]
+fn a_vanished_units_target_adds_to_the_childrens() {
+    let mut t = TestDb::new();
+    let f = Files::new();
+    f.write(
+        "units.csv",
+        "code,name,level,parent_code,valid_from,valid_to\nVN,Trung ương,central,,,\n01,Tỉnh Một,province,VN,,\n010,Huyện A,district,01,,2025-06-30\n00100,Xã Một,commune,01,,\n00101,Xã Hai,commune,01,,\n",
+    );
+    f.write(
+        "targets.csv",
+        "year,unit_code,indicator,value\n2025,010,houses_built,10\n2025,00100,houses_built,5\n2025,00101,houses_built,7\n",
+    );
+    t.import(&[f.root().to_path_buf()]).unwrap();
+    let req = reports::Request {
+        unit: "01".into(),
+        from: date("2025-01-01"),
+        to: date("2025-12-31"),
+        structure_date: None,
+    };
+    let report = reports::run(&mut t.db, &req, true).unwrap();
+    let target = |inds: &[reports::IndicatorValue]| {
+        inds.iter()
+            .find(|i| i.code == "houses_built")
+            .and_then(|i| i.target)
+    };
+    assert_eq!(
+        target(&report.indicators),
+        Some(22),
+        "5 + 7 + the vanished district's 10"
+    );
+    let children: Vec<(String, Option<i64>)> = report
+        .children
+        .unwrap()
+        .iter()
+        .map(|c| (c.unit.code.clone(), target(&c.indicators)))
+        .collect();
+    assert!(
+        children.contains(&("00100".into(), Some(5))),
+        "{children:?}"
+    );
+    assert!(
+        children.contains(&("00101".into(), Some(7))),
+        "{children:?}"
+    );
+}

@@ -6,6 +6,7 @@ use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Query, State};
 use axum::response::Html;
+use domain::access::{Reach, Subject};
 use domain::Date;
 use maud::html;
 use reports::render::{count, decimal};
@@ -36,6 +37,9 @@ async fn render(
             Ok(reports::run(db, &req, true)?)
         })
         .await?;
+    // Who sets whose plan: `domain::access::RIGHTS` (never one's own unit, but for the
+    // administrator).
+    let reach = who.user.role.reach(Subject::Targets);
     let with_target: Vec<&reports::IndicatorValue> = report
         .indicators
         .iter()
@@ -44,11 +48,16 @@ async fn render(
     let body = html! {
         h1 { "Chỉ tiêu năm " (year) ": " (report.unit.name) }
         @if let Some((ok, m)) = &message { p class=(if *ok { "notice" } else { "alert" }) { (m) } }
-        @if who.user.role.writes() {
+        @if reach != Reach::Nothing {
             form.stack.card method="post" action="/targets" {
                 (csrf(who))
                 input type="hidden" name="year" value=(year);
-                label for="unit_code" { "Mã đơn vị" } input id="unit_code" name="unit_code" value=(report.unit.code);
+                p.muted { "Kế hoạch của một đơn vị do cấp trên giao: chọn một đơn vị trực thuộc." }
+                label for="unit_code" { "Đơn vị" }
+                select id="unit_code" name="unit_code" {
+                    @if reach == Reach::Everywhere { option value=(report.unit.code) { (report.unit.name) } }
+                    @for c in report.children.iter().flatten().filter(|c| !c.own) { option value=(c.unit.code) { (c.unit.name) } }
+                }
                 label for="indicator" { "Chỉ tiêu" }
                 select id="indicator" name="indicator" { @for d in domain::indicators::ALL { option value=(d.code) { (d.label_vi) } } }
                 label for="value" { "Kế hoạch" } input id="value" name="value" type="number" inputmode="numeric";
