@@ -508,7 +508,7 @@ fn a_move_needs_both_units_and_is_audited_as_one() {
     let refused = write(&mut t, user(Role::Clerk, "00300"), "00300");
     match refused {
         Err(importer::ImportError::Rejected(r)) => {
-            assert_eq!(r.errors[0].refusal, Refusal::StoredOutsideScope, "{r:?}")
+            assert_eq!(r.errors[0].refusal, Refusal::StoredOutsideScope, "{r:?}");
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
