@@ -58,8 +58,8 @@ impl Ty {
     /// What a cell of this type holds, for a person filling the file in.
     pub fn describe_vi(self) -> &'static str {
         match self {
-            Ty::Text => "văn bản",
-            Ty::Code => "mã (văn bản, giữ nguyên số 0 ở đầu)",
+            Ty::Text => "văn bản (tối đa 300 ký tự)",
+            Ty::Code => "mã (văn bản tối đa 64 ký tự, giữ nguyên số 0 ở đầu)",
             Ty::Date => "ngày (YYYY-MM-DD hoặc DD/MM/YYYY)",
             Ty::Bool => "có/không (1/0, true/false, có/không)",
             Ty::Money => "số đồng nguyên (4500000 hoặc 4.500.000)",
@@ -69,6 +69,19 @@ impl Ty {
             Ty::CitizenId => "số CCCD, đúng 12 chữ số (văn bản)",
             Ty::Phone => "số di động Việt Nam (0XXXXXXXXX hoặc +84…)",
             Ty::Year => "năm (1900–2100)",
+        }
+    }
+
+    /// The longest value a cell of this type may hold, in characters, after spaces are
+    /// collapsed: a name or a note is a line, not a megabyte; a code is a short key.
+    /// (`describe_vi` says the same to the person filling the file in.)
+    pub fn max_chars(self) -> usize {
+        match self {
+            Ty::Text => 300,
+            Ty::Code => 64,
+            // Dates, numbers, vocabulary codes, identifiers: far below this, or refused
+            // by their own rule.
+            _ => 64,
         }
     }
 

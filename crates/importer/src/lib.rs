@@ -5,6 +5,7 @@
 
 pub mod formats;
 pub mod kinds;
+pub mod limits;
 pub mod refusal;
 pub mod report;
 pub mod rules;
@@ -195,12 +196,15 @@ fn import_checked(
         by_kind.entry(t.kind().to_owned()).or_default().push(t);
     }
     let mut dry_summary = None;
+    // Errors past the report's limit, counted (`report::bound`).
+    let mut omitted = 0usize;
     let result = db.transaction(|tx| -> Result<Summary, ImportError> {
         if let Some(guard) = &opts.guard {
             if let Err(refusal) = guard(tx) {
-                return Err(ImportError::Rejected(Rejection {
-                    errors: vec![RowError::whole(String::new(), refusal)],
-                }));
+                return Err(ImportError::Rejected(Rejection::new(
+                    vec![RowError::whole(String::new(), refusal)],
+                    0,
+                )));
             }
         }
         let mut summary = Summary {
@@ -253,6 +257,7 @@ fn import_checked(
                             ctx: &mut ctx,
                             errors: &mut errors,
                         })?;
+                        report::bound(&mut errors, &mut omitted);
                         summary.rows_read += chunk.read;
                         bar.inc(chunk.read);
                     }
@@ -262,11 +267,11 @@ fn import_checked(
             summary.per_kind.push((spec.kind.to_owned(), counts));
         }
         summary.warnings = std::mem::take(&mut ctx.warnings);
-        if !errors.is_empty() {
-            errors.sort();
-            return Err(ImportError::Rejected(Rejection {
-                errors: std::mem::take(&mut errors),
-            }));
+        if !errors.is_empty() || omitted > 0 {
+            return Err(ImportError::Rejected(Rejection::new(
+                std::mem::take(&mut errors),
+                omitted,
+            )));
         }
         record_run(tx, &opts.actor, &sources, &summary)?;
         if opts.dry_run {
@@ -284,9 +289,10 @@ fn import_checked(
         Err(ImportError::Store(e)) if e.is_conflict() => {
             // Not the error itself: PostgreSQL's detail names the key's value.
             tracing::info!("import lost a race with another write (unique key or serialization)");
-            Err(ImportError::Rejected(Rejection {
-                errors: vec![RowError::whole(String::new(), Refusal::WrittenMeanwhile)],
-            }))
+            Err(ImportError::Rejected(Rejection::new(
+                vec![RowError::whole(String::new(), Refusal::WrittenMeanwhile)],
+                0,
+            )))
         }
         other => other,
     }

@@ -45,6 +45,12 @@ pub enum Refusal {
     PhoneFormat,
     MoneyNegative,
     MoneyFormat,
+    /// Longer than its type allows (`Ty::max_chars`).
+    TextTooLong {
+        max: usize,
+    },
+    /// NUL and other control characters have no place in a cell.
+    ControlCharacter,
 
     // --- Files and their columns.
     CannotReadFile {
@@ -55,6 +61,10 @@ pub enum Refusal {
     },
     NotCsvOrXlsx,
     EmptyFile,
+    /// The file goes past one of `limits`: refused before it is read further.
+    OverLimit {
+        limit: crate::limits::Limit,
+    },
     NotUtf8 {
         detail: String,
     },
@@ -325,6 +335,21 @@ impl Refusal {
                 "số tiền phải là số đồng nguyên, như 4500000 hoặc 4.500.000",
                 "an amount must be whole đồng, like 4500000 or 4.500.000",
             ),
+            R::TextTooLong { max } => (
+                format!("dài quá {max} ký tự"),
+                format!("longer than {max} characters"),
+            ),
+            R::ControlCharacter => s(
+                "có ký tự điều khiển (như NUL) không hiển thị được; hãy gõ lại ô này",
+                "holds a control character (such as NUL)",
+            ),
+            R::OverLimit { limit } => {
+                let (vi, en) = limit.describe();
+                (
+                    format!("Tệp vượt quá giới hạn: {vi}. Hãy chia nhỏ tệp hoặc bỏ phần thừa rồi gửi lại."),
+                    format!("the file is over a limit: {en}"),
+                )
+            }
 
             _ => self.file_messages(),
         }

@@ -41,19 +41,58 @@ impl RowError {
     }
 }
 
-/// A rejected import: nothing was written.
+/// A rejected import: nothing was written. It keeps the first
+/// [`ERRORS_KEPT`](crate::limits::ERRORS_KEPT) errors in file order and counts the rest,
+/// so that a file of a million bad rows makes a report of a thousand.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rejection {
     pub errors: Vec<RowError>,
+    /// Errors found beyond the ones kept.
+    pub omitted: usize,
+}
+
+/// Values as long as this are shown whole in a report; longer ones are cut.
+const VALUE_SHOWN: usize = 100;
+
+/// A cell's value as an error report shows it: cut after [`VALUE_SHOWN`] characters,
+/// so that a megabyte cell does not make a megabyte report line.
+pub fn shown(value: &str) -> String {
+    match value.char_indices().nth(VALUE_SHOWN) {
+        None => value.to_owned(),
+        Some((at, _)) => format!("{}…", &value[..at]),
+    }
+}
+
+/// Errors collected while an import runs, bounded: sorted and cut to what a report keeps
+/// whenever they pile up, the rest counted.
+pub fn bound(errors: &mut Vec<RowError>, omitted: &mut usize) {
+    let kept = crate::limits::ERRORS_KEPT;
+    if errors.len() > kept {
+        errors.sort();
+        *omitted += errors.len() - kept;
+        errors.truncate(kept);
+    }
 }
 
 impl Rejection {
+    /// The rejection of `errors` (and `omitted` more already counted).
+    pub fn new(mut errors: Vec<RowError>, mut omitted: usize) -> Rejection {
+        errors.sort();
+        bound(&mut errors, &mut omitted);
+        Rejection { errors, omitted }
+    }
+
+    /// Every error found, kept or counted.
+    pub fn total(&self) -> usize {
+        self.errors.len() + self.omitted
+    }
+
     /// A readable listing for the terminal: at most `limit` rows, then a count.
     pub fn render(&self, limit: usize) -> String {
         let mut out = format!(
             "Nhập dữ liệu bị từ chối, không có gì được ghi: {} lỗi. / Import rejected, nothing written: {} error(s).\n",
-            self.errors.len(),
-            self.errors.len()
+            self.total(),
+            self.total()
         );
         for e in self.errors.iter().take(limit) {
             let place = if e.row == 0 {
@@ -68,12 +107,12 @@ impl Rejection {
             };
             let _ = writeln!(out, "  {place}{col}: {} / {}", e.reason_vi(), e.reason_en());
         }
-        if self.errors.len() > limit {
+        if self.total() > limit {
             let _ = writeln!(
                 out,
                 "  … và {} lỗi khác / and {} more",
-                self.errors.len() - limit,
-                self.errors.len() - limit
+                self.total() - limit.min(self.errors.len()),
+                self.total() - limit.min(self.errors.len())
             );
         }
         out
@@ -91,6 +130,17 @@ impl Rejection {
                 &e.value,
                 &e.reason_vi(),
                 &e.reason_en(),
+            ])?;
+        }
+        if self.omitted > 0 {
+            let more = self.omitted.to_string();
+            w.write_record([
+                "",
+                "",
+                "",
+                &more,
+                &format!("và {more} lỗi khác, không liệt kê"),
+                &format!("and {more} more, not listed"),
             ])?;
         }
         w.flush()

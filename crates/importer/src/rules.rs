@@ -27,9 +27,23 @@ pub enum Val {
 pub use crate::refusal::Refusal;
 
 pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
+    // Tabs and line breaks are spaces to be collapsed; any other control character
+    // (NUL, escape, …) is refused, never stored.
+    if cell
+        .text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(Refusal::ControlCharacter);
+    }
     let raw = clean(&cell.text);
     if raw.is_empty() {
         return Ok(Val::Empty);
+    }
+    if raw.chars().count() > ty.max_chars() {
+        return Err(Refusal::TextTooLong {
+            max: ty.max_chars(),
+        });
     }
     match ty {
         Ty::Text => Ok(Val::Text(raw)),
@@ -135,6 +149,21 @@ mod tests {
         Val::Date(Date::parse(s).expect("a day"))
     }
 
+    /// A name is a line, not a megabyte: each type's longest value, and one more.
+    #[test]
+    fn lengths() {
+        let name = "a".repeat(300);
+        assert_eq!(p(&name, Ty::Text), Ok(Val::Text(name.clone())));
+        assert_eq!(
+            p(&format!("{name}b"), Ty::Text),
+            Err(Refusal::TextTooLong { max: 300 })
+        );
+        assert_eq!(
+            p(&"H".repeat(65), Ty::Code),
+            Err(Refusal::TextTooLong { max: 64 })
+        );
+    }
+
     /// Every general rule of a cell, as (input, type, outcome).
     #[test]
     fn general_rules() {
@@ -143,6 +172,9 @@ mod tests {
         let cases: Vec<(&str, Ty, Result<Val, Refusal>)> = vec![
             ("", Ty::Code, Ok(Val::Empty)),
             ("  ", Ty::Text, Ok(Val::Empty)),
+            ("Lê\u{0}Thị", Ty::Text, Err(Refusal::ControlCharacter)),
+            ("H\u{1b}1", Ty::Code, Err(Refusal::ControlCharacter)),
+            ("Lê\tThị", Ty::Text, Ok(Val::Text("Lê Thị".into()))),
             ("31/12/2023", Ty::Date, Ok(day("2023-12-31"))),
             ("2023-12-31", Ty::Date, Ok(day("2023-12-31"))),
             (

@@ -1,9 +1,10 @@
 //! Reading import files into plain tables of text cells: CSV (UTF-8, optional BOM) and
 //! XLSX (one sheet per file kind, named after it).
 
+use crate::limits::{self, Limit, LineLimited};
 use crate::refusal::Refusal;
 use crate::report::RowError;
-use calamine::{Data, Reader};
+use calamine::Reader;
 use std::path::{Path, PathBuf};
 
 /// One cell as read. `from_number` marks an XLSX cell that Excel stored as a number, so
@@ -95,7 +96,7 @@ impl Input {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(buffered);
+            .from_reader(LineLimited::new(buffered));
         let mut header: Option<Vec<String>> = None;
         let mut rows = Vec::with_capacity(per.min(1 << 16));
         let mut rec = csv::StringRecord::new();
@@ -105,6 +106,11 @@ impl Input {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(e) => return Ok(Err(csv_error(&e))),
+            }
+            if rec.len() > limits::COLUMNS {
+                return Ok(Err(Refusal::OverLimit {
+                    limit: Limit::Columns,
+                }));
             }
             let line = rec.position().map_or(0, |p| p.line() as usize);
             let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
@@ -150,6 +156,13 @@ impl Input {
 }
 
 fn csv_error(e: &csv::Error) -> ReadError {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if limits::is_line_too_long(io) {
+            return Refusal::OverLimit {
+                limit: Limit::LineBytes,
+            };
+        }
+    }
     if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
         Refusal::NotUtf8 {
             detail: e.to_string(),
@@ -257,11 +270,16 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(LineLimited::new(text.as_bytes()));
     let mut header = None;
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_error(&e))?;
+        if rec.len() > limits::COLUMNS {
+            return Err(Refusal::OverLimit {
+                limit: Limit::Columns,
+            });
+        }
         let line = rec.position().map_or(0, |p| p.line() as usize);
         let cells: Vec<Cell> = rec.iter().map(Cell::text).collect();
         if header.is_none() {
@@ -283,79 +301,145 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     })
 }
 
+/// A workbook's sheets, each a table named after its sheet. Read cell by cell as the
+/// sheet's XML lists them, never as the dense rectangle the sheet declares (a sheet with
+/// one cell at A1 and one at XFD1048576 would ask for 512 GiB), after the archive's real
+/// decompressed size has been measured against `limits`.
 fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| Refusal::CannotOpenWorkbook {
+    check_archive(path)?;
+    let file = std::fs::File::open(path).map_err(|e| Refusal::CannotReadFile {
         detail: e.to_string(),
+    })?;
+    let mut book = calamine::Xlsx::new(std::io::BufReader::new(file)).map_err(|e| {
+        Refusal::CannotOpenWorkbook {
+            detail: e.to_string(),
+        }
     })?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| Refusal::CannotReadSheet {
-                sheet: name.clone(),
-                detail: e.to_string(),
-            })?;
-        let first_row = range.start().map_or(0, |(r, _)| r as usize);
-        let first_col = range.start().map_or(0, |(_, c)| c as usize);
-        let mut header: Option<Vec<String>> = None;
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            // Columns to the left of the used range are empty; keep positions aligned.
-            let mut cells = vec![Cell::default(); first_col];
-            cells.extend(r.iter().map(xlsx_cell));
-            let line = first_row + i + 1;
-            if header.is_none() {
-                if cells.iter().any(|c| !c.text.trim().is_empty()) {
-                    header = Some(
-                        cells
-                            .into_iter()
-                            .map(|c| c.text.trim().to_owned())
-                            .collect(),
-                    );
-                }
-            } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
-                rows.push(RawRow { line, cells });
+        let cannot = |e: calamine::XlsxError| Refusal::CannotReadSheet {
+            sheet: name.clone(),
+            detail: e.to_string(),
+        };
+        let mut cells = book.worksheet_cells_reader(&name).map_err(cannot)?;
+        // Rows by their number, each row's cells by column: only cells that hold
+        // something are kept.
+        let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = Default::default();
+        while let Some(cell) = cells.next_cell().map_err(cannot)? {
+            let value = xlsx_cell(cell.get_value());
+            if value.text.trim().is_empty() {
+                continue;
             }
+            let (row, col) = cell.get_position();
+            if col as usize >= limits::COLUMNS {
+                return Err(Refusal::OverLimit {
+                    limit: Limit::Columns,
+                });
+            }
+            if row as usize >= limits::ROWS {
+                return Err(Refusal::OverLimit { limit: Limit::Rows });
+            }
+            if value.text.chars().count() > limits::CELL_CHARS {
+                return Err(Refusal::OverLimit {
+                    limit: Limit::CellChars,
+                });
+            }
+            let r = rows.entry(row).or_default();
+            if r.len() <= col as usize {
+                r.resize(col as usize + 1, Cell::default());
+            }
+            r[col as usize] = value;
         }
-        if let Some(header) = header {
-            tables.push(Table {
-                kind: name.clone(),
-                source: format!("{}#{name}", display(path)),
-                header,
-                rows,
-            });
-        }
+        let mut rows = rows.into_iter();
+        let Some((_, header)) = rows.next() else {
+            continue; // an empty sheet
+        };
+        tables.push(Table {
+            kind: name.clone(),
+            source: format!("{}#{name}", display(path)),
+            header: header
+                .into_iter()
+                .map(|c| c.text.trim().to_owned())
+                .collect(),
+            rows: rows
+                .map(|(row, cells)| RawRow {
+                    line: row as usize + 1,
+                    cells,
+                })
+                .collect(),
+        });
     }
     Ok(tables)
 }
 
-fn xlsx_cell(d: &Data) -> Cell {
+/// Measures what every part of the archive decompresses to, by decompressing it into
+/// nothing (what an archive declares may lie), and refuses a workbook past the limits
+/// before calamine holds any of it in memory.
+fn check_archive(path: &Path) -> Result<(), ReadError> {
+    let over = |limit| Refusal::OverLimit { limit };
+    let cannot = |e: &dyn std::fmt::Display| Refusal::CannotOpenWorkbook {
+        detail: e.to_string(),
+    };
+    let size = std::fs::metadata(path)
+        .map_err(|e| Refusal::CannotReadFile {
+            detail: e.to_string(),
+        })?
+        .len();
+    if size > limits::XLSX_BYTES {
+        return Err(over(Limit::XlsxBytes));
+    }
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| cannot(&e))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|e| cannot(&e))?;
+        let mut limited = std::io::Read::take(part, limits::XLSX_PART_BYTES + 1);
+        let n = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| cannot(&e))?;
+        if n > limits::XLSX_PART_BYTES {
+            return Err(over(Limit::XlsxPartBytes));
+        }
+        total += n;
+        if total > limits::XLSX_TOTAL_BYTES {
+            return Err(over(Limit::XlsxTotalBytes));
+        }
+    }
+    Ok(())
+}
+
+fn xlsx_cell(d: &calamine::DataRef<'_>) -> Cell {
+    use calamine::DataRef as D;
     match d {
-        Data::Empty => Cell::default(),
-        Data::String(s) => Cell::text(s.clone()),
-        Data::Int(i) => Cell {
+        D::Empty => Cell::default(),
+        D::String(s) => Cell::text(s.clone()),
+        D::SharedString(s) => Cell::text(*s),
+        D::Int(i) => Cell {
             text: i.to_string(),
             from_number: true,
             from_date: false,
         },
-        Data::Float(f) => Cell {
+        D::Float(f) => Cell {
             text: number_text(*f),
             from_number: true,
             from_date: false,
         },
-        Data::Bool(b) => Cell::text(if *b { "true" } else { "false" }),
-        Data::DateTime(dt) => Cell {
-            text: serial_to_date(dt.as_f64()),
-            from_number: false,
-            from_date: true,
-        },
-        Data::DateTimeIso(s) => Cell {
+        D::Bool(b) => Cell::text(if *b { "true" } else { "false" }),
+        // The reader's own conversion, which knows the workbook's date system (1900 or
+        // 1904: a Mac workbook counts its days from 1904).
+        D::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Cell {
+                text: format!("{y:04}-{m:02}-{d:02}"),
+                from_number: false,
+                from_date: true,
+            }
+        }
+        D::DateTimeIso(s) => Cell {
             text: s.chars().take(10).collect(),
             from_number: false,
             from_date: true,
         },
-        Data::DurationIso(s) => Cell::text(s.clone()),
-        Data::Error(e) => Cell::text(format!("#{e:?}")),
+        D::DurationIso(s) => Cell::text(s.clone()),
+        D::Error(e) => Cell::text(format!("#{e:?}")),
     }
 }
 
@@ -366,10 +450,4 @@ fn number_text(f: f64) -> String {
     } else {
         format!("{f}")
     }
-}
-
-/// Excel's date serial (days since 1899-12-30) as `YYYY-MM-DD`.
-fn serial_to_date(serial: f64) -> String {
-    let epoch = domain::Date::from_ymd(1899, 12, 30).expect("valid epoch");
-    epoch.add_days(serial.floor() as i32).to_string()
 }

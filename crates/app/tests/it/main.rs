@@ -10,6 +10,7 @@ mod boundary;
 mod browser;
 mod cli;
 mod demo;
+mod hostile;
 mod households;
 mod import_rules;
 mod ledger;

@@ -155,6 +155,18 @@ impl Http {
         body: &str,
         extra: &[(&str, &str)],
     ) -> Response {
+        self.request_bytes(method, url, content_type, body.as_bytes(), extra)
+    }
+
+    /// A request whose body is any bytes (a file upload).
+    pub fn request_bytes(
+        &mut self,
+        method: &str,
+        url: &str,
+        content_type: &str,
+        body: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Response {
         let rest = url.strip_prefix("http://").unwrap();
         let (host, path) = rest
             .split_once('/')
@@ -178,8 +190,10 @@ impl Http {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
-        req.push_str(body);
-        s.write_all(req.as_bytes()).unwrap();
+        let mut bytes = req.into_bytes();
+        bytes.extend_from_slice(body);
+        // A server may answer (and close) before reading a large body whole.
+        let _ = s.write_all(&bytes);
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
         let text = String::from_utf8_lossy(&raw).into_owned();

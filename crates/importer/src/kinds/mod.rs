@@ -325,7 +325,7 @@ impl Fields {
             file: self.source.to_string(),
             row: self.line,
             column: self.spec.cols[i].name.to_owned(),
-            value: self.raw[i].clone(),
+            value: crate::report::shown(&self.raw[i]),
             refusal,
         }
     }
@@ -546,7 +546,7 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
                     file: t.source.clone(),
                     row: r.line,
                     column: col.name.to_owned(),
-                    value: cell.text.clone(),
+                    value: crate::report::shown(&cell.text),
                     refusal,
                 });
             };

@@ -12,8 +12,88 @@ use maud::{html, Markup};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The largest file the import page takes.
+pub const UPLOAD_BYTES: usize = 50 * 1024 * 1024;
+/// An upload not confirmed within this time is removed.
+const UPLOAD_KEPT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Where uploads wait for their confirmation: a folder only the server's user may enter
+/// (not the shared temporary folder itself), one folder per upload inside.
+fn uploads_root() -> PathBuf {
+    let name = format!("donghanh-uploads-{}", user_id());
+    std::env::temp_dir().join(name)
+}
+
+#[cfg(unix)]
+fn user_id() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").map_or(0, |m| m.uid())
+}
+
+#[cfg(not(unix))]
+fn user_id() -> u32 {
+    0
+}
+
 fn upload_dir(token: &str) -> PathBuf {
-    std::env::temp_dir().join("donghanh-uploads").join(token)
+    uploads_root().join(token)
+}
+
+/// Makes the private folder of one upload, and removes uploads older than an hour.
+fn new_upload_dir(token: &str) -> std::io::Result<PathBuf> {
+    let root = uploads_root();
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&root)?;
+    #[cfg(unix)]
+    {
+        // A folder made earlier by someone else, or with wider rights, is not used.
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::symlink_metadata(&root)?;
+        if meta.uid() != user_id() || !meta.is_dir() || meta.permissions().mode() & 0o077 != 0 {
+            return Err(std::io::Error::other("the uploads folder is not private"));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for e in entries.flatten() {
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > UPLOAD_KEPT);
+            if old {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let dir = root.join(token);
+    builder.create(&dir)?;
+    Ok(dir)
+}
+
+/// The name an uploaded file is kept under: its base name, which says its kind
+/// (`households.csv`), when it is a plain one; anything else is refused.
+fn safe_name(sent: Option<&str>) -> Result<String, AppError> {
+    let base = sent
+        .unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let plain = !base.is_empty()
+        && !base.starts_with('.')
+        && base.chars().count() <= 100
+        && !base.chars().any(char::is_control);
+    if plain {
+        Ok(base.to_owned())
+    } else {
+        Err(AppError::BadRequest(
+            "Tên tệp không hợp lệ: hãy đặt tên theo loại dữ liệu, như households.csv hoặc du-lieu.xlsx.".into(),
+        ))
+    }
 }
 
 fn upload_form(who: &Authed) -> Markup {
@@ -130,41 +210,63 @@ async fn run_import(
     .await
 }
 
+/// Streams the form's file to `dir` a piece at a time, refusing it past
+/// [`UPLOAD_BYTES`]; its name.
+async fn save_upload(mp: &mut Multipart, dir: &std::path::Path) -> Result<String, AppError> {
+    use std::io::Write;
+    let too_big = || {
+        AppError::BadRequest(format!(
+            "Tệp lớn hơn {} MB: hãy chia thành nhiều tệp nhỏ hơn.",
+            UPLOAD_BYTES / (1024 * 1024)
+        ))
+    };
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            too_big()
+        } else {
+            AppError::BadRequest("Tệp gửi lên bị lỗi hoặc không trọn vẹn; hãy gửi lại.".into())
+        }
+    };
+    let mut file_name = String::new();
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = safe_name(field.file_name())?;
+        let mut out = std::fs::File::create(dir.join(&name))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut written = 0usize;
+        while let Some(piece) = field.chunk().await.map_err(broken)? {
+            written += piece.len();
+            if written > UPLOAD_BYTES {
+                return Err(too_big());
+            }
+            out.write_all(&piece)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+        }
+        file_name = name;
+    }
+    if file_name.is_empty() {
+        return Err(AppError::BadRequest("Hãy chọn một tệp.".into()));
+    }
+    Ok(file_name)
+}
+
 pub async fn upload(
     State(st): State<AppState>,
     who: Authed,
     mut mp: Multipart,
 ) -> Result<Html<String>, AppError> {
     let token = crate::auth::random_token()[..24].to_owned();
-    let dir = upload_dir(&token);
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.to_string()))?;
-    let mut file_name = String::new();
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(format!("Tệp gửi lên bị lỗi: {e}")))?
-    {
-        if field.name() == Some("file") {
-            // Only the base name: an uploaded name never chooses where it is written.
-            let name = field
-                .file_name()
-                .unwrap_or("tep.csv")
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or("tep.csv")
-                .to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(format!("Không đọc được tệp: {e}")))?;
-            std::fs::write(dir.join(&name), &bytes)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            file_name = name;
+    let dir = new_upload_dir(&token).map_err(|e| AppError::Internal(e.to_string()))?;
+    let saved = save_upload(&mut mp, &dir).await;
+    let file_name = match saved {
+        Ok(name) => name,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
         }
-    }
-    if file_name.is_empty() {
-        return Err(AppError::BadRequest("Hãy chọn một tệp.".into()));
-    }
+    };
     let result = run_import(&st, &who, dir.clone(), true).await?;
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -5,7 +5,7 @@ pub(crate) mod dashboard;
 mod form_fields;
 mod forms;
 mod households;
-mod import;
+pub(crate) mod import;
 mod login;
 mod reports;
 mod targets;
@@ -46,7 +46,13 @@ pub fn routes() -> Router<AppState> {
             "/activities/new",
             get(forms::activity_form).post(forms::activity_save),
         )
-        .route("/import", get(import::form).post(import::upload))
+        .route(
+            "/import",
+            get(import::form).post(import::upload).layer(
+                // The multipart reader stops here; the handler says so in Vietnamese.
+                axum::extract::DefaultBodyLimit::max(import::UPLOAD_BYTES + 64 * 1024),
+            ),
+        )
         .route("/import/confirm", post(import::confirm))
         .route("/import/template/{kind}", get(import::template))
         .route("/reports", get(reports::show))
