@@ -2,6 +2,7 @@
 //! benchmarks. Deterministic for a seed, so that a benchmark or a demo figure can be
 //! reproduced exactly. Nothing here describes a real person.
 
+pub mod hostile;
 pub mod households;
 pub mod names;
 pub mod national;

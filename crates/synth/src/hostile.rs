@@ -1,0 +1,196 @@
+//! Hostile files, synthetic: what a careless or malicious user could send to the
+//! import (a sparse sheet that declares a huge rectangle, a string bomb, a sheet past
+//! Excel's last row, a line of megabytes, a thousand columns, NUL bytes, a name of
+//! a megabyte, UTF-16), each with the words of the refusal it must get; and workbooks
+//! written part by part, as no spreadsheet program would. The tests check the refusals,
+//! `donghanh-bench hostile` measures the memory they cost.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+/// Writes an XLSX archive part by part: one sheet named `sheet`, whose XML between
+/// `<sheetData>` and `</sheetData>` `rows` writes in pieces (so that a bomb never sits
+/// in memory), a date style (s="1"), and the 1904 date system when `date1904`.
+pub fn workbook(
+    path: &Path,
+    sheet: &str,
+    date1904: bool,
+    rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut zip = zip::ZipWriter::new(file);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let pkg = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>"#
+                .to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{rel}"><workbookPr date1904="{}"/><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+                u8::from(date1904)
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/styles" Target="styles.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/styles.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{MAIN}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>"#
+            ),
+        ),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>"#
+    )
+    .unwrap();
+    rows(&mut zip).unwrap();
+    write!(zip, "</sheetData></worksheet>").unwrap();
+    zip.finish().unwrap();
+}
+
+pub fn text_cell(at: &str, text: &str) -> String {
+    format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
+}
+
+pub const HOUSEHOLD_HEAD: [&str; 8] = [
+    "household_code",
+    "unit_code",
+    "registered_on",
+    "head_name",
+    "head_gender",
+    "area",
+    "ethnic_minority",
+    "size",
+];
+
+pub fn header_row() -> String {
+    let cols = "ABCDEFGH";
+    let cells: String = HOUSEHOLD_HEAD
+        .iter()
+        .zip(cols.chars())
+        .map(|(h, c)| text_cell(&format!("{c}1"), h))
+        .collect();
+    format!(r#"<row r="1">{cells}</row>"#)
+}
+
+/// Every hostile file, written into `dir`, with the words its refusal must contain.
+pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
+    let mut out = Vec::new();
+    // One cell at A1 and one at XFD1048576: a sheet that declares 17 billion cells.
+    let sparse = dir.join("sparse.xlsx");
+    workbook(&sparse, "households", false, |w| {
+        write!(w, "{}", header_row())?;
+        write!(
+            w,
+            r#"<row r="1048576">{}</row>"#,
+            text_cell("XFD1048576", "x")
+        )
+    });
+    out.push((sparse, "quá cột thứ 256"));
+    // A cell of 210 MB of text, about 200 KB compressed.
+    let bomb = dir.join("bomb.xlsx");
+    workbook(&bomb, "households", false, |w| {
+        write!(w, "{}", header_row())?;
+        write!(w, r#"<row r="2"><c r="A2" t="inlineStr"><is><t>"#)?;
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..210 {
+            w.write_all(&chunk)?;
+        }
+        write!(w, "</t></is></c></row>")
+    });
+    out.push((bomb, "khi giải nén, lớn hơn 200 MB"));
+    // A row past Excel's last.
+    let rows = dir.join("rows.xlsx");
+    workbook(&rows, "households", false, |w| {
+        write!(w, "{}", header_row())?;
+        write!(
+            w,
+            r#"<row r="2000000">{}</row>"#,
+            text_cell("A2000000", "H1")
+        )
+    });
+    out.push((rows, "hơn 1048576 dòng"));
+    // A line of 2 MB.
+    let mut text = HOUSEHOLD_HEAD.join(",");
+    text.push_str("\nH1,00100,2024-01-02,");
+    text.push_str(&"a".repeat(2 << 20));
+    text.push_str(",F,rural,0,3\n");
+    std::fs::create_dir_all(dir.join("long")).unwrap();
+    let long = dir.join("long").join("households.csv");
+    std::fs::write(&long, text).unwrap();
+    out.push((long, "có dòng dài hơn 1 MB"));
+    // A thousand columns.
+    std::fs::create_dir_all(dir.join("wide")).unwrap();
+    let wide = dir.join("wide").join("households.csv");
+    let mut text = HOUSEHOLD_HEAD.join(",");
+    for i in 0..1000 {
+        text.push_str(&format!(",x_{i}"));
+    }
+    text.push_str("\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n");
+    std::fs::write(&wide, text).unwrap();
+    out.push((wide, "tối đa 256 cột"));
+    // A NUL inside a name.
+    std::fs::create_dir_all(dir.join("nul")).unwrap();
+    let nul = dir.join("nul").join("households.csv");
+    std::fs::write(
+        &nul,
+        format!(
+            "{}\nH1,00100,2024-01-02,Lê\0Thị Hoa,F,rural,0,3\n",
+            HOUSEHOLD_HEAD.join(",")
+        ),
+    )
+    .unwrap();
+    out.push((nul, "ký tự điều khiển"));
+    // A name of a megabyte within the line limit: refused as too long a name.
+    std::fs::create_dir_all(dir.join("name")).unwrap();
+    let name = dir.join("name").join("households.csv");
+    std::fs::write(
+        &name,
+        format!(
+            "{}\nH1,00100,2024-01-02,{},F,rural,0,3\n",
+            HOUSEHOLD_HEAD.join(","),
+            "Lê Thị Hoa ".repeat(60_000)
+        ),
+    )
+    .unwrap();
+    out.push((name, "dài quá 300 ký tự"));
+    // UTF-16, as some spreadsheet programs save "Unicode text".
+    std::fs::create_dir_all(dir.join("utf16")).unwrap();
+    let utf16 = dir.join("utf16").join("households.csv");
+    let text = format!(
+        "{}\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n",
+        HOUSEHOLD_HEAD.join(",")
+    );
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    std::fs::write(&utf16, bytes).unwrap();
+    out.push((utf16, "không phải UTF-8"));
+    out
+}
