@@ -18,8 +18,8 @@ pub fn workbook(
     sheet: &str,
     date1904: bool,
     rows: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) {
-    let file = std::fs::File::create(path).unwrap();
+) -> std::io::Result<()> {
+    let file = std::fs::File::create(path)?;
     let mut zip = zip::ZipWriter::new(file);
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -59,18 +59,18 @@ pub fn workbook(
         ),
     ];
     for (name, text) in parts {
-        zip.start_file(name, opts).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
+        zip.start_file(name, opts)?;
+        zip.write_all(text.as_bytes())?;
     }
-    zip.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    zip.start_file("xl/worksheets/sheet1.xml", opts)?;
     write!(
         zip,
         r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>"#
-    )
-    .unwrap();
-    rows(&mut zip).unwrap();
-    write!(zip, "</sheetData></worksheet>").unwrap();
-    zip.finish().unwrap();
+    )?;
+    rows(&mut zip)?;
+    write!(zip, "</sheetData></worksheet>")?;
+    zip.finish()?;
+    Ok(())
 }
 
 pub fn text_cell(at: &str, text: &str) -> String {
@@ -99,7 +99,7 @@ pub fn header_row() -> String {
 }
 
 /// Every hostile file, written into `dir`, with the words its refusal must contain.
-pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
+pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     let mut out = Vec::new();
     // One cell at A1 and one at XFD1048576: a sheet that declares 17 billion cells.
     let sparse = dir.join("sparse.xlsx");
@@ -110,7 +110,7 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
             r#"<row r="1048576">{}</row>"#,
             text_cell("XFD1048576", "x")
         )
-    });
+    })?;
     out.push((sparse, "quá cột thứ 256"));
     // A cell of 210 MB of text, about 200 KB compressed.
     let bomb = dir.join("bomb.xlsx");
@@ -122,7 +122,7 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
             w.write_all(&chunk)?;
         }
         write!(w, "</t></is></c></row>")
-    });
+    })?;
     out.push((bomb, "khi giải nén, lớn hơn 200 MB"));
     // A row past Excel's last.
     let rows = dir.join("rows.xlsx");
@@ -133,29 +133,29 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
             r#"<row r="2000000">{}</row>"#,
             text_cell("A2000000", "H1")
         )
-    });
+    })?;
     out.push((rows, "hơn 1048576 dòng"));
     // A line of 2 MB.
     let mut text = HOUSEHOLD_HEAD.join(",");
     text.push_str("\nH1,00100,2024-01-02,");
     text.push_str(&"a".repeat(2 << 20));
     text.push_str(",F,rural,0,3\n");
-    std::fs::create_dir_all(dir.join("long")).unwrap();
+    std::fs::create_dir_all(dir.join("long"))?;
     let long = dir.join("long").join("households.csv");
-    std::fs::write(&long, text).unwrap();
+    std::fs::write(&long, text)?;
     out.push((long, "có dòng dài hơn 1 MB"));
     // A thousand columns.
-    std::fs::create_dir_all(dir.join("wide")).unwrap();
+    std::fs::create_dir_all(dir.join("wide"))?;
     let wide = dir.join("wide").join("households.csv");
     let mut text = HOUSEHOLD_HEAD.join(",");
     for i in 0..1000 {
         text.push_str(&format!(",x_{i}"));
     }
     text.push_str("\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n");
-    std::fs::write(&wide, text).unwrap();
+    std::fs::write(&wide, text)?;
     out.push((wide, "tối đa 256 cột"));
     // A NUL inside a name.
-    std::fs::create_dir_all(dir.join("nul")).unwrap();
+    std::fs::create_dir_all(dir.join("nul"))?;
     let nul = dir.join("nul").join("households.csv");
     std::fs::write(
         &nul,
@@ -163,11 +163,10 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
             "{}\nH1,00100,2024-01-02,Lê\0Thị Hoa,F,rural,0,3\n",
             HOUSEHOLD_HEAD.join(",")
         ),
-    )
-    .unwrap();
+    )?;
     out.push((nul, "ký tự điều khiển"));
     // A name of a megabyte within the line limit: refused as too long a name.
-    std::fs::create_dir_all(dir.join("name")).unwrap();
+    std::fs::create_dir_all(dir.join("name"))?;
     let name = dir.join("name").join("households.csv");
     std::fs::write(
         &name,
@@ -176,11 +175,10 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
             HOUSEHOLD_HEAD.join(","),
             "Lê Thị Hoa ".repeat(60_000)
         ),
-    )
-    .unwrap();
+    )?;
     out.push((name, "dài quá 300 ký tự"));
     // UTF-16, as some spreadsheet programs save "Unicode text".
-    std::fs::create_dir_all(dir.join("utf16")).unwrap();
+    std::fs::create_dir_all(dir.join("utf16"))?;
     let utf16 = dir.join("utf16").join("households.csv");
     let text = format!(
         "{}\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n",
@@ -190,7 +188,7 @@ pub fn write_all(dir: &Path) -> Vec<(PathBuf, &'static str)> {
     for u in text.encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
-    std::fs::write(&utf16, bytes).unwrap();
+    std::fs::write(&utf16, bytes)?;
     out.push((utf16, "không phải UTF-8"));
-    out
+    Ok(out)
 }

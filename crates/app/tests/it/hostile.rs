@@ -4,7 +4,6 @@
 
 use crate::support::*;
 use crate::web_support::*;
-use std::io::Write;
 use synth::hostile::{header_row, text_cell, workbook, write_all as hostile_files};
 
 fn units_db() -> TestDb {
@@ -20,7 +19,7 @@ fn hostile_files_are_refused_by_the_command_line_and_change_nothing() {
     let mut t = units_db();
     let before = t.dump();
     let dir = tempfile::tempdir().unwrap();
-    for (file, words) in hostile_files(dir.path()) {
+    for (file, words) in hostile_files(dir.path()).unwrap() {
         let out = donghanh()
             .args(["--db", t.url(), "import"])
             .arg(&file)
@@ -71,7 +70,8 @@ fn a_1904_workbook_keeps_its_dates() {
             text_cell("E2", "F"),
             text_cell("F2", "rural"),
         )
-    });
+    })
+    .unwrap();
     t.import(&[book]).unwrap();
     let r =
         t.db.query_one(
@@ -95,7 +95,7 @@ fn hostile_files_are_refused_by_the_server_which_stays_up() {
     let page = c.get(&format!("{base}/import")).body;
     let csrf = between(&page, "name=\"_csrf\" value=\"", "\"");
     let dir = tempfile::tempdir().unwrap();
-    let mut files = hostile_files(dir.path());
+    let mut files = hostile_files(dir.path()).unwrap();
     // Names no file should have.
     for odd in [".", "..", "../../etc/passwd.csv", "", "tệp có dấu.csv"] {
         let p = dir.path().join(format!("odd-{}", odd.len()));
