@@ -2,6 +2,7 @@
 //! results file (a section per benchmark, replaced on each run). Timing lives here, never
 //! in the test suite, and never in the product binary.
 
+mod hostile;
 mod micro;
 mod national;
 
@@ -88,6 +89,14 @@ enum BenchCommand {
         explain: Option<String>,
         #[arg(long, default_value_t = 15)]
         runs: usize,
+    },
+    /// Hostile files (`synth::hostile`) through the command line and a running server:
+    /// how each is refused and the peak memory it costs, per backend.
+    Hostile {
+        #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
+        backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
     },
     /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
     /// drill-down; median of several runs, both backends.

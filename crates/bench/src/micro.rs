@@ -53,6 +53,14 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             backend,
             results,
         } => reports_bench(runs, backend, &results),
+        BenchCommand::Hostile { backend, results } => {
+            let backends: &[store::Backend] = match backend {
+                BenchBackend::Sqlite => &[store::Backend::Sqlite],
+                BenchBackend::Postgres => &[store::Backend::Postgres],
+                BenchBackend::Both => &[store::Backend::Sqlite, store::Backend::Postgres],
+            };
+            crate::hostile::run(backends, &results)
+        }
         BenchCommand::Run {
             scale,
             dir,
