@@ -64,9 +64,9 @@ pub fn run(backends: &[store::Backend], results: &Path) -> anyhow::Result<std::p
         }
         body.push('\n');
     }
-    body.push_str(&format!(
-        "Command: `cargo run --release -p donghanh-bench -- hostile`. The files are synthetic (`synth::hostile`); the server is one process for all uploads, so its column is its peak so far.\n"
-    ));
+    body.push_str(
+        "Command: `cargo run --release -p donghanh-bench -- hostile`. The files are synthetic (`synth::hostile`); the server is one process for all uploads, so its column is its peak so far.\n",
+    );
     crate::micro::record(results, "Hostile files (issue 13)", &body)?;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(std::process::ExitCode::SUCCESS)
