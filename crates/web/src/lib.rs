@@ -87,7 +87,7 @@ pub fn today() -> domain::Date {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/health", get(health))
         .route(
             "/static/app.css",
@@ -110,41 +110,90 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::session_layer,
         ))
-        .with_state(state)
-        .layer(
-            // One line per request for the person running the server: method, route (the
-            // pattern, never the path, which may hold a household code), status, latency,
-            // and the signed-in user's id once `auth` knows it. No query strings, bodies,
-            // names, citizen IDs or phones.
-            tower_http::trace::TraceLayer::new_for_http()
-                .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
-                    let route = req
-                        .extensions()
-                        .get::<axum::extract::MatchedPath>()
-                        .map_or("(unrouted)", axum::extract::MatchedPath::as_str);
-                    tracing::info_span!(
-                        "request",
-                        method = %req.method(),
-                        route,
-                        user_id = tracing::field::Empty,
-                    )
-                })
-                .on_request(())
-                .on_response(
-                    |res: &axum::http::Response<axum::body::Body>,
-                     latency: std::time::Duration,
-                     _: &tracing::Span| {
-                        tracing::info!(
-                            status = res.status().as_u16(),
-                            latency_ms = latency.as_secs_f64() * 1000.0,
-                            "served"
-                        );
-                    },
+        .with_state(state);
+    with_production_layers(app).layer(
+        // One line per request for the person running the server: method, route (the
+        // pattern, never the path, which may hold a household code), status, latency,
+        // and the signed-in user's id once `auth` knows it. No query strings, bodies,
+        // names, citizen IDs or phones.
+        tower_http::trace::TraceLayer::new_for_http()
+            .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+                let route = req
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("(unrouted)", axum::extract::MatchedPath::as_str);
+                tracing::info_span!(
+                    "request",
+                    method = %req.method(),
+                    route,
+                    user_id = tracing::field::Empty,
                 )
-                .on_body_chunk(())
-                .on_eos(())
-                .on_failure(()),
-        )
+            })
+            .on_request(())
+            .on_response(
+                |res: &axum::http::Response<axum::body::Body>,
+                 latency: std::time::Duration,
+                 _: &tracing::Span| {
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_secs_f64() * 1000.0,
+                        "served"
+                    );
+                },
+            )
+            .on_body_chunk(())
+            .on_eos(())
+            .on_failure(()),
+    )
+}
+
+/// A request may take this long, from its first byte to its answer (a large import
+/// included); past it the client gets 408 and the work is dropped.
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// What every answer of a production server needs, from tower-http: a panic caught and
+/// answered as a 500 page (the server goes on), a timeout, gzip, and headers that keep
+/// browsers from caching personal data, framing the app, guessing types or running any
+/// script but the app's own.
+fn with_production_layers(app: Router) -> Router {
+    use axum::http::{header, HeaderValue};
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let header = |name, value: &'static str| {
+        SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+    };
+    app.layer(
+        tower::ServiceBuilder::new()
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        // Inline style attributes are the pages' own (no inline script anywhere).
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        // Pages show citizen IDs and phones: no copy stays in a browser's or proxy's
+        // cache. The static files set their own, public caching.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        )),
+    )
+}
+
+/// A handler that panicked: logged with its cause, answered as the error page.
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let cause = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    AppError::Internal(format!("panic: {cause}")).into_response()
 }
 
 fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
@@ -198,31 +247,97 @@ pub fn ensure_admin(db: &mut store::Db) -> Result<Option<String>, store::StoreEr
     Ok(Some(password))
 }
 
-/// Serves until Ctrl-C. Prints the address actually bound (port 0 picks a free one).
+/// Serves until Ctrl-C or SIGTERM. Prints the address actually bound (port 0 picks a
+/// free one).
 pub async fn serve(addr: &str, state: AppState) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let bound = listener.local_addr()?;
     println!("donghanh đang chạy tại http://{bound} (Ctrl-C để dừng)");
-    serve_on(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    serve_on(listener, state, stop_signal()).await
 }
 
-/// Serves on a bound listener until `shutdown` completes (the tests run the app this
-/// way, in their own process, on port 0).
+/// Ctrl-C, or SIGTERM (what systemd and container runtimes send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(e) => {
+                    tracing::warn!(cause = %e, "cannot listen for SIGTERM");
+                    std::future::pending::<()>().await;
+                }
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// A client has this long to send a request's headers (a half-sent request otherwise
+/// holds its connection for ever).
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Requests in flight at shutdown get this long to finish.
+const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Serves on a bound listener until `shutdown` completes, then stops accepting and lets
+/// the requests in flight finish (the tests run the app this way, in their own process,
+/// on port 0). Each connection is hyper's HTTP/1 with a header read timeout; the
+/// client's address reaches the handlers as `ConnectInfo`.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use tower::ServiceExt;
     tracing::info!(bound = %listener.local_addr()?, "serving");
-    // The client's address is known to the handlers: sign-in attempts are counted per
-    // address.
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(cause = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req)
+            });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(cause = %e, "connection ended early");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("stopping: finishing the requests in flight");
+    tokio::select! {
+        () = graceful.shutdown() => tracing::info!("stopped"),
+        () = tokio::time::sleep(DRAIN) => tracing::warn!(seconds = DRAIN.as_secs(), "stopped with requests still in flight"),
+    }
+    Ok(())
 }

@@ -523,3 +523,86 @@ fn sign_in_holds_under_attack() {
         "still signed in"
     );
 }
+
+#[test]
+fn security_headers_compression_and_a_half_sent_request() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::default();
+    c.login(base, "tinh", DEMO_PASSWORD);
+    let page = c.request(
+        "GET",
+        &format!("{base}/households/QN000001"),
+        "",
+        "",
+        &[("Accept-Encoding", "gzip")],
+    );
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-encoding"), Some("gzip"));
+    assert_eq!(
+        page.header("cache-control"),
+        Some("no-store"),
+        "a page with citizen IDs"
+    );
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let css = c.get(&format!("{base}/static/app.css"));
+    assert!(css.header("cache-control").unwrap().contains("public"));
+
+    // A client that sends half its headers and waits is cut off, not served for ever.
+    let host = base.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    use std::io::{Read, Write};
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut rest = Vec::new();
+    let _ = s.read_to_end(&mut rest);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(25),
+        "the connection was closed by the server"
+    );
+    assert_eq!(c.get(&format!("{base}/health")).status, 200);
+}
+
+/// SIGTERM (what systemd sends) stops accepting and lets the request in flight finish.
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    use std::io::{Read, Write};
+    let mut server = demo_server_binary();
+    let host = server.base.trim_start_matches("http://").to_owned();
+    let body = "username=xa&password=x&_login=y";
+    let mut s = std::net::TcpStream::connect(&host).unwrap();
+    write!(
+        s,
+        "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{}",
+        body.len(),
+        &body[..10]
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let pid = server.pid().unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // No new connection is taken any more; the one in flight is answered.
+    assert!(
+        std::net::TcpStream::connect(&host).is_err(),
+        "still accepting"
+    );
+    s.write_all(body[10..].as_bytes()).unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert_eq!(server.wait(), Some(0));
+    assert!(server.log().contains("finishing the requests in flight"));
+}

@@ -26,6 +26,22 @@ enum Running {
 }
 
 impl Server {
+    /// The server process's id (a server started by [`demo_server_binary`]).
+    pub fn pid(&self) -> Option<u32> {
+        match &self.running {
+            Running::Binary(child) => Some(child.id()),
+            Running::InProcess { .. } => None,
+        }
+    }
+
+    /// Waits for the server process to end; its exit code.
+    pub fn wait(&mut self) -> Option<i32> {
+        match &mut self.running {
+            Running::Binary(child) => child.wait().ok().and_then(|s| s.code()),
+            Running::InProcess { .. } => None,
+        }
+    }
+
     /// The server's log lines so far (a server started by [`demo_server_binary`]).
     pub fn log(&self) -> String {
         self.log.lock().unwrap().clone()
