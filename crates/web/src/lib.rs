@@ -186,7 +186,9 @@ fn with_production_layers(app: Router) -> Router {
     )
 }
 
-/// A handler that panicked: logged with its cause, answered as the error page.
+/// A handler that panicked: logged with its cause, answered as the error page. (The
+/// signature is the one `CatchPanicLayer` calls.)
+#[allow(clippy::needless_pass_by_value)]
 fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
     let cause = cause
         .downcast_ref::<String>()
