@@ -599,7 +599,7 @@ fn sigterm_finishes_the_request_in_flight() {
         std::net::TcpStream::connect(&host).is_err(),
         "still accepting"
     );
-    s.write_all(body[10..].as_bytes()).unwrap();
+    s.write_all(&body.as_bytes()[10..]).unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
