@@ -13,6 +13,8 @@ pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 pub struct FileConfig {
     pub db: Option<String>,
     pub addr: Option<String>,
+    /// Database connections of the server (and requests doing database work at once).
+    pub pool_size: Option<usize>,
 }
 
 impl FileConfig {

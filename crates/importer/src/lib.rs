@@ -6,6 +6,7 @@
 pub mod formats;
 pub mod kinds;
 pub mod limits;
+pub mod metrics;
 pub mod refusal;
 pub mod report;
 pub mod rules;
@@ -141,7 +142,9 @@ fn import_inputs(
     let result = import_checked(db, tables, errors, opts);
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match &result {
+        Ok(s) if s.dry_run => {}
         Ok(s) => {
+            metrics::committed(s.rows_read);
             let t = s.total();
             tracing::info!(
                 rows = s.rows_read,
@@ -153,13 +156,17 @@ fn import_inputs(
             );
         }
         Err(ImportError::Rejected(r)) => {
+            metrics::rejected();
             tracing::info!(
-                errors = r.errors.len(),
+                errors = r.total(),
                 elapsed_ms,
                 "import rejected, nothing written"
             );
         }
-        Err(e) => tracing::error!(cause = %e, elapsed_ms, "import failed, nothing written"),
+        Err(e) => {
+            metrics::failed();
+            tracing::error!(cause = %e, elapsed_ms, "import failed, nothing written");
+        }
     }
     result
 }

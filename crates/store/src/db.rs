@@ -127,6 +127,9 @@ pub trait BeforeCommit: Send + 'static {
     fn as_any(&mut self) -> &mut dyn std::any::Any;
 }
 
+/// PostgreSQL statements one connection keeps prepared.
+const PG_STATEMENTS_KEPT: usize = 512;
+
 /// How long an SQLite writer waits for another one before giving up.
 const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
@@ -410,6 +413,12 @@ fn pg_prepare(
         return Ok(st.clone());
     }
     let st = c.prepare(&numbered_placeholders(sql))?;
+    // Statements differ by their IN lists' lengths, so the kinds a long-lived connection
+    // meets have no bound: past this many, the cache starts again (dropping a statement
+    // closes it on the server).
+    if cache.len() >= PG_STATEMENTS_KEPT {
+        cache.clear();
+    }
     cache.insert(sql.to_owned(), st.clone());
     Ok(st)
 }

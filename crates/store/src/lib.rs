@@ -40,6 +40,10 @@ pub enum StoreError {
     /// The record lies outside what the signed-in user may see or change.
     #[error("forbidden: outside the user's units")]
     Forbidden,
+    /// No connection to the database could be had in time (all in use, or the server
+    /// is unreachable).
+    #[error("no database connection available in time")]
+    Busy,
 }
 
 impl StoreError {
@@ -69,6 +73,10 @@ impl StoreError {
     pub fn message_vi(&self) -> String {
         match self {
             StoreError::Connect(t, e) => format!("Không mở được cơ sở dữ liệu {t}: {e}"),
+            StoreError::Busy => {
+                "Hệ thống đang bận hoặc không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút."
+                    .into()
+            }
             _ => format!("Lỗi cơ sở dữ liệu: {self}"),
         }
     }

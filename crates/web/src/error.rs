@@ -18,6 +18,9 @@ pub enum AppError {
     /// Someone else saved first.
     #[error("{0}")]
     Conflict(String),
+    /// The server cannot answer now (no database connection in time): try again.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("lỗi hệ thống: {0}")]
     Internal(String),
     /// Go elsewhere first (a password that must be changed).
@@ -29,6 +32,7 @@ impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> AppError {
         match e {
             store::StoreError::Forbidden => AppError::Forbidden,
+            store::StoreError::Busy => AppError::Unavailable(e.message_vi()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -57,6 +61,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Redirect(_) => StatusCode::SEE_OTHER,
         }
@@ -69,7 +74,7 @@ impl AppError {
                 "Bạn không có quyền xem hoặc sửa dữ liệu này: nó nằm ngoài đơn vị của bạn.".into()
             }
             AppError::NotFound => "Không tìm thấy trang hoặc bản ghi.".into(),
-            AppError::BadRequest(m) | AppError::Conflict(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Unavailable(m) => m.clone(),
             AppError::Internal(_) => "Có lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại.".into(),
             AppError::Redirect(to) => format!("Chuyển đến {to}"),
         }
@@ -107,6 +112,7 @@ impl IntoResponse for AppError {
             AppError::Forbidden => "Không có quyền",
             AppError::NotFound => "Không tìm thấy",
             AppError::Conflict(_) => "Dữ liệu đã thay đổi",
+            AppError::Unavailable(_) => "Hệ thống đang bận",
             _ => "Không thực hiện được",
         };
         let page = crate::html::bare(

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod html;
+pub mod metrics;
 pub mod pages;
 pub mod pool;
 
@@ -26,18 +27,33 @@ pub struct AppState {
     /// Database work in progress at once: each holds a blocking thread and a connection,
     /// so a flood of requests waits here instead of opening hundreds of both.
     db_slots: Arc<tokio::sync::Semaphore>,
+    /// What `/metrics` reports.
+    pub metrics: Arc<metrics::Metrics>,
 }
 
-/// Database work running at once (threads and connections); more waits its turn.
-const DB_SLOTS: usize = 16;
+/// Database work running at once by default (threads and connections); more waits its
+/// turn. `pool_size` in the configuration changes it.
+pub const DB_SLOTS: usize = 16;
 
 impl AppState {
+    /// The state of a server of `db_target` with the default number of connections.
     pub fn new(db_target: &str) -> AppState {
+        AppState::with_connections(db_target, DB_SLOTS)
+    }
+
+    /// At most `connections` database connections (and as many requests doing database
+    /// work at once).
+    pub fn with_connections(db_target: &str, connections: usize) -> AppState {
+        let connections = connections.max(1);
         AppState {
-            pool: Arc::new(pool::Pool::new(db_target)),
+            pool: Arc::new(pool::Pool::new(
+                db_target,
+                u32::try_from(connections).unwrap_or(u32::MAX),
+            )),
             dashboards: Arc::default(),
             login_key: Arc::default(),
-            db_slots: Arc::new(tokio::sync::Semaphore::new(DB_SLOTS)),
+            db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),
+            metrics: Arc::default(),
         }
     }
 
@@ -89,6 +105,8 @@ pub fn today() -> domain::Date {
 pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics_text))
         .route(
             "/static/app.css",
             get(|| async {
@@ -109,6 +127,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::layer,
         ))
         .with_state(state);
     with_production_layers(app).layer(
@@ -208,7 +230,14 @@ fn static_file(kind: &'static str, body: &'static str) -> impl IntoResponse {
     )
 }
 
+/// Alive: the process answers (a load balancer's liveness probe). No database work.
 async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
+    let backend = store::Backend::of(st.pool.target()).name();
+    axum::Json(serde_json::json!({"status": "ok", "backend": backend}))
+}
+
+/// Ready: the database answers (a load balancer sends users only to a ready server).
+async fn ready(axum::extract::State(st): axum::extract::State<AppState>) -> impl IntoResponse {
     let checked = st
         .run(|db| {
             let n = store::units::count(db)?;
@@ -217,11 +246,42 @@ async fn health(axum::extract::State(st): axum::extract::State<AppState>) -> imp
         .await;
     match checked {
         Ok((backend, units)) => {
-            axum::Json(serde_json::json!({"status": "ok", "backend": backend, "units": units}))
+            axum::Json(serde_json::json!({"status": "ready", "backend": backend, "units": units}))
                 .into_response()
         }
-        Err(e) => e.json(),
+        Err(e) => {
+            tracing::warn!(cause = %e, "not ready: the database does not answer");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
     }
+}
+
+/// The counters for Prometheus, to a scraper on this machine only (behind the reverse
+/// proxy everyone else is refused).
+async fn metrics_text(
+    axum::extract::State(st): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let local = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| c.0.ip().is_loopback());
+    let forwarded = req.headers().contains_key("x-forwarded-for");
+    if !local || forwarded {
+        return AppError::Forbidden.into_response();
+    }
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        st.metrics.render(st.pool.usage()),
+    )
+        .into_response()
 }
 
 /// Creates the first administrator when there is no user at all, and returns the

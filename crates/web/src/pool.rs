@@ -1,20 +1,62 @@
-//! A small pool of database connections shared by the request threads.
+//! The database connections of the request threads: an r2d2 pool with a maximum, a wait
+//! timeout and a health check of each connection before it is lent.
 
-use std::sync::Mutex;
-use store::{Db, StoreError};
+use store::{Backend, Db, StoreError};
+
+/// How long a request waits for a free connection before it is told the server is busy.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// A connection unused this long is closed.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(600);
+/// SQLite page cache of a pooled connection, in KiB: the command line's import keeps
+/// 64 MB for itself; a server of many connections keeps less each.
+const SQLITE_CACHE_KIB: i64 = 16 * 1024;
+
+struct Manager {
+    target: String,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Db;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<Db, StoreError> {
+        let mut db = Db::open(&self.target)?;
+        if db.backend() == Backend::Sqlite {
+            db.batch(&format!("PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))?;
+        }
+        Ok(db)
+    }
+
+    fn is_valid(&self, db: &mut Db) -> Result<(), StoreError> {
+        db.query("SELECT 1 AS alive", &[]).map(|_| ())
+    }
+
+    fn has_broken(&self, _: &mut Db) -> bool {
+        false
+    }
+}
 
 pub struct Pool {
     target: String,
-    idle: Mutex<Vec<Db>>,
-    max_idle: usize,
+    /// `None` only while being dropped (see `Drop`).
+    inner: Option<r2d2::Pool<Manager>>,
 }
 
 impl Pool {
-    pub fn new(target: &str) -> Pool {
+    /// A pool of at most `size` connections to `target`, opened as they are needed.
+    pub fn new(target: &str, size: u32) -> Pool {
+        let inner = r2d2::Pool::builder()
+            .max_size(size.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(WAIT)
+            .idle_timeout(Some(IDLE))
+            .test_on_check_out(true)
+            .build_unchecked(Manager {
+                target: target.to_owned(),
+            });
         Pool {
             target: target.to_owned(),
-            idle: Mutex::new(Vec::new()),
-            max_idle: 8,
+            inner: Some(inner),
         }
     }
 
@@ -22,37 +64,37 @@ impl Pool {
         &self.target
     }
 
-    /// Runs `f` with a connection, returning it to the pool afterwards (a connection
-    /// whose work failed is dropped: it may be in a broken transaction).
+    /// Connections open now and how many of them are lent (for /metrics).
+    pub fn usage(&self) -> (u32, u32) {
+        self.inner.as_ref().map_or((0, 0), |p| {
+            let s = p.state();
+            (s.connections, s.connections - s.idle_connections)
+        })
+    }
+
+    /// Runs `f` with a connection, returned to the pool afterwards (a failed transaction
+    /// has been rolled back by then). No connection within the wait: `StoreError::Busy`.
     pub fn with<T, E: From<StoreError>>(
         &self,
         f: impl FnOnce(&mut Db) -> Result<T, E>,
     ) -> Result<T, E> {
-        let db = self.idle.lock().ok().and_then(|mut v| v.pop());
-        let mut db = match db {
-            Some(db) => db,
-            None => Db::open(&self.target)?,
-        };
-        let out = f(&mut db);
-        if out.is_ok() {
-            if let Ok(mut idle) = self.idle.lock() {
-                if idle.len() < self.max_idle {
-                    idle.push(db);
-                }
-            }
-        }
-        out
+        let pool = self.inner.as_ref().ok_or(StoreError::Busy)?;
+        let mut db = pool.get().map_err(|e| {
+            // r2d2 says why it timed out (the last connect error); never the URL.
+            tracing::warn!(cause = %e, "no database connection within the wait");
+            StoreError::Busy
+        })?;
+        f(&mut db)
     }
 }
 
 impl Drop for Pool {
     /// The PostgreSQL client blocks on a runtime of its own when it closes, which panics
-    /// inside the server's runtime (where the app state is dropped at shutdown): idle
+    /// inside the server's runtime (where the app state is dropped at shutdown): the
     /// connections are closed on a plain thread instead.
     fn drop(&mut self) {
-        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|p| p.into_inner()));
-        if !idle.is_empty() {
-            let _ = std::thread::spawn(move || drop(idle)).join();
+        if let Some(inner) = self.inner.take() {
+            let _ = std::thread::spawn(move || drop(inner)).join();
         }
     }
 }

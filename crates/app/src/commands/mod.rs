@@ -17,6 +17,9 @@ use std::process::ExitCode;
 pub struct Env {
     pub db: String,
     pub addr: String,
+    /// The server's database connections: `DONGHANH_POOL_SIZE`, else `pool_size` in the
+    /// configuration file, else `web::DB_SLOTS`.
+    pub pool_size: usize,
 }
 
 impl Env {
@@ -30,6 +33,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let env = Env {
         db: cli.db.or(file.db).unwrap_or_else(|| DEFAULT_DB.to_owned()),
         addr: file.addr.unwrap_or_else(|| DEFAULT_ADDR.to_owned()),
+        pool_size: match std::env::var("DONGHANH_POOL_SIZE") {
+            Ok(v) => v.parse().map_err(|_| {
+                anyhow::anyhow!("DONGHANH_POOL_SIZE phải là một số / must be a number: {v}")
+            })?,
+            Err(_) => file.pool_size.unwrap_or(web::DB_SLOTS),
+        },
     };
     match cli.command {
         Command::Init => {
@@ -102,7 +111,7 @@ pub fn serve(env: &Env, addr: Option<String>) -> anyhow::Result<ExitCode> {
     }
     drop(db);
     let addr = addr.unwrap_or(env.addr.clone());
-    let state = web::AppState::new(&env.db);
+    let state = web::AppState::with_connections(&env.db, env.pool_size);
     tokio::runtime::Runtime::new()?.block_on(web::serve(&addr, state))?;
     Ok(ExitCode::SUCCESS)
 }

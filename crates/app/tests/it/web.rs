@@ -606,3 +606,44 @@ fn sigterm_finishes_the_request_in_flight() {
     assert_eq!(server.wait(), Some(0));
     assert!(server.log().contains("finishing the requests in flight"));
 }
+
+#[test]
+fn ready_and_metrics_by_route_pattern() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::default();
+    let ready: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/ready")).body).unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert!(ready["units"].as_i64().unwrap() > 0);
+    c.login(base, "tinh", DEMO_PASSWORD);
+    assert_eq!(c.get(&format!("{base}/households/QN000001")).status, 200);
+    let csrf = c.csrf(base);
+    let row = serde_json::json!([{"record_id": "M-1", "date": "2026-03-03", "unit_code": "48", "activity_type": "other", "sessions": 1, "participants": 5}]);
+    let r = c.post_json(
+        &format!("{base}/api/import/activities"),
+        &row.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let m = c.get(&format!("{base}/metrics"));
+    assert_eq!(m.status, 200);
+    for wanted in [
+        "donghanh_http_requests_total{route=\"/households/{code}\",status=\"200\"} 1",
+        "donghanh_http_request_duration_seconds_count{route=\"/login\"}",
+        "donghanh_db_connections{state=\"open\"}",
+        "donghanh_imports_total{outcome=\"committed\"}",
+    ] {
+        assert!(m.body.contains(wanted), "{wanted}\n{}", m.body);
+    }
+    assert!(!m.body.contains("QN000001"), "patterns, never paths");
+    // Through a proxy, the counters are not for everyone.
+    let proxied = c.request(
+        "GET",
+        &format!("{base}/metrics"),
+        "",
+        "",
+        &[("X-Forwarded-For", "203.0.113.9")],
+    );
+    assert_eq!(proxied.status, 403);
+}

@@ -242,7 +242,7 @@ pub async fn password_submit(
         auth::verify_password(&current, &stored).then(|| auth::hash_password(&new))
     })
     .await
-    .map_err(|_| AppError::Conflict(BUSY.into()))?;
+    .map_err(|_| AppError::Unavailable(BUSY.into()))?;
     let ok = hashed.is_some();
     if let Some(hash) = hashed {
         st.run(move |db| {

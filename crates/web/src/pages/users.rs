@@ -109,7 +109,7 @@ pub async fn create(
     let password = f.password.clone();
     let hash = auth::hashing(move || auth::hash_password(&password))
         .await
-        .map_err(|_| AppError::Conflict("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
+        .map_err(|_| AppError::Unavailable("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
     let w = who.clone();
     let message = st
         .run(move |db| {
