@@ -158,8 +158,11 @@ impl Db {
     pub fn open(target: &str) -> Result<Db, StoreError> {
         let conn = match Backend::of(target) {
             Backend::Postgres => {
-                let mut client = postgres::Client::connect(target, postgres::NoTls)
-                    .map_err(|e| StoreError::Connect(target.to_owned(), e.to_string()))?;
+                let cannot = |e: String| StoreError::Connect(target.to_owned(), e);
+                let tls = crate::tls::parse(target).map_err(cannot)?;
+                let connector = crate::tls::connector(&tls).map_err(cannot)?;
+                let mut client = postgres::Client::connect(&tls.url, connector)
+                    .map_err(|e| cannot(e.to_string()))?;
                 // Statements are prepared once per connection. After five runs PostgreSQL
                 // may switch to a plan made without the parameters' values, which for a
                 // date range and a list of units picks the date index and reads the

@@ -15,6 +15,7 @@ pub mod records;
 mod row;
 pub mod standards;
 pub mod tables;
+pub mod tls;
 pub mod units;
 
 pub use db::{numbered_placeholders, Backend, Db, Value};
@@ -23,7 +24,8 @@ pub use row::{Decode, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot open database {0}: {1}")]
+    /// The target (shown with its password hidden) and why.
+    #[error("cannot open database {target}: {1}", target = tls::redacted(.0))]
     Connect(String, String),
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -72,7 +74,9 @@ impl StoreError {
     /// A message for the officer in front of the screen.
     pub fn message_vi(&self) -> String {
         match self {
-            StoreError::Connect(t, e) => format!("Không mở được cơ sở dữ liệu {t}: {e}"),
+            StoreError::Connect(t, e) => {
+                format!("Không mở được cơ sở dữ liệu {}: {e}", tls::redacted(t))
+            }
             StoreError::Busy => {
                 "Hệ thống đang bận hoặc không kết nối được cơ sở dữ liệu; hãy thử lại sau ít phút."
                     .into()

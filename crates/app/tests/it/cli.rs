@@ -186,3 +186,46 @@ fn the_format_reference_in_docs_is_the_one_the_code_generates() {
     );
     assert_eq!(json["indicators"].as_array().unwrap().len(), 42);
 }
+
+/// PostgreSQL over TLS as the URL's sslmode asks; a refused connection's message never
+/// shows the password. (On the SQLite run there is no PostgreSQL URL to try.)
+#[test]
+fn postgres_follows_sslmode_and_hides_the_password() {
+    if backend() != store::Backend::Postgres {
+        println!("PostgreSQL only");
+        return;
+    }
+    let t = TestDb::new();
+    let url = t.url().to_owned();
+    let with = |q: &str| format!("{url}?{q}");
+    let encrypted = |db: &mut store::Db| -> bool {
+        let r = db
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
+            .unwrap();
+        num(&r, "ssl") == 1
+    };
+    let mut plain = store::Db::open(&with("sslmode=disable")).unwrap();
+    assert!(!encrypted(&mut plain));
+    let server_ssl = cell(&plain.query_one("SHOW ssl", &[]).unwrap(), "ssl") == "on";
+    match store::Db::open(&with("sslmode=require")) {
+        Ok(mut db) => {
+            assert!(server_ssl);
+            assert!(encrypted(&mut db), "sslmode=require is encrypted");
+        }
+        Err(e) => assert!(!server_ssl, "the server offers TLS, yet: {e}"),
+    }
+    // Full verification against the system's roots: a self-signed server is refused,
+    // and the message hides the password.
+    if server_ssl {
+        let secret = with("sslmode=verify-full").replacen("postgres@", "postgres:hemmelig@", 1);
+        let err = store::Db::open(&secret)
+            .err()
+            .expect("an unverifiable certificate");
+        let said = format!("{err} / {}", err.message_vi());
+        assert!(!said.contains("hemmelig"), "{said}");
+        assert!(said.contains("***"), "{said}");
+    }
+}
