@@ -81,6 +81,23 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatsFormat::Md)]
         format: FormatsFormat,
     },
+    /// A consistent copy of the database while the app runs: SQLite's online copy
+    /// (`VACUUM INTO`), or `pg_dump`'s custom format for PostgreSQL.
+    Backup {
+        /// The backup file to write (it must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Put a backup back: SQLite's file into place (the app stopped), or `pg_restore`
+    /// into the PostgreSQL database. The backup is checked before anything is replaced.
+    Restore {
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing SQLite file (it is kept beside as FILE.before-restore).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Serve the web app.
     Serve {
         /// Address to listen on.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod aggregates;
 pub mod audit;
+pub mod backup;
 mod db;
 pub mod households;
 pub mod keyed;

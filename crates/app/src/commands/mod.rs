@@ -1,5 +1,6 @@
 //! One module per command group.
 
+mod backup;
 pub mod demo;
 mod household;
 mod import;
@@ -62,6 +63,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { no_serve, addr } => demo::run(&env, no_serve, addr),
         Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => serve(&env, addr),
+        Command::Backup { out } => backup::backup(&env, &out),
+        Command::Restore { from, replace } => backup::restore(&env, &from, replace),
         Command::Formats { format } => {
             print_out(&match format {
                 crate::cli::FormatsFormat::Md => importer::formats::markdown(),

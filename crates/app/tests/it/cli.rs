@@ -229,3 +229,51 @@ fn postgres_follows_sslmode_and_hides_the_password() {
         assert!(said.contains("***"), "{said}");
     }
 }
+
+/// A backup taken while the database is in use holds every committed write (on SQLite
+/// also one still in the write-ahead log), and restoring it gives the same database.
+#[test]
+fn backup_while_in_use_and_restore() {
+    let (mut t, _f) = crate::households::with_households();
+    let before = t.dump();
+    if backend() == store::Backend::Sqlite {
+        let wal = std::fs::metadata(format!("{}-wal", t.url())).map_or(0, |m| m.len());
+        assert!(wal > 0, "the last writes are still in the WAL");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sao-luu.bak");
+    let said = donghanh()
+        .args(["--db", t.url(), "backup", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        said.status.success(),
+        "{}",
+        String::from_utf8_lossy(&said.stderr)
+    );
+    // A second backup to the same name is refused.
+    let again = donghanh()
+        .args(["--db", t.url(), "backup", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let fresh = TestDb::new();
+    let target = match backend() {
+        store::Backend::Sqlite => dir.path().join("khoi-phuc.sqlite").display().to_string(),
+        store::Backend::Postgres => fresh.url().to_owned(),
+    };
+    let restored = donghanh()
+        .args(["--db", &target, "restore", "--from"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let mut db = store::open(&target).unwrap();
+    assert_eq!(testkit::dump(&mut db).unwrap(), before);
+}

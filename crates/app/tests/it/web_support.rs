@@ -212,8 +212,13 @@ impl Http {
         let _ = s.write_all(&bytes);
         let mut raw = Vec::new();
         s.read_to_end(&mut raw).unwrap();
-        let text = String::from_utf8_lossy(&raw).into_owned();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        // Head and body split as bytes: a compressed body is not text.
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(raw.len());
+        let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+        let body = raw.get(split + 4..).unwrap_or_default();
         let mut lines = head.lines();
         let status = lines
             .next()
@@ -242,8 +247,9 @@ impl Http {
         {
             dechunk(body)
         } else {
-            body.to_owned()
+            body.to_vec()
         };
+        let body = String::from_utf8_lossy(&body).into_owned();
         Response {
             status,
             headers,
@@ -296,16 +302,17 @@ impl Http {
     }
 }
 
-fn dechunk(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some((size, after)) = rest.split_once("\r\n") {
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") {
+        let size = String::from_utf8_lossy(&rest[..eol]);
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let after = &rest[eol + 2..];
         if n == 0 {
             break;
         }
-        out.push_str(&after[..n.min(after.len())]);
-        rest = after.get(n + 2..).unwrap_or("");
+        out.extend_from_slice(&after[..n.min(after.len())]);
+        rest = after.get(n + 2..).unwrap_or_default();
     }
     out
 }

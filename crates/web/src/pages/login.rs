@@ -50,12 +50,24 @@ pub struct LoginForm {
     password: String,
 }
 
-/// The client's address as the connection tells it (behind a reverse proxy: the proxy's,
-/// which then throttles all its users together; the proxy should limit logins itself).
-fn client_of(parts: &axum::http::Extensions) -> String {
-    parts
+/// The client's address: the connection's, or, when the connection comes from a reverse
+/// proxy on this machine (deploy/nginx.conf), the address the proxy puts in
+/// `X-Forwarded-For` (the last one: the one the proxy itself saw). Without this every
+/// officer behind the proxy would share one address and one limit.
+fn client_of(extensions: &axum::http::Extensions, headers: &HeaderMap) -> String {
+    let peer = extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string())
+        .map(|c| c.0.ip());
+    let forwarded = headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+    match (peer, forwarded) {
+        (Some(p), Some(f)) if p.is_loopback() => f.to_string(),
+        (Some(p), _) => p.to_string(),
+        (None, _) => "unknown".to_owned(),
+    }
 }
 
 const TOO_MANY: &str = "Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.";
@@ -79,7 +91,7 @@ pub async fn submit(
         return again("Phiên đăng nhập đã hết hạn; hãy thử lại.");
     }
     let username = f.username.trim().to_owned();
-    let client = client_of(&extensions);
+    let client = client_of(&extensions, &headers);
     // Counted before the password is checked, so parallel guesses cannot slip past.
     let (u, c) = (username.to_lowercase(), client.clone());
     let attempts = st
