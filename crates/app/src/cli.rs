@@ -81,6 +81,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FormatsFormat::Md)]
         format: FormatsFormat,
     },
+    /// Whole databases: copy one to another, of either backend.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// A consistent copy of the database while the app runs: SQLite's online copy
     /// (`VACUUM INTO`), or `pg_dump`'s custom format for PostgreSQL.
     Backup {
@@ -103,6 +108,21 @@ pub enum Command {
         /// Address to listen on.
         #[arg(long, env = "DONGHANH_ADDR")]
         addr: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Copy everything (units, lineage, standards, records, targets, users, the audit
+    /// log; not sessions) from one database into a new one of either backend, then check
+    /// that every table's rows and every year's national report agree.
+    Copy {
+        /// The database to copy (an SQLite file or a postgres:// URL).
+        #[arg(long)]
+        from: String,
+        /// The new database (it must hold no unit, household or user).
+        #[arg(long)]
+        to: String,
     },
 }
 

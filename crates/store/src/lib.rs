@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod aggregates;
 pub mod audit;
 pub mod backup;
+pub mod copy;
 mod db;
 pub mod households;
 pub mod keyed;

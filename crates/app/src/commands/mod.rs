@@ -1,6 +1,7 @@
 //! One module per command group.
 
 mod backup;
+mod db;
 pub mod demo;
 mod household;
 mod import;
@@ -10,7 +11,7 @@ mod standard;
 mod units;
 mod user;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, DbCommand};
 use crate::config::{FileConfig, DEFAULT_ADDR, DEFAULT_DB};
 use std::process::ExitCode;
 
@@ -64,6 +65,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Project { command } => project::run(&env, command),
         Command::Serve { addr } => serve(&env, addr),
         Command::Backup { out } => backup::backup(&env, &out),
+        Command::Db {
+            command: DbCommand::Copy { from, to },
+        } => db::copy(&from, &to),
         Command::Restore { from, replace } => backup::restore(&env, &from, replace),
         Command::Formats { format } => {
             print_out(&match format {
