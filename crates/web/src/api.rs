@@ -21,9 +21,13 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiUser, Response> {
-        match Authed::from_request_parts(parts, state).await {
-            Ok(a) if a.user.must_change_password => Err(AppError::Forbidden.json()),
-            Ok(a) => Ok(ApiUser(a)),
+        // A one-time password must be changed on the password page first: the API
+        // answers 403 (JSON), not the pages' redirect.
+        match crate::auth::SignedIn::from_request_parts(parts, state).await {
+            Ok(crate::auth::SignedIn(a)) if a.user.must_change_password => {
+                Err(AppError::Forbidden.json())
+            }
+            Ok(crate::auth::SignedIn(a)) => Ok(ApiUser(a)),
             Err(e) => Err(e.json()),
         }
     }

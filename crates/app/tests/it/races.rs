@@ -141,7 +141,7 @@ fn writers_racing_a_bulk_import_never_fail() {
         csv.push_str(&format!("BULK-{i},2026-03-02,{unit},gift,,,1,100000,,\n"));
     }
     let file = files.write("supports.csv", &csv);
-    let url = server._db.url().to_owned();
+    let url = server.db_url().to_owned();
     let import = std::thread::spawn(move || {
         donghanh()
             .args(["--db", &url, "import"])

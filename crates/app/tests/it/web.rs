@@ -647,3 +647,98 @@ fn ready_and_metrics_by_route_pattern() {
     );
     assert_eq!(proxied.status, 403);
 }
+
+/// Two app servers on one database (a province behind a load balancer): a session and a
+/// login form of one are good on the other, and a write on one is seen at once on the
+/// other.
+#[test]
+fn two_servers_share_sessions_and_data() {
+    let a = demo_server();
+    let b = second_server(&a);
+    let mut c = Http::default();
+    // The form comes from one server, the sign-in goes to the other.
+    let page = c.get(&format!("{}/login", a.base));
+    let token = between(&page.body, "name=\"_login\" value=\"", "\"");
+    let r = c.post_form(
+        &format!("{}/login", b.base),
+        &[
+            ("_login", &token),
+            ("username", "xa"),
+            ("password", DEMO_PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        c.get(&format!("{}/api/me", a.base)).status,
+        200,
+        "B's session on A"
+    );
+    let csrf = c.csrf(&a.base);
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{}/api/me", b.base)).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap();
+    let body = serde_json::json!({"household_code": "HAI-MAY-1", "unit_code": unit, "registered_on": "2026-02-01", "head_name": "Phan Thị Hai Máy", "head_gender": "F", "area": "rural", "size": 2});
+    let r = c.post_json(
+        &format!("{}/api/households", a.base),
+        &body.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let seen = c.get(&format!("{}/api/households/HAI-MAY-1", b.base));
+    assert_eq!(seen.status, 200, "A's write on B");
+    // Signing out on B ends the session on A too.
+    let page = c.get(&format!("{}/", b.base)).body;
+    let csrf_form = between(&page, "name=\"_csrf\" value=\"", "\"");
+    c.post_form(&format!("{}/logout", b.base), &[("_csrf", &csrf_form)]);
+    assert_eq!(c.get(&format!("{}/api/me", a.base)).status, 401);
+}
+
+/// A one-time password opens nothing but the password page, on every route: the gate is
+/// the extractor every handler takes.
+#[test]
+fn a_one_time_password_opens_only_the_password_page() {
+    let server = demo_server();
+    let base = &server.base;
+    let out = crate::support::donghanh()
+        .args([
+            "--db",
+            server.db_url(),
+            "user",
+            "add",
+            "moi",
+            "--role",
+            "manager",
+            "--unit",
+            "48",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let once = word_after(&stdout, "one-time password: ");
+    let mut new = Http::default();
+    assert_eq!(new.login(base, "moi", &once).status, 303);
+    for path in [
+        "/",
+        "/households",
+        "/reports",
+        "/targets",
+        "/import",
+        "/units",
+        "/audit",
+        "/users",
+    ] {
+        let r = new.get(&format!("{base}{path}"));
+        assert_eq!(
+            (r.status, r.header("location")),
+            (303, Some("/password")),
+            "{path}"
+        );
+    }
+    assert_eq!(new.get(&format!("{base}/api/me")).status, 403);
+    assert_eq!(new.get(&format!("{base}/password")).status, 200);
+}

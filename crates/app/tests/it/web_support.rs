@@ -11,8 +11,10 @@ pub struct Server {
     running: Running,
     /// What the server has logged so far (its stderr), when it is a process of its own.
     log: std::sync::Arc<std::sync::Mutex<String>>,
-    /// Kept alive for the server's lifetime (a scratch database is dropped with it).
-    pub _db: TestDb,
+    /// Kept alive for the server's lifetime (a scratch database is dropped with it);
+    /// `None` for a second server on another's database.
+    _db: Option<TestDb>,
+    db_url: String,
 }
 
 enum Running {
@@ -26,6 +28,11 @@ enum Running {
 }
 
 impl Server {
+    /// The database the server serves.
+    pub fn db_url(&self) -> &str {
+        &self.db_url
+    }
+
     /// The server process's id (a server started by [`demo_server_binary`]).
     pub fn pid(&self) -> Option<u32> {
         match &self.running {
@@ -69,10 +76,21 @@ impl Drop for Server {
 /// port: the same router, state and pool as `donghanh serve`, without starting a process.
 pub fn demo_server() -> Server {
     let db = demo_db();
+    let url = db.url().to_owned();
+    server_on(&url, Some(db))
+}
+
+/// Another app server on the database of `first` (as a province runs two behind one
+/// load balancer): its own process state, pool and caches.
+pub fn second_server(first: &Server) -> Server {
+    server_on(first.db_url(), None)
+}
+
+fn server_on(url: &str, db: Option<TestDb>) -> Server {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = web::AppState::new(db.url());
+    let state = web::AppState::new(url);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -97,6 +115,7 @@ pub fn demo_server() -> Server {
         },
         log: std::sync::Arc::default(),
         _db: db,
+        db_url: url.to_owned(),
     }
 }
 
@@ -130,11 +149,13 @@ pub fn demo_server_binary() -> Server {
     }
     let addr = word_after(&line, "http://");
     std::thread::spawn(move || for _ in reader.lines() {});
+    let db_url = db.url().to_owned();
     Server {
         base: format!("http://{addr}"),
         running: Running::Binary(child),
         log,
-        _db: db,
+        _db: Some(db),
+        db_url,
     }
 }
 
