@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use store::{Db, StoreError};
 use tally::{Evidence, Tally};
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Request {
     pub unit: String,
     pub from: Date,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod html;
 pub mod metrics;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub pool: Arc<pool::Pool>,
     /// Dashboards computed while the data stood still (see `pages::dashboard`).
     pub dashboards: Arc<pages::dashboard::Cache>,
+    /// Reports computed while the data stood still (`crate::cache`).
+    pub reports: Arc<pages::reports::Cache>,
     /// The key that signs login forms, shared by the servers of one database.
     login_key: Arc<std::sync::OnceLock<String>>,
     /// Database work in progress at once: each holds a blocking thread and a connection,
@@ -51,6 +54,7 @@ impl AppState {
                 u32::try_from(connections).unwrap_or(u32::MAX),
             )),
             dashboards: Arc::default(),
+            reports: Arc::default(),
             login_key: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),
             metrics: Arc::default(),

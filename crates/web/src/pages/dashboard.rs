@@ -10,7 +10,6 @@ use domain::Date;
 use maud::{html, Markup, PreEscaped};
 use reports::render::{count, decimal, money};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 const KEY: &[Indicator] = &[
     Indicator::HhEscaped,
@@ -23,42 +22,15 @@ const KEY: &[Indicator] = &[
     Indicator::Gifts,
 ];
 
-/// Dashboards computed while the data stood still: every officer of a province opens the
-/// same one all day. Keyed by (unit, year asked, today) and kept with the data and unit
-/// generations they were computed on; any committed write moves the data generation, so
-/// a stale dashboard is never shown, whichever app server made the write.
-#[derive(Default)]
-pub struct Cache(std::sync::Mutex<HashMap<CacheKey, Cached>>);
-
-type CacheKey = (String, Option<i32>, Date);
+/// Dashboards computed while the data stood still (see `crate::cache`), keyed by (unit,
+/// year asked, today).
+pub type Cache = crate::cache::GenerationCache<(String, Option<i32>, Date), Cached>;
 
 #[derive(Clone)]
-struct Cached {
-    generations: (i64, i64),
+pub struct Cached {
     report: reports::Report,
     trend: Vec<(i32, i64)>,
     year: i32,
-}
-
-/// Dashboards kept at most: one per unit and day in practice.
-const CACHE_ENTRIES: usize = 512;
-
-impl Cache {
-    fn get(&self, key: &CacheKey, generations: (i64, i64)) -> Option<Cached> {
-        let map = self.0.lock().ok()?;
-        map.get(key)
-            .filter(|c| c.generations == generations)
-            .cloned()
-    }
-
-    fn put(&self, key: CacheKey, value: Cached) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= CACHE_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, value);
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -111,10 +83,7 @@ pub async fn show(
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();
-            let generations = (
-                store::aggregates::data_generation(db)?,
-                store::units::generation(db)?,
-            );
+            let generations = crate::cache::generations(db)?;
             let key = (acc.root_code(), q.year, today);
             if let Some(c) = cache.get(&key, generations) {
                 return Ok((c.report, c.trend, c.year));
@@ -147,8 +116,8 @@ pub async fn show(
             }
             cache.put(
                 key,
+                generations,
                 Cached {
-                    generations,
                     report: report.clone(),
                     trend: trend.clone(),
                     year,

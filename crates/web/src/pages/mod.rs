@@ -7,7 +7,7 @@ mod forms;
 mod households;
 pub(crate) mod import;
 mod login;
-mod reports;
+pub(crate) mod reports;
 mod targets;
 mod units;
 mod users;

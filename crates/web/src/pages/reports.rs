@@ -31,6 +31,10 @@ fn parse(s: &Option<String>) -> Option<Date> {
         .and_then(|v| Date::parse(v).ok())
 }
 
+/// Reports computed while the data stood still (see `crate::cache`), keyed by the
+/// request and whether it is by children. Access is checked before the cache is asked.
+pub type Cache = crate::cache::GenerationCache<(reports::Request, bool), reports::Report>;
+
 /// The request a query stands for, checked against what the user may read.
 fn request(
     db: &mut store::Db,
@@ -85,10 +89,18 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let w = who.clone();
     let by_children = q.by_children.is_some();
+    let cache = st.reports.clone();
     let (req, report) = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
+            // Many officers ask for the same report: computed once per change of data.
+            let generations = crate::cache::generations(db)?;
+            let key = (req.clone(), by_children);
+            if let Some(report) = cache.get(&key, generations) {
+                return Ok((req, report));
+            }
             let report = reports::run(db, &req, by_children)?;
+            cache.put(key, generations, report.clone());
             Ok((req, report))
         })
         .await?;
