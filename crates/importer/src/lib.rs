@@ -114,12 +114,27 @@ const STREAMED: &[&str] = &[
 ];
 
 /// Imports tables already read; `errors` holds problems found while reading.
+///
+/// The tables are in memory, so an import that lost a race with another write (a key or
+/// an aggregate cell taken meanwhile, a deadlock) is run again, up to
+/// [`CONFLICT_ATTEMPTS`] times, before the conflict is reported: the next run sees what
+/// the other write committed (and a "create" then meets the key and says so).
 pub fn import_tables(
     db: &mut Db,
     tables: Vec<Table>,
     errors: Vec<RowError>,
     opts: &Options,
 ) -> Result<Summary, ImportError> {
+    for attempt in 1..CONFLICT_ATTEMPTS {
+        let inputs = tables.iter().cloned().map(Input::Table).collect();
+        let result = import_inputs(db, inputs, errors.clone(), opts);
+        let lost_race = matches!(&result, Err(ImportError::Rejected(r))
+            if r.errors.iter().any(|e| e.refusal == Refusal::WrittenMeanwhile));
+        if !lost_race {
+            return result;
+        }
+        tracing::info!(attempt, "import lost a race; running it again");
+    }
     import_inputs(
         db,
         tables.into_iter().map(Input::Table).collect(),
@@ -127,6 +142,9 @@ pub fn import_tables(
         opts,
     )
 }
+
+/// Runs of an in-memory import that lost a race before the conflict is reported.
+pub const CONFLICT_ATTEMPTS: u32 = 3;
 
 /// An import in its span, with one line for the operator on how it ended (counts and
 /// time, never the rows' content).

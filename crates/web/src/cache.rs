@@ -22,7 +22,13 @@ pub fn generations(db: &mut store::Db) -> Result<Generations, store::StoreError>
 /// Entries kept at most; past it the cache starts again.
 const ENTRIES: usize = 512;
 
-pub struct GenerationCache<K, V>(std::sync::Mutex<HashMap<K, (Generations, V)>>);
+/// One key's value and the generations it was computed on. Its own lock: while one
+/// request computes a figure, the others asking for the same one wait for it instead of
+/// computing it again side by side (after every write, fifty officers would otherwise
+/// each recompute the province's report).
+type Slot<V> = std::sync::Arc<std::sync::Mutex<Option<(Generations, V)>>>;
+
+pub struct GenerationCache<K, V>(std::sync::Mutex<HashMap<K, Slot<V>>>);
 
 impl<K, V> Default for GenerationCache<K, V> {
     fn default() -> Self {
@@ -30,21 +36,35 @@ impl<K, V> Default for GenerationCache<K, V> {
     }
 }
 
-impl<K: Eq + Hash, V: Clone> GenerationCache<K, V> {
-    /// The value of `key` when it was computed on `now`.
-    pub fn get(&self, key: &K, now: Generations) -> Option<V> {
-        let map = self.0.lock().ok()?;
-        map.get(key)
-            .filter(|(g, _)| *g == now)
-            .map(|(_, v)| v.clone())
-    }
-
-    pub fn put(&self, key: K, computed_on: Generations, value: V) {
-        if let Ok(mut map) = self.0.lock() {
-            if map.len() >= ENTRIES {
+impl<K: Eq + Hash + Clone, V: Clone> GenerationCache<K, V> {
+    /// The value of `key` as computed on the generations `now`: kept, or computed once
+    /// by `compute` (a request that finds another computing it waits for its result).
+    pub fn get_or_compute<E>(
+        &self,
+        key: &K,
+        now: Generations,
+        compute: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        let slot = {
+            let mut map = self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if map.len() >= ENTRIES && !map.contains_key(key) {
                 map.clear();
             }
-            map.insert(key, (computed_on, value));
+            map.entry(key.clone()).or_default().clone()
+        };
+        let mut kept = slot
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((computed_on, v)) = kept.as_ref() {
+            if *computed_on == now {
+                return Ok(v.clone());
+            }
         }
+        let v = compute()?;
+        *kept = Some((now, v.clone()));
+        Ok(v)
     }
 }

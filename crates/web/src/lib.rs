@@ -351,8 +351,40 @@ async fn stop_signal() {
 /// A client has this long to send a request's headers (a half-sent request otherwise
 /// holds its connection for ever).
 const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Between the last connection taken and telling the connections to close.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(500);
 /// Requests in flight at shutdown get this long to finish.
 const DRAIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// One connection: hyper's HTTP/1 with the header read timeout, the client's address
+/// handed to the handlers, watched by `graceful` so that shutdown waits for it.
+fn serve_connection(
+    app: &Router,
+    graceful: &hyper_util::server::graceful::GracefulShutdown,
+    stream: tokio::net::TcpStream,
+    peer: std::net::SocketAddr,
+    keep_alive: bool,
+) {
+    use tower::ServiceExt;
+    let app = app.clone();
+    let service =
+        hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            app.clone().oneshot(req)
+        });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(keep_alive)
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    let conn = graceful.watch(conn);
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            tracing::debug!(cause = %e, "connection ended early");
+        }
+    });
+}
 
 /// Serves on a bound listener until `shutdown` completes, then stops accepting and lets
 /// the requests in flight finish (the tests run the app this way, in their own process,
@@ -363,7 +395,6 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    use tower::ServiceExt;
     tracing::info!(bound = %listener.local_addr()?, "serving");
     let app = router(state);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -381,26 +412,24 @@ pub async fn serve_on(
             },
             () = &mut shutdown => break,
         };
-        let app = app.clone();
-        let service =
-            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(peer));
-                app.clone().oneshot(req)
-            });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(hyper_util::rt::TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(cause = %e, "connection ended early");
-            }
-        });
+        serve_connection(&app, &graceful, stream, peer, true);
+    }
+    // Connections the kernel completed but the loop had not taken yet are served too:
+    // their clients already sent their requests.
+    loop {
+        let waiting = tokio::select! {
+            biased;
+            accepted = listener.accept() => accepted.ok(),
+            () = std::future::ready(()) => None,
+        };
+        let Some((stream, peer)) = waiting else { break };
+        serve_connection(&app, &graceful, stream, peer, false);
     }
     drop(listener);
     tracing::info!("stopping: finishing the requests in flight");
+    // A connection taken just before the signal may not have sent its request yet; the
+    // connections are told to close (after their request in flight) a moment later.
+    tokio::time::sleep(SETTLE).await;
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("stopped"),
         () = tokio::time::sleep(DRAIN) => tracing::warn!(seconds = DRAIN.as_secs(), "stopped with requests still in flight"),

@@ -85,44 +85,40 @@ pub async fn show(
             let today = crate::today();
             let generations = crate::cache::generations(db)?;
             let key = (acc.root_code(), q.year, today);
-            if let Some(c) = cache.get(&key, generations) {
-                return Ok((c.report, c.trend, c.year));
-            }
-            let year = q.year.unwrap_or(latest_year(db, today)?);
-            // The current year runs to the end of this month: whole months are read
-            // from the monthly aggregates (nothing is recorded ahead of today anyway).
-            let (ty, tm, _) = today.ymd();
-            let month_end =
-                Date::from_ymd(ty, tm, domain::date::days_in_month(ty, tm)).unwrap_or(today);
-            let period = |y: i32| {
-                let from = Date::from_ymd(y, 1, 1).unwrap_or(today);
-                let to = Date::from_ymd(y, 12, 31).unwrap_or(today).min(month_end);
-                reports::Request {
-                    unit: acc.root_code(),
-                    from,
-                    to: to.max(from),
-                    structure_date: Some(today),
+            let c = cache.get_or_compute(&key, generations, || -> Result<Cached, AppError> {
+                let year = q.year.unwrap_or(latest_year(db, today)?);
+                // The current year runs to the end of this month: whole months are read
+                // from the monthly aggregates (nothing is recorded ahead of today anyway).
+                let (ty, tm, _) = today.ymd();
+                let month_end =
+                    Date::from_ymd(ty, tm, domain::date::days_in_month(ty, tm)).unwrap_or(today);
+                let period = |y: i32| {
+                    let from = Date::from_ymd(y, 1, 1).unwrap_or(today);
+                    let to = Date::from_ymd(y, 12, 31).unwrap_or(today).min(month_end);
+                    reports::Request {
+                        unit: acc.root_code(),
+                        from,
+                        to: to.max(from),
+                        structure_date: Some(today),
+                    }
+                };
+                let report = reports::run(db, &period(year), true)?;
+                let mut trend = Vec::new();
+                for y in year - 3..=year {
+                    trend.push((
+                        y,
+                        reports::compute_households(db, &period(y))?
+                            .report(false)
+                            .int(Indicator::HhEscaped.code()),
+                    ));
                 }
-            };
-            let report = reports::run(db, &period(year), true)?;
-            let mut trend = Vec::new();
-            for y in year - 3..=year {
-                trend.push((
-                    y,
-                    reports::compute_households(db, &period(y))?
-                        .report(false)
-                        .int(Indicator::HhEscaped.code()),
-                ));
-            }
-            cache.put(
-                key,
-                generations,
-                Cached {
-                    report: report.clone(),
-                    trend: trend.clone(),
+                Ok(Cached {
+                    report,
+                    trend,
                     year,
-                },
-            );
+                })
+            })?;
+            let (report, trend, year) = (c.report, c.trend, c.year);
             Ok((report, trend, year))
         })
         .await?;

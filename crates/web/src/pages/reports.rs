@@ -96,11 +96,8 @@ pub async fn show(
             // Many officers ask for the same report: computed once per change of data.
             let generations = crate::cache::generations(db)?;
             let key = (req.clone(), by_children);
-            if let Some(report) = cache.get(&key, generations) {
-                return Ok((req, report));
-            }
-            let report = reports::run(db, &req, by_children)?;
-            cache.put(key, generations, report.clone());
+            let report =
+                cache.get_or_compute(&key, generations, || reports::run(db, &req, by_children))?;
             Ok((req, report))
         })
         .await?;
