@@ -6,30 +6,15 @@
 
 use crate::{Backend, Db, StoreError, Value};
 
-/// The tables copied, in the order they are written.
-pub const COPIED: &[&str] = &[
-    "units",
-    "unit_lineage",
-    "poverty_standards",
-    "standard_indicators",
-    "households",
-    "members",
-    "assessments",
-    "assignments",
-    "supports",
-    "activities",
-    "savings_groups",
-    "entrusted_totals",
-    "cooperatives",
-    "clubs",
-    "microinsurance",
-    "targets",
-    "projects",
-    "project_members",
-    "users",
-    "audit_log",
-    "import_runs",
-];
+/// The tables copied, in the order they are written: the standards, the table of every
+/// file kind of the contract, then the accounts and the logs.
+pub fn copied() -> Vec<&'static str> {
+    ["poverty_standards", "standard_indicators"]
+        .into_iter()
+        .chain(domain::contract::ALL.iter().map(|s| s.kind))
+        .chain(["users", "audit_log", "import_runs"])
+        .collect()
+}
 
 /// Rows read from the source at a time.
 const PAGE: i64 = 50_000;
@@ -64,7 +49,7 @@ pub fn is_blank(db: &mut Db) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-/// Copies every table of [`COPIED`] from `from` into `to`, then rebuilds the target's
+/// Copies every table of [`copied`] from `from` into `to`, then rebuilds the target's
 /// aggregates; `progress` hears of each table and its rows. All in one transaction of
 /// the target.
 pub fn copy_all(
@@ -75,10 +60,11 @@ pub fn copy_all(
     to.transaction(|tx| {
         // What the target's own start-up seeded (the national standards) is replaced
         // by the source's copy of it.
-        for table in COPIED.iter().rev() {
+        let tables = copied();
+        for table in tables.iter().rev() {
             tx.execute(&format!("DELETE FROM {table}"), &[])?;
         }
-        for table in COPIED {
+        for table in &tables {
             let n = copy_table(from, tx, table)?;
             progress(table, n);
         }

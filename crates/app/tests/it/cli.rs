@@ -315,7 +315,7 @@ fn db_copy_round_trip_between_backends() {
         dump.split("## ")
             .filter(|s| {
                 let table = s.split_whitespace().next().unwrap_or("");
-                store::copy::COPIED.contains(&table)
+                store::copy::copied().contains(&table)
             })
             .collect::<Vec<_>>()
             .join("## ")

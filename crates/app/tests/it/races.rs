@@ -29,20 +29,23 @@ fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
 
-fn clerk_unit(c: &mut Http, base: &str) -> String {
+/// The demo's commune clerk signed in: her client (threads clone it), her unit and her
+/// session's CSRF token.
+fn clerk(base: &str) -> (Http, String, String) {
+    let mut c = Http::default();
+    assert_eq!(c.login(base, "xa", DEMO_PASSWORD).status, 303);
     let me: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
-    me["unit_code"].as_str().unwrap().to_owned()
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    let csrf = c.csrf(base);
+    (c, unit, csrf)
 }
 
 #[test]
 fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
     let server = demo_server();
     let base = server.base.clone();
-    let mut c = Http::default();
-    assert_eq!(c.login(&base, "xa", DEMO_PASSWORD).status, 303);
-    let unit = clerk_unit(&mut c, &base);
-    let csrf = c.csrf(&base);
+    let (mut c, unit, csrf) = clerk(&base);
 
     // N creations of one household code: one is stored, the others told it exists.
     let (cc, b, u, t) = (c.clone(), base.clone(), unit.clone(), csrf.clone());
@@ -130,10 +133,7 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
 fn writers_racing_a_bulk_import_never_fail() {
     let server = demo_server();
     let base = server.base.clone();
-    let mut c = Http::default();
-    assert_eq!(c.login(&base, "xa", DEMO_PASSWORD).status, 303);
-    let unit = clerk_unit(&mut c, &base);
-    let csrf = c.csrf(&base);
+    let (c, unit, csrf) = clerk(&base);
     // A bulk import by another process (the command line) into the same database.
     let files = Files::new();
     let mut csv = String::from("record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n");
