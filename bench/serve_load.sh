@@ -98,13 +98,15 @@ import http.client, os, signal, sys, threading, time
 base, pid, cookie = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 host, port = base.removeprefix("http://").split(":")
 done = threading.Event()
-counts = {"answered": 0, "refused": 0, "failed": 0}
+signalled = [float("inf")]
+counts = {"answered": 0, "refused": 0, "failed": 0, "late": 0}
 lock = threading.Lock()
 def client():
     while not done.is_set():
         try:
             c = http.client.HTTPConnection(host, int(port), timeout=60)
             c.connect()
+            connected = time.monotonic()
         except OSError:
             with lock: counts["refused"] += 1
             time.sleep(0.05)
@@ -116,21 +118,24 @@ def client():
             ok = r.status == 200 and body.rstrip().endswith(b"</html>")
             with lock: counts["answered" if ok else "failed"] += 1
         except (ConnectionError, http.client.HTTPException, OSError):
-            with lock: counts["failed"] += 1
+            # Connected before the signal: the server had taken it and dropped it.
+            # After: the kernel queued it in the instant before the listener closed.
+            with lock: counts["failed" if connected < signalled[0] else "late"] += 1
         finally:
             c.close()
 ts = [threading.Thread(target=client) for _ in range(50)]
 for t in ts: t.start()
 time.sleep(3)
+signalled[0] = time.monotonic()
 os.kill(pid, signal.SIGTERM)
 time.sleep(3)
 done.set()
 for t in ts: t.join()
-print(f"{counts['answered']} answered whole, {counts['failed']} failed, {counts['refused']} connections refused after the signal")
+print(f"{counts['answered']} requests answered whole, {counts['failed']} failed among those connected before the signal; after it, {counts['refused']} connections refused and {counts['late']} reset (queued by the kernel in the instant before the listener closed)")
 PY
 )
 wait "$server" && code=0 || code=$?
-body="| load | users | p50 | p99 | requests/s | errors | server memory$( [ "$backend" = postgres ] && echo ', PostgreSQL connections at mid-run') |\n|---|---|---|---|---|---|---|\n$out"
+body="| load | users | p50 | p99 | requests/s | errors | server memory$( [ "$backend" = postgres ] && echo ', PostgreSQL connections at mid-run' || true) |\n|---|---|---|---|---|---|---|\n$out"
 body+="\n- server memory: $idle MB idle before, $after MB after the loads\n"
 body+="- SIGTERM during a load of 50 clients: $term; the server exited with code $code\n"
 body+="- machine: $(nproc) cores, wrk and the server share it; release build, the demo data ($backend)\n"

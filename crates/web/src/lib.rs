@@ -415,15 +415,17 @@ pub async fn serve_on(
         serve_connection(&app, &graceful, stream, peer, true);
     }
     // Connections the kernel completed but the loop had not taken yet are served too:
-    // their clients already sent their requests.
-    loop {
-        let waiting = tokio::select! {
-            biased;
-            accepted = listener.accept() => accepted.ok(),
-            () = std::future::ready(()) => None,
-        };
-        let Some((stream, peer)) = waiting else { break };
-        serve_connection(&app, &graceful, stream, peer, false);
+    // their clients already sent their requests. Taken by plain accept calls until there
+    // is none (the runtime's readiness may not have seen them yet).
+    let listener = listener.into_std()?;
+    listener.set_nonblocking(true)?;
+    while let Ok((stream, peer)) = listener.accept() {
+        if let Ok(stream) = stream
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpStream::from_std(stream))
+        {
+            serve_connection(&app, &graceful, stream, peer, false);
+        }
     }
     drop(listener);
     tracing::info!("stopping: finishing the requests in flight");
