@@ -336,10 +336,12 @@ pub async fn session_layer(
         csrf,
         token_hash: hash,
     };
+    // Signing in has its own token (the login form's, checked by the handler): a user
+    // whose session is still open may sign in again, as herself or someone else.
     let unsafe_method = !matches!(
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
-    );
+    ) && req.uri().path() != "/login";
     let is_api = req.uri().path().starts_with("/api/");
     let mut req = req;
     if unsafe_method {

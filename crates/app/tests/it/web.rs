@@ -511,6 +511,8 @@ fn sign_in_holds_under_attack() {
     assert!(r.body.contains("Đã đổi mật khẩu"), "{}", r.body);
     assert_eq!(here.get(&format!("{base}/api/me")).status, 200);
     assert_eq!(there.get(&format!("{base}/api/me")).status, 401);
+    // Signing in again with a session still open works (the login form has its token).
+    assert_eq!(here.login(base, "xa", DEMO_PASSWORD).status, 303);
 
     // A form posted without the session's token is refused wherever it goes.
     for path in ["/targets", "/activities/new", "/households/new", "/logout"] {
