@@ -316,6 +316,11 @@ pub async fn session_layer(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
+    // The style sheet, the script and the probes need no session: no database work.
+    let path = req.uri().path();
+    if path.starts_with("/static/") || path == "/health" {
+        return next.run(req).await;
+    }
     let Some(token) = cookie(req.headers(), SESSION_COOKIE) else {
         return next.run(req).await;
     };
