@@ -9,52 +9,27 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "units",
-        sql: include_str!("../migrations/0001_units.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "households",
-        sql: include_str!("../migrations/0002_households.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "ledger",
-        sql: include_str!("../migrations/0003_ledger.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "meta",
-        sql: include_str!("../migrations/0004_meta.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "accounts",
-        sql: include_str!("../migrations/0005_accounts.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "aggregates",
-        sql: include_str!("../migrations/0006_aggregates.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "unit_date_indexes",
-        sql: include_str!("../migrations/0007_unit_date_indexes.sql"),
-    },
-    Migration {
-        version: 8,
-        name: "unique_citizen_ids",
-        sql: include_str!("../migrations/0008_unique_citizen_ids.sql"),
-    },
-    Migration {
-        version: 9,
-        name: "login_attempts",
-        sql: include_str!("../migrations/0009_login_attempts.sql"),
-    },
+/// Every migration, in order: (version, name, file under `migrations/`).
+macro_rules! migrations {
+    ($(($version:literal, $name:literal, $file:literal)),+ $(,)?) => {
+        &[$(Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../migrations/", $file)),
+        }),+]
+    };
+}
+
+const MIGRATIONS: &[Migration] = migrations![
+    (1, "units", "0001_units.sql"),
+    (2, "households", "0002_households.sql"),
+    (3, "ledger", "0003_ledger.sql"),
+    (4, "meta", "0004_meta.sql"),
+    (5, "accounts", "0005_accounts.sql"),
+    (6, "aggregates", "0006_aggregates.sql"),
+    (7, "unit_date_indexes", "0007_unit_date_indexes.sql"),
+    (8, "unique_citizen_ids", "0008_unique_citizen_ids.sql"),
+    (9, "login_attempts", "0009_login_attempts.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

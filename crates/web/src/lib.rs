@@ -79,6 +79,20 @@ impl AppState {
         Ok(self.login_key.get_or_init(|| key).clone())
     }
 
+    /// Database work with the signed-in user's rights as the tree stands today.
+    pub async fn scoped<T: Send + 'static>(
+        &self,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let w = who.clone();
+        self.run(move |db| {
+            let acc = w.access(db)?;
+            f(db, &acc)
+        })
+        .await
+    }
+
     /// Runs database work off the async threads, at most `DB_SLOTS` at once.
     pub async fn run<T: Send + 'static>(
         &self,

@@ -5,15 +5,6 @@
 use crate::support::*;
 use store::Db;
 
-fn request(unit: &str, from: &str, to: &str, structure: Option<&str>) -> reports::Request {
-    reports::Request {
-        unit: unit.into(),
-        from: date(from),
-        to: date(to),
-        structure_date: structure.map(date),
-    }
-}
-
 /// Reports that the aggregates answer, over units of every level, before and after the
 /// reform, a year, a quarter, a month.
 fn requests(t: &mut TestDb) -> Vec<reports::Request> {

@@ -534,12 +534,7 @@ fn a_vanished_units_target_adds_to_the_childrens() {
         "year,unit_code,indicator,value\n2025,010,houses_built,10\n2025,00100,houses_built,5\n2025,00101,houses_built,7\n",
     );
     t.import(&[f.root().to_path_buf()]).unwrap();
-    let req = reports::Request {
-        unit: "01".into(),
-        from: date("2025-01-01"),
-        to: date("2025-12-31"),
-        structure_date: None,
-    };
+    let req = request("01", "2025-01-01", "2025-12-31", None);
     let report = reports::run(&mut t.db, &req, true).unwrap();
     let target = |inds: &[reports::IndicatorValue]| {
         inds.iter()

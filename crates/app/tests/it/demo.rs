@@ -99,12 +99,7 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
     // reviewed with `cargo insta review` and committed with the code.
     let by_districts = reports::run(
         &mut t.db,
-        &reports::Request {
-            unit: "49".into(),
-            from: date("2023-01-01"),
-            to: date("2023-10-31"),
-            structure_date: None,
-        },
+        &request("49", "2023-01-01", "2023-10-31", None),
         true,
     )
     .unwrap();
@@ -132,12 +127,7 @@ fn the_demo_reproduces_the_published_report_before_and_after_the_reform() {
     }
 
     // By children: the 18 districts, and their figures add up to the province's.
-    let req = reports::Request {
-        unit: "49".into(),
-        from: date("2023-01-01"),
-        to: date("2023-10-31"),
-        structure_date: None,
-    };
+    let req = request("49", "2023-01-01", "2023-10-31", None);
     let by = reports::run(&mut t.db, &req, true).unwrap();
     let children = by.children.as_ref().unwrap();
     assert_eq!(children.iter().filter(|c| !c.own).count(), 18);

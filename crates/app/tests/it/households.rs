@@ -128,12 +128,7 @@ fn escape_fall_back_escape_again_through_a_merged_unit() {
 #[test]
 fn report_json_and_refusals() {
     let (mut t, _f) = with_households();
-    let req = reports::Request {
-        unit: "01".into(),
-        from: date("2023-01-01"),
-        to: date("2023-10-31"),
-        structure_date: None,
-    };
+    let req = request("01", "2023-01-01", "2023-10-31", None);
     let r = reports::run(&mut t.db, &req, false).unwrap();
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["unit"]["code"], "01");
@@ -149,24 +144,14 @@ fn report_json_and_refusals() {
     assert_eq!(esc["label"], "Hộ có phụ nữ thoát nghèo, cận nghèo");
     assert!(esc["target"].is_null() && esc["achievement_pct"].is_null());
 
-    let gone = reports::Request {
-        unit: "02".into(),
-        from: date("2023-01-01"),
-        to: date("2023-12-31"),
-        structure_date: Some(date("2025-07-01")),
-    };
+    let gone = request("02", "2023-01-01", "2023-12-31", Some("2025-07-01"));
     match reports::run(&mut t.db, &gone, false) {
         Err(reports::ReportError::UnitMissing(m)) => {
             assert!(m.contains("đã sáp nhập vào 01"), "{m}");
         }
         other => panic!("{other:?}"),
     }
-    let reversed = reports::Request {
-        unit: "01".into(),
-        from: date("2023-12-31"),
-        to: date("2023-01-01"),
-        structure_date: None,
-    };
+    let reversed = request("01", "2023-12-31", "2023-01-01", None);
     assert!(matches!(
         reports::run(&mut t.db, &reversed, false),
         Err(reports::ReportError::PeriodReversed(..))

@@ -107,12 +107,7 @@ S6,2023-12-01,00100,gift,,,10,1.000.000,,\n"
     f.write("targets.csv", "year,unit_code,indicator,value\n2023,00100,gifts,20\n2023,00101,gifts,10\n2023,01,livelihood_recipients,5\n");
     t.import(&[f.path("supports.csv"), f.path("targets.csv")])
         .unwrap();
-    let req = reports::Request {
-        unit: "01".into(),
-        from: date("2023-01-01"),
-        to: date("2023-10-31"),
-        structure_date: None,
-    };
+    let req = request("01", "2023-01-01", "2023-10-31", None);
     let r = reports::run(&mut t.db, &req, true).unwrap();
     // H3 as a household (no member number) and H1's member 1 (twice): two recipients.
     assert_eq!(r.int("livelihood_recipients"), 2);
@@ -170,12 +165,7 @@ S6,2023-12-01,00100,gift,,,10,1.000.000,,\n"
         &format!("{SUPPORTS_HEAD}S9,2025-08-01,00300,gift,,,4,400.000,,\n"),
     );
     t.import(&[f.path("supports.csv")]).unwrap();
-    let early = reports::Request {
-        unit: "01".into(),
-        from: date("2025-01-01"),
-        to: date("2025-12-31"),
-        structure_date: Some(date("2024-12-31")),
-    };
+    let early = request("01", "2025-01-01", "2025-12-31", Some("2024-12-31"));
     let r2 = reports::run(&mut t.db, &early, false).unwrap();
     assert_eq!(r2.int("gifts"), 0);
     assert_eq!(r2.unmapped.len(), 1, "{:?}", r2.unmapped);

@@ -131,6 +131,16 @@ pub fn date(s: &str) -> domain::Date {
     domain::Date::parse(s).expect("date")
 }
 
+/// A report's request: unit, period and (when not its last day) structure date.
+pub fn request(unit: &str, from: &str, to: &str, structure: Option<&str>) -> reports::Request {
+    reports::Request {
+        unit: unit.into(),
+        from: date(from),
+        to: date(to),
+        structure_date: structure.map(date),
+    }
+}
+
 /// A column of a stored row as text (numbers written out, NULL empty): for building files
 /// from stored rows and for comparing them.
 pub fn cell(r: &store::Row, name: &str) -> String {

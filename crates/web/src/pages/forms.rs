@@ -234,11 +234,9 @@ pub async fn household_edit(
     who: Authed,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let w = who.clone();
     let h = st
-        .run(move |db| {
-            let acc = w.access(db)?;
-            store::households::get_writable(db, &acc, &code)?.ok_or(AppError::NotFound)
+        .scoped(&who, move |db, acc| {
+            store::households::get_writable(db, acc, &code)?.ok_or(AppError::NotFound)
         })
         .await?;
     let action = format!("/households/{}/edit", h.code);

@@ -121,9 +121,8 @@ pub async fn show(
 ) -> Result<Html<String>, AppError> {
     let w = who.clone();
     let body = st
-        .run(move |db| {
-            let acc = w.access(db)?;
-            let h = store::households::get_scoped(db, &acc, &code)?.ok_or(AppError::NotFound)?;
+        .scoped(&who, move |db, acc| {
+            let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
             let members = store::households::members_of(db, &code)?;
             // Citizen IDs and phones on screen: access to sensitive data, logged.
             if members.iter().any(|m| m.citizen_id.is_some() || m.phone.is_some()) {

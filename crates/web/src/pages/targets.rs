@@ -24,10 +24,8 @@ async fn render(
     year: i32,
     message: Option<(bool, String)>,
 ) -> Result<Html<String>, AppError> {
-    let w = who.clone();
     let report = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(who, move |db, acc| {
             let req = reports::Request {
                 unit: acc.root_code(),
                 from: Date::from_ymd(year, 1, 1).unwrap_or(acc.today),

@@ -20,10 +20,8 @@ pub async fn tree(
     who: Authed,
     Query(q): Query<TreeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let w = who.clone();
     let body = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(&who, move |_db, acc| {
             let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
             let root = q.root.clone().unwrap_or_else(|| acc.root_code());
             if !acc.can_read_code(&root, date) && !(acc.is_admin()) {
@@ -59,10 +57,8 @@ pub async fn history(
     who: Authed,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let w = who.clone();
     let body = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(&who, move |_db, acc| {
             let graph = acc.graph.clone();
             let versions = graph.versions_of(&code);
             if versions.is_empty() {

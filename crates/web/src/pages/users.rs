@@ -18,10 +18,8 @@ async fn render(
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
-    let w = who.clone();
     let users = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(who, move |db, acc| {
             let today = acc.today;
             Ok(store::accounts::list(db)?
                 .into_iter()
@@ -112,8 +110,7 @@ pub async fn create(
         .map_err(|_| AppError::Unavailable("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
     let w = who.clone();
     let message = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(&who, move |db, acc| {
             if !acc.can_read_code(&f.unit_code, acc.today)
                 || (!acc.is_admin() && !acc.can_write_code(&f.unit_code, acc.today))
             {
@@ -167,8 +164,7 @@ pub async fn set_active(
     }
     let w = who.clone();
     let message = st
-        .run(move |db| {
-            let acc = w.access(db)?;
+        .scoped(&who, move |db, acc| {
             let target = store::accounts::by_id(db, f.id)?.ok_or(AppError::NotFound)?;
             if !w.user.role.may_grant(target.role)
                 || !acc.can_read_code(&target.unit_code, acc.today)
