@@ -207,6 +207,20 @@ impl Db {
         })
     }
 
+    /// Whether the connection answers (a pool's check before it lends one).
+    pub fn ping(&mut self) -> Result<(), StoreError> {
+        self.query("SELECT 1 AS alive", &[]).map(|_| ())
+    }
+
+    /// SQLite: the page cache this connection keeps, in KiB (a server of many
+    /// connections keeps less each than the command line's import). PostgreSQL: nothing.
+    pub fn set_cache_kib(&mut self, kib: i64) -> Result<(), StoreError> {
+        match self.backend() {
+            Backend::Sqlite => self.batch(&format!("PRAGMA cache_size=-{kib}")),
+            Backend::Postgres => Ok(()),
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.conn {
             Conn::Sqlite(_) => Backend::Sqlite,

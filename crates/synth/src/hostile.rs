@@ -98,6 +98,23 @@ pub fn header_row() -> String {
     format!(r#"<row r="1">{cells}</row>"#)
 }
 
+/// A households file with its header and one household whose head is `name`.
+fn row(name: &str) -> String {
+    format!(
+        "{}\nH1,00100,2024-01-02,{name},F,rural,0,3\n",
+        HOUSEHOLD_HEAD.join(",")
+    )
+}
+
+/// `text` as `households.csv` in the folder `sub` of `dir` (a CSV file's kind is its name).
+fn households_csv(dir: &Path, sub: &str, text: &str) -> std::io::Result<PathBuf> {
+    let folder = dir.join(sub);
+    std::fs::create_dir_all(&folder)?;
+    let path = folder.join("households.csv");
+    std::fs::write(&path, text)?;
+    Ok(path)
+}
+
 /// Every hostile file, written into `dir`, with the words its refusal must contain.
 pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     let mut out = Vec::new();
@@ -136,58 +153,26 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     })?;
     out.push((rows, "hơn 1048576 dòng"));
     // A line of 2 MB.
-    let mut text = HOUSEHOLD_HEAD.join(",");
-    text.push_str("\nH1,00100,2024-01-02,");
-    text.push_str(&"a".repeat(2 << 20));
-    text.push_str(",F,rural,0,3\n");
-    std::fs::create_dir_all(dir.join("long"))?;
-    let long = dir.join("long").join("households.csv");
-    std::fs::write(&long, text)?;
+    let long = households_csv(dir, "long", &row(&"a".repeat(2 << 20)))?;
     out.push((long, "có dòng dài hơn 1 MB"));
     // A thousand columns.
-    std::fs::create_dir_all(dir.join("wide"))?;
-    let wide = dir.join("wide").join("households.csv");
-    let mut text = HOUSEHOLD_HEAD.join(",");
-    for i in 0..1000 {
-        text.push_str(&format!(",x_{i}"));
-    }
-    text.push_str("\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n");
-    std::fs::write(&wide, text)?;
+    let extra: String = (0..1000).map(|i| format!(",x_{i}")).collect();
+    let header = format!("{}{extra}", HOUSEHOLD_HEAD.join(","));
+    let wide = row("Lê Thị Hoa").replacen(&HOUSEHOLD_HEAD.join(","), &header, 1);
+    let wide = households_csv(dir, "wide", &wide)?;
     out.push((wide, "tối đa 256 cột"));
     // A NUL inside a name.
-    std::fs::create_dir_all(dir.join("nul"))?;
-    let nul = dir.join("nul").join("households.csv");
-    std::fs::write(
-        &nul,
-        format!(
-            "{}\nH1,00100,2024-01-02,Lê\0Thị Hoa,F,rural,0,3\n",
-            HOUSEHOLD_HEAD.join(",")
-        ),
-    )?;
+    let nul = households_csv(dir, "nul", &row("Lê\0Thị Hoa"))?;
     out.push((nul, "ký tự điều khiển"));
     // A name of a megabyte within the line limit: refused as too long a name.
-    std::fs::create_dir_all(dir.join("name"))?;
-    let name = dir.join("name").join("households.csv");
-    std::fs::write(
-        &name,
-        format!(
-            "{}\nH1,00100,2024-01-02,{},F,rural,0,3\n",
-            HOUSEHOLD_HEAD.join(","),
-            "Lê Thị Hoa ".repeat(60_000)
-        ),
-    )?;
+    let name = households_csv(dir, "name", &row(&"Lê Thị Hoa ".repeat(60_000)))?;
     out.push((name, "dài quá 300 ký tự"));
     // UTF-16, as some spreadsheet programs save "Unicode text".
-    std::fs::create_dir_all(dir.join("utf16"))?;
-    let utf16 = dir.join("utf16").join("households.csv");
-    let text = format!(
-        "{}\nH1,00100,2024-01-02,Lê Thị Hoa,F,rural,0,3\n",
-        HOUSEHOLD_HEAD.join(",")
-    );
     let mut bytes = vec![0xFF, 0xFE];
-    for u in text.encode_utf16() {
+    for u in row("Lê Thị Hoa").encode_utf16() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
+    let utf16 = households_csv(dir, "utf16", "")?;
     std::fs::write(&utf16, bytes)?;
     out.push((utf16, "không phải UTF-8"));
     Ok(out)

@@ -1,7 +1,7 @@
 //! The database connections of the request threads: an r2d2 pool with a maximum, a wait
 //! timeout and a health check of each connection before it is lent.
 
-use store::{Backend, Db, StoreError};
+use store::{Db, StoreError};
 
 /// How long a request waits for a free connection before it is told the server is busy.
 const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -21,14 +21,12 @@ impl r2d2::ManageConnection for Manager {
 
     fn connect(&self) -> Result<Db, StoreError> {
         let mut db = Db::open(&self.target)?;
-        if db.backend() == Backend::Sqlite {
-            db.batch(&format!("PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))?;
-        }
+        db.set_cache_kib(SQLITE_CACHE_KIB)?;
         Ok(db)
     }
 
     fn is_valid(&self, db: &mut Db) -> Result<(), StoreError> {
-        db.query("SELECT 1 AS alive", &[]).map(|_| ())
+        db.ping()
     }
 
     fn has_broken(&self, _: &mut Db) -> bool {

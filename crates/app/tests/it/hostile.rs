@@ -95,25 +95,25 @@ fn hostile_files_are_refused_by_the_server_which_stays_up() {
     let page = c.get(&format!("{base}/import")).body;
     let csrf = between(&page, "name=\"_csrf\" value=\"", "\"");
     let dir = tempfile::tempdir().unwrap();
-    let mut files = hostile_files(dir.path()).unwrap();
-    // Names no file should have.
+    // Each file under its own name, then names no file should have.
+    let mut uploads: Vec<(String, Vec<u8>, &str)> = hostile_files(dir.path())
+        .unwrap()
+        .into_iter()
+        .map(|(file, words)| {
+            let name = file.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&file).unwrap(), words)
+        })
+        .collect();
     for odd in [".", "..", "../../etc/passwd.csv", "", "tệp có dấu.csv"] {
-        let p = dir.path().join(format!("odd-{}", odd.len()));
-        std::fs::write(&p, "household_code\nH1\n").unwrap();
-        files.push((p, ""));
+        uploads.push((odd.to_owned(), b"household_code\nH1\n".to_vec(), ""));
     }
-    for (i, (file, words)) in files.iter().enumerate() {
-        let bytes = std::fs::read(file).unwrap();
-        let name = match i.checked_sub(8) {
-            Some(k) => [".", "..", "../../etc/passwd.csv", "", "tệp có dấu.csv"][k].to_owned(),
-            None => file.file_name().unwrap().to_string_lossy().into_owned(),
-        };
+    for (name, bytes, words) in &uploads {
         let boundary = "----donghanh-test-boundary";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .into_bytes();
-        body.extend_from_slice(&bytes);
+        body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let r = c.request_bytes(
             "POST",

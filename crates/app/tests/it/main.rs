@@ -20,4 +20,5 @@ mod races;
 mod support;
 mod units;
 mod web;
+mod web_ops;
 mod web_support;

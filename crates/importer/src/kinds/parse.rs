@@ -1,0 +1,185 @@
+//! The general rules applied to every row of a file kind: known columns, typed cells,
+//! required values, and no natural key twice with different content (across the chunks
+//! of a streamed file too).
+
+use super::{Fields, Spec};
+use crate::refusal::Refusal;
+use crate::report::RowError;
+use crate::rules::{self, Val};
+use crate::source::Table;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Applies the general rules to every cell of `tables` (all of one kind): known columns,
+/// typed values, required values, and no natural key twice with different content.
+pub fn parse_tables(
+    spec: &'static Spec,
+    tables: &[Table],
+    errors: &mut Vec<RowError>,
+) -> Vec<Fields> {
+    let mut out = Vec::new();
+    for t in tables {
+        out.extend(parse_table(spec, t, errors));
+    }
+    Dedupe::default().pass(spec, out, errors)
+}
+
+pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -> Vec<Fields> {
+    let file_error = |column: &str, refusal: Refusal| RowError {
+        file: t.source.clone(),
+        row: 1,
+        column: column.to_owned(),
+        value: column.to_owned(),
+        refusal,
+    };
+    let mut positions: Vec<Option<usize>> = vec![None; spec.cols.len()];
+    let mut extra_cols = Vec::new();
+    let before = errors.len();
+    for (i, h) in t.header.iter().enumerate() {
+        if h.is_empty() {
+            continue;
+        }
+        if let Some(c) = spec.cols.iter().position(|c| c.name == h) {
+            if positions[c].is_some() {
+                errors.push(file_error(h, Refusal::ColumnTwice { column: h.clone() }));
+            }
+            positions[c] = Some(i);
+        } else if h.starts_with("x_") {
+            extra_cols.push((h.clone(), i));
+        } else {
+            let known: Vec<&'static str> = spec.cols.iter().map(|c| c.name).collect();
+            errors.push(file_error(
+                h,
+                Refusal::UnknownColumn {
+                    column: h.clone(),
+                    kind: spec.kind,
+                    known,
+                },
+            ));
+        }
+    }
+    for (c, col) in spec.cols.iter().enumerate() {
+        if col.required && positions[c].is_none() {
+            errors.push(file_error(
+                col.name,
+                Refusal::MissingColumn { column: col.name },
+            ));
+        }
+    }
+    if errors.len() > before {
+        return Vec::new();
+    }
+    let empty = crate::source::Cell::default();
+    let source: Arc<str> = Arc::from(t.source.as_str());
+    let mut rows = Vec::with_capacity(t.rows.len());
+    for r in &t.rows {
+        let mut vals = Vec::with_capacity(spec.cols.len());
+        let mut raw = Vec::with_capacity(spec.cols.len());
+        let mut ok = true;
+        for (c, col) in spec.cols.iter().enumerate() {
+            let cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
+            raw.push(cell.text.clone());
+            let mut reject = |refusal: Refusal| {
+                ok = false;
+                errors.push(RowError {
+                    file: t.source.clone(),
+                    row: r.line,
+                    column: col.name.to_owned(),
+                    value: crate::report::shown(&cell.text),
+                    refusal,
+                });
+            };
+            match rules::parse(cell, col.ty) {
+                Ok(Val::Empty) if col.required => {
+                    reject(Refusal::Required);
+                    vals.push(Val::Empty);
+                }
+                Ok(v) => vals.push(v),
+                Err(refusal) => {
+                    reject(refusal);
+                    vals.push(Val::Empty);
+                }
+            }
+        }
+        if ok {
+            let extra = extra_cols
+                .iter()
+                .filter_map(|(name, p)| {
+                    let v = domain::text::clean(&r.cells.get(*p)?.text);
+                    (!v.is_empty()).then(|| (name.clone(), v))
+                })
+                .collect();
+            rows.push(Fields {
+                spec,
+                source: source.clone(),
+                line: r.line,
+                vals,
+                raw,
+                extra,
+            });
+        }
+    }
+    rows
+}
+
+/// Rows of one kind already seen in this import, by a hash of their natural key: a key
+/// met again is dropped when its content is the same and refused when it differs. It
+/// spans the chunks of a streamed file, so it holds hashes, not rows.
+#[derive(Default)]
+pub struct Dedupe {
+    seen: HashMap<u64, (u64, Arc<str>, usize)>,
+}
+
+fn hash_vals<'a>(vals: impl Iterator<Item = &'a Val>, extra: &[(String, String)]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for v in vals {
+        match v {
+            Val::Empty => 0u8.hash(&mut h),
+            Val::Text(s) => (1u8, s).hash(&mut h),
+            Val::Date(d) => (2u8, d.days()).hash(&mut h),
+            Val::Bool(b) => (3u8, b).hash(&mut h),
+            Val::Int(i) => (4u8, i).hash(&mut h),
+            Val::Real(f) => (5u8, f.to_bits()).hash(&mut h),
+            Val::CitizenId(id) => (6u8, id.as_str()).hash(&mut h),
+            Val::Phone(p) => (7u8, p.as_str()).hash(&mut h),
+            Val::Money(v) => (8u8, v.0).hash(&mut h),
+        }
+    }
+    extra.hash(&mut h);
+    h.finish()
+}
+
+impl Dedupe {
+    pub fn pass(
+        &mut self,
+        spec: &Spec,
+        rows: Vec<Fields>,
+        errors: &mut Vec<RowError>,
+    ) -> Vec<Fields> {
+        let key_pos: Vec<usize> = spec.key.iter().map(|k| spec.pos(k)).collect();
+        let mut out: Vec<Fields> = Vec::with_capacity(rows.len());
+        for r in rows {
+            let key = hash_vals(key_pos.iter().map(|&p| &r.vals[p]), &[]);
+            let content = hash_vals(r.vals.iter(), &r.extra);
+            match self.seen.get(&key) {
+                None => {
+                    self.seen.insert(key, (content, r.source.clone(), r.line));
+                    out.push(r);
+                }
+                Some((first, _, _)) if *first == content => {}
+                Some((_, source, line)) => {
+                    errors.push(r.error(
+                        spec.key[0],
+                        Refusal::KeyRepeated {
+                            key: spec.key,
+                            source: source.to_string(),
+                            line: *line,
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
