@@ -5,24 +5,16 @@
 # Prints the figures and replaces the "Dashboard under load" section of bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 conns=${1:-50}
 secs=${2:-30}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-# DONGHANH_BIN runs a binary built elsewhere (e.g. while another benchmark uses this one).
-bin=${DONGHANH_BIN:-target/release/donghanh}
-[ -n "${DONGHANH_BIN:-}" ] || cargo build --release -q
-dir=$(mktemp -d)
+bench_setup
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 db="$dir/bench.sqlite"
 $bin --db "$db" demo --no-serve > /dev/null
-$bin --db "$db" serve --addr 127.0.0.1:0 > "$dir/serve.log" &
-server=$!
-for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
-base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
-jar="$dir/cookies"
-token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_login" value="[^"]*"' | sed 's/.*value="//;s/"//')
-curl -s -c "$jar" -b "$jar" -o /dev/null -d "_login=$token&username=tinh&password=dong-hanh-demo" "$base/login"
-cookie=$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7} /^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
+start_server "$db"
+sign_in tinh
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/")
 [ "$status" = 200 ] || { echo "the dashboard answered $status, not 200" >&2; exit 1; }
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
@@ -39,12 +31,4 @@ out+="- server memory: $((idle_kb / 1024)) MB before the load, peak $((peak_kb /
 out+="- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%d", $2/1024/1024}' /proc/meminfo) GiB; wrk and the server share it\n"
 out+="- command: \`bench/load.sh $conns $secs\`\n"
 printf "%b" "$out"
-python3 - "$out" <<'PY'
-import sys, re, pathlib
-p = pathlib.Path("bench/results.md")
-text = p.read_text() if p.exists() else "# Benchmark results\n"
-body = sys.argv[1].replace("\\n", "\n")
-section = "## Dashboard under load (issue 6)\n\n" + body
-text = re.sub(r"\n## Dashboard under load \(issue 6\)\n.*?(?=\n## |\Z)", "", text, flags=re.S)
-p.write_text(text.rstrip("\n") + "\n\n" + section)
-PY
+write_section "Dashboard under load (issue 6)" "$out"

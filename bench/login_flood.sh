@@ -9,17 +9,13 @@
 # Usage: bench/login_flood.sh [attempts]   (needs curl and python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 n=${1:-200}
-bin=${DONGHANH_BIN:-target/release/donghanh}
-[ -n "${DONGHANH_BIN:-}" ] || cargo build --release -q
-dir=$(mktemp -d)
+bench_setup
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 db="$dir/bench.sqlite"
 $bin --db "$db" demo --no-serve > /dev/null
-$bin --db "$db" serve --addr 127.0.0.1:0 > "$dir/serve.log" 2> "$dir/serve.err" &
-server=$!
-for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
-base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
+start_server "$db" "$dir/serve.err"
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
 out=$(python3 - "$base" "$n" "$server" <<'PY'
 import http.client, re, statistics, sys, threading, time, urllib.parse
@@ -138,11 +134,4 @@ out+="\n- server memory: $((idle_kb / 1024)) MB before, peak $((peak_kb / 1024))
 out+="\n- machine: $(nproc) cores; the attackers, the probe and the server share it"
 out+="\n- command: \`bench/login_flood.sh $n\`"
 printf "%b\n" "$out"
-python3 - "$out" <<'PY'
-import sys, re, pathlib
-p = pathlib.Path("bench/results.md")
-text = p.read_text() if p.exists() else "# Benchmark results\n"
-section = "## Sign-in under attack (issue 12)\n\n" + sys.argv[1].replace("\\n", "\n") + "\n"
-text = re.sub(r"\n## Sign-in under attack \(issue 12\)\n.*?(?=\n## |\Z)", "", text, flags=re.S)
-p.write_text(text.rstrip("\n") + "\n\n" + section)
-PY
+write_section "Sign-in under attack (issue 12)" "$out"

@@ -9,12 +9,11 @@
 # of bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 backend=${1:-sqlite}
 secs=${SECS:-15}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-bin=${DONGHANH_BIN:-target/release/donghanh}
-[ -n "${DONGHANH_BIN:-}" ] || cargo build --release -q
-dir=$(mktemp -d)
+bench_setup
 pgdb="donghanh_load_$$"
 pg=${DONGHANH_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres}
 cleanup() {
@@ -30,17 +29,8 @@ else
   db="$dir/bench.sqlite"
 fi
 $bin --db "$db" demo --no-serve > /dev/null
-start_server() {
-  $bin --db "$db" serve --addr 127.0.0.1:0 > "$dir/serve.log" 2>&1 &
-  server=$!
-  for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
-  base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
-}
-start_server
-jar="$dir/cookies"
-token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_login" value="[^"]*"' | sed 's/.*value="//;s/"//')
-curl -s -c "$jar" -b "$jar" -o /dev/null -d "_login=$token&username=tinh&password=dong-hanh-demo" "$base/login"
-cookie=$(awk '!/^#/ && NF >= 7 {printf "%s=%s; ", $6, $7} /^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
+start_server "$db"
+sign_in tinh
 csrf=$(curl -s -H "Cookie: $cookie" "$base/api/me" | python3 -c 'import json,sys; print(json.load(sys.stdin)["csrf"])')
 report="/reports?unit=48&from=2023-01-01&to=2023-10-31"
 cat > "$dir/mixed.lua" <<LUA
@@ -141,12 +131,4 @@ body+="- SIGTERM during a load of 50 clients: $term; the server exited with code
 body+="- machine: $(nproc) cores, wrk and the server share it; release build, the demo data ($backend)\n"
 body+="- command: \`bench/serve_load.sh $backend\`\n"
 printf "%b" "$body"
-python3 - "$body" "$backend" <<'PY'
-import sys, re, pathlib
-p = pathlib.Path("bench/results.md")
-text = p.read_text() if p.exists() else "# Benchmark results\n"
-title = f"## Serving under load (issue 13, {sys.argv[2]})"
-section = title + "\n\n" + sys.argv[1].replace("\\n", "\n")
-text = re.sub(r"\n" + re.escape(title) + r"\n.*?(?=\n## |\Z)", "", text, flags=re.S)
-p.write_text(text.rstrip("\n") + "\n\n" + section)
-PY
+write_section "Serving under load (issue 13, $backend)" "$body"

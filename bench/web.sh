@@ -4,20 +4,14 @@
 # Prints the figures and replaces the "Web pages" section of bench/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 runs=${1:-25}
-cargo build --release -q
-bin=target/release/donghanh
-dir=$(mktemp -d)
+bench_setup
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 db="$dir/bench.sqlite"
 $bin --db "$db" demo --no-serve > /dev/null
-$bin --db "$db" serve --addr 127.0.0.1:0 > "$dir/serve.log" &
-server=$!
-for _ in $(seq 50); do grep -q http:// "$dir/serve.log" && break; sleep 0.1; done
-base=$(grep -o 'http://[0-9.:]*' "$dir/serve.log" | head -1)
-jar="$dir/cookies"
-token=$(curl -s -c "$jar" -b "$jar" "$base/login" | grep -o 'name="_login" value="[^"]*"' | sed 's/.*value="//;s/"//')
-curl -s -c "$jar" -b "$jar" -o /dev/null -d "_login=$token&username=tinh&password=dong-hanh-demo" "$base/login"
+start_server "$db"
+sign_in tinh
 css=$(curl -s -b "$jar" "$base/static/app.css" | wc -c)
 js=$(curl -s -b "$jar" "$base/static/htmx.min.js" | wc -c)
 out="- pages on the demo data (signed in as the Đà Nẵng manager, SQLite, release build), median of $runs requests:\n"
@@ -30,12 +24,4 @@ for path in "/" "/households" "/households/QN000001" "/households/new" "/reports
 done
 out+="- command: \`bench/web.sh $runs\`\n"
 printf "%b" "$out"
-python3 - "$out" <<'PY'
-import sys, re, pathlib
-p = pathlib.Path("bench/results.md")
-text = p.read_text() if p.exists() else "# Benchmark results\n"
-body = sys.argv[1].replace("\\n", "\n")
-section = "## Web pages (issue 5)\n\n" + body
-text = re.sub(r"\n## Web pages \(issue 5\)\n.*?(?=\n## |\Z)", "", text, flags=re.S)
-p.write_text(text.rstrip("\n") + "\n\n" + section)
-PY
+write_section "Web pages (issue 5)" "$out"

@@ -55,16 +55,14 @@ pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreErr
             params![u.username],
         )?
         .get("id")?;
-    crate::audit::record(
+    let new = serde_json::json!({"role": u.role.as_str(), "unit_code": u.unit_code, "full_name": u.full_name});
+    audited(
         db,
-        &crate::audit::Entry {
-            actor,
-            action: "insert",
-            entity: "users",
-            key: &serde_json::json!({"username": u.username}).to_string(),
-            old: None,
-            new: Some(&serde_json::json!({"role": u.role.as_str(), "unit_code": u.unit_code, "full_name": u.full_name}).to_string()),
-        },
+        actor,
+        "insert",
+        serde_json::json!({"username": u.username}),
+        None,
+        Some(new),
     )?;
     Ok(id)
 }
@@ -119,16 +117,13 @@ pub fn set_password(
         "UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?",
         params![hash, must_change, id],
     )?;
-    crate::audit::record(
+    audited(
         db,
-        &crate::audit::Entry {
-            actor,
-            action: "password",
-            entity: "users",
-            key: &serde_json::json!({"id": id}).to_string(),
-            old: None,
-            new: None,
-        },
+        actor,
+        "password",
+        serde_json::json!({"id": id}),
+        None,
+        None,
     )
 }
 
@@ -138,15 +133,39 @@ pub fn set_active(db: &mut Db, id: i64, active: bool, actor: &str) -> Result<(),
         params![active, id],
     )?;
     db.execute("DELETE FROM sessions WHERE user_id = ?", params![id])?;
+    let (old, new) = (
+        serde_json::json!({"active": !active}),
+        serde_json::json!({"active": active}),
+    );
+    audited(
+        db,
+        actor,
+        "update",
+        serde_json::json!({"id": id}),
+        Some(old),
+        Some(new),
+    )
+}
+
+/// The audit entry of a change to a user (never her password's hash).
+fn audited(
+    db: &mut Db,
+    actor: &str,
+    action: &str,
+    key: serde_json::Value,
+    old: Option<serde_json::Value>,
+    new: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
+    let (old, new) = (old.map(|v| v.to_string()), new.map(|v| v.to_string()));
     crate::audit::record(
         db,
         &crate::audit::Entry {
             actor,
-            action: "update",
+            action,
             entity: "users",
-            key: &serde_json::json!({"id": id}).to_string(),
-            old: Some(&serde_json::json!({"active": !active}).to_string()),
-            new: Some(&serde_json::json!({"active": active}).to_string()),
+            key: &key.to_string(),
+            old: old.as_deref(),
+            new: new.as_deref(),
         },
     )
 }

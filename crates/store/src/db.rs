@@ -41,46 +41,28 @@ pub enum Value {
     Text(String),
 }
 
-impl From<i64> for Value {
-    fn from(v: i64) -> Value {
-        Value::Int(v)
-    }
+/// `type => |v| value` for each Rust type a statement's parameter may be.
+macro_rules! value_from {
+    ($($ty:ty => |$v:ident| $e:expr;)*) => {$(
+        impl From<$ty> for Value {
+            fn from($v: $ty) -> Value {
+                $e
+            }
+        }
+    )*};
 }
-impl From<i32> for Value {
-    fn from(v: i32) -> Value {
-        Value::Int(v.into())
-    }
+
+value_from! {
+    i64 => |v| Value::Int(v);
+    i32 => |v| Value::Int(v.into());
+    bool => |v| Value::Int(v.into());
+    f64 => |v| Value::Real(v);
+    &str => |v| Value::Text(v.to_owned());
+    String => |v| Value::Text(v);
+    &String => |v| Value::Text(v.clone());
+    Date => |v| Value::Text(v.to_string());
 }
-impl From<bool> for Value {
-    fn from(v: bool) -> Value {
-        Value::Int(v.into())
-    }
-}
-impl From<f64> for Value {
-    fn from(v: f64) -> Value {
-        Value::Real(v)
-    }
-}
-impl From<&str> for Value {
-    fn from(v: &str) -> Value {
-        Value::Text(v.to_owned())
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Value {
-        Value::Text(v)
-    }
-}
-impl From<&String> for Value {
-    fn from(v: &String) -> Value {
-        Value::Text(v.clone())
-    }
-}
-impl From<Date> for Value {
-    fn from(v: Date) -> Value {
-        Value::Text(v.to_string())
-    }
-}
+
 impl<T: Into<Value>> From<Option<T>> for Value {
     fn from(v: Option<T>) -> Value {
         v.map_or(Value::Null, Into::into)

@@ -41,25 +41,40 @@ pub struct HouseholdRef {
 
 const CHUNK: usize = 500;
 
-/// The stored households among `codes`.
-pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, StoreError> {
+/// Runs `sql` (whose `{}` stands for the list of keys) for `keys`, in chunks that keep
+/// every statement's parameters few, and decodes each row with `decode`.
+fn query_in<T>(
+    db: &mut Db,
+    sql: &str,
+    keys: &[&str],
+    mut decode: impl FnMut(&crate::Row) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
     let mut out = Vec::new();
-    for chunk in codes.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT household_code, unit_id, area, registered_on FROM households WHERE household_code IN ({})",
-            vec!["?"; chunk.len()].join(",")
-        );
+    for chunk in keys.chunks(CHUNK) {
+        let sql = sql.replace("{}", &vec!["?"; chunk.len()].join(","));
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
         for r in db.query(&sql, &params)? {
-            out.push(HouseholdRef {
+            out.push(decode(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored households among `codes`.
+pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, StoreError> {
+    query_in(
+        db,
+        "SELECT household_code, unit_id, area, registered_on FROM households WHERE household_code IN ({})",
+        codes,
+        |r| {
+            Ok(HouseholdRef {
                 code: r.get("household_code")?,
                 unit_id: r.get("unit_id")?,
                 area: r.code("area")?,
                 registered_on: r.get("registered_on")?,
-            });
-        }
-    }
-    Ok(out)
+            })
+        },
+    )
 }
 
 /// A stored member holding a citizen ID, and the unit version of her household (so that
@@ -73,41 +88,31 @@ pub struct CitizenIdOwner {
 
 /// Stored members holding any of `ids`.
 pub fn citizen_id_owners(db: &mut Db, ids: &[&str]) -> Result<Vec<CitizenIdOwner>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT m.citizen_id, m.household_code, m.member_no, h.unit_id \
-             FROM members m JOIN households h ON h.household_code = m.household_code \
-             WHERE m.citizen_id IN ({})",
-            vec!["?"; chunk.len()].join(",")
-        );
-        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
-        for r in db.query(&sql, &params)? {
-            out.push(CitizenIdOwner {
+    query_in(
+        db,
+        "SELECT m.citizen_id, m.household_code, m.member_no, h.unit_id \
+         FROM members m JOIN households h ON h.household_code = m.household_code \
+         WHERE m.citizen_id IN ({})",
+        ids,
+        |r| {
+            Ok(CitizenIdOwner {
                 citizen_id: r.get("citizen_id")?,
                 household_code: r.get("household_code")?,
                 member_no: r.get("member_no")?,
                 unit_id: r.get("unit_id")?,
-            });
-        }
-    }
-    Ok(out)
+            })
+        },
+    )
 }
 
 /// Member numbers stored for households among `codes`.
 pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in codes.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT household_code, member_no FROM members WHERE household_code IN ({})",
-            vec!["?"; chunk.len()].join(",")
-        );
-        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
-        for r in db.query(&sql, &params)? {
-            out.push((r.get("household_code")?, r.get("member_no")?));
-        }
-    }
-    Ok(out)
+    query_in(
+        db,
+        "SELECT household_code, member_no FROM members WHERE household_code IN ({})",
+        codes,
+        |r| Ok((r.get("household_code")?, r.get("member_no")?)),
+    )
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -4,32 +4,24 @@ use crate::tables::TableDef;
 use domain::contract;
 use std::sync::LazyLock;
 
-pub static SUPPORTS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::SUPPORTS, &["unit_id"], "record_id"));
+/// `NAME: [derived columns] by "probe column";` defines the table of the contract's
+/// file kind `NAME`, written by natural key.
+macro_rules! tables {
+    ($($name:ident: [$($unit:literal),*] by $key:literal;)*) => {$(
+        pub static $name: LazyLock<TableDef> =
+            LazyLock::new(|| TableDef::of(&contract::$name, &[$($unit),*], $key));
+    )*};
+}
 
-pub static ACTIVITIES: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::ACTIVITIES, &["unit_id"], "record_id"));
-
-pub static SAVINGS_GROUPS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::SAVINGS_GROUPS, &["unit_id"], "group_code"));
-
-pub static ENTRUSTED_TOTALS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::ENTRUSTED_TOTALS, &["unit_id"], "unit_code"));
-
-pub static COOPERATIVES: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::COOPERATIVES, &["unit_id"], "coop_code"));
-
-pub static CLUBS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::CLUBS, &["unit_id"], "club_code"));
-
-pub static MICROINSURANCE: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::MICROINSURANCE, &["unit_id"], "record_id"));
-
-pub static TARGETS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::TARGETS, &["unit_id"], "unit_code"));
-
-pub static PROJECTS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::PROJECTS, &["unit_id"], "project_code"));
-
-pub static PROJECT_MEMBERS: LazyLock<TableDef> =
-    LazyLock::new(|| TableDef::of(&contract::PROJECT_MEMBERS, &[], "household_code"));
+tables! {
+    SUPPORTS: ["unit_id"] by "record_id";
+    ACTIVITIES: ["unit_id"] by "record_id";
+    SAVINGS_GROUPS: ["unit_id"] by "group_code";
+    ENTRUSTED_TOTALS: ["unit_id"] by "unit_code";
+    COOPERATIVES: ["unit_id"] by "coop_code";
+    CLUBS: ["unit_id"] by "club_code";
+    MICROINSURANCE: ["unit_id"] by "record_id";
+    TARGETS: ["unit_id"] by "unit_code";
+    PROJECTS: ["unit_id"] by "project_code";
+    PROJECT_MEMBERS: [] by "household_code";
+}

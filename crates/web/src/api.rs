@@ -35,6 +35,15 @@ impl FromRequestParts<AppState> for ApiUser {
 
 type ApiResult = Result<Json<Value>, Response>;
 
+/// Database work with the caller's rights, answered as JSON (errors as JSON too).
+async fn answer(
+    st: &AppState,
+    who: &Authed,
+    f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<Value, AppError> + Send + 'static,
+) -> ApiResult {
+    st.scoped(who, f).await.map(Json).map_err(fail)
+}
+
 fn fail(e: AppError) -> Response {
     e.json()
 }
@@ -91,8 +100,7 @@ async fn units(
     ApiUser(who): ApiUser,
     Query(q): Query<DateQuery>,
 ) -> ApiResult {
-    st.run(move |db| {
-        let acc = who.access(db)?;
+    answer(&st, &who, move |_db, acc| {
         let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
         let graph = acc.graph.clone();
         let s = graph.structure_on(date);
@@ -101,10 +109,9 @@ async fn units(
             let v = s.graph.version(ix);
             json!({"code": v.code, "name": v.name, "level": v.level.as_str(), "children": s.children(ix).iter().map(|&c| node(s, c)).collect::<Vec<_>>()})
         }
-        Ok(Json(node(&s, root)))
+        Ok(node(&s, root))
     })
     .await
-    .map_err(fail)
 }
 
 #[derive(Deserialize)]
@@ -118,20 +125,18 @@ async fn search(
     ApiUser(who): ApiUser,
     Query(q): Query<SearchQuery>,
 ) -> ApiResult {
-    st.run(move |db| {
-        let acc = who.access(db)?;
+    answer(&st, &who, move |db, acc| {
         let t = q.q.trim();
         let cid = domain::ids::CitizenId::parse(t).ok();
         let phone = domain::ids::Phone::parse(t);
-        let hits = store::households::search_scoped(db, &acc, &domain::text::fold(t), cid.as_ref().map(domain::ids::CitizenId::as_str), phone.as_ref().map(domain::ids::Phone::as_str), 100)?;
-        Ok(Json(json!(hits
+        let hits = store::households::search_scoped(db, acc, &domain::text::fold(t), cid.as_ref().map(domain::ids::CitizenId::as_str), phone.as_ref().map(domain::ids::Phone::as_str), 100)?;
+        Ok(json!(hits
             .into_iter()
             .map(|h| json!({"household_code": h.household.code, "head_name": h.household.head_name, "unit_code": h.household.unit_code,
                             "member": h.member.map(|m| json!({"member_no": m.0, "full_name": m.1}))}))
-            .collect::<Vec<_>>())))
+            .collect::<Vec<_>>()))
     })
     .await
-    .map_err(fail)
 }
 
 async fn household(
@@ -139,25 +144,24 @@ async fn household(
     ApiUser(who): ApiUser,
     Path(code): Path<String>,
 ) -> ApiResult {
-    st.run(move |db| {
-        let acc = who.access(db)?;
-        let h = store::households::get_scoped(db, &acc, &code)?.ok_or(AppError::NotFound)?;
+    let actor = who.actor();
+    answer(&st, &who, move |db, acc| {
+        let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
         let members = store::households::members_of(db, &code)?;
         let assessments = store::households::assessments_of(db, &code)?;
         db.transaction(|tx| {
-            store::audit::record(tx, &store::audit::Entry { actor: &who.actor(), action: "view_sensitive", entity: "members", key: &json!({"household_code": code}).to_string(), old: None, new: None })
+            store::audit::record(tx, &store::audit::Entry { actor: &actor, action: "view_sensitive", entity: "members", key: &json!({"household_code": code}).to_string(), old: None, new: None })
         })?;
-        Ok(Json(json!({
+        Ok(json!({
             "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,
             "head_gender": h.head_gender, "area": h.area, "ethnic_minority": h.ethnic_minority, "size": h.size,
             "members": members.iter().map(|m| json!({"member_no": m.member_no, "full_name": m.full_name, "gender": m.gender, "birth_year": m.birth_year,
                 "citizen_id": m.citizen_id, "union_member": m.union_member, "phone": m.phone})).collect::<Vec<_>>(),
             "assessments": assessments.iter().map(|a| json!({"year": a.assessed.year, "kind": a.assessed.kind.as_str(), "assessed_on": a.assessed.assessed_on,
                 "status": a.assessed.status.as_str(), "income_per_capita_vnd": a.income, "deprivations": a.deprivations})).collect::<Vec<_>>(),
-        })))
+        }))
     })
     .await
-    .map_err(fail)
 }
 
 /// A new household: an existing code is refused (409), never overwritten.
@@ -182,8 +186,7 @@ async fn report(
     ApiUser(who): ApiUser,
     Query(q): Query<ReportQuery>,
 ) -> ApiResult {
-    st.run(move |db| {
-        let acc = who.access(db)?;
+    answer(&st, &who, move |db, acc| {
         let parse = |v: &Option<String>| v.as_deref().and_then(|d| domain::Date::parse(d).ok());
         let to = parse(&q.to).unwrap_or(acc.today);
         let from =
@@ -207,12 +210,9 @@ async fn report(
             },
             false,
         )?;
-        Ok(Json(
-            serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string()))?,
-        ))
+        serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string()))
     })
     .await
-    .map_err(fail)
 }
 
 /// Rows of any file kind as JSON objects (the contract's columns), written like a file.

@@ -225,14 +225,7 @@ impl Authed {
 impl Authed {
     /// A page of the app for this user: the frame (menu by role, sign-out) around `body`.
     pub fn page(&self, title: &str, body: impl maud::Render) -> axum::response::Html<String> {
-        crate::html::page(
-            &crate::html::Page {
-                title,
-                who: self,
-                htmx: false,
-            },
-            body,
-        )
+        self.framed(title, false, body)
     }
 
     /// The same, for a page that swaps parts of itself in with htmx.
@@ -241,11 +234,20 @@ impl Authed {
         title: &str,
         body: impl maud::Render,
     ) -> axum::response::Html<String> {
+        self.framed(title, true, body)
+    }
+
+    fn framed(
+        &self,
+        title: &str,
+        htmx: bool,
+        body: impl maud::Render,
+    ) -> axum::response::Html<String> {
         crate::html::page(
             &crate::html::Page {
                 title,
                 who: self,
-                htmx: true,
+                htmx,
             },
             body,
         )

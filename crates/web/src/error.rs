@@ -4,6 +4,11 @@
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+/// What a page handler answers: the page's HTML, or the error page that `AppError` renders.
+pub type Page = Result<axum::response::Html<String>, AppError>;
+/// What a handler answers when it may also redirect or send a file.
+pub type Reply = Result<Response, AppError>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Not signed in: pages redirect to the login page, the API answers 401.

@@ -39,6 +39,25 @@ pub fn bare(title: &str, body: impl maud::Render) -> Html<String> {
     )
 }
 
+/// The menu: where each entry goes, its name, and which roles see it.
+type Shown = fn(domain::access::Role) -> bool;
+const MENU: &[(&str, &str, Shown)] = &[
+    ("/", "Tổng quan", |_| true),
+    ("/households", "Hộ", |_| true),
+    ("/reports", "Báo cáo", |_| true),
+    ("/households/new", "Thêm hộ", domain::access::Role::writes),
+    (
+        "/activities/new",
+        "Ghi hoạt động",
+        domain::access::Role::writes,
+    ),
+    ("/import", "Nhập tệp", domain::access::Role::writes),
+    ("/targets", "Chỉ tiêu", |_| true),
+    ("/units", "Đơn vị", |_| true),
+    ("/users", "Người dùng", domain::access::Role::manages_users),
+    ("/audit", "Nhật ký", domain::access::Role::manages_users),
+];
+
 pub struct Page<'a> {
     pub title: &'a str,
     pub who: &'a dyn Viewer,
@@ -58,19 +77,8 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
                         span.muted style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_code()) }
                     }
                     nav.card style="margin:0;border-radius:0" {
-                        a href="/" { "Tổng quan" }
-                        a href="/households" { "Hộ" }
-                        a href="/reports" { "Báo cáo" }
-                        @if role.writes() {
-                            a href="/households/new" { "Thêm hộ" }
-                            a href="/activities/new" { "Ghi hoạt động" }
-                            a href="/import" { "Nhập tệp" }
-                        }
-                        a href="/targets" { "Chỉ tiêu" }
-                        a href="/units" { "Đơn vị" }
-                        @if role.manages_users() {
-                            a href="/users" { "Người dùng" }
-                            a href="/audit" { "Nhật ký" }
+                        @for (href, label, shown) in MENU {
+                            @if shown(role) { a href=(href) { (label) } }
                         }
                         a href="/password" { "Mật khẩu" }
                         form.inline method="post" action="/logout" {

@@ -276,9 +276,9 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
 #[test]
 fn aggregates_equal_a_rebuild_after_random_writes() {
     let mut t = TestDb::new();
-    let f = Files::new();
-    f.write(
-        "units.csv",
+    t.import_texts(&[
+        (
+            "units.csv",
         "code,name,level,parent_code,valid_from,valid_to\n\
          P,Tỉnh Thử,province,,,\n\
          C1,Xã Một,commune,P,,2025-06-30\n\
@@ -286,13 +286,13 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
          C3,Xã Ba,commune,P,,2025-06-30\n\
          N1,Xã Mới Một,commune,P,2025-07-01,\n\
          N2,Xã Mới Hai,commune,P,2025-07-01,\n",
-    );
-    f.write(
-        "unit_lineage.csv",
+        ),
+        (
+            "unit_lineage.csv",
         "from_code,to_code,effective_date,share\nC1,N1,2025-07-01,\nC2,N1,2025-07-01,0.5\nC2,N2,2025-07-01,0.5\nC3,N2,2025-07-01,\n",
-    );
-    t.import(&[f.path("units.csv"), f.path("unit_lineage.csv")])
-        .unwrap();
+        ),
+    ])
+    .unwrap();
     let old = ["C1", "C2", "C3"];
     let new = ["N1", "N2"];
     let reqs = [
@@ -384,28 +384,14 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
                     rng.range(5, 30)
                 ));
             }
-            for (name, text) in [
+            let outcome = t.import_texts(&[
                 ("households.csv", &households),
                 ("members.csv", &members),
                 ("assessments.csv", &assessments),
                 ("assignments.csv", &assignments),
                 ("supports.csv", &supports),
                 ("activities.csv", &activities),
-            ] {
-                f.write(name, text);
-            }
-            let paths: Vec<_> = [
-                "households.csv",
-                "members.csv",
-                "assessments.csv",
-                "assignments.csv",
-                "supports.csv",
-                "activities.csv",
-            ]
-            .iter()
-            .map(|n| f.path(n))
-            .collect();
-            let outcome = t.import(&paths);
+            ]);
             let step = format!("seed {seed}, round {round}");
             if std::env::var("DEBUG_RANDOM_WRITES").is_ok() {
                 eprintln!("{step}: {outcome:?}");

@@ -524,16 +524,17 @@ fn a_move_needs_both_units_and_is_audited_as_one() {
 #[test]
 fn a_vanished_units_target_adds_to_the_childrens() {
     let mut t = TestDb::new();
-    let f = Files::new();
-    f.write(
-        "units.csv",
-        "code,name,level,parent_code,valid_from,valid_to\nVN,Trung ương,central,,,\n01,Tỉnh Một,province,VN,,\n010,Huyện A,district,01,,2025-06-30\n00100,Xã Một,commune,01,,\n00101,Xã Hai,commune,01,,\n",
-    );
-    f.write(
-        "targets.csv",
-        "year,unit_code,indicator,value\n2025,010,houses_built,10\n2025,00100,houses_built,5\n2025,00101,houses_built,7\n",
-    );
-    t.import(&[f.root().to_path_buf()]).unwrap();
+    t.import_texts(&[
+        (
+            "units.csv",
+            "code,name,level,parent_code,valid_from,valid_to\nVN,Trung ương,central,,,\n01,Tỉnh Một,province,VN,,\n010,Huyện A,district,01,,2025-06-30\n00100,Xã Một,commune,01,,\n00101,Xã Hai,commune,01,,\n",
+        ),
+        (
+            "targets.csv",
+            "year,unit_code,indicator,value\n2025,010,houses_built,10\n2025,00100,houses_built,5\n2025,00101,houses_built,7\n",
+        ),
+    ])
+    .unwrap();
     let req = request("01", "2025-01-01", "2025-12-31", None);
     let report = reports::run(&mut t.db, &req, true).unwrap();
     let target = |inds: &[reports::IndicatorValue]| {

@@ -1,7 +1,7 @@
 //! The command line as a person uses it.
 
 use crate::support::*;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 
 #[test]
 fn import_tree_json_and_error_report() {
@@ -52,9 +52,7 @@ fn import_tree_json_and_error_report() {
             "--date",
             "2025-07-01",
         ])
-        .output()
-        .unwrap();
-    assert!(!gone.status.success());
+        .fails();
     let msg = String::from_utf8_lossy(&gone.stderr);
     assert!(msg.contains("đã sáp nhập vào 01 (Tỉnh Một)"), "{msg}");
 
@@ -113,16 +111,7 @@ fn serve_answers_health() {
         .unwrap();
     // First start with no user: the one-time administrator password is printed first.
     let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    let mut line = String::new();
-    while !line.contains("http://") {
-        line.clear();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "server ended: {printed}"
-        );
-        printed.push_str(&line);
-    }
+    let (addr, printed) = crate::web_support::read_address(&mut reader);
     assert!(printed.contains("tên đăng nhập: admin"), "{printed}");
     let password = printed
         .split("mật khẩu dùng một lần: ")
@@ -133,7 +122,6 @@ fn serve_answers_health() {
         .unwrap()
         .to_owned();
     assert_eq!(password.len(), 16);
-    let addr = crate::web_support::word_after(&line, "http://");
     let mut s = std::net::TcpStream::connect(&addr).unwrap();
     write!(
         s,
@@ -153,11 +141,7 @@ fn serve_answers_health() {
 
 #[test]
 fn the_format_reference_in_docs_is_the_one_the_code_generates() {
-    let out = donghanh()
-        .args(["formats", "--format", "md"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    let out = donghanh().args(["formats", "--format", "md"]).succeeds();
     let generated = String::from_utf8(out.stdout).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/formats.md");
     let kept = std::fs::read_to_string(&path).unwrap_or_default();
@@ -242,38 +226,24 @@ fn backup_while_in_use_and_restore() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sao-luu.bak");
-    let said = donghanh()
+    donghanh()
         .args(["--db", t.url(), "backup", "--out"])
         .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        said.status.success(),
-        "{}",
-        String::from_utf8_lossy(&said.stderr)
-    );
+        .succeeds();
     // A second backup to the same name is refused.
-    let again = donghanh()
+    donghanh()
         .args(["--db", t.url(), "backup", "--out"])
         .arg(&out)
-        .output()
-        .unwrap();
-    assert!(!again.status.success());
+        .fails();
     let fresh = TestDb::new();
     let target = match backend() {
         store::Backend::Sqlite => dir.path().join("khoi-phuc.sqlite").display().to_string(),
         store::Backend::Postgres => fresh.url().to_owned(),
     };
-    let restored = donghanh()
+    donghanh()
         .args(["--db", &target, "restore", "--from"])
         .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        restored.status.success(),
-        "{}",
-        String::from_utf8_lossy(&restored.stderr)
-    );
+        .succeeds();
     let mut db = store::open(&target).unwrap();
     assert_eq!(testkit::dump(&mut db).unwrap(), before);
 }
@@ -306,11 +276,9 @@ fn db_copy_round_trip_between_backends() {
         assert!(said.contains("khớp"), "{said}");
     }
     // A copy into a database that holds data is refused.
-    let again = donghanh()
+    donghanh()
         .args(["db", "copy", "--from", original.url(), "--to", back.url()])
-        .output()
-        .unwrap();
-    assert!(!again.status.success());
+        .fails();
     let copied = |dump: &str| -> String {
         dump.split("## ")
             .filter(|s| {

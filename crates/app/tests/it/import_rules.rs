@@ -3,7 +3,7 @@
 
 use crate::support::*;
 use importer::refusal::Refusal;
-use importer::{ImportError, RowError};
+use importer::RowError;
 
 /// Loads the small tree, then imports `files` (name, text) expecting a rejection; checks
 /// the dump is unchanged and returns the errors.
@@ -13,25 +13,12 @@ fn rejected(files: &[(&str, &str)]) -> Vec<RowError> {
     base.write("units.csv", UNITS_CSV);
     base.write("unit_lineage.csv", LINEAGE_CSV);
     t.import(&[base.root().to_path_buf()]).expect("base import");
-    let before = t.dump();
-    let f = Files::new();
-    let paths: Vec<_> = files.iter().map(|(n, text)| f.write(n, text)).collect();
-    let errors = match t.import(&paths) {
-        Err(ImportError::Rejected(r)) => r.errors,
-        other => panic!("expected a rejection, got {other:?}"),
-    };
-    assert_eq!(
-        t.dump(),
-        before,
-        "a rejected import must leave the database as it was"
-    );
-    for e in &errors {
-        assert!(
-            !e.reason_vi().is_empty() && !e.reason_en().is_empty(),
-            "{e:?}"
-        );
-    }
-    errors
+    refused(&mut t, files)
+}
+
+/// The one error of a file that must be refused.
+fn one_refusal(name: &str, text: &str) -> RowError {
+    one(&rejected(&[(name, text)])).clone()
 }
 
 fn one(errors: &[RowError]) -> &RowError {
@@ -43,11 +30,10 @@ const HEAD: &str = "code,name,level,parent_code,valid_from,valid_to\n";
 
 #[test]
 fn impossible_date() {
-    let e = rejected(&[(
+    let e = one_refusal(
         "units.csv",
         &format!("{HEAD}00500,Xã Năm,commune,010,31/02/2024,\n"),
-    )]);
-    let e = one(&e);
+    );
     assert_eq!(
         (e.row, e.column.as_str(), e.value.as_str()),
         (2, "valid_from", "31/02/2024")
@@ -74,11 +60,10 @@ fn unknown_column_is_refused_but_x_columns_pass() {
 #[test]
 fn code_that_excel_made_a_number() {
     // Lost leading zero: parent "10" stands for "010".
-    let e = rejected(&[(
+    let e = one_refusal(
         "units.csv",
         &format!("{HEAD}00500,Xã Năm,commune,10,2020-01-01,\n"),
-    )]);
-    let e = one(&e);
+    );
     assert_eq!(e.column, "parent_code");
     assert!(
         matches!(&e.refusal, Refusal::ParentMissing { zero_hint: Some(z), .. } if z == "010"),
@@ -90,21 +75,16 @@ fn code_that_excel_made_a_number() {
         e.reason_vi()
     );
     // Scientific notation.
-    let e = rejected(&[(
+    let e = one_refusal(
         "units.csv",
         &format!("{HEAD}4.9E+4,Xã Năm,commune,010,2020-01-01,\n"),
-    )]);
-    let e = one(&e);
+    );
     assert_eq!((e.column.as_str(), e.value.as_str()), ("code", "4.9E+4"));
 }
 
 #[test]
 fn duplicate_key_within_a_file() {
-    let e = rejected(&[(
-        "units.csv",
-        &format!("{HEAD}00500,Xã Năm,commune,010,2020-01-01,\n00500,Xã Năm Khác,commune,010,01/01/2020,\n"),
-    )]);
-    let e = one(&e);
+    let e = one_refusal("units.csv", &format!("{HEAD}00500,Xã Năm,commune,010,2020-01-01,\n00500,Xã Năm Khác,commune,010,01/01/2020,\n"));
     assert_eq!(e.row, 3);
     assert!(
         matches!(e.refusal, Refusal::KeyRepeated { line: 2, .. }),
@@ -115,13 +95,9 @@ fn duplicate_key_within_a_file() {
 #[test]
 fn identical_duplicate_rows_are_one_row() {
     let mut t = TestDb::new();
-    let f = Files::new();
-    f.write(
-        "units.csv",
-        &format!("{HEAD}P,Tỉnh,province,,,\nP,Tỉnh,province,,,\n"),
-    );
+    let twice = format!("{HEAD}P,Tỉnh,province,,,\nP,Tỉnh,province,,,\n");
     let s = t
-        .import(&[f.path("units.csv")])
+        .import_texts(&[("units.csv", &twice)])
         .expect("identical rows are fine");
     assert_eq!(s.total().inserted, 1);
 }
@@ -129,11 +105,10 @@ fn identical_duplicate_rows_are_one_row() {
 #[test]
 fn parent_missing_on_that_date() {
     // 02 ended on 2025-06-30: a commune starting after that cannot hang under it.
-    let e = rejected(&[(
+    let e = one_refusal(
         "units.csv",
         &format!("{HEAD}00600,Xã Sáu,commune,02,2025-08-01,\n"),
-    )]);
-    let e = one(&e);
+    );
     assert_eq!(e.column, "parent_code");
     assert!(
         matches!(&e.refusal, Refusal::ParentMissing { on, .. } if on.to_string() == "2025-08-01"),

@@ -4,19 +4,10 @@
 use crate::households::with_households;
 use crate::support::*;
 use importer::refusal::Refusal;
-use importer::ImportError;
 
 fn rejected(files: &[(&str, &str)]) -> Vec<importer::RowError> {
     let (mut t, _f) = with_households();
-    let before = t.dump();
-    let g = Files::new();
-    let paths: Vec<_> = files.iter().map(|(n, text)| g.write(n, text)).collect();
-    let errors = match t.import(&paths) {
-        Err(ImportError::Rejected(r)) => r.errors,
-        other => panic!("expected a rejection, got {other:?}"),
-    };
-    assert_eq!(t.dump(), before);
-    errors
+    refused(&mut t, files)
 }
 
 const SUPPORTS_HEAD: &str = "record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n";

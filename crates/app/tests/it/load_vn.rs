@@ -76,9 +76,7 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
     let again = donghanh()
         .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
         .arg(&unmatched)
-        .output()
-        .unwrap();
-    assert!(again.status.success());
+        .succeeds();
     assert!(String::from_utf8_lossy(&again.stdout).contains("+0 ~0"));
     assert_eq!(t.dump(), before, "rerunning load-vn changes nothing");
 }

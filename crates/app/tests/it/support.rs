@@ -41,6 +41,16 @@ impl TestDb {
         importer::import_paths(&mut self.db, paths, &importer::Options::default())
     }
 
+    /// Imports files given as (name, text), written to a folder of their own.
+    pub fn import_texts(
+        &mut self,
+        files: &[(&str, &str)],
+    ) -> Result<importer::Summary, importer::ImportError> {
+        let f = Files::new();
+        let paths: Vec<_> = files.iter().map(|(n, text)| f.write(n, text)).collect();
+        self.import(&paths)
+    }
+
     pub fn graph(&mut self) -> domain::units::UnitGraph {
         store::units::load_graph(&mut self.db).expect("graph")
     }
@@ -163,6 +173,8 @@ pub fn num(r: &store::Row, name: &str) -> i64 {
 /// command printed.
 pub trait Succeeds {
     fn succeeds(&mut self) -> std::process::Output;
+    /// Runs it to its end and expects a refusal (a non-zero exit).
+    fn fails(&mut self) -> std::process::Output;
 }
 
 impl Succeeds for std::process::Command {
@@ -176,4 +188,26 @@ impl Succeeds for std::process::Command {
         );
         out
     }
+
+    fn fails(&mut self) -> std::process::Output {
+        let out = self.output().unwrap();
+        assert!(
+            !out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        out
+    }
+}
+
+/// Imports files that must be refused: returns every row error, and checks that the
+/// refusal changed nothing stored.
+pub fn refused(t: &mut TestDb, files: &[(&str, &str)]) -> Vec<importer::RowError> {
+    let before = t.dump();
+    let errors = match t.import_texts(files) {
+        Err(importer::ImportError::Rejected(r)) => r.errors,
+        other => panic!("expected a rejection, got {other:?}"),
+    };
+    assert_eq!(t.dump(), before);
+    errors
 }

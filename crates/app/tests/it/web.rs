@@ -1,6 +1,7 @@
 //! The web app over HTTP: sessions, CSRF, throttling, scope on every API route, the
 //! audit of changes, refusals of lost updates, page weights.
 
+use crate::support::Succeeds;
 use crate::web_support::*;
 
 #[test]
@@ -544,13 +545,7 @@ fn a_one_time_password_opens_only_the_password_page() {
             "--unit",
             "48",
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .succeeds();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let once = word_after(&stdout, "one-time password: ");
     let mut new = Http::default();

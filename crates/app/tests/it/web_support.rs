@@ -119,6 +119,22 @@ fn server_on(url: &str, db: Option<TestDb>) -> Server {
     }
 }
 
+/// Reads what `donghanh serve` prints up to the line with its address: the address, and
+/// all it printed (the first start prints the administrator's one-time password).
+pub fn read_address(reader: &mut impl BufRead) -> (String, String) {
+    let mut printed = String::new();
+    let mut line = String::new();
+    while !line.contains("http://") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "server ended: {printed}"
+        );
+        printed.push_str(&line);
+    }
+    (word_after(&line, "http://"), printed)
+}
+
 /// The demo data served by the real binary (`donghanh serve`), its stderr kept.
 pub fn demo_server_binary() -> Server {
     let db = demo_db();
@@ -139,15 +155,7 @@ pub fn demo_server_binary() -> Server {
         }
     });
     let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while !line.contains("http://") {
-        line.clear();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "server ended early"
-        );
-    }
-    let addr = word_after(&line, "http://");
+    let (addr, _) = read_address(&mut reader);
     std::thread::spawn(move || for _ in reader.lines() {});
     let db_url = db.url().to_owned();
     Server {

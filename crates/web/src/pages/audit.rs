@@ -2,10 +2,9 @@
 //! subtree did.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::response::Html;
 use maud::html;
 use serde::Deserialize;
 
@@ -17,11 +16,7 @@ pub struct AuditQuery {
     actor: String,
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<AuditQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<AuditQuery>) -> Page {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }

@@ -1,10 +1,9 @@
 //! "My unit": key indicators against targets, a yearly trend, the child units ranked.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::response::Html;
 use domain::indicators::Indicator;
 use domain::Date;
 use maud::{html, Markup, PreEscaped};
@@ -72,11 +71,7 @@ fn trend_svg(points: &[(i32, i64)]) -> Markup {
     PreEscaped(svg)
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     let w = who.clone();
     let cache = st.dashboards.clone();
     let (report, trend, year) = st

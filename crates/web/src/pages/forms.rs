@@ -4,7 +4,7 @@
 //! officer's input kept.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Reply};
 use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Path, State};
@@ -147,7 +147,7 @@ fn render(
 
 // Households.
 
-pub async fn household_new(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
+pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
     let today = crate::today().to_string();
@@ -181,7 +181,7 @@ pub async fn household_create(
     State(st): State<AppState>,
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let values = take(form);
     let code = values.get("household_code").cloned().unwrap_or_default();
     // A new household must not overwrite one that exists.
@@ -233,7 +233,7 @@ pub async fn household_edit(
     State(st): State<AppState>,
     who: Authed,
     Path(code): Path<String>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let h = st
         .scoped(&who, move |db, acc| {
             store::households::get_writable(db, acc, &code)?.ok_or(AppError::NotFound)
@@ -261,7 +261,7 @@ pub async fn household_update(
     who: Authed,
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let mut values = take(form);
     values.insert("household_code".into(), code.clone());
     let based_on = values.get("_version").cloned().unwrap_or_default();
@@ -378,12 +378,7 @@ fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
     }
 }
 
-async fn child_form(
-    st: AppState,
-    who: Authed,
-    code: String,
-    kind: &str,
-) -> Result<Response, AppError> {
+async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
     let h = writable_household(&st, &who, &code).await?;
     let (_, title, fields) = child_spec(kind);
     let action = format!("/households/{code}/{kind}");
@@ -410,7 +405,7 @@ async fn child_save(
     code: String,
     kind: &str,
     form: Vec<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let h = writable_household(&st, &who, &code).await?;
     let mut values = take(form);
     values.insert("household_code".into(), h.code.clone());
@@ -453,7 +448,7 @@ pub async fn child_get(
     State(st): State<AppState>,
     who: Authed,
     Path((code, kind)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Reply {
     child_form(st, who, code, child_kind(&kind)?).await
 }
 
@@ -462,7 +457,7 @@ pub async fn child_post(
     who: Authed,
     Path((code, kind)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Reply {
     child_save(st, who, code, child_kind(&kind)?, form).await
 }
 
@@ -475,7 +470,7 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 
 // Activities (not tied to a household).
 
-pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Result<Response, AppError> {
+pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
     let values: Values = [
@@ -505,7 +500,7 @@ pub async fn activity_save(
     State(st): State<AppState>,
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let mut values = take(form);
     values.insert(
         "record_id".into(),

@@ -2,7 +2,7 @@
 //! household in full.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
@@ -81,11 +81,7 @@ async fn find(
     .await
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
     let (query, status) = (q.q.clone(), q.status.clone());
     let hits = find(&st, &who, q).await?;
     let body = html! {
@@ -105,20 +101,12 @@ pub async fn list(
 }
 
 /// The hits alone, for htmx to swap in as the officer types.
-pub async fn results(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn results(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
     let hits = find(&st, &who, q).await?;
     Ok(Html(hits_table(&hits).into_string()))
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
+pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {
     let w = who.clone();
     let body = st
         .scoped(&who, move |db, acc| {

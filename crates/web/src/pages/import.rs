@@ -2,12 +2,12 @@
 //! summary of what would change, then confirm.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{html, Markup};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -107,7 +107,7 @@ fn upload_form(who: &Authed) -> Markup {
     }
 }
 
-pub async fn form(who: Authed) -> Result<Html<String>, AppError> {
+pub async fn form(who: Authed) -> Page {
     let body = html! {
         h1 { "Nhập dữ liệu từ tệp" }
         p { "Tải mẫu, điền, rồi gửi lên. Tệp được kiểm tra trước; chỉ khi bạn xác nhận thì dữ liệu mới được ghi, và ghi tất cả hoặc không ghi gì." }
@@ -120,7 +120,7 @@ pub async fn form(who: Authed) -> Result<Html<String>, AppError> {
 }
 
 /// A template: one sheet named after the kind, the contract's column names, codes as text.
-pub async fn template(_who: Authed, Path(kind): Path<String>) -> Result<Response, AppError> {
+pub async fn template(_who: Authed, Path(kind): Path<String>) -> Reply {
     let k = importer::kinds::find(&kind).ok_or(AppError::NotFound)?;
     let mut book = rust_xlsxwriter::Workbook::new();
     let text = rust_xlsxwriter::Format::new().set_num_format("@");
@@ -252,11 +252,7 @@ async fn save_upload(mp: &mut Multipart, dir: &std::path::Path) -> Result<String
     Ok(file_name)
 }
 
-pub async fn upload(
-    State(st): State<AppState>,
-    who: Authed,
-    mut mp: Multipart,
-) -> Result<Html<String>, AppError> {
+pub async fn upload(State(st): State<AppState>, who: Authed, mut mp: Multipart) -> Page {
     let token = crate::auth::random_token()[..24].to_owned();
     let dir = new_upload_dir(&token).map_err(|e| AppError::Internal(e.to_string()))?;
     let saved = save_upload(&mut mp, &dir).await;
@@ -287,7 +283,7 @@ pub async fn confirm(
     State(st): State<AppState>,
     who: Authed,
     axum::extract::Form(f): axum::extract::Form<ConfirmForm>,
-) -> Result<Html<String>, AppError> {
+) -> Page {
     if f.token.is_empty() || !f.token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest(
             "Không tìm thấy tệp đã kiểm tra; hãy gửi lại.".into(),

@@ -1,7 +1,7 @@
 //! Signing in and out, and changing one's password.
 
 use crate::auth::{self, Authed, SignedIn, LOGIN_COOKIE, SESSION_COOKIE, SESSION_SECONDS};
-use crate::error::AppError;
+use crate::error::{AppError, Reply};
 use crate::html::{bare, csrf, field};
 use crate::AppState;
 use axum::extract::{Form, State};
@@ -32,7 +32,7 @@ fn login_page(token: &str, username: &str, error: Option<&str>) -> Response {
         .into_response()
 }
 
-pub async fn form(State(st): State<AppState>) -> Result<Response, AppError> {
+pub async fn form(State(st): State<AppState>) -> Reply {
     Ok(login_page(
         &auth::login_token(&st.login_key().await?),
         "",
@@ -79,9 +79,9 @@ pub async fn submit(
     headers: HeaderMap,
     extensions: axum::http::Extensions,
     Form(f): Form<LoginForm>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let key = st.login_key().await?;
-    let again = |msg: &'static str| -> Result<Response, AppError> {
+    let again = |msg: &'static str| -> Reply {
         Ok(login_page(&auth::login_token(&key), &f.username, Some(msg)))
     };
     // The token must be one this server issued (a bot cannot make one up) and match the
@@ -180,10 +180,7 @@ pub async fn submit(
         .into_response())
 }
 
-pub async fn logout(
-    State(st): State<AppState>,
-    SignedIn(who): SignedIn,
-) -> Result<Response, AppError> {
+pub async fn logout(State(st): State<AppState>, SignedIn(who): SignedIn) -> Reply {
     let h = who.token_hash.clone();
     st.run(move |db| Ok(store::accounts::session_delete(db, &h)?))
         .await?;
@@ -234,7 +231,7 @@ pub async fn password_submit(
     State(st): State<AppState>,
     SignedIn(who): SignedIn,
     Form(f): Form<PasswordForm>,
-) -> Result<Response, AppError> {
+) -> Reply {
     if f.new != f.confirm {
         return Ok(password_page(
             &who,

@@ -2,11 +2,11 @@
 //! narrative; downloads; drill-down from every figure to its records.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page, Reply};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse};
 use domain::indicators::Indicator;
 use domain::Date;
 use maud::html;
@@ -82,11 +82,7 @@ fn link(q: &reports::Request, extra: &str) -> String {
     )
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<ReportQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<ReportQuery>) -> Page {
     let w = who.clone();
     let by_children = q.by_children.is_some();
     let cache = st.reports.clone();
@@ -152,7 +148,7 @@ pub async fn download(
     State(st): State<AppState>,
     who: Authed,
     Query(q): Query<ReportQuery>,
-) -> Result<Response, AppError> {
+) -> Reply {
     let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
     let by_children = q.by_children.is_some();
@@ -201,7 +197,7 @@ pub async fn explain(
     State(st): State<AppState>,
     who: Authed,
     Query(q): Query<ReportQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Page {
     let w = who.clone();
     let indicator = q.indicator.clone().unwrap_or_default();
     let ind = indicator.clone();

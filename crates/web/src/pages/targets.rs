@@ -1,11 +1,10 @@
 //! Targets: enter a unit's plan for a year, see how plans roll up the tree.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Query, State};
-use axum::response::Html;
 use domain::access::{Reach, Subject};
 use domain::Date;
 use maud::html;
@@ -18,12 +17,7 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-async fn render(
-    st: &AppState,
-    who: &Authed,
-    year: i32,
-    message: Option<(bool, String)>,
-) -> Result<Html<String>, AppError> {
+async fn render(st: &AppState, who: &Authed, year: i32, message: Option<(bool, String)>) -> Page {
     let report = st
         .scoped(who, move |db, acc| {
             let req = reports::Request {
@@ -74,11 +68,7 @@ async fn render(
     Ok(who.page("Chỉ tiêu", body))
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     render(&st, &who, q.year.unwrap_or(crate::today().year()), None).await
 }
 
@@ -92,11 +82,7 @@ pub struct TargetForm {
     value: String,
 }
 
-pub async fn save(
-    State(st): State<AppState>,
-    who: Authed,
-    Form(f): Form<TargetForm>,
-) -> Result<Html<String>, AppError> {
+pub async fn save(State(st): State<AppState>, who: Authed, Form(f): Form<TargetForm>) -> Page {
     let year: i32 = f.year.parse().unwrap_or(crate::today().year());
     let w = who.clone();
     let outcome = st

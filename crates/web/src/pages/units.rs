@@ -1,10 +1,9 @@
 //! The tree of units on a date, and a unit's history through the 2025 reform.
 
 use crate::auth::Authed;
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
 use domain::units::Via;
 use maud::html;
 use serde::Deserialize;
@@ -15,11 +14,7 @@ pub struct TreeQuery {
     date: Option<String>,
 }
 
-pub async fn tree(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<TreeQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQuery>) -> Page {
     let body = st
         .scoped(&who, move |_db, acc| {
             let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
@@ -52,11 +47,7 @@ pub async fn tree(
     Ok(who.page("Đơn vị", body))
 }
 
-pub async fn history(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
+pub async fn history(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {
     let body = st
         .scoped(&who, move |_db, acc| {
             let graph = acc.graph.clone();

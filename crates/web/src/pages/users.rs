@@ -1,20 +1,15 @@
 //! Users: an administrator manages everyone, a unit manager the users below her.
 
 use crate::auth::{self, Authed};
-use crate::error::AppError;
+use crate::error::{AppError, Page};
 use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, State};
-use axum::response::Html;
 use domain::access::Role;
 use maud::html;
 use serde::Deserialize;
 
-async fn render(
-    st: &AppState,
-    who: &Authed,
-    message: Option<(bool, String)>,
-) -> Result<Html<String>, AppError> {
+async fn render(st: &AppState, who: &Authed, message: Option<(bool, String)>) -> Page {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
@@ -62,7 +57,7 @@ async fn render(
     Ok(who.page("Người dùng", body))
 }
 
-pub async fn list(State(st): State<AppState>, who: Authed) -> Result<Html<String>, AppError> {
+pub async fn list(State(st): State<AppState>, who: Authed) -> Page {
     render(&st, &who, None).await
 }
 
@@ -77,11 +72,7 @@ pub struct NewUserForm {
     password: String,
 }
 
-pub async fn create(
-    State(st): State<AppState>,
-    who: Authed,
-    Form(f): Form<NewUserForm>,
-) -> Result<Html<String>, AppError> {
+pub async fn create(State(st): State<AppState>, who: Authed, Form(f): Form<NewUserForm>) -> Page {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
@@ -158,7 +149,7 @@ pub async fn set_active(
     State(st): State<AppState>,
     who: Authed,
     Form(f): Form<ActiveForm>,
-) -> Result<Html<String>, AppError> {
+) -> Page {
     if !who.user.role.manages_users() || f.id == who.user.id {
         return Err(AppError::Forbidden);
     }
