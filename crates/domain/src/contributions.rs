@@ -259,16 +259,8 @@ pub fn whole_months_of_one_year(from: Date, to: Date) -> bool {
 mod tests {
     use super::*;
     use crate::poverty::Class;
+    use crate::status::tests::a;
     use crate::status::AssessmentKind;
-
-    fn a(year: i32, kind: AssessmentKind, on: &str, status: Class) -> Assessed {
-        Assessed {
-            year,
-            kind,
-            assessed_on: Date::parse(on).unwrap(),
-            status,
-        }
-    }
 
     /// The windows agree with computing the history at every month's end.
     #[test]

@@ -144,12 +144,12 @@ pub fn sustained(history: &[Assessed], escape: &StatusEvent) -> Sustained {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use AssessmentKind::*;
     use Class::*;
 
-    fn a(year: i32, kind: AssessmentKind, on: &str, status: Class) -> Assessed {
+    pub(crate) fn a(year: i32, kind: AssessmentKind, on: &str, status: Class) -> Assessed {
         Assessed {
             year,
             kind,

@@ -19,18 +19,6 @@ fn ev(source: &'static str, record: &str, amount: i64, scope: &Scope, node: Vers
     }
 }
 
-/// Every ledger indicator, read from the records.
-pub fn tally(
-    db: &mut Db,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-    t: &mut Tally,
-) -> Result<(), StoreError> {
-    flows(db, scope, from, to, t)?;
-    stocks(db, scope, from, to, t)
-}
-
 /// Supports, activities and micro-insurance of the period (what the aggregates also hold).
 pub fn flows(
     db: &mut Db,

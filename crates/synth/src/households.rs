@@ -25,7 +25,7 @@ pub struct Household {
 }
 
 /// Deprivation codes of the 2022–2026 standard, the commonest first.
-const DEPRIVATIONS: &[&str] = &[
+pub(crate) const DEPRIVATIONS: &[&str] = &[
     "health_insurance",
     "adult_education",
     "housing_quality",

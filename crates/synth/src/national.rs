@@ -48,21 +48,6 @@ impl Out {
     }
 }
 
-/// Deprivation codes valid in both standards (2022–2026 and 2027–2030).
-const COMMON_DEPRIVATIONS: &[&str] = &[
-    "health_insurance",
-    "adult_education",
-    "housing_quality",
-    "sanitation",
-    "water",
-    "employment",
-    "dependents",
-    "nutrition",
-    "housing_area",
-    "telecom",
-    "school_attendance",
-];
-
 fn deprivations(rng: &mut Rng, class: Class) -> String {
     let n = match class {
         Class::Poor => rng.range(3, 5),
@@ -70,8 +55,10 @@ fn deprivations(rng: &mut Rng, class: Class) -> String {
         _ => rng.range(0, 1),
     } as usize;
     let start = rng.below(4) as usize;
-    COMMON_DEPRIVATIONS
+    // Codes valid in both standards (2022–2026 and 2027–2030).
+    crate::households::DEPRIVATIONS
         .iter()
+        .filter(|d| **d != "info_access")
         .skip(start)
         .take(n)
         .copied()

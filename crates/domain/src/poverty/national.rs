@@ -55,19 +55,16 @@ fn indicators_2022() -> Vec<Indicator> {
 
 /// Decree 07/2021/NĐ-CP as amended by 30/2025, in force 2022-01-01 … 2026-12-31.
 pub fn decree_07_2021() -> Standard {
-    Standard {
-        code: "ND07-2021".into(),
-        name: "Nghị định 07/2021/NĐ-CP (sửa đổi bởi 30/2025), giai đoạn 2022–2026".into(),
-        unit_code: None,
-        valid_from: day(2022, 1, 1),
-        valid_to: day(2026, 12, 31),
-        poverty_line_rural: 1_500_000,
-        poverty_line_urban: 2_000_000,
-        average_line_rural: Some(2_250_000),
-        average_line_urban: Some(3_000_000),
-        poor_min_deprivations: 3,
-        indicators: indicators_2022(),
-    }
+    national(
+        (
+            "ND07-2021",
+            "Nghị định 07/2021/NĐ-CP (sửa đổi bởi 30/2025), giai đoạn 2022–2026",
+        ),
+        (2022, 2026),
+        (1_500_000, 2_000_000),
+        Some((2_250_000, 3_000_000)),
+        indicators_2022(),
+    )
 }
 
 /// Decree 351/2025/NĐ-CP, in force 2027-01-01 … 2030-12-31. Its average-living-standard
@@ -79,16 +76,38 @@ pub fn decree_351_2025() -> Standard {
         .collect();
     indicators.push(ind("digital_services", "information", "Sử dụng dịch vụ số"));
     indicators.push(ind("waste", "water_hygiene", "Xử lý rác thải sinh hoạt"));
+    national(
+        (
+            "ND351-2025",
+            "Nghị định 351/2025/NĐ-CP, giai đoạn 2027–2030",
+        ),
+        (2027, 2030),
+        (2_200_000, 2_800_000),
+        None,
+        indicators,
+    )
+}
+
+/// A national standard (no unit) in force from 1 January of the first year to
+/// 31 December of the last, three deprivations making an income-poor household poor
+/// (both decrees); lines are (rural, urban) đồng per person and month.
+fn national(
+    (code, name): (&str, &str),
+    (first, last): (i32, i32),
+    poverty: (i64, i64),
+    average: Option<(i64, i64)>,
+    indicators: Vec<Indicator>,
+) -> Standard {
     Standard {
-        code: "ND351-2025".into(),
-        name: "Nghị định 351/2025/NĐ-CP, giai đoạn 2027–2030".into(),
+        code: code.into(),
+        name: name.into(),
         unit_code: None,
-        valid_from: day(2027, 1, 1),
-        valid_to: day(2030, 12, 31),
-        poverty_line_rural: 2_200_000,
-        poverty_line_urban: 2_800_000,
-        average_line_rural: None,
-        average_line_urban: None,
+        valid_from: day(first, 1, 1),
+        valid_to: day(last, 12, 31),
+        poverty_line_rural: poverty.0,
+        poverty_line_urban: poverty.1,
+        average_line_rural: average.map(|a| a.0),
+        average_line_urban: average.map(|a| a.1),
         poor_min_deprivations: 3,
         indicators,
     }

@@ -12,21 +12,18 @@ use std::collections::{HashMap, HashSet};
 use store::keyed::{Counts, TableDef};
 use store::{StoreError, Value};
 
+/// The column that names a row's unit, in every kind that has one.
+const UNIT_COL: &str = "unit_code";
+
 /// How a row's unit is found.
 #[derive(Clone, Copy)]
 enum UnitRule {
     None,
-    /// The version of `unit_col` valid on the date in `date_col`.
-    OnDate {
-        unit_col: &'static str,
-        date_col: &'static str,
-    },
-    /// Targets: the version valid on 1 January of the year in `year_col`, or the first
+    /// The version of `unit_code` valid on the date in this column.
+    OnDate(&'static str),
+    /// Targets: the version valid on 1 January of the year in this column, or the first
     /// day of a version that starts within that year.
-    OnYear {
-        unit_col: &'static str,
-        year_col: &'static str,
-    },
+    OnYear(&'static str),
 }
 
 /// A refusal of a kind's own rule, at the column it names.
@@ -44,6 +41,26 @@ pub struct LedgerKind {
     defaults: &'static [(&'static str, i64)],
     /// The kind's own rules on one row.
     check: fn(&Fields) -> Vec<Problem>,
+}
+
+impl LedgerKind {
+    /// A kind of `spec` written to `table`: no record id to derive, no household, no
+    /// defaults and no rules of its own until the static says otherwise.
+    const fn of(
+        spec: &'static Spec,
+        table: &'static std::sync::LazyLock<TableDef>,
+        unit: UnitRule,
+    ) -> LedgerKind {
+        LedgerKind {
+            spec,
+            table,
+            unit,
+            record_id: None,
+            household: None,
+            defaults: &[],
+            check: no_check,
+        }
+    }
 }
 
 fn check_support(r: &Fields) -> Vec<Problem> {
@@ -65,16 +82,15 @@ fn check_support(r: &Fields) -> Vec<Problem> {
 }
 
 pub static SUPPORTS: LedgerKind = LedgerKind {
-    spec: &contract::SUPPORTS,
-    table: &store::ledger::SUPPORTS,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "date",
-    },
     record_id: Some("record_id"),
     household: Some("household_code"),
     defaults: &[("quantity", 1), ("value_vnd", 0)],
     check: check_support,
+    ..LedgerKind::of(
+        &contract::SUPPORTS,
+        &store::ledger::SUPPORTS,
+        UnitRule::OnDate("date"),
+    )
 };
 
 fn check_activity(r: &Fields) -> Vec<Problem> {
@@ -86,16 +102,14 @@ fn check_activity(r: &Fields) -> Vec<Problem> {
 }
 
 pub static ACTIVITIES: LedgerKind = LedgerKind {
-    spec: &contract::ACTIVITIES,
-    table: &store::ledger::ACTIVITIES,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "date",
-    },
     record_id: Some("record_id"),
-    household: None,
     defaults: &[("sessions", 1), ("participants", 0)],
     check: check_activity,
+    ..LedgerKind::of(
+        &contract::ACTIVITIES,
+        &store::ledger::ACTIVITIES,
+        UnitRule::OnDate("date"),
+    )
 };
 
 fn no_check(_: &Fields) -> Vec<Problem> {
@@ -103,30 +117,19 @@ fn no_check(_: &Fields) -> Vec<Problem> {
 }
 
 pub static SAVINGS_GROUPS: LedgerKind = LedgerKind {
-    spec: &contract::SAVINGS_GROUPS,
-    table: &store::ledger::SAVINGS_GROUPS,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "as_of",
-    },
-    record_id: None,
-    household: None,
     defaults: &[("overdue_vnd", 0)],
-    check: no_check,
+    ..LedgerKind::of(
+        &contract::SAVINGS_GROUPS,
+        &store::ledger::SAVINGS_GROUPS,
+        UnitRule::OnDate("as_of"),
+    )
 };
 
-pub static ENTRUSTED_TOTALS: LedgerKind = LedgerKind {
-    spec: &contract::ENTRUSTED_TOTALS,
-    table: &store::ledger::ENTRUSTED_TOTALS,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "as_of",
-    },
-    record_id: None,
-    household: None,
-    defaults: &[],
-    check: no_check,
-};
+pub static ENTRUSTED_TOTALS: LedgerKind = LedgerKind::of(
+    &contract::ENTRUSTED_TOTALS,
+    &store::ledger::ENTRUSTED_TOTALS,
+    UnitRule::OnDate("as_of"),
+);
 
 fn check_dissolved_after(
     established: &'static str,
@@ -138,55 +141,42 @@ fn check_dissolved_after(
     }
 }
 
-fn check_coop(r: &Fields) -> Vec<Problem> {
+/// Cooperatives and clubs: dissolved after they were established.
+fn check_dissolved(r: &Fields) -> Vec<Problem> {
     check_dissolved_after("established_on", "dissolved_on")(r)
 }
 
 pub static COOPERATIVES: LedgerKind = LedgerKind {
-    spec: &contract::COOPERATIVES,
-    table: &store::ledger::COOPERATIVES,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "established_on",
-    },
-    record_id: None,
-    household: None,
     defaults: &[
         ("union_supported", 0),
         ("female_members", 0),
         ("female_workers", 0),
     ],
-    check: check_coop,
+    check: check_dissolved,
+    ..LedgerKind::of(
+        &contract::COOPERATIVES,
+        &store::ledger::COOPERATIVES,
+        UnitRule::OnDate("established_on"),
+    )
 };
 
-fn check_club(r: &Fields) -> Vec<Problem> {
-    check_dissolved_after("established_on", "dissolved_on")(r)
-}
-
 pub static CLUBS: LedgerKind = LedgerKind {
-    spec: &contract::CLUBS,
-    table: &store::ledger::CLUBS,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "established_on",
-    },
-    record_id: None,
-    household: None,
-    defaults: &[],
-    check: check_club,
+    check: check_dissolved,
+    ..LedgerKind::of(
+        &contract::CLUBS,
+        &store::ledger::CLUBS,
+        UnitRule::OnDate("established_on"),
+    )
 };
 
 pub static MICROINSURANCE: LedgerKind = LedgerKind {
-    spec: &contract::MICROINSURANCE,
-    table: &store::ledger::MICROINSURANCE,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "date",
-    },
     record_id: Some("record_id"),
-    household: None,
     defaults: &[("count", 0), ("amount_vnd", 0)],
-    check: no_check,
+    ..LedgerKind::of(
+        &contract::MICROINSURANCE,
+        &store::ledger::MICROINSURANCE,
+        UnitRule::OnDate("date"),
+    )
 };
 
 fn check_target(r: &Fields) -> Vec<Problem> {
@@ -199,16 +189,12 @@ fn check_target(r: &Fields) -> Vec<Problem> {
 }
 
 pub static TARGETS: LedgerKind = LedgerKind {
-    spec: &contract::TARGETS,
-    table: &store::ledger::TARGETS,
-    unit: UnitRule::OnYear {
-        unit_col: "unit_code",
-        year_col: "year",
-    },
-    record_id: None,
-    household: None,
-    defaults: &[],
     check: check_target,
+    ..LedgerKind::of(
+        &contract::TARGETS,
+        &store::ledger::TARGETS,
+        UnitRule::OnYear("year"),
+    )
 };
 
 fn check_project(r: &Fields) -> Vec<Problem> {
@@ -225,26 +211,22 @@ fn check_project(r: &Fields) -> Vec<Problem> {
 }
 
 pub static PROJECTS: LedgerKind = LedgerKind {
-    spec: &contract::PROJECTS,
-    table: &store::ledger::PROJECTS,
-    unit: UnitRule::OnDate {
-        unit_col: "unit_code",
-        date_col: "start_on",
-    },
-    record_id: None,
-    household: None,
-    defaults: &[],
     check: check_project,
+    ..LedgerKind::of(
+        &contract::PROJECTS,
+        &store::ledger::PROJECTS,
+        UnitRule::OnDate("start_on"),
+    )
 };
 
 pub static PROJECT_MEMBERS: LedgerKind = LedgerKind {
-    spec: &contract::PROJECT_MEMBERS,
-    table: &store::ledger::PROJECT_MEMBERS,
-    unit: UnitRule::None,
-    record_id: None,
     household: Some("household_code"),
     defaults: &[("difficult", 0)],
-    check: no_check,
+    ..LedgerKind::of(
+        &contract::PROJECT_MEMBERS,
+        &store::ledger::PROJECT_MEMBERS,
+        UnitRule::None,
+    )
 };
 
 /// A stable id for a row that came without one: FNV-1a over its cells.
@@ -347,18 +329,14 @@ impl Kind for LedgerKind {
             }
             let found = match self.unit {
                 UnitRule::None => None,
-                UnitRule::OnDate { unit_col, date_col } => {
-                    match (r.text(unit_col), r.date(date_col)) {
-                        (Some(code), Some(d)) => Some((unit_col, unit_on(&graph, code, d))),
-                        _ => None,
-                    }
-                }
-                UnitRule::OnYear { unit_col, year_col } => {
-                    match (r.text(unit_col), r.int(year_col)) {
-                        (Some(code), Some(y)) => Some((unit_col, unit_version(&graph, code, y))),
-                        _ => None,
-                    }
-                }
+                UnitRule::OnDate(date_col) => match (r.text(UNIT_COL), r.date(date_col)) {
+                    (Some(code), Some(d)) => Some((UNIT_COL, unit_on(&graph, code, d))),
+                    _ => None,
+                },
+                UnitRule::OnYear(year_col) => match (r.text(UNIT_COL), r.int(year_col)) {
+                    (Some(code), Some(y)) => Some((UNIT_COL, unit_version(&graph, code, y))),
+                    _ => None,
+                },
             };
             let unit_id =
                 match found.map(|(c, found)| (c, found.and_then(|ix| ctx.writable(&graph, ix)))) {

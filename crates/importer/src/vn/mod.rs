@@ -202,11 +202,15 @@ fn format_share(s: f64) -> String {
     t.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn table(kind: &str, header: &[&str], rows: Vec<Vec<String>>) -> Table {
+/// A table of file kind `spec` whose rows hold the contract's columns in order, then the
+/// `extra` column (how the row was made, for a person checking the load).
+fn table(spec: &domain::contract::Spec, extra: &str, rows: Vec<Vec<String>>) -> Table {
+    let mut header: Vec<String> = spec.cols.iter().map(|c| c.name.to_owned()).collect();
+    header.push(extra.to_owned());
     Table {
-        kind: kind.to_owned(),
-        source: format!("load-vn:{kind}"),
-        header: header.iter().map(|s| (*s).to_owned()).collect(),
+        kind: spec.kind.to_owned(),
+        source: format!("load-vn:{}", spec.kind),
+        header,
         rows: rows
             .into_iter()
             .enumerate()
@@ -299,30 +303,8 @@ pub fn plan(src: &Sources) -> Result<Plan, String> {
         matching::infer_neighbours(&mut b, &old, &new, &new_provinces, &claims, &mut unmatched);
     let lineage_rows = b.lineage.len();
     let tables = vec![
-        table(
-            "units",
-            &[
-                "code",
-                "name",
-                "level",
-                "parent_code",
-                "valid_from",
-                "valid_to",
-                "x_type",
-            ],
-            b.units,
-        ),
-        table(
-            "unit_lineage",
-            &[
-                "from_code",
-                "to_code",
-                "effective_date",
-                "share",
-                "x_method",
-            ],
-            b.lineage,
-        ),
+        table(&domain::contract::UNITS, "x_type", b.units),
+        table(&domain::contract::UNIT_LINEAGE, "x_method", b.lineage),
     ];
     Ok(Plan {
         tables,
