@@ -19,6 +19,23 @@ fn ev(source: &'static str, record: &str, amount: i64, scope: &Scope, node: Vers
     }
 }
 
+/// Adds a record's contributions (`parts`) to the node of its unit, each with the record
+/// as evidence; a record whose unit reaches no node is counted as unmapped. Returns the
+/// node.
+fn credit(
+    t: &mut Tally,
+    scope: &Scope,
+    (source, record): (&'static str, &str),
+    unit_id: i64,
+    parts: impl IntoIterator<Item = (I, i64)>,
+) -> Option<VersionIx> {
+    let node = t.node(scope, unit_id, source)?;
+    for (code, v) in parts {
+        t.add(node, code, v, || ev(source, record, v, scope, node));
+    }
+    Some(node)
+}
+
 /// Supports, activities and micro-insurance of the period (what the aggregates also hold).
 pub fn flows(
     db: &mut Db,
@@ -30,24 +47,12 @@ pub fn flows(
     supports(db, scope, from, to, t)?;
     let units = scope.units(&[]);
     for a in records::activities(db, &units, from, to)? {
-        let Some(node) = t.node(scope, a.unit_id, "activities") else {
-            continue;
-        };
-        for (code, v) in contributions::activity(a.kind, a.sessions, a.participants) {
-            t.add(node, code, v, || {
-                ev("activities", &a.record_id, v, scope, node)
-            });
-        }
+        let parts = contributions::activity(a.kind, a.sessions, a.participants);
+        credit(t, scope, ("activities", &a.record_id), a.unit_id, parts);
     }
     for m in records::microinsurance(db, &units, from, to)? {
-        let Some(node) = t.node(scope, m.unit_id, "microinsurance") else {
-            continue;
-        };
-        for (code, v) in contributions::microinsurance(m.kind, m.count, m.amount_vnd) {
-            t.add(node, code, v, || {
-                ev("microinsurance", &m.record_id, v, scope, node)
-            });
-        }
+        let parts = contributions::microinsurance(m.kind, m.count, m.amount_vnd);
+        credit(t, scope, ("microinsurance", &m.record_id), m.unit_id, parts);
     }
     Ok(())
 }
@@ -63,59 +68,34 @@ pub fn stocks(
 ) -> Result<(), StoreError> {
     let units = scope.units(&[]);
     for c in records::cooperatives(db, &units, to)? {
-        let Some(node) = t.node(scope, c.unit_id, "cooperatives") else {
-            continue;
-        };
-        let id = c.code.as_str();
+        let mut parts = Vec::new();
         if c.established_on >= from && c.union_supported {
-            t.add(node, I::CoopsNew, 1, || {
-                ev("cooperatives", id, 1, scope, node)
-            });
+            parts.push((I::CoopsNew, 1));
         }
         if c.dissolved_on.is_none_or(|d| d > to) {
-            let (m, w) = (c.female_members, c.female_workers);
-            t.add(node, I::CoopsActive, 1, || {
-                ev("cooperatives", id, 1, scope, node)
-            });
-            t.add(node, I::CoopsFemaleMembers, m, || {
-                ev("cooperatives", id, m, scope, node)
-            });
-            t.add(node, I::CoopsFemaleWorkers, w, || {
-                ev("cooperatives", id, w, scope, node)
-            });
+            parts.push((I::CoopsActive, 1));
+            parts.push((I::CoopsFemaleMembers, c.female_members));
+            parts.push((I::CoopsFemaleWorkers, c.female_workers));
         }
+        credit(t, scope, ("cooperatives", &c.code), c.unit_id, parts);
     }
 
     for c in records::startup_clubs(db, &units, to)? {
-        let Some(node) = t.node(scope, c.unit_id, "clubs") else {
-            continue;
-        };
-        if c.dissolved_on.is_none_or(|d| d > to) {
-            t.add(node, I::StartupClubsActive, 1, || {
-                ev("clubs", &c.code, 1, scope, node)
-            });
-        }
+        let alive = c.dissolved_on.is_none_or(|d| d > to);
+        let parts = alive.then_some((I::StartupClubsActive, 1));
+        credit(t, scope, ("clubs", &c.code), c.unit_id, parts);
     }
 
     // Savings groups: each group's latest row on or before `to`; clients = 0 is closed.
     for g in records::savings_groups(db, &units, to)? {
-        let Some(node) = t.node(scope, g.unit_id, "savings_groups") else {
-            continue;
-        };
-        if g.clients == 0 {
-            continue;
-        }
-        let group = g.group_code.as_str();
-        for (code, v) in [
+        let parts = [
             (I::VbspGroups, 1),
             (I::VbspClients, g.clients),
             (I::VbspOutstandingVnd, g.outstanding_vnd),
             (I::VbspOverdueVnd, g.overdue_vnd),
-        ] {
-            t.add(node, code, v, || {
-                ev("savings_groups", group, v, scope, node)
-            });
-        }
+        ];
+        let open = (g.clients != 0).then_some(parts).into_iter().flatten();
+        credit(t, scope, ("savings_groups", &g.group_code), g.unit_id, open);
     }
 
     // Entrusted totals: units that still exist on `to`, each one's latest row.
@@ -188,13 +168,10 @@ fn supports(
             }
             _ => s.unit_id,
         };
-        let Some(node) = t.node(scope, unit_id, "supports") else {
+        let parts = contributions::support(s.kind, s.quantity, s.value_vnd);
+        let Some(node) = credit(t, scope, ("supports", &s.record_id), unit_id, parts) else {
             continue;
         };
-        let id = s.record_id.as_str();
-        for (code, v) in contributions::support(s.kind, s.quantity, s.value_vnd) {
-            t.add(node, code, v, || ev("supports", id, v, scope, node));
-        }
         if let Some(who) = contributions::livelihood_recipient(s.kind, household, s.member_no) {
             t.add_distinct(node, I::LivelihoodRecipients, who.clone(), || {
                 ev("supports", &who, 1, scope, node)

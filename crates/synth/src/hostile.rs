@@ -115,19 +115,21 @@ fn households_csv(dir: &Path, sub: &str, text: &str) -> std::io::Result<PathBuf>
     Ok(path)
 }
 
+/// A households sheet with its header and one text cell far away (row, column letters).
+fn one_far_cell(path: &Path, (row, col): (u32, &str), text: &str) -> std::io::Result<()> {
+    workbook(path, "households", false, |w| {
+        write!(w, "{}", header_row())?;
+        let cell = text_cell(&format!("{col}{row}"), text);
+        write!(w, r#"<row r="{row}">{cell}</row>"#)
+    })
+}
+
 /// Every hostile file, written into `dir`, with the words its refusal must contain.
 pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     let mut out = Vec::new();
     // One cell at A1 and one at XFD1048576: a sheet that declares 17 billion cells.
     let sparse = dir.join("sparse.xlsx");
-    workbook(&sparse, "households", false, |w| {
-        write!(w, "{}", header_row())?;
-        write!(
-            w,
-            r#"<row r="1048576">{}</row>"#,
-            text_cell("XFD1048576", "x")
-        )
-    })?;
+    one_far_cell(&sparse, (1_048_576, "XFD"), "x")?;
     out.push((sparse, "quá cột thứ 256"));
     // A cell of 210 MB of text, about 200 KB compressed.
     let bomb = dir.join("bomb.xlsx");
@@ -143,14 +145,7 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     out.push((bomb, "khi giải nén, lớn hơn 200 MB"));
     // A row past Excel's last.
     let rows = dir.join("rows.xlsx");
-    workbook(&rows, "households", false, |w| {
-        write!(w, "{}", header_row())?;
-        write!(
-            w,
-            r#"<row r="2000000">{}</row>"#,
-            text_cell("A2000000", "H1")
-        )
-    })?;
+    one_far_cell(&rows, (2_000_000, "A"), "H1")?;
     out.push((rows, "hơn 1048576 dòng"));
     // A line of 2 MB.
     let long = households_csv(dir, "long", &row(&"a".repeat(2 << 20)))?;

@@ -66,6 +66,12 @@ fn deprivations(rng: &mut Rng, class: Class) -> String {
         .join(";")
 }
 
+/// The next record number, and the year of its record.
+fn next_record(rng: &mut Rng, record: &mut u64) -> i32 {
+    *record += 1;
+    YEARS[rng.below(5) as usize]
+}
+
 fn day(rng: &mut Rng, year: i32) -> String {
     // From July in the first year (the 2025 structure starts on 1 July 2025).
     let first = if year == YEARS[0] { 7 } else { 1 };
@@ -280,8 +286,7 @@ fn records(
     record: &mut u64,
 ) -> std::io::Result<()> {
     for _ in 0..SUPPORTS_PER_HOUSEHOLD {
-        *record += 1;
-        let year = YEARS[rng.below(5) as usize];
+        let year = next_record(rng, record);
         let (kind, each, key) = SUPPORT_KINDS[rng.below(SUPPORT_KINDS.len() as u64) as usize];
         let qty = rng.range(1, 3);
         let date = day(rng, year);
@@ -300,8 +305,7 @@ fn records(
         *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
     }
     for _ in 0..ACTIVITIES_PER_HOUSEHOLD {
-        *record += 1;
-        let year = YEARS[rng.below(5) as usize];
+        let year = next_record(rng, record);
         let people = rng.range(10, 40);
         let date = day(rng, year);
         f.activities.row([

@@ -71,9 +71,7 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
     for (i, (h, ci)) in households.iter().enumerate() {
         let c = &communes[*ci];
         // Baseline: the commune's official decision of December 2022.
-        let (inc, deps) = profile(&mut g.rng, h.baseline, h.urban);
-        let row = assessment_row(h, 2022, "official", "2022-12-12", inc, &deps);
-        g.table("assessments").push(row);
+        assess(g, h, (2022, "official", "2022-12-12"), h.baseline);
         let assigned = assigned_2023.contains(&i);
         if assigned {
             let on = format!("2023-0{}-{:02}", g.rng.range(1, 3), g.rng.range(1, 28));
@@ -92,9 +90,7 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
         };
         if assigned {
             let on = g.day_between(2023, 8, 10);
-            let (inc, deps) = profile(&mut g.rng, status_2023, h.urban);
-            let row = assessment_row(h, 2023, "provisional", &on, inc, &deps);
-            g.table("assessments").push(row);
+            assess(g, h, (2023, "provisional", &on), status_2023);
         }
         // December: the commune's decision; it confirms most escapes and overrides a few.
         let official_2023 = if escaped.contains(&i) && g.rng.chance(0.06) {
@@ -102,9 +98,7 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
         } else {
             status_2023
         };
-        let (inc, deps) = profile(&mut g.rng, official_2023, h.urban);
-        let row = assessment_row(h, 2023, "official", "2023-12-08", inc, &deps);
-        g.table("assessments").push(row);
+        assess(g, h, (2023, "official", "2023-12-08"), official_2023);
         // 2024 and 2025: most stay out; a few fall back, some more escape.
         let s2024 = match official_2023 {
             Class::Poor if g.rng.chance(0.25) => Class::NearPoor,
@@ -112,17 +106,13 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
             Class::Average if g.rng.chance(0.04) => Class::NearPoor,
             other => other,
         };
-        let (inc, deps) = profile(&mut g.rng, s2024, h.urban);
-        let row = assessment_row(h, 2024, "official", "2024-12-10", inc, &deps);
-        g.table("assessments").push(row);
+        assess(g, h, (2024, "official", "2024-12-10"), s2024);
         let s2025 = match s2024 {
             Class::Poor if g.rng.chance(0.25) => Class::NearPoor,
             Class::NearPoor if g.rng.chance(0.3) => Class::Average,
             other => other,
         };
-        let (inc, deps) = profile(&mut g.rng, s2025, h.urban);
-        let row = assessment_row(h, 2025, "official", "2025-12-09", inc, &deps);
-        g.table("assessments").push(row);
+        assess(g, h, (2025, "official", "2025-12-09"), s2025);
         // Chapters keep helping the poor: 2024 under the old communes, 2025 (from
         // 01/07/2025) under Đà Nẵng's new ones.
         if s2024.is_poor_or_near() && g.rng.chance(0.5) {
@@ -148,6 +138,13 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
 
 /// Every support: livelihood means, charity works and gifts to the published totals,
 /// jobs, start-ups, loans, and records after the report's end that it must not count.
+/// An assessment of `h` (year, kind, date) that classifies as `class`.
+fn assess(g: &mut Gen<'_>, h: &Household, (year, kind, on): (i32, &str, &str), class: Class) {
+    let (inc, deps) = profile(&mut g.rng, class, h.urban);
+    let row = assessment_row(h, year, kind, on, inc, &deps);
+    g.table("assessments").push(row);
+}
+
 pub(super) fn supports(g: &mut Gen<'_>, households: &[(Household, usize)], poorish: &[usize]) {
     use published as p;
     let communes = g.communes;

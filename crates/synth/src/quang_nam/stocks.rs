@@ -243,24 +243,30 @@ fn clubs(g: &mut Gen<'_>) {
     }
 }
 
+/// One micro-insurance row of 2023 (from month `first_month`) at a commune picked at
+/// random.
+fn micro_row(g: &mut Gen<'_>, first_month: u32, kind: &str, count: i64, vnd: i64) {
+    let id = g.next_id("BH");
+    let c = g.communes[g.rng.below(g.communes.len() as u64) as usize]
+        .code
+        .clone();
+    let date = g.day_between(2023, first_month, 10);
+    g.table("microinsurance").push(vec![
+        id,
+        date,
+        c,
+        kind.into(),
+        count.to_string(),
+        vnd.to_string(),
+    ]);
+}
+
 pub(super) fn microinsurance(g: &mut Gen<'_>) {
     use published as p;
     let counts = split(&mut g.rng, p::MICRO_CONTRACTS, 120, 10);
     let premiums = split(&mut g.rng, p::MICRO_PREMIUM / 1_000, 120, 100);
     for (n, v) in counts.into_iter().zip(premiums) {
-        let id = g.next_id("BH");
-        let c = g.communes[g.rng.below(g.communes.len() as u64) as usize]
-            .code
-            .clone();
-        let date = g.day_between(2023, 1, 10);
-        g.table("microinsurance").push(vec![
-            id,
-            date,
-            c,
-            "contract".into(),
-            n.to_string(),
-            (v * 1_000).to_string(),
-        ]);
+        micro_row(g, 1, "contract", n, v * 1_000);
     }
     let claims = split(
         &mut g.rng,
@@ -269,19 +275,7 @@ pub(super) fn microinsurance(g: &mut Gen<'_>) {
         100,
     );
     for v in claims {
-        let id = g.next_id("BH");
-        let c = g.communes[g.rng.below(g.communes.len() as u64) as usize]
-            .code
-            .clone();
-        let date = g.day_between(2023, 3, 10);
-        g.table("microinsurance").push(vec![
-            id,
-            date,
-            c,
-            "claim".into(),
-            "1".into(),
-            (v * 10_000).to_string(),
-        ]);
+        micro_row(g, 3, "claim", 1, v * 10_000);
     }
     let id = g.next_id("BH");
     let c = g.communes[0].code.clone();
