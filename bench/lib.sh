@@ -10,6 +10,16 @@ bench_setup() {
   dir=$(mktemp -d)
 }
 
+# bench_demo [STDERR-FILE]: bench_setup, the demo data in a SQLite file of $dir, served
+# (start_server); the server stops and the folder goes when the script ends.
+bench_demo() {
+  bench_setup
+  trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+  db="$dir/bench.sqlite"
+  $bin --db "$db" demo --no-serve > /dev/null
+  start_server "$db" "${1:-$dir/serve.log}"
+}
+
 # start_server DB [extra serve output redirection target for stderr]
 # server: its pid; base: its address. Stdout goes to $dir/serve.log, stderr to $2
 # (default: the same log).

@@ -9,11 +9,7 @@ cd "$(dirname "$0")/.."
 conns=${1:-50}
 secs=${2:-30}
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-bench_setup
-trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-db="$dir/bench.sqlite"
-$bin --db "$db" demo --no-serve > /dev/null
-start_server "$db"
+bench_demo
 sign_in tinh
 status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base/")
 [ "$status" = 200 ] || { echo "the dashboard answered $status, not 200" >&2; exit 1; }

@@ -11,11 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 n=${1:-200}
-bench_setup
-trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-db="$dir/bench.sqlite"
-$bin --db "$db" demo --no-serve > /dev/null
-start_server "$db" "$dir/serve.err"
+bench_demo "$dir/serve.err"
 idle_kb=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
 out=$(python3 - "$base" "$n" "$server" <<'PY'
 import http.client, re, statistics, sys, threading, time, urllib.parse

@@ -6,11 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 runs=${1:-25}
-bench_setup
-trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-db="$dir/bench.sqlite"
-$bin --db "$db" demo --no-serve > /dev/null
-start_server "$db"
+bench_demo
 sign_in tinh
 css=$(curl -s -b "$jar" "$base/static/app.css" | wc -c)
 js=$(curl -s -b "$jar" "$base/static/htmx.min.js" | wc -c)

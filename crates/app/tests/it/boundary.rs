@@ -120,24 +120,27 @@ fn csv_of(r: &RowSpec<'_>) -> String {
         &r.household,
         &r.project,
     );
-    let (head, line) = match r.kind {
-        "households" => ("household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size", format!("{k},{u},{d},Lê Thị Hoa,F,rural,0,3")),
-        "members" => ("household_code,member_no,full_name,gender,birth_year,citizen_id,union_member,phone", format!("{hh},{k},Trần Thị Mai,F,1990,,1,")),
-        "assessments" => ("household_code,year,kind,assessed_on,income_per_capita_vnd,deprivations,status", format!("{hh},{k},official,{k}-11-20,,,poor")),
-        "assignments" => ("household_code,unit_code,year,assigned_on", format!("{hh},{u},{y},{d}")),
-        "supports" => ("record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding", format!("{k},{d},{u},gift,{hh},,1,500000,,")),
-        "activities" => ("record_id,date,unit_code,activity_type,sessions,participants", format!("{k},{d},{u},other,1,20")),
-        "savings_groups" => ("as_of,unit_code,group_code,clients,outstanding_vnd,overdue_vnd", format!("{d},{u},{k},12,300000000,0")),
-        "entrusted_totals" => ("as_of,unit_code,outstanding_vnd", format!("{d},{u},{}", 1_000_000 + k.len())),
-        "cooperatives" => ("coop_code,unit_code,name,established_on,dissolved_on,union_supported,female_members,female_workers", format!("{k},{u},HTX {k},{d},,1,5,7")),
-        "clubs" => ("club_code,unit_code,kind,established_on,dissolved_on", format!("{k},{u},startup,{d},")),
-        "microinsurance" => ("record_id,date,unit_code,kind,count,amount_vnd", format!("{k},{d},{u},contract,3,150000")),
-        "targets" => ("year,unit_code,indicator,value", format!("{y},{u},{k},40")),
-        "projects" => ("project_code,name,unit_code,start_on,end_on,budget_vnd,planned_households,min_disadvantaged_pct", format!("{k},Dự án {k},{u},{d},,100000000,10,50")),
-        "project_members" => ("project_code,household_code,joined_on,difficult", format!("{p},{hh},{d},0")),
+    let line = match r.kind {
+        "households" => format!("{k},{u},{d},Lê Thị Hoa,F,rural,0,3"),
+        "members" => format!("{hh},{k},Trần Thị Mai,F,1990,,1,"),
+        "assessments" => format!("{hh},{k},official,{k}-11-20,,,poor"),
+        "assignments" => format!("{hh},{u},{y},{d}"),
+        "supports" => format!("{k},{d},{u},gift,{hh},,1,500000,,"),
+        "activities" => format!("{k},{d},{u},other,1,20"),
+        "savings_groups" => format!("{d},{u},{k},12,300000000,0"),
+        "entrusted_totals" => format!("{d},{u},{}", 1_000_000 + k.len()),
+        "cooperatives" => format!("{k},{u},HTX {k},{d},,1,5,7"),
+        "clubs" => format!("{k},{u},startup,{d},"),
+        "microinsurance" => format!("{k},{d},{u},contract,3,150000"),
+        "targets" => format!("{y},{u},{k},40"),
+        "projects" => format!("{k},Dự án {k},{u},{d},,100000000,10,50"),
+        "project_members" => format!("{p},{hh},{d},0"),
         other => panic!("no rows for {other}"),
     };
-    format!("{head}\n{line}\n")
+    // The header is the contract's, so that the rows follow it.
+    let spec = importer::kinds::find(r.kind).unwrap().spec();
+    let head: Vec<&str> = spec.cols.iter().map(|c| c.name).collect();
+    format!("{}\n{line}\n", head.join(","))
 }
 
 /// Every file kind but the unit tree's (only administrators change it, and the tree is

@@ -117,6 +117,11 @@ impl Browser {
             .to_owned()
     }
 
+    /// Sends the page's main form.
+    fn submit(&self) {
+        self.click("main form button[type=submit]");
+    }
+
     fn fill(&self, css: &str, text: &str) {
         let el = self.find(css);
         self.call(
@@ -233,7 +238,7 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.fill("#household_code", "WEB-001");
     b.fill("#head_name", "Hồ Thị Mến");
     b.fill("#size", "4");
-    b.click("main form button[type=submit]");
+    b.submit();
     b.wait_for("Hộ WEB-001: Hồ Thị Mến");
     b.click("a[href='/households/WEB-001/members']");
     b.wait_for("Thêm thành viên");
@@ -242,18 +247,18 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.fill("#birth_year", "1988");
     b.fill("#citizen_id", "049188009911");
     b.fill("#phone", "+84 905 111 222");
-    b.click("main form button[type=submit]");
+    b.submit();
     b.wait_for("049188009911");
     b.go(&format!("{base}/households/WEB-001/assessments"));
     b.fill("#income_per_capita_vnd", "1.200.000");
     b.fill("#deprivations", "employment;water;sanitation");
-    b.click("main form button[type=submit]");
+    b.submit();
     b.wait_for("thiếu hụt 3 chỉ số ≥ 3 → hộ nghèo");
     b.go(&format!("{base}/households/WEB-001/supports"));
     b.choose("#support_type", "livelihood");
     b.fill("#member_no", "1");
     b.fill("#value_vnd", "3.500.000");
-    b.click("main form button[type=submit]");
+    b.submit();
     b.wait_for("Phương tiện sinh kế × 1");
 
     // A form with a bad value keeps the input and says what is wrong, next to the field.
@@ -262,7 +267,7 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.fill("#full_name", "Hồ Văn Tư");
     b.choose("#gender", "M");
     b.fill("#citizen_id", "49188009912");
-    b.click("main form button[type=submit]");
+    b.submit();
     let src = b.wait_for("11 chữ số");
     assert!(src.contains("value=\"Hồ Văn Tư\""), "the input is kept");
 

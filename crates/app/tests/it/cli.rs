@@ -16,20 +16,9 @@ fn import_tree_json_and_error_report() {
     assert!(String::from_utf8_lossy(&ok.stdout).contains("thêm mới 15"));
 
     let tree = donghanh()
-        .args([
-            "--db",
-            t.url(),
-            "units",
-            "tree",
-            "--root",
-            "01",
-            "--date",
-            "01/07/2025",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
+        .args(["--db", t.url(), "units", "tree"])
+        .args(["--root", "01", "--date", "01/07/2025", "--format", "json"])
+        .succeeds();
     let v: serde_json::Value = serde_json::from_slice(&tree.stdout).expect("json");
     assert_eq!(v["code"], "01");
     assert_eq!(v["level"], "province");
@@ -42,16 +31,8 @@ fn import_tree_json_and_error_report() {
     assert_eq!(kids, ["00100", "00300"]);
 
     let gone = donghanh()
-        .args([
-            "--db",
-            t.url(),
-            "units",
-            "tree",
-            "--root",
-            "02",
-            "--date",
-            "2025-07-01",
-        ])
+        .args(["--db", t.url(), "units", "tree"])
+        .args(["--root", "02", "--date", "2025-07-01"])
         .fails();
     let msg = String::from_utf8_lossy(&gone.stderr);
     assert!(msg.contains("đã sáp nhập vào 01 (Tỉnh Một)"), "{msg}");

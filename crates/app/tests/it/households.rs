@@ -200,23 +200,9 @@ fn report_json_and_refusals() {
 #[test]
 fn classification_is_stored_and_explained() {
     let (mut t, _f) = with_households();
-    let rows = t
-        .db
-        .query("SELECT household_code, year, kind, status, standard_code FROM assessments ORDER BY 1, 2, 3", &[])
-        .unwrap();
-    let got: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {} {} {} {}",
-                cell(r, "household_code"),
-                num(r, "year"),
-                cell(r, "kind"),
-                cell(r, "status"),
-                cell(r, "standard_code")
-            )
-        })
-        .collect();
+    let got = t.lines(
+        "SELECT household_code, year, kind, status, standard_code FROM assessments ORDER BY 1, 2, 3",
+    );
     assert_eq!(got[0], "H1 2022 official poor ND07-2021");
     assert_eq!(got[1], "H1 2023 official poor ND07-2021");
     assert_eq!(got[2], "H1 2023 provisional near_poor ND07-2021");
@@ -350,22 +336,9 @@ fn a_province_standard_applies_to_its_households() {
     );
     let mut t = t;
     t.import(&[g.path("assessments.csv")]).unwrap();
-    let r = t
-        .db
-        .query("SELECT household_code, kind, status, standard_code FROM assessments WHERE year = 2024 ORDER BY 1, 2", &[])
-        .unwrap();
-    let got: Vec<String> = r
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {} {} {}",
-                cell(r, "household_code"),
-                cell(r, "kind"),
-                cell(r, "status"),
-                cell(r, "standard_code")
-            )
-        })
-        .collect();
+    let got = t.lines(
+        "SELECT household_code, kind, status, standard_code FROM assessments WHERE year = 2024 ORDER BY 1, 2",
+    );
     assert_eq!(
         got,
         [

@@ -25,6 +25,16 @@ fn at_once(f: impl Fn(usize) -> u16 + Send + Sync + 'static) -> Vec<u16> {
     threads.into_iter().map(|t| t.join().unwrap()).collect()
 }
 
+/// Of `N` racing requests one got `won` and every other `lost` (printed, for the note).
+fn one_wins(what: &str, statuses: &[u16], (won, lost): (u16, u16)) {
+    println!("races on {}: {what} {statuses:?}", backend().name());
+    assert_eq!(
+        (count(statuses, won), count(statuses, lost)),
+        (1, N - 1),
+        "{statuses:?}"
+    );
+}
+
 fn count(statuses: &[u16], status: u16) -> usize {
     statuses.iter().filter(|s| **s == status).count()
 }
@@ -55,15 +65,7 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
             .post_json(&format!("{b}/api/households"), &body.to_string(), &t)
             .status
     });
-    println!(
-        "races on {}: creations of one code {created:?}",
-        backend().name()
-    );
-    assert_eq!(
-        (count(&created, 200), count(&created, 409)),
-        (1, N - 1),
-        "{created:?}"
-    );
+    one_wins("creations of one code", &created, (200, 409));
 
     // N saves of the version one edit form showed: one wins, the others are told to
     // reload (409), none is lost silently.
@@ -87,15 +89,7 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
             .post_form(&format!("{b}/households/RACE-1/edit"), &fields)
             .status
     });
-    println!(
-        "races on {}: saves of one version {saved:?}",
-        backend().name()
-    );
-    assert_eq!(
-        (count(&saved, 303), count(&saved, 409)),
-        (1, N - 1),
-        "{saved:?}"
-    );
+    one_wins("saves of one version", &saved, (303, 409));
 
     // One citizen ID posted for N households at once: stored once.
     for i in 0..N {

@@ -51,6 +51,26 @@ impl TestDb {
         self.import(&paths)
     }
 
+    /// The rows a query reads, each as its values written out and joined by spaces.
+    pub fn lines(&mut self, sql: &str) -> Vec<String> {
+        let rows = self.db.query(sql, &[]).unwrap();
+        rows.iter()
+            .map(|r| {
+                let cells: Vec<String> = r
+                    .values
+                    .iter()
+                    .map(|v| match v {
+                        store::Value::Null => String::new(),
+                        store::Value::Int(n) => n.to_string(),
+                        store::Value::Real(x) => x.to_string(),
+                        store::Value::Text(t) => t.clone(),
+                    })
+                    .collect();
+                cells.join(" ")
+            })
+            .collect()
+    }
+
     pub fn graph(&mut self) -> domain::units::UnitGraph {
         store::units::load_graph(&mut self.db).expect("graph")
     }

@@ -16,27 +16,25 @@ fn loaded() -> (TestDb, Files) {
     (t, f)
 }
 
+/// The codes of unit versions.
+fn codes<'g>(g: &'g domain::units::UnitGraph, ixs: &[usize]) -> Vec<&'g str> {
+    ixs.iter().map(|&i| g.version(i).code.as_str()).collect()
+}
+
 #[test]
 fn tree_on_dates_and_where_records_go() {
     let (mut t, _f) = loaded();
     let g = t.graph();
     let before = g.structure_on(date("2024-05-01"));
     let p1 = g.version_on("01", date("2024-05-01")).unwrap();
-    let codes: Vec<&str> = before
-        .subtree(p1)
-        .iter()
-        .map(|&i| g.version(i).code.as_str())
-        .collect();
-    assert_eq!(codes, ["01", "010", "00100", "00101"]);
+    assert_eq!(
+        codes(&g, &before.subtree(p1)),
+        ["01", "010", "00100", "00101"]
+    );
 
     let after = g.structure_on(date("2025-07-01"));
     let p1 = g.version_on("01", date("2025-07-01")).unwrap();
-    let kids: Vec<&str> = after
-        .children(p1)
-        .iter()
-        .map(|&i| g.version(i).code.as_str())
-        .collect();
-    assert_eq!(kids, ["00100", "00300"]);
+    assert_eq!(codes(&g, after.children(p1)), ["00100", "00300"]);
 
     let s = date("2025-07-01");
     let old = |code: &str| g.version_on(code, date("2024-01-01")).unwrap();

@@ -105,8 +105,7 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
         .to_owned();
     let r = clerk.post_json(&format!("{base}/api/households"), &one, &csrf);
     assert_eq!(r.status, 409, "{}", r.body);
-    let mut manager = Http::default();
-    manager.login(base, "tinh", DEMO_PASSWORD);
+    let mut manager = Http::signed_in(base, "tinh");
     let kept: serde_json::Value =
         serde_json::from_str(&manager.get(&format!("{base}/api/households/QN000001")).body)
             .unwrap();
@@ -121,8 +120,7 @@ fn api_refuses_anonymous_and_out_of_scope_calls() {
     assert_eq!(clerk.get(&format!("{base}/reports?unit=48")).status, 403);
 
     // The viewer reads Đà Nẵng's report but writes nothing.
-    let mut viewer = Http::default();
-    viewer.login(base, "xem", DEMO_PASSWORD);
+    let mut viewer = Http::signed_in(base, "xem");
     assert_eq!(
         viewer
             .get(&format!(
@@ -247,8 +245,7 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     let _ = unit;
 
     // The change is in the audit log (who, old → new), visible to the province manager.
-    let mut m = Http::default();
-    m.login(base, "tinh", DEMO_PASSWORD);
+    let mut m = Http::signed_in(base, "tinh");
     let audit = m.get(&format!("{base}/audit?entity=households"));
     assert_eq!(audit.status, 200);
     assert!(
@@ -301,8 +298,7 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
 fn pages_weigh_under_100_kb() {
     let server = demo_server();
     let base = &server.base;
-    let mut c = Http::default();
-    c.login(base, "tinh", DEMO_PASSWORD);
+    let mut c = Http::signed_in(base, "tinh");
     let css = c.get(&format!("{base}/static/app.css")).body.len();
     let js = c.get(&format!("{base}/static/htmx.min.js")).body.len();
     let mut report = String::new();
@@ -343,19 +339,16 @@ fn pages_weigh_under_100_kb() {
 fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
     let server = demo_server();
     let base = &server.base;
-    let mut c = Http::default();
-    c.login(base, "xa", DEMO_PASSWORD);
+    let mut c = Http::signed_in(base, "xa");
     let csrf = c.csrf(base);
     let me: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
     let unit = me["unit_code"].as_str().unwrap();
     let hh = serde_json::json!([{"household_code": "API-9", "unit_code": unit, "registered_on": "2026-03-01", "head_name": "Đinh Thị Nở", "head_gender": "F", "area": "rural", "size": 3}]);
-    let r = c.request(
-        "POST",
+    let r = c.post_json(
         &format!("{base}/api/import/households"),
-        "application/json",
         &hh.to_string(),
-        &[("X-CSRF-Token", &csrf)],
+        &csrf,
     );
     assert_eq!(r.status, 200, "{}", r.body);
     // One good and one bad member: nothing is written, every error is returned.
@@ -363,12 +356,10 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
         {"household_code": "API-9", "member_no": 1, "full_name": "Đinh Thị Nở", "gender": "F", "birth_year": 1979},
         {"household_code": "API-9", "member_no": 2, "full_name": "Đinh Văn Tám", "gender": "X"}
     ]);
-    let r = c.request(
-        "POST",
+    let r = c.post_json(
         &format!("{base}/api/import/members"),
-        "application/json",
         &members.to_string(),
-        &[("X-CSRF-Token", &csrf)],
+        &csrf,
     );
     assert_eq!(r.status, 400);
     assert!(r.body.contains("gender"), "{}", r.body);
@@ -377,12 +368,10 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
     assert_eq!(detail["members"].as_array().unwrap().len(), 0);
     // A ledger row for a unit outside her commune is refused too.
     let gift = serde_json::json!([{"record_id": "API-G1", "date": "2026-03-02", "unit_code": "48", "support_type": "gift", "quantity": 5}]);
-    let r = c.request(
-        "POST",
+    let r = c.post_json(
         &format!("{base}/api/import/supports"),
-        "application/json",
         &gift.to_string(),
-        &[("X-CSRF-Token", &csrf)],
+        &csrf,
     );
     assert_eq!(r.status, 403, "{}", r.body);
     // The dashboard, kept in memory while nothing changes, shows the gifts at once.
@@ -404,8 +393,7 @@ fn api_writes_any_kind_all_or_nothing_and_audits_each_row() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(gifts(&mut c), before + 5);
     // The new household is in the log with its content, under the clerk's name.
-    let mut m = Http::default();
-    m.login(base, "tinh", DEMO_PASSWORD);
+    let mut m = Http::signed_in(base, "tinh");
     let log = m
         .get(&format!("{base}/audit?entity=households&actor=xa"))
         .body;

@@ -7,13 +7,9 @@ use crate::web_support::*;
 fn security_headers_compression_and_a_half_sent_request() {
     let server = demo_server();
     let base = &server.base;
-    let mut c = Http::default();
-    c.login(base, "tinh", DEMO_PASSWORD);
-    let page = c.request(
-        "GET",
+    let mut c = Http::signed_in(base, "tinh");
+    let page = c.get_with(
         &format!("{base}/households/QN000001"),
-        "",
-        "",
         &[("Accept-Encoding", "gzip")],
     );
     assert_eq!(page.status, 200);
@@ -117,11 +113,8 @@ fn ready_and_metrics_by_route_pattern() {
     }
     assert!(!m.body.contains("QN000001"), "patterns, never paths");
     // Through a proxy, the counters are not for everyone.
-    let proxied = c.request(
-        "GET",
+    let proxied = c.get_with(
         &format!("{base}/metrics"),
-        "",
-        "",
         &[("X-Forwarded-For", "203.0.113.9")],
     );
     assert_eq!(proxied.status, 403);

@@ -301,6 +301,18 @@ impl Http {
         self.request("GET", url, "", "", &[])
     }
 
+    /// A GET with headers of its own.
+    pub fn get_with(&mut self, url: &str, headers: &[(&str, &str)]) -> Response {
+        self.request("GET", url, "", "", headers)
+    }
+
+    /// A client signed in as a demo user.
+    pub fn signed_in(base: &str, user: &str) -> Http {
+        let mut c = Http::default();
+        c.login(base, user, DEMO_PASSWORD);
+        c
+    }
+
     pub fn post_form(&mut self, url: &str, fields: &[(&str, &str)]) -> Response {
         let body = fields
             .iter()
