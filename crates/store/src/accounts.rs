@@ -1,37 +1,20 @@
 //! Users, sessions and failed logins as stored. Hashing lives with the web layer; this
 //! module only keeps what it is given.
 
-use crate::{params, Db, Row, StoreError, Value};
+use crate::{params, stored_row, Db, FromRow, Row, StoreError, Value};
 use domain::access::Role;
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct User {
-    pub id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub role: Role,
-    pub unit_code: String,
-    pub active: bool,
-    pub must_change_password: bool,
-}
-
-const COLS: &str = "id, username, full_name, role, unit_code, active, must_change_password";
-
-fn user_of(r: &Row) -> Result<User, StoreError> {
-    Ok(User {
-        id: r.get("id")?,
-        username: r.get("username")?,
-        full_name: r.get("full_name")?,
-        role: r.code::<Role>("role")?,
-        unit_code: r.get("unit_code")?,
-        active: r.get("active")?,
-        must_change_password: r.get("must_change_password")?,
-    })
+stored_row! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct User {
+        id: i64, username: String, full_name: String, role: Role = code "role",
+        unit_code: String, active: bool, must_change_password: bool,
+    }
 }
 
 /// A user and one more column of the same row (her password hash, a session's token).
 fn user_and(r: &Row, column: &str) -> Result<(User, String), StoreError> {
-    Ok((user_of(r)?, r.get(column)?))
+    Ok((User::from_row(r)?, r.get(column)?))
 }
 
 pub struct NewUser<'a> {
@@ -74,7 +57,10 @@ pub fn count(db: &mut Db) -> Result<i64, StoreError> {
 
 pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>, StoreError> {
     db.query_opt(
-        &format!("SELECT {COLS}, password_hash FROM users WHERE username = ?"),
+        &format!(
+            "SELECT {}, password_hash FROM users WHERE username = ?",
+            User::select()
+        ),
         params![username],
     )?
     .map(|r| user_and(&r, "password_hash"))
@@ -82,22 +68,13 @@ pub fn by_username(db: &mut Db, username: &str) -> Result<Option<(User, String)>
 }
 
 pub fn by_id(db: &mut Db, id: i64) -> Result<Option<User>, StoreError> {
-    db.query_opt(
-        &format!("SELECT {COLS} FROM users WHERE id = ?"),
-        params![id],
-    )?
-    .map(|r| user_of(&r))
-    .transpose()
+    Ok(db
+        .query_as("SELECT {cols} FROM users WHERE id = ?", params![id])?
+        .pop())
 }
 
 pub fn list(db: &mut Db) -> Result<Vec<User>, StoreError> {
-    db.query(
-        &format!("SELECT {COLS} FROM users ORDER BY unit_code, username"),
-        &[],
-    )?
-    .iter()
-    .map(user_of)
-    .collect()
+    db.query_as("SELECT {cols} FROM users ORDER BY unit_code, username", &[])
 }
 
 pub fn password_hash(db: &mut Db, id: i64) -> Result<Option<String>, StoreError> {
@@ -193,8 +170,8 @@ pub fn session_get(
     token_hash: &str,
     now: &str,
 ) -> Result<Option<(User, String)>, StoreError> {
-    let cols: String = COLS
-        .split(", ")
+    let cols: String = User::COLUMNS
+        .iter()
         .map(|c| format!("u.{c}"))
         .collect::<Vec<_>>()
         .join(", ");

@@ -30,37 +30,18 @@ pub fn record(db: &mut Db, e: &Entry<'_>) -> Result<(), StoreError> {
     Ok(())
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct AuditRow {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub entity: String,
-    pub key: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
+crate::stored_row! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct AuditRow {
+        at: String, actor: String, action: String, entity: String, key: String = col "entity_key",
+        old: Option<String> = col "old_value", new: Option<String> = col "new_value",
+    }
 }
 
 /// The newest entries first.
 pub fn recent(db: &mut Db, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-    db.query(
-        "SELECT at, actor, action, entity, entity_key, old_value, new_value \
-             FROM audit_log ORDER BY id DESC LIMIT ?",
-        crate::params![limit],
-    )?
-    .iter()
-    .map(|r| {
-        Ok(AuditRow {
-            at: r.get("at")?,
-            actor: r.get("actor")?,
-            action: r.get("action")?,
-            entity: r.get("entity")?,
-            key: r.get("entity_key")?,
-            old: r.get("old_value")?,
-            new: r.get("new_value")?,
-        })
-    })
-    .collect::<Result<_, StoreError>>()
+    let sql = "SELECT {cols} FROM audit_log ORDER BY id DESC LIMIT ?";
+    db.query_as(sql, crate::params![limit])
 }
 
 /// What one import changed, for the list of imports (one row per import that changed

@@ -238,6 +238,16 @@ impl Db {
         }
     }
 
+    /// Rows of `sql` read as `T`s; `{cols}` in `sql` stands for `T`'s columns.
+    pub fn query_as<T: crate::FromRow>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Vec<T>, StoreError> {
+        let rows = self.query(&sql.replace("{cols}", &T::select()), params)?;
+        rows.iter().map(T::from_row).collect()
+    }
+
     pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         match &mut self.conn {
             Conn::Sqlite(c) => {

@@ -1,7 +1,7 @@
 //! Households, members, assessments and assignments as stored.
 
 use crate::tables::TableDef;
-use crate::{Db, Row, StoreError, Value};
+use crate::{stored_row, Db, FromRow, StoreError, Value};
 use domain::contract;
 use domain::poverty::Class;
 use domain::status::Assessed;
@@ -30,128 +30,78 @@ pub static ASSESSMENTS: LazyLock<TableDef> = LazyLock::new(|| {
 pub static ASSIGNMENTS: LazyLock<TableDef> =
     LazyLock::new(|| TableDef::of(&contract::ASSIGNMENTS, &["unit_id"], "household_code"));
 
-/// What checks of dependent rows need to know about a household.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HouseholdRef {
-    pub code: String,
-    pub unit_id: i64,
-    pub area: Area,
-    pub registered_on: domain::Date,
+stored_row! {
+    /// What checks of dependent rows need to know about a household.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct HouseholdRef {
+        code: String = col "household_code", unit_id: i64, area: Area = code "area",
+        registered_on: domain::Date,
+    }
 }
 
+/// Household codes or citizen IDs per statement.
 const CHUNK: usize = 500;
 
-/// Runs `sql` (whose `{}` stands for the list of keys) for `keys`, in chunks that keep
-/// every statement's parameters few, and decodes each row with `decode`.
-fn query_in<T>(
-    db: &mut Db,
-    sql: &str,
-    keys: &[&str],
-    mut decode: impl FnMut(&crate::Row) -> Result<T, StoreError>,
-) -> Result<Vec<T>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in keys.chunks(CHUNK) {
-        let sql = sql.replace("{}", &vec!["?"; chunk.len()].join(","));
-        let params: Vec<Value> = chunk.iter().map(|c| Value::from(*c)).collect();
-        for r in db.query(&sql, &params)? {
-            out.push(decode(&r)?);
-        }
-    }
-    Ok(out)
+/// Rows of `sql` for `keys` (`{in}` stands for their placeholders, `{cols}` for `T`'s
+/// columns), in chunks that keep every statement's parameters few.
+fn read_in<T: FromRow>(db: &mut Db, sql: &str, keys: &[&str]) -> Result<Vec<T>, StoreError> {
+    let keys: Vec<Value> = keys.iter().map(|k| Value::from(*k)).collect();
+    let sql = sql.replace("{cols}", &T::select());
+    let rows = crate::records::query_in(db, &sql, &[], &keys, CHUNK)?;
+    rows.iter().map(T::from_row).collect()
 }
 
 /// The stored households among `codes`.
 pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, StoreError> {
-    query_in(
+    read_in(
         db,
-        "SELECT household_code, unit_id, area, registered_on FROM households WHERE household_code IN ({})",
+        "SELECT {cols} FROM households WHERE household_code IN ({in})",
         codes,
-        |r| {
-            Ok(HouseholdRef {
-                code: r.get("household_code")?,
-                unit_id: r.get("unit_id")?,
-                area: r.code("area")?,
-                registered_on: r.get("registered_on")?,
-            })
-        },
     )
 }
 
-/// A stored member holding a citizen ID, and the unit version of her household (so that
-/// a refusal can name her only to someone who may read her).
-pub struct CitizenIdOwner {
-    pub citizen_id: String,
-    pub household_code: String,
-    pub member_no: i64,
-    pub unit_id: i64,
+stored_row! {
+    /// A stored member holding a citizen ID, and the unit version of her household (so
+    /// that a refusal can name her only to someone who may read her).
+    pub struct CitizenIdOwner { citizen_id: String, household_code: String, member_no: i64, unit_id: i64 }
 }
 
 /// Stored members holding any of `ids`.
 pub fn citizen_id_owners(db: &mut Db, ids: &[&str]) -> Result<Vec<CitizenIdOwner>, StoreError> {
-    query_in(
+    read_in(
         db,
         "SELECT m.citizen_id, m.household_code, m.member_no, h.unit_id \
          FROM members m JOIN households h ON h.household_code = m.household_code \
-         WHERE m.citizen_id IN ({})",
+         WHERE m.citizen_id IN ({in})",
         ids,
-        |r| {
-            Ok(CitizenIdOwner {
-                citizen_id: r.get("citizen_id")?,
-                household_code: r.get("household_code")?,
-                member_no: r.get("member_no")?,
-                unit_id: r.get("unit_id")?,
-            })
-        },
     )
+}
+
+stored_row! {
+    pub struct MemberNumber { household_code: String, member_no: i64 }
 }
 
 /// Member numbers stored for households among `codes`.
-pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<(String, i64)>, StoreError> {
-    query_in(
+pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<MemberNumber>, StoreError> {
+    read_in(
         db,
-        "SELECT household_code, member_no FROM members WHERE household_code IN ({})",
+        "SELECT {cols} FROM members WHERE household_code IN ({in})",
         codes,
-        |r| Ok((r.get("household_code")?, r.get("member_no")?)),
     )
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Household {
-    pub code: String,
-    pub unit_code: String,
-    pub unit_id: i64,
-    pub registered_on: domain::Date,
-    pub head_name: String,
-    pub head_gender: Gender,
-    pub area: Area,
-    pub ethnic_minority: bool,
-    pub size: i64,
+stored_row! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Household {
+        code: String = col "household_code", unit_code: String, unit_id: i64,
+        registered_on: domain::Date, head_name: String, head_gender: Gender = code "head_gender",
+        area: Area = code "area", ethnic_minority: bool, size: i64,
+    }
 }
-
-fn household_of(r: &Row) -> Result<Household, StoreError> {
-    Ok(Household {
-        code: r.get("household_code")?,
-        unit_code: r.get("unit_code")?,
-        unit_id: r.get("unit_id")?,
-        registered_on: r.get("registered_on")?,
-        head_name: r.get("head_name")?,
-        head_gender: r.code("head_gender")?,
-        area: r.code("area")?,
-        ethnic_minority: r.get("ethnic_minority")?,
-        size: r.get("size")?,
-    })
-}
-
-const HOUSEHOLD_COLS: &str =
-    "household_code, unit_code, unit_id, registered_on, head_name, head_gender, area, ethnic_minority, size";
 
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
-    db.query_opt(
-        &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?"),
-        crate::params![code],
-    )?
-    .map(|r| household_of(&r))
-    .transpose()
+    let sql = "SELECT {cols} FROM households WHERE household_code = ?";
+    Ok(db.query_as(sql, crate::params![code])?.pop())
 }
 
 /// The household as stored, its row locked until the transaction ends (PostgreSQL:
@@ -163,47 +113,22 @@ pub fn get_for_update(db: &mut Db, code: &str) -> Result<Option<Household>, Stor
         crate::Backend::Postgres => " FOR UPDATE",
         crate::Backend::Sqlite => "",
     };
-    db.query_opt(
-        &format!("SELECT {HOUSEHOLD_COLS} FROM households WHERE household_code = ?{lock}"),
-        crate::params![code],
-    )?
-    .map(|r| household_of(&r))
-    .transpose()
+    let sql = format!("SELECT {{cols}} FROM households WHERE household_code = ?{lock}");
+    Ok(db.query_as(&sql, crate::params![code])?.pop())
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub household_code: String,
-    pub member_no: i64,
-    pub full_name: String,
-    pub gender: Gender,
-    pub birth_year: Option<i64>,
-    pub citizen_id: Option<String>,
-    pub union_member: Option<bool>,
-    pub phone: Option<String>,
+stored_row! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Member {
+        household_code: String, member_no: i64, full_name: String, gender: Gender = code "gender",
+        birth_year: Option<i64>, citizen_id: Option<String>, union_member: Option<bool>,
+        phone: Option<String>,
+    }
 }
 
 pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
-    db
-        .query(
-            "SELECT household_code, member_no, full_name, gender, birth_year, citizen_id, union_member, phone \
-             FROM members WHERE household_code = ? ORDER BY member_no",
-            crate::params![code],
-        )?
-        .iter()
-        .map(|r| {
-            Ok(Member {
-                household_code: r.get("household_code")?,
-                member_no: r.get("member_no")?,
-                full_name: r.get("full_name")?,
-                gender: r.code("gender")?,
-                birth_year: r.get("birth_year")?,
-                citizen_id: r.get("citizen_id")?,
-                union_member: r.get("union_member")?,
-                phone: r.get("phone")?,
-            })
-        })
-        .collect::<Result<_, StoreError>>()
+    let sql = "SELECT {cols} FROM members WHERE household_code = ? ORDER BY member_no";
+    db.query_as(sql, crate::params![code])
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -292,8 +217,8 @@ fn search_in(
     units: Option<&[i64]>,
 ) -> Result<Vec<Hit>, StoreError> {
     let like = format!("%{}%", folded.replace(['%', '_'], ""));
-    let cols: String = HOUSEHOLD_COLS
-        .split(", ")
+    let cols: String = Household::COLUMNS
+        .iter()
         .map(|c| format!("h.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
@@ -318,7 +243,7 @@ fn search_in(
     rows.iter()
         .map(|r| {
             Ok(Hit {
-                household: household_of(r)?,
+                household: Household::from_row(r)?,
                 member: match r.get::<Option<i64>>("member_no")? {
                     Some(n) => Some((n, r.get("member_name")?)),
                     None => None,
@@ -371,8 +296,8 @@ pub fn list_by_status(
     status: Class,
     limit: usize,
 ) -> Result<Vec<Household>, StoreError> {
-    let cols: String = HOUSEHOLD_COLS
-        .split(", ")
+    let cols: String = Household::COLUMNS
+        .iter()
         .map(|c| format!("h.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
@@ -399,7 +324,7 @@ pub fn list_by_status(
             });
             i += 1;
         }
-        let h = household_of(&rows[first])?;
+        let h = Household::from_row(&rows[first])?;
         if !acc.can_read_unit(h.unit_id) {
             continue;
         }

@@ -22,7 +22,7 @@ pub mod units;
 
 pub use db::{numbered_placeholders, Backend, Db, Value};
 pub use migrate::migrate;
-pub use row::{Decode, Row};
+pub use row::{Decode, FromRow, Row};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

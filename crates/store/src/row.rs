@@ -122,3 +122,45 @@ impl Row {
             .ok_or_else(|| StoreError::Corrupt(format!("column {name}: unknown code {code:?}")))
     }
 }
+
+/// A type read from one result row by its columns' names.
+pub trait FromRow: Sized {
+    /// The columns it reads, in the order of its fields.
+    const COLUMNS: &'static [&'static str];
+    fn from_row(r: &Row) -> Result<Self, StoreError>;
+
+    /// The select list of its columns: `a, b, c`.
+    fn select() -> String {
+        Self::COLUMNS.join(", ")
+    }
+}
+
+/// Declares a struct read from stored rows, its fields, columns and decoding written once.
+/// A field `name: Type` is read from the column `name`; `name: Type = code "column"` reads
+/// a vocabulary code (`Row::code`), `= col "column"` a column of another name, and
+/// `= flag "column"` a 0/1 column where NULL means false.
+#[macro_export]
+macro_rules! stored_row {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $($field:ident: $ty:ty $(= $how:ident $col:literal)?),* $(,)?
+    }) => {
+        $(#[$meta])*
+        pub struct $name { $(pub $field: $ty),* }
+
+        impl $crate::FromRow for $name {
+            const COLUMNS: &'static [&'static str] =
+                &[$($crate::stored_row!(@col $field $(, $col)?)),*];
+            fn from_row(r: &$crate::Row) -> Result<Self, $crate::StoreError> {
+                Ok($name { $($field: $crate::stored_row!(@read r, $field $(, $how $col)?)),* })
+            }
+        }
+    };
+    (@col $field:ident) => { stringify!($field) };
+    (@col $field:ident, $col:literal) => { $col };
+    (@read $r:ident, $field:ident) => { $r.get(stringify!($field))? };
+    (@read $r:ident, $field:ident, col $col:literal) => { $r.get($col)? };
+    (@read $r:ident, $field:ident, code $col:literal) => { $r.code($col)? };
+    (@read $r:ident, $field:ident, flag $col:literal) => {
+        $r.get::<Option<bool>>($col)?.unwrap_or(false)
+    };
+}

@@ -274,6 +274,7 @@ impl Kind for LedgerKind {
             let codes: Vec<&str> = households.keys().map(String::as_str).collect();
             store::households::member_numbers(batch.db, &codes)?
                 .into_iter()
+                .map(|m| (m.household_code, m.member_no))
                 .collect()
         } else {
             HashSet::new()
