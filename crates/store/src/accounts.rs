@@ -43,7 +43,7 @@ pub fn create(db: &mut Db, u: &NewUser<'_>, actor: &str) -> Result<i64, StoreErr
         db,
         actor,
         "insert",
-        serde_json::json!({"username": u.username}),
+        &serde_json::json!({"username": u.username}),
         None,
         Some(new),
     )?;
@@ -98,7 +98,7 @@ pub fn set_password(
         db,
         actor,
         "password",
-        serde_json::json!({"id": id}),
+        &serde_json::json!({"id": id}),
         None,
         None,
     )
@@ -118,7 +118,7 @@ pub fn set_active(db: &mut Db, id: i64, active: bool, actor: &str) -> Result<(),
         db,
         actor,
         "update",
-        serde_json::json!({"id": id}),
+        &serde_json::json!({"id": id}),
         Some(old),
         Some(new),
     )
@@ -129,7 +129,7 @@ fn audited(
     db: &mut Db,
     actor: &str,
     action: &str,
-    key: serde_json::Value,
+    key: &serde_json::Value,
     old: Option<serde_json::Value>,
     new: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
