@@ -1,13 +1,12 @@
 //! The household indicators: assisted, escaped (from poor, from near-poor), fell back,
 //! newly poor, each counting distinct households.
 
-use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
+use crate::Reading;
 use domain::contributions;
 use domain::indicators::Indicator as I;
 use domain::status::{effective_history, events, EventKind};
 use domain::units::VersionIx;
-use domain::Date;
 use std::collections::{BTreeSet, HashMap};
 use store::{Db, StoreError};
 
@@ -20,13 +19,8 @@ fn ev(record: &str, unit_code: &str) -> Evidence {
     }
 }
 
-pub fn tally(
-    db: &mut Db,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-    t: &mut Tally,
-) -> Result<(), StoreError> {
+pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let Reading { scope, from, to } = r;
     let code_of = |ix: VersionIx| scope.graph.version(ix).code.clone();
     let units = scope.units(&[]);
 

@@ -3,10 +3,10 @@
 
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
+use crate::Reading;
 use domain::contributions;
 use domain::indicators::Indicator as I;
 use domain::units::VersionIx;
-use domain::Date;
 use std::collections::HashMap;
 use store::{records, Db, StoreError};
 
@@ -37,20 +37,15 @@ fn credit(
 }
 
 /// Supports, activities and micro-insurance of the period (what the aggregates also hold).
-pub fn flows(
-    db: &mut Db,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-    t: &mut Tally,
-) -> Result<(), StoreError> {
-    supports(db, scope, from, to, t)?;
+pub fn flows(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let Reading { scope, from, to } = r;
+    supports(db, r, t)?;
     let units = scope.units(&[]);
-    for a in records::activities(db, &units, from, to)? {
+    for a in records::dated::<records::Activity>(db, &units, from, to)? {
         let parts = contributions::activity(a.kind, a.sessions, a.participants);
         credit(t, scope, ("activities", &a.record_id), a.unit_id, parts);
     }
-    for m in records::microinsurance(db, &units, from, to)? {
+    for m in records::dated::<records::Microinsurance>(db, &units, from, to)? {
         let parts = contributions::microinsurance(m.kind, m.count, m.amount_vnd);
         credit(t, scope, ("microinsurance", &m.record_id), m.unit_id, parts);
     }
@@ -59,13 +54,8 @@ pub fn flows(
 
 /// Cooperatives, clubs, savings groups and entrusted balances as they stand on `to`;
 /// targets of the period's year.
-pub fn stocks(
-    db: &mut Db,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-    t: &mut Tally,
-) -> Result<(), StoreError> {
+pub fn stocks(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let Reading { scope, from, to } = r;
     let units = scope.units(&[]);
     for c in records::cooperatives(db, &units, to)? {
         let mut parts = Vec::new();
@@ -144,15 +134,10 @@ pub fn stocks(
     Ok(())
 }
 
-fn supports(
-    db: &mut Db,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-    t: &mut Tally,
-) -> Result<(), StoreError> {
+fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let Reading { scope, from, to } = r;
     let split = scope.split_ids();
-    let rows = records::supports(db, &scope.units(split), from, to)?;
+    let rows: Vec<records::Support> = records::dated(db, &scope.units(split), from, to)?;
     // A support given by a unit that was split follows its household's unit.
     let follow: Vec<String> = rows
         .iter()

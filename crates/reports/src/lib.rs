@@ -46,6 +46,14 @@ pub struct UnitRef {
     pub level: &'static str,
 }
 
+/// What one computation reads from the records: the scope's units and the period.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    pub scope: &'a scope::Scope,
+    pub from: Date,
+    pub to: Date,
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Period {
     pub from: String,
@@ -157,6 +165,11 @@ fn compute_parts(
     let scope = scope::Scope::shared(graph, &req.unit, s)?;
     let mut tally = Tally::new(want);
     let (from, to) = (req.from, req.to);
+    let reading = Reading {
+        scope: &scope,
+        from,
+        to,
+    };
     if use_aggregates && want.is_none() && domain::contributions::whole_months_of_one_year(from, to)
     {
         aggregated::tally(db, &scope, from, to, with_ledger, &mut tally)?;
@@ -167,14 +180,14 @@ fn compute_parts(
             domain::contributions::SUMMED.contains(&w) || w == Indicator::LivelihoodRecipients
         });
         if household_figure {
-            households::tally(db, &scope, from, to, &mut tally)?;
+            households::tally(db, reading, &mut tally)?;
         }
         if with_ledger && ledger_flow {
-            ledger::flows(db, &scope, from, to, &mut tally)?;
+            ledger::flows(db, reading, &mut tally)?;
         }
     }
     if with_ledger {
-        ledger::stocks(db, &scope, from, to, &mut tally)?;
+        ledger::stocks(db, reading, &mut tally)?;
     }
     Ok(Computed {
         scope,

@@ -75,9 +75,23 @@ fn read<T: FromRow>(
     rows.iter().map(T::from_row).collect()
 }
 
-/// The parameters of a period: its first and last day.
-fn period(from: Date, to: Date) -> [Value; 2] {
-    [Value::from(from), Value::from(to)]
+/// A ledger record with a `date`: supports, activities, micro-insurance.
+pub trait Dated: FromRow {
+    const TABLE: &str;
+}
+
+/// The `T` records of `units` dated `from`…`to`.
+pub fn dated<T: Dated>(
+    db: &mut Db,
+    units: &Units,
+    from: Date,
+    to: Date,
+) -> Result<Vec<T>, StoreError> {
+    let sql = format!(
+        "SELECT {{cols}} FROM {} WHERE date >= ? AND date <= ? AND {{units}}",
+        T::TABLE
+    );
+    read(db, &sql, &[Value::from(from), Value::from(to)], units)
 }
 
 stored_row! {
@@ -88,15 +102,8 @@ stored_row! {
     }
 }
 
-/// Supports dated `from`…`to` given by `units`.
-pub fn supports(
-    db: &mut Db,
-    units: &Units,
-    from: Date,
-    to: Date,
-) -> Result<Vec<Support>, StoreError> {
-    let sql = "SELECT {cols} FROM supports WHERE date >= ? AND date <= ? AND {units}";
-    read(db, sql, &period(from, to), units)
+impl Dated for Support {
+    const TABLE: &str = "supports";
 }
 
 stored_row! {
@@ -106,14 +113,8 @@ stored_row! {
     }
 }
 
-pub fn activities(
-    db: &mut Db,
-    units: &Units,
-    from: Date,
-    to: Date,
-) -> Result<Vec<Activity>, StoreError> {
-    let sql = "SELECT {cols} FROM activities WHERE date >= ? AND date <= ? AND {units}";
-    read(db, sql, &period(from, to), units)
+impl Dated for Activity {
+    const TABLE: &str = "activities";
 }
 
 stored_row! {
@@ -123,14 +124,8 @@ stored_row! {
     }
 }
 
-pub fn microinsurance(
-    db: &mut Db,
-    units: &Units,
-    from: Date,
-    to: Date,
-) -> Result<Vec<Microinsurance>, StoreError> {
-    let sql = "SELECT {cols} FROM microinsurance WHERE date >= ? AND date <= ? AND {units}";
-    read(db, sql, &period(from, to), units)
+impl Dated for Microinsurance {
+    const TABLE: &str = "microinsurance";
 }
 
 stored_row! {

@@ -5,7 +5,7 @@
 use crate::auth::Authed;
 use crate::error::AppError;
 use crate::AppState;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -35,13 +35,34 @@ impl FromRequestParts<AppState> for ApiUser {
 
 type ApiResult = Result<Json<Value>, Response>;
 
-/// Database work with the caller's rights, answered as JSON (errors as JSON too).
-async fn answer(
-    st: &AppState,
-    who: &Authed,
-    f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<Value, AppError> + Send + 'static,
-) -> ApiResult {
-    st.scoped(who, f).await.map(Json).map_err(fail)
+/// A signed-in caller of the API with the app's state: what a handler of the API needs.
+pub struct Caller {
+    st: AppState,
+    who: Authed,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, Response> {
+        let ApiUser(who) = ApiUser::from_request_parts(parts, state).await?;
+        Ok(Caller {
+            st: state.clone(),
+            who,
+        })
+    }
+}
+
+impl Caller {
+    /// Database work with the caller's rights, answered as JSON (errors as JSON too).
+    async fn answer(
+        &self,
+        f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<Value, AppError>
+            + Send
+            + 'static,
+    ) -> ApiResult {
+        self.st.scoped(&self.who, f).await.map(Json).map_err(fail)
+    }
 }
 
 fn fail(e: AppError) -> Response {
@@ -95,12 +116,8 @@ struct DateQuery {
     date: Option<String>,
 }
 
-async fn units(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Query(q): Query<DateQuery>,
-) -> ApiResult {
-    answer(&st, &who, move |_db, acc| {
+async fn units(c: Caller, Query(q): Query<DateQuery>) -> ApiResult {
+    c.answer(move |_db, acc| {
         let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
         let graph = acc.graph.clone();
         let s = graph.structure_on(date);
@@ -120,12 +137,8 @@ struct SearchQuery {
     q: String,
 }
 
-async fn search(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Query(q): Query<SearchQuery>,
-) -> ApiResult {
-    answer(&st, &who, move |db, acc| {
+async fn search(c: Caller, Query(q): Query<SearchQuery>) -> ApiResult {
+    c.answer(move |db, acc| {
         let t = q.q.trim();
         let cid = domain::ids::CitizenId::parse(t).ok();
         let phone = domain::ids::Phone::parse(t);
@@ -139,13 +152,9 @@ async fn search(
     .await
 }
 
-async fn household(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(code): Path<String>,
-) -> ApiResult {
-    let actor = who.actor();
-    answer(&st, &who, move |db, acc| {
+async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
+    let actor = c.who.actor();
+    c.answer(move |db, acc| {
         let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
         let members = store::households::members_of(db, &code)?;
         let assessments = store::households::assessments_of(db, &code)?;
@@ -165,12 +174,8 @@ async fn household(
 }
 
 /// A new household: an existing code is refused (409), never overwritten.
-async fn create_household(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Json(body): Json<Value>,
-) -> ApiResult {
-    write_rows(&st, who, "households", Value::Array(vec![body]), true).await
+async fn create_household(c: Caller, Json(body): Json<Value>) -> ApiResult {
+    write_rows(c, "households", Value::Array(vec![body]), true).await
 }
 
 #[derive(Deserialize)]
@@ -181,12 +186,8 @@ struct ReportQuery {
     s: Option<String>,
 }
 
-async fn report(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Query(q): Query<ReportQuery>,
-) -> ApiResult {
-    answer(&st, &who, move |db, acc| {
+async fn report(c: Caller, Query(q): Query<ReportQuery>) -> ApiResult {
+    c.answer(move |db, acc| {
         let parse = |v: &Option<String>| v.as_deref().and_then(|d| domain::Date::parse(d).ok());
         let to = parse(&q.to).unwrap_or(acc.today);
         let from =
@@ -217,18 +218,12 @@ async fn report(
 
 /// Rows of any file kind as JSON objects (the contract's columns), written like a file.
 /// Rows of any kind, written as a file's would be (a stored key is replaced).
-async fn import_rows(
-    State(st): State<AppState>,
-    ApiUser(who): ApiUser,
-    Path(kind): Path<String>,
-    Json(body): Json<Value>,
-) -> ApiResult {
-    write_rows(&st, who, &kind, body, false).await
+async fn import_rows(c: Caller, Path(kind): Path<String>, Json(body): Json<Value>) -> ApiResult {
+    write_rows(c, &kind, body, false).await
 }
 
 async fn write_rows(
-    st: &AppState,
-    who: Authed,
+    Caller { st, who }: Caller,
     kind: &str,
     body: Value,
     create_only: bool,

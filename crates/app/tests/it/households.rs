@@ -65,12 +65,7 @@ struct Ask<'a> {
 }
 
 fn report<'a>(t: &'a mut TestDb, unit: &str, from: &str, to: &str, s: Option<&str>) -> Ask<'a> {
-    let req = reports::Request {
-        unit: unit.into(),
-        from: date(from),
-        to: date(to),
-        structure_date: s.map(date),
-    };
+    let req = request(unit, from, to, s);
     Ask { req, t }
 }
 
@@ -197,6 +192,14 @@ fn report_json_and_refusals() {
     );
 }
 
+/// What `donghanh household show` prints of a household.
+fn shown(t: &TestDb, code: &str) -> String {
+    let out = donghanh()
+        .args(["--db", t.url(), "household", "show", code])
+        .succeeds();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn classification_is_stored_and_explained() {
     let (mut t, _f) = with_households();
@@ -210,11 +213,7 @@ fn classification_is_stored_and_explained() {
         got.contains(&"H3 2023 official near_poor ND07-2021".to_owned()),
         "urban line 2.000.000: {got:?}"
     );
-    let out = donghanh()
-        .args(["--db", t.url(), "household", "show", "H1"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = shown(&t, "H1");
     assert!(
         text.contains("thu nhập 1.320.000 ≤ 1.500.000 và thiếu hụt 4 chỉ số ≥ 3 → hộ nghèo"),
         "{text}"
@@ -224,11 +223,7 @@ fn classification_is_stored_and_explained() {
         text.contains("••••••••0123"),
         "citizen IDs are masked by default: {text}"
     );
-    let out = donghanh()
-        .args(["--db", t.url(), "household", "show", "H2"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = shown(&t, "H2");
     assert!(text.contains("tái nghèo"), "{text}");
     assert!(text.contains("sau 1 năm: không giữ được"), "{text}");
 }

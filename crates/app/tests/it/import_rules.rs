@@ -21,6 +21,16 @@ fn one_refusal(name: &str, text: &str) -> RowError {
     one(&rejected(&[(name, text)])).clone()
 }
 
+/// The one error of a units file holding these rows.
+fn unit_refusal(rows: &str) -> RowError {
+    one_refusal("units.csv", &format!("{HEAD}{rows}"))
+}
+
+/// Every error is of the kind `is` tells.
+fn all_are(errors: &[RowError], is: impl Fn(&Refusal) -> bool) {
+    assert!(errors.iter().all(|e| is(&e.refusal)), "{errors:#?}");
+}
+
 fn one(errors: &[RowError]) -> &RowError {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     &errors[0]
@@ -30,10 +40,7 @@ const HEAD: &str = "code,name,level,parent_code,valid_from,valid_to\n";
 
 #[test]
 fn impossible_date() {
-    let e = one_refusal(
-        "units.csv",
-        &format!("{HEAD}00500,Xã Năm,commune,010,31/02/2024,\n"),
-    );
+    let e = unit_refusal("00500,Xã Năm,commune,010,31/02/2024,\n");
     assert_eq!(
         (e.row, e.column.as_str(), e.value.as_str()),
         (2, "valid_from", "31/02/2024")
@@ -60,31 +67,24 @@ fn unknown_column_is_refused_but_x_columns_pass() {
 #[test]
 fn code_that_excel_made_a_number() {
     // Lost leading zero: parent "10" stands for "010".
-    let e = one_refusal(
-        "units.csv",
-        &format!("{HEAD}00500,Xã Năm,commune,10,2020-01-01,\n"),
-    );
+    let e = unit_refusal("00500,Xã Năm,commune,10,2020-01-01,\n");
     assert_eq!(e.column, "parent_code");
     assert!(
         matches!(&e.refusal, Refusal::ParentMissing { zero_hint: Some(z), .. } if z == "010"),
         "{e:?}"
     );
-    assert!(
-        e.reason_vi().contains("có phải mã 010?"),
-        "{}",
-        e.reason_vi()
-    );
+    let reason = e.reason_vi();
+    assert!(reason.contains("có phải mã 010?"), "{reason}");
     // Scientific notation.
-    let e = one_refusal(
-        "units.csv",
-        &format!("{HEAD}4.9E+4,Xã Năm,commune,010,2020-01-01,\n"),
-    );
+    let e = unit_refusal("4.9E+4,Xã Năm,commune,010,2020-01-01,\n");
     assert_eq!((e.column.as_str(), e.value.as_str()), ("code", "4.9E+4"));
 }
 
 #[test]
 fn duplicate_key_within_a_file() {
-    let e = one_refusal("units.csv", &format!("{HEAD}00500,Xã Năm,commune,010,2020-01-01,\n00500,Xã Năm Khác,commune,010,01/01/2020,\n"));
+    let e = unit_refusal(
+        "00500,Xã Năm,commune,010,2020-01-01,\n00500,Xã Năm Khác,commune,010,01/01/2020,\n",
+    );
     assert_eq!(e.row, 3);
     assert!(
         matches!(e.refusal, Refusal::KeyRepeated { line: 2, .. }),
@@ -105,10 +105,7 @@ fn identical_duplicate_rows_are_one_row() {
 #[test]
 fn parent_missing_on_that_date() {
     // 02 ended on 2025-06-30: a commune starting after that cannot hang under it.
-    let e = one_refusal(
-        "units.csv",
-        &format!("{HEAD}00600,Xã Sáu,commune,02,2025-08-01,\n"),
-    );
+    let e = unit_refusal("00600,Xã Sáu,commune,02,2025-08-01,\n");
     assert_eq!(e.column, "parent_code");
     assert!(
         matches!(&e.refusal, Refusal::ParentMissing { on, .. } if on.to_string() == "2025-08-01"),
@@ -123,11 +120,7 @@ fn overlapping_versions_of_one_code() {
         &format!("{HEAD}00100,Xã Một Khác,commune,01,2025-06-01,\n"),
     )]);
     assert!(!e.is_empty());
-    assert!(
-        e.iter()
-            .all(|e| matches!(e.refusal, Refusal::ValidityOverlaps { .. })),
-        "{e:#?}"
-    );
+    all_are(&e, |r| matches!(r, Refusal::ValidityOverlaps { .. }));
 }
 
 #[test]
@@ -139,11 +132,7 @@ fn lineage_cycle() {
         ("unit_lineage.csv", "from_code,to_code,effective_date,share\n00700,00800,2025-08-01,\n00800,00700,2025-08-01,\n"),
     ]);
     assert_eq!(e.len(), 2, "{e:#?}");
-    assert!(
-        e.iter()
-            .all(|e| matches!(e.refusal, Refusal::LineageCycle { .. })),
-        "{e:#?}"
-    );
+    all_are(&e, |r| matches!(r, Refusal::LineageCycle { .. }));
 }
 
 #[test]

@@ -1,34 +1,31 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{cell_of, household_refs, keyed_row, unit_on, Batch, Kind, Spec};
+use super::{cell_of, household_refs, keyed_row, unit_on, Batch, KindOf};
 use domain::contract;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
-pub struct Assignments;
+/// The `assignments` file kind.
+pub static ASSIGNMENTS: KindOf = KindOf {
+    spec: &contract::ASSIGNMENTS,
+    apply,
+};
 
-impl Kind for Assignments {
-    fn spec(&self) -> &'static Spec {
-        &contract::ASSIGNMENTS
-    }
-
-    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
-        let graph = batch.ctx.graph(batch.db)?;
-        let households = household_refs(batch.db, &batch.rows, "household_code")?;
-        let table = &store::households::ASSIGNMENTS;
-        batch.check_and_write(table, |r, ctx| {
-            super::writable_household(&households, ctx, r, "household_code")
-                .map_err(|e| vec![*e])?;
-            let (Some(code), Some(on)) = (r.text("unit_code"), r.date("assigned_on")) else {
-                return Err(Vec::new());
-            };
-            let unit = unit_on(&graph, code, on)
-                .and_then(|ix| ctx.writable(&graph, ix))
-                .map_err(|refusal| vec![r.error("unit_code", refusal)])?;
-            Ok(keyed_row(table, r, |col| match col {
-                "unit_id" => Some(Value::Int(unit)),
-                _ => cell_of(r, col),
-            }))
-        })
-    }
+fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+    let graph = batch.ctx.graph(batch.db)?;
+    let households = household_refs(batch.db, &batch.rows, "household_code")?;
+    let table = &store::households::ASSIGNMENTS;
+    batch.check_and_write(table, |r, ctx| {
+        super::writable_household(&households, ctx, r, "household_code").map_err(|e| vec![*e])?;
+        let (Some(code), Some(on)) = (r.text("unit_code"), r.date("assigned_on")) else {
+            return Err(Vec::new());
+        };
+        let unit = unit_on(&graph, code, on)
+            .and_then(|ix| ctx.writable(&graph, ix))
+            .map_err(|refusal| vec![r.error("unit_code", refusal)])?;
+        Ok(keyed_row(table, r, |col| match col {
+            "unit_id" => Some(Value::Int(unit)),
+            _ => cell_of(r, col),
+        }))
+    })
 }

@@ -1,13 +1,11 @@
 //! `unit_lineage`: where an ended unit's records went (merges, splits with shares).
 
-use super::{cell_of, keyed_row, Batch, Fields, Kind, Spec};
+use super::{cell_of, keyed_row, Batch, Fields, KindOf};
 use crate::refusal::Refusal;
 use domain::contract;
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{StoreError, Value};
-
-pub struct Lineage;
 
 fn link_of(r: &Fields) -> LineageLink {
     LineageLink {
@@ -62,62 +60,62 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
     }
 }
 
-impl Kind for Lineage {
-    fn spec(&self) -> &'static Spec {
-        &contract::UNIT_LINEAGE
-    }
+/// The `unit_lineage` file kind.
+pub static UNIT_LINEAGE: KindOf = KindOf {
+    spec: &contract::UNIT_LINEAGE,
+    apply,
+};
 
-    fn apply(&self, mut batch: Batch<'_>) -> Result<Counts, StoreError> {
-        let before = batch.errors.len();
-        if !batch.units_may_change("from_code") {
-            return Ok(Counts::default());
-        }
-        let graph = store::units::load_graph(batch.db)?;
-        let links: Vec<LineageLink> = batch.rows.iter().map(link_of).collect();
-        // Whole-set checks over the stored links (less those this file replaces) and the file's.
-        let mut all = links.clone();
-        let key = |l: &LineageLink| (l.from_code.clone(), l.to_code.clone(), l.effective);
-        let replaced: std::collections::HashSet<_> = links.iter().map(key).collect();
-        all.extend(
-            store::units::load_lineage(batch.db)?
-                .into_iter()
-                .filter(|l| !replaced.contains(&key(l))),
-        );
-        let mut in_cycle = vec![false; batch.rows.len()];
-        for (i, p) in check_links(&graph, &all) {
-            if i < batch.rows.len() {
-                in_cycle[i] |= matches!(p, LineageProblem::Cycle(_));
-                let (c, refusal) = message(&p, &links[i]);
-                batch.errors.push(batch.rows[i].error(c, refusal));
-            }
-        }
-        // A link in a cycle breaks the per-link rules too; its cycle is the clearer message.
-        for ((r, l), cyc) in batch.rows.iter().zip(&links).zip(in_cycle) {
-            if let Some(p) = check_link(&graph, l).filter(|_| !cyc) {
-                let (c, refusal) = message(&p, l);
-                batch.errors.push(r.error(c, refusal));
-            }
-        }
-        if batch.errors.len() > before {
-            return Ok(Counts::default());
-        }
-        let keyed: Vec<KeyedRow> = batch
-            .rows
-            .iter()
-            .zip(&links)
-            .map(|(r, l)| {
-                keyed_row(&store::units::LINEAGE, r, |col| match col {
-                    // An empty share is the whole unit.
-                    "share" => Some(Value::Real(l.share)),
-                    _ => cell_of(r, col),
-                })
-            })
-            .collect();
-        batch.ctx.units_changed();
-        let counts = upsert(batch.db, &store::units::LINEAGE, &keyed, &batch.ctx.actor)?;
-        if counts.inserted + counts.updated > 0 {
-            store::units::bump_generation(batch.db)?;
-        }
-        Ok(counts)
+fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+    let before = batch.errors.len();
+    if !batch.units_may_change("from_code") {
+        return Ok(Counts::default());
     }
+    let graph = store::units::load_graph(batch.db)?;
+    let links: Vec<LineageLink> = batch.rows.iter().map(link_of).collect();
+    // Whole-set checks over the stored links (less those this file replaces) and the file's.
+    let mut all = links.clone();
+    let key = |l: &LineageLink| (l.from_code.clone(), l.to_code.clone(), l.effective);
+    let replaced: std::collections::HashSet<_> = links.iter().map(key).collect();
+    all.extend(
+        store::units::load_lineage(batch.db)?
+            .into_iter()
+            .filter(|l| !replaced.contains(&key(l))),
+    );
+    let mut in_cycle = vec![false; batch.rows.len()];
+    for (i, p) in check_links(&graph, &all) {
+        if i < batch.rows.len() {
+            in_cycle[i] |= matches!(p, LineageProblem::Cycle(_));
+            let (c, refusal) = message(&p, &links[i]);
+            batch.errors.push(batch.rows[i].error(c, refusal));
+        }
+    }
+    // A link in a cycle breaks the per-link rules too; its cycle is the clearer message.
+    for ((r, l), cyc) in batch.rows.iter().zip(&links).zip(in_cycle) {
+        if let Some(p) = check_link(&graph, l).filter(|_| !cyc) {
+            let (c, refusal) = message(&p, l);
+            batch.errors.push(r.error(c, refusal));
+        }
+    }
+    if batch.errors.len() > before {
+        return Ok(Counts::default());
+    }
+    let keyed: Vec<KeyedRow> = batch
+        .rows
+        .iter()
+        .zip(&links)
+        .map(|(r, l)| {
+            keyed_row(&store::units::LINEAGE, r, |col| match col {
+                // An empty share is the whole unit.
+                "share" => Some(Value::Real(l.share)),
+                _ => cell_of(r, col),
+            })
+        })
+        .collect();
+    batch.ctx.units_changed();
+    let counts = upsert(batch.db, &store::units::LINEAGE, &keyed, &batch.ctx.actor)?;
+    if counts.inserted + counts.updated > 0 {
+        store::units::bump_generation(batch.db)?;
+    }
+    Ok(counts)
 }

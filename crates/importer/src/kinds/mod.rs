@@ -217,14 +217,31 @@ pub trait Kind: Sync {
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError>;
 }
 
+/// A kind whose rules are one function of its own (units, lineage, households, members,
+/// assessments, assignments; the ledger's kinds share [`ledger::LedgerKind`]).
+pub struct KindOf {
+    pub spec: &'static Spec,
+    pub apply: fn(Batch<'_>) -> Result<Counts, StoreError>,
+}
+
+impl Kind for KindOf {
+    fn spec(&self) -> &'static Spec {
+        self.spec
+    }
+
+    fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
+        (self.apply)(b)
+    }
+}
+
 /// Every kind, in dependency order: a directory is imported in this order.
 static KINDS: &[&dyn Kind] = &[
-    &units::Units,
-    &lineage::Lineage,
-    &households::Households,
-    &members::Members,
-    &assessments::Assessments,
-    &assignments::Assignments,
+    &units::UNITS,
+    &lineage::UNIT_LINEAGE,
+    &households::HOUSEHOLDS,
+    &members::MEMBERS,
+    &assessments::ASSESSMENTS,
+    &assignments::ASSIGNMENTS,
     &ledger::SUPPORTS,
     &ledger::ACTIVITIES,
     &ledger::SAVINGS_GROUPS,
@@ -243,6 +260,19 @@ pub fn all() -> &'static [&'static dyn Kind] {
 
 pub fn find(kind: &str) -> Option<&'static dyn Kind> {
     all().iter().copied().find(|k| k.spec().kind == kind)
+}
+
+/// `name -> Type = pattern => value;`: a reader of one column as `Option<Type>`, `None`
+/// when the cell is empty or holds another kind of value.
+macro_rules! fields_read {
+    ($($name:ident -> $ty:ty = $pat:pat => $e:expr;)*) => {$(
+        pub fn $name(&self, col: &str) -> Option<$ty> {
+            match self.val(col) {
+                $pat => Some($e),
+                _ => None,
+            }
+        }
+    )*};
 }
 
 /// One row whose cells all passed the general rules, read by the contract's column
@@ -265,46 +295,13 @@ impl Fields {
         &self.vals[self.spec.pos(col)]
     }
 
-    pub fn text(&self, col: &str) -> Option<&str> {
-        match self.val(col) {
-            Val::Text(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    pub fn date(&self, col: &str) -> Option<domain::Date> {
-        match self.val(col) {
-            Val::Date(d) => Some(*d),
-            _ => None,
-        }
-    }
-
-    pub fn int(&self, col: &str) -> Option<i64> {
-        match self.val(col) {
-            Val::Int(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    pub fn citizen_id(&self, col: &str) -> Option<&domain::ids::CitizenId> {
-        match self.val(col) {
-            Val::CitizenId(id) => Some(id),
-            _ => None,
-        }
-    }
-
-    pub fn money(&self, col: &str) -> Option<domain::ids::Vnd> {
-        match self.val(col) {
-            Val::Money(v) => Some(*v),
-            _ => None,
-        }
-    }
-
-    pub fn bool(&self, col: &str) -> Option<bool> {
-        match self.val(col) {
-            Val::Bool(b) => Some(*b),
-            _ => None,
-        }
+    fields_read! {
+        text -> &str = Val::Text(s) => s;
+        date -> domain::Date = Val::Date(d) => *d;
+        int -> i64 = Val::Int(n) => *n;
+        citizen_id -> &domain::ids::CitizenId = Val::CitizenId(id) => id;
+        money -> domain::ids::Vnd = Val::Money(v) => *v;
+        bool -> bool = Val::Bool(b) => *b;
     }
 
     pub fn real(&self, col: &str) -> Option<f64> {
