@@ -263,6 +263,51 @@ struct Tally {
     leaks: usize,
 }
 
+/// The key of a row that reuses the stored key of another place's record.
+fn reused_key(kind: &str, place: &Place, other: usize) -> String {
+    match kind {
+        "members" => "1".into(),
+        "assessments" => place.year.to_string(),
+        "targets" => "gifts".into(),
+        _ => format!("S{other}"),
+    }
+}
+
+/// The key of a row that no stored record holds (`fresh` where the key is free text).
+fn new_key(kind: &str, rng: &mut Rng, fresh: &str) -> String {
+    match kind {
+        "members" => format!("{}", 10 + rng.below(80)),
+        "assessments" => "2025".into(),
+        "targets" => "houses_built".into(),
+        _ => fresh.to_owned(),
+    }
+}
+
+/// Reads: a household outside her units is found neither by code nor by search.
+fn check_reads(t: &mut TestDb, access: &store::access::Access, oracle: &Oracle, tally: &mut Tally) {
+    let rows =
+        t.db.query("SELECT household_code, unit_id FROM households", &[])
+            .unwrap();
+    for r in rows {
+        let code = cell(&r, "household_code");
+        let readable = oracle.reads(num(&r, "unit_id"));
+        let got = store::households::get_scoped(&mut t.db, access, &code).unwrap();
+        tally.reads += 1;
+        if got.is_some() != readable {
+            tally.leaks += 1;
+            eprintln!("read: {code}: got {}, readable {readable}", got.is_some());
+        }
+    }
+    let hits = store::households::search_scoped(&mut t.db, access, "le thi hoa", None, None, 1000)
+        .unwrap();
+    for h in hits {
+        tally.reads += 1;
+        if !oracle.reads(h.household.unit_id) {
+            tally.leaks += 1;
+        }
+    }
+}
+
 fn one_seed(seed: u64, tally: &mut Tally) {
     let mut rng = Rng(seed);
     let tree = random_tree(&mut rng);
@@ -292,30 +337,10 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                 let other = rng.below(n);
                 // Half the attempts reuse a stored key of another place's record.
                 let reuse = a % 2 == 0;
-                let key = match kind {
-                    "members" => {
-                        if reuse {
-                            "1".into()
-                        } else {
-                            format!("{}", 10 + rng.below(80))
-                        }
-                    }
-                    "assessments" => {
-                        if reuse {
-                            place.year.to_string()
-                        } else {
-                            "2025".into()
-                        }
-                    }
-                    "targets" => {
-                        if reuse {
-                            "gifts".into()
-                        } else {
-                            "houses_built".into()
-                        }
-                    }
-                    _ if reuse => format!("S{other}"),
-                    _ => format!("U{seed}-{u}-{kind}-{a}"),
+                let key = if reuse {
+                    reused_key(kind, place, other)
+                } else {
+                    new_key(kind, &mut rng, &format!("U{seed}-{u}-{kind}-{a}"))
                 };
                 let household = format!("S{}", rng.below(n));
                 let project = format!("S{}", rng.below(n));
@@ -421,32 +446,7 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                 }
             }
         }
-        // Reads: a household outside her units is found neither by code nor by search.
-        let rows =
-            t.db.query("SELECT household_code, unit_id FROM households", &[])
-                .unwrap();
-        for r in rows {
-            let code = cell(&r, "household_code");
-            let readable = oracle.reads(num(&r, "unit_id"));
-            let got = store::households::get_scoped(&mut t.db, &access, &code).unwrap();
-            tally.reads += 1;
-            if got.is_some() != readable {
-                tally.leaks += 1;
-                eprintln!(
-                    "read: {role:?}@{unit} {code}: got {}, readable {readable}",
-                    got.is_some()
-                );
-            }
-        }
-        let hits =
-            store::households::search_scoped(&mut t.db, &access, "le thi hoa", None, None, 1000)
-                .unwrap();
-        for h in hits {
-            tally.reads += 1;
-            if !oracle.reads(h.household.unit_id) {
-                tally.leaks += 1;
-            }
-        }
+        check_reads(&mut t, &access, &oracle, tally);
     }
 }
 

@@ -198,7 +198,7 @@ impl Refusal {
         }
     }
 
-    /// Access, the rules of each file kind, the forms and the warnings.
+    /// Access, the rules of each file kind but the units', the forms and the warnings.
     fn rule_messages(&self) -> (String, String) {
         use Refusal as R;
         let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
@@ -261,6 +261,44 @@ impl Refusal {
                 "tỷ lệ tối thiểu phải từ 0 đến 100",
                 "min_disadvantaged_pct must be 0–100",
             ),
+            R::HouseholdCodeTaken { code } => (
+                format!("Mã hộ {code} đã có; hãy dùng mã khác hoặc sửa hộ đó."),
+                format!("household {code} exists"),
+            ),
+            R::ChangedMeanwhile => s(
+                "Hộ này vừa được người khác sửa trong lúc bạn đang sửa. Thay đổi của bạn chưa được lưu: hãy mở lại trang để xem bản mới rồi sửa lại.",
+                "the household changed since the form was opened",
+            ),
+
+            R::RecordExists => s(
+                "đã có bản ghi với mã này; hãy dùng mã khác hoặc sửa bản ghi đó",
+                "a record with this key exists",
+            ),
+            R::WrittenMeanwhile => s(
+                "Có người khác vừa ghi cùng dữ liệu này trong lúc bạn lưu, nên chưa có gì được lưu. Hãy tải lại trang và thử lại.",
+                "another write committed the same key meanwhile; nothing was written",
+            ),
+            R::StatusDiffers { given, standard, computed } => (
+                format!(
+                    "đã ghi {} nhưng theo chuẩn {standard} là {}: giữ kết quả đã ghi",
+                    given.label_vi(),
+                    computed.label_vi()
+                ),
+                format!(
+                    "given {} but standard {standard} gives {}: the given class is kept",
+                    given.as_str(),
+                    computed.as_str()
+                ),
+            ),
+            _ => self.unit_messages(),
+        }
+    }
+
+    /// The rules of the unit tree and its lineage.
+    fn unit_messages(&self) -> (String, String) {
+        use Refusal as R;
+        let s = |vi: &str, en: &str| (vi.to_owned(), en.to_owned());
+        match self {
             R::OwnParent => s("đơn vị không thể là cha của chính nó", "a unit cannot be its own parent"),
             R::ValidityOverlaps { code, from, to } => (
                 format!(
@@ -324,35 +362,6 @@ impl Refusal {
                 format!("lineage cycle: {} → {back_to}", path.join(" → ")),
             ),
 
-            R::HouseholdCodeTaken { code } => (
-                format!("Mã hộ {code} đã có; hãy dùng mã khác hoặc sửa hộ đó."),
-                format!("household {code} exists"),
-            ),
-            R::ChangedMeanwhile => s(
-                "Hộ này vừa được người khác sửa trong lúc bạn đang sửa. Thay đổi của bạn chưa được lưu: hãy mở lại trang để xem bản mới rồi sửa lại.",
-                "the household changed since the form was opened",
-            ),
-
-            R::RecordExists => s(
-                "đã có bản ghi với mã này; hãy dùng mã khác hoặc sửa bản ghi đó",
-                "a record with this key exists",
-            ),
-            R::WrittenMeanwhile => s(
-                "Có người khác vừa ghi cùng dữ liệu này trong lúc bạn lưu, nên chưa có gì được lưu. Hãy tải lại trang và thử lại.",
-                "another write committed the same key meanwhile; nothing was written",
-            ),
-            R::StatusDiffers { given, standard, computed } => (
-                format!(
-                    "đã ghi {} nhưng theo chuẩn {standard} là {}: giữ kết quả đã ghi",
-                    given.label_vi(),
-                    computed.label_vi()
-                ),
-                format!(
-                    "given {} but standard {standard} gives {}: the given class is kept",
-                    given.as_str(),
-                    computed.as_str()
-                ),
-            ),
             _ => unreachable!("{self:?} has no message: add it to one of the message tables"),
         }
     }
