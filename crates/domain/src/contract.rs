@@ -110,7 +110,19 @@ pub struct Spec {
     pub label_vi: &'static str,
     pub cols: &'static [Col],
     pub key: &'static [&'static str],
+    /// The column whose date a record is dated by: an approved period locks the records
+    /// dated in it (`None`: the kind is not locked by periods).
+    pub dated_by: Option<&'static str>,
+    /// Rows may be deleted (by a file's `delete` column, a page or the API); the unit
+    /// tree and its lineage are not records to delete.
+    pub deletable: bool,
 }
+
+/// The column a file (or the API) marks a row to delete with (`1`/`có`): only the
+/// row's key is read, and the stored row is deleted, leaving a tombstone.
+pub const DELETE_COL: &str = "delete";
+/// The column with the reason for a row's deletion (required when `delete` is set).
+pub const REASON_COL: &str = "reason";
 
 impl Spec {
     pub fn pos(&self, name: &str) -> usize {
@@ -162,6 +174,8 @@ pub static UNITS: Spec = Spec {
         col("valid_to", Ty::Date),
     ],
     key: &["code", "valid_from"],
+    dated_by: None,
+    deletable: false,
 };
 
 pub static UNIT_LINEAGE: Spec = Spec {
@@ -174,6 +188,8 @@ pub static UNIT_LINEAGE: Spec = Spec {
         col("share", Ty::Share),
     ],
     key: &["from_code", "to_code", "effective_date"],
+    dated_by: None,
+    deletable: false,
 };
 
 pub static HOUSEHOLDS: Spec = Spec {
@@ -190,6 +206,8 @@ pub static HOUSEHOLDS: Spec = Spec {
         req("size", Ty::Count),
     ],
     key: &["household_code"],
+    dated_by: Some("registered_on"),
+    deletable: true,
 };
 
 pub static MEMBERS: Spec = Spec {
@@ -206,6 +224,8 @@ pub static MEMBERS: Spec = Spec {
         col("phone", Ty::Phone),
     ],
     key: &["household_code", "member_no"],
+    dated_by: None,
+    deletable: true,
 };
 
 pub static ASSESSMENTS: Spec = Spec {
@@ -221,6 +241,8 @@ pub static ASSESSMENTS: Spec = Spec {
         col("status", Ty::Enum(crate::poverty::Class::ENTRIES)),
     ],
     key: &["household_code", "year", "kind"],
+    dated_by: Some("assessed_on"),
+    deletable: true,
 };
 
 pub static ASSIGNMENTS: Spec = Spec {
@@ -233,6 +255,8 @@ pub static ASSIGNMENTS: Spec = Spec {
         req("assigned_on", Ty::Date),
     ],
     key: &["household_code", "unit_code", "year"],
+    dated_by: Some("assigned_on"),
+    deletable: true,
 };
 
 pub static SUPPORTS: Spec = Spec {
@@ -251,6 +275,8 @@ pub static SUPPORTS: Spec = Spec {
         col("funding", Ty::Text),
     ],
     key: &["record_id"],
+    dated_by: Some("date"),
+    deletable: true,
 };
 
 pub static ACTIVITIES: Spec = Spec {
@@ -265,6 +291,8 @@ pub static ACTIVITIES: Spec = Spec {
         col("participants", Ty::Count),
     ],
     key: &["record_id"],
+    dated_by: Some("date"),
+    deletable: true,
 };
 
 pub static SAVINGS_GROUPS: Spec = Spec {
@@ -279,6 +307,8 @@ pub static SAVINGS_GROUPS: Spec = Spec {
         col("overdue_vnd", Ty::Money),
     ],
     key: &["group_code", "as_of"],
+    dated_by: Some("as_of"),
+    deletable: true,
 };
 
 pub static ENTRUSTED_TOTALS: Spec = Spec {
@@ -290,6 +320,8 @@ pub static ENTRUSTED_TOTALS: Spec = Spec {
         req("outstanding_vnd", Ty::Money),
     ],
     key: &["unit_code", "as_of"],
+    dated_by: Some("as_of"),
+    deletable: true,
 };
 
 pub static COOPERATIVES: Spec = Spec {
@@ -306,6 +338,8 @@ pub static COOPERATIVES: Spec = Spec {
         col("female_workers", Ty::Count),
     ],
     key: &["coop_code"],
+    dated_by: Some("established_on"),
+    deletable: true,
 };
 
 pub static CLUBS: Spec = Spec {
@@ -319,6 +353,8 @@ pub static CLUBS: Spec = Spec {
         col("dissolved_on", Ty::Date),
     ],
     key: &["club_code"],
+    dated_by: Some("established_on"),
+    deletable: true,
 };
 
 pub static MICROINSURANCE: Spec = Spec {
@@ -333,6 +369,8 @@ pub static MICROINSURANCE: Spec = Spec {
         col("amount_vnd", Ty::Money),
     ],
     key: &["record_id"],
+    dated_by: Some("date"),
+    deletable: true,
 };
 
 pub static TARGETS: Spec = Spec {
@@ -345,6 +383,8 @@ pub static TARGETS: Spec = Spec {
         req("value", Ty::Count),
     ],
     key: &["year", "unit_code", "indicator"],
+    dated_by: None,
+    deletable: true,
 };
 
 pub static PROJECTS: Spec = Spec {
@@ -361,6 +401,8 @@ pub static PROJECTS: Spec = Spec {
         col("min_disadvantaged_pct", Ty::Count),
     ],
     key: &["project_code"],
+    dated_by: Some("start_on"),
+    deletable: true,
 };
 
 pub static PROJECT_MEMBERS: Spec = Spec {
@@ -373,4 +415,6 @@ pub static PROJECT_MEMBERS: Spec = Spec {
         col("difficult", Ty::Bool),
     ],
     key: &["project_code", "household_code"],
+    dated_by: Some("joined_on"),
+    deletable: true,
 };

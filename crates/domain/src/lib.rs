@@ -9,6 +9,7 @@ pub mod date;
 pub mod ids;
 pub mod indicators;
 pub mod poverty;
+pub mod review;
 pub mod status;
 pub mod text;
 pub mod units;

@@ -37,6 +37,9 @@ pub struct Options {
     pub guard: Option<Guard>,
     /// Every row must be new: a stored key is refused instead of replaced ("create").
     pub create_only: bool,
+    /// Why a person makes this change (a correction or a deletion on a page or through
+    /// the API): the audit keeps it with every row changed.
+    pub reason: Option<String>,
 }
 
 pub type Guard = std::sync::Arc<dyn Fn(&mut Db) -> Result<(), Refusal> + Send + Sync>;
@@ -50,6 +53,7 @@ impl Default for Options {
             access: None,
             guard: None,
             create_only: false,
+            reason: None,
         }
     }
 }
@@ -214,6 +218,7 @@ fn import_checked(
     let mut ctx = Ctx::new(&opts.actor);
     ctx.access = opts.access.clone();
     ctx.create_only = opts.create_only;
+    ctx.reason = opts.reason.clone();
     let sources: Vec<String> = tables.iter().map(Input::source).collect();
     let mut by_kind: std::collections::HashMap<String, Vec<Input>> =
         std::collections::HashMap::new();
@@ -236,6 +241,7 @@ fn import_checked(
             dry_run: opts.dry_run,
             ..Summary::default()
         };
+        let mut to_delete: Vec<(&dyn kinds::Kind, Vec<kinds::Fields>)> = Vec::new();
         for kind in kinds::all() {
             let spec = kind.spec();
             let Some(mine) = by_kind.remove(spec.kind) else {
@@ -260,6 +266,8 @@ fn import_checked(
                 let n: u64 = whole.iter().map(|t| t.rows.len() as u64).sum();
                 let rows = kinds::parse_tables(spec, &whole, &mut errors);
                 drop(whole);
+                let (rows, deletes) = kinds::delete::split(rows);
+                to_delete.push((*kind, deletes));
                 counts += kind.apply(kinds::Batch {
                     db: tx,
                     rows,
@@ -276,9 +284,11 @@ fn import_checked(
                     scope.spawn(move || read_and_parse(spec, mine, &send));
                     for chunk in parsed {
                         errors.extend(chunk.errors);
+                        let (rows, deletes) = kinds::delete::split(chunk.rows);
+                        to_delete.push((*kind, deletes));
                         counts += kind.apply(kinds::Batch {
                             db: tx,
-                            rows: chunk.rows,
+                            rows,
                             ctx: &mut ctx,
                             errors: &mut errors,
                         })?;
@@ -290,6 +300,27 @@ fn import_checked(
                 })?;
             }
             summary.per_kind.push((spec.kind.to_owned(), counts));
+        }
+        // Deletions last, the dependent kinds first (a household's members before it).
+        for (kind, rows) in to_delete.into_iter().rev() {
+            if rows.is_empty() {
+                continue;
+            }
+            ctx.subject = domain::access::Subject::of_kind(kind.spec().kind);
+            let batch = kinds::Batch {
+                db: tx,
+                rows,
+                ctx: &mut ctx,
+                errors: &mut errors,
+            };
+            let deleted = kinds::delete::delete_rows(kind, batch)?;
+            if let Some((_, c)) = summary
+                .per_kind
+                .iter_mut()
+                .find(|(k, _)| k == kind.spec().kind)
+            {
+                *c += deleted;
+            }
         }
         summary.warnings = std::mem::take(&mut ctx.warnings);
         if !errors.is_empty() || omitted > 0 {
@@ -364,7 +395,7 @@ fn read_and_parse(spec: &'static kinds::Spec, inputs: Vec<Input>, send: &SyncSen
 
 fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Result<(), StoreError> {
     let t = s.total();
-    if t.inserted == 0 && t.updated == 0 {
+    if t.inserted == 0 && t.updated == 0 && t.deleted == 0 {
         return Ok(()); // nothing changed: a repeated import leaves no trace either
     }
     store::audit::record_import_run(
@@ -392,6 +423,7 @@ fn record_run(db: &mut Db, actor: &str, sources: &[String], s: &Summary) -> Resu
                     key: "{}",
                     old: None,
                     new: Some(&new),
+                    reason: None,
                 },
             )?;
         }

@@ -228,6 +228,24 @@ pub enum Refusal {
     /// Another write committed the same key (or citizen ID) while this one ran.
     WrittenMeanwhile,
 
+    // --- Corrections and locked periods.
+    /// A deletion names a key that is not stored (or not one she may read).
+    NothingToDelete,
+    /// A deletion (or a correction from a page) without its reason.
+    ReasonRequired,
+    /// A household still holding members, assessments, assignments, supports or project
+    /// places: they are deleted first.
+    HouseholdHasRecords {
+        code: String,
+    },
+    /// The record is dated in an approved period of its unit or a unit above.
+    PeriodLocked {
+        unit_code: String,
+        period: domain::review::Period,
+        by: String,
+        at: String,
+    },
+
     // --- Warnings (the row is written).
     StatusDiffers {
         given: domain::poverty::Class,
@@ -245,7 +263,8 @@ impl Refusal {
             Refusal::ChangedMeanwhile
             | Refusal::HouseholdCodeTaken { .. }
             | Refusal::RecordExists
-            | Refusal::WrittenMeanwhile => RefusalClass::Conflict,
+            | Refusal::WrittenMeanwhile
+            | Refusal::PeriodLocked { .. } => RefusalClass::Conflict,
             Refusal::StatusDiffers { .. } => RefusalClass::Warning,
             _ => RefusalClass::Invalid,
         }

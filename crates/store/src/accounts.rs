@@ -143,6 +143,7 @@ fn audited(
             key: &key.to_string(),
             old: old.as_deref(),
             new: new.as_deref(),
+            reason: None,
         },
     )
 }

@@ -140,20 +140,20 @@ pub(crate) fn note(
     p: &mut Pending,
     def: &TableDef,
     old: Option<&[Value]>,
-    new: &[Value],
+    new: Option<&[Value]>,
 ) -> Result<(), StoreError> {
     p.written = true;
     match def.table {
         "households" | "assessments" | "assignments" => {
             let c = col(def, "household_code");
-            for row in old.into_iter().chain([new]) {
+            for row in old.into_iter().chain(new) {
                 if let Some(h) = row[c].as_text() {
                     p.households.insert(h.to_owned());
                 }
             }
         }
         "supports" | "activities" | "microinsurance" => {
-            for (row, sign) in old.map(|o| (o, -1)).into_iter().chain([(new, 1)]) {
+            for (row, sign) in old.map(|o| (o, -1)).into_iter().chain(new.map(|n| (n, 1))) {
                 record(p, def, row, sign)?;
             }
         }

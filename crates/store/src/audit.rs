@@ -11,12 +11,14 @@ pub struct Entry<'a> {
     pub key: &'a str,
     pub old: Option<&'a str>,
     pub new: Option<&'a str>,
+    /// Why a person made the change (an edit or a deletion from a page asks for it).
+    pub reason: Option<&'a str>,
 }
 
 pub fn record(db: &mut Db, e: &Entry<'_>) -> Result<(), StoreError> {
     db.execute(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_key, old_value, new_value) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, old_value, new_value, reason) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         crate::params![
             crate::now_utc(),
             e.actor,
@@ -24,7 +26,8 @@ pub fn record(db: &mut Db, e: &Entry<'_>) -> Result<(), StoreError> {
             e.entity,
             e.key,
             e.old,
-            e.new
+            e.new,
+            e.reason
         ],
     )?;
     Ok(())
@@ -35,6 +38,7 @@ crate::stored_row! {
     pub struct AuditRow {
         at: String, actor: String, action: String, entity: String, key: String = col "entity_key",
         old: Option<String> = col "old_value", new: Option<String> = col "new_value",
+        reason: Option<String>,
     }
 }
 
@@ -90,6 +94,7 @@ pub fn record_sensitive_view(
                 key: &serde_json::json!({ "household_code": household_code }).to_string(),
                 old: None,
                 new: None,
+                reason: None,
             },
         )
     })

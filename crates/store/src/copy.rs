@@ -1,5 +1,6 @@
 //! Copying everything a database holds to another, of either backend: the unit tree and
-//! its lineage, standards, every record, users and the audit log. Sessions, sign-in
+//! its lineage, standards, every record, users, the audit log, the tombstones of deleted
+//! records and the periods' reviews. Sessions, sign-in
 //! attempts and the servers' secrets stay behind (they belong to a running server);
 //! the report aggregates are rebuilt on the target from the copied records. The target
 //! receives it all in one transaction: a failed copy leaves it as it was.
@@ -12,7 +13,13 @@ pub fn copied() -> Vec<&'static str> {
     ["poverty_standards", "standard_indicators"]
         .into_iter()
         .chain(domain::contract::ALL.iter().map(|s| s.kind))
-        .chain(["users", "audit_log", "import_runs"])
+        .chain([
+            "users",
+            "audit_log",
+            "import_runs",
+            "tombstones",
+            "period_reviews",
+        ])
         .collect()
 }
 
@@ -70,7 +77,14 @@ pub fn copy_all(
         }
         if tx.backend() == Backend::Postgres {
             // Rows came with their ids: the next id is past them.
-            for table in ["units", "audit_log", "import_runs", "users"] {
+            for table in [
+                "units",
+                "audit_log",
+                "import_runs",
+                "users",
+                "tombstones",
+                "period_reviews",
+            ] {
                 tx.query(
                     &format!(
                         "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

@@ -117,6 +117,20 @@ pub fn get_for_update(db: &mut Db, code: &str) -> Result<Option<Household>, Stor
     Ok(db.query_as(&sql, crate::params![code])?.pop())
 }
 
+/// How many stored records hang on household `code` (members, assessments,
+/// assignments, supports, project places): a household goes only when none does.
+pub fn dependents(db: &mut Db, code: &str) -> Result<i64, StoreError> {
+    db.query_one(
+        "SELECT (SELECT COUNT(*) FROM members WHERE household_code = ?) \
+         + (SELECT COUNT(*) FROM assessments WHERE household_code = ?) \
+         + (SELECT COUNT(*) FROM assignments WHERE household_code = ?) \
+         + (SELECT COUNT(*) FROM supports WHERE household_code = ?) \
+         + (SELECT COUNT(*) FROM project_members WHERE household_code = ?) AS n",
+        crate::params![code, code, code, code, code],
+    )?
+    .get("n")
+}
+
 stored_row! {
     #[derive(Clone, Debug, PartialEq)]
     pub struct Member {

@@ -20,6 +20,7 @@ pub struct Counts {
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
+    pub deleted: u64,
 }
 
 impl std::ops::AddAssign for Counts {
@@ -27,7 +28,16 @@ impl std::ops::AddAssign for Counts {
         self.inserted += o.inserted;
         self.updated += o.updated;
         self.unchanged += o.unchanged;
+        self.deleted += o.deleted;
     }
+}
+
+/// Who writes, and why: the audit keeps both with every change.
+#[derive(Clone, Copy, Debug)]
+pub struct Author<'a> {
+    pub actor: &'a str,
+    /// The reason a person gave (required of an edit or a deletion on a page).
+    pub reason: Option<&'a str>,
 }
 
 /// Up to this many new rows, each is audited with its content.
@@ -53,7 +63,11 @@ pub fn upsert(
     actor: &str,
 ) -> Result<Counts, StoreError> {
     let existing = stored(db, def, rows)?;
-    write(db, def, rows, &existing, actor)
+    let by = Author {
+        actor,
+        reason: None,
+    };
+    write(db, def, rows, &existing, by)
 }
 
 /// Writes `rows` into `def.table`, where `existing` is what [`stored`] found for them in
@@ -63,7 +77,7 @@ pub fn write(
     def: &TableDef,
     rows: &[KeyedRow],
     existing: &Stored,
-    actor: &str,
+    by: Author<'_>,
 ) -> Result<Counts, StoreError> {
     let unit_col = def.data.iter().position(|c| *c == "unit_id");
     let mut counts = Counts::default();
@@ -84,19 +98,20 @@ pub fn write(
                 db.execute(&update_sql, &params)?;
                 let before: Vec<Value> = row.key.iter().chain(old).cloned().collect();
                 let after: Vec<Value> = row.key.iter().chain(&row.data).cloned().collect();
-                crate::aggregates::note(db.pending(), def, Some(&before), &after)?;
+                crate::aggregates::note(db.pending(), def, Some(&before), Some(&after))?;
                 // A record that changes unit is audited as a move, so that the log shows
                 // where it went without comparing every field.
                 let moved = unit_col.is_some_and(|c| old[c] != row.data[c]);
                 audit::record(
                     db,
                     &audit::Entry {
-                        actor,
+                        actor: by.actor,
                         action: if moved { "move" } else { "update" },
                         entity: def.table,
                         key: &json_object(def.key, &row.key),
                         old: Some(&json_object(def.data, old)),
                         new: Some(&json_object(def.data, &row.data)),
+                        reason: by.reason,
                     },
                 )?;
                 counts.updated += 1;
@@ -108,7 +123,7 @@ pub fn write(
         db.insert_rows(def.table, &cols, &inserts)?;
         counts.inserted = inserts.len() as u64;
         for row in &inserts {
-            crate::aggregates::note(db.pending(), def, None, row)?;
+            crate::aggregates::note(db.pending(), def, None, Some(row))?;
         }
         // A form or a short file: every new row in the log with its content. A bulk
         // import is logged as one entry with its count (the rows themselves are the record).
@@ -118,12 +133,13 @@ pub fn write(
                 audit::record(
                     db,
                     &audit::Entry {
-                        actor,
+                        actor: by.actor,
                         action: "insert",
                         entity: def.table,
                         key: &json_object(def.key, key),
                         old: None,
                         new: Some(&json_object(def.data, data)),
+                        reason: by.reason,
                     },
                 )?;
             }
@@ -133,6 +149,61 @@ pub fn write(
         db.run_before_commit()?;
     }
     Ok(counts)
+}
+
+/// Deletes the stored rows of `def.table` with these keys (each must be in `existing`,
+/// read by [`stored`] in this transaction), each leaving a tombstone with its content and
+/// the reason, audited as a deletion. The aggregates take the rows back.
+pub fn delete(
+    db: &mut Db,
+    def: &TableDef,
+    keys: &[Vec<Value>],
+    existing: &Stored,
+    by: Author<'_>,
+) -> Result<u64, StoreError> {
+    let unit_col = def.data.iter().position(|c| *c == "unit_id");
+    let sql = format!("DELETE FROM {} WHERE {}", def.table, key_match(def));
+    let reason = by.reason.unwrap_or_default();
+    let mut deleted = 0;
+    for key in keys {
+        let Some(old) = existing.get(key) else {
+            continue;
+        };
+        db.execute(&sql, key)?;
+        let before: Vec<Value> = key.iter().chain(old).cloned().collect();
+        crate::aggregates::note(db.pending(), def, Some(&before), None)?;
+        let (key_json, content) = (json_object(def.key, key), json_object(def.data, old));
+        db.execute(
+            "INSERT INTO tombstones (entity, entity_key, unit_id, content, deleted_at, deleted_by, reason) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            crate::params![
+                def.table,
+                key_json.as_str(),
+                unit_col.and_then(|c| old[c].as_int()),
+                content.as_str(),
+                crate::now_utc(),
+                by.actor,
+                reason
+            ],
+        )?;
+        audit::record(
+            db,
+            &audit::Entry {
+                actor: by.actor,
+                action: "delete",
+                entity: def.table,
+                key: &key_json,
+                old: Some(&content),
+                new: None,
+                reason: by.reason,
+            },
+        )?;
+        deleted += 1;
+    }
+    if !db.in_transaction() {
+        db.run_before_commit()?;
+    }
+    Ok(deleted)
 }
 
 fn same(a: &[Value], b: &[Value]) -> bool {

@@ -14,6 +14,7 @@ pub mod keyed;
 pub mod ledger;
 mod migrate;
 pub mod records;
+pub mod reviews;
 mod row;
 pub mod standards;
 pub mod tables;

@@ -30,6 +30,11 @@ const MIGRATIONS: &[Migration] = migrations![
     (7, "unit_date_indexes", "0007_unit_date_indexes.sql"),
     (8, "unique_citizen_ids", "0008_unique_citizen_ids.sql"),
     (9, "login_attempts", "0009_login_attempts.sql"),
+    (
+        10,
+        "corrections_and_reviews",
+        "0010_corrections_and_reviews.sql"
+    ),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -94,6 +94,7 @@ pub fn save(db: &mut Db, s: &Standard, actor: &str) -> Result<(), StoreError> {
             key: &serde_json::json!({"code": s.code}).to_string(),
             old: old.as_ref().map(json).as_deref(),
             new: Some(&json(s)),
+            reason: None,
         },
     )
 }

@@ -158,9 +158,7 @@ async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
         let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
         let members = store::households::members_of(db, &code)?;
         let assessments = store::households::assessments_of(db, &code)?;
-        db.transaction(|tx| {
-            store::audit::record(tx, &store::audit::Entry { actor: &actor, action: "view_sensitive", entity: "members", key: &json!({"household_code": code}).to_string(), old: None, new: None })
-        })?;
+        store::audit::record_sensitive_view(db, &actor, &code)?;
         Ok(json!({
             "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,
             "head_gender": h.head_gender, "area": h.area, "ethnic_minority": h.ethnic_minority, "size": h.size,

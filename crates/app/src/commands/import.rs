@@ -27,11 +27,14 @@ pub fn run(
                 "Đã nhập / imported"
             };
             println!(
-                "{verb}: {} dòng / rows; thêm mới {} / inserted, cập nhật {} / updated, không đổi {} / unchanged",
-                s.rows_read, t.inserted, t.updated, t.unchanged
+                "{verb}: {} dòng / rows; thêm mới {} / inserted, cập nhật {} / updated, không đổi {} / unchanged, xóa {} / deleted",
+                s.rows_read, t.inserted, t.updated, t.unchanged, t.deleted
             );
             for (kind, c) in &s.per_kind {
-                println!("  {kind}: +{} ~{} ={}", c.inserted, c.updated, c.unchanged);
+                println!(
+                    "  {kind}: +{} ~{} ={} -{}",
+                    c.inserted, c.updated, c.unchanged, c.deleted
+                );
             }
             if !s.warnings.is_empty() {
                 println!("Lưu ý / warnings ({}):", s.warnings.len());

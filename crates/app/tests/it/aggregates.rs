@@ -270,7 +270,7 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
 
 /// Property: after any sequence of writes (new and corrected supports, activities,
 /// insurance rows, assessments, assignments, households moving between communes across
-/// the reform), the aggregates the writes kept equal a rebuild from the records, and the
+/// the reform, deletions of supports, activities and assessments), the aggregates the writes kept equal a rebuild from the records, and the
 /// reports they answer equal the reports from the records. Sequences are drawn from
 /// seeded generators (three seeds, twelve rounds of up to four rows each).
 #[test]
@@ -396,6 +396,44 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
             if std::env::var("DEBUG_RANDOM_WRITES").is_ok() {
                 eprintln!("{step}: {outcome:?}");
             }
+            assert_kept_equals_rebuilt(&mut t, &step);
+            assert_reports_agree(&mut t, &reqs, &step);
+            // Deletions: now and then a stored support, activity or assessment goes.
+            let mut deletions = Vec::new();
+            for (table, head, keys) in [
+                ("supports", "record_id", "record_id"),
+                ("activities", "record_id", "record_id"),
+                (
+                    "assessments",
+                    "household_code,year,kind",
+                    "household_code, year, kind",
+                ),
+            ] {
+                let stored = t.lines(&format!(
+                    "SELECT {keys} FROM {table} WHERE {} LIKE '%{seed}-%' ORDER BY 1",
+                    head.split(',').next().unwrap()
+                ));
+                if stored.is_empty() || !rng.chance(0.4) {
+                    continue;
+                }
+                let key = &stored[rng.below(stored.len() as u64) as usize];
+                let row = key.replace(' ', ",");
+                deletions.push((table, format!("{head},delete,reason\n{row},1,nhập nhầm\n")));
+            }
+            if deletions.is_empty() {
+                continue;
+            }
+            let files: Vec<(String, String)> = deletions
+                .into_iter()
+                .map(|(table, text)| (format!("{table}.csv"), text))
+                .collect();
+            let named: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(n, x)| (n.as_str(), x.as_str()))
+                .collect();
+            let deleted = t.import_texts(&named).expect("deletions");
+            assert!(deleted.total().deleted > 0, "{step}");
+            let step = format!("{step}, after deletions");
             assert_kept_equals_rebuilt(&mut t, &step);
             assert_reports_agree(&mut t, &reqs, &step);
         }

@@ -184,6 +184,8 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
         label_vi: "thử",
         cols: &[req("id", Ty::Code), req("union_member", Ty::Bool)],
         key: &["id"],
+        dated_by: None,
+        deletable: false,
     };
     let table = importer::source::parse_csv(
         b"id,union_member\nA,c\xc3\xb3\nB,yes\nC,0\n",

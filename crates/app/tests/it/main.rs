@@ -9,6 +9,7 @@ mod aggregates;
 mod boundary;
 mod browser;
 mod cli;
+mod corrections;
 mod demo;
 mod hostile;
 mod households;

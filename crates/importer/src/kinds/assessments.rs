@@ -12,6 +12,7 @@ use store::{StoreError, Value};
 /// The `assessments` file kind.
 pub static ASSESSMENTS: KindOf = KindOf {
     spec: &contract::ASSESSMENTS,
+    table: Some(&store::households::ASSESSMENTS),
     apply,
 };
 

@@ -8,6 +8,7 @@ use store::{StoreError, Value};
 /// The `assignments` file kind.
 pub static ASSIGNMENTS: KindOf = KindOf {
     spec: &contract::ASSIGNMENTS,
+    table: Some(&store::households::ASSIGNMENTS),
     apply,
 };
 

@@ -10,6 +10,7 @@ use store::{StoreError, Value};
 /// The `households` file kind.
 pub static HOUSEHOLDS: KindOf = KindOf {
     spec: &contract::HOUSEHOLDS,
+    table: Some(&store::households::HOUSEHOLDS),
     apply,
 };
 

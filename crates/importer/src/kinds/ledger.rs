@@ -259,6 +259,10 @@ fn unit_version(graph: &domain::units::UnitGraph, code: &str, year: i64) -> Resu
 }
 
 impl Kind for LedgerKind {
+    fn table(&self) -> Option<&'static TableDef> {
+        Some(&**self.table)
+    }
+
     fn spec(&self) -> &'static Spec {
         self.spec
     }

@@ -63,6 +63,7 @@ fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
 /// The `unit_lineage` file kind.
 pub static UNIT_LINEAGE: KindOf = KindOf {
     spec: &contract::UNIT_LINEAGE,
+    table: None,
     apply,
 };
 

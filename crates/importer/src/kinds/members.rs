@@ -11,6 +11,7 @@ use store::{StoreError, Value};
 /// The `members` file kind.
 pub static MEMBERS: KindOf = KindOf {
     spec: &contract::MEMBERS,
+    table: Some(&store::households::MEMBERS),
     apply,
 };
 

@@ -3,9 +3,11 @@
 
 mod assessments;
 mod assignments;
+pub mod delete;
 mod households;
 mod ledger;
 mod lineage;
+mod locks;
 mod members;
 mod parse;
 mod units;
@@ -42,6 +44,10 @@ pub struct Ctx {
     pub subject: Subject,
     /// Rows must be new: a stored key is refused, not replaced (a "new household" form).
     pub create_only: bool,
+    /// The reason a person gave for this change (a correction on a page), for the audit.
+    pub reason: Option<String>,
+    /// The approved periods, read once (see `locks`).
+    locks: Option<Rc<Vec<domain::review::Lock>>>,
 }
 
 impl Ctx {
@@ -54,6 +60,8 @@ impl Ctx {
             access: None,
             subject: Subject::Records,
             create_only: false,
+            reason: None,
+            locks: None,
         }
     }
 
@@ -212,6 +220,8 @@ pub struct Batch<'a> {
 
 pub trait Kind: Sync {
     fn spec(&self) -> &'static Spec;
+    /// The table its rows are stored in, when they may be deleted by key.
+    fn table(&self) -> Option<&'static store::tables::TableDef>;
     /// Checks the rows against the stored data (and what earlier kinds of this import
     /// wrote), adds an error for each bad row, writes the rest.
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError>;
@@ -221,12 +231,18 @@ pub trait Kind: Sync {
 /// assessments, assignments; the ledger's kinds share [`ledger::LedgerKind`]).
 pub struct KindOf {
     pub spec: &'static Spec,
+    /// `None` for the unit tree and its lineage, whose rows are not deleted.
+    pub table: Option<&'static std::sync::LazyLock<store::tables::TableDef>>,
     pub apply: fn(Batch<'_>) -> Result<Counts, StoreError>,
 }
 
 impl Kind for KindOf {
     fn spec(&self) -> &'static Spec {
         self.spec
+    }
+
+    fn table(&self) -> Option<&'static store::tables::TableDef> {
+        self.table.map(|t| &**t)
     }
 
     fn apply(&self, b: Batch<'_>) -> Result<Counts, StoreError> {
@@ -288,6 +304,10 @@ pub struct Fields {
     pub raw: Vec<String>,
     /// `x_` columns, kept as extra data.
     pub extra: Vec<(String, String)>,
+    /// The row asks for the stored row of its key to be deleted (the `delete` column).
+    pub delete: bool,
+    /// The reason given with it (the `reason` column).
+    pub reason: Option<String>,
 }
 
 impl Fields {
@@ -369,11 +389,11 @@ impl Batch<'_> {
         let before = self.errors.len();
         let mut keyed = Vec::with_capacity(self.rows.len());
         let mut from = Vec::with_capacity(self.rows.len());
-        for r in &self.rows {
+        for (i, r) in self.rows.iter().enumerate() {
             match check(r, self.ctx) {
                 Ok(k) => {
                     keyed.push(k);
-                    from.push(r);
+                    from.push(i);
                 }
                 Err(refused) => self.errors.extend(refused),
             }
@@ -382,17 +402,34 @@ impl Batch<'_> {
             return Ok(Counts::default());
         }
         let stored = store::keyed::stored(self.db, table, &keyed)?;
-        for (k, r) in keyed.iter().zip(&from) {
+        for (k, &i) in keyed.iter().zip(&from) {
             if let Some(old) = stored.get(&k.key) {
-                if let Err((col, refusal)) = self.ctx.may_replace(table, r, old) {
-                    self.errors.push(r.error(col, refusal));
+                if let Err((col, refusal)) = self.ctx.may_replace(table, &self.rows[i], old) {
+                    self.errors.push(self.rows[i].error(col, refusal));
                 }
             }
         }
         if self.errors.len() > before {
             return Ok(Counts::default());
         }
-        store::keyed::write(self.db, table, &keyed, &stored, &self.ctx.actor)
+        let Some(spec) = self.rows.first().map(|r| r.spec) else {
+            return Ok(Counts::default());
+        };
+        let locked = locks::locked_writes(self, table, spec.dated_by, &keyed, &stored)?;
+        for (lock, &i) in locked.into_iter().zip(&from) {
+            if let Some(refusal) = lock {
+                let col = spec.dated_by.unwrap_or(spec.key[0]);
+                self.errors.push(self.rows[i].error(col, refusal));
+            }
+        }
+        if self.errors.len() > before {
+            return Ok(Counts::default());
+        }
+        let by = store::keyed::Author {
+            actor: &self.ctx.actor,
+            reason: self.ctx.reason.as_deref(),
+        };
+        store::keyed::write(self.db, table, &keyed, &stored, by)
     }
 }
 

@@ -7,6 +7,7 @@ use crate::refusal::Refusal;
 use crate::report::RowError;
 use crate::rules::{self, Val};
 use crate::source::Table;
+use domain::contract::{DELETE_COL, REASON_COL};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -34,6 +35,8 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
     };
     let mut positions: Vec<Option<usize>> = vec![None; spec.cols.len()];
     let mut extra_cols = Vec::new();
+    // The marker of deletions and their reason, for the kinds whose rows may be deleted.
+    let (mut delete_at, mut reason_at) = (None, None);
     let before = errors.len();
     for (i, h) in t.header.iter().enumerate() {
         if h.is_empty() {
@@ -46,6 +49,10 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
             positions[c] = Some(i);
         } else if h.starts_with("x_") {
             extra_cols.push((h.clone(), i));
+        } else if spec.deletable && h == DELETE_COL {
+            delete_at = Some(i);
+        } else if spec.deletable && h == REASON_COL {
+            reason_at = Some(i);
         } else {
             let known: Vec<&'static str> = spec.cols.iter().map(|c| c.name).collect();
             errors.push(file_error(
@@ -59,7 +66,10 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
         }
     }
     for (c, col) in spec.cols.iter().enumerate() {
-        if col.required && positions[c].is_none() {
+        // A file of deletions may hold only the key (a row that is not a deletion then
+        // misses the value, row by row).
+        let needed = col.required && (delete_at.is_none() || spec.key.contains(&col.name));
+        if needed && positions[c].is_none() {
             errors.push(file_error(
                 col.name,
                 Refusal::MissingColumn { column: col.name },
@@ -76,6 +86,20 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
         let mut vals = Vec::with_capacity(spec.cols.len());
         let mut raw = Vec::with_capacity(spec.cols.len());
         let mut ok = true;
+        let cell_at = |at: Option<usize>| at.and_then(|p| r.cells.get(p)).unwrap_or(&empty);
+        let (delete, reason) = match marks(cell_at(delete_at), cell_at(reason_at)) {
+            Ok(marked) => marked,
+            Err((column, refusal)) => {
+                errors.push(RowError {
+                    file: t.source.clone(),
+                    row: r.line,
+                    column: column.to_owned(),
+                    value: crate::report::shown(&cell_at(delete_at).text),
+                    refusal,
+                });
+                continue;
+            }
+        };
         for (c, col) in spec.cols.iter().enumerate() {
             let cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
             raw.push(cell.text.clone());
@@ -89,8 +113,10 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
                     refusal,
                 });
             };
+            // A deletion is read by its key alone.
+            let required = col.required && (!delete || spec.key.contains(&col.name));
             match rules::parse(cell, col.ty) {
-                Ok(Val::Empty) if col.required => {
+                Ok(Val::Empty) if required => {
                     reject(Refusal::Required);
                     vals.push(Val::Empty);
                 }
@@ -116,10 +142,33 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
                 vals,
                 raw,
                 extra,
+                delete,
+                reason: reason.clone(),
             });
         }
     }
     rows
+}
+
+/// A row's deletion marker and reason: a deletion must say why.
+fn marks(
+    delete: &crate::source::Cell,
+    reason: &crate::source::Cell,
+) -> Result<(bool, Option<String>), (&'static str, Refusal)> {
+    let delete = match rules::parse(delete, domain::contract::Ty::Bool) {
+        Ok(Val::Bool(b)) => b,
+        Ok(_) => false,
+        Err(refusal) => return Err((DELETE_COL, refusal)),
+    };
+    let reason = match rules::parse(reason, domain::contract::Ty::Text) {
+        Ok(Val::Text(t)) => Some(t),
+        Ok(_) => None,
+        Err(refusal) => return Err((REASON_COL, refusal)),
+    };
+    if delete && reason.is_none() {
+        return Err((REASON_COL, Refusal::ReasonRequired));
+    }
+    Ok((delete, reason))
 }
 
 /// Rows of one kind already seen in this import, by a hash of their natural key: a key

@@ -27,6 +27,7 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
 /// The `units` file kind.
 pub static UNITS: KindOf = KindOf {
     spec: &contract::UNITS,
+    table: None,
     apply,
 };
 

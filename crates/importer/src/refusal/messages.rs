@@ -278,6 +278,26 @@ impl Refusal {
                 "Có người khác vừa ghi cùng dữ liệu này trong lúc bạn lưu, nên chưa có gì được lưu. Hãy tải lại trang và thử lại.",
                 "another write committed the same key meanwhile; nothing was written",
             ),
+            R::NothingToDelete => s(
+                "không có bản ghi với mã này để xóa",
+                "no stored record with this key to delete",
+            ),
+            R::ReasonRequired => s(
+                "cần ghi lý do xóa hoặc sửa (cột reason)",
+                "a deletion or a correction needs its reason",
+            ),
+            R::HouseholdHasRecords { code } => (
+                format!("hộ {code} còn thành viên, kết quả rà soát, hỗ trợ hoặc tham gia dự án: hãy xóa chúng trước"),
+                format!("household {code} still has members, assessments, supports or project places"),
+            ),
+            R::PeriodLocked { unit_code, period, by, at } => (
+                format!(
+                    "kỳ {} của đơn vị {unit_code} đã được {by} duyệt ({}): dữ liệu trong kỳ bị khóa, cần mở lại kỳ trước khi sửa",
+                    period.dmy(),
+                    at.get(..10).unwrap_or(at)
+                ),
+                format!("the period {} – {} of {unit_code} was approved by {by} ({at}): it is locked", period.from, period.to),
+            ),
             R::StatusDiffers { given, standard, computed } => (
                 format!(
                     "đã ghi {} nhưng theo chuẩn {standard} là {}: giữ kết quả đã ghi",

@@ -34,6 +34,15 @@ fn every_refusal_has_both_messages_and_its_class() {
         Refusal::ChangedMeanwhile,
         Refusal::RecordExists,
         Refusal::WrittenMeanwhile,
+        Refusal::NothingToDelete,
+        Refusal::ReasonRequired,
+        Refusal::HouseholdHasRecords { code: "H1".into() },
+        Refusal::PeriodLocked {
+            unit_code: "48".into(),
+            period: domain::review::Period::parse("2026-03").expect("month"),
+            by: "tinh".into(),
+            at: "2026-04-02T08:00:00Z".into(),
+        },
         Refusal::StatusDiffers {
             given: domain::poverty::Class::Poor,
             standard: "QD-2021".into(),
@@ -53,6 +62,10 @@ fn every_refusal_has_both_messages_and_its_class() {
     assert_eq!(Refusal::StoredOutsideScope.class(), RefusalClass::Forbidden);
     assert_eq!(Refusal::WrittenMeanwhile.class(), RefusalClass::Conflict);
     assert_eq!(Refusal::RecordExists.class(), RefusalClass::Conflict);
+    assert!(matches!(
+        samples[samples.len() - 2].class(),
+        RefusalClass::Conflict
+    ));
     // Said of a record outside her units: nothing names it.
     assert!(!Refusal::CitizenIdElsewhere
         .vi()

@@ -173,7 +173,7 @@ fn outcome(
             }
             Ok(s) => {
                 @let t = s.total();
-                p.notice { "Tệp " (file) " hợp lệ: " (s.rows_read) " dòng; sẽ thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) "." }
+                p.notice { "Tệp " (file) " hợp lệ: " (s.rows_read) " dòng; sẽ thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) ", xóa " (t.deleted) "." }
                 @for w in &s.warnings { p.muted { "Lưu ý dòng " (w.row) ": " (w.reason_vi()) } }
                 form.card method="post" action="/import/confirm" {
                     (csrf(who))
@@ -300,7 +300,7 @@ pub async fn confirm(
     let body = html! {
         h1 { "Nhập dữ liệu" }
         @match &result {
-            Ok(s) => { @let t = s.total(); p.notice { "Đã ghi: thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) "." } }
+            Ok(s) => { @let t = s.total(); p.notice { "Đã ghi: thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) ", xóa " (t.deleted) "." } }
             Err(r) => { p.alert { "Không ghi được: " (r.errors.len()) " lỗi (dữ liệu đã thay đổi kể từ lúc kiểm tra). Hãy gửi lại tệp." } }
         }
         p { a href="/import" { "Nhập tệp khác" } }

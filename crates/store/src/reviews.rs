@@ -1,0 +1,146 @@
+//! The periods units submit and units above approve (see `domain::review`): one row per
+//! unit and period with where it stands; each step is audited with its comment.
+
+use crate::{params, stored_row, Db, StoreError};
+use domain::review::{Lock, Period, ReviewState};
+
+stored_row! {
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Review {
+        id: i64, unit_code: String, period_from: domain::Date, period_to: domain::Date,
+        state: ReviewState = code "state", submitted_by: Option<String>,
+        submitted_at: Option<String>, decided_by: Option<String>, decided_at: Option<String>,
+        comment: Option<String>,
+    }
+}
+
+impl Review {
+    pub fn period(&self) -> Period {
+        Period {
+            from: self.period_from,
+            to: self.period_to,
+        }
+    }
+}
+
+/// Every approved period: what locks the records dated in it.
+pub fn locks(db: &mut Db) -> Result<Vec<Lock>, StoreError> {
+    let rows: Vec<Review> = db.query_as(
+        "SELECT {cols} FROM period_reviews WHERE state = 'approved'",
+        &[],
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Lock {
+            period: r.period(),
+            unit_code: r.unit_code,
+            by: r.decided_by.unwrap_or_default(),
+            at: r.decided_at.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The review of `unit_code` for exactly `period`, if any.
+pub fn get(db: &mut Db, unit_code: &str, period: Period) -> Result<Option<Review>, StoreError> {
+    let sql = "SELECT {cols} FROM period_reviews WHERE unit_code = ? AND period_from = ? AND period_to = ?";
+    Ok(db
+        .query_as(sql, params![unit_code, period.from, period.to])?
+        .pop())
+}
+
+pub fn by_id(db: &mut Db, id: i64) -> Result<Option<Review>, StoreError> {
+    Ok(db
+        .query_as(
+            "SELECT {cols} FROM period_reviews WHERE id = ?",
+            params![id],
+        )?
+        .pop())
+}
+
+/// The reviews of these units for `period`.
+pub fn of_units(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Review>, StoreError> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = vec!["?"; codes.len()].join(",");
+    let sql = format!(
+        "SELECT {{cols}} FROM period_reviews WHERE period_from = ? AND period_to = ? AND unit_code IN ({list})"
+    );
+    let mut p = vec![
+        crate::Value::from(period.from),
+        crate::Value::from(period.to),
+    ];
+    p.extend(codes.iter().map(|c| crate::Value::from(*c)));
+    db.query_as(&sql, &p)
+}
+
+/// Every submitted period of these units (what waits for a decision).
+pub fn waiting(db: &mut Db, codes: &[&str]) -> Result<Vec<Review>, StoreError> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = vec!["?"; codes.len()].join(",");
+    let sql = format!(
+        "SELECT {{cols}} FROM period_reviews WHERE state = 'submitted' AND unit_code IN ({list}) ORDER BY submitted_at"
+    );
+    let p: Vec<crate::Value> = codes.iter().map(|c| crate::Value::from(*c)).collect();
+    db.query_as(&sql, &p)
+}
+
+/// A step of a review: the new state, who took it and her comment. `Submitted` creates
+/// the row or moves a returned or reopened one back; the others decide on it. The caller
+/// has checked that the step is allowed (`Review::state` and the user's rights).
+pub fn step(
+    db: &mut Db,
+    unit_code: &str,
+    period: Period,
+    to: ReviewState,
+    actor: &str,
+    comment: Option<&str>,
+) -> Result<(), StoreError> {
+    let now = crate::now_utc();
+    let old = get(db, unit_code, period)?;
+    match (to, &old) {
+        (ReviewState::Submitted, None) => {
+            db.execute(
+                "INSERT INTO period_reviews (unit_code, period_from, period_to, state, submitted_by, submitted_at, comment) \
+                 VALUES (?, ?, ?, 'submitted', ?, ?, ?)",
+                params![unit_code, period.from, period.to, actor, now.as_str(), comment],
+            )?;
+        }
+        (ReviewState::Submitted, Some(r)) => {
+            db.execute(
+                "UPDATE period_reviews SET state = 'submitted', submitted_by = ?, submitted_at = ?, comment = ? WHERE id = ?",
+                params![actor, now.as_str(), comment, r.id],
+            )?;
+        }
+        (_, Some(r)) => {
+            db.execute(
+                "UPDATE period_reviews SET state = ?, decided_by = ?, decided_at = ?, comment = ? WHERE id = ?",
+                params![to.as_str(), actor, now.as_str(), comment, r.id],
+            )?;
+        }
+        (_, None) => {
+            return Err(StoreError::Corrupt(format!(
+                "no review of {unit_code} for {period:?} to decide on"
+            )))
+        }
+    }
+    // Locks changed: reports and caches see new data.
+    db.execute(
+        "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'",
+        &[],
+    )?;
+    crate::audit::record(
+        db,
+        &crate::audit::Entry {
+            actor,
+            action: to.as_str(),
+            entity: "period_reviews",
+            key: &serde_json::json!({"unit_code": unit_code, "from": period.from.to_string(), "to": period.to.to_string()}).to_string(),
+            old: old.as_ref().map(|r| r.state.as_str()),
+            new: Some(to.as_str()),
+            reason: comment,
+        },
+    )
+}
