@@ -118,6 +118,82 @@ pub struct Spec {
     pub deletable: bool,
 }
 
+/// The Vietnamese name of a column of the contract, as a page or a template heads it (a
+/// column means the same in every kind that has it). An unknown name is shown as it is.
+pub fn column_label_vi(name: &str) -> &str {
+    match name {
+        "activity_type" => "Loại hoạt động",
+        "amount_vnd" => "Số tiền (đồng)",
+        "area" => "Khu vực",
+        "as_of" => "Tính đến ngày",
+        "assessed_on" => "Ngày đánh giá",
+        "assigned_on" => "Ngày nhận giúp",
+        "birth_year" => "Năm sinh",
+        "budget_vnd" => "Kinh phí (đồng)",
+        "citizen_id" => "Số CCCD",
+        "clients" => "Số khách hàng",
+        "club_code" => "Mã câu lạc bộ",
+        "code" => "Mã đơn vị",
+        "coop_code" => "Mã hợp tác xã",
+        "count" => "Số lượng",
+        "date" => "Ngày",
+        "deprivations" => "Chỉ số thiếu hụt",
+        "difficult" => "Hộ khó khăn",
+        "dissolved_on" => "Ngày giải thể",
+        "effective_date" => "Ngày hiệu lực",
+        "end_on" => "Ngày kết thúc",
+        "established_on" => "Ngày thành lập",
+        "ethnic_minority" => "Dân tộc thiểu số",
+        "female_members" => "Số thành viên nữ",
+        "female_workers" => "Số lao động nữ",
+        "from_code" => "Đơn vị cũ",
+        "full_name" => "Họ tên",
+        "funding" => "Nguồn kinh phí",
+        "gender" => "Giới tính",
+        "group_code" => "Mã tổ tiết kiệm và vay vốn",
+        "head_gender" => "Giới tính chủ hộ",
+        "head_name" => "Họ tên chủ hộ",
+        "household_code" => "Mã hộ",
+        "income_per_capita_vnd" => "Thu nhập bình quân (đồng/người/tháng)",
+        "indicator" => "Chỉ tiêu",
+        "joined_on" => "Ngày tham gia",
+        "kind" => "Loại",
+        "level" => "Cấp",
+        "member_no" => "Số thứ tự thành viên",
+        "min_disadvantaged_pct" => "Tỷ lệ hộ khó khăn tối thiểu (%)",
+        "name" => "Tên",
+        "outstanding_vnd" => "Dư nợ (đồng)",
+        "overdue_vnd" => "Nợ quá hạn (đồng)",
+        "parent_code" => "Đơn vị cấp trên",
+        "participants" => "Số người tham gia",
+        "phone" => "Điện thoại",
+        "planned_households" => "Số hộ dự kiến",
+        "programme" => "Chương trình",
+        "project_code" => "Mã dự án",
+        "quantity" => "Số lượng",
+        "record_id" => "Mã bản ghi",
+        "registered_on" => "Ngày đăng ký",
+        "sessions" => "Số lớp/buổi",
+        "share" => "Tỷ lệ",
+        "size" => "Số nhân khẩu",
+        "start_on" => "Ngày bắt đầu",
+        "status" => "Phân loại",
+        "support_type" => "Loại hỗ trợ",
+        "to_code" => "Đơn vị mới",
+        "union_member" => "Hội viên",
+        "union_supported" => "Hội hỗ trợ thành lập",
+        "unit_code" => "Mã đơn vị",
+        "valid_from" => "Hiệu lực từ",
+        "valid_to" => "Hiệu lực đến",
+        "value" => "Giá trị",
+        "value_vnd" => "Giá trị (đồng)",
+        "year" => "Năm",
+        "delete" => "Xóa",
+        "reason" => "Lý do",
+        other => other,
+    }
+}
+
 /// The column a file (or the API) marks a row to delete with (`1`/`có`): only the
 /// row's key is read, and the stored row is deleted, leaving a tombstone.
 pub const DELETE_COL: &str = "delete";
@@ -418,3 +494,17 @@ pub static PROJECT_MEMBERS: Spec = Spec {
     dated_by: Some("joined_on"),
     deletable: true,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_a_vietnamese_name() {
+        for spec in ALL {
+            for c in spec.cols {
+                assert_ne!(column_label_vi(c.name), c.name, "{}.{}", spec.kind, c.name);
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ mod db;
 pub mod households;
 pub mod keyed;
 pub mod ledger;
+pub mod listing;
 mod migrate;
 pub mod records;
 pub mod reviews;

@@ -14,6 +14,11 @@ stored_row! {
     }
 }
 
+/// The person an audit actor names (`user:tinh` → `tinh`), as a message shows her.
+pub fn person(actor: &str) -> &str {
+    actor.strip_prefix("user:").unwrap_or(actor)
+}
+
 impl Review {
     pub fn period(&self) -> Period {
         Period {
@@ -34,7 +39,7 @@ pub fn locks(db: &mut Db) -> Result<Vec<Lock>, StoreError> {
         .map(|r| Lock {
             period: r.period(),
             unit_code: r.unit_code,
-            by: r.decided_by.unwrap_or_default(),
+            by: person(&r.decided_by.unwrap_or_default()).to_owned(),
             at: r.decided_at.unwrap_or_default(),
         })
         .collect())
@@ -74,17 +79,12 @@ pub fn of_units(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Revie
     db.query_as(&sql, &p)
 }
 
-/// Every submitted period of these units (what waits for a decision).
-pub fn waiting(db: &mut Db, codes: &[&str]) -> Result<Vec<Review>, StoreError> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = vec!["?"; codes.len()].join(",");
-    let sql = format!(
-        "SELECT {{cols}} FROM period_reviews WHERE state = 'submitted' AND unit_code IN ({list}) ORDER BY submitted_at"
-    );
-    let p: Vec<crate::Value> = codes.iter().map(|c| crate::Value::from(*c)).collect();
-    db.query_as(&sql, &p)
+/// Every submitted period, oldest first (what waits for a decision somewhere).
+pub fn submitted(db: &mut Db) -> Result<Vec<Review>, StoreError> {
+    db.query_as(
+        "SELECT {cols} FROM period_reviews WHERE state = 'submitted' ORDER BY submitted_at",
+        &[],
+    )
 }
 
 /// A step of a review: the new state, who took it and her comment. `Submitted` creates

@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::contract::{DELETE_COL, REASON_COL};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -95,7 +96,7 @@ async fn openapi() -> impl IntoResponse {
                 "post": {"summary": "Thêm hộ mới (các cột của tệp households); mã đã có bị từ chối (409)", "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}, "responses": {"200": {"description": "Đã lưu"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng cột"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "409": {"description": "Mã hộ đã có, hoặc người khác vừa ghi cùng lúc"}}}
             },
             "/api/households/{code}": {"get": {"summary": "Một hộ với thành viên và rà soát", "parameters": [{"name": "code", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "404": {"description": "Không có"}}}},
-            "/api/import/{kind}": {"post": {"summary": "Ghi các dòng của một loại dữ liệu (households, members, assessments, supports, …) như một tệp: tất cả hoặc không gì", "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "responses": {"200": {"description": "Đã ghi"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng dòng"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}},
+            "/api/import/{kind}": {"post": {"summary": "Ghi các dòng của một loại dữ liệu (households, members, assessments, supports, …) như một tệp: tất cả hoặc không gì. Dòng có \"delete\": 1 và \"reason\" xóa bản ghi cùng khóa (để lại bản lưu vết); reason trên đường dẫn là lý do sửa, ghi vào nhật ký. Kỳ đã duyệt bị khóa (409).", "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "reason", "in": "query", "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "responses": {"200": {"description": "Đã ghi"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng dòng"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "409": {"description": "Kỳ đã duyệt, bị khóa; hoặc người khác vừa ghi"}}}},
             "/api/reports": {"get": {"summary": "Báo cáo theo hợp đồng dữ liệu (JSON)", "parameters": [
                 {"name": "unit", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "s", "in": "query", "schema": {"type": "string", "format": "date"}}],
@@ -173,7 +174,11 @@ async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
 
 /// A new household: an existing code is refused (409), never overwritten.
 async fn create_household(c: Caller, Json(body): Json<Value>) -> ApiResult {
-    write_rows(c, "households", Value::Array(vec![body]), true).await
+    let how = Writing {
+        create_only: true,
+        reason: None,
+    };
+    write_rows(c, "households", Value::Array(vec![body]), how).await
 }
 
 #[derive(Deserialize)]
@@ -215,16 +220,38 @@ async fn report(c: Caller, Query(q): Query<ReportQuery>) -> ApiResult {
 }
 
 /// Rows of any file kind as JSON objects (the contract's columns), written like a file.
-/// Rows of any kind, written as a file's would be (a stored key is replaced).
-async fn import_rows(c: Caller, Path(kind): Path<String>, Json(body): Json<Value>) -> ApiResult {
-    write_rows(c, &kind, body, false).await
+/// Rows of any kind, written as a file's would be (a stored key is replaced); a row
+/// with `"delete": 1` and a `"reason"` deletes the stored row of its key. `?reason=` is
+/// the reason of a correction, kept in the audit.
+async fn import_rows(
+    c: Caller,
+    Path(kind): Path<String>,
+    Query(q): Query<ReasonQuery>,
+    Json(body): Json<Value>,
+) -> ApiResult {
+    let how = Writing {
+        create_only: false,
+        reason: q.reason.filter(|r| !r.trim().is_empty()),
+    };
+    write_rows(c, &kind, body, how).await
+}
+
+#[derive(Deserialize)]
+struct ReasonQuery {
+    reason: Option<String>,
+}
+
+/// How the API's rows are written: only as new ones, and with which reason.
+struct Writing {
+    create_only: bool,
+    reason: Option<String>,
 }
 
 async fn write_rows(
     Caller { st, who }: Caller,
     kind: &str,
     body: Value,
-    create_only: bool,
+    how: Writing,
 ) -> ApiResult {
     let k = importer::kinds::find(kind).ok_or_else(|| fail(AppError::NotFound))?;
     let kind = k.spec().kind;
@@ -233,7 +260,10 @@ async fn write_rows(
             "Cần một mảng các dòng (JSON array).".into(),
         ))
     })?;
-    let header: Vec<String> = k.spec().cols.iter().map(|c| c.name.to_owned()).collect();
+    let mut header: Vec<String> = k.spec().cols.iter().map(|c| c.name.to_owned()).collect();
+    if k.spec().deletable {
+        header.extend([DELETE_COL.to_owned(), REASON_COL.to_owned()]);
+    }
     st.run(move |db| {
         let acc = Arc::new(who.access(db)?);
         let cell = |row: &Value, k: &str| match row.get(k) {
@@ -257,7 +287,7 @@ async fn write_rows(
                 })
                 .collect(),
         };
-        write(db, &who, acc, table, create_only)
+        write(db, &who, acc, table, how)
     })
     .await
     .map_err(fail)
@@ -268,17 +298,18 @@ fn write(
     who: &Authed,
     acc: Arc<store::access::Access>,
     table: importer::source::Table,
-    create_only: bool,
+    how: Writing,
 ) -> Result<Json<Value>, AppError> {
     let opts = importer::Options {
         actor: who.actor(),
         access: Some(acc),
-        create_only,
+        reason: how.reason,
+        create_only: how.create_only,
         ..importer::Options::default()
     };
     match importer::import_tables(db, vec![table], Vec::new(), &opts) {
         Ok(s) => Ok(Json(
-            json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated, "unchanged": s.total().unchanged}),
+            json!({"saved": true, "inserted": s.total().inserted, "updated": s.total().updated, "unchanged": s.total().unchanged, "deleted": s.total().deleted}),
         )),
         Err(importer::ImportError::Rejected(r)) => {
             // The answer's status follows from the refusal's class, never from its words.

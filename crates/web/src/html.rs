@@ -44,6 +44,7 @@ type Shown = fn(domain::access::Role) -> bool;
 const MENU: &[(&str, &str, Shown)] = &[
     ("/", "Tổng quan", |_| true),
     ("/households", "Hộ", |_| true),
+    ("/records", "Hồ sơ", |_| true),
     ("/reports", "Báo cáo", |_| true),
     ("/households/new", "Thêm hộ", domain::access::Role::writes),
     (
@@ -52,6 +53,7 @@ const MENU: &[(&str, &str, Shown)] = &[
         domain::access::Role::writes,
     ),
     ("/import", "Nhập tệp", domain::access::Role::writes),
+    ("/periods", "Duyệt kỳ", |_| true),
     ("/targets", "Chỉ tiêu", |_| true),
     ("/units", "Đơn vị", |_| true),
     ("/users", "Người dùng", domain::access::Role::manages_users),

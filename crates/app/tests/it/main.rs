@@ -21,5 +21,6 @@ mod races;
 mod support;
 mod units;
 mod web;
+mod web_corrections;
 mod web_ops;
 mod web_support;

@@ -74,7 +74,7 @@ fn trend_svg(points: &[(i32, i64)]) -> Markup {
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     let w = who.clone();
     let cache = st.dashboards.clone();
-    let (report, trend, year) = st
+    let (report, trend, year, waiting) = st
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();
@@ -114,7 +114,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                 })
             })?;
             let (report, trend, year) = (c.report, c.trend, c.year);
-            Ok((report, trend, year))
+            // What waits for her decision is read afresh, not cached with the figures.
+            let waiting = super::periods::waiting(db, &acc)?;
+            Ok((report, trend, year, waiting))
         })
         .await?;
     let mut ranked: Vec<&reports::ChildRow> = report
@@ -133,6 +135,16 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
     ranked.sort_by_key(|c| std::cmp::Reverse(escaped(c)));
     let body = html! {
         h1 { "Tổng quan: " (report.unit.name) }
+        @if !waiting.is_empty() {
+            div.card.alert {
+                strong { "Chờ bạn duyệt: " (waiting.len()) " kỳ" }
+                ul { @for r in &waiting {
+                    @let p = domain::review::Period { from: r.period_from, to: r.period_to };
+                    li { (r.unit_code) ", kỳ " (p.dmy()) ", gửi bởi " (store::reviews::person(r.submitted_by.as_deref().unwrap_or_default()))
+                        " — " a href={"/periods?" (serde_urlencoded::to_string([("p", format!("{}..{}", p.from, p.to))]).unwrap_or_default())} { "Xem và duyệt" } }
+                } }
+            }
+        }
         p.muted { "Năm " (year) " (đến " (report.period.to) "), theo cơ cấu đơn vị hôm nay. "
             a href={"/?year=" (year - 1)} { "← năm " (year - 1) } " · "
             a href={"/reports?unit=" (report.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { "Báo cáo đầy đủ" } }

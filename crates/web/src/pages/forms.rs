@@ -20,7 +20,7 @@ use super::form_fields::{
 };
 
 type Values = HashMap<String, String>;
-type Errors = HashMap<String, String>;
+pub(super) type Errors = HashMap<String, String>;
 
 fn form_markup(
     who: &Authed,
@@ -85,35 +85,63 @@ async fn save_row(
     values: Values,
     write: Write,
 ) -> Result<Result<(), Errors>, AppError> {
+    let header: Vec<String> = fields.iter().map(|f| f.name.to_owned()).collect();
+    let cells = fields
+        .iter()
+        .map(|f| values.get(f.name).cloned().unwrap_or_default())
+        .collect();
+    let (guard, create_only) = match write {
+        Write::Create => (None, true),
+        Write::Upsert => (None, false),
+        Write::Edit(guard) => (Some(guard), false),
+    };
+    let how = How {
+        guard,
+        create_only,
+        reason: None,
+    };
+    import_row(st, who, kind, (header, cells), how).await
+}
+
+/// How a page's row is written: a guard checked inside the write's transaction, whether
+/// a stored key is refused, and the reason a person gave.
+pub(super) struct How {
+    pub guard: Option<importer::Guard>,
+    pub create_only: bool,
+    pub reason: Option<String>,
+}
+
+/// Writes one row (header, cells) of file kind `kind` through the importer with the
+/// user's rights, as a file's row would be; the refusals by column on failure.
+pub(super) async fn import_row(
+    st: &AppState,
+    who: &Authed,
+    kind: &str,
+    (header, cells): (Vec<String>, Vec<String>),
+    how: How,
+) -> Result<Result<(), Errors>, AppError> {
     let w = who.clone();
+    let kind = kind.to_owned();
     st.run(move |db| {
         let acc = Arc::new(w.access(db)?);
         let table = importer::source::Table {
-            kind: kind.into(),
+            kind,
             source: "biểu mẫu".into(),
-            header: fields.iter().map(|f| f.name.to_owned()).collect(),
+            header,
             rows: vec![importer::source::RawRow {
                 line: 2,
-                cells: fields
-                    .iter()
-                    .map(|f| {
-                        importer::source::Cell::text(
-                            values.get(f.name).cloned().unwrap_or_default(),
-                        )
-                    })
+                cells: cells
+                    .into_iter()
+                    .map(importer::source::Cell::text)
                     .collect(),
             }],
-        };
-        let (guard, create_only) = match write {
-            Write::Create => (None, true),
-            Write::Upsert => (None, false),
-            Write::Edit(guard) => (Some(guard), false),
         };
         let opts = importer::Options {
             actor: w.actor(),
             access: Some(acc),
-            guard,
-            create_only,
+            guard: how.guard,
+            create_only: how.create_only,
+            reason: how.reason,
             ..importer::Options::default()
         };
         match importer::import_tables(db, vec![table], Vec::new(), &opts) {

@@ -7,6 +7,8 @@ mod forms;
 mod households;
 pub(crate) mod import;
 mod login;
+mod periods;
+mod records;
 pub(crate) mod reports;
 mod targets;
 mod units;
@@ -55,6 +57,17 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/import/confirm", post(import::confirm))
         .route("/import/template/{kind}", get(import::template))
+        .route("/periods", get(periods::show).post(periods::step))
+        .route("/records", get(records::index))
+        .route("/records/{kind}", get(records::list))
+        .route(
+            "/records/{kind}/edit",
+            get(records::edit_form).post(records::edit_save),
+        )
+        .route(
+            "/records/{kind}/delete",
+            get(records::delete_form).post(records::delete_save),
+        )
         .route("/reports", get(reports::show))
         .route("/reports/download", get(reports::download))
         .route("/reports/explain", get(reports::explain))

@@ -1,0 +1,189 @@
+//! Corrections and sign-off in the web app and the API (issue 14): a commune clerk
+//! corrects and deletes a support with a reason, submits her month; the province
+//! approves it, which locks the month against forms and the API until it is reopened.
+
+use crate::web_support::*;
+use serde_json::json;
+
+/// The demo clerk's client, her commune's code and her CSRF token.
+fn clerk(base: &str) -> (Http, String, String) {
+    let mut c = Http::signed_in(base, "xa");
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    let csrf = c.csrf(base);
+    (c, unit, csrf)
+}
+
+fn gift(id: &str, date: &str, unit: &str, quantity: u32) -> String {
+    json!([{"record_id": id, "date": date, "unit_code": unit, "support_type": "gift", "quantity": quantity}])
+        .to_string()
+}
+
+/// The gifts of `unit` in March 2026, as the API's report gives them.
+fn march_gifts(c: &mut Http, base: &str, unit: &str) -> i64 {
+    let r = c.get(&format!(
+        "{base}/api/reports?unit={unit}&from=2026-03-01&to=2026-03-31"
+    ));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "gifts")
+        .and_then(|i| i["value"].as_i64())
+        .unwrap()
+}
+
+/// The query of the first link to `action` (edit or delete) on the supports list.
+fn link(page: &str, action: &str) -> String {
+    between(page, &format!("href=\"/records/supports/{action}?"), "\"")
+}
+
+#[test]
+fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked() {
+    let server = demo_server();
+    let base = &server.base;
+    let (mut c, unit, csrf) = clerk(base);
+    let api = format!("{base}/api/import/supports");
+    let before = march_gifts(&mut c, base, &unit);
+    assert_eq!(
+        c.post_json(&api, &gift("WC-1", "2026-03-05", &unit, 4), &csrf)
+            .status,
+        200
+    );
+    assert_eq!(march_gifts(&mut c, base, &unit), before + 4);
+
+    // The list of the month's supports links to the correction of each.
+    let list = c
+        .get(&format!(
+            "{base}/records/supports?from=2026-03-01&to=2026-03-31"
+        ))
+        .body;
+    assert!(list.contains("WC-1"), "{list}");
+    let edit = format!("{base}/records/supports/edit?{}", link(&list, "edit"));
+    let form = c.get(&edit).body;
+    let version = between(&form, "name=\"_version\" value=\"", "\"");
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("_version", version.as_str()),
+        ("date", "2026-03-05"),
+        ("unit_code", unit.as_str()),
+        ("support_type", "gift"),
+        ("quantity", "6"),
+    ];
+    // Without a reason nothing is saved, and the form says why.
+    let refused = c.post_form(&edit, &fields);
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("cần ghi lý do"), "{}", refused.body);
+    assert_eq!(march_gifts(&mut c, base, &unit), before + 4);
+    fields.push(("reason", "đếm lại: 6 suất"));
+    assert_eq!(c.post_form(&edit, &fields).status, 303);
+    assert_eq!(march_gifts(&mut c, base, &unit), before + 6);
+
+    // Deleted with its reason: the report drops it.
+    let list = c
+        .get(&format!(
+            "{base}/records/supports?from=2026-03-01&to=2026-03-31"
+        ))
+        .body;
+    let delete = format!("{base}/records/supports/delete?{}", link(&list, "delete"));
+    assert!(c.get(&delete).body.contains("Lý do xóa"));
+    let gone = c.post_form(
+        &delete,
+        &[("_csrf", &csrf), ("reason", "trùng với phiếu khác")],
+    );
+    assert_eq!(gone.status, 303);
+    assert_eq!(march_gifts(&mut c, base, &unit), before);
+
+    // The audit shows both with their reasons (the province manager reads it).
+    let mut tinh = Http::signed_in(base, "tinh");
+    let audit = tinh.get(&format!("{base}/audit?entity=supports")).body;
+    for reason in ["đếm lại: 6 suất", "trùng với phiếu khác"] {
+        assert!(audit.contains(reason), "{reason}: {audit}");
+    }
+
+    // The clerk submits March; she may not approve it herself.
+    assert_eq!(
+        c.post_json(&api, &gift("WC-2", "2026-03-09", &unit, 2), &csrf)
+            .status,
+        200
+    );
+    let step = |c: &mut Http, csrf: &str, to: &str| {
+        c.post_form(
+            &format!("{base}/periods"),
+            &[
+                ("_csrf", csrf),
+                ("unit", &unit),
+                ("p", "2026-03"),
+                ("to", to),
+                ("comment", ""),
+            ],
+        )
+        .status
+    };
+    assert_eq!(step(&mut c, &csrf, "submitted"), 303);
+    assert_eq!(step(&mut c, &csrf, "approved"), 409);
+    // The province sees it waiting on her dashboard, and approves it.
+    assert!(tinh
+        .get(&format!("{base}/"))
+        .body
+        .contains("Chờ bạn duyệt: 1 kỳ"));
+    let tinh_csrf = tinh.csrf(base);
+    assert_eq!(step(&mut tinh, &tinh_csrf, "approved"), 303);
+    let page = tinh.get(&format!("{base}/periods?p=2026-03")).body;
+    assert!(page.contains("đã duyệt 1/"), "{page}");
+
+    // Locked: the API (409) and the correction form refuse a write in March, naming
+    // the approval; April is open.
+    let locked = c.post_json(&api, &gift("WC-3", "2026-03-20", &unit, 1), &csrf);
+    assert_eq!(locked.status, 409, "{}", locked.body);
+    assert!(
+        locked.body.contains("đã được tinh duyệt"),
+        "{}",
+        locked.body
+    );
+    let list = c
+        .get(&format!(
+            "{base}/records/supports?from=2026-03-01&to=2026-03-31"
+        ))
+        .body;
+    let edit = format!("{base}/records/supports/edit?{}", link(&list, "edit"));
+    let form = c.get(&edit).body;
+    let version = between(&form, "name=\"_version\" value=\"", "\"");
+    let fields = [
+        ("_csrf", csrf.as_str()),
+        ("_version", version.as_str()),
+        ("date", "2026-03-09"),
+        ("unit_code", unit.as_str()),
+        ("support_type", "gift"),
+        ("quantity", "3"),
+        ("reason", "sửa sau khi duyệt"),
+    ];
+    let refused = c.post_form(&edit, &fields);
+    assert!(
+        refused.body.contains("đã được tinh duyệt"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        c.post_json(&api, &gift("WC-4", "2026-04-02", &unit, 1), &csrf)
+            .status,
+        200
+    );
+
+    // Reopened by the province: March takes the write.
+    assert_eq!(step(&mut tinh, &tinh_csrf, "reopened"), 303);
+    assert_eq!(
+        c.post_json(&api, &gift("WC-3", "2026-03-20", &unit, 1), &csrf)
+            .status,
+        200
+    );
+
+    // The API deletes too, with its reason.
+    let delete =
+        json!([{"record_id": "WC-3", "delete": 1, "reason": "thử xóa qua API"}]).to_string();
+    let r = c.post_json(&api, &delete, &csrf);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("\"deleted\":1"), "{}", r.body);
+}

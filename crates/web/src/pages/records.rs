@@ -1,0 +1,496 @@
+//! Every record kind's rows, listed for the user's units and a period, and each one
+//! corrected or deleted with a reason. The forms derive from the data contract (its
+//! columns, types and Vietnamese names) and post through the importer like a file's row,
+//! so the same rules, rights and locked periods apply; the audit keeps the reason, and a
+//! deletion leaves a tombstone.
+
+use super::forms::{import_row, Errors, How};
+use crate::auth::Authed;
+use crate::error::{AppError, Page, Reply};
+use crate::html::csrf;
+use crate::AppState;
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use domain::contract::{column_label_vi, Spec, Ty, DELETE_COL, REASON_COL};
+use domain::vocab::capitalized;
+use maud::{html, Markup};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use store::Value;
+
+/// Rows per page of a list.
+const PER_PAGE: i64 = 100;
+
+/// The kind `name` when its rows are records a person may correct (not the unit tree).
+fn record_kind(name: &str) -> Result<&'static dyn importer::kinds::Kind, AppError> {
+    importer::kinds::find(name)
+        .filter(|k| k.spec().deletable && k.table().is_some())
+        .ok_or(AppError::NotFound)
+}
+
+fn table_of(kind: &dyn importer::kinds::Kind) -> &'static store::tables::TableDef {
+    kind.table().expect("record kinds have a table")
+}
+
+/// A stored value as a form or a list shows it.
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(s) => s.clone(),
+    }
+}
+
+/// A cell of a list: a vocabulary code by its name, a date as officers write it.
+fn shown(ty: Ty, v: &Value) -> String {
+    let t = text(v);
+    match ty {
+        Ty::Enum(entries) => entries
+            .iter()
+            .find(|(code, _)| *code == t)
+            .map_or(t.clone(), |(_, label)| capitalized(label)),
+        Ty::Bool => match t.as_str() {
+            "1" => "Có".into(),
+            "0" => "Không".into(),
+            _ => t,
+        },
+        Ty::Date => domain::Date::parse(&t).map_or(t, domain::Date::dmy),
+        _ => t,
+    }
+}
+
+/// A stored row by column name (key and data columns).
+type Stored = HashMap<&'static str, Value>;
+
+/// The key of a row in a link: its values, as JSON.
+fn key_param(table: &store::tables::TableDef, row: &Stored) -> String {
+    let key: Vec<serde_json::Value> = table.key.iter().map(|k| row[k].to_json()).collect();
+    serde_urlencoded::to_string([("k", serde_json::Value::Array(key).to_string())])
+        .unwrap_or_default()
+}
+
+fn parse_key(k: &str) -> Result<Vec<Value>, AppError> {
+    let bad = || AppError::BadRequest("Đường dẫn không hợp lệ.".into());
+    let items: Vec<serde_json::Value> = serde_json::from_str(k).map_err(|_| bad())?;
+    items
+        .into_iter()
+        .map(|v| match v {
+            serde_json::Value::String(s) => Ok(Value::Text(s)),
+            serde_json::Value::Number(n) => n.as_i64().map(Value::Int).ok_or_else(bad),
+            _ => Err(bad()),
+        })
+        .collect()
+}
+
+/// The stored row of `kind` with key `key`, when she may read it (otherwise "not found",
+/// whether it exists or not).
+fn stored_row(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    table: &'static store::tables::TableDef,
+    key: Vec<Value>,
+) -> Result<Stored, AppError> {
+    let probe = [store::keyed::KeyedRow {
+        key,
+        data: Vec::new(),
+    }];
+    let found = store::keyed::stored(db, table, &probe)?;
+    let Some(data) = found.get(&probe[0].key) else {
+        return Err(AppError::NotFound);
+    };
+    let row: Stored = table
+        .key
+        .iter()
+        .zip(&probe[0].key)
+        .chain(table.data.iter().zip(data))
+        .map(|(c, v)| (*c, v.clone()))
+        .collect();
+    let unit = match row.get("unit_id") {
+        Some(v) => v.as_int(),
+        None => match row.get("household_code").and_then(Value::as_text) {
+            Some(h) => store::households::find_refs(db, &[h])?
+                .first()
+                .map(|r| r.unit_id),
+            None => None,
+        },
+    };
+    match unit {
+        Some(u) if acc.can_read_unit(u) => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// A fingerprint of a stored row: a correction carries the one it was based on.
+fn version_of(row: &Stored) -> String {
+    let mut cols: Vec<_> = row.iter().collect();
+    cols.sort_by_key(|(c, _)| **c);
+    crate::auth::token_hash(&format!("{cols:?}"))[..16].to_owned()
+}
+
+pub async fn index(who: Authed) -> Page {
+    let kinds: Vec<&Spec> = importer::kinds::all()
+        .iter()
+        .map(|k| k.spec())
+        .filter(|s| s.deletable)
+        .collect();
+    let body = html! {
+        h1 { "Hồ sơ và hoạt động" }
+        p.muted { "Chọn loại để xem danh sách theo kỳ, sửa hoặc xóa từng bản ghi (có ghi lý do)." }
+        ul { @for s in kinds { li { a href={"/records/" (s.kind)} { (s.label_vi) } } } }
+    };
+    Ok(who.page("Hồ sơ và hoạt động", body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<i64>,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Page {
+    let kind = record_kind(&kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let today = crate::today();
+    let date = |s: &Option<String>, default| match s.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => domain::Date::parse(s)
+            .map_err(|_| AppError::BadRequest(format!("Ngày không hợp lệ: {s}"))),
+        None => Ok(default),
+    };
+    let from = date(
+        &q.from,
+        domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today),
+    )?;
+    let to = date(&q.to, today)?;
+    let page = q.page.unwrap_or(0).max(0);
+    let listed = st
+        .scoped(&who, move |db, acc| {
+            let ids = acc.readable_ids();
+            let filter = store::listing::Filter {
+                units: ids.as_deref(),
+                dated_by: spec.dated_by,
+                period: Some((from, to)),
+                limit: PER_PAGE,
+                offset: page * PER_PAGE,
+            };
+            Ok(store::listing::list(db, table, &filter)?)
+        })
+        .await?;
+    let shown_cols: Vec<_> = spec.cols.iter().take(6).collect();
+    let writes = who.user.role.writes();
+    let rows: Vec<Stored> = listed
+        .rows
+        .iter()
+        .map(|r| {
+            table
+                .key
+                .iter()
+                .chain(table.data)
+                .zip(&r.values)
+                .map(|(c, v)| (*c, v.clone()))
+                .collect()
+        })
+        .collect();
+    let first = page * PER_PAGE;
+    let body = html! {
+        h1 { (spec.label_vi) }
+        form.inline method="get" action={"/records/" (spec.kind)} {
+            @if spec.dated_by.is_some() {
+                label for="from" { "Từ ngày" } input #from type="date" name="from" value=(from.to_string());
+                label for="to" { "đến ngày" } input #to type="date" name="to" value=(to.to_string());
+                " " button type="submit" { "Xem" }
+            }
+        }
+        p { (listed.total) " bản ghi"
+            @if listed.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + rows.len() as i64) }
+            "." }
+        div.scroll { table {
+            thead { tr { @for c in &shown_cols { th { (column_label_vi(c.name)) } } @if writes { th {} } } }
+            tbody { @for r in &rows {
+                tr {
+                    @for c in &shown_cols { td { (r.get(c.name).map(|v| shown(c.ty, v)).unwrap_or_default()) } }
+                    @if writes { td {
+                        a href={"/records/" (spec.kind) "/edit?" (key_param(table, r))} { "Sửa" } " · "
+                        a href={"/records/" (spec.kind) "/delete?" (key_param(table, r))} { "Xóa" }
+                    } }
+                }
+            } }
+        } }
+        @if first + PER_PAGE < listed.total {
+            p { a href={"/records/" (spec.kind) "?from=" (from.to_string()) "&to=" (to.to_string()) "&page=" (page + 1)} { "Trang sau →" } }
+        }
+    };
+    Ok(who.page(spec.label_vi, body))
+}
+
+#[derive(Deserialize)]
+pub struct KeyQuery {
+    k: String,
+}
+
+/// An input for a column of the contract, by its type.
+fn input(name: &str, ty: Ty, value: &str, fixed: bool) -> Markup {
+    let yes_no: &[(&str, &str)] = &[("1", "có"), ("0", "không")];
+    let choices = match ty {
+        Ty::Enum(entries) => Some(entries),
+        Ty::Bool => Some(yes_no),
+        _ => None,
+    };
+    html! {
+        @if fixed {
+            input type="hidden" name=(name) value=(value);
+            p #(name) { strong { (value) } }
+        } @else if let Some(entries) = choices {
+            select id=(name) name=(name) {
+                option value="" selected[value.is_empty()] { "—" }
+                @for (code, label) in entries { option value=(code) selected[*code == value] { (capitalized(label)) } }
+            }
+        } @else {
+            input id=(name) name=(name) value=(value) type=(match ty { Ty::Date => "date", Ty::Count | Ty::Year => "number", _ => "text" });
+        }
+    }
+}
+
+fn correction_form(
+    who: &Authed,
+    spec: &Spec,
+    action: &str,
+    row: &Stored,
+    values: &HashMap<String, String>,
+    errors: &Errors,
+) -> Markup {
+    html! {
+        @if !errors.is_empty() { p.alert { "Chưa lưu: " (errors.get("").cloned().unwrap_or_else(|| "hãy sửa các ô có thông báo lỗi.".into())) } }
+        form.stack.card method="post" action=(action) {
+            (csrf(who))
+            input type="hidden" name="_version" value=(version_of(row));
+            @for c in spec.cols {
+                @let value = values.get(c.name).cloned().unwrap_or_default();
+                label for=(c.name) { (column_label_vi(c.name)) @if c.required { " *" } }
+                (input(c.name, c.ty, &value, spec.key.contains(&c.name)))
+                @if let Some(e) = errors.get(c.name) { p.error { (e) } }
+            }
+            label for="reason" { "Lý do sửa *" }
+            input #reason name="reason" value=(values.get("reason").cloned().unwrap_or_default()) required;
+            @if let Some(e) = errors.get(REASON_COL) { p.error { (e) } }
+            p { button type="submit" { "Lưu sửa đổi" } }
+        }
+    }
+}
+
+fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
+    spec.cols
+        .iter()
+        .map(|c| {
+            (
+                c.name.to_owned(),
+                row.get(c.name).map(text).unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+pub async fn edit_form(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Query(q): Query<KeyQuery>,
+) -> Reply {
+    let kind = record_kind(&kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let key = parse_key(&q.k)?;
+    let row = st
+        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
+        .await?;
+    let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
+    let body = html! {
+        h1 { "Sửa: " (spec.label_vi) }
+        (correction_form(&who, spec, &action, &row, &values_of(spec, &row), &Errors::new()))
+    };
+    Ok(who.page("Sửa bản ghi", body).into_response())
+}
+
+/// The row's `x_` columns as stored, so that a correction keeps them.
+fn extras(row: &Stored) -> Vec<(String, String)> {
+    row.get("extra")
+        .and_then(Value::as_text)
+        .and_then(|j| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(j).ok())
+        .map(|m| {
+            m.into_iter()
+                .map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub async fn edit_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Query(q): Query<KeyQuery>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Reply {
+    let kind = record_kind(&kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let key = parse_key(&q.k)?;
+    let k = key.clone();
+    let row = st
+        .scoped(&who, move |db, acc| stored_row(db, acc, table, k))
+        .await?;
+    let mut values: HashMap<String, String> = form.into_iter().collect();
+    // The key is the record's identity: a correction never changes it.
+    for c in spec.key {
+        values.insert((*c).to_owned(), row.get(c).map(text).unwrap_or_default());
+    }
+    let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
+    let reason = values
+        .get("reason")
+        .map(|r| r.trim().to_owned())
+        .unwrap_or_default();
+    let result = if reason.is_empty() {
+        Err(Errors::from([(
+            REASON_COL.to_owned(),
+            importer::refusal::Refusal::ReasonRequired.vi(),
+        )]))
+    } else {
+        let based_on = values.get("_version").cloned().unwrap_or_default();
+        let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
+            let probe = [store::keyed::KeyedRow {
+                key: key.clone(),
+                data: Vec::new(),
+            }];
+            let now = store::keyed::stored(db, table, &probe)
+                .map_err(|_| importer::refusal::Refusal::ChangedMeanwhile)?;
+            let same = now.get(&probe[0].key).is_some_and(|data| {
+                let r: Stored = table
+                    .key
+                    .iter()
+                    .zip(&probe[0].key)
+                    .chain(table.data.iter().zip(data))
+                    .map(|(c, v)| (*c, v.clone()))
+                    .collect();
+                version_of(&r) == based_on
+            });
+            if same {
+                Ok(())
+            } else {
+                Err(importer::refusal::Refusal::ChangedMeanwhile)
+            }
+        });
+        let mut header: Vec<String> = spec.cols.iter().map(|c| c.name.to_owned()).collect();
+        let mut cells: Vec<String> = header
+            .iter()
+            .map(|h| values.get(h).cloned().unwrap_or_default())
+            .collect();
+        for (name, value) in extras(&row) {
+            header.push(name);
+            cells.push(value);
+        }
+        let how = How {
+            guard: Some(guard),
+            create_only: false,
+            reason: Some(reason),
+        };
+        import_row(&st, &who, spec.kind, (header, cells), how).await?
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
+        Err(errors) => {
+            let body = html! {
+                h1 { "Sửa: " (spec.label_vi) }
+                (correction_form(&who, spec, &action, &row, &values, &errors))
+            };
+            Ok(who.page("Sửa bản ghi", body).into_response())
+        }
+    }
+}
+
+fn deletion_form(who: &Authed, spec: &Spec, action: &str, row: &Stored, errors: &Errors) -> Markup {
+    html! {
+        h1 { "Xóa: " (spec.label_vi) }
+        @if let Some(e) = errors.values().next() { p.alert { "Chưa xóa: " (e) } }
+        dl { @for c in spec.cols { @if let Some(v) = row.get(c.name) { @if !text(v).is_empty() {
+            dt { (column_label_vi(c.name)) } dd { (shown(c.ty, v)) }
+        } } } }
+        form.stack.card method="post" action=(action) {
+            (csrf(who))
+            label for="reason" { "Lý do xóa *" }
+            input #reason name="reason" required;
+            p { button.danger type="submit" { "Xóa bản ghi" } }
+        }
+        p.muted { "Bản ghi đã xóa không còn được tính trong báo cáo; nội dung, người xóa và lý do được lưu trong nhật ký." }
+    }
+}
+
+pub async fn delete_form(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Query(q): Query<KeyQuery>,
+) -> Reply {
+    let kind = record_kind(&kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let key = parse_key(&q.k)?;
+    let row = st
+        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
+        .await?;
+    let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
+    Ok(who
+        .page(
+            "Xóa bản ghi",
+            deletion_form(&who, spec, &action, &row, &Errors::new()),
+        )
+        .into_response())
+}
+
+pub async fn delete_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Query(q): Query<KeyQuery>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Reply {
+    let kind = record_kind(&kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let key = parse_key(&q.k)?;
+    let row = st
+        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
+        .await?;
+    let reason = form
+        .iter()
+        .find(|(k, _)| k == "reason")
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default();
+    let mut header: Vec<String> = spec.key.iter().map(|k| (*k).to_owned()).collect();
+    let mut cells: Vec<String> = spec
+        .key
+        .iter()
+        .map(|k| row.get(k).map(text).unwrap_or_default())
+        .collect();
+    header.extend([DELETE_COL.to_owned(), REASON_COL.to_owned()]);
+    cells.extend(["1".to_owned(), reason]);
+    let how = How {
+        guard: None,
+        create_only: false,
+        reason: None,
+    };
+    match import_row(&st, &who, spec.kind, (header, cells), how).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
+        Err(errors) => {
+            let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
+            Ok(who
+                .page(
+                    "Xóa bản ghi",
+                    deletion_form(&who, spec, &action, &row, &errors),
+                )
+                .into_response())
+        }
+    }
+}
