@@ -187,3 +187,87 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("\"deleted\":1"), "{}", r.body);
 }
+
+#[test]
+fn forms_ask_for_what_a_person_must_give() {
+    let server = demo_server();
+    let base = &server.base;
+    let (mut c, unit, csrf) = clerk(base);
+    // A household of her own, with one member.
+    let hh = json!([{"household_code": "WF-1", "unit_code": unit, "registered_on": "2026-02-01", "head_name": "Hồ Thị Mến", "head_gender": "F", "area": "rural", "size": 3}]);
+    assert_eq!(
+        c.post_json(
+            &format!("{base}/api/import/households"),
+            &hh.to_string(),
+            &csrf
+        )
+        .status,
+        200
+    );
+    let member = json!([{"household_code": "WF-1", "member_no": 1, "full_name": "Hồ Thị Mến", "gender": "F"}]);
+    assert_eq!(
+        c.post_json(
+            &format!("{base}/api/import/members"),
+            &member.to_string(),
+            &csrf
+        )
+        .status,
+        200
+    );
+    let supports = |c: &mut Http| {
+        c.get(&format!(
+            "{base}/records/supports?from=2026-01-01&to=2026-12-31"
+        ))
+        .body
+    };
+    let before = supports(&mut c);
+
+    // A livelihood support with neither quantity nor value is not saved.
+    let empty = c.post_form(
+        &format!("{base}/households/WF-1/supports"),
+        &[
+            ("_csrf", &csrf),
+            ("date", "2026-03-02"),
+            ("unit_code", &unit),
+            ("support_type", "livelihood"),
+            ("member_no", "1"),
+        ],
+    );
+    assert!(
+        empty.body.contains("Cần nhập số lượng hoặc trị giá"),
+        "{}",
+        empty.body
+    );
+    assert_eq!(supports(&mut c), before);
+    // A class of nobody is not saved either.
+    let class = c.post_form(
+        &format!("{base}/activities/new"),
+        &[
+            ("_csrf", &csrf),
+            ("date", "2026-03-02"),
+            ("unit_code", &unit),
+            ("activity_type", "vocational_class"),
+            ("sessions", "1"),
+            ("participants", ""),
+        ],
+    );
+    assert!(class.body.contains("Cần nhập ô này"), "{}", class.body);
+    // Adding a member under a number she already has is refused: her data stays.
+    let again = c.post_form(
+        &format!("{base}/households/WF-1/members"),
+        &[
+            ("_csrf", &csrf),
+            ("member_no", "1"),
+            ("full_name", "Người Khác"),
+            ("gender", "F"),
+        ],
+    );
+    assert!(
+        again.body.contains("đã có bản ghi với mã này"),
+        "{}",
+        again.body
+    );
+    let detail: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/WF-1")).body).unwrap();
+    assert_eq!(detail["members"][0]["full_name"], "Hồ Thị Mến");
+}

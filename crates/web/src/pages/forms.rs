@@ -158,6 +158,42 @@ pub(super) async fn import_row(
     .await
 }
 
+/// What a person must give on a form beyond the contract's required columns. The
+/// contract's defaults for empty numbers are for files, where an empty cell is a habit;
+/// an empty box on a form is a forgotten one, and would be counted (a 0-đồng livelihood
+/// support, a class of 0 trainees).
+pub(super) fn person_must_give(kind: &str, values: &Values) -> Errors {
+    let empty = |n: &str| values.get(n).is_none_or(|v| v.trim().is_empty());
+    let mut errors = Errors::new();
+    let mut need = |n: &str, message: &str| {
+        errors.insert(n.to_owned(), message.to_owned());
+    };
+    match kind {
+        "supports" => {
+            for n in ["date", "support_type"] {
+                if empty(n) {
+                    need(n, "Cần nhập ô này.");
+                }
+            }
+            if empty("quantity") && empty("value_vnd") {
+                need("quantity", "Cần nhập số lượng hoặc trị giá của hỗ trợ.");
+            }
+        }
+        "activities" => {
+            for n in ["date", "activity_type", "participants"] {
+                if empty(n) {
+                    need(n, "Cần nhập ô này.");
+                }
+            }
+            if values.get("participants").is_some_and(|v| v.trim() == "0") {
+                need("participants", "Số người tham gia phải từ 1 trở lên.");
+            }
+        }
+        _ => {}
+    }
+    errors
+}
+
 /// A posted form's values (its CSRF token was checked by the session layer).
 fn take(form: Vec<(String, String)>) -> Values {
     form.into_iter().collect()
@@ -392,7 +428,6 @@ fn child_defaults(kind: &str, h: &store::households::Household) -> Values {
         _ => {
             v.insert("date".into(), today.to_string());
             v.insert("unit_code".into(), h.unit_code.clone());
-            v.insert("quantity".into(), "1".into());
         }
     }
     v
@@ -455,7 +490,12 @@ async fn child_save(
     } else {
         Write::Create
     };
-    let result = save_row(&st, &who, table, sent, values.clone(), write).await?;
+    let missing = person_must_give(table, &values);
+    let result = if missing.is_empty() {
+        save_row(&st, &who, table, sent, values.clone(), write).await?
+    } else {
+        Err(missing)
+    };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
         Err(errors) => {
@@ -534,16 +574,21 @@ pub async fn activity_save(
         "record_id".into(),
         format!("W-{}", &crate::auth::random_token()[..12]),
     );
-    match save_row(
-        &st,
-        &who,
-        "activities",
-        ACTIVITY_WITH_ID,
-        values.clone(),
-        Write::Create,
-    )
-    .await?
-    {
+    let missing = person_must_give("activities", &values);
+    let result = if missing.is_empty() {
+        save_row(
+            &st,
+            &who,
+            "activities",
+            ACTIVITY_WITH_ID,
+            values.clone(),
+            Write::Create,
+        )
+        .await?
+    } else {
+        Err(missing)
+    };
+    match result {
         Ok(()) => Ok(Redirect::to("/reports").into_response()),
         Err(errors) => Ok(render(
             &who,

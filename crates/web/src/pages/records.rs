@@ -4,7 +4,7 @@
 //! so the same rules, rights and locked periods apply; the audit keeps the reason, and a
 //! deletion leaves a tombstone.
 
-use super::forms::{import_row, Errors, How};
+use super::forms::{import_row, person_must_give, Errors, How};
 use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
@@ -354,11 +354,13 @@ pub async fn edit_save(
         .get("reason")
         .map(|r| r.trim().to_owned())
         .unwrap_or_default();
-    let result = if reason.is_empty() {
-        Err(Errors::from([(
-            REASON_COL.to_owned(),
-            importer::refusal::Refusal::ReasonRequired.vi(),
-        )]))
+    let mut missing = person_must_give(spec.kind, &values);
+    if reason.is_empty() {
+        let refusal = importer::refusal::Refusal::ReasonRequired;
+        missing.insert(REASON_COL.to_owned(), refusal.vi());
+    }
+    let result = if !missing.is_empty() {
+        Err(missing)
     } else {
         let based_on = values.get("_version").cloned().unwrap_or_default();
         let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
