@@ -79,6 +79,25 @@ pub fn of_units(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Revie
     db.query_as(&sql, &p)
 }
 
+/// The reviews of these units whose period holds `from..=to` (a report's period), the
+/// most decided first: what a report says of its figures' sign-off.
+pub fn covering(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Review>, StoreError> {
+    if codes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = vec!["?"; codes.len()].join(",");
+    let sql = format!(
+        "SELECT {{cols}} FROM period_reviews WHERE period_from <= ? AND period_to >= ? AND unit_code IN ({list}) \
+         ORDER BY CASE state WHEN 'approved' THEN 0 WHEN 'submitted' THEN 1 ELSE 2 END"
+    );
+    let mut p = vec![
+        crate::Value::from(period.from),
+        crate::Value::from(period.to),
+    ];
+    p.extend(codes.iter().map(|c| crate::Value::from(*c)));
+    db.query_as(&sql, &p)
+}
+
 /// Every submitted period, oldest first (what waits for a decision somewhere).
 pub fn submitted(db: &mut Db) -> Result<Vec<Review>, StoreError> {
     db.query_as(

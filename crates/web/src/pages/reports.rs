@@ -8,6 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use domain::indicators::Indicator;
+use domain::review::ReviewState;
 use domain::Date;
 use maud::html;
 use reports::render;
@@ -86,7 +87,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Repor
     let w = who.clone();
     let by_children = q.by_children.is_some();
     let cache = st.reports.clone();
-    let (req, report) = st
+    let (req, report, states) = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
             // Many officers ask for the same report: computed once per change of data.
@@ -94,7 +95,24 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Repor
             let key = (req.clone(), by_children);
             let report =
                 cache.get_or_compute(&key, generations, || reports::run(db, &req, by_children))?;
-            Ok((req, report))
+            // Where each child unit's figures stand in their sign-off, read afresh.
+            let codes: Vec<&str> = report
+                .children
+                .iter()
+                .flatten()
+                .filter(|c| !c.own)
+                .map(|c| c.unit.code.as_str())
+                .collect();
+            let period = domain::review::Period {
+                from: req.from,
+                to: req.to,
+            };
+            let mut states: std::collections::HashMap<String, domain::review::ReviewState> =
+                std::collections::HashMap::new();
+            for r in store::reviews::covering(db, &codes, period)? {
+                states.entry(r.unit_code).or_insert(r.state);
+            }
+            Ok((req, report, states))
         })
         .await?;
     let body = html! {
@@ -127,12 +145,17 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Repor
             }
         } }
         @if let Some(children) = &report.children {
+            @let below = children.iter().filter(|c| !c.own).count();
+            @let approved = states.values().filter(|s| **s == ReviewState::Approved).count();
             h2 { "Theo đơn vị trực thuộc" }
+            p { "Duyệt số liệu của kỳ: đã duyệt " (approved) "/" (below) " đơn vị trực thuộc. "
+                a href={"/periods?" (serde_urlencoded::to_string([("p", format!("{}..{}", req.from, req.to))]).unwrap_or_default())} { "Xem và duyệt" } }
             div.scroll { table {
-                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Hỗ trợ sinh kế" } th.n { "Quà" } }
+                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Hỗ trợ sinh kế" } th.n { "Quà" } th { "Duyệt" } }
                 @for c in children {
                     @let v = |indicator: Indicator| c.indicators.iter().find(|i| i.code == indicator.code()).and_then(|i| i.value.as_i64()).unwrap_or(0);
-                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v(Indicator::HhEscaped)) } td.n { (v(Indicator::LivelihoodRecipients)) } td.n { (render::count(v(Indicator::Gifts))) } }
+                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v(Indicator::HhEscaped)) } td.n { (v(Indicator::LivelihoodRecipients)) } td.n { (render::count(v(Indicator::Gifts))) }
+                         td { @if !c.own { (states.get(&c.unit.code).map_or("chưa gửi", |s| s.label_vi())) } } }
                 }
             } }
         }
