@@ -153,6 +153,26 @@ pub enum UnitsCommand {
     },
     /// What became of a unit: its versions, predecessors and successors.
     History { code: String },
+    /// The 2025 lineage left for a person: names no old unit matched, old communes linked
+    /// by a neighbour guess. With --confirm or --link, take a decision (kept across
+    /// reruns of load-vn).
+    Review {
+        /// Confirm the guessed link FROM → TO as it is.
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+        confirm: Option<Vec<String>>,
+        /// Link old unit FROM to new unit TO (it replaces FROM's guessed links).
+        #[arg(long, num_args = 2, value_names = ["FROM", "TO"], conflicts_with = "confirm")]
+        link: Option<Vec<String>>,
+        /// The share of FROM that went to TO (with --link; default the whole unit).
+        #[arg(long, default_value_t = 1.0)]
+        share: f64,
+        /// The question it answers: NEW_CODE|NAME AS WRITTEN (with --link).
+        #[arg(long)]
+        resolves: Option<String>,
+        /// How many open items of each list to show.
+        #[arg(long, default_value_t = 20)]
+        show: i64,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -84,6 +84,8 @@ pub fn copy_all(
                 "users",
                 "tombstones",
                 "period_reviews",
+                "lineage_questions",
+                "lineage_decisions",
             ] {
                 tx.query(
                     &format!(

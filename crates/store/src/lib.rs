@@ -12,6 +12,7 @@ mod db;
 pub mod households;
 pub mod keyed;
 pub mod ledger;
+pub mod lineage_review;
 pub mod listing;
 mod migrate;
 pub mod records;

@@ -35,6 +35,7 @@ const MIGRATIONS: &[Migration] = migrations![
         "corrections_and_reviews",
         "0010_corrections_and_reviews.sql"
     ),
+    (11, "lineage_review", "0011_lineage_review.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

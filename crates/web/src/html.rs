@@ -58,6 +58,9 @@ const MENU: &[(&str, &str, Shown)] = &[
     ("/units", "Đơn vị", |_| true),
     ("/users", "Người dùng", domain::access::Role::manages_users),
     ("/audit", "Nhật ký", domain::access::Role::manages_users),
+    ("/lineage", "Kế thừa 2025", |r| {
+        r == domain::access::Role::Admin
+    }),
 ];
 
 pub struct Page<'a> {

@@ -5,6 +5,7 @@ mod db;
 pub mod demo;
 mod household;
 mod import;
+mod lineage_review;
 mod project;
 mod report;
 mod standard;

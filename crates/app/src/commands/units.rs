@@ -24,6 +24,22 @@ pub fn run(env: &Env, cmd: UnitsCommand) -> anyhow::Result<ExitCode> {
             tree(env, root.as_deref(), date, format, depth)
         }
         UnitsCommand::History { code } => history(env, &code),
+        UnitsCommand::Review {
+            confirm,
+            link,
+            share,
+            resolves,
+            show,
+        } => super::lineage_review::run(
+            env,
+            &super::lineage_review::Ask {
+                confirm,
+                link,
+                share,
+                resolves,
+                show,
+            },
+        ),
     }
 }
 
@@ -37,9 +53,12 @@ fn load_vn(
         Some(dir) => importer::vn::Sources::from_dir(dir)?,
         None => importer::vn::Sources::embedded(),
     };
-    let plan = importer::vn::plan(&sources)
+    let mut plan = importer::vn::plan(&sources)
         .map_err(|e| anyhow::anyhow!("dữ liệu tham chiếu sai / bad reference data: {e}"))?;
     let mut db = env.open()?;
+    // A person's decisions on earlier runs' lineage stand.
+    let decisions = store::lineage_review::decisions(&mut db)?;
+    importer::vn::review::adjust(&mut plan, &decisions);
     let opts = importer::Options {
         actor: cli_actor(),
         dry_run: false,
@@ -55,6 +74,11 @@ fn load_vn(
         Err(e) => return Err(e.into()),
     };
     plan.write_unmatched(unmatched_path)?;
+    // The names left for a person, kept for the review page; her decisions so far are
+    // applied again over the lineage this run wrote.
+    importer::vn::review::keep_questions(&mut db, &plan)?;
+    let reapplied = importer::vn::review::reapply(&mut db)?;
+    let (open_questions, open_guesses) = store::lineage_review::remaining(&mut db)?;
     let pct = |n: usize| 100.0 * n as f64 / plan.new_communes.max(1) as f64;
     let t = summary.total();
     println!(
@@ -84,6 +108,9 @@ fn load_vn(
         "  {} tên chưa khớp, cần người xem xét / names left for a person to decide: {}",
         plan.unmatched.len(),
         unmatched_path.display()
+    );
+    println!(
+        "  xem xét / review: {reapplied} quyết định đã có được áp dụng lại / decisions applied again; còn {open_questions} tên và {open_guesses} liên kết đoán / {open_questions} names and {open_guesses} guesses left (`donghanh units review`, trang /lineage)"
     );
     Ok(ExitCode::SUCCESS)
 }

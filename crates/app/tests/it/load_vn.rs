@@ -79,4 +79,92 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
         .succeeds();
     assert!(String::from_utf8_lossy(&again.stdout).contains("+0 ~0"));
     assert_eq!(t.dump(), before, "rerunning load-vn changes nothing");
+
+    // The review of what the loader left: a guess confirmed, a name matched by hand
+    // (which replaces that old commune's guess); both survive a rerun of the loader.
+    let review = |args: &[&str]| {
+        let out = donghanh()
+            .args(["--db", t.url(), "units", "review"])
+            .args(args)
+            .succeeds();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let listed = review(&["--show", "2"]);
+    let open = |text: &str| -> (usize, usize) {
+        let line = text.lines().next().unwrap();
+        let n = |marker: &str| {
+            line.split(marker)
+                .next()
+                .unwrap()
+                .split_whitespace()
+                .last()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (n(" tên chưa khớp"), n(" liên kết đoán"))
+    };
+    let (questions, guesses) = open(&listed);
+    println!("lineage review before: {questions} names, {guesses} guesses");
+    assert!(questions > 0 && guesses > 1, "{listed}");
+    let guessed: Vec<(String, String)> = listed
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("~ "))
+        .map(|l| {
+            let (from, to) = l.split_once(" → ").unwrap();
+            let code = |s: &str| s.split_whitespace().next().unwrap().to_owned();
+            (code(from), code(to))
+        })
+        .collect();
+    let question = listed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("? "))
+        .unwrap()
+        .to_owned();
+    let new_code = question.split_whitespace().next().unwrap().to_owned();
+    let written = question.split('"').nth(1).unwrap().to_owned();
+    review(&["--confirm", &guessed[0].0, &guessed[0].1]);
+    review(&[
+        "--link",
+        &guessed[1].0,
+        &new_code,
+        "--resolves",
+        &format!("{new_code}|{written}"),
+    ]);
+    let after = open(&review(&[]));
+    println!(
+        "lineage review after two decisions: {} names, {} guesses",
+        after.0, after.1
+    );
+    assert_eq!(after, (questions - 1, guesses - 2));
+    // A link that breaks a rule is refused and changes nothing.
+    let bad = donghanh()
+        .args([
+            "--db",
+            t.url(),
+            "units",
+            "review",
+            "--link",
+            &guessed[1].0,
+            &new_code,
+            "--share",
+            "1.5",
+        ])
+        .fails();
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("tỷ lệ"));
+    donghanh()
+        .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
+        .arg(&unmatched)
+        .succeeds();
+    assert_eq!(
+        open(&review(&[])),
+        after,
+        "decisions survive a rerun of load-vn"
+    );
+    let g = t.graph();
+    let hand = g.version_on(&new_code, date("2025-07-01")).unwrap();
+    assert!(g
+        .predecessors(hand)
+        .iter()
+        .any(|p| g.version(p.ix).code == guessed[1].0));
 }

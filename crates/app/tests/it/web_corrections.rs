@@ -135,9 +135,14 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     assert!(page.contains("đã duyệt 1/"), "{page}");
     // The province's report of the month says which communes' figures are approved.
     let report = tinh
-        .get(&format!("{base}/reports?unit=48&from=2026-03-01&to=2026-03-31&by_children=1"))
+        .get(&format!(
+            "{base}/reports?unit=48&from=2026-03-01&to=2026-03-31&by_children=1"
+        ))
         .body;
-    assert!(report.contains("Duyệt số liệu của kỳ: đã duyệt 1/"), "{report}");
+    assert!(
+        report.contains("Duyệt số liệu của kỳ: đã duyệt 1/"),
+        "{report}"
+    );
 
     // Locked: the API (409) and the correction form refuse a write in March, naming
     // the approval; April is open.

@@ -17,7 +17,7 @@ fn link_of(r: &Fields) -> LineageLink {
 }
 
 /// The column a lineage problem belongs to, and the refusal.
-fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
+pub(crate) fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Refusal) {
     let (day, day_before) = (l.effective, l.effective.pred());
     match p {
         LineageProblem::SelfLink => ("to_code", Refusal::LineageSelf),

@@ -6,7 +6,7 @@ mod assignments;
 pub mod delete;
 mod households;
 mod ledger;
-mod lineage;
+pub(crate) mod lineage;
 mod locks;
 mod members;
 mod parse;

@@ -10,6 +10,7 @@
 
 mod matching;
 pub mod notes;
+pub mod review;
 
 use crate::source::{Cell, RawRow, Table};
 use domain::text::{fold, name_key};

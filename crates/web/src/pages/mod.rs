@@ -6,6 +6,7 @@ mod form_fields;
 mod forms;
 mod households;
 pub(crate) mod import;
+mod lineage;
 mod login;
 mod periods;
 mod records;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/confirm", post(import::confirm))
         .route("/import/template/{kind}", get(import::template))
         .route("/periods", get(periods::show).post(periods::step))
+        .route("/lineage", get(lineage::show).post(lineage::decide_one))
         .route("/records", get(records::index))
         .route("/records/{kind}", get(records::list))
         .route(
