@@ -324,3 +324,135 @@ fn server_unit(b: &Browser, base: &str) -> String {
     let at = &src[src.find("id=\"unit_code\"").expect("unit field")..];
     between(at, "value=\"", "\"")
 }
+
+/// Issue 14 on a phone (360 px): a clerk corrects a support with a reason and deletes
+/// another, the report drops it; she submits her month, the province approves it, an
+/// edit in the locked month is refused, the province reopens it; the administrator
+/// confirms a guessed lineage link.
+#[test]
+fn corrections_sign_off_and_lineage_on_a_phone() {
+    let server = demo_server();
+    let base = &server.base;
+    let b = Browser::start();
+    let logout = || b.click("form[action='/logout'] button");
+
+    b.login(base, "xa");
+    b.wait_for("Tổng quan:");
+    let unit = server_unit(&b, base);
+    b.go(&format!("{base}/households/new"));
+    b.fill("#household_code", "WB-1");
+    b.fill("#head_name", "Hồ Thị Mến");
+    b.submit();
+    b.wait_for("Hộ WB-1");
+    for (quantity, date) in [("3", "2026-03-05"), ("2", "2026-03-06")] {
+        b.go(&format!("{base}/households/WB-1/supports"));
+        b.choose("#date", date);
+        b.choose("#support_type", "gift");
+        b.fill("#quantity", quantity);
+        b.submit();
+        b.wait_for("Hộ WB-1");
+    }
+    let march = format!("{base}/records/supports?from=2026-03-01&to=2026-03-31");
+    let explain =
+        format!("{base}/reports/explain?unit={unit}&from=2026-03-01&to=2026-03-31&indicator=gifts");
+
+    // Correct the first with a reason.
+    b.go(&march);
+    b.wait_for("06/03/2026");
+    b.click("a[href^='/records/supports/edit']");
+    b.wait_for("Lý do sửa");
+    b.fill("#quantity", "4");
+    b.fill("#reason", "đếm lại phiếu");
+    b.submit();
+    b.wait_for("Từ ngày");
+    b.screenshot("records-supports");
+    // Delete the other with a reason: the figure's records lose it.
+    b.go(&explain);
+    let before = b.wait_for("W-");
+    let kept = before.matches("W-").count();
+    b.go(&march);
+    b.wait_for("Từ ngày");
+    let links: Vec<String> = b
+        .source()
+        .match_indices("/records/supports/delete?")
+        .map(|(i, _)| i.to_string())
+        .collect();
+    assert_eq!(links.len(), 2, "two supports in March");
+    b.click("a[href^='/records/supports/delete']");
+    b.wait_for("Lý do xóa");
+    b.fill("#reason", "ghi trùng");
+    b.click("main form button.danger");
+    b.wait_for("Từ ngày");
+    b.go(&explain);
+    b.wait_for("Bản ghi");
+    assert_eq!(
+        b.source().matches("W-").count(),
+        kept - 1,
+        "the deleted support left the figure"
+    );
+
+    // She submits March.
+    b.go(&format!("{base}/periods?p=2026-03"));
+    b.click("input[name=to][value=submitted] ~ button");
+    b.wait_for("Đã gửi, chờ duyệt");
+    logout();
+
+    // The province approves it from her dashboard.
+    b.login(base, "tinh");
+    b.wait_for("Chờ bạn duyệt: 1 kỳ");
+    b.click("a[href^='/periods?p=2026-03-01']");
+    b.wait_for("Duyệt số liệu theo kỳ");
+    b.click("input[name=to][value=approved] ~ button");
+    b.wait_for("đã duyệt 1/");
+    b.screenshot("periods-approved");
+    logout();
+
+    // The clerk's correction in the locked month is refused, naming the approval.
+    b.login(base, "xa");
+    b.wait_for("Tổng quan:");
+    b.go(&march);
+    b.wait_for("Từ ngày");
+    b.click("a[href^='/records/supports/edit']");
+    b.wait_for("Lý do sửa");
+    b.fill("#quantity", "5");
+    b.fill("#reason", "sửa sau khi duyệt");
+    b.submit();
+    b.wait_for("đã được tinh duyệt");
+    logout();
+
+    // The province reopens it; the correction then goes through.
+    b.login(base, "tinh");
+    b.wait_for("Tổng quan:");
+    b.go(&format!("{base}/periods?p=2026-03"));
+    b.click("input[name=to][value=reopened] ~ button");
+    b.wait_for("Đã mở lại");
+    logout();
+    b.login(base, "xa");
+    b.wait_for("Tổng quan:");
+    b.go(&march);
+    b.click("a[href^='/records/supports/edit']");
+    b.wait_for("Lý do sửa");
+    b.fill("#quantity", "5");
+    b.fill("#reason", "bổ sung sau khi mở lại");
+    b.submit();
+    b.wait_for("Từ ngày");
+    logout();
+
+    // The administrator confirms a link the loader guessed from a neighbour.
+    b.login(base, "quantri");
+    b.wait_for("Tổng quan");
+    b.go(&format!("{base}/lineage"));
+    let open = |page: &str| -> usize {
+        let at = page
+            .find(" xã cũ được gắn theo xã lân cận")
+            .expect("the count");
+        between(&page[..at], "và <strong>", "</strong>")
+            .parse()
+            .unwrap()
+    };
+    let guesses = open(&b.wait_for("xã cũ được gắn theo xã lân cận"));
+    b.screenshot("lineage-review");
+    b.click("input[name=confirm] ~ button");
+    let page = b.wait_for("Đã ghi:");
+    assert_eq!(open(&page), guesses - 1, "one guess fewer to confirm");
+}
