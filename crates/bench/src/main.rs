@@ -5,6 +5,7 @@
 mod hostile;
 mod micro;
 mod national;
+mod reviews;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -95,6 +96,21 @@ enum BenchCommand {
     Hostile {
         #[arg(long, value_enum, default_value_t = BenchBackend::Both)]
         backend: BenchBackend,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Sign-off at national scale, on the database given with --db (the national data
+    /// set): every commune of a province submits a year and is approved one by one, then
+    /// the write path is timed with the locks (dry runs; the reviews are removed after).
+    Reviews {
+        /// The province (default: the one with the most communes).
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long, default_value_t = 2027)]
+        year: i32,
+        /// Supports in the file checked against the locks.
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },

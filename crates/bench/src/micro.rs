@@ -20,6 +20,20 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             runs,
         } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Reviews {
+            province,
+            year,
+            rows,
+            results,
+        } => crate::reviews::run(&crate::reviews::Args {
+            db: db.ok_or_else(|| {
+                anyhow::anyhow!("--db URL: the database with the national data set")
+            })?,
+            province,
+            year,
+            rows,
+            results: &results,
+        }),
         BenchCommand::Households {
             households,
             backend,

@@ -399,7 +399,7 @@ fn duckdb(dir: &Path, runs: usize) -> anyhow::Result<DuckAnswer> {
     ))
 }
 
-fn machine() -> String {
+pub fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
