@@ -109,6 +109,18 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
             .status,
         200
     );
+    // The province lists one commune's records; a clerk may not list the province's.
+    let one = tinh
+        .get(&format!(
+            "{base}/records/supports?from=2026-03-01&to=2026-03-31&unit={unit}"
+        ))
+        .body;
+    assert!(one.contains("WC-2"), "{one}");
+    assert_eq!(
+        c.get(&format!("{base}/records/supports?unit=48")).status,
+        400
+    );
+
     let step = |c: &mut Http, csrf: &str, to: &str| {
         c.post_form(
             &format!("{base}/periods"),

@@ -148,6 +148,46 @@ pub struct ListQuery {
     from: Option<String>,
     to: Option<String>,
     page: Option<i64>,
+    /// Only the records of this unit and the units below it (as the tree stands today).
+    unit: Option<String>,
+}
+
+/// The unit versions whose records count for unit `code` today (its subtree, and the
+/// versions that merged into it), among those she may read; `None` for every unit.
+fn unit_ids(acc: &store::access::Access, code: Option<&str>) -> Result<Option<Vec<i64>>, AppError> {
+    let readable = acc.readable_ids();
+    let Some(code) = code.filter(|c| !c.is_empty()) else {
+        return Ok(readable);
+    };
+    let graph = &acc.graph;
+    let Some(root) = graph
+        .version_on(code, acc.today)
+        .filter(|_| acc.can_read_code(code, acc.today))
+    else {
+        return Err(AppError::BadRequest(format!(
+            "Không có đơn vị {code} trong phạm vi của bạn."
+        )));
+    };
+    let below: std::collections::HashSet<usize> = graph
+        .structure_on(acc.today)
+        .subtree(root)
+        .into_iter()
+        .collect();
+    let ids: Vec<i64> = graph
+        .versions()
+        .iter()
+        .enumerate()
+        .filter(|(ix, v)| {
+            readable
+                .as_ref()
+                .is_none_or(|r| r.binary_search(&v.id).is_ok())
+                && graph
+                    .resolve(*ix, acc.today)
+                    .is_some_and(|to| below.contains(&to))
+        })
+        .map(|(_, v)| v.id)
+        .collect();
+    Ok(Some(ids))
 }
 
 pub async fn list(
@@ -170,9 +210,10 @@ pub async fn list(
     )?;
     let to = date(&q.to, today)?;
     let page = q.page.unwrap_or(0).max(0);
+    let unit = q.unit.clone().unwrap_or_default();
     let listed = st
         .scoped(&who, move |db, acc| {
-            let ids = acc.readable_ids();
+            let ids = unit_ids(acc, q.unit.as_deref())?;
             let filter = store::listing::Filter {
                 units: ids.as_deref(),
                 dated_by: spec.dated_by,
@@ -202,6 +243,7 @@ pub async fn list(
     let body = html! {
         h1 { (spec.label_vi) }
         form.inline method="get" action={"/records/" (spec.kind)} {
+            label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="mã, để trống: tất cả";
             @if spec.dated_by.is_some() {
                 label for="from" { "Từ ngày" } input #from type="date" name="from" value=(from.to_string());
                 label for="to" { "đến ngày" } input #to type="date" name="to" value=(to.to_string());
@@ -224,7 +266,7 @@ pub async fn list(
             } }
         } }
         @if first + PER_PAGE < listed.total {
-            p { a href={"/records/" (spec.kind) "?from=" (from.to_string()) "&to=" (to.to_string()) "&page=" (page + 1)} { "Trang sau →" } }
+            p { a href={"/records/" (spec.kind) "?from=" (from.to_string()) "&to=" (to.to_string()) "&unit=" (unit) "&page=" (page + 1)} { "Trang sau →" } }
         }
     };
     Ok(who.page(spec.label_vi, body))
@@ -286,7 +328,8 @@ fn correction_form(
 }
 
 fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
-    spec.cols
+    let mut values: HashMap<String, String> = spec
+        .cols
         .iter()
         .map(|c| {
             (
@@ -294,7 +337,13 @@ fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
                 row.get(c.name).map(text).unwrap_or_default(),
             )
         })
-        .collect()
+        .collect();
+    // An assessment's class that the standard computed is shown empty ("computed"), so
+    // that a correction of its income keeps it computed rather than fixing it as given.
+    if row.get("status_given").and_then(Value::as_int) == Some(0) {
+        values.insert("status".into(), String::new());
+    }
+    values
 }
 
 pub async fn edit_form(
