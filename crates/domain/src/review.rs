@@ -6,16 +6,11 @@ use crate::units::{UnitGraph, VersionIx};
 use crate::Date;
 
 crate::vocabulary! {
-    /// Where a unit's period stands.
+    /// Where a unit's period stands: sent up and waiting for a unit above, approved (and so
+    /// locked), sent back with a comment, or opened again after an approval.
     pub enum ReviewState {
-        /// Sent up by the unit, waiting for a unit above.
-        Submitted = "submitted", "đã gửi, chờ duyệt";
-        /// Approved by a unit above: the period is locked.
-        Approved = "approved", "đã duyệt";
-        /// Sent back with a comment: the unit corrects and submits again.
-        Returned = "returned", "bị trả lại";
-        /// Opened again after an approval: writable until approved again.
-        Reopened = "reopened", "đã mở lại";
+        Submitted = "submitted", "đã gửi, chờ duyệt"; Approved = "approved", "đã duyệt";
+        Returned = "returned", "bị trả lại"; Reopened = "reopened", "đã mở lại";
     }
 }
 

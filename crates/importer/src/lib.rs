@@ -241,7 +241,7 @@ fn import_checked(
             dry_run: opts.dry_run,
             ..Summary::default()
         };
-        let mut to_delete: Vec<(&dyn kinds::Kind, Vec<kinds::Fields>)> = Vec::new();
+        let mut to_delete: Deletions = Vec::new();
         for kind in kinds::all() {
             let spec = kind.spec();
             let Some(mine) = by_kind.remove(spec.kind) else {
@@ -266,14 +266,13 @@ fn import_checked(
                 let n: u64 = whole.iter().map(|t| t.rows.len() as u64).sum();
                 let rows = kinds::parse_tables(spec, &whole, &mut errors);
                 drop(whole);
-                let (rows, deletes) = kinds::delete::split(rows);
-                to_delete.push((*kind, deletes));
-                counts += kind.apply(kinds::Batch {
+                let batch = kinds::Batch {
                     db: tx,
                     rows,
                     ctx: &mut ctx,
                     errors: &mut errors,
-                })?;
+                };
+                counts += apply_writes(*kind, batch, &mut to_delete)?;
                 summary.rows_read += n;
                 bar.inc(n);
             } else {
@@ -284,14 +283,13 @@ fn import_checked(
                     scope.spawn(move || read_and_parse(spec, mine, &send));
                     for chunk in parsed {
                         errors.extend(chunk.errors);
-                        let (rows, deletes) = kinds::delete::split(chunk.rows);
-                        to_delete.push((*kind, deletes));
-                        counts += kind.apply(kinds::Batch {
+                        let batch = kinds::Batch {
                             db: tx,
-                            rows,
+                            rows: chunk.rows,
                             ctx: &mut ctx,
                             errors: &mut errors,
-                        })?;
+                        };
+                        counts += apply_writes(*kind, batch, &mut to_delete)?;
                         report::bound(&mut errors, &mut omitted);
                         summary.rows_read += chunk.read;
                         bar.inc(chunk.read);
@@ -352,6 +350,22 @@ fn import_checked(
         }
         other => other,
     }
+}
+
+/// Deletions, kept for the end of the import.
+type Deletions = Vec<(&'static dyn kinds::Kind, Vec<kinds::Fields>)>;
+
+/// Applies a batch's writes; its rows marked `delete` wait in `deletions` (they run
+/// after every write of the import, the dependent kinds first).
+fn apply_writes(
+    kind: &'static dyn kinds::Kind,
+    mut batch: kinds::Batch<'_>,
+    deletions: &mut Deletions,
+) -> Result<Counts, StoreError> {
+    let (writes, deletes) = kinds::delete::split(std::mem::take(&mut batch.rows));
+    deletions.push((kind, deletes));
+    batch.rows = writes;
+    kind.apply(batch)
 }
 
 /// A chunk of a streamed file, read and parsed: the rows that passed the general rules

@@ -21,6 +21,19 @@ stored_row! {
 }
 
 impl Question {
+    /// Its columns but the id, in the table's order.
+    fn content(&self) -> [String; 6] {
+        [
+            &self.new_code,
+            &self.new_name,
+            &self.province,
+            &self.written,
+            &self.reason,
+            &self.note,
+        ]
+        .map(String::clone)
+    }
+
     /// What a decision resolving it records: the new commune and the name as written.
     pub fn key(&self) -> String {
         format!("{}|{}", self.new_code, self.written)
@@ -30,43 +43,21 @@ impl Question {
 /// Replaces the questions with a run's (their decisions stay); the same questions again
 /// leave the table as it was.
 pub fn replace_questions(db: &mut Db, questions: &[Question]) -> Result<(), StoreError> {
-    let content = |q: &Question| {
-        [
-            &q.new_code,
-            &q.new_name,
-            &q.province,
-            &q.written,
-            &q.reason,
-            &q.note,
-        ]
-        .map(String::clone)
-    };
-    let mut stored: Vec<_> = db
+    let mut stored: Vec<[String; 6]> = db
         .query_as::<Question>("SELECT {cols} FROM lineage_questions", &[])?
         .iter()
-        .map(content)
+        .map(Question::content)
         .collect();
-    let mut given: Vec<_> = questions.iter().map(content).collect();
+    let mut given: Vec<[String; 6]> = questions.iter().map(Question::content).collect();
     stored.sort();
     given.sort();
     if stored == given {
         return Ok(());
     }
     db.execute("DELETE FROM lineage_questions", &[])?;
-    let rows: Vec<Vec<Value>> = questions
+    let rows: Vec<Vec<Value>> = given
         .iter()
-        .map(|q| {
-            [
-                &q.new_code,
-                &q.new_name,
-                &q.province,
-                &q.written,
-                &q.reason,
-                &q.note,
-            ]
-            .map(|v| Value::from(v.as_str()))
-            .to_vec()
-        })
+        .map(|c| c.iter().map(|v| Value::from(v.as_str())).collect())
         .collect();
     let cols = [
         "new_code", "new_name", "province", "written", "reason", "note",
@@ -74,14 +65,15 @@ pub fn replace_questions(db: &mut Db, questions: &[Question]) -> Result<(), Stor
     db.insert_rows("lineage_questions", &cols, &rows)
 }
 
+/// The questions no decision has resolved.
+const OPEN_QUESTIONS: &str = "FROM lineage_questions q WHERE NOT EXISTS \
+     (SELECT 1 FROM lineage_decisions d WHERE d.resolves = q.new_code || '|' || q.written)";
+
 /// The questions no decision has resolved, by province and commune.
 pub fn open_questions(db: &mut Db, limit: i64) -> Result<Vec<Question>, StoreError> {
-    db.query_as(
-        "SELECT {cols} FROM lineage_questions q WHERE NOT EXISTS \
-         (SELECT 1 FROM lineage_decisions d WHERE d.resolves = q.new_code || '|' || q.written) \
-         ORDER BY province, new_code, written LIMIT ?",
-        params![limit],
-    )
+    let sql =
+        format!("SELECT {{cols}} {OPEN_QUESTIONS} ORDER BY province, new_code, written LIMIT ?");
+    db.query_as(&sql, params![limit])
 }
 
 stored_row! {
@@ -104,11 +96,7 @@ pub fn open_guesses(db: &mut Db, limit: i64) -> Result<Vec<Guess>, StoreError> {
 /// How many questions and guesses are still open.
 pub fn remaining(db: &mut Db) -> Result<(i64, i64), StoreError> {
     let q: i64 = db
-        .query_one(
-            "SELECT COUNT(*) AS n FROM lineage_questions q WHERE NOT EXISTS \
-             (SELECT 1 FROM lineage_decisions d WHERE d.resolves = q.new_code || '|' || q.written)",
-            &[],
-        )?
+        .query_one(&format!("SELECT COUNT(*) AS n {OPEN_QUESTIONS}"), &[])?
         .get("n")?;
     let g: i64 = db
         .query_one(

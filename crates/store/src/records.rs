@@ -9,6 +9,9 @@ use domain::vocab::{ActivityType, MicroinsuranceKind, SupportType};
 use domain::Date;
 use std::collections::HashMap;
 
+/// What a read of typed rows answers.
+pub type Rows<T> = Result<Vec<T>, StoreError>;
+
 /// Unit ids per statement (SQLite allows 999 parameters by default).
 const IDS_PER_QUERY: usize = 900;
 /// Household codes per statement.
@@ -30,7 +33,7 @@ pub(crate) fn query_in(
     head: &[Value],
     values: &[Value],
     per: usize,
-) -> Result<Vec<Row>, StoreError> {
+) -> Rows<Row> {
     let mut out = Vec::new();
     for chunk in values.chunks(per) {
         let q = sql.replace("{in}", &vec!["?"; chunk.len()].join(","));
@@ -42,12 +45,7 @@ pub(crate) fn query_in(
 
 /// Rows of `sql` restricted to `units`: `{units}` is replaced by a filter on `unit_id`
 /// (nothing at all for every unit).
-fn query_units(
-    db: &mut Db,
-    sql: &str,
-    head: &[Value],
-    units: &Units,
-) -> Result<Vec<Row>, StoreError> {
+fn query_units(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Rows<Row> {
     match units {
         Units::All => db.query(&sql.replace("{units}", "1 = 1"), head),
         Units::Ids(ids) => {
@@ -65,12 +63,7 @@ fn query_units(
 
 /// Rows of `sql` for `units` read as `T`s: `{cols}` stands for `T`'s columns, `{units}`
 /// for the filter on the unit (see [`query_units`]).
-fn read<T: FromRow>(
-    db: &mut Db,
-    sql: &str,
-    head: &[Value],
-    units: &Units,
-) -> Result<Vec<T>, StoreError> {
+fn read<T: FromRow>(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Rows<T> {
     let rows = query_units(db, &sql.replace("{cols}", &T::select()), head, units)?;
     rows.iter().map(T::from_row).collect()
 }
@@ -81,12 +74,7 @@ pub trait Dated: FromRow {
 }
 
 /// The `T` records of `units` dated `from`…`to`.
-pub fn dated<T: Dated>(
-    db: &mut Db,
-    units: &Units,
-    from: Date,
-    to: Date,
-) -> Result<Vec<T>, StoreError> {
+pub fn dated<T: Dated>(db: &mut Db, units: &Units, from: Date, to: Date) -> Rows<T> {
     let sql = format!(
         "SELECT {{cols}} FROM {} WHERE date >= ? AND date <= ? AND {{units}}",
         T::TABLE
@@ -100,33 +88,26 @@ stored_row! {
         household_code: Option<String>, member_no: Option<i64>,
         quantity: i64, value_vnd: i64, unit_id: i64,
     }
-}
-
-impl Dated for Support {
-    const TABLE: &str = "supports";
-}
-
-stored_row! {
     pub struct Activity {
         record_id: String, kind: ActivityType = code "activity_type",
         sessions: i64, participants: i64, unit_id: i64,
     }
-}
-
-impl Dated for Activity {
-    const TABLE: &str = "activities";
-}
-
-stored_row! {
     pub struct Microinsurance {
         record_id: String, kind: MicroinsuranceKind = code "kind",
         count: i64, amount_vnd: i64, unit_id: i64,
     }
 }
 
-impl Dated for Microinsurance {
-    const TABLE: &str = "microinsurance";
+/// `Type: "table"`: the table of each dated ledger record.
+macro_rules! dated {
+    ($($ty:ident: $table:literal),*) => {$(
+        impl Dated for $ty {
+            const TABLE: &str = $table;
+        }
+    )*};
 }
+
+dated!(Support: "supports", Activity: "activities", Microinsurance: "microinsurance");
 
 stored_row! {
     pub struct Cooperative {
@@ -137,7 +118,7 @@ stored_row! {
 }
 
 /// Cooperatives established by `to`.
-pub fn cooperatives(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Cooperative>, StoreError> {
+pub fn cooperatives(db: &mut Db, units: &Units, to: Date) -> Rows<Cooperative> {
     let sql = "SELECT {cols} FROM cooperatives WHERE established_on <= ? AND {units}";
     read(db, sql, &[Value::from(to)], units)
 }
@@ -147,7 +128,7 @@ stored_row! {
 }
 
 /// Start-up clubs established by `to`.
-pub fn startup_clubs(db: &mut Db, units: &Units, to: Date) -> Result<Vec<Club>, StoreError> {
+pub fn startup_clubs(db: &mut Db, units: &Units, to: Date) -> Rows<Club> {
     let sql = "SELECT {cols} FROM clubs WHERE kind = 'startup' AND established_on <= ? AND {units}";
     read(db, sql, &[Value::from(to)], units)
 }
@@ -160,11 +141,7 @@ stored_row! {
 }
 
 /// Each savings group's latest row on or before `to`.
-pub fn savings_groups(
-    db: &mut Db,
-    units: &Units,
-    to: Date,
-) -> Result<Vec<SavingsGroup>, StoreError> {
+pub fn savings_groups(db: &mut Db, units: &Units, to: Date) -> Rows<SavingsGroup> {
     let sql = "SELECT {cols} FROM savings_groups WHERE as_of <= ? AND {units}";
     let rows: Vec<SavingsGroup> = read(db, sql, &[Value::from(to)], units)?;
     let mut latest: HashMap<String, SavingsGroup> = HashMap::new();
@@ -185,11 +162,7 @@ stored_row! {
 
 /// Entrusted balances reported on or before `to`, every row (the caller keeps each live
 /// unit's latest).
-pub fn entrusted_totals(
-    db: &mut Db,
-    units: &Units,
-    to: Date,
-) -> Result<Vec<Entrusted>, StoreError> {
+pub fn entrusted_totals(db: &mut Db, units: &Units, to: Date) -> Rows<Entrusted> {
     let sql = "SELECT {cols} FROM entrusted_totals WHERE as_of <= ? AND {units}";
     read(db, sql, &[Value::from(to)], units)
 }
@@ -198,7 +171,7 @@ stored_row! {
     pub struct Target { indicator: String, value: i64, unit_id: i64 }
 }
 
-pub fn targets(db: &mut Db, units: &Units, year: i32) -> Result<Vec<Target>, StoreError> {
+pub fn targets(db: &mut Db, units: &Units, year: i32) -> Rows<Target> {
     let sql = "SELECT {cols} FROM targets WHERE year = ? AND {units}";
     read(db, sql, &[Value::Int(year.into())], units)
 }
@@ -236,11 +209,7 @@ stored_row! {
 }
 
 /// Assignments of `units` known on `by` (every one when `by` is `None`).
-pub fn assignments(
-    db: &mut Db,
-    units: &Units,
-    by: Option<Date>,
-) -> Result<Vec<Assignment>, StoreError> {
+pub fn assignments(db: &mut Db, units: &Units, by: Option<Date>) -> Rows<Assignment> {
     let sql = "SELECT {cols} FROM assignments WHERE assigned_on <= ? AND {units}";
     read(db, sql, &[Value::from(by.unwrap_or(Date::MAX))], units)
 }
@@ -281,7 +250,7 @@ stored_row! {
 }
 
 /// Every member's identifying fields (for the likely-duplicates check).
-pub fn member_identities(db: &mut Db) -> Result<Vec<MemberIdentity>, StoreError> {
+pub fn member_identities(db: &mut Db) -> Rows<MemberIdentity> {
     db.query_as("SELECT {cols} FROM members", &[])
 }
 
@@ -292,12 +261,7 @@ stored_row! {
 
 /// The aggregate cells matching `filter` (an SQL condition over `report_cells`' own
 /// columns written by `reports::aggregated`, with `window`'s parameters), by unit.
-pub fn report_cells(
-    db: &mut Db,
-    units: &Units,
-    filter: &str,
-    window: &[Value],
-) -> Result<Vec<CellRow>, StoreError> {
+pub fn report_cells(db: &mut Db, units: &Units, filter: &str, window: &[Value]) -> Rows<CellRow> {
     let sql =
         format!("SELECT {{cols}} FROM report_cells WHERE {filter} AND {{units}} ORDER BY unit_id");
     read(db, &sql, window, units)
@@ -313,7 +277,7 @@ pub fn report_shared(
     units: &Units,
     filter: &str,
     window: &[Value],
-) -> Result<Vec<SharedRow>, StoreError> {
+) -> Rows<SharedRow> {
     let sql = format!("SELECT {{cols}} FROM report_shared WHERE {filter} AND {{units}}");
     read(db, &sql, window, units)
 }
@@ -338,7 +302,7 @@ stored_row! {
     }
 }
 
-pub fn project_members(db: &mut Db, code: &str) -> Result<Vec<Enrolment>, StoreError> {
+pub fn project_members(db: &mut Db, code: &str) -> Rows<Enrolment> {
     db.query_as(
         "SELECT pm.household_code, pm.joined_on, pm.difficult, h.head_name, h.unit_id FROM project_members pm \
          JOIN households h ON h.household_code = pm.household_code WHERE pm.project_code = ? ORDER BY pm.household_code",
@@ -364,7 +328,7 @@ stored_row! {
 }
 
 /// The supports a household received, oldest first.
-pub fn supports_of_household(db: &mut Db, code: &str) -> Result<Vec<HouseholdSupport>, StoreError> {
+pub fn supports_of_household(db: &mut Db, code: &str) -> Rows<HouseholdSupport> {
     let sql = "SELECT {cols} FROM supports WHERE household_code = ? ORDER BY date";
     db.query_as(sql, crate::params![code])
 }

@@ -135,15 +135,16 @@ pub trait FromRow: Sized {
     }
 }
 
-/// Declares a struct read from stored rows, its fields, columns and decoding written once.
+/// Declares structs read from stored rows, each one's fields, columns and decoding
+/// written once.
 /// A field `name: Type` is read from the column `name`; `name: Type = code "column"` reads
 /// a vocabulary code (`Row::code`), `= col "column"` a column of another name, and
 /// `= flag "column"` a 0/1 column where NULL means false.
 #[macro_export]
 macro_rules! stored_row {
-    ($(#[$meta:meta])* pub struct $name:ident {
+    ($($(#[$meta:meta])* pub struct $name:ident {
         $($field:ident: $ty:ty $(= $how:ident $col:literal)?),* $(,)?
-    }) => {
+    })+) => {$(
         $(#[$meta])*
         pub struct $name { $(pub $field: $ty),* }
 
@@ -154,7 +155,7 @@ macro_rules! stored_row {
                 Ok($name { $($field: $crate::stored_row!(@read r, $field $(, $how $col)?)),* })
             }
         }
-    };
+    )+};
     (@col $field:ident) => { stringify!($field) };
     (@col $field:ident, $col:literal) => { $col };
     (@read $r:ident, $field:ident) => { $r.get(stringify!($field))? };

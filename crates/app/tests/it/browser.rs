@@ -180,6 +180,15 @@ impl Browser {
         self.click("main form button[type=submit]");
     }
 
+    /// Signs out whoever is signed in and signs in as `user`, on her dashboard.
+    fn switch_to(&self, base: &str, user: &str) {
+        self.go(&format!("{base}/"));
+        self.click("form[action='/logout'] button");
+        self.wait_for("Đăng nhập");
+        self.login(base, user);
+        self.wait_for("Tổng quan");
+    }
+
     fn wait_for(&self, text: &str) -> String {
         for _ in 0..50 {
             let src = self.source();
@@ -334,7 +343,6 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     let server = demo_server();
     let base = &server.base;
     let b = Browser::start();
-    let logout = || b.click("form[action='/logout'] button");
 
     b.login(base, "xa");
     b.wait_for("Tổng quan:");
@@ -395,21 +403,18 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.go(&format!("{base}/periods?p=2026-03"));
     b.click("input[name=to][value=submitted] ~ button");
     b.wait_for("Đã gửi, chờ duyệt");
-    logout();
 
     // The province approves it from her dashboard.
-    b.login(base, "tinh");
+    b.switch_to(base, "tinh");
     b.wait_for("Chờ bạn duyệt: 1 kỳ");
     b.click("a[href^='/periods?p=2026-03-01']");
     b.wait_for("Duyệt số liệu theo kỳ");
     b.click("input[name=to][value=approved] ~ button");
     b.wait_for("đã duyệt 1/");
     b.screenshot("periods-approved");
-    logout();
 
     // The clerk's correction in the locked month is refused, naming the approval.
-    b.login(base, "xa");
-    b.wait_for("Tổng quan:");
+    b.switch_to(base, "xa");
     b.go(&march);
     b.wait_for("Từ ngày");
     b.click("a[href^='/records/supports/edit']");
@@ -418,17 +423,13 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.fill("#reason", "sửa sau khi duyệt");
     b.submit();
     b.wait_for("đã được tinh duyệt");
-    logout();
 
     // The province reopens it; the correction then goes through.
-    b.login(base, "tinh");
-    b.wait_for("Tổng quan:");
+    b.switch_to(base, "tinh");
     b.go(&format!("{base}/periods?p=2026-03"));
     b.click("input[name=to][value=reopened] ~ button");
     b.wait_for("Đã mở lại");
-    logout();
-    b.login(base, "xa");
-    b.wait_for("Tổng quan:");
+    b.switch_to(base, "xa");
     b.go(&march);
     b.click("a[href^='/records/supports/edit']");
     b.wait_for("Lý do sửa");
@@ -436,11 +437,9 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.fill("#reason", "bổ sung sau khi mở lại");
     b.submit();
     b.wait_for("Từ ngày");
-    logout();
 
     // The administrator confirms a link the loader guessed from a neighbour.
-    b.login(base, "quantri");
-    b.wait_for("Tổng quan");
+    b.switch_to(base, "quantri");
     b.go(&format!("{base}/lineage"));
     let open = |page: &str| -> usize {
         let at = page

@@ -6,6 +6,7 @@ use crate::households::with_households;
 use crate::support::*;
 use domain::review::{Period, ReviewState};
 use importer::refusal::Refusal;
+use Refusal::{NothingToDelete, ReasonRequired, Required};
 
 const SUPPORTS_HEAD: &str =
     "record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n";
@@ -20,6 +21,11 @@ fn refusals(t: &mut TestDb, files: &[(&str, &str)]) -> Vec<Refusal> {
     refused(t, files).into_iter().map(|e| e.refusal).collect()
 }
 
+/// The refusals of one file.
+fn refusals_of(t: &mut TestDb, name: &str, text: &str) -> Vec<Refusal> {
+    refusals(t, &[(name, text)])
+}
+
 #[test]
 fn a_deleted_record_leaves_a_tombstone_and_the_report_drops_it() {
     let (mut t, _f) = with_households();
@@ -32,13 +38,13 @@ fn a_deleted_record_leaves_a_tombstone_and_the_report_drops_it() {
     // A deletion needs its reason, and a key that is stored.
     let no_reason = "record_id,delete\nG1,1\n";
     assert_eq!(
-        refusals(&mut t, &[("supports.csv", no_reason)]),
-        [Refusal::ReasonRequired]
+        refusals_of(&mut t, "supports.csv", no_reason),
+        [ReasonRequired]
     );
     let unknown = "record_id,delete,reason\nG9,1,nhập nhầm\n";
     assert_eq!(
-        refusals(&mut t, &[("supports.csv", unknown)]),
-        [Refusal::NothingToDelete]
+        refusals_of(&mut t, "supports.csv", unknown),
+        [NothingToDelete]
     );
 
     let s = t
@@ -62,8 +68,8 @@ fn a_deleted_record_leaves_a_tombstone_and_the_report_drops_it() {
     // Deleting it again: there is nothing to delete.
     let again = "record_id,delete,reason\nG1,1,lần hai\n";
     assert_eq!(
-        refusals(&mut t, &[("supports.csv", again)]),
-        [Refusal::NothingToDelete]
+        refusals_of(&mut t, "supports.csv", again),
+        [NothingToDelete]
     );
 }
 
@@ -72,7 +78,7 @@ fn a_household_goes_after_what_hangs_on_it() {
     let (mut t, _f) = with_households();
     let household = "household_code,delete,reason\nH4,1,hộ chuyển đi\n";
     assert_eq!(
-        refusals(&mut t, &[("households.csv", household)]),
+        refusals_of(&mut t, "households.csv", household),
         [Refusal::HouseholdHasRecords { code: "H4".into() }]
     );
     // Its one member and the household in one import: the member goes first.
@@ -88,10 +94,7 @@ fn a_household_goes_after_what_hangs_on_it() {
     let mixed =
         "household_code,unit_code,registered_on,head_name,head_gender,area,size,delete,reason\n\
                  H9,00101,2023-01-10,,F,rural,2,0,\n";
-    assert_eq!(
-        refusals(&mut t, &[("households.csv", mixed)]),
-        [Refusal::Required]
-    );
+    assert_eq!(refusals_of(&mut t, "households.csv", mixed), [Required]);
 }
 
 #[test]
@@ -100,19 +103,14 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
     let supports = format!("{SUPPORTS_HEAD}G1,2023-05-02,00100,gift,,,3,,,\n");
     t.import_texts(&[("supports.csv", &supports)]).unwrap();
     let year = Period::parse("2023").unwrap();
+    let step = |t: &mut TestDb, to: ReviewState, who: &str, comment: Option<&str>| {
+        store::reviews::step(&mut t.db, "01", year, to, who, comment).unwrap();
+    };
     // Submitted is not yet locked; approved by the province it is, for every unit below.
-    store::reviews::step(&mut t.db, "01", year, ReviewState::Submitted, "xa", None).unwrap();
+    step(&mut t, ReviewState::Submitted, "xa", None);
     let late = format!("{SUPPORTS_HEAD}G2,2023-06-01,00101,gift,,,1,,,\n");
     t.import_texts(&[("supports.csv", &late)]).unwrap();
-    store::reviews::step(
-        &mut t.db,
-        "01",
-        year,
-        ReviewState::Approved,
-        "tinh",
-        Some("khớp"),
-    )
-    .unwrap();
+    step(&mut t, ReviewState::Approved, "tinh", Some("khớp"));
 
     let later = format!("{SUPPORTS_HEAD}G3,2023-07-01,00101,gift,,,1,,,\n");
     let got = refused(&mut t, &[("supports.csv", &later)]);
@@ -141,19 +139,19 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
     // commune below is locked by its household's unit.
     let moved = format!("{SUPPORTS_HEAD}G1,2024-01-05,00100,gift,,,3,,,\n");
     assert!(matches!(
-        refusals(&mut t, &[("supports.csv", &moved)])[..],
+        refusals_of(&mut t, "supports.csv", &moved)[..],
         [Refusal::PeriodLocked { .. }]
     ));
     let delete = "record_id,delete,reason\nG1,1,sai\n";
     assert!(matches!(
-        refusals(&mut t, &[("supports.csv", delete)])[..],
+        refusals_of(&mut t, "supports.csv", delete)[..],
         [Refusal::PeriodLocked { .. }]
     ));
     let assessment =
         "household_code,year,kind,assessed_on,income_per_capita_vnd,deprivations,status\n\
                       H1,2023,official,2023-12-05,1100000,employment;nutrition;water,\n";
     assert!(matches!(
-        refusals(&mut t, &[("assessments.csv", assessment)])[..],
+        refusals_of(&mut t, "assessments.csv", assessment)[..],
         [Refusal::PeriodLocked { .. }]
     ));
     // Outside the period, and in another province, writes go on.
@@ -162,15 +160,7 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
     );
     t.import_texts(&[("supports.csv", &next_year)]).unwrap();
 
-    store::reviews::step(
-        &mut t.db,
-        "01",
-        year,
-        ReviewState::Reopened,
-        "tinh",
-        Some("bổ sung"),
-    )
-    .unwrap();
+    step(&mut t, ReviewState::Reopened, "tinh", Some("bổ sung"));
     t.import_texts(&[("supports.csv", &later)]).unwrap();
     assert_eq!(gifts(&mut t, "01", "2023-01-01", "2023-12-31"), 5);
     let steps = t.lines(

@@ -35,6 +35,20 @@ fn march_gifts(c: &mut Http, base: &str, unit: &str) -> i64 {
         .unwrap()
 }
 
+/// The correction form of the first of March's supports listed: its address, and the
+/// version of the record it shows.
+fn first_correction(c: &mut Http, base: &str) -> (String, String) {
+    let list = c
+        .get(&format!(
+            "{base}/records/supports?from=2026-03-01&to=2026-03-31"
+        ))
+        .body;
+    let edit = format!("{base}/records/supports/edit?{}", link(&list, "edit"));
+    let form = c.get(&edit).body;
+    let version = between(&form, "name=\"_version\" value=\"", "\"");
+    (edit, version)
+}
+
 /// The query of the first link to `action` (edit or delete) on the supports list.
 fn link(page: &str, action: &str) -> String {
     between(page, &format!("href=\"/records/supports/{action}?"), "\"")
@@ -61,24 +75,17 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
         ))
         .body;
     assert!(list.contains("WC-1"), "{list}");
-    let edit = format!("{base}/records/supports/edit?{}", link(&list, "edit"));
-    let form = c.get(&edit).body;
-    let version = between(&form, "name=\"_version\" value=\"", "\"");
-    let mut fields = vec![
-        ("_csrf", csrf.as_str()),
-        ("_version", version.as_str()),
-        ("date", "2026-03-05"),
-        ("unit_code", unit.as_str()),
-        ("support_type", "gift"),
-        ("quantity", "6"),
-    ];
+    let (edit, version) = first_correction(&mut c, base);
+    let six =
+        format!("_version={version}&date=2026-03-05&unit_code={unit}&support_type=gift&quantity=6");
+    let mut correction = fields(&csrf, &six);
     // Without a reason nothing is saved, and the form says why.
-    let refused = c.post_form(&edit, &fields);
+    let refused = c.post_form(&edit, &correction);
     assert_eq!(refused.status, 200);
     assert!(refused.body.contains("cần ghi lý do"), "{}", refused.body);
     assert_eq!(march_gifts(&mut c, base, &unit), before + 4);
-    fields.push(("reason", "đếm lại: 6 suất"));
-    assert_eq!(c.post_form(&edit, &fields).status, 303);
+    correction.push(("reason", "đếm lại: 6 suất"));
+    assert_eq!(c.post_form(&edit, &correction).status, 303);
     assert_eq!(march_gifts(&mut c, base, &unit), before + 6);
 
     // Deleted with its reason: the report drops it.
@@ -165,24 +172,9 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
         "{}",
         locked.body
     );
-    let list = c
-        .get(&format!(
-            "{base}/records/supports?from=2026-03-01&to=2026-03-31"
-        ))
-        .body;
-    let edit = format!("{base}/records/supports/edit?{}", link(&list, "edit"));
-    let form = c.get(&edit).body;
-    let version = between(&form, "name=\"_version\" value=\"", "\"");
-    let fields = [
-        ("_csrf", csrf.as_str()),
-        ("_version", version.as_str()),
-        ("date", "2026-03-09"),
-        ("unit_code", unit.as_str()),
-        ("support_type", "gift"),
-        ("quantity", "3"),
-        ("reason", "sửa sau khi duyệt"),
-    ];
-    let refused = c.post_form(&edit, &fields);
+    let (edit, version) = first_correction(&mut c, base);
+    let after = format!("_version={version}&date=2026-03-09&unit_code={unit}&support_type=gift&quantity=3&reason=sửa sau khi duyệt");
+    let refused = c.post_form(&edit, &fields(&csrf, &after));
     assert!(
         refused.body.contains("đã được tinh duyệt"),
         "{}",
@@ -208,6 +200,12 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     let r = c.post_json(&api, &delete, &csrf);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("\"deleted\":1"), "{}", r.body);
+}
+
+/// A form's fields written as `name=value&…`, after the session's CSRF token.
+fn fields<'a>(csrf: &'a str, written: &'a str) -> Vec<(&'a str, &'a str)> {
+    let pairs = written.split('&').filter_map(|p| p.split_once('='));
+    std::iter::once(("_csrf", csrf)).chain(pairs).collect()
 }
 
 #[test]
@@ -245,15 +243,11 @@ fn forms_ask_for_what_a_person_must_give() {
     let before = supports(&mut c);
 
     // A livelihood support with neither quantity nor value is not saved.
+    let livelihood =
+        format!("date=2026-03-02&unit_code={unit}&support_type=livelihood&member_no=1");
     let empty = c.post_form(
         &format!("{base}/households/WF-1/supports"),
-        &[
-            ("_csrf", &csrf),
-            ("date", "2026-03-02"),
-            ("unit_code", &unit),
-            ("support_type", "livelihood"),
-            ("member_no", "1"),
-        ],
+        &fields(&csrf, &livelihood),
     );
     assert!(
         empty.body.contains("Cần nhập số lượng hoặc trị giá"),
@@ -262,27 +256,16 @@ fn forms_ask_for_what_a_person_must_give() {
     );
     assert_eq!(supports(&mut c), before);
     // A class of nobody is not saved either.
-    let class = c.post_form(
-        &format!("{base}/activities/new"),
-        &[
-            ("_csrf", &csrf),
-            ("date", "2026-03-02"),
-            ("unit_code", &unit),
-            ("activity_type", "vocational_class"),
-            ("sessions", "1"),
-            ("participants", ""),
-        ],
+    let nobody = format!(
+        "date=2026-03-02&unit_code={unit}&activity_type=vocational_class&sessions=1&participants="
     );
+    let class = c.post_form(&format!("{base}/activities/new"), &fields(&csrf, &nobody));
     assert!(class.body.contains("Cần nhập ô này"), "{}", class.body);
     // Adding a member under a number she already has is refused: her data stays.
+    let taken = "member_no=1&full_name=Người Khác&gender=F";
     let again = c.post_form(
         &format!("{base}/households/WF-1/members"),
-        &[
-            ("_csrf", &csrf),
-            ("member_no", "1"),
-            ("full_name", "Người Khác"),
-            ("gender", "F"),
-        ],
+        &fields(&csrf, taken),
     );
     assert!(
         again.body.contains("đã có bản ghi với mã này"),

@@ -1,22 +1,15 @@
 //! `assessments`: a household's yearly poverty assessment, classified by the standard in
 //! force on its date (the province's own when it has one).
 
-use super::{cell_of, household_refs, keyed_row, Batch, KindOf};
+use super::{cell_of, household_refs, keyed_row, Batch};
 use crate::refusal::Refusal;
-use domain::contract;
 use domain::poverty::{classify, split_codes, standard_for, Class};
 use domain::units::Level;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
-/// The `assessments` file kind.
-pub static ASSESSMENTS: KindOf = KindOf {
-    spec: &contract::ASSESSMENTS,
-    table: Some(&store::households::ASSESSMENTS),
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let graph = batch.ctx.graph(batch.db)?;
     let standards = batch.ctx.standards(batch.db)?;
     let households = household_refs(batch.db, &batch.rows, "household_code")?;

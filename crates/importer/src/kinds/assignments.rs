@@ -1,18 +1,11 @@
 //! `assignments`: a chapter takes on helping a household in a year.
 
-use super::{cell_of, household_refs, keyed_row, unit_on, Batch, KindOf};
-use domain::contract;
+use super::{cell_of, household_refs, keyed_row, unit_on, Batch};
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
-/// The `assignments` file kind.
-pub static ASSIGNMENTS: KindOf = KindOf {
-    spec: &contract::ASSIGNMENTS,
-    table: Some(&store::households::ASSIGNMENTS),
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let graph = batch.ctx.graph(batch.db)?;
     let households = household_refs(batch.db, &batch.rows, "household_code")?;
     let table = &store::households::ASSIGNMENTS;

@@ -1,20 +1,13 @@
 //! `households`: a household, the unit (chapter) it belongs to, and its head.
 
-use super::{cell_of, keyed_row, unit_on, Batch, KindOf};
+use super::{cell_of, keyed_row, unit_on, Batch};
 use crate::refusal::Refusal;
-use domain::contract;
 use domain::text::fold;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
-/// The `households` file kind.
-pub static HOUSEHOLDS: KindOf = KindOf {
-    spec: &contract::HOUSEHOLDS,
-    table: Some(&store::households::HOUSEHOLDS),
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let graph = batch.ctx.graph(batch.db)?;
     let table = &store::households::HOUSEHOLDS;
     batch.check_and_write(table, |r, ctx| {

@@ -1,8 +1,7 @@
 //! `unit_lineage`: where an ended unit's records went (merges, splits with shares).
 
-use super::{cell_of, keyed_row, Batch, Fields, KindOf};
+use super::{cell_of, keyed_row, Batch, Fields};
 use crate::refusal::Refusal;
-use domain::contract;
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
 use store::keyed::{upsert, Counts, KeyedRow};
 use store::{StoreError, Value};
@@ -60,14 +59,8 @@ pub(crate) fn message(p: &LineageProblem, l: &LineageLink) -> (&'static str, Ref
     }
 }
 
-/// The `unit_lineage` file kind.
-pub static UNIT_LINEAGE: KindOf = KindOf {
-    spec: &contract::UNIT_LINEAGE,
-    table: None,
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let before = batch.errors.len();
     if !batch.units_may_change("from_code") {
         return Ok(Counts::default());

@@ -1,21 +1,14 @@
 //! `members`: the women (and others) of a household, with citizen ID and phone.
 
-use super::{cell_of, household_refs, keyed_row, Batch, KindOf};
+use super::{cell_of, household_refs, keyed_row, Batch};
 use crate::refusal::Refusal;
-use domain::contract;
 use domain::text::fold;
 use std::collections::HashMap;
 use store::keyed::Counts;
 use store::{StoreError, Value};
 
-/// The `members` file kind.
-pub static MEMBERS: KindOf = KindOf {
-    spec: &contract::MEMBERS,
-    table: Some(&store::households::MEMBERS),
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let households = household_refs(batch.db, &batch.rows, "household_code")?;
     // Citizen IDs are unique across all members: within the file, and against the
     // stored members other than the row's own.

@@ -18,11 +18,13 @@ use crate::refusal::Refusal;
 use crate::report::RowError;
 use crate::rules::Val;
 use domain::access::Subject;
+use domain::contract;
 use domain::poverty::Standard;
 use domain::units::{Fate, UnitGraph, VersionIx};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
+use store::households as stored;
 use store::keyed::{Counts, KeyedRow};
 use store::{Db, StoreError};
 
@@ -236,6 +238,16 @@ pub struct KindOf {
     pub apply: fn(Batch<'_>) -> Result<Counts, StoreError>,
 }
 
+impl KindOf {
+    const fn new(
+        spec: &'static Spec,
+        table: Option<&'static std::sync::LazyLock<store::tables::TableDef>>,
+        apply: fn(Batch<'_>) -> Result<Counts, StoreError>,
+    ) -> KindOf {
+        KindOf { spec, table, apply }
+    }
+}
+
 impl Kind for KindOf {
     fn spec(&self) -> &'static Spec {
         self.spec
@@ -252,12 +264,24 @@ impl Kind for KindOf {
 
 /// Every kind, in dependency order: a directory is imported in this order.
 static KINDS: &[&dyn Kind] = &[
-    &units::UNITS,
-    &lineage::UNIT_LINEAGE,
-    &households::HOUSEHOLDS,
-    &members::MEMBERS,
-    &assessments::ASSESSMENTS,
-    &assignments::ASSIGNMENTS,
+    &KindOf::new(&contract::UNITS, None, units::apply),
+    &KindOf::new(&contract::UNIT_LINEAGE, None, lineage::apply),
+    &KindOf::new(
+        &contract::HOUSEHOLDS,
+        Some(&stored::HOUSEHOLDS),
+        households::apply,
+    ),
+    &KindOf::new(&contract::MEMBERS, Some(&stored::MEMBERS), members::apply),
+    &KindOf::new(
+        &contract::ASSESSMENTS,
+        Some(&stored::ASSESSMENTS),
+        assessments::apply,
+    ),
+    &KindOf::new(
+        &contract::ASSIGNMENTS,
+        Some(&stored::ASSIGNMENTS),
+        assignments::apply,
+    ),
     &ledger::SUPPORTS,
     &ledger::ACTIVITIES,
     &ledger::SAVINGS_GROUPS,

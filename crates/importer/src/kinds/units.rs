@@ -1,8 +1,7 @@
 //! `units`: versions of union units (code, name, level, parent, validity).
 
-use super::{cell_of, keyed_row, Batch, Fields, KindOf};
+use super::{cell_of, keyed_row, Batch, Fields};
 use crate::refusal::Refusal;
-use domain::contract;
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
 use domain::Date;
 use std::collections::HashMap;
@@ -24,14 +23,8 @@ fn version_of(r: &Fields, id: i64) -> UnitVersion {
     }
 }
 
-/// The `units` file kind.
-pub static UNITS: KindOf = KindOf {
-    spec: &contract::UNITS,
-    table: None,
-    apply,
-};
-
-fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
+/// The rules of the kind, applied to one batch of its rows.
+pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
     let before = batch.errors.len();
     if !batch.units_may_change("code") {
         return Ok(Counts::default());

@@ -209,6 +209,17 @@ fn render(
         .into_response()
 }
 
+/// A new record's form (its action and fields), filled with its defaults.
+fn new_form(
+    who: &Authed,
+    title: &str,
+    (action, fields): (&str, &[Field]),
+    values: &Values,
+) -> Response {
+    let form = form_markup(who, action, fields, values, &Errors::new(), &[]);
+    render(who, title, html! {}, form)
+}
+
 // Households.
 
 pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
@@ -226,18 +237,11 @@ pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
     .iter()
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect();
-    Ok(render(
+    Ok(new_form(
         &who,
         "Thêm hộ",
-        html! {},
-        form_markup(
-            &who,
-            "/households/new",
-            HOUSEHOLD,
-            &values,
-            &Errors::new(),
-            &[],
-        ),
+        ("/households/new", HOUSEHOLD),
+        &values,
     ))
 }
 
@@ -549,18 +553,11 @@ pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    Ok(render(
+    Ok(new_form(
         &who,
         "Ghi hoạt động",
-        html! {},
-        form_markup(
-            &who,
-            "/activities/new",
-            ACTIVITY,
-            &values,
-            &Errors::new(),
-            &[],
-        ),
+        ("/activities/new", ACTIVITY),
+        &values,
     ))
 }
 

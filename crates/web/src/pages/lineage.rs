@@ -18,6 +18,16 @@ use store::lineage_review::{self as lr, Decision};
 /// Items of each list a page shows.
 const SHOWN: i64 = 50;
 
+/// The lineage is the unit tree's: only who may change the tree reviews it.
+fn administrator(who: &Authed) -> Result<(), AppError> {
+    let reach = who.user.role.reach(domain::access::Subject::Units);
+    if reach == domain::access::Reach::Everywhere {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 #[derive(Deserialize, Default)]
 pub struct SearchQuery {
     #[serde(default)]
@@ -27,14 +37,7 @@ pub struct SearchQuery {
 }
 
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<SearchQuery>) -> Page {
-    if !who
-        .user
-        .role
-        .reach(domain::access::Subject::Units)
-        .eq(&domain::access::Reach::Everywhere)
-    {
-        return Err(AppError::Forbidden);
-    }
+    administrator(&who)?;
     let search = q.q.trim().to_owned();
     let (remaining, questions, guesses, found) = st
         .scoped(&who, move |db, acc| {
@@ -121,8 +124,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
     Ok(who.page("Rà soát kế thừa", body))
 }
 
+/// A decision as the page's forms post it.
 #[derive(Deserialize)]
-pub struct DecisionForm {
+pub struct Decided {
     from: String,
     to: String,
     #[serde(default)]
@@ -133,19 +137,8 @@ pub struct DecisionForm {
     confirm: String,
 }
 
-pub async fn decide_one(
-    State(st): State<AppState>,
-    who: Authed,
-    Form(f): Form<DecisionForm>,
-) -> Reply {
-    if !who
-        .user
-        .role
-        .reach(domain::access::Subject::Units)
-        .eq(&domain::access::Reach::Everywhere)
-    {
-        return Err(AppError::Forbidden);
-    }
+pub async fn decide_one(State(st): State<AppState>, who: Authed, Form(f): Form<Decided>) -> Reply {
+    administrator(&who)?;
     let share = match f.share.trim() {
         "" => 1.0,
         s => s

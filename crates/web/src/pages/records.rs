@@ -84,6 +84,17 @@ fn parse_key(k: &str) -> Result<Vec<Value>, AppError> {
         .collect()
 }
 
+/// A stored row by column name, from its key and data values.
+fn combined(table: &store::tables::TableDef, key: &[Value], data: &[Value]) -> Stored {
+    table
+        .key
+        .iter()
+        .zip(key)
+        .chain(table.data.iter().zip(data))
+        .map(|(c, v)| (*c, v.clone()))
+        .collect()
+}
+
 /// The stored row of `kind` with key `key`, when she may read it (otherwise "not found",
 /// whether it exists or not).
 fn stored_row(
@@ -100,13 +111,7 @@ fn stored_row(
     let Some(data) = found.get(&probe[0].key) else {
         return Err(AppError::NotFound);
     };
-    let row: Stored = table
-        .key
-        .iter()
-        .zip(&probe[0].key)
-        .chain(table.data.iter().zip(data))
-        .map(|(c, v)| (*c, v.clone()))
-        .collect();
+    let row = combined(table, &probe[0].key, data);
     let unit = match row.get("unit_id") {
         Some(v) => v.as_int(),
         None => match row.get("household_code").and_then(Value::as_text) {
@@ -120,6 +125,22 @@ fn stored_row(
         Some(u) if acc.can_read_unit(u) => Ok(row),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// The record kind `name`, its table, and the stored row that the link's key `k` names,
+/// when she may read it.
+async fn record_of(
+    who: &Authed,
+    named: &Named,
+) -> Result<(&'static Spec, &'static store::tables::TableDef, Stored), AppError> {
+    let kind = record_kind(&named.kind)?;
+    let (spec, table) = (kind.spec(), table_of(kind));
+    let key = parse_key(&named.k)?;
+    let row = named
+        .st
+        .scoped(who, move |db, acc| stored_row(db, acc, table, key))
+        .await?;
+    Ok((spec, table, row))
 }
 
 /// A fingerprint of a stored row: a correction carries the one it was based on.
@@ -277,6 +298,35 @@ pub struct KeyQuery {
     k: String,
 }
 
+/// The record a link names: its kind (in the path) and its key (`k`, in the query), with
+/// the app's state to find it.
+pub struct Named {
+    st: AppState,
+    kind: String,
+    k: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Named {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Named, AppError> {
+        let Path(kind) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let Query(q) = Query::<KeyQuery>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::BadRequest("Đường dẫn không hợp lệ.".into()))?;
+        Ok(Named {
+            st: state.clone(),
+            kind,
+            k: q.k,
+        })
+    }
+}
+
 /// An input for a column of the contract, by its type.
 fn input(name: &str, ty: Ty, value: &str, fixed: bool) -> Markup {
     let yes_no: &[(&str, &str)] = &[("1", "có"), ("0", "không")];
@@ -346,18 +396,8 @@ fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
     values
 }
 
-pub async fn edit_form(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(kind): Path<String>,
-    Query(q): Query<KeyQuery>,
-) -> Reply {
-    let kind = record_kind(&kind)?;
-    let (spec, table) = (kind.spec(), table_of(kind));
-    let key = parse_key(&q.k)?;
-    let row = st
-        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
-        .await?;
+pub async fn edit_form(who: Authed, named: Named) -> Reply {
+    let (spec, table, row) = record_of(&who, &named).await?;
     let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
     let body = html! {
         h1 { "Sửa: " (spec.label_vi) }
@@ -380,19 +420,12 @@ fn extras(row: &Stored) -> Vec<(String, String)> {
 }
 
 pub async fn edit_save(
-    State(st): State<AppState>,
     who: Authed,
-    Path(kind): Path<String>,
-    Query(q): Query<KeyQuery>,
+    named: Named,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let kind = record_kind(&kind)?;
-    let (spec, table) = (kind.spec(), table_of(kind));
-    let key = parse_key(&q.k)?;
-    let k = key.clone();
-    let row = st
-        .scoped(&who, move |db, acc| stored_row(db, acc, table, k))
-        .await?;
+    let (spec, table, row) = record_of(&who, &named).await?;
+    let key: Vec<Value> = table.key.iter().map(|k| row[k].clone()).collect();
     let mut values: HashMap<String, String> = form.into_iter().collect();
     // The key is the record's identity: a correction never changes it.
     for c in spec.key {
@@ -419,16 +452,9 @@ pub async fn edit_save(
             }];
             let now = store::keyed::stored(db, table, &probe)
                 .map_err(|_| importer::refusal::Refusal::ChangedMeanwhile)?;
-            let same = now.get(&probe[0].key).is_some_and(|data| {
-                let r: Stored = table
-                    .key
-                    .iter()
-                    .zip(&probe[0].key)
-                    .chain(table.data.iter().zip(data))
-                    .map(|(c, v)| (*c, v.clone()))
-                    .collect();
-                version_of(&r) == based_on
-            });
+            let same = now
+                .get(&probe[0].key)
+                .is_some_and(|data| version_of(&combined(table, &probe[0].key, data)) == based_on);
             if same {
                 Ok(())
             } else {
@@ -449,7 +475,7 @@ pub async fn edit_save(
             create_only: false,
             reason: Some(reason),
         };
-        import_row(&st, &who, spec.kind, (header, cells), how).await?
+        import_row(&named.st, &who, spec.kind, (header, cells), how).await?
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
@@ -480,18 +506,8 @@ fn deletion_form(who: &Authed, spec: &Spec, action: &str, row: &Stored, errors: 
     }
 }
 
-pub async fn delete_form(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(kind): Path<String>,
-    Query(q): Query<KeyQuery>,
-) -> Reply {
-    let kind = record_kind(&kind)?;
-    let (spec, table) = (kind.spec(), table_of(kind));
-    let key = parse_key(&q.k)?;
-    let row = st
-        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
-        .await?;
+pub async fn delete_form(who: Authed, named: Named) -> Reply {
+    let (spec, table, row) = record_of(&who, &named).await?;
     let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
     Ok(who
         .page(
@@ -502,18 +518,11 @@ pub async fn delete_form(
 }
 
 pub async fn delete_save(
-    State(st): State<AppState>,
     who: Authed,
-    Path(kind): Path<String>,
-    Query(q): Query<KeyQuery>,
+    named: Named,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let kind = record_kind(&kind)?;
-    let (spec, table) = (kind.spec(), table_of(kind));
-    let key = parse_key(&q.k)?;
-    let row = st
-        .scoped(&who, move |db, acc| stored_row(db, acc, table, key))
-        .await?;
+    let (spec, table, row) = record_of(&who, &named).await?;
     let reason = form
         .iter()
         .find(|(k, _)| k == "reason")
@@ -532,7 +541,7 @@ pub async fn delete_save(
         create_only: false,
         reason: None,
     };
-    match import_row(&st, &who, spec.kind, (header, cells), how).await? {
+    match import_row(&named.st, &who, spec.kind, (header, cells), how).await? {
         Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
         Err(errors) => {
             let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));

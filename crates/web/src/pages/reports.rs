@@ -14,8 +14,9 @@ use maud::html;
 use reports::render;
 use serde::Deserialize;
 
+/// What a report page is asked: the unit, the period, the structure date, and how.
 #[derive(Deserialize, Clone, Default)]
-pub struct ReportQuery {
+pub struct Asked {
     unit: Option<String>,
     from: Option<String>,
     to: Option<String>,
@@ -37,11 +38,7 @@ fn parse(s: &Option<String>) -> Option<Date> {
 pub type Cache = crate::cache::GenerationCache<(reports::Request, bool), reports::Report>;
 
 /// The request a query stands for, checked against what the user may read.
-fn request(
-    db: &mut store::Db,
-    who: &Authed,
-    q: &ReportQuery,
-) -> Result<reports::Request, AppError> {
+fn request(db: &mut store::Db, who: &Authed, q: &Asked) -> Result<reports::Request, AppError> {
     let acc = who.access(db)?;
     let today = crate::today();
     let to = parse(&q.to).unwrap_or(today);
@@ -83,7 +80,7 @@ fn link(q: &reports::Request, extra: &str) -> String {
     )
 }
 
-pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<ReportQuery>) -> Page {
+pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Page {
     let w = who.clone();
     let by_children = q.by_children.is_some();
     let cache = st.reports.clone();
@@ -167,11 +164,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Repor
     Ok(who.page("Báo cáo", body))
 }
 
-pub async fn download(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<ReportQuery>,
-) -> Reply {
+pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
     let by_children = q.by_children.is_some();
@@ -216,11 +209,7 @@ pub async fn download(
         .into_response())
 }
 
-pub async fn explain(
-    State(st): State<AppState>,
-    who: Authed,
-    Query(q): Query<ReportQuery>,
-) -> Page {
+pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Page {
     let w = who.clone();
     let indicator = q.indicator.clone().unwrap_or_default();
     let ind = indicator.clone();

@@ -1,7 +1,7 @@
 //! Targets: enter a unit's plan for a year, see how plans roll up the tree.
 
 use crate::auth::Authed;
-use crate::error::{AppError, Page};
+use crate::error::Page;
 use crate::html::csrf;
 use crate::AppState;
 use axum::extract::{Form, Query, State};
@@ -10,7 +10,6 @@ use domain::Date;
 use maud::html;
 use reports::render::{count, decimal};
 use serde::Deserialize;
-use std::sync::Arc;
 
 #[derive(Deserialize)]
 pub struct YearQuery {
@@ -84,45 +83,23 @@ pub struct TargetForm {
 
 pub async fn save(State(st): State<AppState>, who: Authed, Form(f): Form<TargetForm>) -> Page {
     let year: i32 = f.year.parse().unwrap_or(crate::today().year());
-    let w = who.clone();
-    let outcome = st
-        .run(move |db| {
-            let acc = Arc::new(w.access(db)?);
-            let table = importer::source::Table {
-                kind: "targets".into(),
-                source: "biểu mẫu".into(),
-                header: ["year", "unit_code", "indicator", "value"]
-                    .iter()
-                    .map(|s| (*s).to_owned())
-                    .collect(),
-                rows: vec![importer::source::RawRow {
-                    line: 2,
-                    cells: [f.year, f.unit_code, f.indicator, f.value]
-                        .into_iter()
-                        .map(importer::source::Cell::text)
-                        .collect(),
-                }],
-            };
-            let opts = importer::Options {
-                actor: w.actor(),
-                access: Some(acc),
-                ..importer::Options::default()
-            };
-            Ok(
-                match importer::import_tables(db, vec![table], Vec::new(), &opts) {
-                    Ok(_) => (true, "Đã lưu chỉ tiêu.".to_owned()),
-                    Err(importer::ImportError::Rejected(r)) => (
-                        false,
-                        r.errors
-                            .iter()
-                            .map(|e| format!("{}: {}", e.column, e.reason_vi()))
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ),
-                    Err(e) => return Err(AppError::Internal(e.to_string())),
-                },
-            )
-        })
-        .await?;
+    let header = ["year", "unit_code", "indicator", "value"]
+        .map(str::to_owned)
+        .to_vec();
+    let cells = vec![f.year, f.unit_code, f.indicator, f.value];
+    let how = super::forms::How {
+        guard: None,
+        create_only: false,
+        reason: None,
+    };
+    let outcome = match super::forms::import_row(&st, &who, "targets", (header, cells), how).await?
+    {
+        Ok(()) => (true, "Đã lưu chỉ tiêu.".to_owned()),
+        Err(errors) => {
+            let mut said: Vec<String> = errors.iter().map(|(c, e)| format!("{c}: {e}")).collect();
+            said.sort();
+            (false, said.join("; "))
+        }
+    };
     render(&st, &who, year, Some(outcome)).await
 }
