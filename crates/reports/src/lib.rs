@@ -132,10 +132,38 @@ pub fn compute(db: &mut Db, req: &Request, want: Option<&str>) -> Result<Compute
     compute_parts(db, req, want, true, true)
 }
 
+/// The report of `req` from approved figures only: the records of the units whose
+/// period holding `from..=to` was approved (and the units below them); the others are
+/// left out. What a province signs before every commune's month is approved.
+pub fn run_approved(db: &mut Db, req: &Request, by_children: bool) -> Result<Report, ReportError> {
+    let period = domain::review::Period {
+        from: req.from,
+        to: req.to,
+    };
+    let kept: std::collections::HashSet<String> = store::reviews::approved_codes(db, period)?
+        .into_iter()
+        .collect();
+    let parts = Parts {
+        with_ledger: true,
+        use_aggregates: true,
+        kept: Some(&kept),
+    };
+    Ok(compute_with(db, req, None, parts)?.report(by_children))
+}
+
 /// The same report computed from the records alone, never from the aggregates: the
 /// reference the aggregates are checked against.
 pub fn compute_from_records(db: &mut Db, req: &Request) -> Result<Computed, ReportError> {
     compute_parts(db, req, None, true, false)
+}
+
+/// Which parts of a report to compute, and from what.
+#[derive(Clone, Copy)]
+struct Parts<'a> {
+    with_ledger: bool,
+    use_aggregates: bool,
+    /// Only the records of these units and those below them (approved figures).
+    kept: Option<&'a std::collections::HashSet<String>>,
 }
 
 /// The household indicators only (hh_*), for a trend that needs no ledger figures; the
@@ -151,6 +179,25 @@ fn compute_parts(
     with_ledger: bool,
     use_aggregates: bool,
 ) -> Result<Computed, ReportError> {
+    let parts = Parts {
+        with_ledger,
+        use_aggregates,
+        kept: None,
+    };
+    compute_with(db, req, want, parts)
+}
+
+fn compute_with(
+    db: &mut Db,
+    req: &Request,
+    want: Option<&str>,
+    parts: Parts<'_>,
+) -> Result<Computed, ReportError> {
+    let Parts {
+        with_ledger,
+        use_aggregates,
+        kept,
+    } = parts;
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
     }
@@ -162,7 +209,10 @@ fn compute_parts(
     };
     let s = req.structure_date.unwrap_or(req.to);
     let graph = store::units::load_graph_cached(db)?;
-    let scope = scope::Scope::shared(graph, &req.unit, s)?;
+    let mut scope = scope::Scope::shared(graph, &req.unit, s)?;
+    if let Some(kept) = kept {
+        scope = std::sync::Arc::new(scope.limited_to(kept));
+    }
     let mut tally = Tally::new(want);
     let (from, to) = (req.from, req.to);
     let reading = Reading {

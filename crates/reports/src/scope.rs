@@ -7,6 +7,7 @@ use domain::Date;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+#[derive(Clone)]
 pub struct Scope {
     pub graph: Arc<UnitGraph>,
     pub structure_date: Date,
@@ -138,6 +139,28 @@ impl Scope {
         };
         scope.top = scope.find_top_children();
         Ok(scope)
+    }
+
+    /// The same scope keeping only the records that land on a node at or below a unit
+    /// whose code is in `kept` (the units whose figures were approved); the others are
+    /// left out, neither counted nor listed as unplaced.
+    pub fn limited_to(&self, kept: &HashSet<String>) -> Scope {
+        let mut allowed: HashSet<VersionIx> = HashSet::new();
+        let mut stack = vec![(self.root, false)];
+        while let Some((node, above)) = stack.pop() {
+            let here = above || kept.contains(&self.graph.version(node).code);
+            if here {
+                allowed.insert(node);
+            }
+            for &c in self.children.get(&node).map(Vec::as_slice).unwrap_or(&[]) {
+                stack.push((c, here));
+            }
+        }
+        let mut limited = self.clone();
+        for land in &mut limited.lands {
+            *land = land.filter(|n| allowed.contains(n));
+        }
+        limited
     }
 
     /// Where the records of unit version `id` belong on the structure date, if in scope.

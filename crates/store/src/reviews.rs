@@ -98,6 +98,17 @@ pub fn covering(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Revie
     db.query_as(&sql, &p)
 }
 
+/// The units whose approved period holds `period` (a report's period).
+pub fn approved_codes(db: &mut Db, period: Period) -> Result<Vec<String>, StoreError> {
+    db.query(
+        "SELECT DISTINCT unit_code FROM period_reviews WHERE state = 'approved' AND period_from <= ? AND period_to >= ?",
+        params![period.from, period.to],
+    )?
+    .iter()
+    .map(|r| r.get("unit_code"))
+    .collect()
+}
+
 /// Every submitted period, oldest first (what waits for a decision somewhere).
 pub fn submitted(db: &mut Db) -> Result<Vec<Review>, StoreError> {
     db.query_as(

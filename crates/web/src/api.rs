@@ -99,7 +99,8 @@ async fn openapi() -> impl IntoResponse {
             "/api/import/{kind}": {"post": {"summary": "Ghi các dòng của một loại dữ liệu (households, members, assessments, supports, …) như một tệp: tất cả hoặc không gì. Dòng có \"delete\": 1 và \"reason\" xóa bản ghi cùng khóa (để lại bản lưu vết); reason trên đường dẫn là lý do sửa, ghi vào nhật ký. Kỳ đã duyệt bị khóa (409).", "parameters": [{"name": "kind", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "reason", "in": "query", "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}, "responses": {"200": {"description": "Đã ghi"}, "400": {"description": "Dữ liệu sai, kèm lỗi từng dòng"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}, "409": {"description": "Kỳ đã duyệt, bị khóa; hoặc người khác vừa ghi"}}}},
             "/api/reports": {"get": {"summary": "Báo cáo theo hợp đồng dữ liệu (JSON)", "parameters": [
                 {"name": "unit", "in": "query", "schema": {"type": "string"}}, {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
-                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "s", "in": "query", "schema": {"type": "string", "format": "date"}}],
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}, {"name": "s", "in": "query", "schema": {"type": "string", "format": "date"}},
+                {"name": "approved", "in": "query", "description": "1: chỉ số liệu của các đơn vị đã được duyệt cho kỳ", "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "OK"}, "401": {"description": "Chưa đăng nhập"}, "403": {"description": "Ngoài phạm vi"}}}}
         }
     }))
@@ -187,6 +188,8 @@ struct ReportQuery {
     from: Option<String>,
     to: Option<String>,
     s: Option<String>,
+    /// `1`: the figures of units whose period is approved, only.
+    approved: Option<String>,
 }
 
 async fn report(c: Caller, Query(q): Query<ReportQuery>) -> ApiResult {
@@ -204,16 +207,16 @@ async fn report(c: Caller, Query(q): Query<ReportQuery>) -> ApiResult {
         if !readable {
             return Err(AppError::Forbidden);
         }
-        let r = reports::run(
-            db,
-            &reports::Request {
-                unit,
-                from,
-                to,
-                structure_date: s,
-            },
-            false,
-        )?;
+        let req = reports::Request {
+            unit,
+            from,
+            to,
+            structure_date: s,
+        };
+        let r = match q.approved.as_deref() {
+            Some("1") => reports::run_approved(db, &req, false)?,
+            _ => reports::run(db, &req, false)?,
+        };
         serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string()))
     })
     .await

@@ -11,10 +11,27 @@ use Refusal::{NothingToDelete, ReasonRequired, Required};
 const SUPPORTS_HEAD: &str =
     "record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n";
 
+/// The gifts a report counts, of every record or of the approved figures only.
+fn gifts_of(t: &mut TestDb, (unit, from, to): (&str, &str, &str), approved: bool) -> i64 {
+    let req = request(unit, from, to, None);
+    let report = if approved {
+        reports::run_approved(&mut t.db, &req, false)
+    } else {
+        reports::run(&mut t.db, &req, false)
+    };
+    report.unwrap().int("gifts")
+}
+
+/// The households' fixture with these supports rows (after the contract's header).
+fn with_supports(rows: &str) -> TestDb {
+    let (mut t, _f) = with_households();
+    let supports = format!("{SUPPORTS_HEAD}{rows}");
+    t.import_texts(&[("supports.csv", &supports)]).unwrap();
+    t
+}
+
 fn gifts(t: &mut TestDb, unit: &str, from: &str, to: &str) -> i64 {
-    reports::run(&mut t.db, &request(unit, from, to, None), false)
-        .unwrap()
-        .int("gifts")
+    gifts_of(t, (unit, from, to), false)
 }
 
 fn refusals(t: &mut TestDb, files: &[(&str, &str)]) -> Vec<Refusal> {
@@ -28,11 +45,7 @@ fn refusals_of(t: &mut TestDb, name: &str, text: &str) -> Vec<Refusal> {
 
 #[test]
 fn a_deleted_record_leaves_a_tombstone_and_the_report_drops_it() {
-    let (mut t, _f) = with_households();
-    let supports = format!(
-        "{SUPPORTS_HEAD}G1,2023-05-02,00100,gift,,,3,,,\nG2,2023-05-03,00100,gift,,,2,,,\n"
-    );
-    t.import_texts(&[("supports.csv", &supports)]).unwrap();
+    let mut t = with_supports("G1,2023-05-02,00100,gift,,,3,,,\nG2,2023-05-03,00100,gift,,,2,,,\n");
     assert_eq!(gifts(&mut t, "00100", "2023-01-01", "2023-12-31"), 5);
 
     // A deletion needs its reason, and a key that is stored.
@@ -99,9 +112,7 @@ fn a_household_goes_after_what_hangs_on_it() {
 
 #[test]
 fn an_approved_period_locks_its_records_until_it_is_reopened() {
-    let (mut t, _f) = with_households();
-    let supports = format!("{SUPPORTS_HEAD}G1,2023-05-02,00100,gift,,,3,,,\n");
-    t.import_texts(&[("supports.csv", &supports)]).unwrap();
+    let mut t = with_supports("G1,2023-05-02,00100,gift,,,3,,,\n");
     let year = Period::parse("2023").unwrap();
     let step = |t: &mut TestDb, to: ReviewState, who: &str, comment: Option<&str>| {
         store::reviews::step(&mut t.db, "01", year, to, who, comment).unwrap();
@@ -110,7 +121,17 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
     step(&mut t, ReviewState::Submitted, "xa", None);
     let late = format!("{SUPPORTS_HEAD}G2,2023-06-01,00101,gift,,,1,,,\n");
     t.import_texts(&[("supports.csv", &late)]).unwrap();
+    // A report of approved figures only has none yet; once the province's year is
+    // approved it has them all.
+    assert_eq!(
+        gifts_of(&mut t, ("01", "2023-01-01", "2023-12-31"), true),
+        0
+    );
     step(&mut t, ReviewState::Approved, "tinh", Some("khớp"));
+    assert_eq!(
+        gifts_of(&mut t, ("01", "2023-01-01", "2023-12-31"), true),
+        gifts(&mut t, "01", "2023-01-01", "2023-12-31")
+    );
 
     let later = format!("{SUPPORTS_HEAD}G3,2023-07-01,00101,gift,,,1,,,\n");
     let got = refused(&mut t, &[("supports.csv", &later)]);
@@ -173,5 +194,29 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
             "approved tinh khớp",
             "reopened tinh bổ sung"
         ]
+    );
+}
+
+#[test]
+fn a_report_of_approved_figures_holds_the_approved_units_only() {
+    let mut t = with_supports("G1,2023-05-02,00100,gift,,,3,,,\nG2,2023-06-01,00101,gift,,,1,,,\n");
+    let year = Period::parse("2023").unwrap();
+    for to in [ReviewState::Submitted, ReviewState::Approved] {
+        store::reviews::step(&mut t.db, "00101", year, to, "huyen", None).unwrap();
+    }
+    let req = request("01", "2023-01-01", "2023-12-31", None);
+    let all = reports::run(&mut t.db, &req, true).unwrap();
+    let approved = reports::run_approved(&mut t.db, &req, true).unwrap();
+    assert_eq!((all.int("gifts"), approved.int("gifts")), (4, 1));
+    // Only the approved commune's row keeps its figures; nothing is listed as unplaced.
+    assert!(approved.unmapped.is_empty());
+    // A period inside the approved one is approved too; one that reaches past it is not.
+    assert_eq!(
+        gifts_of(&mut t, ("01", "2023-06-01", "2023-06-30"), true),
+        1
+    );
+    assert_eq!(
+        gifts_of(&mut t, ("01", "2023-06-01", "2024-01-31"), true),
+        0
     );
 }

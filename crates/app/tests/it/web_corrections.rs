@@ -22,8 +22,13 @@ fn gift(id: &str, date: &str, unit: &str, quantity: u32) -> String {
 
 /// The gifts of `unit` in March 2026, as the API's report gives them.
 fn march_gifts(c: &mut Http, base: &str, unit: &str) -> i64 {
+    gifts_reported(c, base, &format!("unit={unit}"))
+}
+
+/// The gifts of March 2026 in the API's report asked with `query`.
+fn gifts_reported(c: &mut Http, base: &str, query: &str) -> i64 {
     let r = c.get(&format!(
-        "{base}/api/reports?unit={unit}&from=2026-03-01&to=2026-03-31"
+        "{base}/api/reports?{query}&from=2026-03-01&to=2026-03-31"
     ));
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     v["indicators"]
@@ -142,6 +147,12 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
         .status
     };
     assert_eq!(step(&mut c, &csrf, "submitted"), 303);
+    let approved_only = format!("unit={unit}&approved=1");
+    assert_eq!(
+        gifts_reported(&mut c, base, &approved_only),
+        0,
+        "submitted is not approved"
+    );
     assert_eq!(step(&mut c, &csrf, "approved"), 409);
     // The province sees it waiting on her dashboard, and approves it.
     assert!(tinh
@@ -152,6 +163,8 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     assert_eq!(step(&mut tinh, &tinh_csrf, "approved"), 303);
     let page = tinh.get(&format!("{base}/periods?p=2026-03")).body;
     assert!(page.contains("đã duyệt 1/"), "{page}");
+    let all = march_gifts(&mut c, base, &unit);
+    assert_eq!(gifts_reported(&mut c, base, &approved_only), all);
     // The province's report of the month says which communes' figures are approved.
     let report = tinh
         .get(&format!(

@@ -25,6 +25,25 @@ pub struct Asked {
     indicator: Option<String>,
     #[serde(default)]
     by_children: Option<String>,
+    /// Only the figures of units whose period is approved.
+    #[serde(default)]
+    approved: Option<String>,
+}
+
+impl Asked {
+    /// The report it asks for: by child units or not, approved figures only or all.
+    fn compute(
+        &self,
+        db: &mut store::Db,
+        req: &reports::Request,
+    ) -> Result<reports::Report, AppError> {
+        let by_children = self.by_children.is_some();
+        Ok(if self.approved.is_some() {
+            reports::run_approved(db, req, by_children)?
+        } else {
+            reports::run(db, req, by_children)?
+        })
+    }
 }
 
 fn parse(s: &Option<String>) -> Option<Date> {
@@ -34,8 +53,9 @@ fn parse(s: &Option<String>) -> Option<Date> {
 }
 
 /// Reports computed while the data stood still (see `crate::cache`), keyed by the
-/// request and whether it is by children. Access is checked before the cache is asked.
-pub type Cache = crate::cache::GenerationCache<(reports::Request, bool), reports::Report>;
+/// request, whether it is by children and whether it holds approved figures only.
+/// Access is checked before the cache is asked.
+pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), reports::Report>;
 
 /// The request a query stands for, checked against what the user may read.
 fn request(db: &mut store::Db, who: &Authed, q: &Asked) -> Result<reports::Request, AppError> {
@@ -83,15 +103,17 @@ fn link(q: &reports::Request, extra: &str) -> String {
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Page {
     let w = who.clone();
     let by_children = q.by_children.is_some();
+    let approved = q.approved.is_some();
+    // The downloads give what the page shows.
+    let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let (req, report, states) = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
             // Many officers ask for the same report: computed once per change of data.
             let generations = crate::cache::generations(db)?;
-            let key = (req.clone(), by_children);
-            let report =
-                cache.get_or_compute(&key, generations, || reports::run(db, &req, by_children))?;
+            let key = (req.clone(), by_children, approved);
+            let report = cache.get_or_compute(&key, generations, || q.compute(db, &req))?;
             // Where each child unit's figures stand in their sign-off, read afresh.
             let codes: Vec<&str> = report
                 .children
@@ -114,6 +136,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         .await?;
     let body = html! {
         h1 { "Báo cáo: " (report.unit.name) }
+        @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
         form.stack.card method="get" action="/reports" {
             label for="unit" { "Mã đơn vị" } input id="unit" name="unit" value=(req.unit);
             label for="from" { "Từ ngày" } input id="from" name="from" type="date" value=(req.from.to_string());
@@ -121,13 +144,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             label for="s" { "Cơ cấu đơn vị theo ngày (để trống: ngày cuối kỳ)" }
             input id="s" name="s" type="date" value=(req.structure_date.map(|d| d.to_string()).unwrap_or_default());
             label { input type="checkbox" name="by_children" value="1" checked[by_children] style="width:auto"; " Theo đơn vị trực thuộc" }
+            label { input type="checkbox" name="approved" value="1" checked[approved] style="width:auto"; " Chỉ số liệu đã duyệt" }
             p { button type="submit" { "Xem báo cáo" } }
         }
         p.noprint { "Tải về: "
-            a href={"/reports/download?" (link(&req, "&format=xlsx&by_children=1"))} { "Excel" } " · "
-            a href={"/reports/download?" (link(&req, "&format=csv"))} { "CSV" } " · "
-            a href={"/reports/download?" (link(&req, "&format=json"))} { "JSON" } " · "
-            a href={"/reports/download?" (link(&req, "&format=html"))} { "Bản in" } }
+            a href={"/reports/download?" (link(&req, &format!("&format=xlsx&by_children=1{keep}")))} { "Excel" } " · "
+            a href={"/reports/download?" (link(&req, &format!("&format=csv{keep}")))} { "CSV" } " · "
+            a href={"/reports/download?" (link(&req, &format!("&format=json{keep}")))} { "JSON" } " · "
+            a href={"/reports/download?" (link(&req, &format!("&format=html{keep}")))} { "Bản in" } }
         div.card { p { (render::narrative(&report)) } }
         div.scroll { table {
             tr { th { "Chỉ tiêu" } th.n { "Kết quả" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
@@ -167,11 +191,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
 pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
-    let by_children = q.by_children.is_some();
     let report = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
-            Ok(reports::run(db, &req, by_children)?)
+            q.compute(db, &req)
         })
         .await?;
     let name = format!(
