@@ -322,7 +322,7 @@ pub fn programme_value(db: &mut Db, programme: &str) -> Result<i64, StoreError> 
 stored_row! {
     /// A support as a household's page lists it.
     pub struct HouseholdSupport {
-        date: Date, kind: SupportType = code "support_type", quantity: i64, value_vnd: i64,
+        record_id: String, date: Date, kind: SupportType = code "support_type", quantity: i64, value_vnd: i64,
         unit_code: String, programme: Option<String>,
     }
 }

@@ -288,4 +288,12 @@ fn forms_ask_for_what_a_person_must_give() {
     let detail: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/households/WF-1")).body).unwrap();
     assert_eq!(detail["members"][0]["full_name"], "Hồ Thị Mến");
+    // Editing her is its own action, linked from the household's page.
+    let page = c.get(&format!("{base}/households/WF-1")).body;
+    let edit = between(&page, "href=\"/records/members/edit?", "\"");
+    let form = c.get(&format!("{base}/records/members/edit?{edit}")).body;
+    assert!(
+        form.contains("Lý do sửa") && form.contains("Hồ Thị Mến"),
+        "{form}"
+    );
 }

@@ -135,11 +135,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 }
                 h2 { "Thành viên" }
                 div.scroll { table {
-                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "CCCD" } th { "Điện thoại" } }
+                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "CCCD" } th { "Điện thoại" } @if writable { th {} } }
                     @for m in &members {
                         tr { td { (m.member_no) } td { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
                              td { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
-                             td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) } }
+                             td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) }
+                             @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()])) } } }
                     }
                 } }
                 h2 { "Rà soát và phân loại" }
@@ -148,6 +149,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                     div.card {
                         strong { "Năm " (a.assessed.year) ": " (a.assessed.status.label_vi()) }
                         " — " (a.assessed.kind.label_vi()) ", " (a.assessed.assessed_on.dmy())
+                        @if writable { " · " (super::records::actions("assessments", &[h.code.as_str().into(), i64::from(a.assessed.year).into(), a.assessed.kind.as_str().into()])) }
                         @if let (Some(income), Some(s)) = (a.income, std) {
                             @if let Ok(c) = classify(s, income, &a.deprivations, area) {
                                 p.muted { "Theo " (s.code) ": " (c.reason_vi) }
@@ -165,7 +167,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 h2 { "Được giúp đỡ" }
                 ul {
                     @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
-                    @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (s.unit_code) ")" } }
+                    @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (s.unit_code) ")"
+                        @if writable { " · " (super::records::actions("supports", &[s.record_id.as_str().into()])) } } }
                 }
             })
         })

@@ -71,6 +71,17 @@ fn key_param(table: &store::tables::TableDef, row: &Stored) -> String {
         .unwrap_or_default()
 }
 
+/// The links to correct and to delete the record of `kind` whose key is `key`.
+pub(super) fn actions(kind: &str, key: &[Value]) -> Markup {
+    let key: Vec<serde_json::Value> = key.iter().map(Value::to_json).collect();
+    let k = serde_urlencoded::to_string([("k", serde_json::Value::Array(key).to_string())])
+        .unwrap_or_default();
+    html! {
+        a href={"/records/" (kind) "/edit?" (k)} { "Sửa" } " · "
+        a href={"/records/" (kind) "/delete?" (k)} { "Xóa" }
+    }
+}
+
 fn parse_key(k: &str) -> Result<Vec<Value>, AppError> {
     let bad = || AppError::BadRequest("Đường dẫn không hợp lệ.".into());
     let items: Vec<serde_json::Value> = serde_json::from_str(k).map_err(|_| bad())?;
@@ -279,10 +290,7 @@ pub async fn list(
             tbody { @for r in &rows {
                 tr {
                     @for c in &shown_cols { td { (r.get(c.name).map(|v| shown(c.ty, v)).unwrap_or_default()) } }
-                    @if writes { td {
-                        a href={"/records/" (spec.kind) "/edit?" (key_param(table, r))} { "Sửa" } " · "
-                        a href={"/records/" (spec.kind) "/delete?" (key_param(table, r))} { "Xóa" }
-                    } }
+                    @if writes { td { (actions(spec.kind, &table.key.iter().map(|k| r[k].clone()).collect::<Vec<_>>())) } }
                 }
             } }
         } }
