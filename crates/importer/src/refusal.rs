@@ -238,6 +238,11 @@ pub enum Refusal {
     HouseholdHasRecords {
         code: String,
     },
+    /// A member named by a support (its recipient): the support is corrected first.
+    MemberHasSupports {
+        household: String,
+        member_no: i64,
+    },
     /// The record is dated in an approved period of its unit or a unit above.
     PeriodLocked {
         unit_code: String,

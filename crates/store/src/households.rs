@@ -131,6 +131,15 @@ pub fn dependents(db: &mut Db, code: &str) -> Result<i64, StoreError> {
     .get("n")
 }
 
+/// How many supports name member `member_no` of household `code` as their recipient.
+pub fn supports_to(db: &mut Db, code: &str, member_no: i64) -> Result<i64, StoreError> {
+    db.query_one(
+        "SELECT COUNT(*) AS n FROM supports WHERE household_code = ? AND member_no = ?",
+        crate::params![code, member_no],
+    )?
+    .get("n")
+}
+
 stored_row! {
     #[derive(Clone, Debug, PartialEq)]
     pub struct Member {

@@ -94,8 +94,18 @@ fn a_household_goes_after_what_hangs_on_it() {
         refusals_of(&mut t, "households.csv", household),
         [Refusal::HouseholdHasRecords { code: "H4".into() }]
     );
-    // Its one member and the household in one import: the member goes first.
+    // A member who received a support goes after the support.
+    let support = format!("{SUPPORTS_HEAD}L1,2023-04-01,00101,livelihood,H4,1,1,3000000,,\n");
+    t.import_texts(&[("supports.csv", &support)]).unwrap();
     let member = "household_code,member_no,delete,reason\nH4,1,1,hộ chuyển đi\n";
+    let got = refusals_of(&mut t, "members.csv", member);
+    assert!(
+        matches!(got[..], [Refusal::MemberHasSupports { member_no: 1, .. }]),
+        "{got:?}"
+    );
+    let support = "record_id,delete,reason\nL1,1,hộ chuyển đi\n";
+    t.import_texts(&[("supports.csv", support)]).unwrap();
+    // Its one member and the household in one import: the member goes first.
     let s = t
         .import_texts(&[("members.csv", member), ("households.csv", household)])
         .unwrap();

@@ -51,16 +51,28 @@ pub fn delete_rows(kind: &dyn Kind, mut batch: Batch<'_>) -> Result<Counts, Stor
                 .push(r.error(spec.dated_by.unwrap_or(key_col), refusal));
         }
     }
-    if spec.kind == "households" {
-        for r in &batch.rows {
-            let code = r.text("household_code").unwrap_or_default();
-            if store::households::dependents(batch.db, code)? > 0 {
-                let refusal = Refusal::HouseholdHasRecords {
+    // What hangs on the row goes first: a household's records, a member's supports.
+    for r in &batch.rows {
+        let code = r.text("household_code").unwrap_or_default();
+        let refusal = match spec.kind {
+            "households" if store::households::dependents(batch.db, code)? > 0 => {
+                Refusal::HouseholdHasRecords {
                     code: code.to_owned(),
-                };
-                batch.errors.push(r.error(key_col, refusal));
+                }
             }
-        }
+            "members" => {
+                let n = r.int("member_no").unwrap_or_default();
+                if store::households::supports_to(batch.db, code, n)? == 0 {
+                    continue;
+                }
+                Refusal::MemberHasSupports {
+                    household: code.to_owned(),
+                    member_no: n,
+                }
+            }
+            _ => continue,
+        };
+        batch.errors.push(r.error(key_col, refusal));
     }
     if batch.errors.len() > before {
         return Ok(Counts::default());

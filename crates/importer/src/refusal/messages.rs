@@ -290,6 +290,10 @@ impl Refusal {
                 format!("hộ {code} còn thành viên, kết quả rà soát, hỗ trợ hoặc tham gia dự án: hãy xóa chúng trước"),
                 format!("household {code} still has members, assessments, supports or project places"),
             ),
+            R::MemberHasSupports { household, member_no } => (
+                format!("thành viên {member_no} của hộ {household} là người nhận một khoản hỗ trợ: hãy sửa hoặc xóa khoản hỗ trợ đó trước"),
+                format!("member {member_no} of household {household} receives a support; correct or delete it first"),
+            ),
             R::PeriodLocked { unit_code, period, by, at } => (
                 format!(
                     "kỳ {} của đơn vị {unit_code} đã được {by} duyệt ({}): dữ liệu trong kỳ bị khóa, cần mở lại kỳ trước khi sửa",

@@ -37,6 +37,10 @@ fn every_refusal_has_both_messages_and_its_class() {
         Refusal::NothingToDelete,
         Refusal::ReasonRequired,
         Refusal::HouseholdHasRecords { code: "H1".into() },
+        Refusal::MemberHasSupports {
+            household: "H1".into(),
+            member_no: 1,
+        },
         Refusal::PeriodLocked {
             unit_code: "48".into(),
             period: domain::review::Period::parse("2026-03").expect("month"),
