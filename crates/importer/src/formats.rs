@@ -34,7 +34,7 @@ pub fn markdown() -> String {
          bản ghi đã lưu có khóa đó bị xóa, để lại bản lưu vết (nội dung, người xóa, lúc xóa, lý do) mà báo cáo không tính \
          và nhật ký hiển thị; `{REASON_COL}` là bắt buộc với dòng xóa. Tệp có cột `{DELETE_COL}` có thể chỉ gồm các cột khóa. \
          Các dòng xóa được thực hiện sau các dòng ghi, loại phụ thuộc trước (thành viên trước hộ); một hộ còn thành viên, \
-         kết quả rà soát, hỗ trợ hay tham gia dự án thì không xóa được. \
+         kết quả rà soát, hỗ trợ hay tham gia dự án thì không xóa được, một thành viên là người nhận hỗ trợ cũng vậy. \
          Any kind but `units` and `unit_lineage` also takes `{DELETE_COL}` (yes/no) and `{REASON_COL}` (text): a row with \
          `{DELETE_COL}` = `1` needs only the key columns and deletes the stored row of that key, leaving a tombstone that \
          reports skip and the audit shows; its reason is required.\n\n\
