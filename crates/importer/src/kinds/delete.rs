@@ -53,20 +53,20 @@ pub fn delete_rows(kind: &dyn Kind, mut batch: Batch<'_>) -> Result<Counts, Stor
     }
     // What hangs on the row goes first: a household's records, a member's supports.
     for r in &batch.rows {
-        let code = r.text("household_code").unwrap_or_default();
+        let code = || r.text("household_code").unwrap_or_default();
         let refusal = match spec.kind {
-            "households" if store::households::dependents(batch.db, code)? > 0 => {
+            "households" if store::households::dependents(batch.db, code())? > 0 => {
                 Refusal::HouseholdHasRecords {
-                    code: code.to_owned(),
+                    code: code().to_owned(),
                 }
             }
             "members" => {
                 let n = r.int("member_no").unwrap_or_default();
-                if store::households::supports_to(batch.db, code, n)? == 0 {
+                if store::households::supports_to(batch.db, code(), n)? == 0 {
                     continue;
                 }
                 Refusal::MemberHasSupports {
-                    household: code.to_owned(),
+                    household: code().to_owned(),
                     member_no: n,
                 }
             }
