@@ -61,7 +61,9 @@ pub fn build(db: &mut store::Db) -> anyhow::Result<()> {
     if loaded == 0 {
         let plan = importer::vn::plan(&importer::vn::Sources::embedded())
             .map_err(|e| anyhow::anyhow!(e))?;
-        importer::import_tables(db, plan.tables, Vec::new(), &opts).map_err(rejected)?;
+        importer::import_tables(db, plan.tables.clone(), Vec::new(), &opts).map_err(rejected)?;
+        // The names the loader left, for the administrator's review page.
+        importer::vn::review::keep_questions(db, &plan)?;
     }
     let communes = quang_nam_communes(db)?;
     anyhow::ensure!(
