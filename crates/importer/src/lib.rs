@@ -299,27 +299,7 @@ fn import_checked(
             }
             summary.per_kind.push((spec.kind.to_owned(), counts));
         }
-        // Deletions last, the dependent kinds first (a household's members before it).
-        for (kind, rows) in to_delete.into_iter().rev() {
-            if rows.is_empty() {
-                continue;
-            }
-            ctx.subject = domain::access::Subject::of_kind(kind.spec().kind);
-            let batch = kinds::Batch {
-                db: tx,
-                rows,
-                ctx: &mut ctx,
-                errors: &mut errors,
-            };
-            let deleted = kinds::delete::delete_rows(kind, batch)?;
-            if let Some((_, c)) = summary
-                .per_kind
-                .iter_mut()
-                .find(|(k, _)| k == kind.spec().kind)
-            {
-                *c += deleted;
-            }
-        }
+        apply_deletions(tx, &mut ctx, &mut errors, to_delete, &mut summary)?;
         summary.warnings = std::mem::take(&mut ctx.warnings);
         if !errors.is_empty() || omitted > 0 {
             return Err(ImportError::Rejected(Rejection::new(
@@ -366,6 +346,38 @@ fn apply_writes(
     deletions.push((kind, deletes));
     batch.rows = writes;
     kind.apply(batch)
+}
+
+/// Deletions last, the dependent kinds first (a household's members before it), each
+/// counted with its kind.
+fn apply_deletions(
+    db: &mut Db,
+    ctx: &mut Ctx,
+    errors: &mut Vec<RowError>,
+    deletions: Deletions,
+    summary: &mut Summary,
+) -> Result<(), StoreError> {
+    for (kind, rows) in deletions.into_iter().rev() {
+        if rows.is_empty() {
+            continue;
+        }
+        ctx.subject = domain::access::Subject::of_kind(kind.spec().kind);
+        let batch = kinds::Batch {
+            db,
+            rows,
+            ctx,
+            errors,
+        };
+        let deleted = kinds::delete::delete_rows(kind, batch)?;
+        if let Some((_, c)) = summary
+            .per_kind
+            .iter_mut()
+            .find(|(k, _)| k == kind.spec().kind)
+        {
+            *c += deleted;
+        }
+    }
+    Ok(())
 }
 
 /// A chunk of a streamed file, read and parsed: the rows that passed the general rules

@@ -399,43 +399,50 @@ fn aggregates_equal_a_rebuild_after_random_writes() {
             assert_kept_equals_rebuilt(&mut t, &step);
             assert_reports_agree(&mut t, &reqs, &step);
             // Deletions: now and then a stored support, activity or assessment goes.
-            let mut deletions = Vec::new();
-            for (table, head, keys) in [
-                ("supports", "record_id", "record_id"),
-                ("activities", "record_id", "record_id"),
-                (
-                    "assessments",
-                    "household_code,year,kind",
-                    "household_code, year, kind",
-                ),
-            ] {
-                let stored = t.lines(&format!(
-                    "SELECT {keys} FROM {table} WHERE {} LIKE '%{seed}-%' ORDER BY 1",
-                    head.split(',').next().unwrap()
-                ));
-                if stored.is_empty() || !rng.chance(0.4) {
-                    continue;
-                }
-                let key = &stored[rng.below(stored.len() as u64) as usize];
-                let row = key.replace(' ', ",");
-                deletions.push((table, format!("{head},delete,reason\n{row},1,nhập nhầm\n")));
-            }
-            if deletions.is_empty() {
+            if !delete_some(&mut t, &mut rng, seed) {
                 continue;
             }
-            let files: Vec<(String, String)> = deletions
-                .into_iter()
-                .map(|(table, text)| (format!("{table}.csv"), text))
-                .collect();
-            let named: Vec<(&str, &str)> = files
-                .iter()
-                .map(|(n, x)| (n.as_str(), x.as_str()))
-                .collect();
-            let deleted = t.import_texts(&named).expect("deletions");
-            assert!(deleted.total().deleted > 0, "{step}");
             let step = format!("{step}, after deletions");
             assert_kept_equals_rebuilt(&mut t, &step);
             assert_reports_agree(&mut t, &reqs, &step);
         }
     }
+}
+
+/// Deletes, each with a chance, one stored support, activity and assessment of this
+/// seed's (by files with the `delete` column); whether any was deleted.
+fn delete_some(t: &mut TestDb, rng: &mut synth::Rng, seed: u64) -> bool {
+    let mut files = Vec::new();
+    for (table, head, keys) in [
+        ("supports", "record_id", "record_id"),
+        ("activities", "record_id", "record_id"),
+        (
+            "assessments",
+            "household_code,year,kind",
+            "household_code, year, kind",
+        ),
+    ] {
+        let first = head.split(',').next().unwrap();
+        let stored = t.lines(&format!(
+            "SELECT {keys} FROM {table} WHERE {first} LIKE '%{seed}-%' ORDER BY 1"
+        ));
+        if stored.is_empty() || !rng.chance(0.4) {
+            continue;
+        }
+        let row = stored[rng.below(stored.len() as u64) as usize].replace(' ', ",");
+        files.push((
+            format!("{table}.csv"),
+            format!("{head},delete,reason\n{row},1,nhập nhầm\n"),
+        ));
+    }
+    if files.is_empty() {
+        return false;
+    }
+    let named: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, x)| (n.as_str(), x.as_str()))
+        .collect();
+    let deleted = t.import_texts(&named).expect("deletions");
+    assert!(deleted.total().deleted > 0);
+    true
 }

@@ -80,8 +80,12 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
     assert!(String::from_utf8_lossy(&again.stdout).contains("+0 ~0"));
     assert_eq!(t.dump(), before, "rerunning load-vn changes nothing");
 
-    // The review of what the loader left: a guess confirmed, a name matched by hand
-    // (which replaces that old commune's guess); both survive a rerun of the loader.
+    review_survives_a_rerun(&mut t, &unmatched);
+}
+
+/// The review of what the loader left: a guess confirmed, a name matched by hand (which
+/// replaces that old commune's guess); both survive a rerun of the loader.
+fn review_survives_a_rerun(t: &mut TestDb, unmatched: &std::path::Path) {
     let review = |args: &[&str]| {
         let out = donghanh()
             .args(["--db", t.url(), "units", "review"])
@@ -154,7 +158,7 @@ fn load_vn_builds_both_structures_and_rerun_changes_nothing() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("tỷ lệ"));
     donghanh()
         .args(["--db", t.url(), "units", "load-vn", "--unmatched"])
-        .arg(&unmatched)
+        .arg(unmatched)
         .succeeds();
     assert_eq!(
         open(&review(&[])),
