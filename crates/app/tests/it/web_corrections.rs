@@ -115,9 +115,16 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
         assert!(audit.contains(reason), "{reason}: {audit}");
     }
 
-    // The clerk submits March; she may not approve it herself.
+    sign_off_locks_the_month(base, (&mut c, &csrf), &mut tinh, &unit);
+}
+
+/// The clerk submits March (she may not approve it herself); the province approves it
+/// from her dashboard, which locks the month against the API and the correction form
+/// until she reopens it.
+fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut Http, unit: &str) {
+    let api = format!("{base}/api/import/supports");
     assert_eq!(
-        c.post_json(&api, &gift("WC-2", "2026-03-09", &unit, 2), &csrf)
+        c.post_json(&api, &gift("WC-2", "2026-03-09", unit, 2), csrf)
             .status,
         200
     );
@@ -138,7 +145,7 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
             &format!("{base}/periods"),
             &[
                 ("_csrf", csrf),
-                ("unit", &unit),
+                ("unit", unit),
                 ("p", "2026-03"),
                 ("to", to),
                 ("comment", ""),
@@ -146,25 +153,25 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
         )
         .status
     };
-    assert_eq!(step(&mut c, &csrf, "submitted"), 303);
+    assert_eq!(step(c, csrf, "submitted"), 303);
     let approved_only = format!("unit={unit}&approved=1");
     assert_eq!(
-        gifts_reported(&mut c, base, &approved_only),
+        gifts_reported(c, base, &approved_only),
         0,
         "submitted is not approved"
     );
-    assert_eq!(step(&mut c, &csrf, "approved"), 409);
+    assert_eq!(step(c, csrf, "approved"), 409);
     // The province sees it waiting on her dashboard, and approves it.
     assert!(tinh
         .get(&format!("{base}/"))
         .body
         .contains("Chờ bạn duyệt: 1 kỳ"));
     let tinh_csrf = tinh.csrf(base);
-    assert_eq!(step(&mut tinh, &tinh_csrf, "approved"), 303);
+    assert_eq!(step(tinh, &tinh_csrf, "approved"), 303);
     let page = tinh.get(&format!("{base}/periods?p=2026-03")).body;
     assert!(page.contains("đã duyệt 1/"), "{page}");
-    let all = march_gifts(&mut c, base, &unit);
-    assert_eq!(gifts_reported(&mut c, base, &approved_only), all);
+    let all = march_gifts(c, base, unit);
+    assert_eq!(gifts_reported(c, base, &approved_only), all);
     // The province's report of the month says which communes' figures are approved.
     let report = tinh
         .get(&format!(
@@ -178,31 +185,31 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
 
     // Locked: the API (409) and the correction form refuse a write in March, naming
     // the approval; April is open.
-    let locked = c.post_json(&api, &gift("WC-3", "2026-03-20", &unit, 1), &csrf);
+    let locked = c.post_json(&api, &gift("WC-3", "2026-03-20", unit, 1), csrf);
     assert_eq!(locked.status, 409, "{}", locked.body);
     assert!(
         locked.body.contains("đã được tinh duyệt"),
         "{}",
         locked.body
     );
-    let (edit, version) = first_correction(&mut c, base);
+    let (edit, version) = first_correction(c, base);
     let after = format!("_version={version}&date=2026-03-09&unit_code={unit}&support_type=gift&quantity=3&reason=sửa sau khi duyệt");
-    let refused = c.post_form(&edit, &fields(&csrf, &after));
+    let refused = c.post_form(&edit, &fields(csrf, &after));
     assert!(
         refused.body.contains("đã được tinh duyệt"),
         "{}",
         refused.body
     );
     assert_eq!(
-        c.post_json(&api, &gift("WC-4", "2026-04-02", &unit, 1), &csrf)
+        c.post_json(&api, &gift("WC-4", "2026-04-02", unit, 1), csrf)
             .status,
         200
     );
 
     // Reopened by the province: March takes the write.
-    assert_eq!(step(&mut tinh, &tinh_csrf, "reopened"), 303);
+    assert_eq!(step(tinh, &tinh_csrf, "reopened"), 303);
     assert_eq!(
-        c.post_json(&api, &gift("WC-3", "2026-03-20", &unit, 1), &csrf)
+        c.post_json(&api, &gift("WC-3", "2026-03-20", unit, 1), csrf)
             .status,
         200
     );
@@ -210,7 +217,7 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     // The API deletes too, with its reason.
     let delete =
         json!([{"record_id": "WC-3", "delete": 1, "reason": "thử xóa qua API"}]).to_string();
-    let r = c.post_json(&api, &delete, &csrf);
+    let r = c.post_json(&api, &delete, csrf);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("\"deleted\":1"), "{}", r.body);
 }
