@@ -76,13 +76,36 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
             Ok(y) if (1900..=2100).contains(&y) => Ok(Val::Int(y)),
             _ => Err(Refusal::YearOutOfRange),
         },
-        Ty::Enum(allowed) => {
-            if allowed.iter().any(|(code, _)| *code == raw) {
-                Ok(Val::Text(raw))
-            } else {
-                Err(Refusal::NotInVocabulary { allowed })
-            }
-        }
+        Ty::Enum(allowed) => vocabulary_code(allowed, &raw)
+            .map(|code| Val::Text(code.to_owned()))
+            .ok_or(Refusal::NotInVocabulary { allowed }),
+    }
+}
+
+/// The code a cell names in a vocabulary: its code, or its Vietnamese name as officers
+/// write it ("Nữ", "nông thôn", "Phương tiện sinh kế"; any case), or that name without
+/// its tone marks when only one entry reads so ("Nong thon").
+fn vocabulary_code(
+    allowed: &'static [(&'static str, &'static str)],
+    raw: &str,
+) -> Option<&'static str> {
+    if let Some((code, _)) = allowed.iter().find(|(code, _)| *code == raw) {
+        return Some(code);
+    }
+    let lower = raw.to_lowercase();
+    if let Some((code, _)) = allowed
+        .iter()
+        .find(|(_, label)| label.to_lowercase() == lower)
+    {
+        return Some(code);
+    }
+    let folded = domain::text::fold(raw);
+    let mut by_letters = allowed
+        .iter()
+        .filter(|(_, label)| domain::text::fold(label) == folded);
+    match (by_letters.next(), by_letters.next()) {
+        (Some((code, _)), None) => Some(code),
+        _ => None,
     }
 }
 
@@ -230,8 +253,20 @@ mod tests {
             ("0212345678", Ty::Phone, Err(Refusal::PhoneFormat)),
             ("gọi chị Hoa", Ty::Phone, Err(Refusal::PhoneFormat)),
             ("F", Ty::Enum(domain::vocab::Gender::ENTRIES), text("F")),
+            ("Nữ", Ty::Enum(domain::vocab::Gender::ENTRIES), text("F")),
+            ("nam", Ty::Enum(domain::vocab::Gender::ENTRIES), text("M")),
             (
-                "Nữ",
+                "Nong thon",
+                Ty::Enum(domain::vocab::Area::ENTRIES),
+                text("rural"),
+            ),
+            (
+                "phương tiện sinh kế",
+                Ty::Enum(domain::vocab::SupportType::ENTRIES),
+                text("livelihood"),
+            ),
+            (
+                "Nữ giới",
                 Ty::Enum(domain::vocab::Gender::ENTRIES),
                 Err(Refusal::NotInVocabulary {
                     allowed: domain::vocab::Gender::ENTRIES,

@@ -85,17 +85,19 @@ impl Input {
             }
         };
         let mut buffered = std::io::BufReader::with_capacity(1 << 20, file);
-        {
+        let separator = {
             use std::io::BufRead;
             let starts_with_bom =
                 matches!(buffered.fill_buf(), Ok(b) if b.starts_with(b"\xEF\xBB\xBF"));
             if starts_with_bom {
                 buffered.consume(3);
             }
-        }
+            separator(buffered.fill_buf().unwrap_or_default())
+        };
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(separator)
             .from_reader(LineLimited::new(buffered));
         let mut header: Option<Vec<String>> = None;
         let mut rows = Vec::with_capacity(per.min(1 << 16));
@@ -262,6 +264,18 @@ pub fn read_csv(path: &Path) -> Result<Table, ReadError> {
     parse_csv(&bytes, base_name(path), display(path))
 }
 
+/// The separator of a CSV file, read from its header line: `;` when it holds more
+/// semicolons than commas (Excel's CSV in a Vietnamese locale), `,` otherwise.
+fn separator(start: &[u8]) -> u8 {
+    let header = start.split(|b| *b == b'\n').next().unwrap_or_default();
+    let count = |c: u8| header.iter().filter(|b| **b == c).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, ReadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| Refusal::NotUtf8 {
@@ -270,6 +284,7 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(separator(text.as_bytes()))
         .from_reader(LineLimited::new(text.as_bytes()));
     let mut header = None;
     let mut rows = Vec::new();

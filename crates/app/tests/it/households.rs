@@ -456,3 +456,23 @@ fn a_household_in_a_unit_that_did_not_exist_yet() {
         "{e:?}"
     );
 }
+
+/// A file as Excel writes it in a Vietnamese locale: semicolons, the vocabularies'
+/// Vietnamese names, dates as officers write them.
+#[test]
+fn a_semicolon_file_with_vietnamese_names_imports() {
+    let (mut t, _f) = with_households();
+    let file =
+        "household_code;unit_code;registered_on;head_name;head_gender;area;ethnic_minority;size\n\
+                HV1;00101;15/03/2024;Lê Thị Hoa;Nữ;Nông thôn;Không;3\n\
+                HV2;00101;16/03/2024;Hồ Văn Tư;nam;Thanh thi;có;2\n";
+    t.import_texts(&[("households.csv", file)]).unwrap();
+    assert_eq!(
+        t.lines("SELECT household_code, head_gender, area, ethnic_minority FROM households WHERE household_code LIKE 'HV%' ORDER BY 1"),
+        ["HV1 F rural 0", "HV2 M urban 1"]
+    );
+    let bad = "household_code;unit_code;registered_on;head_name;head_gender;area;size\n\
+               HV3;00101;2024-03-17;Lê Thị Ba;Phụ nữ;Nông thôn;2\n";
+    let e = rejected("households.csv", bad);
+    assert_eq!((e.len(), e[0].column.as_str()), (1, "head_gender"), "{e:?}");
+}
