@@ -65,7 +65,7 @@ impl Ty {
             Ty::Money => "số đồng nguyên (4500000 hoặc 4.500.000)",
             Ty::Count => "số nguyên ≥ 0",
             Ty::Share => "tỷ lệ trong (0, 1]",
-            Ty::Enum(_) => "một mã trong danh mục",
+            Ty::Enum(_) => "một mã trong danh mục, hoặc tên tiếng Việt của nó",
             Ty::CitizenId => "số CCCD, đúng 12 chữ số (văn bản)",
             Ty::Phone => "số di động Việt Nam (0XXXXXXXXX hoặc +84…)",
             Ty::Year => "năm (1900–2100)",

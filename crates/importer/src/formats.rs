@@ -26,7 +26,7 @@ pub fn markdown() -> String {
         "# Định dạng tệp nhập / Import file formats\n\n\
          Tệp này được sinh từ định nghĩa trong mã (`donghanh formats --format md`); đừng sửa tay.\n\
          Generated from the code's definitions (`donghanh formats --format md`); do not edit.\n\n\
-         Mỗi tệp CSV (UTF-8) hoặc trang XLSX mang tên loại dữ liệu (`households.csv`, trang `households`). \
+         Mỗi tệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc trang XLSX mang tên loại dữ liệu (`households.csv`, trang `households`). \
          Cột thêm phải bắt đầu bằng `x_` và được giữ lại. Các loại được nhập theo thứ tự dưới đây.\n\n\
          ### Xóa bản ghi / deleting records\n\n\
          Mọi loại trừ `units` và `unit_lineage` nhận thêm hai cột (phần mở rộng của hợp đồng dữ liệu): \
