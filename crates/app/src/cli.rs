@@ -213,6 +213,10 @@ pub struct ReportArgs {
     /// One row per child unit (and what the unit recorded itself), then the total.
     #[arg(long)]
     pub by_children: bool,
+    /// CSV for programs: the contract's codes as headers, commas and a decimal point
+    /// (without it, CSV is for Excel in Vietnam: a BOM, Vietnamese headers, semicolons).
+    #[arg(long)]
+    pub codes: bool,
     /// Write to this file instead of standard output (XLSX needs a file).
     #[arg(long)]
     pub out: Option<PathBuf>,

@@ -63,16 +63,48 @@ fn value_text(i: &IndicatorValue) -> String {
 
 /// One line per indicator: code, label, value, target, achievement.
 pub fn csv(report: &Report) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "unit_code",
-        "unit_name",
-        "indicator",
-        "label",
-        "value",
-        "target",
-        "achievement_pct",
-    ]);
+    csv_in(report, Csv::Codes)
+}
+
+/// How a CSV file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Csv {
+    /// For programs: the contract's codes as headers, commas, a decimal point.
+    Codes,
+    /// For Excel in a Vietnamese locale: a BOM (so that the accents survive), Vietnamese
+    /// headers, semicolons and a decimal comma.
+    Vietnamese,
+}
+
+/// The report as CSV in `style`: one row per unit (each child, then the total) and
+/// indicator.
+pub fn csv_in(report: &Report, style: Csv) -> String {
+    let vi = style == Csv::Vietnamese;
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(if vi { b';' } else { b',' })
+        .from_writer(Vec::new());
+    let _ = w.write_record(if vi {
+        [
+            "Mã đơn vị",
+            "Đơn vị",
+            "Mã chỉ tiêu",
+            "Chỉ tiêu",
+            "Kết quả",
+            "Kế hoạch",
+            "Đạt %",
+        ]
+    } else {
+        [
+            "unit_code",
+            "unit_name",
+            "indicator",
+            "label",
+            "value",
+            "target",
+            "achievement_pct",
+        ]
+    });
+    let number = |v: String| if vi { v.replace('.', ",") } else { v };
     let mut rows: Vec<(&crate::UnitRef, &Vec<IndicatorValue>, bool)> = Vec::new();
     if let Some(children) = &report.children {
         for c in children {
@@ -92,13 +124,18 @@ pub fn csv(report: &Report) -> String {
                 name.as_str(),
                 i.code,
                 i.label,
-                &i.value.to_string().replace("null", ""),
+                &number(i.value.to_string().replace("null", "")),
                 &i.target.map(|t| t.to_string()).unwrap_or_default(),
-                &i.achievement_pct.map(|p| p.to_string()).unwrap_or_default(),
+                &number(i.achievement_pct.map(|p| p.to_string()).unwrap_or_default()),
             ]);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    let body = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
+    if vi {
+        format!("\u{feff}{body}")
+    } else {
+        body
+    }
 }
 
 /// The narrative in the style of the union's own news reports, leaving out lines whose

@@ -30,7 +30,8 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
             };
             let bytes: Vec<u8> = match args.format {
                 ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
-                ReportFormat::Csv => render::csv(&report).into_bytes(),
+                ReportFormat::Csv if args.codes => render::csv(&report).into_bytes(),
+                ReportFormat::Csv => render::csv_in(&report, render::Csv::Vietnamese).into_bytes(),
                 ReportFormat::Html => render::html(&report).into_bytes(),
                 ReportFormat::Text => (render::narrative(&report) + "\n").into_bytes(),
                 ReportFormat::Xlsx => render::xlsx(&report)?,

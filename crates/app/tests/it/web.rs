@@ -558,3 +558,33 @@ fn a_one_time_password_opens_only_the_password_page() {
     assert_eq!(new.get(&format!("{base}/api/me")).status, 403);
     assert_eq!(new.get(&format!("{base}/password")).status, 200);
 }
+
+/// The report's CSV opens in Excel in Vietnam (a BOM, Vietnamese headers, semicolons,
+/// decimal commas); `codes=1` keeps the contract's codes for programs.
+#[test]
+fn the_report_csv_is_for_excel_in_vietnam_unless_asked_for_codes() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::signed_in(base, "tinh");
+    let csv = |c: &mut Http, extra: &str| {
+        c.get(&format!(
+            "{base}/reports/download?unit=48&from=2023-01-01&to=2023-10-31&format=csv{extra}"
+        ))
+        .body
+    };
+    let vi = csv(&mut c, "");
+    assert!(
+        vi.starts_with("\u{feff}Mã đơn vị;Đơn vị;Mã chỉ tiêu;Chỉ tiêu;Kết quả;Kế hoạch;Đạt %\n"),
+        "{vi}"
+    );
+    assert!(
+        vi.lines().any(|l| l.ends_with(",5") || l.contains(",")),
+        "decimal commas: {vi}"
+    );
+    let codes = csv(&mut c, "&codes=1");
+    assert!(
+        codes.starts_with("unit_code,unit_name,indicator,label,value,target,achievement_pct\n"),
+        "{codes}"
+    );
+    assert_eq!(vi.lines().count(), codes.lines().count());
+}

@@ -28,6 +28,9 @@ pub struct Asked {
     /// Only the figures of units whose period is approved.
     #[serde(default)]
     approved: Option<String>,
+    /// `1`: a CSV with the contract's codes as headers, for programs.
+    #[serde(default)]
+    codes: Option<String>,
 }
 
 impl Asked {
@@ -191,6 +194,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
 pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
+    let csv_style = match q.codes.as_deref() {
+        Some("1") => render::Csv::Codes,
+        _ => render::Csv::Vietnamese,
+    };
     let report = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
@@ -210,7 +217,8 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
         "csv" => (
             "text/csv; charset=utf-8",
             "csv",
-            render::csv(&report).into_bytes(),
+            // For Excel in Vietnam by default; `codes=1` for programs.
+            render::csv_in(&report, csv_style).into_bytes(),
         ),
         "html" => return Ok(Html(render::html(&report)).into_response()),
         _ => (
