@@ -219,51 +219,117 @@ pub struct Hit {
 
 /// Finds households by name without diacritics ("nguyen thi hoa"), by citizen ID or by
 /// phone. `folded` is the query in [`domain::text::fold`] form.
-pub fn search(
-    db: &mut Db,
-    folded: &str,
-    citizen_id: Option<&str>,
-    phone: Option<&str>,
-    limit: i64,
-) -> Result<Vec<Hit>, StoreError> {
-    search_in(db, folded, citizen_id, phone, limit, None)
+pub fn search(db: &mut Db, w: &Wanted, limit: i64) -> Result<Vec<Hit>, StoreError> {
+    Ok(search_in(db, w, (limit, 0), None)?.1)
+}
+
+/// What a search asks: the query folded ([`domain::text::fold`]), and the citizen ID and
+/// phone it may be.
+pub struct Wanted {
+    pub folded: String,
+    pub citizen_id: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Wanted {
+    /// What a person typed: words of a name or a code, a citizen ID, a phone number.
+    pub fn from_query(q: &str) -> Wanted {
+        let q = q.trim();
+        Wanted {
+            folded: domain::text::fold(q),
+            citizen_id: domain::ids::CitizenId::parse(q)
+                .ok()
+                .map(|c| c.as_str().to_owned()),
+            phone: domain::ids::Phone::parse(q).map(domain::ids::Phone::into_string),
+        }
+    }
 }
 
 /// The same, limited to households of the unit versions `units` (in the query itself,
-/// so that a limit counts only what may be shown).
+/// so that a limit counts only what may be shown), a page at a time: one row per
+/// household, found by its code, by every word of its head's or a member's name in any
+/// order, or by a member's citizen ID or phone; with the number of households found.
 fn search_in(
     db: &mut Db,
-    folded: &str,
-    citizen_id: Option<&str>,
-    phone: Option<&str>,
-    limit: i64,
+    w: &Wanted,
+    (limit, offset): (i64, i64),
     units: Option<&[i64]>,
-) -> Result<Vec<Hit>, StoreError> {
-    let like = format!("%{}%", folded.replace(['%', '_'], ""));
+) -> Result<(i64, Vec<Hit>), StoreError> {
+    let words: Vec<String> = w
+        .folded
+        .split_whitespace()
+        .map(|word| format!("%{}%", word.replace(['%', '_'], "")))
+        .collect();
+    if words.is_empty() && w.citizen_id.is_none() && w.phone.is_none() {
+        return Ok((0, Vec::new()));
+    }
     let cols: String = Household::COLUMNS
         .iter()
         .map(|c| format!("h.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
     let scope = match units {
-        Some([]) => return Ok(Vec::new()),
+        Some([]) => return Ok((0, Vec::new())),
         Some(ids) => format!(
             " AND h.unit_id IN ({})",
             ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         ),
         None => String::new(),
     };
-    let rows = db.query(
-        &format!(
-            "SELECT {cols}, NULL AS member_no, NULL AS member_name FROM households h WHERE h.head_name_folded LIKE ?{scope} \
-             UNION ALL \
-             SELECT {cols}, m.member_no, m.full_name FROM households h JOIN members m ON m.household_code = h.household_code \
-             WHERE (m.name_folded LIKE ? OR m.citizen_id = ? OR m.phone = ?){scope} \
-             ORDER BY 1 LIMIT ?"
-        ),
-        crate::params![like.clone(), like, citizen_id, phone, limit],
-    )?;
-    rows.iter()
+    // Every word in the name, in any order; an empty query names nobody.
+    let all_words = |col: &str| {
+        if words.is_empty() {
+            "1 = 0".to_owned()
+        } else {
+            vec![format!("{col} LIKE ?"); words.len()].join(" AND ")
+        }
+    };
+    let member = format!(
+        "m.household_code = h.household_code AND (({}) OR m.citizen_id = ? OR m.phone = ?)",
+        all_words("m.name_folded")
+    );
+    let matched = format!(
+        "(LOWER(h.household_code) LIKE ? OR ({}) OR EXISTS (SELECT 1 FROM members m WHERE {member})){scope}",
+        all_words("h.head_name_folded")
+    );
+    let word_params = || words.iter().map(|x| Value::from(x.as_str()));
+    let member_params = || {
+        word_params()
+            .chain([
+                Value::from(w.citizen_id.as_deref()),
+                Value::from(w.phone.as_deref()),
+            ])
+            .collect::<Vec<_>>()
+    };
+    let code = Value::from(format!("{}%", w.folded.trim().replace(['%', '_'], "")));
+    let matched_params: Vec<Value> = std::iter::once(code)
+        .chain(word_params())
+        .chain(member_params())
+        .collect();
+    let total: i64 = db
+        .query_one(
+            &format!("SELECT COUNT(*) AS n FROM households h WHERE {matched}"),
+            &matched_params,
+        )?
+        .get("n")?;
+    let first_member = |what: &str| {
+        format!("(SELECT {what} FROM members m WHERE {member} ORDER BY m.member_no LIMIT 1)")
+    };
+    let sql = format!(
+        "SELECT {cols}, {} AS member_no, {} AS member_name FROM households h WHERE {matched} \
+         ORDER BY h.household_code LIMIT ? OFFSET ?",
+        first_member("m.member_no"),
+        first_member("m.full_name")
+    );
+    let params: Vec<Value> = member_params()
+        .into_iter()
+        .chain(member_params())
+        .chain(matched_params)
+        .chain([Value::Int(limit), Value::Int(offset)])
+        .collect();
+    let hits = db
+        .query(&sql, &params)?
+        .iter()
         .map(|r| {
             Ok(Hit {
                 household: Household::from_row(r)?,
@@ -273,7 +339,8 @@ fn search_in(
                 },
             })
         })
-        .collect::<Result<_, StoreError>>()
+        .collect::<Result<_, StoreError>>()?;
+    Ok((total, hits))
 }
 
 // Scoped reads: what a signed-in user may see.
@@ -303,13 +370,22 @@ pub fn get_writable(
 pub fn search_scoped(
     db: &mut Db,
     acc: &Access,
-    folded: &str,
-    citizen_id: Option<&str>,
-    phone: Option<&str>,
+    w: &Wanted,
     limit: i64,
 ) -> Result<Vec<Hit>, StoreError> {
+    Ok(search_page(db, acc, w, (limit, 0))?.1)
+}
+
+/// A page (limit, offset) of the households of the user's units a search finds, and how
+/// many it finds in all.
+pub fn search_page(
+    db: &mut Db,
+    acc: &Access,
+    w: &Wanted,
+    page: (i64, i64),
+) -> Result<(i64, Vec<Hit>), StoreError> {
     let ids = acc.readable_ids();
-    search_in(db, folded, citizen_id, phone, limit, ids.as_deref())
+    search_in(db, w, page, ids.as_deref())
 }
 
 /// Households of the user's units whose latest effective status is `status`.
@@ -317,7 +393,6 @@ pub fn list_by_status(
     db: &mut Db,
     acc: &Access,
     status: Class,
-    limit: usize,
 ) -> Result<Vec<Household>, StoreError> {
     let cols: String = Household::COLUMNS
         .iter()
@@ -333,7 +408,7 @@ pub fn list_by_status(
     )?;
     let mut out: Vec<Household> = Vec::new();
     let mut i = 0;
-    while i < rows.len() && out.len() < limit {
+    while i < rows.len() {
         let code: &str = rows[i].get("household_code")?;
         let mut records = Vec::new();
         let first = i;

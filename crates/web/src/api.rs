@@ -141,10 +141,8 @@ struct SearchQuery {
 
 async fn search(c: Caller, Query(q): Query<SearchQuery>) -> ApiResult {
     c.answer(move |db, acc| {
-        let t = q.q.trim();
-        let cid = domain::ids::CitizenId::parse(t).ok();
-        let phone = domain::ids::Phone::parse(t);
-        let hits = store::households::search_scoped(db, acc, &domain::text::fold(t), cid.as_ref().map(domain::ids::CitizenId::as_str), phone.as_ref().map(domain::ids::Phone::as_str), 100)?;
+        let wanted = store::households::Wanted::from_query(&q.q);
+        let hits = store::households::search_scoped(db, acc, &wanted, 100)?;
         Ok(json!(hits
             .into_iter()
             .map(|h| json!({"household_code": h.household.code, "head_name": h.household.head_name, "unit_code": h.household.unit_code,

@@ -4,7 +4,6 @@ use super::{cli_actor, parse_date, print_out, today_vn, Env};
 use crate::cli::HouseholdCommand;
 use domain::poverty::{classify, national::service_label_vi, standard_for};
 use domain::status::{effective_history, events, newly_escaped_on, sustained, EventKind};
-use domain::text::fold;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -247,11 +246,8 @@ fn write_history(
 }
 
 fn search(db: &mut store::Db, query: &str, limit: i64) -> anyhow::Result<ExitCode> {
-    let q = query.trim();
-    let citizen_id = domain::ids::CitizenId::parse(q).ok();
-    let citizen_id = citizen_id.as_ref().map(domain::ids::CitizenId::as_str);
-    let phone = domain::ids::Phone::parse(q).map(domain::ids::Phone::into_string);
-    let hits = store::households::search(db, &fold(q), citizen_id, phone.as_deref(), limit)?;
+    let wanted = store::households::Wanted::from_query(query);
+    let hits = store::households::search(db, &wanted, limit)?;
     let mut out = format!("{} kết quả / hits\n", hits.len());
     for h in hits {
         let who = h

@@ -298,8 +298,13 @@ fn check_reads(t: &mut TestDb, access: &store::access::Access, oracle: &Oracle, 
             eprintln!("read: {code}: got {}, readable {readable}", got.is_some());
         }
     }
-    let hits = store::households::search_scoped(&mut t.db, access, "le thi hoa", None, None, 1000)
-        .unwrap();
+    let hits = store::households::search_scoped(
+        &mut t.db,
+        access,
+        &store::households::Wanted::from_query("le thi hoa"),
+        1000,
+    )
+    .unwrap();
     for h in hits {
         tally.reads += 1;
         if !oracle.reads(h.household.unit_id) {

@@ -232,15 +232,12 @@ fn classification_is_stored_and_explained() {
 fn search_without_diacritics_by_id_and_by_phone() {
     let (mut t, _f) = with_households();
     let find = |t: &mut TestDb, q: &str| -> Vec<String> {
-        let cid = domain::ids::CitizenId::parse(q).ok();
-        let cid = cid.as_ref().map(domain::ids::CitizenId::as_str);
-        let phone = domain::ids::Phone::parse(q).map(domain::ids::Phone::into_string);
-        let mut v: Vec<String> =
-            store::households::search(&mut t.db, &domain::text::fold(q), cid, phone.as_deref(), 50)
-                .unwrap()
-                .into_iter()
-                .map(|h| h.household.code)
-                .collect();
+        let wanted = store::households::Wanted::from_query(q);
+        let mut v: Vec<String> = store::households::search(&mut t.db, &wanted, 50)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.household.code)
+            .collect();
         v.dedup();
         v
     };

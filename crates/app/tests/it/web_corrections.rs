@@ -304,3 +304,36 @@ fn forms_ask_for_what_a_person_must_give() {
         "{form}"
     );
 }
+
+/// Search finds a household by its code and by the words of a name in any order,
+/// without tone marks, once per household, and says how many it found (issue 15).
+#[test]
+fn search_finds_by_code_and_by_words_in_any_order_once_per_household() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::signed_in(base, "tinh");
+    let one = "href=\"/households/QN000001\"";
+    let page = |c: &mut Http, q: &str| c.get(&format!("{base}/households?q={}", enc(q))).body;
+    assert!(page(&mut c, "QN000001").contains(one));
+    let detail: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/QN000001")).body).unwrap();
+    let head = detail["head_name"].as_str().unwrap();
+    // The words reversed, without tone marks.
+    let reversed: Vec<String> = domain::text::fold(head)
+        .split_whitespace()
+        .rev()
+        .map(str::to_owned)
+        .collect();
+    let found = page(&mut c, &reversed.join(" "));
+    assert_eq!(found.matches(one).count(), 1, "{found}");
+    assert!(found.contains(" hộ</strong>"), "{found}");
+    // A long list says how many and pages.
+    let poor = c.get(&format!("{base}/households?status=poor")).body;
+    let total: i64 = between(&poor, "<strong>", " hộ</strong>").parse().unwrap();
+    assert!(total > 50, "{total}");
+    assert!(poor.contains("Trang sau"), "{poor}");
+    let second = c
+        .get(&format!("{base}/households?q=&status=poor&page=1"))
+        .body;
+    assert!(second.contains("hiển thị 51–"), "{second}");
+}

@@ -17,12 +17,39 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    page: i64,
 }
 
-fn hits_table(hits: &[(String, String, String, Option<String>)]) -> Markup {
+/// Households per page of a list.
+const PER_PAGE: i64 = 50;
+
+/// One line of a list: code, head, unit, and the member a search found.
+type Line = (String, String, String, Option<String>);
+
+/// A page of a list and how many households the list holds in all.
+struct Found {
+    total: i64,
+    lines: Vec<Line>,
+    page: i64,
+}
+
+fn hits_table(found: &Found, q: &ListQuery) -> Markup {
+    let hits = &found.lines;
+    let first = found.page * PER_PAGE;
+    let more = |page: i64| {
+        serde_urlencoded::to_string([
+            ("q", q.q.as_str()),
+            ("status", q.status.as_str()),
+            ("page", &page.to_string()),
+        ])
+        .unwrap_or_default()
+    };
     html! {
         @if hits.is_empty() { p.muted { "Không có hộ nào." } }
         @else {
+            p { strong { (found.total) " hộ" }
+                @if found.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + hits.len() as i64) } }
             div.scroll { table {
                 tr { th { "Mã hộ" } th { "Chủ hộ" } th { "Đơn vị" } }
                 @for (code, head, unit, member) in hits {
@@ -33,40 +60,51 @@ fn hits_table(hits: &[(String, String, String, Option<String>)]) -> Markup {
                     }
                 }
             } }
+            p {
+                @if found.page > 0 { a href={"/households?" (more(found.page - 1))} { "← Trang trước" } " " }
+                @if first + PER_PAGE < found.total { a href={"/households?" (more(found.page + 1))} { "Trang sau →" } }
+            }
         }
     }
 }
 
-async fn find(
-    st: &AppState,
-    who: &Authed,
-    q: ListQuery,
-) -> Result<Vec<(String, String, String, Option<String>)>, AppError> {
+async fn find(st: &AppState, who: &Authed, q: &ListQuery) -> Result<Found, AppError> {
     let w = who.clone();
+    let (q_trim, status, page) = (q.q.trim().to_owned(), q.status.clone(), q.page.max(0));
+    let (offset, limit) = (page * PER_PAGE, PER_PAGE);
     st.run(move |db| {
         let acc = w.access(db)?;
-        let q_trim = q.q.trim().to_owned();
-        if let Some(status) = Class::parse(&q.status) {
-            return Ok(store::households::list_by_status(db, &acc, status, 200)?
-                .into_iter()
-                .map(|h| (h.code, h.head_name, h.unit_code, None))
-                .collect());
+        if let Some(status) = Class::parse(&status) {
+            let all = store::households::list_by_status(db, &acc, status)?;
+            let lines = all
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|h| {
+                    (
+                        h.code.clone(),
+                        h.head_name.clone(),
+                        h.unit_code.clone(),
+                        None,
+                    )
+                })
+                .collect();
+            return Ok(Found {
+                total: all.len() as i64,
+                lines,
+                page,
+            });
         }
         if q_trim.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Found {
+                total: 0,
+                lines: Vec::new(),
+                page,
+            });
         }
-        let cid = domain::ids::CitizenId::parse(&q_trim).ok();
-        let cid = cid.as_ref().map(domain::ids::CitizenId::as_str);
-        let phone = domain::ids::Phone::parse(&q_trim).map(domain::ids::Phone::into_string);
-        let hits = store::households::search_scoped(
-            db,
-            &acc,
-            &domain::text::fold(&q_trim),
-            cid,
-            phone.as_deref(),
-            100,
-        )?;
-        Ok(hits
+        let wanted = store::households::Wanted::from_query(&q_trim);
+        let (total, hits) = store::households::search_page(db, &acc, &wanted, (limit, offset))?;
+        let lines = hits
             .into_iter()
             .map(|h| {
                 (
@@ -76,18 +114,19 @@ async fn find(
                     h.member.map(|m| m.1),
                 )
             })
-            .collect())
+            .collect();
+        Ok(Found { total, lines, page })
     })
     .await
 }
 
 pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
     let (query, status) = (q.q.clone(), q.status.clone());
-    let hits = find(&st, &who, q).await?;
+    let hits = find(&st, &who, &q).await?;
     let body = html! {
         h1 { "Hộ gia đình" }
         form.stack method="get" action="/households" {
-            label for="q" { "Tìm theo tên (không cần dấu), số CCCD hoặc số điện thoại" }
+            label for="q" { "Tìm theo mã hộ, tên (không cần dấu, từ theo thứ tự nào cũng được), số CCCD hoặc số điện thoại" }
             input id="q" name="q" type="search" value=(query) autocomplete="off"
                 hx-get="/households/results" hx-trigger="keyup changed delay:400ms" hx-target="#hits";
             p { button type="submit" { "Tìm" } }
@@ -95,15 +134,15 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQ
         p { "Danh sách theo tình trạng: "
             @for c in Class::ALL { a href={"/households?status=" (c.as_str())} { (c.label_vi()) } " · " } }
         @if let Some(c) = Class::parse(&status) { h2 { (c.label_vi()) " (theo kết quả rà soát gần nhất)" } }
-        div #hits { (hits_table(&hits)) }
+        div #hits { (hits_table(&hits, &q)) }
     };
     Ok(who.page_with_htmx("Hộ gia đình", body))
 }
 
 /// The hits alone, for htmx to swap in as the officer types.
 pub async fn results(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
-    let hits = find(&st, &who, q).await?;
-    Ok(Html(hits_table(&hits).into_string()))
+    let hits = find(&st, &who, &q).await?;
+    Ok(Html(hits_table(&hits, &q).into_string()))
 }
 
 pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {
