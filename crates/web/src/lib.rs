@@ -110,6 +110,24 @@ impl AppState {
     }
 }
 
+/// A stored time (UTC, `2026-12-02T16:37:46Z`) as an officer reads it: Vietnam's time
+/// (UTC+7), `02/12/2026 23:37`. Anything else is shown as it is.
+pub fn vietnam_time(utc: &str) -> String {
+    let parsed = (|| {
+        let day = domain::Date::parse(utc.get(..10)?).ok()?;
+        let hour: i32 = utc.get(11..13)?.parse().ok()?;
+        let minute = utc.get(14..16)?;
+        let local = hour + 7;
+        let day = domain::Date::from_days(day.days() + local.div_euclid(24));
+        Some(format!(
+            "{} {:02}:{minute}",
+            day.dmy(),
+            local.rem_euclid(24)
+        ))
+    })();
+    parsed.unwrap_or_else(|| utc.to_owned())
+}
+
 /// Today in Vietnam (UTC+7): the structure date of everyday pages.
 pub fn today() -> domain::Date {
     let secs = std::time::SystemTime::now()
@@ -142,6 +160,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(pages::routes())
         .nest("/api", api::routes())
+        // An address no page has: the Vietnamese "not found" page, not the browser's.
+        .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session_layer,
@@ -451,4 +471,20 @@ pub async fn serve_on(
         () = tokio::time::sleep(DRAIN) => tracing::warn!(seconds = DRAIN.as_secs(), "stopped with requests still in flight"),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stored_times_read_in_vietnam() {
+        assert_eq!(
+            super::vietnam_time("2026-12-02T16:37:46Z"),
+            "02/12/2026 23:37"
+        );
+        assert_eq!(
+            super::vietnam_time("2026-12-31T17:05:00Z"),
+            "01/01/2027 00:05"
+        );
+        assert_eq!(super::vietnam_time("hôm qua"), "hôm qua");
+    }
 }

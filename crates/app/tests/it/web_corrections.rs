@@ -337,3 +337,38 @@ fn search_finds_by_code_and_by_words_in_any_order_once_per_household() {
         .body;
     assert!(second.contains("hiển thị 51–"), "{second}");
 }
+
+/// Vietnamese where the app used to fall back on English or on a guess (issue 15): an
+/// unknown address, a date that does not exist, the times of the audit.
+#[test]
+fn unknown_pages_impossible_dates_and_audit_times_in_vietnamese() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut c = Http::signed_in(base, "tinh");
+    let missing = c.get(&format!("{base}/khong-co-trang-nay"));
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Không tìm thấy"), "{}", missing.body);
+    let feb30 = c.get(&format!(
+        "{base}/reports?unit=48&from=2023-02-30&to=2023-10-31"
+    ));
+    assert_eq!(feb30.status, 400);
+    assert!(
+        feb30.body.contains("Từ ngày") && feb30.body.contains("2023-02-30"),
+        "{}",
+        feb30.body
+    );
+    // The audit's times are Vietnam's, day first.
+    let csrf = c.csrf(base);
+    let api = format!("{base}/api/import/supports");
+    assert_eq!(
+        c.post_json(&api, &gift("WT-1", "2026-03-05", "48", 1), &csrf)
+            .status,
+        200
+    );
+    let audit = c.get(&format!("{base}/audit")).body;
+    let first = between(&audit, "<td>", "</td>");
+    assert!(
+        first.len() == 16 && first.as_bytes()[2] == b'/' && first.as_bytes()[5] == b'/',
+        "{first}"
+    );
+}

@@ -47,9 +47,9 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
             p { button type="submit" { "Lọc" } }
         }
         div.scroll { table {
-            tr { th { "Lúc (UTC)" } th { "Ai" } th { "Việc" } th { "Dữ liệu" } th { "Cũ → mới" } th { "Lý do" } }
+            tr { th { "Lúc" } th { "Ai" } th { "Việc" } th { "Dữ liệu" } th { "Cũ → mới" } th { "Lý do" } }
             @for a in &rows {
-                tr { td { (a.at) } td { (a.actor) } td { (a.action) } td { (a.entity) " " (a.key) }
+                tr { td { (crate::vietnam_time(&a.at)) } td { (a.actor) } td { (a.action) } td { (a.entity) " " (a.key) }
                      td { (a.old.clone().unwrap_or_default()) " → " (a.new.clone().unwrap_or_default()) }
                      td { (a.reason.clone().unwrap_or_default()) } }
             }

@@ -49,10 +49,17 @@ impl Asked {
     }
 }
 
-fn parse(s: &Option<String>) -> Option<Date> {
-    s.as_deref()
-        .filter(|v| !v.is_empty())
-        .and_then(|v| Date::parse(v).ok())
+/// A date of the query: `None` when left empty; a date that cannot be read (2023-02-30)
+/// is refused with the name of its field, never replaced by another.
+fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, AppError> {
+    match s.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Date::parse(v).map(Some).map_err(|_| {
+            AppError::BadRequest(format!(
+                "Ô “{field}”: ngày “{v}” không có thật hoặc không đọc được (ghi DD/MM/YYYY hoặc YYYY-MM-DD)."
+            ))
+        }),
+    }
 }
 
 /// Reports computed while the data stood still (see `crate::cache`), keyed by the
@@ -64,9 +71,10 @@ pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), r
 fn request(db: &mut store::Db, who: &Authed, q: &Asked) -> Result<reports::Request, AppError> {
     let acc = who.access(db)?;
     let today = crate::today();
-    let to = parse(&q.to).unwrap_or(today);
-    let from = parse(&q.from).unwrap_or_else(|| Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
-    let structure = parse(&q.s);
+    let to = parse(&q.to, "Đến ngày")?.unwrap_or(today);
+    let from =
+        parse(&q.from, "Từ ngày")?.unwrap_or_else(|| Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
+    let structure = parse(&q.s, "Cơ cấu đơn vị theo ngày")?;
     let unit = q
         .unit
         .clone()
