@@ -15,6 +15,16 @@ pub enum CitizenIdError {
     NotTwelveDigits,
 }
 
+/// An identifier shown to someone who may not see it whole: all but its last four
+/// characters hidden (`••••••••0123`).
+pub fn masked(s: &str) -> String {
+    let n = s.chars().count();
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i + 4 < n { '•' } else { c })
+        .collect()
+}
+
 impl CitizenId {
     pub fn parse(s: &str) -> Result<CitizenId, CitizenIdError> {
         let digits = s.bytes().all(|b| b.is_ascii_digit());

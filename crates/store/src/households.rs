@@ -149,6 +149,30 @@ stored_row! {
     }
 }
 
+/// The members of household `h` as `actor` may see them: citizen IDs and phones whole
+/// for who may write the household's records (an access to sensitive data, logged),
+/// masked for the others.
+pub fn members_shown(
+    db: &mut Db,
+    acc: &Access,
+    h: &Household,
+    actor: &str,
+) -> Result<Vec<Member>, StoreError> {
+    let mut members = members_of(db, &h.code)?;
+    let sensitive = members
+        .iter()
+        .any(|m| m.citizen_id.is_some() || m.phone.is_some());
+    if !acc.can_write_unit(h.unit_id) {
+        for m in &mut members {
+            m.citizen_id = m.citizen_id.as_deref().map(domain::ids::masked);
+            m.phone = m.phone.as_deref().map(domain::ids::masked);
+        }
+    } else if sensitive {
+        crate::audit::record_sensitive_view(db, actor, &h.code)?;
+    }
+    Ok(members)
+}
+
 pub fn members_of(db: &mut Db, code: &str) -> Result<Vec<Member>, StoreError> {
     let sql = "SELECT {cols} FROM members WHERE household_code = ? ORDER BY member_no";
     db.query_as(sql, crate::params![code])

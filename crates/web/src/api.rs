@@ -156,9 +156,8 @@ async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
     let actor = c.who.actor();
     c.answer(move |db, acc| {
         let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
-        let members = store::households::members_of(db, &code)?;
+        let members = store::households::members_shown(db, acc, &h, &actor)?;
         let assessments = store::households::assessments_of(db, &code)?;
-        store::audit::record_sensitive_view(db, &actor, &code)?;
         Ok(json!({
             "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,
             "head_gender": h.head_gender, "area": h.area, "ethnic_minority": h.ethnic_minority, "size": h.size,

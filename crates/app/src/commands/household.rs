@@ -45,14 +45,6 @@ pub fn run(env: &Env, cmd: HouseholdCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn mask(s: &str) -> String {
-    let n = s.chars().count();
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| if i + 4 < n { '•' } else { c })
-        .collect()
-}
-
 fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> {
     let Some(h) = store::households::get(db, code)? else {
         eprintln!("Không có hộ mã {code} / no household {code}");
@@ -94,14 +86,26 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
     let members = store::households::members_of(db, code)?;
     let _ = writeln!(out, "Thành viên ({}):", members.len());
     for m in &members {
-        let id = m
-            .citizen_id
-            .as_deref()
-            .map(|c| format!(", CCCD {}", if full { c.to_owned() } else { mask(c) }));
-        let phone = m
-            .phone
-            .as_deref()
-            .map(|p| format!(", ĐT {}", if full { p.to_owned() } else { mask(p) }));
+        let id = m.citizen_id.as_deref().map(|c| {
+            format!(
+                ", CCCD {}",
+                if full {
+                    c.to_owned()
+                } else {
+                    domain::ids::masked(c)
+                }
+            )
+        });
+        let phone = m.phone.as_deref().map(|p| {
+            format!(
+                ", ĐT {}",
+                if full {
+                    p.to_owned()
+                } else {
+                    domain::ids::masked(p)
+                }
+            )
+        });
         let _ = writeln!(
             out,
             "  {}. {} ({}{}){}{}{}",

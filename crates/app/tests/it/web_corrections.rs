@@ -372,3 +372,43 @@ fn unknown_pages_impossible_dates_and_audit_times_in_vietnamese() {
         "{first}"
     );
 }
+
+/// Roles shown honestly (issue 15): a viewer sees citizen IDs masked through the API (the
+/// page shows the same `members_shown`); who may write the household sees them whole.
+#[test]
+fn a_viewer_sees_citizen_ids_masked() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    let with_id = db
+        .query(
+            "SELECT household_code FROM members WHERE citizen_id IS NOT NULL ORDER BY 1 LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    let code = crate::support::cell(&with_id[0], "household_code");
+    let ids = |user: &str| -> Vec<String> {
+        let mut c = Http::signed_in(base, user);
+        let detail: serde_json::Value =
+            serde_json::from_str(&c.get(&format!("{base}/api/households/{code}")).body).unwrap();
+        detail["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["citizen_id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let whole = ids("tinh");
+    assert!(
+        !whole.is_empty()
+            && whole
+                .iter()
+                .all(|id| id.len() == 12 && id.chars().all(|c| c.is_ascii_digit())),
+        "{whole:?}"
+    );
+    let masked = ids("xem");
+    assert!(
+        masked.iter().all(|id| id.starts_with("••••••••")),
+        "{masked:?}"
+    );
+}

@@ -150,11 +150,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
     let body = st
         .scoped(&who, move |db, acc| {
             let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
-            let members = store::households::members_of(db, &code)?;
-            // Citizen IDs and phones on screen: access to sensitive data, logged.
-            if members.iter().any(|m| m.citizen_id.is_some() || m.phone.is_some()) {
-                store::audit::record_sensitive_view(db, &w.actor(), &code)?;
-            }
+            let members = store::households::members_shown(db, acc, &h, &w.actor())?;
             let assessments = store::households::assessments_of(db, &code)?;
             let standards = store::standards::load_all(db)?;
             let supports = store::records::supports_of_household(db, &code)?;
