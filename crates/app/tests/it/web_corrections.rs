@@ -309,9 +309,8 @@ fn forms_ask_for_what_a_person_must_give() {
 /// without tone marks, once per household, and says how many it found (issue 15).
 #[test]
 fn search_finds_by_code_and_by_words_in_any_order_once_per_household() {
-    let server = demo_server();
+    let (server, mut c) = demo_as("tinh");
     let base = &server.base;
-    let mut c = Http::signed_in(base, "tinh");
     let one = "href=\"/households/QN000001\"";
     let page = |c: &mut Http, q: &str| c.get(&format!("{base}/households?q={}", enc(q))).body;
     assert!(page(&mut c, "QN000001").contains(one));
@@ -342,9 +341,8 @@ fn search_finds_by_code_and_by_words_in_any_order_once_per_household() {
 /// unknown address, a date that does not exist, the times of the audit.
 #[test]
 fn unknown_pages_impossible_dates_and_audit_times_in_vietnamese() {
-    let server = demo_server();
+    let (server, mut c) = demo_as("tinh");
     let base = &server.base;
-    let mut c = Http::signed_in(base, "tinh");
     let missing = c.get(&format!("{base}/khong-co-trang-nay"));
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Không tìm thấy"), "{}", missing.body);
@@ -410,5 +408,56 @@ fn a_viewer_sees_citizen_ids_masked() {
     assert!(
         masked.iter().all(|id| id.starts_with("••••••••")),
         "{masked:?}"
+    );
+}
+
+/// Users (issue 15): the form keeps what was typed after a refusal and starts from the
+/// least role; a manager resets the password of a user below her, whose sessions end and
+/// who must change it at her next sign-in.
+#[test]
+fn the_users_form_keeps_its_fields_and_a_manager_resets_a_password() {
+    let (server, mut tinh) = demo_as("tinh");
+    let base = &server.base;
+    let csrf = tinh.csrf(base);
+    let users = tinh.get(&format!("{base}/users")).body;
+    assert!(
+        users.contains("<option value=\"viewer\" selected>"),
+        "{users}"
+    );
+    let short = tinh.post_form(
+        &format!("{base}/users"),
+        &fields(
+            &csrf,
+            "username=can-bo-moi&full_name=Cán Bộ Mới&role=clerk&unit_code=48&password=ngan",
+        ),
+    );
+    assert!(
+        short.body.contains("value=\"can-bo-moi\"")
+            && short.body.contains("<option value=\"clerk\" selected>"),
+        "{}",
+        short.body
+    );
+
+    let (mut clerk, _, _) = clerk(base);
+    let xa_row = users
+        .split("<tr>")
+        .find(|r| r.contains("<td>xa</td>"))
+        .unwrap();
+    let xa_id = between(xa_row, "name=\"id\" value=\"", "\"");
+    let reset = tinh.post_form(
+        &format!("{base}/users/reset"),
+        &[("_csrf", &csrf), ("id", &xa_id)],
+    );
+    let password = between(&reset.body, "Mật khẩu dùng một lần của xa: ", " ");
+    assert_eq!(password.len(), 16, "{}", reset.body);
+    // Her open session ended; the new password signs her in to the password page.
+    assert_eq!(clerk.get(&format!("{base}/")).status, 303);
+    let mut again = Http::default();
+    let signed = again.login(base, "xa", &password);
+    assert_eq!(
+        signed.header("location"),
+        Some("/password"),
+        "{}",
+        signed.body
     );
 }

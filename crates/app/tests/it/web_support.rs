@@ -135,6 +135,13 @@ pub fn read_address(reader: &mut impl BufRead) -> (String, String) {
     (word_after(&line, "http://"), printed)
 }
 
+/// The demo served in-process, and a client signed in as demo user `user`.
+pub fn demo_as(user: &str) -> (Server, Http) {
+    let server = demo_server();
+    let c = Http::signed_in(&server.base, user);
+    (server, c)
+}
+
 /// The demo data served by the real binary (`donghanh serve`), its stderr kept.
 pub fn demo_server_binary() -> Server {
     let db = demo_db();

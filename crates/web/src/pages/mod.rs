@@ -76,5 +76,6 @@ pub fn routes() -> Router<AppState> {
         .route("/targets", get(targets::show).post(targets::save))
         .route("/users", get(users::list).post(users::create))
         .route("/users/active", post(users::set_active))
+        .route("/users/reset", post(users::reset_password))
         .route("/audit", get(audit::list))
 }

@@ -9,7 +9,14 @@ use domain::access::Role;
 use maud::html;
 use serde::Deserialize;
 
-async fn render(st: &AppState, who: &Authed, message: Option<(bool, String)>) -> Page {
+/// The users page: `message` says how the last step went; `kept` is the new user's form
+/// as sent, shown again after a refusal (never its password).
+async fn render(
+    st: &AppState,
+    who: &Authed,
+    message: Option<(bool, String)>,
+    kept: Option<&NewUserForm>,
+) -> Page {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
@@ -38,6 +45,11 @@ async fn render(st: &AppState, who: &Authed, message: Option<(bool, String)>) ->
                                 input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
                                 " " button.secondary type="submit" style="padding:.1rem .5rem" { (if u.active { "Khóa" } else { "Mở khóa" }) }
                             }
+                            form.inline method="post" action="/users/reset" {
+                                (csrf(who))
+                                input type="hidden" name="id" value=(u.id);
+                                " " button.secondary type="submit" style="padding:.1rem .5rem" { "Đặt lại mật khẩu" }
+                            }
                         }
                      } }
             }
@@ -45,11 +57,13 @@ async fn render(st: &AppState, who: &Authed, message: Option<(bool, String)>) ->
         h2 { "Thêm người dùng" }
         form.stack.card method="post" action="/users" {
             (csrf(who))
-            label for="username" { "Tên đăng nhập" } input id="username" name="username";
-            label for="full_name" { "Họ tên" } input id="full_name" name="full_name";
+            label for="username" { "Tên đăng nhập" } input id="username" name="username" value=(kept.map_or("", |k| &k.username));
+            label for="full_name" { "Họ tên" } input id="full_name" name="full_name" value=(kept.map_or("", |k| &k.full_name));
             label for="role" { "Vai trò" }
-            select id="role" name="role" { @for r in Role::ALL { @if who.user.role.may_grant(r) { option value=(r.as_str()) { (r.label_vi()) } } } }
-            label for="unit_code" { "Mã đơn vị" } input id="unit_code" name="unit_code";
+            // The least role first chosen: a user gets more only when someone says so.
+            @let chosen = kept.map_or(Role::Viewer.as_str(), |k| k.role.as_str());
+            select id="role" name="role" { @for r in Role::ALL { @if who.user.role.may_grant(r) { option value=(r.as_str()) selected[r.as_str() == chosen] { (r.label_vi()) } } } }
+            label for="unit_code" { "Mã đơn vị" } input id="unit_code" name="unit_code" value=(kept.map_or("", |k| &k.unit_code));
             label for="password" { "Mật khẩu ban đầu (ít nhất 10 ký tự; người dùng phải đổi khi đăng nhập)" } input id="password" name="password" type="password";
             p { button type="submit" { "Thêm" } }
         }
@@ -58,10 +72,10 @@ async fn render(st: &AppState, who: &Authed, message: Option<(bool, String)>) ->
 }
 
 pub async fn list(State(st): State<AppState>, who: Authed) -> Page {
-    render(&st, &who, None).await
+    render(&st, &who, None, None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 pub struct NewUserForm {
     #[serde(default)]
     _csrf: String,
@@ -77,22 +91,21 @@ pub async fn create(State(st): State<AppState>, who: Authed, Form(f): Form<NewUs
         return Err(AppError::Forbidden);
     }
     let Some(role) = Role::parse(&f.role).filter(|r| who.user.role.may_grant(*r)) else {
-        return render(&st, &who, Some((false, "Vai trò không hợp lệ.".into()))).await;
-    };
-    if let Err(e) = auth::check_new_password(&f.password) {
-        return render(&st, &who, Some((false, e))).await;
-    }
-    let username = f.username.trim().to_owned();
-    if username.is_empty() || username.contains(char::is_whitespace) {
         return render(
             &st,
             &who,
-            Some((
-                false,
-                "Tên đăng nhập không được trống hay có khoảng trắng.".into(),
-            )),
+            Some((false, "Vai trò không hợp lệ.".into())),
+            Some(&f),
         )
         .await;
+    };
+    if let Err(e) = auth::check_new_password(&f.password) {
+        return render(&st, &who, Some((false, e)), Some(&f)).await;
+    }
+    let username = f.username.trim().to_owned();
+    if username.is_empty() || username.contains(char::is_whitespace) {
+        let refusal = "Tên đăng nhập không được trống hay có khoảng trắng.";
+        return render(&st, &who, Some((false, refusal.into())), Some(&f)).await;
     }
     // Hashed under the same bound as sign-ins (`auth::hashing`).
     let password = f.password.clone();
@@ -100,6 +113,10 @@ pub async fn create(State(st): State<AppState>, who: Authed, Form(f): Form<NewUs
         .await
         .map_err(|_| AppError::Unavailable("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
     let w = who.clone();
+    let sent = NewUserForm {
+        password: String::new(),
+        ..f.clone()
+    };
     let message = st
         .scoped(&who, move |db, acc| {
             if !acc.can_read_code(&f.unit_code, acc.today)
@@ -133,7 +150,8 @@ pub async fn create(State(st): State<AppState>, who: Authed, Form(f): Form<NewUs
             Ok((true, format!("Đã thêm {username}.")))
         })
         .await?;
-    render(&st, &who, Some(message)).await
+    let kept = (!message.0).then_some(&sent);
+    render(&st, &who, Some(message), kept).await
 }
 
 #[derive(Deserialize)]
@@ -144,35 +162,77 @@ pub struct ActiveForm {
     active: String,
 }
 
+/// A step a manager takes on a user below her (never herself): `step` does it inside a
+/// transaction and says what was done; the page shows it.
+async fn on_user_below(
+    st: &AppState,
+    who: &Authed,
+    id: i64,
+    step: impl FnOnce(&mut store::Db, &store::accounts::User, &str) -> Result<String, AppError>
+        + Send
+        + 'static,
+) -> Page {
+    if !who.user.role.manages_users() || id == who.user.id {
+        return Err(AppError::Forbidden);
+    }
+    let w = who.clone();
+    let said = st
+        .scoped(who, move |db, acc| {
+            let target = store::accounts::by_id(db, id)?.ok_or(AppError::NotFound)?;
+            if !w.user.role.may_grant(target.role)
+                || !acc.can_read_code(&target.unit_code, acc.today)
+            {
+                return Err(AppError::Forbidden);
+            }
+            step(db, &target, &w.actor())
+        })
+        .await?;
+    render(st, who, Some((true, said)), None).await
+}
+
 /// Locks or unlocks a user below the manager (a locked user's sessions end at once).
 pub async fn set_active(
     State(st): State<AppState>,
     who: Authed,
     Form(f): Form<ActiveForm>,
 ) -> Page {
-    if !who.user.role.manages_users() || f.id == who.user.id {
-        return Err(AppError::Forbidden);
-    }
-    let w = who.clone();
-    let message = st
-        .scoped(&who, move |db, acc| {
-            let target = store::accounts::by_id(db, f.id)?.ok_or(AppError::NotFound)?;
-            if !w.user.role.may_grant(target.role)
-                || !acc.can_read_code(&target.unit_code, acc.today)
-            {
-                return Err(AppError::Forbidden);
-            }
-            let active = f.active == "1";
-            db.transaction(|tx| store::accounts::set_active(tx, target.id, active, &w.actor()))?;
-            Ok((
-                true,
-                format!(
-                    "{} đã được {}.",
-                    target.username,
-                    if active { "mở khóa" } else { "khóa" }
-                ),
-            ))
-        })
-        .await?;
-    render(&st, &who, Some(message)).await
+    let active = f.active == "1";
+    on_user_below(&st, &who, f.id, move |db, target, actor| {
+        db.transaction(|tx| store::accounts::set_active(tx, target.id, active, actor))?;
+        let done = if active { "mở khóa" } else { "khóa" };
+        Ok(format!("{} đã được {done}.", target.username))
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    _csrf: String,
+    id: i64,
+}
+
+/// A manager gives a user below her a new one-time password (shown to her once): the
+/// user's sessions end, and she must change it at her next sign-in.
+pub async fn reset_password(
+    State(st): State<AppState>,
+    who: Authed,
+    Form(f): Form<ResetForm>,
+) -> Page {
+    let password = auth::random_token()[..16].to_owned();
+    let p = password.clone();
+    let hash = auth::hashing(move || auth::hash_password(&p))
+        .await
+        .map_err(|_| AppError::Unavailable("Hệ thống đang bận; hãy thử lại sau ít giây.".into()))?;
+    on_user_below(&st, &who, f.id, move |db, target, actor| {
+        db.transaction(|tx| {
+            store::accounts::set_password(tx, target.id, &hash, true, actor)?;
+            store::accounts::sessions_end_for_user(tx, target.id, None)
+        })?;
+        Ok(format!(
+            "Mật khẩu dùng một lần của {}: {password} — hãy báo riêng cho người dùng; họ phải đổi khi đăng nhập.",
+            target.username
+        ))
+    })
+    .await
 }
