@@ -260,7 +260,9 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
     b.wait_for("049188009911");
     b.go(&format!("{base}/households/WEB-001/assessments"));
     b.fill("#income_per_capita_vnd", "1.200.000");
-    b.fill("#deprivations", "employment;water;sanitation");
+    for deprivation in ["employment", "water", "sanitation"] {
+        b.click(&format!("input[name=deprivations][value={deprivation}]"));
+    }
     b.submit();
     b.wait_for("thiếu hụt 3 chỉ số ≥ 3 → hộ nghèo");
     b.go(&format!("{base}/households/WEB-001/supports"));

@@ -2,6 +2,10 @@
 //! row of that file kind).
 
 use domain::vocab::{ActivityType, Area, AssessmentKind, Class, Gender, SupportType};
+use std::collections::HashMap;
+
+type Values = HashMap<String, String>;
+type Errors = HashMap<String, String>;
 
 /// How a field is entered.
 #[derive(Clone, Copy)]
@@ -13,7 +17,26 @@ pub(super) enum Input {
     Choice(&'static [(&'static str, &'static str)]),
     /// A choice that may be left to the program: the empty value, with its label, first.
     ChoiceOrAuto(&'static [(&'static str, &'static str)], &'static str),
+    /// The deprivations of the national standards, one checkbox each.
+    Deprivations,
     Hidden,
+}
+
+/// Every deprivation of the national standards (code, Vietnamese name), each once, in
+/// the standards' order: what an assessment form offers.
+pub(super) fn deprivation_choices() -> &'static [(String, String)] {
+    static CHOICES: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for s in domain::poverty::national::all() {
+            for i in s.indicators {
+                if !out.iter().any(|(c, _)| *c == i.code) {
+                    out.push((i.code, i.label_vi));
+                }
+            }
+        }
+        out
+    });
+    &CHOICES
 }
 
 pub(super) struct Field {
@@ -61,11 +84,7 @@ pub(super) const ASSESSMENT: &[Field] = &[
         "Thu nhập bình quân người/tháng (đồng)",
         Input::Text,
     ),
-    f(
-        "deprivations",
-        "Chỉ số thiếu hụt (mã, cách nhau bằng dấu ;)",
-        Input::Text,
-    ),
+    f("deprivations", "Các chỉ số thiếu hụt", Input::Deprivations),
     f(
         "status",
         "Kết quả (để trống: tự tính theo chuẩn)",
@@ -127,3 +146,39 @@ pub(super) const ACTIVITY_WITH_ID: &[Field] = &[
     f("sessions", "", Input::Number),
     f("participants", "", Input::Number),
 ];
+
+/// What a person must give on a form beyond the contract's required columns. The
+/// contract's defaults for empty numbers are for files, where an empty cell is a habit;
+/// an empty box on a form is a forgotten one, and would be counted (a 0-đồng livelihood
+/// support, a class of 0 trainees).
+pub(super) fn person_must_give(kind: &str, values: &Values) -> Errors {
+    let empty = |n: &str| values.get(n).is_none_or(|v| v.trim().is_empty());
+    let mut errors = Errors::new();
+    let mut need = |n: &str, message: &str| {
+        errors.insert(n.to_owned(), message.to_owned());
+    };
+    match kind {
+        "supports" => {
+            for n in ["date", "support_type"] {
+                if empty(n) {
+                    need(n, "Cần nhập ô này.");
+                }
+            }
+            if empty("quantity") && empty("value_vnd") {
+                need("quantity", "Cần nhập số lượng hoặc trị giá của hỗ trợ.");
+            }
+        }
+        "activities" => {
+            for n in ["date", "activity_type", "participants"] {
+                if empty(n) {
+                    need(n, "Cần nhập ô này.");
+                }
+            }
+            if values.get("participants").is_some_and(|v| v.trim() == "0") {
+                need("participants", "Số người tham gia phải từ 1 trở lên.");
+            }
+        }
+        _ => {}
+    }
+    errors
+}

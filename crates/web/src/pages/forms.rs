@@ -14,9 +14,10 @@ use maud::{html, Markup};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
-    Field, Input, ACTIVITY, ACTIVITY_WITH_ID, ASSESSMENT, HOUSEHOLD, MEMBER, SUPPORT,
-    SUPPORT_WITH_ID,
+    deprivation_choices, Field, Input, ACTIVITY, ACTIVITY_WITH_ID, ASSESSMENT, HOUSEHOLD, MEMBER,
+    SUPPORT, SUPPORT_WITH_ID,
 };
 
 type Values = HashMap<String, String>;
@@ -43,6 +44,14 @@ fn form_markup(
                     Input::Choice(opts) => {
                         label for=(fd.name) { (fd.label) }
                         select id=(fd.name) name=(fd.name) { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } } }
+                    }
+                    Input::Deprivations => {
+                        @let chosen: Vec<String> = v(fd.name).split(';').map(|c| c.trim().to_owned()).collect();
+                        fieldset { legend { (fd.label) }
+                            @for (code, label) in deprivation_choices() {
+                                label.check { input type="checkbox" name=(fd.name) value=(code) checked[chosen.contains(code)]; " " (label) }
+                            }
+                        }
                     }
                     Input::ChoiceOrAuto(opts, auto) => {
                         label for=(fd.name) { (fd.label) }
@@ -158,45 +167,21 @@ pub(super) async fn import_row(
     .await
 }
 
-/// What a person must give on a form beyond the contract's required columns. The
-/// contract's defaults for empty numbers are for files, where an empty cell is a habit;
-/// an empty box on a form is a forgotten one, and would be counted (a 0-đồng livelihood
-/// support, a class of 0 trainees).
-pub(super) fn person_must_give(kind: &str, values: &Values) -> Errors {
-    let empty = |n: &str| values.get(n).is_none_or(|v| v.trim().is_empty());
-    let mut errors = Errors::new();
-    let mut need = |n: &str, message: &str| {
-        errors.insert(n.to_owned(), message.to_owned());
-    };
-    match kind {
-        "supports" => {
-            for n in ["date", "support_type"] {
-                if empty(n) {
-                    need(n, "Cần nhập ô này.");
-                }
-            }
-            if empty("quantity") && empty("value_vnd") {
-                need("quantity", "Cần nhập số lượng hoặc trị giá của hỗ trợ.");
-            }
-        }
-        "activities" => {
-            for n in ["date", "activity_type", "participants"] {
-                if empty(n) {
-                    need(n, "Cần nhập ô này.");
-                }
-            }
-            if values.get("participants").is_some_and(|v| v.trim() == "0") {
-                need("participants", "Số người tham gia phải từ 1 trở lên.");
-            }
-        }
-        _ => {}
-    }
-    errors
-}
-
 /// A posted form's values (its CSRF token was checked by the session layer).
+/// A posted form's values; a field sent several times (the deprivations' checkboxes) is
+/// one value, its parts joined by `;` as in a file.
 fn take(form: Vec<(String, String)>) -> Values {
-    form.into_iter().collect()
+    let mut values = Values::new();
+    for (k, v) in form {
+        values
+            .entry(k)
+            .and_modify(|old: &mut String| {
+                old.push(';');
+                old.push_str(&v);
+            })
+            .or_insert(v);
+    }
+    values
 }
 
 fn render(
