@@ -99,6 +99,26 @@ stored_row! {
     }
 }
 
+/// A code for a new household of `unit_code` when the officer leaves it empty: the unit's
+/// code and the next free number (`20443-0007`).
+pub fn proposed_code(db: &mut Db, unit_code: &str) -> Result<String, StoreError> {
+    let prefix = format!("{unit_code}-");
+    let taken: i64 = db
+        .query_one(
+            "SELECT COUNT(*) AS n FROM households WHERE household_code LIKE ?",
+            crate::params![format!("{prefix}%")],
+        )?
+        .get("n")?;
+    let mut next = taken + 1;
+    loop {
+        let code = format!("{prefix}{next:04}");
+        if get(db, &code)?.is_none() {
+            return Ok(code);
+        }
+        next += 1;
+    }
+}
+
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
     let sql = "SELECT {cols} FROM households WHERE household_code = ?";
     Ok(db.query_as(sql, crate::params![code])?.pop())

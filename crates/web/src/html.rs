@@ -99,6 +99,20 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
     )
 }
 
+/// The address of a household's page. Its code goes in percent-encoded: a union may code
+/// households `DN/2024/001`, and a bare slash would name another page.
+pub fn household_path(code: &str) -> String {
+    let mut out = String::from("/households/");
+    for b in code.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// The hidden CSRF field every form carries.
 pub fn csrf(who: &dyn Viewer) -> Markup {
     html! { input type="hidden" name="_csrf" value=(who.csrf()); }

@@ -295,6 +295,22 @@ fn forms_ask_for_what_a_person_must_give() {
     let detail: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/households/WF-1")).body).unwrap();
     assert_eq!(detail["members"][0]["full_name"], "Hồ Thị Mến");
+    // A household left without a code gets one from its unit; a code with slashes works
+    // in links.
+    for (code, at) in [
+        ("", format!("/households/{unit}-0001")),
+        ("DN/2026/001", "/households/DN%2F2026%2F001".into()),
+    ] {
+        let written = format!("household_code={code}&unit_code={unit}&registered_on=2026-02-01&head_name=Hồ Thị Lan&head_gender=F&area=rural&ethnic_minority=0&size=2");
+        let created = c.post_form(&format!("{base}/households/new"), &fields(&csrf, &written));
+        assert_eq!(
+            created.header("location"),
+            Some(at.as_str()),
+            "{}",
+            created.body
+        );
+        assert_eq!(c.get(&format!("{base}{at}")).status, 200);
+    }
     // Editing her is its own action, linked from the household's page.
     let page = c.get(&format!("{base}/households/WF-1")).body;
     let edit = between(&page, "href=\"/records/members/edit?", "\"");

@@ -53,7 +53,11 @@ pub(super) const YES_NO: &[(&str, &str)] = &[("0", "Không"), ("1", "Có")];
 const GENDER: &[(&str, &str)] = Gender::ENTRIES;
 
 pub(super) const HOUSEHOLD: &[Field] = &[
-    f("household_code", "Mã hộ", Input::Text),
+    f(
+        "household_code",
+        "Mã hộ (để trống: tự đặt theo mã đơn vị)",
+        Input::Text,
+    ),
     f("unit_code", "Mã đơn vị (chi hội / cơ sở Hội)", Input::Text),
     f("registered_on", "Ngày đăng ký", Input::Date),
     f("head_name", "Họ tên chủ hộ", Input::Text),

@@ -5,7 +5,7 @@
 
 use crate::auth::Authed;
 use crate::error::{AppError, Reply};
-use crate::html::csrf;
+use crate::html::{csrf, household_path};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -235,7 +235,17 @@ pub async fn household_create(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let values = take(form);
+    let mut values = take(form);
+    if values
+        .get("household_code")
+        .is_none_or(|c| c.trim().is_empty())
+    {
+        let unit = values.get("unit_code").cloned().unwrap_or_default();
+        let proposed = st
+            .run(move |db| Ok(store::households::proposed_code(db, &unit)?))
+            .await?;
+        values.insert("household_code".into(), proposed);
+    }
     let code = values.get("household_code").cloned().unwrap_or_default();
     // A new household must not overwrite one that exists.
     match save_row(
@@ -248,7 +258,7 @@ pub async fn household_create(
     )
     .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
         Err(errors) => Ok(render(
             &who,
             "Thêm hộ",
@@ -292,7 +302,7 @@ pub async fn household_edit(
             store::households::get_writable(db, acc, &code)?.ok_or(AppError::NotFound)
         })
         .await?;
-    let action = format!("/households/{}/edit", h.code);
+    let action = format!("{}/edit", household_path(&h.code));
     let version = version_of(&h);
     Ok(render(
         &who,
@@ -335,7 +345,7 @@ pub async fn household_update(
                 _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
             },
         );
-    let action = format!("/households/{code}/edit");
+    let action = format!("{}/edit", household_path(&code));
     match save_row(
         &st,
         &who,
@@ -346,7 +356,7 @@ pub async fn household_update(
     )
     .await?
     {
-        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
         Err(errors) if errors.contains_key("") => {
             let resp = render(
                 &who,
@@ -433,9 +443,9 @@ fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
 async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
     let h = writable_household(&st, &who, &code).await?;
     let (_, title, fields) = child_spec(kind);
-    let action = format!("/households/{code}/{kind}");
+    let action = format!("{}/{kind}", household_path(&code));
     let intro =
-        html! { p { "Hộ " a href={"/households/" (h.code)} { (h.code) } ": " (h.head_name) } };
+        html! { p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
     Ok(render(
         &who,
         title,
@@ -486,10 +496,10 @@ async fn child_save(
         Err(missing)
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/households/{code}")).into_response()),
+        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
         Err(errors) => {
-            let action = format!("/households/{code}/{kind}");
-            let intro = html! { p { "Hộ " a href={"/households/" (h.code)} { (h.code) } ": " (h.head_name) } };
+            let action = format!("{}/{kind}", household_path(&code));
+            let intro = html! { p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
             Ok(render(
                 &who,
                 title,

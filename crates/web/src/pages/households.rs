@@ -54,7 +54,7 @@ fn hits_table(found: &Found, q: &ListQuery) -> Markup {
                 tr { th { "Mã hộ" } th { "Chủ hộ" } th { "Đơn vị" } }
                 @for (code, head, unit, member) in hits {
                     tr {
-                        td { a href={"/households/" (code)} { (code) } }
+                        td { a href=(crate::html::household_path(code)) { (code) } }
                         td { (head) @if let Some(m) = member { br; span.muted { "thành viên: " (m) } } }
                         td { (unit) }
                     }
@@ -163,10 +163,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 h1 { "Hộ " (h.code) ": " (h.head_name) }
                 p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (h.unit_code) } " · đăng ký " (h.registered_on.dmy()) }
                 @if writable {
-                    p { a.button href={"/households/" (h.code) "/edit"} { "Sửa hộ" } " "
-                        a.button href={"/households/" (h.code) "/members"} { "Thêm thành viên" } " "
-                        a.button href={"/households/" (h.code) "/assessments"} { "Ghi rà soát" } " "
-                        a.button href={"/households/" (h.code) "/supports"} { "Ghi hỗ trợ" } }
+                    p { a.button href={(crate::html::household_path(&h.code)) "/edit"} { "Sửa hộ" } " "
+                        a.button href={(crate::html::household_path(&h.code)) "/members"} { "Thêm thành viên" } " "
+                        a.button href={(crate::html::household_path(&h.code)) "/assessments"} { "Ghi rà soát" } " "
+                        a.button href={(crate::html::household_path(&h.code)) "/supports"} { "Ghi hỗ trợ" } }
                 }
                 h2 { "Thành viên" }
                 div.scroll { table {

@@ -268,7 +268,7 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
             tr { th { "Bản ghi" } th { "Loại" } th { "Đơn vị" } th.n { "Tính vào" } }
             @for e in &evidence {
                 tr {
-                    td { @if e.source == "households" { a href={"/households/" (e.record)} { (e.record) } } @else { (e.record) } }
+                    td { @if e.source == "households" { a href=(crate::html::household_path(&e.record)) { (e.record) } } @else { (e.record) } }
                     td { (e.source) } td { (e.unit_code) } td.n { (render::count(e.amount)) }
                 }
             }
