@@ -370,7 +370,7 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
             continue; // an empty sheet
         };
         tables.push(Table {
-            kind: name.clone(),
+            kind: kind_named(&name).unwrap_or_else(|| name.clone()),
             source: format!("{}#{name}", display(path)),
             header: header
                 .into_iter()
@@ -384,7 +384,27 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
                 .collect(),
         });
     }
+    // A workbook of one sheet whose name says nothing (Sheet1, Trang_tính1) is of the kind
+    // its file is named after, as a CSV file would be.
+    if let [only] = &mut tables[..] {
+        if crate::kinds::find(&only.kind).is_none() {
+            if let Some(kind) = kind_named(&base_name(path)) {
+                only.kind = kind;
+            }
+        }
+    }
     Ok(tables)
+}
+
+/// The file kind a sheet or file name names: its code (`households`) or its Vietnamese
+/// name ("Hộ gia đình", in any case, with or without tone marks).
+fn kind_named(name: &str) -> Option<String> {
+    let folded = domain::text::fold(name.trim());
+    crate::kinds::all()
+        .iter()
+        .map(|k| k.spec())
+        .find(|s| s.kind == name.trim() || domain::text::fold(s.label_vi) == folded)
+        .map(|s| s.kind.to_owned())
 }
 
 /// Measures what every part of the archive decompresses to, by decompressing it into

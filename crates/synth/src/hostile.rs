@@ -77,20 +77,14 @@ pub fn text_cell(at: &str, text: &str) -> String {
     format!(r#"<c r="{at}" t="inlineStr"><is><t>{text}</t></is></c>"#)
 }
 
-pub const HOUSEHOLD_HEAD: [&str; 8] = [
-    "household_code",
-    "unit_code",
-    "registered_on",
-    "head_name",
-    "head_gender",
-    "area",
-    "ethnic_minority",
-    "size",
-];
+/// The households file's header, as the contract defines it.
+fn household_head() -> Vec<&'static str> {
+    domain::contract::HOUSEHOLDS.header()
+}
 
 pub fn header_row() -> String {
     let cols = "ABCDEFGH";
-    let cells: String = HOUSEHOLD_HEAD
+    let cells: String = household_head()
         .iter()
         .zip(cols.chars())
         .map(|(h, c)| text_cell(&format!("{c}1"), h))
@@ -102,7 +96,7 @@ pub fn header_row() -> String {
 fn row(name: &str) -> String {
     format!(
         "{}\nH1,00100,2024-01-02,{name},F,rural,0,3\n",
-        HOUSEHOLD_HEAD.join(",")
+        household_head().join(",")
     )
 }
 
@@ -152,8 +146,8 @@ pub fn write_all(dir: &Path) -> std::io::Result<Vec<(PathBuf, &'static str)>> {
     out.push((long, "có dòng dài hơn 1 MB"));
     // A thousand columns.
     let extra: String = (0..1000).map(|i| format!(",x_{i}")).collect();
-    let header = format!("{}{extra}", HOUSEHOLD_HEAD.join(","));
-    let wide = row("Lê Thị Hoa").replacen(&HOUSEHOLD_HEAD.join(","), &header, 1);
+    let header = format!("{}{extra}", household_head().join(","));
+    let wide = row("Lê Thị Hoa").replacen(&household_head().join(","), &header, 1);
     let wide = households_csv(dir, "wide", &wide)?;
     out.push((wide, "tối đa 256 cột"));
     // A NUL inside a name.

@@ -473,3 +473,48 @@ fn a_semicolon_file_with_vietnamese_names_imports() {
     let e = rejected("households.csv", bad);
     assert_eq!((e.len(), e[0].column.as_str()), (1, "head_gender"), "{e:?}");
 }
+
+/// A workbook whose one sheet was renamed, or named in Vietnamese, is read as the kind of
+/// its file's name or of the sheet's Vietnamese name.
+#[test]
+fn a_renamed_sheet_is_read_by_its_file_or_vietnamese_name() {
+    let (mut t, f) = with_households();
+    let rows = [
+        [
+            "household_code",
+            "unit_code",
+            "registered_on",
+            "head_name",
+            "head_gender",
+            "area",
+            "size",
+        ],
+        [
+            "HX1",
+            "00101",
+            "2024-03-15",
+            "Lê Thị Hoa",
+            "Nữ",
+            "Nông thôn",
+            "3",
+        ],
+    ];
+    let write = |file: &str, sheet: &str| {
+        let path = f.path(file);
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet().set_name(sheet).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        book.save(&path).unwrap();
+        path
+    };
+    t.import(&[write("households.xlsx", "Sheet1")]).unwrap();
+    t.import(&[write("ho-moi.xlsx", "Hộ gia đình")]).unwrap();
+    assert_eq!(
+        t.lines("SELECT household_code FROM households WHERE household_code = 'HX1'"),
+        ["HX1"]
+    );
+}
