@@ -1,5 +1,6 @@
 //! Reading import files into plain tables of text cells: CSV (UTF-8, optional BOM) and
-//! XLSX (one sheet per file kind, named after it).
+//! XLSX (one sheet per file kind, named after it by code or Vietnamese name; a workbook
+//! of one sheet may take its kind from the file's name).
 
 use crate::limits::{self, Limit, LineLimited};
 use crate::refusal::Refusal;
