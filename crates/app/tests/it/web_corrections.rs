@@ -295,6 +295,25 @@ fn forms_ask_for_what_a_person_must_give() {
     let detail: serde_json::Value =
         serde_json::from_str(&c.get(&format!("{base}/api/households/WF-1")).body).unwrap();
     assert_eq!(detail["members"][0]["full_name"], "Hồ Thị Mến");
+    // "Lưu và thêm tiếp": saved, and the same form again.
+    let gift = format!("date=2026-03-03&unit_code={unit}&support_type=gift&quantity=2&_again=1");
+    let again = c.post_form(
+        &format!("{base}/households/WF-1/supports"),
+        &fields(&csrf, &gift),
+    );
+    assert!(
+        again.body.contains("Đã lưu. Nhập tiếp.") && again.body.contains("Lưu và thêm tiếp"),
+        "{}",
+        again.body
+    );
+    assert_ne!(supports(&mut c), before, "the support was saved");
+    let class = format!("date=2026-03-04&unit_code={unit}&activity_type=vocational_class&sessions=1&participants=12&_again=1");
+    let next = c.post_form(&format!("{base}/activities/new"), &fields(&csrf, &class));
+    assert!(
+        next.body.contains("Đã lưu. Nhập tiếp.") && next.body.contains("value=\"2026-03-04\""),
+        "{}",
+        next.body
+    );
     // A household left without a code gets one from its unit; a code with slashes works
     // in links.
     for (code, at) in [

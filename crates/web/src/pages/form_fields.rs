@@ -186,3 +186,41 @@ pub(super) fn person_must_give(kind: &str, values: &Values) -> Errors {
     }
     errors
 }
+
+pub(super) fn child_defaults(kind: &str, h: &store::households::Household) -> Values {
+    let today = crate::today();
+    let mut v: Values = HashMap::new();
+    v.insert("household_code".into(), h.code.clone());
+    match kind {
+        "members" => {
+            v.insert("gender".into(), "F".into());
+            v.insert("union_member".into(), "1".into());
+        }
+        "assessments" => {
+            v.insert("year".into(), today.year().to_string());
+            v.insert("kind".into(), "provisional".into());
+            v.insert("assessed_on".into(), today.to_string());
+        }
+        _ => {
+            v.insert("date".into(), today.to_string());
+            v.insert("unit_code".into(), h.unit_code.clone());
+        }
+    }
+    v
+}
+
+pub(super) fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
+    match kind {
+        "members" => ("members", "Thêm thành viên", MEMBER),
+        "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
+        _ => ("supports", "Ghi hỗ trợ", SUPPORT),
+    }
+}
+
+/// The entry forms a person fills in series (a household's members, a day's supports):
+/// they offer "Lưu và thêm tiếp".
+pub(super) fn in_series(fields: &[Field]) -> bool {
+    [MEMBER, ASSESSMENT, SUPPORT, ACTIVITY]
+        .iter()
+        .any(|series| std::ptr::eq(*series, fields))
+}

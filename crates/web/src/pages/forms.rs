@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
-    deprivation_choices, Field, Input, ACTIVITY, ACTIVITY_WITH_ID, ASSESSMENT, HOUSEHOLD, MEMBER,
-    SUPPORT, SUPPORT_WITH_ID,
+    child_defaults, child_spec, deprivation_choices, in_series, Field, Input, ACTIVITY,
+    ACTIVITY_WITH_ID, HOUSEHOLD, SUPPORT_WITH_ID,
 };
 
 type Values = HashMap<String, String>;
@@ -67,7 +67,8 @@ fn form_markup(
                 }
                 @if let Some(e) = errors.get(fd.name) { p.error { (e) } }
             }
-            p { button type="submit" { "Lưu" } }
+            p { button type="submit" { "Lưu" }
+                @if in_series(fields) { " " button.secondary type="submit" name="_again" value="1" { "Lưu và thêm tiếp" } } }
         }
     }
 }
@@ -410,36 +411,6 @@ async fn writable_household(
     .await
 }
 
-fn child_defaults(kind: &str, h: &store::households::Household) -> Values {
-    let today = crate::today();
-    let mut v: Values = HashMap::new();
-    v.insert("household_code".into(), h.code.clone());
-    match kind {
-        "members" => {
-            v.insert("gender".into(), "F".into());
-            v.insert("union_member".into(), "1".into());
-        }
-        "assessments" => {
-            v.insert("year".into(), today.year().to_string());
-            v.insert("kind".into(), "provisional".into());
-            v.insert("assessed_on".into(), today.to_string());
-        }
-        _ => {
-            v.insert("date".into(), today.to_string());
-            v.insert("unit_code".into(), h.unit_code.clone());
-        }
-    }
-    v
-}
-
-fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
-    match kind {
-        "members" => ("members", "Thêm thành viên", MEMBER),
-        "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
-        _ => ("supports", "Ghi hỗ trợ", SUPPORT),
-    }
-}
-
 async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
     let h = writable_household(&st, &who, &code).await?;
     let (_, title, fields) = child_spec(kind);
@@ -495,18 +466,28 @@ async fn child_save(
     } else {
         Err(missing)
     };
+    let action = format!("{}/{kind}", household_path(&code));
+    let intro = |saved: bool| html! { @if saved { p.notice { "Đã lưu. Nhập tiếp." } } p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
     match result {
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) => {
-            let action = format!("{}/{kind}", household_path(&code));
-            let intro = html! { p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
-            Ok(render(
+        // "Lưu và thêm tiếp": the same form again, empty.
+        Ok(()) if values.contains_key("_again") => {
+            let fresh = form_markup(
                 &who,
-                title,
-                intro,
-                form_markup(&who, &action, fields, &values, &errors, &[]),
-            ))
+                &action,
+                fields,
+                &child_defaults(kind, &h),
+                &Errors::new(),
+                &[],
+            );
+            Ok(render(&who, title, intro(true), fresh))
         }
+        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
+        Err(errors) => Ok(render(
+            &who,
+            title,
+            intro(false),
+            form_markup(&who, &action, fields, &values, &errors, &[]),
+        )),
     }
 }
 
@@ -581,6 +562,24 @@ pub async fn activity_save(
         Err(missing)
     };
     match result {
+        // "Lưu và thêm tiếp": the next activity of the same day, unit and type.
+        Ok(()) if values.contains_key("_again") => {
+            let kept: Values = ["date", "unit_code", "activity_type"]
+                .into_iter()
+                .filter_map(|k| Some((k.to_owned(), values.get(k)?.clone())))
+                .chain([("sessions".to_owned(), "1".to_owned())])
+                .collect();
+            let form = form_markup(
+                &who,
+                "/activities/new",
+                ACTIVITY,
+                &kept,
+                &Errors::new(),
+                &[],
+            );
+            let saved = html! { p.notice { "Đã lưu. Nhập tiếp." } };
+            Ok(render(&who, "Ghi hoạt động", saved, form))
+        }
         Ok(()) => Ok(Redirect::to("/reports").into_response()),
         Err(errors) => Ok(render(
             &who,
