@@ -2,16 +2,16 @@
 //! household in full.
 
 use crate::auth::Authed;
-use crate::error::{AppError, Page};
+use crate::error::{AppError, Page, Reply};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse};
 use domain::poverty::{classify, national::service_label_vi, standard_for, Class};
 use domain::status::{effective_history, events};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct ListQuery {
     #[serde(default)]
     q: String,
@@ -60,6 +60,7 @@ fn hits_table(found: &Found, q: &ListQuery) -> Markup {
                     }
                 }
             } }
+            p { a href={"/households/export?" (more(0))} { "Tải danh sách (Excel)" } }
             p {
                 @if found.page > 0 { a href={"/households?" (more(found.page - 1))} { "← Trang trước" } " " }
                 @if first + PER_PAGE < found.total { a href={"/households?" (more(found.page + 1))} { "Trang sau →" } }
@@ -68,10 +69,11 @@ fn hits_table(found: &Found, q: &ListQuery) -> Markup {
     }
 }
 
-async fn find(st: &AppState, who: &Authed, q: &ListQuery) -> Result<Found, AppError> {
+/// The list a query asks for: a page of `per` households.
+async fn find(st: &AppState, who: &Authed, q: &ListQuery, per: i64) -> Result<Found, AppError> {
     let w = who.clone();
     let (q_trim, status, page) = (q.q.trim().to_owned(), q.status.clone(), q.page.max(0));
-    let (offset, limit) = (page * PER_PAGE, PER_PAGE);
+    let (offset, limit) = (page * per, per);
     st.run(move |db| {
         let acc = w.access(db)?;
         if let Some(status) = Class::parse(&status) {
@@ -122,7 +124,7 @@ async fn find(st: &AppState, who: &Authed, q: &ListQuery) -> Result<Found, AppEr
 
 pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
     let (query, status) = (q.q.clone(), q.status.clone());
-    let hits = find(&st, &who, &q).await?;
+    let hits = find(&st, &who, &q, PER_PAGE).await?;
     let body = html! {
         h1 { "Hộ gia đình" }
         form.stack method="get" action="/households" {
@@ -139,9 +141,53 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQ
     Ok(who.page_with_htmx("Hộ gia đình", body))
 }
 
+/// Rows an exported list holds at most.
+const EXPORTED: i64 = 50_000;
+
+/// The whole list (up to `EXPORTED` households) as an XLSX workbook.
+pub async fn export(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Reply {
+    let all = ListQuery { page: 0, ..q };
+    let found = find(&st, &who, &all, EXPORTED).await?;
+    let xlsx = |found: &Found| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("Danh sach ho")?;
+        let bold = rust_xlsxwriter::Format::new().set_bold();
+        for (c, h) in ["Mã hộ", "Chủ hộ", "Đơn vị", "Thành viên tìm thấy"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (r, (code, head, unit, member)) in found.lines.iter().enumerate() {
+            let row = r as u32 + 1;
+            for (c, v) in [code, head, unit].into_iter().enumerate() {
+                sheet.write_string(row, c as u16, v)?;
+            }
+            sheet.write_string(row, 3, member.as_deref().unwrap_or_default())?;
+        }
+        book.save_to_buffer()
+    };
+    let body = xlsx(&found).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"danh-sach-ho.xlsx\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// The hits alone, for htmx to swap in as the officer types.
 pub async fn results(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Page {
-    let hits = find(&st, &who, &q).await?;
+    let hits = find(&st, &who, &q, PER_PAGE).await?;
     Ok(Html(hits_table(&hits, &q).into_string()))
 }
 

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/units/{code}", get(units::history))
         .route("/households", get(households::list))
         .route("/households/results", get(households::results))
+        .route("/households/export", get(households::export))
         .route(
             "/households/new",
             get(forms::household_new).post(forms::household_create),
