@@ -115,12 +115,7 @@ pub fn run(a: &Args<'_>) -> anyhow::Result<std::process::ExitCode> {
 
     let (after_ms, after_refused) = dry_import(&mut db, &outside)?;
     let (locked_ms, locked_refused) = dry_import(&mut db, &inside)?;
-    db.transaction(|tx| {
-        tx.execute(
-            "DELETE FROM period_reviews WHERE period_from = ? AND period_to = ?",
-            &[store::Value::from(year.from), store::Value::from(year.to)],
-        )
-    })?;
+    db.transaction(|tx| store::reviews::forget(tx, year))?;
 
     let n = communes.len();
     let backend = db.backend().name();

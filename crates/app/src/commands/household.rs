@@ -85,27 +85,20 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
     );
     let members = store::households::members_of(db, code)?;
     let _ = writeln!(out, "Thành viên ({}):", members.len());
+    // Whole with --full, masked otherwise.
+    let shown = |v: &str| {
+        if full {
+            v.to_owned()
+        } else {
+            domain::ids::masked(v)
+        }
+    };
     for m in &members {
-        let id = m.citizen_id.as_deref().map(|c| {
-            format!(
-                ", CCCD {}",
-                if full {
-                    c.to_owned()
-                } else {
-                    domain::ids::masked(c)
-                }
-            )
-        });
-        let phone = m.phone.as_deref().map(|p| {
-            format!(
-                ", ĐT {}",
-                if full {
-                    p.to_owned()
-                } else {
-                    domain::ids::masked(p)
-                }
-            )
-        });
+        let id = m
+            .citizen_id
+            .as_deref()
+            .map(|c| format!(", CCCD {}", shown(c)));
+        let phone = m.phone.as_deref().map(|p| format!(", ĐT {}", shown(p)));
         let _ = writeln!(
             out,
             "  {}. {} ({}{}){}{}{}",

@@ -3,7 +3,7 @@
 use super::{cell_of, keyed_row, Batch, Fields};
 use crate::refusal::Refusal;
 use domain::units::{check_link, check_links, LineageLink, LineageProblem};
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::{Counts, KeyedRow};
 use store::{StoreError, Value};
 
 fn link_of(r: &Fields) -> LineageLink {
@@ -106,10 +106,5 @@ pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
             })
         })
         .collect();
-    batch.ctx.units_changed();
-    let counts = upsert(batch.db, &store::units::LINEAGE, &keyed, &batch.ctx.actor)?;
-    if counts.inserted + counts.updated > 0 {
-        store::units::bump_generation(batch.db)?;
-    }
-    Ok(counts)
+    super::write_tree(&mut batch, &store::units::LINEAGE, &keyed)
 }

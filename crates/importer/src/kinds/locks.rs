@@ -94,7 +94,8 @@ pub fn locked_rows(
         .collect())
 }
 
-/// The locks on rows about to be written and on the stored rows they replace.
+/// The locks on rows about to be written and on the stored rows they replace, both read
+/// in one pass (one look-up of the households for the rows without a unit of their own).
 pub fn locked_writes(
     batch: &mut Batch<'_>,
     table: &TableDef,
@@ -102,14 +103,14 @@ pub fn locked_writes(
     keyed: &[KeyedRow],
     stored: &store::keyed::Stored,
 ) -> Result<Vec<Option<Refusal>>, StoreError> {
-    let new: Vec<(&[Value], &[Value])> = keyed.iter().map(|k| (&k.key[..], &k.data[..])).collect();
-    let mut out = locked_rows(batch, table, dated_by, &new)?;
-    let old: Vec<(&[Value], &[Value])> = keyed
+    let new = keyed.iter().map(|k| (&k.key[..], &k.data[..]));
+    let old = keyed
         .iter()
-        .filter_map(|k| stored.get(&k.key).map(|d| (&k.key[..], &d[..])))
-        .collect();
-    let mut old_locks = locked_rows(batch, table, dated_by, &old)?.into_iter();
-    for (k, slot) in keyed.iter().zip(out.iter_mut()) {
+        .filter_map(|k| stored.get(&k.key).map(|d| (&k.key[..], &d[..])));
+    let rows: Vec<(&[Value], &[Value])> = new.chain(old).collect();
+    let mut locks = locked_rows(batch, table, dated_by, &rows)?;
+    let mut old_locks = locks.split_off(keyed.len()).into_iter();
+    for (k, slot) in keyed.iter().zip(locks.iter_mut()) {
         if stored.contains_key(&k.key) {
             let lock = old_locks.next().flatten();
             if slot.is_none() {
@@ -117,5 +118,5 @@ pub fn locked_writes(
             }
         }
     }
-    Ok(out)
+    Ok(locks)
 }

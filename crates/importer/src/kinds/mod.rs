@@ -499,6 +499,21 @@ impl Ctx {
     }
 }
 
+/// Writes rows of the unit tree or its lineage: the graph is loaded afresh after, and a
+/// change moves the units' generation (caches of the graph reload).
+pub(super) fn write_tree(
+    batch: &mut Batch<'_>,
+    table: &store::tables::TableDef,
+    keyed: &[KeyedRow],
+) -> Result<Counts, StoreError> {
+    batch.ctx.units_changed();
+    let counts = store::keyed::upsert(batch.db, table, keyed, &batch.ctx.actor)?;
+    if counts.inserted + counts.updated > 0 {
+        store::units::bump_generation(batch.db)?;
+    }
+    Ok(counts)
+}
+
 /// The stored row of `table` for a row of a file: every key and data column of the
 /// table by name, from `value` (its own columns: the file's cells, with what the kind
 /// derived, such as `unit_id` or a folded name); `extra` is the file's `x_` columns.

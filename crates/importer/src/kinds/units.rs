@@ -5,7 +5,7 @@ use crate::refusal::Refusal;
 use domain::units::{check_versions, Level, UnitGraph, UnitProblem, UnitVersion};
 use domain::Date;
 use std::collections::HashMap;
-use store::keyed::{upsert, Counts, KeyedRow};
+use store::keyed::{Counts, KeyedRow};
 use store::{StoreError, Value};
 
 fn version_of(r: &Fields, id: i64) -> UnitVersion {
@@ -130,12 +130,7 @@ pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
             })
         })
         .collect();
-    batch.ctx.units_changed();
-    let counts = upsert(batch.db, &store::units::UNITS, &keyed, &batch.ctx.actor)?;
-    if counts.inserted + counts.updated > 0 {
-        store::units::bump_generation(batch.db)?;
-    }
-    Ok(counts)
+    super::write_tree(&mut batch, &store::units::UNITS, &keyed)
 }
 
 /// "Did Excel eat a leading zero?": the code that exists once zeros are put back.

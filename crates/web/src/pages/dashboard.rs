@@ -139,7 +139,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
             div.card.alert {
                 strong { "Chờ bạn duyệt: " (waiting.len()) " kỳ" }
                 ul { @for r in &waiting {
-                    @let p = domain::review::Period { from: r.period_from, to: r.period_to };
+                    @let p = r.period();
                     li { (r.unit_code) ", kỳ " (p.dmy()) ", gửi bởi " (store::reviews::person(r.submitted_by.as_deref().unwrap_or_default()))
                         " — " a href={"/periods?" (serde_urlencoded::to_string([("p", format!("{}..{}", p.from, p.to))]).unwrap_or_default())} { "Xem và duyệt" } }
                 } }
