@@ -499,6 +499,30 @@ pub static PROJECT_MEMBERS: Spec = Spec {
 mod tests {
     use super::*;
 
+    /// A file may be headed by the Vietnamese names (a template's titles): within a kind
+    /// no two columns, nor a column and the deletion markers, may share one.
+    #[test]
+    fn vietnamese_names_tell_the_columns_apart() {
+        for spec in ALL {
+            let mut names: Vec<String> = spec
+                .cols
+                .iter()
+                .map(|c| c.name)
+                .chain([DELETE_COL, REASON_COL])
+                .map(|c| crate::text::fold(column_label_vi(c)))
+                .collect();
+            names.sort();
+            let n = names.len();
+            names.dedup();
+            assert_eq!(
+                names.len(),
+                n,
+                "{}: two columns share a Vietnamese name",
+                spec.kind
+            );
+        }
+    }
+
     #[test]
     fn every_column_has_a_vietnamese_name() {
         for spec in ALL {

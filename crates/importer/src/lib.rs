@@ -7,10 +7,12 @@ pub mod formats;
 pub mod kinds;
 pub mod limits;
 pub mod metrics;
+pub mod preview;
 pub mod refusal;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod template;
 pub mod vn;
 
 use crate::refusal::Refusal;
@@ -66,6 +68,8 @@ pub struct Summary {
     pub dry_run: bool,
     /// Rows accepted with something to look at again (written all the same).
     pub warnings: Vec<RowError>,
+    /// A dry run's rows to add, change and delete, for the officer to read first.
+    pub preview: preview::Preview,
 }
 
 impl Summary {
@@ -219,6 +223,7 @@ fn import_checked(
     ctx.access = opts.access.clone();
     ctx.create_only = opts.create_only;
     ctx.reason = opts.reason.clone();
+    ctx.preview.enabled = opts.dry_run;
     let sources: Vec<String> = tables.iter().map(Input::source).collect();
     let mut by_kind: std::collections::HashMap<String, Vec<Input>> =
         std::collections::HashMap::new();
@@ -301,6 +306,7 @@ fn import_checked(
         }
         apply_deletions(tx, &mut ctx, &mut errors, to_delete, &mut summary)?;
         summary.warnings = std::mem::take(&mut ctx.warnings);
+        summary.preview = std::mem::take(&mut ctx.preview);
         if !errors.is_empty() || omitted > 0 {
             return Err(ImportError::Rejected(Rejection::new(
                 std::mem::take(&mut errors),
@@ -342,8 +348,12 @@ fn apply_writes(
     mut batch: kinds::Batch<'_>,
     deletions: &mut Deletions,
 ) -> Result<Counts, StoreError> {
-    let (writes, deletes) = kinds::delete::split(std::mem::take(&mut batch.rows));
+    let (mut writes, deletes) = kinds::delete::split(std::mem::take(&mut batch.rows));
     deletions.push((kind, deletes));
+    if kind.table().is_none() {
+        // The unit tree's rules read a file as a whole: its rows with a bad cell stay out.
+        writes.retain(|r| !r.broken);
+    }
     batch.rows = writes;
     kind.apply(batch)
 }

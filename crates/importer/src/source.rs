@@ -127,8 +127,12 @@ impl Input {
                     );
                 }
                 Some(h) => {
-                    if cells.iter().any(|c| !c.text.trim().is_empty()) {
-                        rows.push(RawRow { line, cells });
+                    let row = RawRow { line, cells };
+                    let first = !emitted && rows.is_empty();
+                    if row.cells.iter().any(|c| !c.text.trim().is_empty())
+                        && !(first && second_header(&kind, h, &row))
+                    {
+                        rows.push(row);
                     }
                     if rows.len() == per {
                         emitted = true;
@@ -306,7 +310,11 @@ pub fn parse_csv(bytes: &[u8], kind: String, source: String) -> Result<Table, Re
                     .collect(),
             );
         } else if cells.iter().any(|c| !c.text.trim().is_empty()) {
-            rows.push(RawRow { line, cells });
+            let row = RawRow { line, cells };
+            let h = header.as_deref().unwrap_or_default();
+            if !(rows.is_empty() && second_header(&kind, h, &row)) {
+                rows.push(row);
+            }
         }
     }
     Ok(Table {
@@ -333,6 +341,9 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
     })?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
+        if [crate::template::GUIDE, crate::template::LISTS].contains(&name.as_str()) {
+            continue; // a template's instructions and drop-down lists
+        }
         let cannot = |e: calamine::XlsxError| Refusal::CannotReadSheet {
             sheet: name.clone(),
             detail: e.to_string(),
@@ -370,19 +381,28 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
         let Some((_, header)) = rows.next() else {
             continue; // an empty sheet
         };
+        let kind = kind_named(&name).unwrap_or_else(|| name.clone());
+        let header: Vec<String> = header
+            .into_iter()
+            .map(|c| c.text.trim().to_owned())
+            .collect();
+        let mut rows: Vec<RawRow> = rows
+            .map(|(row, cells)| RawRow {
+                line: row as usize + 1,
+                cells,
+            })
+            .collect();
+        if rows
+            .first()
+            .is_some_and(|r| second_header(&kind, &header, r))
+        {
+            rows.remove(0);
+        }
         tables.push(Table {
-            kind: kind_named(&name).unwrap_or_else(|| name.clone()),
+            kind,
             source: format!("{}#{name}", display(path)),
-            header: header
-                .into_iter()
-                .map(|c| c.text.trim().to_owned())
-                .collect(),
-            rows: rows
-                .map(|(row, cells)| RawRow {
-                    line: row as usize + 1,
-                    cells,
-                })
-                .collect(),
+            header,
+            rows,
         });
     }
     // A workbook of one sheet whose name says nothing (Sheet1, Trang_tính1) is of the kind
@@ -391,10 +411,23 @@ fn read_xlsx(path: &Path) -> Result<Vec<Table>, ReadError> {
         if crate::kinds::find(&only.kind).is_none() {
             if let Some(kind) = kind_named(&base_name(path)) {
                 only.kind = kind;
+                if only
+                    .rows
+                    .first()
+                    .is_some_and(|r| second_header(&only.kind, &only.header, r))
+                {
+                    only.rows.remove(0);
+                }
             }
         }
     }
     Ok(tables)
+}
+
+/// Whether the first row under the header heads the columns again: a template's codes
+/// under its Vietnamese titles (or the reverse). It is no data.
+fn second_header(kind: &str, header: &[String], row: &RawRow) -> bool {
+    crate::kinds::find(kind).is_some_and(|k| crate::kinds::heads_again(k.spec(), header, row))
 }
 
 /// The file kind a sheet or file name names: its code (`households`) or its Vietnamese

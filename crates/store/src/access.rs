@@ -120,6 +120,19 @@ impl Access {
         })
     }
 
+    /// The units of today's tree whose `subject` she may write, ordered by code: what a
+    /// template's or a form's unit picker offers her.
+    pub fn writable_units(&self, subject: Subject) -> Vec<&domain::units::UnitVersion> {
+        let mut units: Vec<&domain::units::UnitVersion> = self
+            .graph
+            .versions()
+            .iter()
+            .filter(|v| v.valid_on(self.today) && self.may_write(subject, v.id))
+            .collect();
+        units.sort_by(|a, b| a.code.cmp(&b.code));
+        units
+    }
+
     pub fn root_code(&self) -> String {
         self.root
             .map(|r| self.graph.version(r).code.clone())

@@ -77,11 +77,15 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
             html lang="vi" {
                 head { (head(p.title, p.htmx)) }
                 body {
+                    // On a phone the menu is one line that opens: a checkbox and its label,
+                    // no script.
+                    input #menu-open type="checkbox";
                     header {
                         a.brand href="/" { "Đồng Hành" }
-                        span.muted style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_code()) }
+                        span.who style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_code()) }
+                        label.menu-toggle for="menu-open" { "☰ Danh mục" }
                     }
-                    nav.card style="margin:0;border-radius:0" {
+                    nav.card.menu style="margin:0;border-radius:0" {
                         @for (href, label, shown) in MENU {
                             @if shown(role) { a href=(href) { (label) } }
                         }

@@ -10,6 +10,7 @@ pub mod html;
 pub mod metrics;
 pub mod pages;
 pub mod pool;
+pub mod sheet;
 
 use axum::http::header;
 use axum::response::IntoResponse;

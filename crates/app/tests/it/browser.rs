@@ -180,11 +180,17 @@ impl Browser {
         self.click("main form button[type=submit]");
     }
 
+    /// Opens the menu as a person does on a phone (one line that opens), then signs out.
+    fn sign_out(&self) {
+        self.click("label.menu-toggle");
+        self.click("form[action='/logout'] button");
+        self.wait_for("Đăng nhập");
+    }
+
     /// Signs out whoever is signed in and signs in as `user`, on her dashboard.
     fn switch_to(&self, base: &str, user: &str) {
         self.go(&format!("{base}/"));
-        self.click("form[action='/logout'] button");
-        self.wait_for("Đăng nhập");
+        self.sign_out();
         self.login(base, user);
         self.wait_for("Tổng quan");
     }
@@ -320,8 +326,7 @@ fn a_commune_clerk_and_a_province_manager_on_a_phone() {
 
     // The province manager sees the province (Đà Nẵng holds Quảng Nam since 2025).
     b.go(&format!("{base}/"));
-    b.click("form[action='/logout'] button");
-    b.wait_for("Đăng nhập");
+    b.sign_out();
     b.login(base, "tinh");
     b.wait_for("Tổng quan: Đà Nẵng");
     b.wait_for("<svg");

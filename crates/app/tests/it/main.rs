@@ -19,6 +19,7 @@ mod load_vn;
 mod national;
 mod races;
 mod support;
+mod templates;
 mod units;
 mod web;
 mod web_corrections;

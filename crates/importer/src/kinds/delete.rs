@@ -77,6 +77,8 @@ pub fn delete_rows(kind: &dyn Kind, mut batch: Batch<'_>) -> Result<Counts, Stor
     if batch.errors.len() > before {
         return Ok(Counts::default());
     }
+    let doomed: Vec<Vec<Value>> = keys.iter().map(|k| k.key.clone()).collect();
+    batch.ctx.preview.note_deletions(spec, &doomed);
     let mut counts = Counts::default();
     for (r, k) in batch.rows.iter().zip(&keys) {
         let by = store::keyed::Author {
@@ -120,7 +122,8 @@ fn unit_finder(
     }))
 }
 
-/// Splits rows marked for deletion from the others.
+/// Splits rows marked for deletion from the others (a row with a bad cell goes with the
+/// writes, which check it without writing it).
 pub fn split(rows: Vec<Fields>) -> (Vec<Fields>, Vec<Fields>) {
-    rows.into_iter().partition(|r| !r.delete)
+    rows.into_iter().partition(|r| !r.delete || r.broken)
 }

@@ -12,6 +12,7 @@ mod members;
 mod parse;
 mod units;
 
+pub(crate) use parse::heads_again;
 pub use parse::{parse_table, parse_tables, Dedupe};
 
 use crate::refusal::Refusal;
@@ -50,6 +51,8 @@ pub struct Ctx {
     pub reason: Option<String>,
     /// The approved periods, read once (see `locks`).
     locks: Option<Rc<Vec<domain::review::Lock>>>,
+    /// What the import would change, kept for a dry run's preview.
+    pub preview: crate::preview::Preview,
 }
 
 impl Ctx {
@@ -64,6 +67,7 @@ impl Ctx {
             create_only: false,
             reason: None,
             locks: None,
+            preview: crate::preview::Preview::default(),
         }
     }
 
@@ -332,6 +336,10 @@ pub struct Fields {
     pub delete: bool,
     /// The reason given with it (the `reason` column).
     pub reason: Option<String>,
+    /// A cell of the row broke the general rules (its error is reported already; the
+    /// cell reads as empty). The row is checked against the stored data all the same, so
+    /// that a file's errors come in one round, but it is never written.
+    pub broken: bool,
 }
 
 impl Fields {
@@ -359,6 +367,16 @@ impl Fields {
     /// The cell of `col` as the database stores it.
     pub fn value(&self, col: &str) -> store::Value {
         to_value(self.val(col))
+    }
+
+    /// Whether the row's cell of `col` was written and read (a broken row's other errors
+    /// are told only of such cells: an error of an empty cell there would be the echo of
+    /// the cell that broke).
+    pub fn read_as_written(&self, col: &str) -> bool {
+        let Some(i) = self.spec.cols.iter().position(|c| c.name == col) else {
+            return false;
+        };
+        !self.raw[i].trim().is_empty() && self.vals[i] != Val::Empty
     }
 
     /// The row's error at column `col`.
@@ -410,45 +428,59 @@ impl Batch<'_> {
         table: &store::tables::TableDef,
         mut check: impl FnMut(&Fields, &Ctx) -> Result<KeyedRow, Vec<RowError>>,
     ) -> Result<Counts, StoreError> {
-        let before = self.errors.len();
         let mut keyed = Vec::with_capacity(self.rows.len());
         let mut from = Vec::with_capacity(self.rows.len());
         for (i, r) in self.rows.iter().enumerate() {
             match check(r, self.ctx) {
-                Ok(k) => {
+                Ok(k) if !r.broken => {
                     keyed.push(k);
                     from.push(i);
                 }
-                Err(refused) => self.errors.extend(refused),
+                Ok(_) => {}
+                Err(refused) => self.errors.extend(
+                    refused
+                        .into_iter()
+                        .filter(|e| !r.broken || r.read_as_written(&e.column)),
+                ),
             }
         }
-        if self.errors.len() > before {
-            return Ok(Counts::default());
-        }
+        // Every row that passed is checked further even when others were refused, so
+        // that a file's errors come in one round.
         let stored = store::keyed::stored(self.db, table, &keyed)?;
-        for (k, &i) in keyed.iter().zip(&from) {
+        let mut refused = vec![false; keyed.len()];
+        for (j, (k, &i)) in keyed.iter().zip(&from).enumerate() {
             if let Some(old) = stored.get(&k.key) {
                 if let Err((col, refusal)) = self.ctx.may_replace(table, &self.rows[i], old) {
                     self.errors.push(self.rows[i].error(col, refusal));
+                    refused[j] = true;
                 }
             }
-        }
-        if self.errors.len() > before {
-            return Ok(Counts::default());
         }
         let Some(spec) = self.rows.first().map(|r| r.spec) else {
             return Ok(Counts::default());
         };
         let locked = locks::locked_writes(self, table, spec.dated_by, &keyed, &stored)?;
-        for (lock, &i) in locked.into_iter().zip(&from) {
+        for (j, (lock, &i)) in locked.into_iter().zip(&from).enumerate() {
             if let Some(refusal) = lock {
                 let col = spec.dated_by.unwrap_or(spec.key[0]);
                 self.errors.push(self.rows[i].error(col, refusal));
+                refused[j] = true;
             }
         }
-        if self.errors.len() > before {
-            return Ok(Counts::default());
+        // The rows that passed are written even when others were refused: the import is
+        // then rolled back as a whole, but the kinds after this one meet these rows as
+        // they would be (a member's household is there), so their errors are the real ones.
+        if refused.contains(&true) {
+            let mut j = 0;
+            keyed.retain(|_| {
+                j += 1;
+                !refused[j - 1]
+            });
         }
+        let graph = self.ctx.graph.clone();
+        self.ctx
+            .preview
+            .note_writes(spec, graph.as_deref(), table, &keyed, &stored);
         let by = store::keyed::Author {
             actor: &self.ctx.actor,
             reason: self.ctx.reason.as_deref(),
@@ -527,6 +559,10 @@ pub fn keyed_row(
             return store::Value::from(r.extra_json());
         }
         value(col).unwrap_or_else(|| {
+            // A row with a bad cell is checked, never written: what it lacks is empty.
+            if r.broken {
+                return store::Value::Null;
+            }
             panic!(
                 "file kind {} gives no value for column {col} of table {}",
                 r.spec.kind, table.table

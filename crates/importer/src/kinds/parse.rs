@@ -42,16 +42,17 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
         if h.is_empty() {
             continue;
         }
-        if let Some(c) = spec.cols.iter().position(|c| c.name == h) {
+        let marker = code_named(spec, h).filter(|c| [DELETE_COL, REASON_COL].contains(c));
+        if let Some(c) = column_named(spec, h) {
             if positions[c].is_some() {
                 errors.push(file_error(h, Refusal::ColumnTwice { column: h.clone() }));
             }
             positions[c] = Some(i);
         } else if h.starts_with("x_") {
             extra_cols.push((h.clone(), i));
-        } else if spec.deletable && h == DELETE_COL {
+        } else if spec.deletable && marker == Some(DELETE_COL) {
             delete_at = Some(i);
-        } else if spec.deletable && h == REASON_COL {
+        } else if spec.deletable && marker == Some(REASON_COL) {
             reason_at = Some(i);
         } else {
             let known: Vec<&'static str> = spec.cols.iter().map(|c| c.name).collect();
@@ -101,7 +102,13 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
             }
         };
         for (c, col) in spec.cols.iter().enumerate() {
-            let cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
+            let mut cell = positions[c].and_then(|p| r.cells.get(p)).unwrap_or(&empty);
+            let picked;
+            if col.name == "unit_code" && cell.text.contains(" — ") {
+                // A template's drop-down writes "code — name".
+                picked = crate::source::Cell::text(crate::template::unit_code_of(&cell.text));
+                cell = &picked;
+            }
             raw.push(cell.text.clone());
             let mut reject = |refusal: Refusal| {
                 ok = false;
@@ -127,7 +134,9 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
                 }
             }
         }
-        if ok {
+        // A row with a bad cell is still checked against the stored data, with that cell
+        // empty, so that one round shows every error of a file (it is never written).
+        {
             let extra = extra_cols
                 .iter()
                 .filter_map(|(name, p)| {
@@ -144,10 +153,55 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
                 extra,
                 delete,
                 reason: reason.clone(),
+                broken: !ok,
             });
         }
     }
     rows
+}
+
+/// The column a file's header names, by the contract's code or by its Vietnamese name
+/// (as a template heads it, in any case, with or without tone marks).
+fn column_named(spec: &Spec, header: &str) -> Option<usize> {
+    spec.cols.iter().position(|c| c.name == header).or_else(|| {
+        // A template marks the required columns' titles with " *".
+        let folded = domain::text::fold(header.trim_end_matches('*').trim());
+        spec.cols
+            .iter()
+            .position(|c| domain::text::fold(domain::contract::column_label_vi(c.name)) == folded)
+    })
+}
+
+/// The contract's code a header names: a column's, or the deletion marker's or its
+/// reason's (by code or Vietnamese name).
+fn code_named(spec: &Spec, header: &str) -> Option<&'static str> {
+    if let Some(c) = column_named(spec, header) {
+        return Some(spec.cols[c].name);
+    }
+    let folded = domain::text::fold(header);
+    [DELETE_COL, REASON_COL].into_iter().find(|m| {
+        header == *m || domain::text::fold(domain::contract::column_label_vi(m)) == folded
+    })
+}
+
+/// Whether a row repeats the header: each of its cells names the same column as the
+/// header's cell above it (the codes under a template's Vietnamese titles, or the
+/// reverse).
+pub(crate) fn heads_again(spec: &Spec, header: &[String], r: &crate::source::RawRow) -> bool {
+    let mut any = false;
+    for (cell, h) in r.cells.iter().zip(header) {
+        let text = cell.text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        any = true;
+        let same = text == h
+            || matches!(code_named(spec, text), Some(c) if Some(c) == code_named(spec, h));
+        if !same {
+            return false;
+        }
+    }
+    any
 }
 
 /// A row's deletion marker and reason: a deletion must say why.
@@ -209,6 +263,10 @@ impl Dedupe {
         let key_pos: Vec<usize> = spec.key.iter().map(|k| spec.pos(k)).collect();
         let mut out: Vec<Fields> = Vec::with_capacity(rows.len());
         for r in rows {
+            if r.broken {
+                out.push(r);
+                continue;
+            }
             let key = hash_vals(key_pos.iter().map(|&p| &r.vals[p]), &[]);
             let content = hash_vals(r.vals.iter(), &r.extra);
             match self.seen.get(&key) {

@@ -4,10 +4,9 @@
 use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use maud::{html, Markup};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -119,38 +118,85 @@ pub async fn form(who: Authed) -> Page {
     Ok(who.page("Nhập tệp", body))
 }
 
-/// A template: one sheet named after the kind, the contract's column names, codes as text.
-pub async fn template(_who: Authed, Path(kind): Path<String>) -> Reply {
+/// A kind's Excel template (`importer::template`), with the units she may write in its
+/// unit drop-down.
+pub async fn template(State(st): State<AppState>, who: Authed, Path(kind): Path<String>) -> Reply {
     let k = importer::kinds::find(&kind).ok_or(AppError::NotFound)?;
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let text = rust_xlsxwriter::Format::new().set_num_format("@");
-    let bold = rust_xlsxwriter::Format::new().set_bold();
-    let sheet = book.add_worksheet();
-    let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.to_string());
-    sheet.set_name(k.spec().kind).map_err(err)?;
-    for (i, c) in k.spec().cols.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, i as u16, c.name, &bold)
-            .map_err(err)?;
-        // Every column as text, so that Excel keeps leading zeros of codes and IDs.
-        sheet.set_column_format(i as u16, &text).map_err(err)?;
-        sheet.set_column_width(i as u16, 16).map_err(err)?;
-    }
-    let bytes = book.save_to_buffer().map_err(err)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{kind}.xlsx\""),
-            ),
-        ],
+    let spec = k.spec();
+    let w = who.clone();
+    let (units, today) = st
+        .run(move |db| {
+            let acc = w.access(db)?;
+            let subject = domain::access::Subject::of_kind(spec.kind);
+            let units: Vec<importer::template::UnitChoice> = acc
+                .writable_units(subject)
+                .into_iter()
+                .map(|u| importer::template::UnitChoice {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                })
+                .collect();
+            Ok((units, acc.today))
+        })
+        .await?;
+    let bytes = importer::template::workbook(spec, &units, today, &[])
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(crate::sheet::xlsx_download(
+        &format!("mau-{kind}.xlsx"),
         bytes,
-    )
-        .into_response())
+    ))
+}
+
+/// Every error of a rejected file, as a list for the page and for the download.
+fn error_sheet(r: &importer::Rejection) -> Sheet {
+    let mut sheet = Sheet::new("Loi", &["Tệp", "Dòng", "Cột", "Giá trị", "Lý do"]);
+    for e in &r.errors {
+        sheet.push(vec![
+            e.file.clone().into(),
+            Cell::number(e.row),
+            domain::contract::column_label_vi(&e.column).into(),
+            e.value.clone().into(),
+            e.reason_vi().into(),
+        ]);
+    }
+    sheet
+}
+
+/// What a dry run would change, row by row.
+fn preview_sheet(p: &importer::preview::Preview) -> Sheet {
+    let mut sheet = Sheet::new("Xem truoc", &["Thao tác", "Loại", "Mã", "Thay đổi"]);
+    for c in &p.changes {
+        let what: Vec<String> = c
+            .fields
+            .iter()
+            .map(|f| match c.action {
+                importer::preview::Action::Change => {
+                    format!(
+                        "{}: {} → {}",
+                        f.column,
+                        empty_as_dash(&f.old),
+                        empty_as_dash(&f.new)
+                    )
+                }
+                _ => format!("{}: {}", f.column, f.new),
+            })
+            .collect();
+        sheet.push(vec![
+            c.action.label_vi().into(),
+            c.kind.clone().into(),
+            c.key.clone().into(),
+            what.join("; ").into(),
+        ]);
+    }
+    sheet
+}
+
+fn empty_as_dash(s: &str) -> &str {
+    if s.is_empty() {
+        "—"
+    } else {
+        s
+    }
 }
 
 fn outcome(
@@ -162,19 +208,22 @@ fn outcome(
     html! {
         @match result {
             Err(r) => {
-                p.alert { "Tệp " (file) " có " (r.errors.len()) " lỗi. Chưa ghi gì. Hãy sửa các dòng dưới đây rồi gửi lại." }
-                div.scroll { table {
-                    tr { th { "Tệp" } th.n { "Dòng" } th { "Cột" } th { "Giá trị" } th { "Lý do" } }
-                    @for e in &r.errors {
-                        tr { td { (e.file) } td.n { (e.row) } td { (e.column) } td { (e.value) } td { (e.reason_vi()) } }
-                    }
-                } }
+                p.alert { "Tệp " (file) " có " (r.total()) " lỗi. Chưa ghi gì. Hãy sửa các dòng dưới đây rồi gửi lại." }
+                p { a href={"/import/errors/" (token)} { "Tải danh sách lỗi (Excel)" } }
+                (error_sheet(r).table())
                 (upload_form(who))
             }
             Ok(s) => {
                 @let t = s.total();
                 p.notice { "Tệp " (file) " hợp lệ: " (s.rows_read) " dòng; sẽ thêm mới " (t.inserted) ", cập nhật " (t.updated) ", không đổi " (t.unchanged) ", xóa " (t.deleted) "." }
                 @for w in &s.warnings { p.muted { "Lưu ý dòng " (w.row) ": " (w.reason_vi()) } }
+                @if !s.preview.changes.is_empty() {
+                    h2 { "Những gì sẽ thay đổi" }
+                    (preview_sheet(&s.preview).table())
+                    @if s.preview.omitted > 0 {
+                        p.muted { "… và " (s.preview.omitted) " dòng khác." }
+                    }
+                }
                 form.card method="post" action="/import/confirm" {
                     (csrf(who))
                     input type="hidden" name="token" value=(token);
@@ -264,11 +313,38 @@ pub async fn upload(State(st): State<AppState>, who: Authed, mut mp: Multipart) 
         }
     };
     let result = run_import(&st, &who, dir.clone(), true).await?;
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&dir);
+    if let Err(rejection) = &result {
+        // The file goes; its errors stay, for their download, until the folder is old.
+        let _ = std::fs::remove_file(dir.join(&file_name));
+        let kept = error_sheet(rejection)
+            .xlsx()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+            .and_then(|bytes| std::fs::write(dir.join(ERRORS_FILE), bytes))
+            .and_then(|()| std::fs::write(dir.join(OWNER_FILE), who.actor()));
+        if let Err(e) = kept {
+            tracing::warn!(cause = %e, "the import's errors could not be kept for download");
+        }
     }
     let body = html! { h1 { "Kiểm tra tệp" } (outcome(&who, &token, &file_name, &result)) };
     Ok(who.page("Nhập tệp", body))
+}
+
+/// The errors of a rejected upload, and who sent it, in its folder.
+const ERRORS_FILE: &str = "loi.xlsx";
+const OWNER_FILE: &str = "owner";
+
+/// The errors of a file she sent, as XLSX: only hers, only while the folder is kept.
+pub async fn errors(who: Authed, Path(token): Path<String>) -> Reply {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    let dir = upload_dir(&token);
+    let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).map_err(|_| AppError::NotFound)?;
+    if owner != who.actor() {
+        return Err(AppError::NotFound);
+    }
+    let bytes = std::fs::read(dir.join(ERRORS_FILE)).map_err(|_| AppError::NotFound)?;
+    Ok(crate::sheet::xlsx_download("loi-nhap-tep.xlsx", bytes))
 }
 
 #[derive(serde::Deserialize)]
@@ -290,7 +366,7 @@ pub async fn confirm(
         ));
     }
     let dir = upload_dir(&f.token);
-    if !dir.exists() {
+    if !dir.exists() || dir.join(OWNER_FILE).exists() {
         return Err(AppError::BadRequest(
             "Không tìm thấy tệp đã kiểm tra; hãy gửi lại.".into(),
         ));

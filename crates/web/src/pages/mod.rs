@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/import/confirm", post(import::confirm))
         .route("/import/template/{kind}", get(import::template))
+        .route("/import/errors/{token}", get(import::errors))
         .route("/periods", get(periods::show).post(periods::step))
         .route("/lineage", get(lineage::show).post(lineage::decide_one))
         .route("/records", get(records::index))

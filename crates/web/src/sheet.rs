@@ -1,0 +1,151 @@
+//! A list as both a page's table and an Excel download: one definition of its headings
+//! and cells, so that what an officer downloads is what she saw. On a phone the table
+//! collapses to one card per row, each cell under its heading (`table.cards` in the style
+//! sheet reads the `data-label` of each cell).
+
+use crate::error::{AppError, Reply};
+use axum::http::header;
+use axum::response::IntoResponse;
+use maud::{html, Markup};
+
+/// One cell: its text, and where it links to, if anywhere.
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    pub text: String,
+    pub link: Option<String>,
+    /// A number, right-aligned on the page and written as a number in Excel.
+    pub number: bool,
+}
+
+impl Cell {
+    pub fn link(text: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell {
+            text: text.into(),
+            link: Some(href.into()),
+            number: false,
+        }
+    }
+
+    pub fn number(n: impl std::fmt::Display) -> Cell {
+        Cell {
+            text: n.to_string(),
+            link: None,
+            number: true,
+        }
+    }
+}
+
+impl<T: Into<String>> From<T> for Cell {
+    fn from(text: T) -> Cell {
+        Cell {
+            text: text.into(),
+            link: None,
+            number: false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Sheet {
+    /// The sheet's name in Excel (31 characters at most).
+    pub name: String,
+    pub headings: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Sheet {
+    pub fn new(name: &str, headings: &[&str]) -> Sheet {
+        Sheet {
+            name: name.chars().take(31).collect(),
+            headings: headings.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        self.rows.push(row);
+    }
+
+    /// The table on a page: a table on a wide screen, cards on a phone.
+    pub fn table(&self) -> Markup {
+        html! {
+            table.cards {
+                thead { tr { @for h in &self.headings { th { (h) } } } }
+                tbody {
+                    @for row in &self.rows {
+                        tr {
+                            @for (c, cell) in row.iter().enumerate() {
+                                @let label = self.headings.get(c).map_or("", String::as_str);
+                                td.n[cell.number] data-label=(label) {
+                                    @match &cell.link {
+                                        Some(href) => a href=(href) { (cell.text) },
+                                        None => (cell.text),
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The list as an XLSX file: headings in bold, frozen; numbers as numbers, the rest
+    /// as text (codes keep their leading zeros).
+    pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name(self.name.replace(['/', '\\', '?', '*', '[', ']', ':'], " "))?;
+        let bold = rust_xlsxwriter::Format::new().set_bold().set_text_wrap();
+        for (c, h) in self.headings.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+            sheet.set_column_width(c as u16, 18)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let at = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                match cell.text.parse::<f64>() {
+                    Ok(n) if cell.number => sheet.write_number(at, c as u16, n)?,
+                    _ => sheet.write_string(at, c as u16, &cell.text)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        book.save_to_buffer()
+    }
+
+    /// The list as a download named `file` (`.xlsx` added).
+    pub fn download(&self, file: &str) -> Reply {
+        let bytes = self.xlsx().map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(xlsx_download(&format!("{file}.xlsx"), bytes))
+    }
+}
+
+/// An XLSX file as a download. The name is made of safe characters by the caller; it is
+/// also given percent-encoded for names with Vietnamese letters.
+pub fn xlsx_download(file: &str, bytes: Vec<u8>) -> axum::response::Response {
+    let ascii: String = file
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
