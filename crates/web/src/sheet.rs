@@ -76,7 +76,7 @@ impl Sheet {
                         tr {
                             @for (c, cell) in row.iter().enumerate() {
                                 @let label = self.headings.get(c).map_or("", String::as_str);
-                                td.n[cell.number] data-label=(label) {
+                                td class=[cell.number.then_some("n")] data-label=(label) {
                                     @match &cell.link {
                                         Some(href) => a href=(href) { (cell.text) },
                                         None => (cell.text),

@@ -248,15 +248,22 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     let mut m = Http::signed_in(base, "tinh");
     let audit = m.get(&format!("{base}/audit?entity=households"));
     assert_eq!(audit.status, 200);
+    // In Vietnamese: the user's name, the verb, the column's name, old → new.
     assert!(
-        audit.body.contains("user:xa") && audit.body.contains("Tên do cán bộ A sửa"),
+        audit.body.contains(">xa<")
+            && audit.body.contains(">Sửa<")
+            && audit.body.contains("Họ tên chủ hộ: ")
+            && audit.body.contains("→ Tên do cán bộ A sửa"),
         "{}",
         &audit.body[..audit.body.len().min(3000)]
     );
+    assert!(!audit.body.contains("user:xa") && !audit.body.contains(">update<"));
+    let xlsx = m.get_with(&format!("{base}/audit?format=xlsx&entity=households"), &[]);
+    assert_eq!(xlsx.status, 200);
     // Viewing a member's citizen ID is logged as access to sensitive data.
     c.get(&format!("{base}/households/{code}"));
     let log = m.get(&format!("{base}/audit?entity=members")).body;
-    assert!(log.contains("view_sensitive"));
+    assert!(log.contains("Xem số CCCD, điện thoại"));
 
     // The manager locks the clerk: her sessions end at once.
     let users = m.get(&format!("{base}/users")).body;

@@ -399,7 +399,7 @@ fn unknown_pages_impossible_dates_and_audit_times_in_vietnamese() {
         200
     );
     let audit = c.get(&format!("{base}/audit")).body;
-    let first = between(&audit, "<td>", "</td>");
+    let first = between(&audit, "<td data-label=\"Lúc\">", "</td>");
     assert!(
         first.len() == 16 && first.as_bytes()[2] == b'/' && first.as_bytes()[5] == b'/',
         "{first}"

@@ -1,10 +1,14 @@
 //! The audit log, newest first, filterable; a unit manager sees what the users of her
-//! subtree did.
+//! subtree did. Shown in Vietnamese: what was done, to which kind of record, and the
+//! columns that changed by their names, old → new; downloadable as XLSX.
 
 use crate::auth::Authed;
-use crate::error::{AppError, Page};
+use crate::error::{AppError, Reply};
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use domain::contract::column_label_vi;
 use maud::html;
 use serde::Deserialize;
 
@@ -14,9 +18,103 @@ pub struct AuditQuery {
     entity: String,
     #[serde(default)]
     actor: String,
+    #[serde(default)]
+    format: String,
 }
 
-pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<AuditQuery>) -> Page {
+/// The kinds of record the log names, beside the file kinds (whose tables bear their
+/// names).
+const OTHER_ENTITIES: &[(&str, &str)] = &[
+    ("users", "Người dùng"),
+    ("period_reviews", "Duyệt kỳ"),
+    ("poverty_standards", "Chuẩn nghèo"),
+];
+
+fn entity_vi(entity: &str) -> &str {
+    domain::contract::ALL
+        .iter()
+        .find(|s| s.kind == entity)
+        .map(|s| s.label_vi)
+        .or_else(|| {
+            OTHER_ENTITIES
+                .iter()
+                .find(|(e, _)| *e == entity)
+                .map(|(_, l)| *l)
+        })
+        .unwrap_or(entity)
+}
+
+/// What was done, in Vietnamese: a write's verb, or a review's step.
+fn action_vi(action: &str) -> String {
+    let verb = match action {
+        "insert" => "Thêm",
+        "update" => "Sửa",
+        "move" => "Chuyển đơn vị",
+        "delete" => "Xóa",
+        "import" => "Nhập tệp",
+        "password" => "Đổi mật khẩu",
+        "view_sensitive" => "Xem số CCCD, điện thoại",
+        other => {
+            return domain::review::ReviewState::parse(other).map_or_else(
+                || other.to_owned(),
+                |s| domain::vocab::capitalized(s.label_vi()),
+            )
+        }
+    };
+    verb.to_owned()
+}
+
+/// Who did it: a user by her user name, the command line as "Hệ thống".
+fn actor_vi(actor: &str) -> String {
+    match actor.strip_prefix("user:") {
+        Some(name) => name.to_owned(),
+        None if actor == "system" => "Hệ thống".to_owned(),
+        None => actor.to_owned(),
+    }
+}
+
+/// A JSON object's fields by name, each value as text.
+fn fields(json: Option<&str>) -> Vec<(String, String)> {
+    let Some(serde_json::Value::Object(map)) = json.and_then(|j| serde_json::from_str(j).ok())
+    else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect()
+}
+
+/// The record's key and what changed, each column by its Vietnamese name: old → new for
+/// a change, the values for an addition or a deletion.
+fn described(a: &store::audit::AuditRow) -> (String, String) {
+    let key: Vec<String> = fields(Some(&a.key)).into_iter().map(|(_, v)| v).collect();
+    let (old, new) = (fields(a.old.as_deref()), fields(a.new.as_deref()));
+    let label = |k: &str| column_label_vi(k).to_owned();
+    let what: Vec<String> = if old.is_empty() || new.is_empty() {
+        old.iter()
+            .chain(&new)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{}: {v}", label(k)))
+            .collect()
+    } else {
+        new.iter()
+            .filter_map(|(k, v)| {
+                let before = old.iter().find(|(o, _)| o == k).map_or("", |(_, w)| w);
+                (before != v).then(|| format!("{}: {before} → {v}", label(k)))
+            })
+            .collect()
+    };
+    (key.join(" / "), what.join("; "))
+}
+
+pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<AuditQuery>) -> Reply {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
@@ -39,21 +137,50 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
                 .collect::<Vec<_>>())
         })
         .await?;
+    let mut sheet = Sheet::new(
+        "Nhat ky",
+        &["Lúc", "Ai", "Việc", "Dữ liệu", "Mã", "Thay đổi", "Lý do"],
+    );
+    for a in &rows {
+        let (key, what) = described(a);
+        sheet.push(vec![
+            crate::vietnam_time(&a.at).into(),
+            actor_vi(&a.actor).into(),
+            action_vi(&a.action).into(),
+            entity_vi(&a.entity).into(),
+            key.into(),
+            what.into(),
+            Cell::from(a.reason.clone().unwrap_or_default()),
+        ]);
+    }
+    if q.format == "xlsx" {
+        return sheet.download("nhat-ky");
+    }
+    let entities: Vec<(&str, &str)> = domain::contract::ALL
+        .iter()
+        .map(|s| (s.kind, s.label_vi))
+        .chain(OTHER_ENTITIES.iter().copied())
+        .collect();
+    let download = serde_urlencoded::to_string([
+        ("format", "xlsx"),
+        ("entity", entity.as_str()),
+        ("actor", actor.as_str()),
+    ])
+    .unwrap_or_default();
     let body = html! {
         h1 { "Nhật ký thay đổi" }
         form.stack method="get" action="/audit" {
-            label for="entity" { "Loại dữ liệu (households, members, supports…)" } input id="entity" name="entity" value=(entity);
-            label for="actor" { "Người thực hiện" } input id="actor" name="actor" value=(actor);
+            label for="entity" { "Loại dữ liệu" }
+            select id="entity" name="entity" {
+                option value="" selected[entity.is_empty()] { "Tất cả" }
+                @for (code, label) in &entities { option value=(code) selected[*code == entity] { (label) } }
+            }
+            label for="actor" { "Người thực hiện (tên đăng nhập)" } input id="actor" name="actor" value=(actor);
             p { button type="submit" { "Lọc" } }
         }
-        div.scroll { table {
-            tr { th { "Lúc" } th { "Ai" } th { "Việc" } th { "Dữ liệu" } th { "Cũ → mới" } th { "Lý do" } }
-            @for a in &rows {
-                tr { td { (crate::vietnam_time(&a.at)) } td { (a.actor) } td { (a.action) } td { (a.entity) " " (a.key) }
-                     td { (a.old.clone().unwrap_or_default()) " → " (a.new.clone().unwrap_or_default()) }
-                     td { (a.reason.clone().unwrap_or_default()) } }
-            }
-        } }
+        p { (rows.len()) " mục gần nhất. "
+            a href={"/audit?" (download)} { "Tải Excel" } }
+        (sheet.table())
     };
-    Ok(who.page("Nhật ký", body))
+    Ok(who.page("Nhật ký", body).into_response())
 }

@@ -19,7 +19,46 @@ pub(super) enum Input {
     ChoiceOrAuto(&'static [(&'static str, &'static str)], &'static str),
     /// The deprivations of the national standards, one checkbox each.
     Deprivations,
+    /// A unit she may write, searched by name or code among her units as she types.
+    Unit,
     Hidden,
+}
+
+/// The units a form's unit field offers: (what the field takes, "code — name").
+pub(super) type UnitChoices = Vec<String>;
+
+/// Past this many units (a national administrator's thousands) the field offers none:
+/// the page would outgrow a phone's budget; she types the code.
+const UNIT_CHOICES_MAX: usize = 600;
+
+/// The units she may write records of, for the suggestions of the unit field of
+/// `fields` (none when the form has no unit field).
+pub(super) async fn unit_choices(
+    st: &crate::AppState,
+    who: &crate::auth::Authed,
+    fields: &[Field],
+) -> Result<UnitChoices, crate::error::AppError> {
+    if !fields.iter().any(|f| matches!(f.input, Input::Unit)) {
+        return Ok(Vec::new());
+    }
+    let w = who.clone();
+    st.run(move |db| {
+        let acc = w.access(db)?;
+        let units = acc.writable_units(domain::access::Subject::Records);
+        if units.len() > UNIT_CHOICES_MAX {
+            return Ok(Vec::new());
+        }
+        Ok(units
+            .into_iter()
+            .map(|u| {
+                importer::template::unit_choice_text(&importer::template::UnitChoice {
+                    code: u.code.clone(),
+                    name: u.name.clone(),
+                })
+            })
+            .collect())
+    })
+    .await
 }
 
 /// Every deprivation of the national standards (code, Vietnamese name), each once, in
@@ -58,7 +97,7 @@ pub(super) const HOUSEHOLD: &[Field] = &[
         "Mã hộ (để trống: tự đặt theo mã đơn vị)",
         Input::Text,
     ),
-    f("unit_code", "Mã đơn vị (chi hội / cơ sở Hội)", Input::Text),
+    f("unit_code", "Đơn vị (gõ tên hoặc mã)", Input::Unit),
     f("registered_on", "Ngày đăng ký", Input::Date),
     f("head_name", "Họ tên chủ hộ", Input::Text),
     f("head_gender", "Giới tính chủ hộ", Input::Choice(GENDER)),
@@ -99,7 +138,7 @@ pub(super) const ASSESSMENT: &[Field] = &[
 pub(super) const SUPPORT: &[Field] = &[
     f("household_code", "", Input::Hidden),
     f("date", "Ngày hỗ trợ", Input::Date),
-    f("unit_code", "Đơn vị hỗ trợ", Input::Text),
+    f("unit_code", "Đơn vị hỗ trợ (gõ tên hoặc mã)", Input::Unit),
     f(
         "support_type",
         "Loại hỗ trợ",
@@ -118,7 +157,7 @@ pub(super) const SUPPORT: &[Field] = &[
 
 pub(super) const ACTIVITY: &[Field] = &[
     f("date", "Ngày", Input::Date),
-    f("unit_code", "Đơn vị tổ chức", Input::Text),
+    f("unit_code", "Đơn vị tổ chức (gõ tên hoặc mã)", Input::Unit),
     f(
         "activity_type",
         "Loại hoạt động",

@@ -16,20 +16,21 @@ use std::sync::Arc;
 
 pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
-    child_defaults, child_spec, deprivation_choices, in_series, Field, Input, ACTIVITY,
-    ACTIVITY_WITH_ID, HOUSEHOLD, SUPPORT_WITH_ID,
+    child_defaults, child_spec, deprivation_choices, in_series, unit_choices, Field, Input,
+    UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
 };
 
-type Values = HashMap<String, String>;
+pub(super) type Values = HashMap<String, String>;
 pub(super) type Errors = HashMap<String, String>;
 
-fn form_markup(
+pub(super) fn form_markup(
     who: &Authed,
     action: &str,
     fields: &[Field],
     values: &Values,
     errors: &Errors,
     extra_hidden: &[(&str, &str)],
+    units: &UnitChoices,
 ) -> Markup {
     let v = |n: &str| values.get(n).cloned().unwrap_or_default();
     html! {
@@ -53,6 +54,13 @@ fn form_markup(
                             }
                         }
                     }
+                    Input::Unit => {
+                        label for=(fd.name) { (fd.label) }
+                        input id=(fd.name) name=(fd.name) value=(v(fd.name)) type="text" list="unit-choices" autocomplete="off";
+                        @if !units.is_empty() {
+                            datalist #unit-choices { @for u in units { option value=(u) {} } }
+                        }
+                    }
                     Input::ChoiceOrAuto(opts, auto) => {
                         label for=(fd.name) { (fd.label) }
                         select id=(fd.name) name=(fd.name) {
@@ -74,7 +82,7 @@ fn form_markup(
 }
 
 /// How a form's row is written.
-enum Write {
+pub(super) enum Write {
     /// A new record: a stored key is refused, never replaced.
     Create,
     /// The row replaces the stored one of its key, as a file's would (a year's
@@ -87,7 +95,7 @@ enum Write {
 
 /// Saves one row of `kind` through the importer with the user's rights; field errors on
 /// refusal.
-async fn save_row(
+pub(super) async fn save_row(
     st: &AppState,
     who: &Authed,
     kind: &'static str,
@@ -171,7 +179,7 @@ pub(super) async fn import_row(
 /// A posted form's values (its CSRF token was checked by the session layer).
 /// A posted form's values; a field sent several times (the deprivations' checkboxes) is
 /// one value, its parts joined by `;` as in a file.
-fn take(form: Vec<(String, String)>) -> Values {
+pub(super) fn take(form: Vec<(String, String)>) -> Values {
     let mut values = Values::new();
     for (k, v) in form {
         values
@@ -185,7 +193,7 @@ fn take(form: Vec<(String, String)>) -> Values {
     values
 }
 
-fn render(
+pub(super) fn render(
     who: &Authed,
     title: &str,
     intro: impl maud::Render,
@@ -196,204 +204,15 @@ fn render(
 }
 
 /// A new record's form (its action and fields), filled with its defaults.
-fn new_form(
+pub(super) fn new_form(
     who: &Authed,
     title: &str,
     (action, fields): (&str, &[Field]),
     values: &Values,
+    units: &UnitChoices,
 ) -> Response {
-    let form = form_markup(who, action, fields, values, &Errors::new(), &[]);
+    let form = form_markup(who, action, fields, values, &Errors::new(), &[], units);
     render(who, title, html! {}, form)
-}
-
-// Households.
-
-pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
-    let w = who.clone();
-    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
-    let today = crate::today().to_string();
-    let values: Values = [
-        ("unit_code", unit.as_str()),
-        ("registered_on", today.as_str()),
-        ("head_gender", "F"),
-        ("area", "rural"),
-        ("ethnic_minority", "0"),
-        ("size", "1"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    Ok(new_form(
-        &who,
-        "Thêm hộ",
-        ("/households/new", HOUSEHOLD),
-        &values,
-    ))
-}
-
-pub async fn household_create(
-    State(st): State<AppState>,
-    who: Authed,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Reply {
-    let mut values = take(form);
-    if values
-        .get("household_code")
-        .is_none_or(|c| c.trim().is_empty())
-    {
-        let unit = values.get("unit_code").cloned().unwrap_or_default();
-        let proposed = st
-            .run(move |db| Ok(store::households::proposed_code(db, &unit)?))
-            .await?;
-        values.insert("household_code".into(), proposed);
-    }
-    let code = values.get("household_code").cloned().unwrap_or_default();
-    // A new household must not overwrite one that exists.
-    match save_row(
-        &st,
-        &who,
-        "households",
-        HOUSEHOLD,
-        values.clone(),
-        Write::Create,
-    )
-    .await?
-    {
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) => Ok(render(
-            &who,
-            "Thêm hộ",
-            html! {},
-            form_markup(&who, "/households/new", HOUSEHOLD, &values, &errors, &[]),
-        )),
-    }
-}
-
-/// A fingerprint of the household as stored: a form carries the one it was based on.
-fn version_of(h: &store::households::Household) -> String {
-    crate::auth::token_hash(&format!("{h:?}"))[..16].to_owned()
-}
-
-fn household_values(h: &store::households::Household) -> Values {
-    [
-        ("household_code", h.code.clone()),
-        ("unit_code", h.unit_code.clone()),
-        ("registered_on", h.registered_on.to_string()),
-        ("head_name", h.head_name.clone()),
-        ("head_gender", h.head_gender.as_str().to_owned()),
-        ("area", h.area.as_str().to_owned()),
-        (
-            "ethnic_minority",
-            if h.ethnic_minority { "1" } else { "0" }.to_owned(),
-        ),
-        ("size", h.size.to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
-}
-
-pub async fn household_edit(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-) -> Reply {
-    let h = st
-        .scoped(&who, move |db, acc| {
-            store::households::get_writable(db, acc, &code)?.ok_or(AppError::NotFound)
-        })
-        .await?;
-    let action = format!("{}/edit", household_path(&h.code));
-    let version = version_of(&h);
-    Ok(render(
-        &who,
-        "Sửa hộ",
-        html! {},
-        form_markup(
-            &who,
-            &action,
-            HOUSEHOLD,
-            &household_values(&h),
-            &Errors::new(),
-            &[("_version", &version)],
-        ),
-    ))
-}
-
-pub async fn household_update(
-    State(st): State<AppState>,
-    who: Authed,
-    Path(code): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Reply {
-    let mut values = take(form);
-    values.insert("household_code".into(), code.clone());
-    let based_on = values.get("_version").cloned().unwrap_or_default();
-    let w = who.clone();
-    let c = code.clone();
-    st.run(move |db| {
-        let acc = w.access(db)?;
-        store::households::get_writable(db, &acc, &c)?
-            .ok_or(AppError::NotFound)
-            .map(|_| ())
-    })
-    .await?;
-    let c = code.clone();
-    let guard: importer::Guard =
-        Arc::new(
-            move |db: &mut store::Db| match store::households::get_for_update(db, &c) {
-                Ok(Some(h)) if version_of(&h) == based_on => Ok(()),
-                _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
-            },
-        );
-    let action = format!("{}/edit", household_path(&code));
-    match save_row(
-        &st,
-        &who,
-        "households",
-        HOUSEHOLD,
-        values.clone(),
-        Write::Edit(guard),
-    )
-    .await?
-    {
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) if errors.contains_key("") => {
-            let resp = render(
-                &who,
-                "Sửa hộ",
-                html! {},
-                form_markup(
-                    &who,
-                    &action,
-                    HOUSEHOLD,
-                    &values,
-                    &errors,
-                    &[(
-                        "_version",
-                        values.get("_version").map(String::as_str).unwrap_or(""),
-                    )],
-                ),
-            );
-            Ok((axum::http::StatusCode::CONFLICT, resp).into_response())
-        }
-        Err(errors) => Ok(render(
-            &who,
-            "Sửa hộ",
-            html! {},
-            form_markup(
-                &who,
-                &action,
-                HOUSEHOLD,
-                &values,
-                &errors,
-                &[(
-                    "_version",
-                    values.get("_version").map(String::as_str).unwrap_or(""),
-                )],
-            ),
-        )),
-    }
 }
 
 // Rows that hang on a household: member, assessment, support.
@@ -412,6 +231,7 @@ async fn writable_household(
 }
 
 async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
+    let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
     let (_, title, fields) = child_spec(kind);
     let action = format!("{}/{kind}", household_path(&code));
@@ -428,6 +248,7 @@ async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Repl
             &child_defaults(kind, &h),
             &Errors::new(),
             &[],
+            &units,
         ),
     ))
 }
@@ -439,6 +260,7 @@ async fn child_save(
     kind: &str,
     form: Vec<(String, String)>,
 ) -> Reply {
+    let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
     let mut values = take(form);
     values.insert("household_code".into(), h.code.clone());
@@ -478,6 +300,7 @@ async fn child_save(
                 &child_defaults(kind, &h),
                 &Errors::new(),
                 &[],
+                &units,
             );
             Ok(render(&who, title, intro(true), fresh))
         }
@@ -486,7 +309,7 @@ async fn child_save(
             &who,
             title,
             intro(false),
-            form_markup(&who, &action, fields, &values, &errors, &[]),
+            form_markup(&who, &action, fields, &values, &errors, &[], &units),
         )),
     }
 }
@@ -519,6 +342,7 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 // Activities (not tied to a household).
 
 pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
+    let units = unit_choices(&st, &who, ACTIVITY).await?;
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
     let values: Values = [
@@ -534,6 +358,7 @@ pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
         "Ghi hoạt động",
         ("/activities/new", ACTIVITY),
         &values,
+        &units,
     ))
 }
 
@@ -542,6 +367,7 @@ pub async fn activity_save(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
+    let units = unit_choices(&st, &who, ACTIVITY).await?;
     let mut values = take(form);
     values.insert(
         "record_id".into(),
@@ -576,6 +402,7 @@ pub async fn activity_save(
                 &kept,
                 &Errors::new(),
                 &[],
+                &units,
             );
             let saved = html! { p.notice { "Đã lưu. Nhập tiếp." } };
             Ok(render(&who, "Ghi hoạt động", saved, form))
@@ -585,7 +412,15 @@ pub async fn activity_save(
             &who,
             "Ghi hoạt động",
             html! {},
-            form_markup(&who, "/activities/new", ACTIVITY, &values, &errors, &[]),
+            form_markup(
+                &who,
+                "/activities/new",
+                ACTIVITY,
+                &values,
+                &errors,
+                &[],
+                &units,
+            ),
         )),
     }
 }

@@ -4,6 +4,7 @@ mod audit;
 pub(crate) mod dashboard;
 mod form_fields;
 mod forms;
+mod household_forms;
 mod households;
 pub(crate) mod import;
 mod lineage;
@@ -35,12 +36,12 @@ pub fn routes() -> Router<AppState> {
         .route("/households/export", get(households::export))
         .route(
             "/households/new",
-            get(forms::household_new).post(forms::household_create),
+            get(household_forms::household_new).post(household_forms::household_create),
         )
         .route("/households/{code}", get(households::show))
         .route(
             "/households/{code}/edit",
-            get(forms::household_edit).post(forms::household_update),
+            get(household_forms::household_edit).post(household_forms::household_update),
         )
         .route(
             "/households/{code}/{kind}",
