@@ -205,6 +205,8 @@ pub struct Authed {
     pub user: User,
     pub csrf: String,
     pub token_hash: String,
+    /// Her unit's name as the tree stands today, for the page's heading.
+    pub unit_name: String,
 }
 
 impl Authed {
@@ -260,6 +262,9 @@ impl crate::html::Viewer for Authed {
     }
     fn unit_code(&self) -> &str {
         &self.user.unit_code
+    }
+    fn unit_name(&self) -> &str {
+        &self.unit_name
     }
     fn role(&self) -> domain::access::Role {
         self.user.role
@@ -329,9 +334,20 @@ pub async fn session_layer(
     let hash = token_hash(&token);
     let h = hash.clone();
     let found = state
-        .run(move |db| Ok(store::accounts::session_get(db, &h, &store::now_utc())?))
+        .run(move |db| {
+            let Some((user, csrf)) = store::accounts::session_get(db, &h, &store::now_utc())?
+            else {
+                return Ok(None);
+            };
+            let graph = store::units::load_graph_cached(db)?;
+            let unit_name = graph
+                .version_on(&user.unit_code, crate::today())
+                .map(|ix| graph.version(ix).name.clone())
+                .unwrap_or_default();
+            Ok(Some((user, csrf, unit_name)))
+        })
         .await;
-    let (user, csrf) = match found {
+    let (user, csrf, unit_name) = match found {
         Ok(Some(found)) => found,
         Ok(None) => return next.run(req).await,
         Err(e) => return e.into_response(),
@@ -342,6 +358,7 @@ pub async fn session_layer(
         user,
         csrf,
         token_hash: hash,
+        unit_name,
     };
     // Signing in has its own token (the login form's, checked by the handler): a user
     // whose session is still open may sign in again, as herself or someone else.

@@ -17,6 +17,7 @@ fn head(title: &str, htmx: bool) -> Markup {
 pub trait Viewer {
     fn full_name(&self) -> &str;
     fn unit_code(&self) -> &str;
+    fn unit_name(&self) -> &str;
     fn role(&self) -> domain::access::Role;
     /// The session's token every form sends back.
     fn csrf(&self) -> &str;
@@ -82,7 +83,7 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
                     input #menu-open type="checkbox";
                     header {
                         a.brand href="/" { "Đồng Hành" }
-                        span.who style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_code()) }
+                        span.who style="color:#fde" { (p.who.full_name()) " · " (p.who.unit_name()) " (" (p.who.unit_code()) ")" }
                         label.menu-toggle for="menu-open" { "☰ Danh mục" }
                     }
                     nav.card.menu style="margin:0;border-radius:0" {

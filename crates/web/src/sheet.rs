@@ -51,6 +51,9 @@ pub struct Sheet {
     pub name: String,
     pub headings: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// What a person may do with each row (links to correct, to delete), shown on the
+    /// page after its cells, never downloaded; empty when the list has none.
+    pub actions: Vec<Markup>,
 }
 
 impl Sheet {
@@ -59,6 +62,7 @@ impl Sheet {
             name: name.chars().take(31).collect(),
             headings: headings.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            actions: Vec::new(),
         }
     }
 
@@ -66,13 +70,19 @@ impl Sheet {
         self.rows.push(row);
     }
 
+    /// A row with what may be done with it.
+    pub fn push_with(&mut self, row: Vec<Cell>, actions: Markup) {
+        self.rows.push(row);
+        self.actions.push(actions);
+    }
+
     /// The table on a page: a table on a wide screen, cards on a phone.
     pub fn table(&self) -> Markup {
         html! {
             table.cards {
-                thead { tr { @for h in &self.headings { th { (h) } } } }
+                thead { tr { @for h in &self.headings { th { (h) } } @if !self.actions.is_empty() { th {} } } }
                 tbody {
-                    @for row in &self.rows {
+                    @for (r, row) in self.rows.iter().enumerate() {
                         tr {
                             @for (c, cell) in row.iter().enumerate() {
                                 @let label = self.headings.get(c).map_or("", String::as_str);
@@ -83,6 +93,7 @@ impl Sheet {
                                     }
                                 }
                             }
+                            @if let Some(actions) = self.actions.get(r) { td { (actions) } }
                         }
                     }
                 }

@@ -149,6 +149,39 @@ impl Browser {
         self.call("POST", &self.s("/execute/sync"), Some(json!({"script": "document.querySelector(arguments[0]).value = arguments[1];", "args": [css, value]})));
     }
 
+    fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            &self.s("/window/rect"),
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    /// How far the page reaches past the window's width, in CSS pixels (0: it fits),
+    /// and the widest box that does it.
+    fn sideways(&self) -> (i64, String) {
+        // The page itself, and any box of it that scrolls its content sideways (a table
+        // in a scrolling frame hides its right-hand columns just the same).
+        let script = "const w = document.documentElement.clientWidth; \
+            let over = document.documentElement.scrollWidth - w, what = 'page'; \
+            for (const e of document.querySelectorAll('body *')) { \
+              const x = getComputedStyle(e).overflowX, r = e.getBoundingClientRect(); \
+              const inner = (x === 'auto' || x === 'scroll') ? e.scrollWidth - e.clientWidth : 0; \
+              const past = Math.max(inner, Math.ceil(r.right) - w); \
+              if (past > over || (past > 0 && what === 'page')) { over = Math.max(over, past); \
+                what = e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40); } } \
+            return [over, what];";
+        let v = self.call(
+            "POST",
+            &self.s("/execute/sync"),
+            Some(json!({"script": script, "args": []})),
+        );
+        (
+            v["value"][0].as_i64().unwrap_or(i64::MAX),
+            v["value"][1].as_str().unwrap_or_default().to_owned(),
+        )
+    }
+
     fn source(&self) -> String {
         self.call("GET", &self.s("/source"), None)["value"]
             .as_str()
@@ -461,4 +494,38 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.click("input[name=confirm] ~ button");
     let page = b.wait_for("Đã ghi:");
     assert_eq!(open(&page), guesses - 1, "one guess fewer to confirm");
+}
+
+/// No page scrolls sideways on a phone (360 px) or a laptop (1366 px): wide tables
+/// become cards, the menu one line that opens (issue 15).
+#[test]
+fn no_page_scrolls_sideways_on_a_phone_or_a_laptop() {
+    let server = demo_server();
+    let base = &server.base;
+    let b = Browser::start();
+    b.login(base, "tinh");
+    b.wait_for("Tổng quan:");
+    let mut wide = Vec::new();
+    for (width, height) in [(360, 780), (1366, 768)] {
+        b.resize(width, height);
+        for &path in PROVINCE_PAGES {
+            b.go(&format!("{base}{path}"));
+            let (over, what) = b.sideways();
+            if over > 0 {
+                wide.push(format!("{path} at {width} px: {over} px too wide ({what})"));
+                b.screenshot(&format!(
+                    "too-wide-{width}{}",
+                    path.replace(['/', '?', '&', '='], "_")
+                ));
+            }
+        }
+    }
+    b.switch_to(base, "quantri");
+    b.resize(360, 780);
+    b.go(&format!("{base}/lineage"));
+    let (over, what) = b.sideways();
+    if over > 0 {
+        wide.push(format!("/lineage at 360 px: {over} px too wide ({what})"));
+    }
+    assert!(wide.is_empty(), "{wide:#?}");
 }

@@ -176,6 +176,35 @@ pub fn demo_server_binary() -> Server {
 
 pub const DEMO_PASSWORD: &str = "dong-hanh-demo";
 
+/// Every page a province manager of the demo opens (the lineage review is the
+/// administrator's): what the weight and the phone-layout tests visit.
+pub const PROVINCE_PAGES: &[&str] = &[
+    "/",
+    "/households",
+    "/households?q=thi",
+    "/households/QN000001",
+    "/households/QN000001/edit",
+    "/households/QN000001/members",
+    "/households/QN000001/assessments",
+    "/households/QN000001/supports",
+    "/households/new",
+    "/activities/new",
+    "/records",
+    "/records/supports",
+    "/records/activities",
+    "/reports?unit=48&from=2023-01-01&to=2023-10-31",
+    "/reports/explain?unit=48&from=2023-01-01&to=2023-10-31&indicator=hh_escaped",
+    "/import",
+    "/periods",
+    "/targets",
+    "/units",
+    "/units/48",
+    "/users",
+    "/audit",
+    "/password",
+    "/no-such-page",
+];
+
 pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,

@@ -1,7 +1,10 @@
-//! "My unit": key indicators against targets, a yearly trend, the child units ranked.
+//! The leader's view of her unit: each headline indicator against its target and against
+//! the same months of last year, each linking to its records; a yearly trend; the child
+//! units lagging furthest behind their plan, and those with nothing recorded for the year.
 
 use crate::auth::Authed;
 use crate::error::{AppError, Page};
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Query, State};
 use domain::indicators::Indicator;
@@ -28,9 +31,14 @@ pub type Cache = crate::cache::GenerationCache<(String, Option<i32>, Date), Cach
 #[derive(Clone)]
 pub struct Cached {
     report: reports::Report,
+    /// The same months of the year before, for the comparison on each tile.
+    last_year: reports::Report,
     trend: Vec<(i32, i64)>,
     year: i32,
 }
+
+/// Lagging units listed at most.
+const LAGGING: usize = 5;
 
 #[derive(Deserialize)]
 pub struct YearQuery {
@@ -74,7 +82,7 @@ fn trend_svg(points: &[(i32, i64)]) -> Markup {
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     let w = who.clone();
     let cache = st.dashboards.clone();
-    let (report, trend, year, waiting) = st
+    let (c, waiting) = st
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();
@@ -98,6 +106,25 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                     }
                 };
                 let report = reports::run(db, &period(year), true)?;
+                let this = period(year);
+                let same_months = |d: Date| {
+                    let (_, m, day) = d.ymd();
+                    Date::from_ymd(
+                        d.year() - 1,
+                        m,
+                        day.min(domain::date::days_in_month(d.year() - 1, m)),
+                    )
+                    .unwrap_or(d)
+                };
+                let last_year = reports::run(
+                    db,
+                    &reports::Request {
+                        from: same_months(this.from),
+                        to: same_months(this.to),
+                        ..this
+                    },
+                    false,
+                )?;
                 let mut trend = Vec::new();
                 for y in year - 3..=year {
                     trend.push((
@@ -109,30 +136,47 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                 }
                 Ok(Cached {
                     report,
+                    last_year,
                     trend,
                     year,
                 })
             })?;
-            let (report, trend, year) = (c.report, c.trend, c.year);
             // What waits for her decision is read afresh, not cached with the figures.
             let waiting = super::periods::waiting(db, &acc)?;
-            Ok((report, trend, year, waiting))
+            Ok((c, waiting))
         })
         .await?;
-    let mut ranked: Vec<&reports::ChildRow> = report
+    let Cached {
+        report,
+        last_year,
+        trend,
+        year,
+    } = c;
+    let children: Vec<&reports::ChildRow> = report
         .children
         .iter()
         .flatten()
         .filter(|c| !c.own)
         .collect();
-    let escaped = |c: &reports::ChildRow| {
-        c.indicators
-            .iter()
-            .find(|i| i.code == Indicator::HhEscaped.code())
-            .and_then(|i| i.value.as_i64())
-            .unwrap_or(0)
+    let (lagging, silent) = lagging_and_silent(&children);
+    let link = |u: &str| {
+        format!(
+            "/reports?unit={u}&from={}&to={}",
+            report.period.from, report.period.to
+        )
     };
-    ranked.sort_by_key(|c| std::cmp::Reverse(escaped(c)));
+    let mut behind = Sheet::new(
+        "Cham tien do",
+        &["Đơn vị", "Thoát nghèo, cận nghèo", "Kế hoạch", "Đạt %"],
+    );
+    for (c, e) in &lagging {
+        behind.push(vec![
+            Cell::link(&c.unit.name, link(&c.unit.code)),
+            Cell::number(e.value.as_i64().unwrap_or(0)),
+            Cell::number(e.target.map(count).unwrap_or_default()),
+            Cell::number(e.achievement_pct.map(decimal).unwrap_or_default()),
+        ]);
+    }
     let body = html! {
         h1 { "Tổng quan: " (report.unit.name) }
         @if !waiting.is_empty() {
@@ -151,12 +195,15 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         div.grid {
             @for indicator in KEY {
                 @if let Some(i) = report.get(indicator.code()) {
-                    div.card {
+                    a.card.tile href={"/reports/explain?" (serde_urlencoded::to_string([("unit", report.unit.code.as_str()), ("from", &report.period.from), ("to", &report.period.to), ("indicator", i.code)]).unwrap_or_default())} {
                         div.muted { (i.label) }
                         div style="font-size:1.4rem;font-weight:700" { (shown(i)) }
                         @if let (Some(t), Some(p)) = (i.target, i.achievement_pct) {
                             div.bar { span style={"width:" (p.clamp(0.0, 100.0)) "%"} {} }
                             div.muted { "Kế hoạch " (count(t)) " — đạt " (decimal(p)) "%" }
+                        }
+                        @if let Some(before) = last_year.get(indicator.code()) {
+                            div.muted { "Cùng kỳ năm trước: " (shown(before)) " " (change(i, before)) }
                         }
                     }
                 }
@@ -164,21 +211,66 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         }
         h2 { "Hộ thoát nghèo, cận nghèo qua các năm" }
         div.card { (trend_svg(&trend)) }
-        @if !ranked.is_empty() {
-            h2 { "Đơn vị trực thuộc, xếp theo số hộ thoát nghèo" }
-            div.scroll { table {
-                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
-                @for c in &ranked {
-                    @let e = c.indicators.iter().find(|i| i.code == Indicator::HhEscaped.code());
-                    tr {
-                        td { a href={"/reports?unit=" (c.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { (c.unit.name) } }
-                        td.n { (escaped(c)) }
-                        td.n { (e.and_then(|i| i.target).map(count).unwrap_or_default()) }
-                        td.n { (e.and_then(|i| i.achievement_pct).map(decimal).unwrap_or_default()) }
-                    }
-                }
+        @if !behind.rows.is_empty() {
+            h2 { "Đơn vị chậm tiến độ (tỷ lệ đạt kế hoạch thấp nhất)" }
+            (behind.table())
+        }
+        @if !silent.is_empty() {
+            h2 { "Đơn vị chưa có số liệu năm " (year) " (" (silent.len()) ")" }
+            p { @for (n, c) in silent.iter().enumerate() {
+                @if n > 0 { ", " }
+                a href=(link(&c.unit.code)) { (c.unit.name) }
             } }
         }
     };
     Ok(who.page("Tổng quan", body))
+}
+
+/// The change from last year's figure, with its sign ("(+12)", "(−3)").
+fn change(now: &reports::IndicatorValue, before: &reports::IndicatorValue) -> String {
+    let (a, b) = (
+        now.value.as_i64().unwrap_or(0),
+        before.value.as_i64().unwrap_or(0),
+    );
+    match a - b {
+        0 => "(không đổi)".to_owned(),
+        d if d > 0 => format!("(+{})", count(d)),
+        d => format!("(−{})", count(-d)),
+    }
+}
+
+/// The child units with a plan for households escaping poverty, lowest achievement first
+/// (at most [`LAGGING`]), and the child units with nothing recorded in the period (every
+/// indicator zero).
+fn lagging_and_silent<'a>(
+    children: &[&'a reports::ChildRow],
+) -> (
+    Vec<(&'a reports::ChildRow, &'a reports::IndicatorValue)>,
+    Vec<&'a reports::ChildRow>,
+) {
+    let mut lagging: Vec<(&reports::ChildRow, &reports::IndicatorValue)> = children
+        .iter()
+        .filter_map(|c| {
+            let e = c
+                .indicators
+                .iter()
+                .find(|i| i.code == Indicator::HhEscaped.code())?;
+            e.achievement_pct.map(|_| (*c, e))
+        })
+        .collect();
+    lagging.sort_by(|a, b| {
+        let pct = |e: &reports::IndicatorValue| e.achievement_pct.unwrap_or(0.0);
+        pct(a.1).total_cmp(&pct(b.1))
+    });
+    lagging.truncate(LAGGING);
+    let silent = children
+        .iter()
+        .copied()
+        .filter(|c| {
+            c.indicators
+                .iter()
+                .all(|i| i.value.as_f64().is_none_or(|v| v == 0.0))
+        })
+        .collect();
+    (lagging, silent)
 }

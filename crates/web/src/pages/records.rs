@@ -8,6 +8,7 @@ use super::forms::{import_row, person_must_give, Errors, How};
 use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -21,6 +22,8 @@ use store::Value;
 
 /// Rows per page of a list.
 const PER_PAGE: i64 = 100;
+/// A list downloads whole, up to this many records (a province's year of supports).
+const EXPORT_MAX: i64 = 50_000;
 
 /// The kind `name` when its rows are records a person may correct (not the unit tree).
 fn record_kind(name: &str) -> Result<&'static dyn importer::kinds::Kind, AppError> {
@@ -182,6 +185,8 @@ pub struct ListQuery {
     page: Option<i64>,
     /// Only the records of this unit and the units below it (as the tree stands today).
     unit: Option<String>,
+    /// `xlsx`: the whole list as a download.
+    format: Option<String>,
 }
 
 /// The unit versions whose records count for unit `code` today (its subtree, and the
@@ -227,7 +232,7 @@ pub async fn list(
     who: Authed,
     Path(kind): Path<String>,
     Query(q): Query<ListQuery>,
-) -> Page {
+) -> Reply {
     let kind = record_kind(&kind)?;
     let (spec, table) = (kind.spec(), table_of(kind));
     let today = crate::today();
@@ -241,7 +246,12 @@ pub async fn list(
         domain::Date::from_ymd(today.year(), 1, 1).unwrap_or(today),
     )?;
     let to = date(&q.to, today)?;
-    let page = q.page.unwrap_or(0).max(0);
+    let exporting = q.format.as_deref() == Some("xlsx");
+    let page = if exporting {
+        0
+    } else {
+        q.page.unwrap_or(0).max(0)
+    };
     let unit = q.unit.clone().unwrap_or_default();
     let listed = st
         .scoped(&who, move |db, acc| {
@@ -250,28 +260,53 @@ pub async fn list(
                 units: ids.as_deref(),
                 dated_by: spec.dated_by,
                 period: Some((from, to)),
-                limit: PER_PAGE,
+                limit: if exporting { EXPORT_MAX } else { PER_PAGE },
                 offset: page * PER_PAGE,
             };
             Ok(store::listing::list(db, table, &filter)?)
         })
         .await?;
-    let shown_cols: Vec<_> = spec.cols.iter().take(6).collect();
     let writes = who.user.role.writes();
-    let rows: Vec<Stored> = listed
-        .rows
-        .iter()
-        .map(|r| {
-            table
-                .key
-                .iter()
-                .chain(table.data)
-                .zip(&r.values)
-                .map(|(c, v)| (*c, v.clone()))
-                .collect()
-        })
-        .collect();
+    let headings: Vec<&str> = spec.cols.iter().map(|c| column_label_vi(c.name)).collect();
+    let mut sheet = Sheet::new(spec.label_vi, &headings);
+    for values in &listed.rows {
+        let r: Stored = table
+            .key
+            .iter()
+            .chain(table.data)
+            .zip(&values.values)
+            .map(|(c, v)| (*c, v.clone()))
+            .collect();
+        let cells: Vec<Cell> = spec
+            .cols
+            .iter()
+            .map(|c| Cell::from(r.get(c.name).map(|v| shown(c.ty, v)).unwrap_or_default()))
+            .collect();
+        if writes && !exporting {
+            let key: Vec<store::Value> = table.key.iter().map(|k| r[k].clone()).collect();
+            sheet.push_with(cells, actions(spec.kind, &key));
+        } else {
+            sheet.push(cells);
+        }
+    }
+    if exporting {
+        return sheet.download(&format!("{}-{from}-{to}", spec.kind));
+    }
     let first = page * PER_PAGE;
+    let shown_rows = listed.rows.len() as i64;
+    let address = |more: &[(&str, &str)]| {
+        let mut q = vec![
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+            ("unit", unit.clone()),
+        ];
+        q.extend(more.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        format!(
+            "/records/{}?{}",
+            spec.kind,
+            serde_urlencoded::to_string(q).unwrap_or_default()
+        )
+    };
     let body = html! {
         h1 { (spec.label_vi) }
         form.inline method="get" action={"/records/" (spec.kind)} {
@@ -279,26 +314,18 @@ pub async fn list(
             @if spec.dated_by.is_some() {
                 label for="from" { "Từ ngày" } input #from type="date" name="from" value=(from.to_string());
                 label for="to" { "đến ngày" } input #to type="date" name="to" value=(to.to_string());
-                " " button type="submit" { "Xem" }
             }
+            " " button type="submit" { "Xem" }
         }
         p { (listed.total) " bản ghi"
-            @if listed.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + rows.len() as i64) }
-            "." }
-        div.scroll { table {
-            thead { tr { @for c in &shown_cols { th { (column_label_vi(c.name)) } } @if writes { th {} } } }
-            tbody { @for r in &rows {
-                tr {
-                    @for c in &shown_cols { td { (r.get(c.name).map(|v| shown(c.ty, v)).unwrap_or_default()) } }
-                    @if writes { td { (actions(spec.kind, &table.key.iter().map(|k| r[k].clone()).collect::<Vec<_>>())) } }
-                }
-            } }
-        } }
+            @if listed.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + shown_rows) }
+            ". " a href=(address(&[("format", "xlsx")])) { "Tải Excel" } }
+        (sheet.table())
         @if first + PER_PAGE < listed.total {
-            p { a href={"/records/" (spec.kind) "?from=" (from.to_string()) "&to=" (to.to_string()) "&unit=" (unit) "&page=" (page + 1)} { "Trang sau →" } }
+            p { a href=(address(&[("page", &(page + 1).to_string())])) { "Trang sau →" } }
         }
     };
-    Ok(who.page(spec.label_vi, body))
+    Ok(who.page(spec.label_vi, body).into_response())
 }
 
 #[derive(Deserialize)]
