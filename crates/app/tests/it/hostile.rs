@@ -108,20 +108,7 @@ fn hostile_files_are_refused_by_the_server_which_stays_up() {
         uploads.push((odd.to_owned(), b"household_code\nH1\n".to_vec(), ""));
     }
     for (name, bytes, words) in &uploads {
-        let boundary = "----donghanh-test-boundary";
-        let mut body = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let r = c.request_bytes(
-            "POST",
-            &format!("{base}/import?_csrf={csrf}"),
-            &format!("multipart/form-data; boundary={boundary}"),
-            &body,
-            &[],
-        );
+        let r = c.upload(base, &csrf, name, bytes);
         assert!(
             r.status < 500,
             "{name}: HTTP {} {}",

@@ -23,5 +23,6 @@ mod templates;
 mod units;
 mod web;
 mod web_corrections;
+mod web_officers;
 mod web_ops;
 mod web_support;

@@ -209,6 +209,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The body as sent (a download is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -314,12 +316,30 @@ impl Http {
         } else {
             body.to_vec()
         };
-        let body = String::from_utf8_lossy(&body).into_owned();
         Response {
             status,
             headers,
-            body,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body,
         }
+    }
+
+    /// Sends a file through the import page's form, as a browser does.
+    pub fn upload(&mut self, base: &str, csrf: &str, name: &str, bytes: &[u8]) -> Response {
+        let boundary = "----donghanh-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.request_bytes(
+            "POST",
+            &format!("{base}/import?_csrf={csrf}"),
+            &format!("multipart/form-data; boundary={boundary}"),
+            &body,
+            &[],
+        )
     }
 
     /// A JSON post of the API, with the session's CSRF token.

@@ -13,7 +13,7 @@ use maud::{html, Markup, PreEscaped};
 use reports::render::{count, decimal, money};
 use serde::Deserialize;
 
-const KEY: &[Indicator] = &[
+pub(super) const KEY: &[Indicator] = &[
     Indicator::HhEscaped,
     Indicator::HhAssisted,
     Indicator::LivelihoodRecipients,

@@ -138,6 +138,26 @@ pub(super) async fn import_row(
     (header, cells): (Vec<String>, Vec<String>),
     how: How,
 ) -> Result<Result<(), Errors>, AppError> {
+    Ok(import_rows(st, who, kind, header, vec![cells], how)
+        .await?
+        .map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| (e.column.clone(), e.reason_vi()))
+                .collect()
+        }))
+}
+
+/// Writes rows of file kind `kind` (a page's grid, each row numbered from 2 as in a file)
+/// through the importer with the user's rights, all or nothing; every refusal on failure.
+pub(super) async fn import_rows(
+    st: &AppState,
+    who: &Authed,
+    kind: &str,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    how: How,
+) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
     let w = who.clone();
     let kind = kind.to_owned();
     st.run(move |db| {
@@ -146,13 +166,17 @@ pub(super) async fn import_row(
             kind,
             source: "biểu mẫu".into(),
             header,
-            rows: vec![importer::source::RawRow {
-                line: 2,
-                cells: cells
-                    .into_iter()
-                    .map(importer::source::Cell::text)
-                    .collect(),
-            }],
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| importer::source::RawRow {
+                    line: i + 2,
+                    cells: cells
+                        .into_iter()
+                        .map(importer::source::Cell::text)
+                        .collect(),
+                })
+                .collect(),
         };
         let opts = importer::Options {
             actor: w.actor(),
@@ -163,14 +187,9 @@ pub(super) async fn import_row(
             ..importer::Options::default()
         };
         match importer::import_tables(db, vec![table], Vec::new(), &opts) {
-            Ok(_) => Ok(Ok(())),
-            Err(importer::ImportError::Rejected(r)) => Ok(Err(r
-                .errors
-                .into_iter()
-                .map(|e| (e.column.clone(), e.reason_vi()))
-                .collect())),
+            Ok(_) | Err(importer::ImportError::DryRun) => Ok(Ok(())),
+            Err(importer::ImportError::Rejected(r)) => Ok(Err(r.errors)),
             Err(importer::ImportError::Store(e)) => Err(e.into()),
-            Err(importer::ImportError::DryRun) => Ok(Ok(())),
         }
     })
     .await

@@ -3,6 +3,7 @@
 
 use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -248,9 +249,20 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
         .into_response())
 }
 
-pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Page {
+/// A record kind's Vietnamese name (the evidence names its source table, which is the
+/// kind's code).
+fn source_vi(source: &str) -> &str {
+    domain::contract::ALL
+        .iter()
+        .find(|s| s.kind == source)
+        .map_or(source, |s| s.label_vi)
+}
+
+/// The records behind one figure; `format=xlsx` downloads them.
+pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let w = who.clone();
     let indicator = q.indicator.clone().unwrap_or_default();
+    let exporting = q.format.as_deref() == Some("xlsx");
     let ind = indicator.clone();
     let (report, evidence) = st
         .run(move |db| {
@@ -260,19 +272,46 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
         })
         .await?;
     let label = report.get(&indicator).map(|i| i.label).unwrap_or("");
+    let mut sheet = Sheet::new("Ban ghi", &["Bản ghi", "Loại", "Đơn vị", "Tính vào"]);
+    for e in &evidence {
+        let record = if e.source == "households" {
+            Cell::link(&e.record, crate::html::household_path(&e.record))
+        } else {
+            Cell::from(e.record.as_str())
+        };
+        sheet.push(vec![
+            record,
+            source_vi(e.source).into(),
+            e.unit_code.as_str().into(),
+            Cell::number(e.amount),
+        ]);
+    }
+    if exporting {
+        return sheet.download(&format!("ban-ghi-{indicator}"));
+    }
+    let dmy = |d: &str| Date::parse(d).map_or_else(|_| d.to_owned(), Date::dmy);
+    let download = format!(
+        "/reports/explain?{}&format=xlsx",
+        link_query(&report, &indicator)
+    );
     let body = html! {
         h1 { (label) }
-        p { (report.unit.name) ", " (report.period.from) " – " (report.period.to) ": "
-            strong { (report.get(&indicator).map(|i| i.value.to_string()).unwrap_or_default()) } " — " (evidence.len()) " bản ghi" }
-        div.scroll { table {
-            tr { th { "Bản ghi" } th { "Loại" } th { "Đơn vị" } th.n { "Tính vào" } }
-            @for e in &evidence {
-                tr {
-                    td { @if e.source == "households" { a href=(crate::html::household_path(&e.record)) { (e.record) } } @else { (e.record) } }
-                    td { (e.source) } td { (e.unit_code) } td.n { (render::count(e.amount)) }
-                }
-            }
-        } }
+        p { (report.unit.name) ", " (dmy(&report.period.from)) " – " (dmy(&report.period.to)) ": "
+            strong { (report.get(&indicator).map(|i| i.value.to_string()).unwrap_or_default()) } " — " (evidence.len()) " bản ghi. "
+            a href=(download) { "Tải Excel" } }
+        (sheet.table())
     };
-    Ok(who.page("Các bản ghi của chỉ tiêu", body))
+    Ok(who.page("Các bản ghi của chỉ tiêu", body).into_response())
+}
+
+/// The query of a figure's records: unit, period, structure date and indicator.
+fn link_query(report: &reports::Report, indicator: &str) -> String {
+    serde_urlencoded::to_string([
+        ("unit", report.unit.code.as_str()),
+        ("from", &report.period.from),
+        ("to", &report.period.to),
+        ("s", &report.structure_date),
+        ("indicator", indicator),
+    ])
+    .unwrap_or_default()
 }

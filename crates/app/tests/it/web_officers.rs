@@ -1,0 +1,247 @@
+//! The officers' web app (issue 15): a template downloaded with her units in its
+//! drop-down, filled, checked with a preview of the changes, errors downloaded as XLSX;
+//! the targets grid with "chia đều"; lists downloaded whole.
+
+use crate::web_support::*;
+use std::io::Read;
+
+/// The parts of an XLSX file, by name, as text.
+fn parts(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            let _ = part.read_to_string(&mut text);
+            (part.name().unwrap().into_owned(), text)
+        })
+        .collect()
+}
+
+/// A workbook's sheets: name → rows of cells as text.
+fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|r| r.iter().map(ToString::to_string).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_template_with_her_units_filled_checked_with_a_preview_and_its_errors_as_xlsx() {
+    let (server, mut c) = demo_as("xa");
+    let base = &server.base;
+    let csrf = c.csrf(base);
+    let r = c.get(&format!("{base}/import/template/households"));
+    assert_eq!(r.status, 200);
+    let template = r.bytes;
+    let book = sheets(&template);
+    let names: Vec<&str> = book.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["Hộ gia đình", "Hướng dẫn", "Danh mục"]);
+    let data = &book[0].1;
+    assert_eq!(data[0][0], "Mã hộ *");
+    assert_eq!(data[1][0], "household_code");
+    // Drop-downs on the data sheet: the units she may write (her commune only), genders,
+    // areas, yes/no.
+    let xml = parts(&template);
+    let sheet1 = &xml["xl/worksheets/sheet1.xml"];
+    assert_eq!(sheet1.matches("<dataValidation ").count(), 6, "{sheet1}");
+    let lists = &book[2].1;
+    let units: Vec<&str> = lists
+        .iter()
+        .skip(1)
+        .map(|r| r[0].as_str())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert_eq!(units.len(), 1, "{units:?}");
+    assert!(units[0].starts_with("20443 — "), "{units:?}");
+    // The guide explains every column and shows an example row.
+    let guide: Vec<String> = book[1].1.iter().map(|r| r.join("|")).collect();
+    assert!(
+        guide
+            .iter()
+            .any(|l| l.starts_with("Giới tính chủ hộ|head_gender|Có|")),
+        "{guide:#?}"
+    );
+
+    // Filled in with Vietnamese names (as a person picks them) and sent; then sent again
+    // with a new household and the first one's head renamed: the preview lists the new
+    // one and the change, old → new.
+    let spec = &domain::contract::HOUSEHOLDS;
+    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    let units_choice = [importer::template::UnitChoice {
+        code: "20443".into(),
+        name: units[0].split(" — ").nth(1).unwrap().into(),
+    }];
+    let send = |c: &mut Http, rows: &[Vec<String>]| -> String {
+        let filled = importer::template::workbook(
+            spec,
+            &units_choice,
+            crate::support::date("2026-12-02"),
+            rows,
+        )
+        .unwrap();
+        c.upload(base, &csrf, "mau-ho.xlsx", &filled).body
+    };
+    let confirm = |c: &mut Http, page: &str| -> String {
+        let token = between(page, "name=\"token\" value=\"", "\"");
+        c.post_form(
+            &format!("{base}/import/confirm"),
+            &[("_csrf", &csrf), ("token", &token)],
+        )
+        .body
+    };
+    let first = row(&[
+        "WEB-T01",
+        units[0],
+        "05/03/2026",
+        "Lò Thị Sáu",
+        "Nữ",
+        "Nông thôn",
+        "Có",
+        "3",
+    ]);
+    let page = send(&mut c, std::slice::from_ref(&first));
+    assert!(confirm(&mut c, &page).contains("thêm mới 1, cập nhật 0"));
+    let mut renamed = first.clone();
+    renamed[3] = "Lò Thị Bảy".into();
+    let second = row(&[
+        "WEB-T04",
+        "20443",
+        "06/03/2026",
+        "Vì Thị Năm",
+        "Nữ",
+        "Thành thị",
+        "Không",
+        "2",
+    ]);
+    let page = send(&mut c, &[renamed, second]);
+    assert!(page.contains("Những gì sẽ thay đổi"), "{page}");
+    assert!(
+        page.contains("WEB-T04") && page.contains(">Thêm<"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Họ tên chủ hộ: Lò Thị Sáu → Lò Thị Bảy"),
+        "{page}"
+    );
+    assert!(confirm(&mut c, &page).contains("thêm mới 1, cập nhật 1"));
+
+    // A bad file: every error at once, on the page and as XLSX, to her only.
+    let bad =
+        "household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n\
+        WEB-T02,99999,2026-01-05,Lê Thị Hà,X,rural,0,3\n\
+        WEB-T03,20443,31/02/2026,Lê Thị Thu,F,rural,0,2\n";
+    let page = c.upload(base, &csrf, "households.csv", bad.as_bytes()).body;
+    assert!(page.contains("có 3 lỗi"), "{page}");
+    let link = between(&page, "href=\"/import/errors/", "\"");
+    let errors = c.get(&format!("{base}/import/errors/{link}"));
+    assert_eq!(errors.status, 200);
+    let rows = &sheets(&errors.bytes)[0].1;
+    assert_eq!(rows[0], ["Tệp", "Dòng", "Cột", "Giá trị", "Lý do"]);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    let mut other = Http::signed_in(base, "tinh");
+    assert_eq!(
+        other.get(&format!("{base}/import/errors/{link}")).status,
+        404
+    );
+}
+
+/// What a page says in its notice or alert (a failed assertion shows this, not the page).
+fn said(page: &str) -> String {
+    ["class=\"notice\">", "class=\"alert\">"]
+        .iter()
+        .find(|m| page.contains(*m))
+        .map_or_else(|| "(no notice)".to_owned(), |m| between(page, m, "</p>"))
+}
+
+#[test]
+fn the_targets_grid_shares_plans_out_and_sums_them_against_the_plan() {
+    let (server, mut m) = demo_as("tinh");
+    let base = &server.base;
+    let csrf = m.csrf(base);
+    let page = m.get(&format!("{base}/targets?year=2026")).body;
+    assert!(
+        page.contains("Giao chỉ tiêu cho đơn vị trực thuộc"),
+        "{page}"
+    );
+    let first = between(&page, "name=\"t|", "|");
+    let children = page.matches("<td data-label=\"Đơn vị\">").count();
+    assert!(children > 10, "{children} child units");
+
+    // One cell typed, then "chia đều" 2 per unit for households assisted.
+    let cell = format!("t|{first}|hh_escaped");
+    let saved = m.post_form(
+        &format!("{base}/targets"),
+        &[("_csrf", &csrf), ("year", "2026"), (&cell, "7")],
+    );
+    assert_eq!(said(&saved.body), "Đã lưu 1 chỉ tiêu.");
+    let even = m.post_form(
+        &format!("{base}/targets"),
+        &[
+            ("_csrf", &csrf),
+            ("year", "2026"),
+            (&cell, "7"),
+            ("even|hh_assisted", "2"),
+            ("_even", "hh_assisted"),
+        ],
+    );
+    assert_eq!(said(&even.body), format!("Đã lưu {children} chỉ tiêu."));
+    // The sum of the children is shown (2 per unit).
+    assert!(
+        even.body
+            .contains(&format!("<strong>{}</strong>", 2 * children)),
+        "sum shown"
+    );
+
+    // Emptying a cell removes its plan; the API's report sees what is left.
+    let cleared = m.post_form(
+        &format!("{base}/targets"),
+        &[("_csrf", &csrf), ("year", "2026"), (&cell, "")],
+    );
+    assert_eq!(said(&cleared.body), "Đã lưu 1 chỉ tiêu.");
+    let after = m.get(&format!("{base}/targets?year=2026")).body;
+    assert!(!after.contains(&format!(
+        "name=\"{cell}\" type=\"number\" min=\"0\" inputmode=\"numeric\" value=\"7\""
+    )));
+
+    // A clerk's commune has no units below: nothing to share out.
+    let mut clerk = Http::signed_in(base, "xa");
+    let mine = clerk.get(&format!("{base}/targets?year=2026")).body;
+    assert!(mine.contains("không có đơn vị trực thuộc"));
+}
+
+#[test]
+fn lists_and_drill_downs_download_whole_as_xlsx() {
+    let (server, mut m) = demo_as("tinh");
+    let base = &server.base;
+    for (path, heading) in [
+        ("/records/supports?from=2023-01-01&to=2023-12-31&format=xlsx", "Ngày"),
+        ("/households/export?q=thi", "Mã hộ"),
+        (
+            "/reports/explain?unit=48&from=2025-01-01&to=2025-12-31&indicator=hh_escaped&format=xlsx",
+            "Bản ghi",
+        ),
+    ] {
+        let r = m.get(&format!("{base}{path}"));
+        assert_eq!(r.status, 200, "{path}");
+        let book = sheets(&r.bytes);
+        let rows = &book[0].1;
+        assert!(rows[0].iter().any(|h| h == heading), "{path}: {:?}", rows[0]);
+        assert!(rows.len() > 1, "{path}: no rows");
+    }
+    // The audit log, as the administrator sees all of it.
+    let mut admin = Http::signed_in(base, "quantri");
+    let log = admin.get(&format!("{base}/audit?format=xlsx"));
+    assert_eq!(log.status, 200, "{}", said(&log.body));
+    let log = sheets(&log.bytes);
+    assert_eq!(log[0].1[0][0], "Lúc");
+}
