@@ -241,7 +241,10 @@ pub enum ReportFormat {
     Json,
     Csv,
     Xlsx,
+    /// The report as the union prints it, as a page to print.
     Html,
+    /// The report as the union prints it (A4, the fonts embedded).
+    Pdf,
     /// A Vietnamese narrative summary.
     Text,
 }

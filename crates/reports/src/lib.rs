@@ -2,9 +2,11 @@
 //! date, with the records behind each figure.
 
 pub mod aggregated;
+pub mod document;
 pub mod duplicates;
 pub mod households;
 pub mod ledger;
+pub mod pdf;
 pub mod projects;
 pub mod render;
 pub mod scope;

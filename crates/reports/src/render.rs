@@ -48,7 +48,7 @@ pub fn money(v: i64) -> String {
     format!("{over}{shown} {name} đồng")
 }
 
-fn value_text(i: &IndicatorValue) -> String {
+pub(crate) fn value_text(i: &IndicatorValue) -> String {
     match (
         i.value.as_i64(),
         i.value.as_f64(),
@@ -389,41 +389,6 @@ fn level_word(level: &str) -> &'static str {
         "commune" => "xã",
         _ => "cơ sở",
     }
-}
-
-/// A small HTML page for printing.
-pub fn html(r: &Report) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
-    let mut rows = String::new();
-    for i in &r.indicators {
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>\n",
-            esc(i.label),
-            esc(&value_text(i)),
-            i.target.map(count).unwrap_or_default(),
-            i.achievement_pct
-                .map(|p| format!("{}%", decimal(p)))
-                .unwrap_or_default()
-        ));
-    }
-    format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-<title>Báo cáo {code}</title><style>body{{font-family:sans-serif;max-width:60rem;margin:auto;padding:1rem}}\
-table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #999;padding:.3rem}}.n{{text-align:right}}\
-@media print{{body{{max-width:none}}}}</style></head><body><h1>Báo cáo kết quả hỗ trợ phụ nữ giảm nghèo</h1>\
-<p>{name} — từ {from} đến {to} (cơ cấu đơn vị ngày {s})</p><p>{text}</p>\
-<table><tr><th>Chỉ tiêu</th><th>Kết quả</th><th>Kế hoạch</th><th>Đạt</th></tr>\n{rows}</table></body></html>\n",
-        code = esc(&r.unit.code),
-        name = esc(&r.unit.name),
-        from = r.period.from,
-        to = r.period.to,
-        s = r.structure_date,
-        text = esc(&narrative(r)),
-    )
 }
 
 /// The sheet a province officer hands in: Vietnamese headers, one row per child unit

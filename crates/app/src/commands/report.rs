@@ -19,12 +19,24 @@ fn request(q: &ReportQuery) -> anyhow::Result<reports::Request> {
     })
 }
 
+/// The report as the union prints it, issued today.
+fn printed_document(
+    db: &mut store::Db,
+    report: &reports::Report,
+) -> anyhow::Result<reports::document::Document> {
+    let graph = store::units::load_graph(db)?;
+    let issued = reports::document::Issued::of(&graph, report, super::today_vn());
+    Ok(reports::document::Document::of(report, &issued))
+}
+
 pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut db = env.open()?;
     match args.command {
         None => {
             let req = request(&args.query)?;
-            let report = match reports::run(&mut db, &req, args.by_children) {
+            // The printed forms have their table by child unit.
+            let printed = matches!(args.format, ReportFormat::Html | ReportFormat::Pdf);
+            let report = match reports::run(&mut db, &req, args.by_children || printed) {
                 Ok(r) => r,
                 Err(e) => return refuse(e),
             };
@@ -32,7 +44,10 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
                 ReportFormat::Json => (serde_json::to_string_pretty(&report)? + "\n").into_bytes(),
                 ReportFormat::Csv if args.codes => render::csv(&report).into_bytes(),
                 ReportFormat::Csv => render::csv_in(&report, render::Csv::Vietnamese).into_bytes(),
-                ReportFormat::Html => render::html(&report).into_bytes(),
+                ReportFormat::Html => {
+                    reports::document::print_html(&printed_document(&mut db, &report)?).into_bytes()
+                }
+                ReportFormat::Pdf => reports::pdf::render(&printed_document(&mut db, &report)?),
                 ReportFormat::Text => (render::narrative(&report) + "\n").into_bytes(),
                 ReportFormat::Xlsx => render::xlsx(&report)?,
             };
@@ -41,8 +56,8 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
                     std::fs::write(path, &bytes)?;
                     eprintln!("Đã ghi báo cáo / report written: {}", path.display());
                 }
-                (None, ReportFormat::Xlsx) => {
-                    anyhow::bail!("XLSX cần --out TỆP / XLSX needs --out FILE")
+                (None, ReportFormat::Xlsx | ReportFormat::Pdf) => {
+                    anyhow::bail!("XLSX, PDF cần --out TỆP / XLSX, PDF need --out FILE")
                 }
                 (None, _) => print_out(&String::from_utf8_lossy(&bytes)),
             }

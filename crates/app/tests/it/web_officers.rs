@@ -245,3 +245,123 @@ fn lists_and_drill_downs_download_whole_as_xlsx() {
     let log = sheets(&log.bytes);
     assert_eq!(log[0].1[0][0], "Lúc");
 }
+
+/// A page of a PDF rendered to an image by poppler's `pdftoppm` (PPM, grey): its width,
+/// height and pixels.
+fn rendered_pages(pdf: &[u8]) -> Vec<(usize, usize, Vec<u8>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bao-cao.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "40", "-gray"])
+        .arg(&file)
+        .arg(dir.path().join("trang"))
+        .output()
+        .expect("pdftoppm (poppler-utils) renders the PDF: scripts/test installs it");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| {
+            let bytes = std::fs::read(p).unwrap();
+            // "P5\n{w} {h}\n255\n" then one byte per pixel.
+            let mut fields = Vec::new();
+            let mut at = 0;
+            while fields.len() < 4 {
+                let start = at;
+                while !bytes[at].is_ascii_whitespace() {
+                    at += 1;
+                }
+                fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+                at += 1;
+            }
+            assert_eq!(fields[0], "P5");
+            let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+            (w, h, bytes[at..].to_vec())
+        })
+        .collect()
+}
+
+fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bao-cao.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&file)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The report as the union prints it (issue 15): the print view and the PDF, in the
+/// national form, the Vietnamese text drawn with the embedded font; the PDF's pages are
+/// rendered to images and read back.
+#[test]
+fn the_report_prints_as_the_union_prints_it() {
+    let (server, mut m) = demo_as("tinh");
+    let base = &server.base;
+    let q = "unit=49&from=2023-01-01&to=2023-10-31&s=2023-10-31";
+    let view = m.get(&format!("{base}/reports/download?{q}&format=html"));
+    assert_eq!(view.status, 200);
+    for words in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "HỘI LHPN QUẢNG NAM",
+        "Kết quả theo đơn vị trực thuộc",
+        "TM. BAN THƯỜNG VỤ",
+    ] {
+        assert!(view.body.contains(words), "print view: no «{words}»");
+    }
+
+    let r = m.get(&format!("{base}/reports/download?{q}&format=pdf"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/pdf"));
+    assert!(r.bytes.starts_with(b"%PDF-1.7"));
+    assert!(r.bytes.len() < 200 * 1024, "{} bytes", r.bytes.len());
+    // The text is in the file as the reader sees it (the fonts' glyphs map back to
+    // Vietnamese letters): heading, motto, the published figure, the signature block.
+    let text = pdf_text(&r.bytes);
+    for words in [
+        "TRUNG ƯƠNG HỘI LHPN VIỆT NAM",
+        "HỘI LHPN QUẢNG NAM",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập – Tự do – Hạnh phúc",
+        "Quảng Nam, ngày",
+        "giúp 571 hộ có phụ nữ thoát nghèo, cận nghèo (đạt 118,5% kế hoạch 482 hộ)",
+        "Huyện Tây Giang",
+        "CHỦ TỊCH",
+        "Trang 1/",
+    ] {
+        assert!(text.contains(words), "PDF text: no «{words}»");
+    }
+    // Every page renders; each is A4 (at 40 dpi, 331 × 468 pixels) and carries ink, but
+    // is mostly paper; the first, with the narrative, carries the most.
+    let pages = rendered_pages(&r.bytes);
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let ink: Vec<f64> = pages
+        .iter()
+        .map(|(w, h, px)| {
+            assert_eq!((*w, *h), (331, 468));
+            px.iter().filter(|&&p| p < 128).count() as f64 / px.len() as f64
+        })
+        .collect();
+    for (n, share) in ink.iter().enumerate() {
+        assert!(
+            *share > 0.005 && *share < 0.25,
+            "page {}: {share:.3} ink",
+            n + 1
+        );
+    }
+    assert!(ink[0] >= ink[ink.len() - 1], "{ink:?}");
+}

@@ -146,6 +146,67 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             Ok((req, report, states))
         })
         .await?;
+    let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
+    for i in &report.indicators {
+        let value = i
+            .value
+            .as_i64()
+            .map(render::count)
+            .or_else(|| i.value.as_f64().map(render::decimal))
+            .unwrap_or_else(|| "—".into());
+        let records = format!(
+            "/reports/explain?{}",
+            link(&req, &format!("&indicator={}", i.code))
+        );
+        figures.push(vec![
+            i.label.into(),
+            Cell {
+                number: true,
+                ..Cell::link(value, records)
+            },
+            Cell::number(i.target.map(render::count).unwrap_or_default()),
+            Cell::number(i.achievement_pct.map(render::decimal).unwrap_or_default()),
+        ]);
+    }
+    let mut by_unit = Sheet::new(
+        "Theo don vi",
+        &["Đơn vị", "Thoát nghèo", "Hỗ trợ sinh kế", "Quà", "Duyệt"],
+    );
+    for c in report.children.iter().flatten() {
+        let v = |indicator: Indicator| {
+            c.indicators
+                .iter()
+                .find(|i| i.code == indicator.code())
+                .and_then(|i| i.value.as_i64())
+                .unwrap_or(0)
+        };
+        let name = if c.own {
+            Cell::from(format!("{} (trực tiếp)", c.unit.name))
+        } else {
+            let mut other = req.clone();
+            other.unit.clone_from(&c.unit.code);
+            Cell::link(
+                &c.unit.name,
+                format!("/reports?{}", link(&other, "&by_children=1")),
+            )
+        };
+        let state = if c.own {
+            String::new()
+        } else {
+            states
+                .get(&c.unit.code)
+                .map_or("chưa gửi", |s| s.label_vi())
+                .to_owned()
+        };
+        by_unit.push(vec![
+            name,
+            Cell::number(v(Indicator::HhEscaped)),
+            Cell::number(v(Indicator::LivelihoodRecipients)),
+            Cell::number(render::count(v(Indicator::Gifts))),
+            state.into(),
+        ]);
+    }
+    let dmy = |d: &str| Date::parse(d).map_or_else(|_| d.to_owned(), Date::dmy);
     let body = html! {
         h1 { "Báo cáo: " (report.unit.name) }
         @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
@@ -163,38 +224,21 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             a href={"/reports/download?" (link(&req, &format!("&format=xlsx&by_children=1{keep}")))} { "Excel" } " · "
             a href={"/reports/download?" (link(&req, &format!("&format=csv{keep}")))} { "CSV" } " · "
             a href={"/reports/download?" (link(&req, &format!("&format=json{keep}")))} { "JSON" } " · "
-            a href={"/reports/download?" (link(&req, &format!("&format=html{keep}")))} { "Bản in" } }
+            a href={"/reports/download?" (link(&req, &format!("&format=html{keep}")))} { "Bản in" } " · "
+            a href={"/reports/download?" (link(&req, &format!("&format=pdf{keep}")))} { "PDF" } }
         div.card { p { (render::narrative(&report)) } }
-        div.scroll { table {
-            tr { th { "Chỉ tiêu" } th.n { "Kết quả" } th.n { "Kế hoạch" } th.n { "Đạt %" } }
-            @for i in &report.indicators {
-                tr {
-                    td { (i.label) }
-                    td.n { a href={"/reports/explain?" (link(&req, &format!("&indicator={}", i.code)))} title="Xem các bản ghi" {
-                        (i.value.as_i64().map(render::count).or_else(|| i.value.as_f64().map(render::decimal)).unwrap_or_else(|| "—".into())) } }
-                    td.n { (i.target.map(render::count).unwrap_or_default()) }
-                    td.n { (i.achievement_pct.map(render::decimal).unwrap_or_default()) }
-                }
-            }
-        } }
+        (figures.table())
         @if let Some(children) = &report.children {
             @let below = children.iter().filter(|c| !c.own).count();
             @let approved = states.values().filter(|s| **s == ReviewState::Approved).count();
             h2 { "Theo đơn vị trực thuộc" }
             p { "Duyệt số liệu của kỳ: đã duyệt " (approved) "/" (below) " đơn vị trực thuộc. "
                 a href={"/periods?" (serde_urlencoded::to_string([("p", format!("{}..{}", req.from, req.to))]).unwrap_or_default())} { "Xem và duyệt" } }
-            div.scroll { table {
-                tr { th { "Đơn vị" } th.n { "Thoát nghèo" } th.n { "Hỗ trợ sinh kế" } th.n { "Quà" } th { "Duyệt" } }
-                @for c in children {
-                    @let v = |indicator: Indicator| c.indicators.iter().find(|i| i.code == indicator.code()).and_then(|i| i.value.as_i64()).unwrap_or(0);
-                    tr { td { (c.unit.name) @if c.own { " (trực tiếp)" } } td.n { (v(Indicator::HhEscaped)) } td.n { (v(Indicator::LivelihoodRecipients)) } td.n { (render::count(v(Indicator::Gifts))) }
-                         td { @if !c.own { (states.get(&c.unit.code).map_or("chưa gửi", |s| s.label_vi())) } } }
-                }
-            } }
+            (by_unit.table())
         }
         @if !report.unmapped.is_empty() {
             h2 { "Bản ghi chưa xếp được vào đơn vị" }
-            ul { @for u in &report.unmapped { li { (u.records) " bản ghi " (u.source) " của " (u.unit_code) " " (u.unit_name) " (có từ " (u.valid_from) ")" } } }
+            ul { @for u in &report.unmapped { li { (u.records) " bản ghi " (source_vi(u.source)) " của " (u.unit_code) " " (u.unit_name) " (có từ " (dmy(&u.valid_from)) ")" } } }
         }
     };
     Ok(who.page("Báo cáo", body))
@@ -207,10 +251,19 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
         Some("1") => render::Csv::Codes,
         _ => render::Csv::Vietnamese,
     };
-    let report = st
+    let printed = matches!(format.as_str(), "pdf" | "html");
+    let (report, document) = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
-            q.compute(db, &req)
+            if !printed {
+                return Ok((q.compute(db, &req)?, None));
+            }
+            // The printed report has its table by child unit.
+            let mut q = q;
+            q.by_children = Some("1".into());
+            let report = q.compute(db, &req)?;
+            let document = printed_document(db, &w, &report)?;
+            Ok((report, Some(document)))
         })
         .await?;
     let name = format!(
@@ -229,7 +282,17 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
             // For Excel in Vietnam by default; `codes=1` for programs.
             render::csv_in(&report, csv_style).into_bytes(),
         ),
-        "html" => return Ok(Html(render::html(&report)).into_response()),
+        "html" => {
+            let doc = document.ok_or_else(|| AppError::Internal("no document".into()))?;
+            return Ok(Html(reports::document::print_html(&doc)).into_response());
+        }
+        "pdf" => (
+            "application/pdf",
+            "pdf",
+            reports::pdf::render(
+                &document.ok_or_else(|| AppError::Internal("no document".into()))?,
+            ),
+        ),
         _ => (
             "application/json",
             "json",
@@ -247,6 +310,17 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
         body,
     )
         .into_response())
+}
+
+/// The report as the union prints it, issued today (see `reports::document`).
+fn printed_document(
+    db: &mut store::Db,
+    who: &Authed,
+    report: &reports::Report,
+) -> Result<reports::document::Document, AppError> {
+    let acc = who.access(db)?;
+    let issued = reports::document::Issued::of(&acc.graph, report, acc.today);
+    Ok(reports::document::Document::of(report, &issued))
 }
 
 /// A record kind's Vietnamese name (the evidence names its source table, which is the
