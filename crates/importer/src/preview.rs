@@ -4,7 +4,6 @@
 //! cover the rest.
 
 use domain::contract::{column_label_vi, Spec, Ty};
-use domain::units::UnitGraph;
 use store::keyed::{KeyedRow, Stored, TableDef};
 use store::Value;
 
@@ -72,7 +71,6 @@ impl Preview {
     pub fn note_writes(
         &mut self,
         spec: &Spec,
-        graph: Option<&UnitGraph>,
         table: &TableDef,
         rows: &[KeyedRow],
         stored: &Stored,
@@ -90,13 +88,13 @@ impl Preview {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, col)| {
-                    let new = shown(spec, graph, col, &row.data[i])?;
+                    let new = shown(spec, col, &row.data[i])?;
                     let old = match old {
-                        Some(o) => shown(spec, graph, col, &o[i])?,
+                        Some(o) => shown(spec, col, &o[i])?,
                         None => String::new(),
                     };
                     (old != new).then(|| FieldChange {
-                        column: column_vi(col).to_owned(),
+                        column: column_label_vi(col).to_owned(),
                         old,
                         new,
                     })
@@ -132,11 +130,6 @@ impl Preview {
     }
 }
 
-/// The stored unit is shown by its code, under the file's column name.
-fn column_vi(col: &str) -> &str {
-    column_label_vi(if col == "unit_id" { "unit_code" } else { col })
-}
-
 fn key_text(key: &[Value]) -> String {
     key.iter().map(plain).collect::<Vec<_>>().join(" / ")
 }
@@ -150,17 +143,10 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// A stored cell as the officer wrote it: a unit by its code, a vocabulary by its
-/// Vietnamese name, yes/no in words. `None` for columns the files do not have (derived
-/// ones, such as a folded name).
-fn shown(spec: &Spec, graph: Option<&UnitGraph>, col: &str, v: &Value) -> Option<String> {
-    if col == "unit_id" {
-        let id = v.as_int()?;
-        let code = graph
-            .and_then(|g| g.find_id(id).map(|ix| g.version(ix).code.clone()))
-            .unwrap_or_else(|| id.to_string());
-        return Some(code);
-    }
+/// A stored cell as the officer wrote it: a vocabulary by its Vietnamese name, yes/no in
+/// words, a date DD/MM/YYYY. `None` for columns the files do not have (derived ones: the
+/// unit version's id beside the unit's code, a folded name).
+fn shown(spec: &Spec, col: &str, v: &Value) -> Option<String> {
     let ty = spec.cols.iter().find(|c| c.name == col)?.ty;
     let text = plain(v);
     Some(match ty {

@@ -380,8 +380,22 @@ pub async fn session_layer(
         };
         req = checked;
     }
+    let menu_for = who.clone();
     req.extensions_mut().insert(Session(who));
-    next.run(req).await
+    let response = next.run(req).await;
+    // An error page of a signed-in user keeps her menu (the API answers JSON: unchanged).
+    match response
+        .extensions()
+        .get::<crate::error::ErrorPage>()
+        .cloned()
+    {
+        Some(shown) if !is_api => {
+            let status = response.status();
+            let page = menu_for.page(shown.title, shown.body());
+            (status, page).into_response()
+        }
+        _ => response,
+    }
 }
 
 /// Whether the request carries `expected`, and the request to go on with (its body read

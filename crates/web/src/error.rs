@@ -120,14 +120,32 @@ impl IntoResponse for AppError {
             AppError::Unavailable(_) => "Hệ thống đang bận",
             _ => "Không thực hiện được",
         };
-        let page = crate::html::bare(
+        let shown = ErrorPage {
             title,
-            maud::html! {
-                h1 { (title) }
-                p.alert { (self.message_vi()) }
-                p { a href="/" { "Về trang chủ" } }
-            },
-        );
-        (status, page).into_response()
+            message: self.message_vi(),
+        };
+        let page = crate::html::bare(title, shown.body());
+        let mut response = (status, page).into_response();
+        // The session layer draws it again inside the menu for a signed-in user.
+        response.extensions_mut().insert(shown);
+        response
+    }
+}
+
+/// What an error page says, kept with its response so that the page can be drawn again
+/// with the menu of whoever is signed in (`auth::session_layer`).
+#[derive(Clone, Debug)]
+pub struct ErrorPage {
+    pub title: &'static str,
+    pub message: String,
+}
+
+impl ErrorPage {
+    pub fn body(&self) -> maud::Markup {
+        maud::html! {
+            h1 { (self.title) }
+            p.alert { (self.message) }
+            p { a href="/" { "Về trang chủ" } }
+        }
     }
 }

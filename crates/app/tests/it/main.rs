@@ -8,6 +8,7 @@
 mod aggregates;
 mod boundary;
 mod browser;
+mod browser_officers;
 mod cli;
 mod corrections;
 mod demo;

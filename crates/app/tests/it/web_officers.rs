@@ -365,3 +365,76 @@ fn the_report_prints_as_the_union_prints_it() {
     }
     assert!(ink[0] >= ink[ink.len() - 1], "{ink:?}");
 }
+
+/// The words a page shows a person: its text between tags, without scripts, styles or
+/// attributes.
+fn shown_text(page: &str) -> String {
+    let mut out = String::new();
+    let mut rest = page;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        let tag = &rest[open..];
+        let skip_to = if tag.starts_with("<style") {
+            tag.find("</style>").map(|e| e + 8)
+        } else if tag.starts_with("<script") {
+            tag.find("</script>").map(|e| e + 9)
+        } else {
+            tag.find('>').map(|e| e + 1)
+        };
+        rest = &tag[skip_to.unwrap_or(tag.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// No page shows an English word of the code, a raw code of the contract or a date in
+/// the ISO form (issue 15); an error page keeps the menu.
+#[test]
+fn pages_speak_vietnamese() {
+    let (server, mut m) = demo_as("tinh");
+    let base = &server.base;
+    let english = [
+        "livelihood",
+        "supports",
+        "value:",
+        "insert",
+        "update",
+        "user:",
+        "head_name",
+        "households",
+        "unit_code",
+        "submitted",
+        "approved",
+        "manager",
+        "clerk",
+        "viewer",
+        "rural",
+        "urban",
+        "official",
+        "provisional",
+        "gift",
+        "None",
+        "null",
+    ];
+    let mut found = Vec::new();
+    for &path in PROVINCE_PAGES {
+        let page = m.get(&format!("{base}{path}")).body;
+        let text = shown_text(&page);
+        for word in text.split(|c: char| c.is_whitespace() || "(),;.·—\"'".contains(c)) {
+            let iso = word.len() == 10
+                && word.as_bytes()[4] == b'-'
+                && word.as_bytes()[7] == b'-'
+                && word[..4].bytes().all(|b| b.is_ascii_digit());
+            if iso || english.contains(&word) {
+                found.push(format!("{path}: «{word}»"));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    assert!(found.is_empty(), "{found:#?}");
+    let missing = m.get(&format!("{base}/no-such-page"));
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Không tìm thấy") && missing.body.contains("Đăng xuất"));
+}

@@ -477,10 +477,7 @@ impl Batch<'_> {
                 !refused[j - 1]
             });
         }
-        let graph = self.ctx.graph.clone();
-        self.ctx
-            .preview
-            .note_writes(spec, graph.as_deref(), table, &keyed, &stored);
+        self.ctx.preview.note_writes(spec, table, &keyed, &stored);
         let by = store::keyed::Author {
             actor: &self.ctx.actor,
             reason: self.ctx.reason.as_deref(),

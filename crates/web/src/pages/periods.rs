@@ -133,7 +133,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             input #p name="p" value=(raw) style="width:auto" aria-describedby="p-help"; " "
             button type="submit" { "Xem" }
         }
-        p.muted #p-help { "Tháng (2026-03), quý (2026-Q1), năm (2026) hoặc đến ngày chốt (2026-01-01..2026-10-31). Kỳ " (period.dmy()) "." }
+        p.muted #p-help { "Tháng (2026-03), quý (2026-Q1), năm (2026) hoặc đến ngày chốt (01/01/2026..31/10/2026). Kỳ " (period.dmy()) "." }
         @if let Some(o) = own {
             h2 { "Đơn vị của bạn: " (o.code) " " (o.name) }
             p { "Trạng thái: " strong { (state(o)) }
