@@ -28,6 +28,10 @@ pub fn markdown() -> String {
          Generated from the code's definitions (`donghanh formats --format md`); do not edit.\n\n\
          Mỗi tệp CSV (UTF-8, phân cách bằng dấu phẩy hoặc chấm phẩy) hoặc trang XLSX mang tên loại dữ liệu (`households.csv`, trang `households`). \
          Cột thêm phải bắt đầu bằng `x_` và được giữ lại. Các loại được nhập theo thứ tự dưới đây.\n\n\
+         Dòng tiêu đề có thể dùng mã cột hoặc tên tiếng Việt của cột (như mẫu Excel tải ở trang Nhập tệp: \
+         dòng 1 tên cột, dấu `*` là bắt buộc; dòng 2 mã cột, được bỏ qua). Ô đơn vị có thể ghi `mã — tên` như danh sách chọn của mẫu. \
+         The header may name a column by its code or its Vietnamese name (as the Excel templates do: titles in row 1, \
+         `*` marking the required ones, the codes in row 2, which is skipped); a unit cell may read `code — name`.\n\n\
          ### Xóa bản ghi / deleting records\n\n\
          Mọi loại trừ `units` và `unit_lineage` nhận thêm hai cột (phần mở rộng của hợp đồng dữ liệu): \
          `{DELETE_COL}` (có/không) và `{REASON_COL}` (văn bản). Dòng có `{DELETE_COL}` = `1`/`có` chỉ cần các cột khóa: \

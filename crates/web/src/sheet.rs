@@ -52,8 +52,8 @@ pub struct Sheet {
     pub headings: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     /// What a person may do with each row (links to correct, to delete), shown on the
-    /// page after its cells, never downloaded; empty when the list has none.
-    pub actions: Vec<Markup>,
+    /// page after its cells, never downloaded; one per row, `None` where there is none.
+    pub actions: Vec<Option<Markup>>,
 }
 
 impl Sheet {
@@ -68,19 +68,21 @@ impl Sheet {
 
     pub fn push(&mut self, row: Vec<Cell>) {
         self.rows.push(row);
+        self.actions.push(None);
     }
 
     /// A row with what may be done with it.
     pub fn push_with(&mut self, row: Vec<Cell>, actions: Markup) {
         self.rows.push(row);
-        self.actions.push(actions);
+        self.actions.push(Some(actions));
     }
 
     /// The table on a page: a table on a wide screen, cards on a phone.
     pub fn table(&self) -> Markup {
+        let acts = self.actions.iter().any(Option::is_some);
         html! {
             table.cards {
-                thead { tr { @for h in &self.headings { th { (h) } } @if !self.actions.is_empty() { th {} } } }
+                thead { tr { @for h in &self.headings { th { (h) } } @if acts { th {} } } }
                 tbody {
                     @for (r, row) in self.rows.iter().enumerate() {
                         tr {
@@ -93,7 +95,7 @@ impl Sheet {
                                     }
                                 }
                             }
-                            @if let Some(actions) = self.actions.get(r) { td { (actions) } }
+                            @if acts { td { @if let Some(Some(a)) = self.actions.get(r) { (a) } } }
                         }
                     }
                 }

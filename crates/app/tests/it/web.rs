@@ -267,7 +267,9 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
 
     // The manager locks the clerk: her sessions end at once.
     let users = m.get(&format!("{base}/users")).body;
-    let row = &users[users.find("<td>xa</td>").unwrap()..];
+    let row = &users[users
+        .find("<td data-label=\"Tên đăng nhập\">xa</td>")
+        .unwrap()..];
     let id = between(row, "name=\"id\" value=\"", "\"");
     let mcsrf = between(&users, "name=\"_csrf\" value=\"", "\"");
     assert!(m

@@ -476,7 +476,7 @@ fn the_users_form_keeps_its_fields_and_a_manager_resets_a_password() {
     let (mut clerk, _, _) = clerk(base);
     let xa_row = users
         .split("<tr>")
-        .find(|r| r.contains("<td>xa</td>"))
+        .find(|r| r.contains("<td data-label=\"Tên đăng nhập\">xa</td>"))
         .unwrap();
     let xa_id = between(xa_row, "name=\"id\" value=\"", "\"");
     let reset = tinh.post_form(

@@ -226,6 +226,8 @@ fn lists_and_drill_downs_download_whole_as_xlsx() {
     for (path, heading) in [
         ("/records/supports?from=2023-01-01&to=2023-12-31&format=xlsx", "Ngày"),
         ("/households/export?q=thi", "Mã hộ"),
+        ("/units?format=xlsx", "Đơn vị cấp trên"),
+        ("/users?format=xlsx", "Tên đăng nhập"),
         (
             "/reports/explain?unit=48&from=2025-01-01&to=2025-12-31&indicator=hh_escaped&format=xlsx",
             "Bản ghi",

@@ -1,9 +1,11 @@
 //! The tree of units on a date, and a unit's history through the 2025 reform.
 
 use crate::auth::Authed;
-use crate::error::{AppError, Page};
+use crate::error::{AppError, Page, Reply};
+use crate::sheet::Sheet;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
 use domain::units::Via;
 use maud::html;
 use serde::Deserialize;
@@ -12,9 +14,65 @@ use serde::Deserialize;
 pub struct TreeQuery {
     root: Option<String>,
     date: Option<String>,
+    /// `xlsx`: the whole subtree as a download.
+    format: Option<String>,
 }
 
-pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQuery>) -> Page {
+/// The subtree of `root` on `date`, every unit under its parent, as a list.
+fn subtree_sheet(
+    graph: &domain::units::UnitGraph,
+    root: domain::units::VersionIx,
+    date: domain::Date,
+) -> Sheet {
+    let s = graph.structure_on(date);
+    let mut sheet = Sheet::new(
+        "Don vi",
+        &["Mã", "Tên", "Cấp", "Đơn vị cấp trên", "Hiệu lực từ"],
+    );
+    for ix in s.subtree(root) {
+        let v = graph.version(ix);
+        let parent = graph
+            .parent_on(ix, date)
+            .map(|p| graph.version(p).code.clone())
+            .unwrap_or_default();
+        let from = if v.valid_from.is_open_start() {
+            String::new()
+        } else {
+            v.valid_from.dmy()
+        };
+        sheet.push(vec![
+            v.code.as_str().into(),
+            v.name.as_str().into(),
+            v.level.label_vi().into(),
+            parent.into(),
+            from.into(),
+        ]);
+    }
+    sheet
+}
+
+pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQuery>) -> Reply {
+    if q.format.as_deref() == Some("xlsx") {
+        let sheet = st
+            .scoped(&who, move |_db, acc| {
+                let date = q
+                    .date
+                    .as_deref()
+                    .and_then(|d| domain::Date::parse(d).ok())
+                    .unwrap_or(acc.today);
+                let root = q.root.clone().unwrap_or_else(|| acc.root_code());
+                if !acc.can_read_code(&root, date) && !acc.is_admin() {
+                    return Err(AppError::Forbidden);
+                }
+                let ix = acc
+                    .graph
+                    .version_on(&root, date)
+                    .ok_or(AppError::NotFound)?;
+                Ok(subtree_sheet(&acc.graph, ix, date))
+            })
+            .await?;
+        return sheet.download("don-vi");
+    }
     let body = st
         .scoped(&who, move |_db, acc| {
             let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
@@ -33,7 +91,8 @@ pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQ
                 p.muted { "Cơ cấu ngày " (date.dmy()) ". "
                     form.inline method="get" action="/units" { input type="hidden" name="root" value=(root);
                         input type="date" name="date" value=(date.to_string()) style="width:auto"; " " button type="submit" { "Xem" } } }
-                p { a href={"/units/" (v.code)} { "Lịch sử đơn vị qua các lần sắp xếp" } }
+                p { a href={"/units/" (v.code)} { "Lịch sử đơn vị qua các lần sắp xếp" } " · "
+                    a href={"/units?format=xlsx&root=" (v.code) "&date=" (date.to_string())} { "Tải Excel toàn bộ đơn vị trực thuộc" } }
                 ul {
                     @for &c in s.children(r) {
                         @let cv = graph.version(c);
@@ -44,7 +103,7 @@ pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQ
             })
         })
         .await?;
-    Ok(who.page("Đơn vị", body))
+    Ok(who.page("Đơn vị", body).into_response())
 }
 
 pub async fn history(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {

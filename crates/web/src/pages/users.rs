@@ -1,13 +1,72 @@
 //! Users: an administrator manages everyone, a unit manager the users below her.
 
 use crate::auth::{self, Authed};
-use crate::error::{AppError, Page};
+use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
+use crate::sheet::Sheet;
 use crate::AppState;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
+use axum::response::IntoResponse;
 use domain::access::Role;
 use maud::html;
 use serde::Deserialize;
+
+/// The users as a list: on the page with what she may do to each, or to download.
+fn users_sheet(who: &Authed, users: &[store::accounts::User], exporting: bool) -> Sheet {
+    let mut sheet = Sheet::new(
+        "Nguoi dung",
+        &["Tên đăng nhập", "Họ tên", "Vai trò", "Đơn vị", "Trạng thái"],
+    );
+    for u in users {
+        let cells = vec![
+            u.username.as_str().into(),
+            u.full_name.as_str().into(),
+            u.role.label_vi().into(),
+            u.unit_code.as_str().into(),
+            (if u.active {
+                "hoạt động"
+            } else {
+                "đã khóa"
+            })
+            .into(),
+        ];
+        if exporting || u.id == who.user.id || !who.user.role.may_grant(u.role) {
+            sheet.push(cells);
+            continue;
+        }
+        let actions = html! {
+            form.inline method="post" action="/users/active" {
+                (csrf(who))
+                input type="hidden" name="id" value=(u.id);
+                input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
+                button.secondary type="submit" style="padding:.1rem .5rem" { (if u.active { "Khóa" } else { "Mở khóa" }) }
+            }
+            " "
+            form.inline method="post" action="/users/reset" {
+                (csrf(who))
+                input type="hidden" name="id" value=(u.id);
+                button.secondary type="submit" style="padding:.1rem .5rem" { "Đặt lại mật khẩu" }
+            }
+        };
+        sheet.push_with(cells, actions);
+    }
+    sheet
+}
+
+/// The users she manages: those of the units she may read.
+async fn users_of(st: &AppState, who: &Authed) -> Result<Vec<store::accounts::User>, AppError> {
+    if !who.user.role.manages_users() {
+        return Err(AppError::Forbidden);
+    }
+    st.scoped(who, move |db, acc| {
+        let today = acc.today;
+        Ok(store::accounts::list(db)?
+            .into_iter()
+            .filter(|u| acc.can_read_code(&u.unit_code, today))
+            .collect::<Vec<_>>())
+    })
+    .await
+}
 
 /// The users page: `message` says how the last step went; `kept` is the new user's form
 /// as sent, shown again after a refusal (never its password).
@@ -17,43 +76,13 @@ async fn render(
     message: Option<(bool, String)>,
     kept: Option<&NewUserForm>,
 ) -> Page {
-    if !who.user.role.manages_users() {
-        return Err(AppError::Forbidden);
-    }
-    let users = st
-        .scoped(who, move |db, acc| {
-            let today = acc.today;
-            Ok(store::accounts::list(db)?
-                .into_iter()
-                .filter(|u| acc.can_read_code(&u.unit_code, today))
-                .collect::<Vec<_>>())
-        })
-        .await?;
+    let users = users_of(st, who).await?;
+    let sheet = users_sheet(who, &users, false);
     let body = html! {
         h1 { "Người dùng" }
         @if let Some((ok, m)) = &message { p class=(if *ok { "notice" } else { "alert" }) { (m) } }
-        div.scroll { table {
-            tr { th { "Tên đăng nhập" } th { "Họ tên" } th { "Vai trò" } th { "Đơn vị" } th { "Trạng thái" } }
-            @for u in &users {
-                tr { td { (u.username) } td { (u.full_name) } td { (u.role.label_vi()) } td { (u.unit_code) }
-                     td {
-                        (if u.active { "hoạt động" } else { "đã khóa" })
-                        @if u.id != who.user.id && who.user.role.may_grant(u.role) {
-                            form.inline method="post" action="/users/active" {
-                                (csrf(who))
-                                input type="hidden" name="id" value=(u.id);
-                                input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
-                                " " button.secondary type="submit" style="padding:.1rem .5rem" { (if u.active { "Khóa" } else { "Mở khóa" }) }
-                            }
-                            form.inline method="post" action="/users/reset" {
-                                (csrf(who))
-                                input type="hidden" name="id" value=(u.id);
-                                " " button.secondary type="submit" style="padding:.1rem .5rem" { "Đặt lại mật khẩu" }
-                            }
-                        }
-                     } }
-            }
-        } }
+        p { a href="/users?format=xlsx" { "Tải Excel" } }
+        (sheet.table())
         h2 { "Thêm người dùng" }
         form.stack.card method="post" action="/users" {
             (csrf(who))
@@ -71,8 +100,17 @@ async fn render(
     Ok(who.page("Người dùng", body))
 }
 
-pub async fn list(State(st): State<AppState>, who: Authed) -> Page {
-    render(&st, &who, None, None).await
+#[derive(Deserialize)]
+pub struct ListQuery {
+    format: Option<String>,
+}
+
+pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Reply {
+    if q.format.as_deref() == Some("xlsx") {
+        let users = users_of(&st, &who).await?;
+        return users_sheet(&who, &users, true).download("nguoi-dung");
+    }
+    Ok(render(&st, &who, None, None).await?.into_response())
 }
 
 #[derive(Deserialize, Clone)]
