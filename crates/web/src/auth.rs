@@ -210,6 +210,16 @@ pub struct Authed {
 }
 
 impl Authed {
+    /// Refuses at once a page that only serves to write records when her role writes
+    /// none (a viewer): she is not shown a form that every save would refuse.
+    pub fn must_write(&self) -> Result<(), AppError> {
+        if self.user.role.writes() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// What this user may see and change, as the tree stands today.
     pub fn access(&self, db: &mut store::Db) -> Result<store::access::Access, AppError> {
         Ok(store::access::Access::new(

@@ -440,3 +440,49 @@ fn pages_speak_vietnamese() {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Không tìm thấy") && missing.body.contains("Đăng xuất"));
 }
+
+/// Roles shown honestly (issue 15): a viewer is offered no entry form, button or menu
+/// entry that would only be refused.
+#[test]
+fn a_viewer_is_offered_nothing_she_may_not_do() {
+    let (server, mut v) = demo_as("xem");
+    let base = &server.base;
+    for path in [
+        "/households/new",
+        "/activities/new",
+        "/import",
+        "/households/QN000001/supports",
+    ] {
+        let r = v.get(&format!("{base}{path}"));
+        assert_eq!(r.status, 403, "{path}");
+        assert!(r.body.contains("Không có quyền"), "{path}");
+    }
+    let home = v.get(&format!("{base}/")).body;
+    for entry in [
+        "href=\"/households/new\"",
+        "href=\"/import\"",
+        "href=\"/activities/new\"",
+    ] {
+        assert!(!home.contains(entry), "menu offers {entry}");
+    }
+    let household = v.get(&format!("{base}/households/QN000001")).body;
+    for offer in [
+        "/edit\"",
+        "/members\"",
+        "/supports\"",
+        "/assessments\"",
+        "records/supports/delete",
+    ] {
+        assert!(!household.contains(offer), "household page offers {offer}");
+    }
+    let records = v
+        .get(&format!(
+            "{base}/records/supports?from=2023-01-01&to=2023-12-31"
+        ))
+        .body;
+    assert!(!records.contains("/edit?") && !records.contains("/delete?"));
+    let targets = v.get(&format!("{base}/targets?year=2026")).body;
+    assert!(targets.contains("Bạn chỉ được xem") && !targets.contains("Lưu bảng chỉ tiêu"));
+    let periods = v.get(&format!("{base}/periods")).body;
+    assert!(!periods.contains("Gửi duyệt") && !periods.contains(">Duyệt<"));
+}

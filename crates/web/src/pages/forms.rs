@@ -339,6 +339,7 @@ pub async fn child_get(
     who: Authed,
     Path((code, kind)): Path<(String, String)>,
 ) -> Reply {
+    who.must_write()?;
     child_form(st, who, code, child_kind(&kind)?).await
 }
 
@@ -348,6 +349,7 @@ pub async fn child_post(
     Path((code, kind)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
+    who.must_write()?;
     child_save(st, who, code, child_kind(&kind)?, form).await
 }
 
@@ -361,6 +363,7 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 // Activities (not tied to a household).
 
 pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, ACTIVITY).await?;
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
@@ -386,6 +389,7 @@ pub async fn activity_save(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, ACTIVITY).await?;
     let mut values = take(form);
     values.insert(

@@ -13,6 +13,7 @@ use maud::html;
 use std::sync::Arc;
 
 pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let w = who.clone();
     let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
@@ -42,6 +43,7 @@ pub async fn household_create(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let mut values = take(form);
     if values
@@ -113,6 +115,7 @@ pub async fn household_edit(
     who: Authed,
     Path(code): Path<String>,
 ) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let h = st
         .scoped(&who, move |db, acc| {
@@ -143,6 +146,7 @@ pub async fn household_update(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
+    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let mut values = take(form);
     values.insert("household_code".into(), code.clone());

@@ -107,6 +107,7 @@ fn upload_form(who: &Authed) -> Markup {
 }
 
 pub async fn form(who: Authed) -> Page {
+    who.must_write()?;
     let body = html! {
         h1 { "Nhập dữ liệu từ tệp" }
         p { "Tải mẫu, điền, rồi gửi lên. Tệp được kiểm tra trước; chỉ khi bạn xác nhận thì dữ liệu mới được ghi, và ghi tất cả hoặc không ghi gì." }
@@ -121,6 +122,7 @@ pub async fn form(who: Authed) -> Page {
 /// A kind's Excel template (`importer::template`), with the units she may write in its
 /// unit drop-down.
 pub async fn template(State(st): State<AppState>, who: Authed, Path(kind): Path<String>) -> Reply {
+    who.must_write()?;
     let k = importer::kinds::find(&kind).ok_or(AppError::NotFound)?;
     let spec = k.spec();
     let w = who.clone();
@@ -302,6 +304,7 @@ async fn save_upload(mp: &mut Multipart, dir: &std::path::Path) -> Result<String
 }
 
 pub async fn upload(State(st): State<AppState>, who: Authed, mut mp: Multipart) -> Page {
+    who.must_write()?;
     let token = crate::auth::random_token()[..24].to_owned();
     let dir = new_upload_dir(&token).map_err(|e| AppError::Internal(e.to_string()))?;
     let saved = save_upload(&mut mp, &dir).await;
@@ -360,6 +363,7 @@ pub async fn confirm(
     who: Authed,
     axum::extract::Form(f): axum::extract::Form<ConfirmForm>,
 ) -> Page {
+    who.must_write()?;
     if f.token.is_empty() || !f.token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::BadRequest(
             "Không tìm thấy tệp đã kiểm tra; hãy gửi lại.".into(),
