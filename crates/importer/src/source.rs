@@ -43,6 +43,32 @@ pub struct Table {
     pub rows: Vec<RawRow>,
 }
 
+impl Table {
+    /// A table of rows given as text (a page's form, the demo's generator), numbered
+    /// from row 2 as a file's would be under its header.
+    pub fn of_texts(
+        kind: String,
+        source: String,
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    ) -> Table {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, cells)| RawRow {
+                line: i + 2,
+                cells: cells.into_iter().map(Cell::text).collect(),
+            })
+            .collect();
+        Table {
+            kind,
+            source,
+            header,
+            rows,
+        }
+    }
+}
+
 /// A table to import: read already (a sheet, a form, a test), or a CSV file that is read a
 /// chunk of rows at a time, so that an import's memory does not grow with its files.
 pub enum Input {

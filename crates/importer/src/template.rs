@@ -325,16 +325,12 @@ fn guide_sheet(
 mod tests {
     use super::*;
 
+    /// The lists' columns are named as Excel names them; a unit is read back from the
+    /// drop-down's text.
     #[test]
-    fn column_letters() {
-        assert_eq!(column_letter(0), "A");
-        assert_eq!(column_letter(25), "Z");
-        assert_eq!(column_letter(26), "AA");
-        assert_eq!(column_letter(27), "AB");
-    }
-
-    #[test]
-    fn a_unit_is_read_from_its_drop_down_text() {
+    fn list_columns_and_unit_choices() {
+        let letters: Vec<String> = [0, 25, 26, 27].map(column_letter).to_vec();
+        assert_eq!(letters, ["A", "Z", "AA", "AB"]);
         let u = UnitChoice {
             code: "20443".into(),
             name: "Xã Tây Giang".into(),

@@ -75,22 +75,13 @@ pub fn build(db: &mut store::Db) -> anyhow::Result<()> {
     let tables = demo
         .tables
         .into_iter()
-        .map(|t| importer::source::Table {
-            kind: t.kind.to_owned(),
-            source: format!("demo:{}", t.kind),
-            header: t.header.iter().map(|h| (*h).to_owned()).collect(),
-            rows: t
-                .rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| importer::source::RawRow {
-                    line: i + 2,
-                    cells: cells
-                        .into_iter()
-                        .map(importer::source::Cell::text)
-                        .collect(),
-                })
-                .collect(),
+        .map(|t| {
+            importer::source::Table::of_texts(
+                t.kind.to_owned(),
+                format!("demo:{}", t.kind),
+                t.header.iter().map(|h| (*h).to_owned()).collect(),
+                t.rows,
+            )
         })
         .collect();
     importer::import_tables(db, tables, Vec::new(), &opts).map_err(rejected)?;

@@ -206,6 +206,22 @@ impl Browser {
         }
     }
 
+    /// The demo served, and a browser signed in on it as `user`, on her dashboard.
+    pub(crate) fn on_demo_as(user: &str) -> (Server, Browser) {
+        let server = demo_server();
+        let b = Browser::start();
+        b.login(&server.base, user);
+        b.wait_for("Tổng quan:");
+        (server, b)
+    }
+
+    /// The demo's commune clerk on her dashboard, and her commune's code.
+    pub(crate) fn clerk_on_demo() -> (Server, Browser, String) {
+        let (server, b) = Browser::on_demo_as("xa");
+        let unit = server_unit(&b, &server.base);
+        (server, b, unit)
+    }
+
     pub(crate) fn login(&self, base: &str, user: &str) {
         self.go(&format!("{base}/login"));
         self.fill("#username", user);
@@ -272,13 +288,9 @@ fn decode_base64(s: &str) -> Vec<u8> {
 
 #[test]
 fn a_commune_clerk_and_a_province_manager_on_a_phone() {
-    let server = demo_server();
-    let base = &server.base;
-    let b = Browser::start();
-
     // The clerk logs in and lands on her commune's dashboard.
-    b.login(base, "xa");
-    b.wait_for("Tổng quan:");
+    let (server, b) = Browser::on_demo_as("xa");
+    let base = &server.base;
     b.screenshot("dashboard-clerk");
 
     // A household with a member, an assessment and a support.
@@ -380,13 +392,8 @@ pub(crate) fn server_unit(b: &Browser, base: &str) -> String {
 /// confirms a guessed lineage link.
 #[test]
 fn corrections_sign_off_and_lineage_on_a_phone() {
-    let server = demo_server();
+    let (server, b, unit) = Browser::clerk_on_demo();
     let base = &server.base;
-    let b = Browser::start();
-
-    b.login(base, "xa");
-    b.wait_for("Tổng quan:");
-    let unit = server_unit(&b, base);
     b.go(&format!("{base}/households/new"));
     b.fill("#household_code", "WB-1");
     b.fill("#head_name", "Hồ Thị Mến");

@@ -4,7 +4,7 @@
 //! any order; the leader's dashboard, the targets grid and the PDF; no page scrolling
 //! sideways.
 
-use crate::browser::{server_unit, Browser};
+use crate::browser::Browser;
 use crate::web_support::*;
 use serde_json::json;
 
@@ -36,12 +36,8 @@ impl Browser {
 
 #[test]
 fn an_officer_fills_a_template_searches_and_prints_on_a_phone_and_a_laptop() {
-    let server = demo_server();
+    let (server, b, unit) = Browser::clerk_on_demo();
     let base = &server.base;
-    let b = Browser::start();
-    b.login(base, "xa");
-    b.wait_for("Tổng quan:");
-    let unit = server_unit(&b, base);
 
     // The template comes as an Excel file.
     b.go(&format!("{base}/import"));
@@ -58,28 +54,14 @@ fn an_officer_fills_a_template_searches_and_prints_on_a_phone_and_a_laptop() {
         name: "đơn vị của tôi".into(),
     };
     let picked = importer::template::unit_choice_text(&choice);
-    let row = |cells: [&str; 8]| cells.map(str::to_owned).to_vec();
+    let row = |cells: String| cells.split(';').map(str::to_owned).collect::<Vec<_>>();
     let rows = vec![
-        row([
-            "WEB-B01",
-            &picked,
-            "05/03/2026",
-            "Lò Thị Sáu",
-            "Nữ",
-            "Nông thôn",
-            "Có",
-            "3",
-        ]),
-        row([
-            "WEB-B02",
-            &picked,
-            "06/03/2026",
-            "Vi Thị Năm",
-            "Nữ",
-            "Thành thị",
-            "Không",
-            "2",
-        ]),
+        row(format!(
+            "WEB-B01;{picked};05/03/2026;Lò Thị Sáu;Nữ;Nông thôn;Có;3"
+        )),
+        row(format!(
+            "WEB-B02;{picked};06/03/2026;Vi Thị Năm;Nữ;Thành thị;Không;2"
+        )),
     ];
     let filled = dir.path().join("mau-ho.xlsx");
     std::fs::write(
@@ -148,11 +130,8 @@ fn an_officer_fills_a_template_searches_and_prints_on_a_phone_and_a_laptop() {
 /// become cards, the menu one line that opens (issue 15).
 #[test]
 fn no_page_scrolls_sideways_on_a_phone_or_a_laptop() {
-    let server = demo_server();
+    let (server, b) = Browser::on_demo_as("tinh");
     let base = &server.base;
-    let b = Browser::start();
-    b.login(base, "tinh");
-    b.wait_for("Tổng quan:");
     let mut wide = Vec::new();
     for (width, height) in [(360, 780), (1366, 768)] {
         b.resize(width, height);

@@ -451,9 +451,8 @@ fn a_viewer_sees_citizen_ids_masked() {
 /// who must change it at her next sign-in.
 #[test]
 fn the_users_form_keeps_its_fields_and_a_manager_resets_a_password() {
-    let (server, mut tinh) = demo_as("tinh");
+    let (server, mut tinh, csrf) = demo_with_csrf("tinh");
     let base = &server.base;
-    let csrf = tinh.csrf(base);
     let users = tinh.get(&format!("{base}/users")).body;
     assert!(
         users.contains("<option value=\"viewer\" selected>"),

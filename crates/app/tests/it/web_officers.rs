@@ -37,9 +37,8 @@ fn sheets(bytes: &[u8]) -> Vec<(String, Vec<Vec<String>>)> {
 
 #[test]
 fn a_template_with_her_units_filled_checked_with_a_preview_and_its_errors_as_xlsx() {
-    let (server, mut c) = demo_as("xa");
+    let (server, mut c, csrf) = demo_with_csrf("xa");
     let base = &server.base;
-    let csrf = c.csrf(base);
     let r = c.get(&format!("{base}/import/template/households"));
     assert_eq!(r.status, 200);
     let template = r.bytes;
@@ -76,7 +75,8 @@ fn a_template_with_her_units_filled_checked_with_a_preview_and_its_errors_as_xls
     // with a new household and the first one's head renamed: the preview lists the new
     // one and the change, old → new.
     let spec = &domain::contract::HOUSEHOLDS;
-    let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+    // A row as a person types it, its cells between ';'.
+    let row = |cells: &str| cells.split(';').map(str::to_owned).collect::<Vec<_>>();
     let units_choice = [importer::template::UnitChoice {
         code: "20443".into(),
         name: units[0].split(" — ").nth(1).unwrap().into(),
@@ -99,30 +99,15 @@ fn a_template_with_her_units_filled_checked_with_a_preview_and_its_errors_as_xls
         )
         .body
     };
-    let first = row(&[
-        "WEB-T01",
-        units[0],
-        "05/03/2026",
-        "Lò Thị Sáu",
-        "Nữ",
-        "Nông thôn",
-        "Có",
-        "3",
-    ]);
+    let first = row(&format!(
+        "WEB-T01;{};05/03/2026;Lò Thị Sáu;Nữ;Nông thôn;Có;3",
+        units[0]
+    ));
     let page = send(&mut c, std::slice::from_ref(&first));
     assert!(confirm(&mut c, &page).contains("thêm mới 1, cập nhật 0"));
     let mut renamed = first.clone();
     renamed[3] = "Lò Thị Bảy".into();
-    let second = row(&[
-        "WEB-T04",
-        "20443",
-        "06/03/2026",
-        "Vì Thị Năm",
-        "Nữ",
-        "Thành thị",
-        "Không",
-        "2",
-    ]);
+    let second = row("WEB-T04;20443;06/03/2026;Vì Thị Năm;Nữ;Thành thị;Không;2");
     let page = send(&mut c, &[renamed, second]);
     assert!(page.contains("Những gì sẽ thay đổi"), "{page}");
     assert!(
@@ -165,14 +150,10 @@ fn said(page: &str) -> String {
 
 #[test]
 fn the_targets_grid_shares_plans_out_and_sums_them_against_the_plan() {
-    let (server, mut m) = demo_as("tinh");
+    let (server, mut m, csrf) = demo_with_csrf("tinh");
     let base = &server.base;
-    let csrf = m.csrf(base);
     let page = m.get(&format!("{base}/targets?year=2026")).body;
-    assert!(
-        page.contains("Giao chỉ tiêu cho đơn vị trực thuộc"),
-        "{page}"
-    );
+    says_all(&page, &["Giao chỉ tiêu cho đơn vị trực thuộc"], "targets");
     let first = between(&page, "name=\"t|", "|");
     let children = page.matches("<td data-label=\"Đơn vị\">").count();
     assert!(children > 10, "{children} child units");
@@ -316,15 +297,17 @@ fn the_report_prints_as_the_union_prints_it() {
     let q = "unit=49&from=2023-01-01&to=2023-10-31&s=2023-10-31";
     let view = m.get(&format!("{base}/reports/download?{q}&format=html"));
     assert_eq!(view.status, 200);
-    for words in [
+    let motto = [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập – Tự do – Hạnh phúc",
+    ];
+    says_all(&view.body, &motto, "print view");
+    let parts = [
         "HỘI LHPN QUẢNG NAM",
         "Kết quả theo đơn vị trực thuộc",
         "TM. BAN THƯỜNG VỤ",
-    ] {
-        assert!(view.body.contains(words), "print view: no «{words}»");
-    }
+    ];
+    says_all(&view.body, &parts, "print view");
 
     let r = m.get(&format!("{base}/reports/download?{q}&format=pdf"));
     assert_eq!(r.status, 200);
@@ -334,19 +317,17 @@ fn the_report_prints_as_the_union_prints_it() {
     // The text is in the file as the reader sees it (the fonts' glyphs map back to
     // Vietnamese letters): heading, motto, the published figure, the signature block.
     let text = pdf_text(&r.bytes);
-    for words in [
+    says_all(&text, &motto, "PDF text");
+    let parts = [
         "TRUNG ƯƠNG HỘI LHPN VIỆT NAM",
         "HỘI LHPN QUẢNG NAM",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập – Tự do – Hạnh phúc",
         "Quảng Nam, ngày",
         "giúp 571 hộ có phụ nữ thoát nghèo, cận nghèo (đạt 118,5% kế hoạch 482 hộ)",
         "Huyện Tây Giang",
         "CHỦ TỊCH",
         "Trang 1/",
-    ] {
-        assert!(text.contains(words), "PDF text: no «{words}»");
-    }
+    ];
+    says_all(&text, &parts, "PDF text");
     // Every page renders; each is A4 (at 40 dpi, 331 × 468 pixels) and carries ink, but
     // is mostly paper; the first, with the narrative, carries the most.
     let pages = rendered_pages(&r.bytes);

@@ -142,6 +142,20 @@ pub fn demo_as(user: &str) -> (Server, Http) {
     (server, c)
 }
 
+/// The demo served in-process, a client signed in as `user`, and her CSRF token.
+pub fn demo_with_csrf(user: &str) -> (Server, Http, String) {
+    let (server, mut c) = demo_as(user);
+    let csrf = c.csrf(&server.base);
+    (server, c, csrf)
+}
+
+/// What a page must say, each phrase checked (the failure names the missing one).
+pub fn says_all(page: &str, phrases: &[&str], what: &str) {
+    for p in phrases {
+        assert!(page.contains(p), "{what}: no «{p}»");
+    }
+}
+
 /// The demo data served by the real binary (`donghanh serve`), its stderr kept.
 pub fn demo_server_binary() -> Server {
     let db = demo_db();

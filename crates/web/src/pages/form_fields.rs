@@ -32,12 +32,14 @@ pub(super) type UnitChoices = Vec<String>;
 const UNIT_CHOICES_MAX: usize = 600;
 
 /// The units she may write records of, for the suggestions of the unit field of
-/// `fields` (none when the form has no unit field).
+/// `fields` (none when the form has no unit field). An entry form's first step: a role
+/// that writes nothing is refused here, before any form is shown.
 pub(super) async fn unit_choices(
     st: &crate::AppState,
     who: &crate::auth::Authed,
     fields: &[Field],
 ) -> Result<UnitChoices, crate::error::AppError> {
+    who.must_write()?;
     if !fields.iter().any(|f| matches!(f.input, Input::Unit)) {
         return Ok(Vec::new());
     }

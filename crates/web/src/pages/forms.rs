@@ -162,22 +162,7 @@ pub(super) async fn import_rows(
     let kind = kind.to_owned();
     st.run(move |db| {
         let acc = Arc::new(w.access(db)?);
-        let table = importer::source::Table {
-            kind,
-            source: "biểu mẫu".into(),
-            header,
-            rows: rows
-                .into_iter()
-                .enumerate()
-                .map(|(i, cells)| importer::source::RawRow {
-                    line: i + 2,
-                    cells: cells
-                        .into_iter()
-                        .map(importer::source::Cell::text)
-                        .collect(),
-                })
-                .collect(),
-        };
+        let table = importer::source::Table::of_texts(kind, "biểu mẫu".into(), header, rows);
         let opts = importer::Options {
             actor: w.actor(),
             access: Some(acc),
@@ -223,16 +208,28 @@ pub(super) fn render(
 }
 
 /// A new record's form (its action and fields), filled with its defaults.
-pub(super) fn new_form(
+/// A new record's form, filled with `defaults` (given her own unit's code and today).
+pub(super) async fn new_form(
+    st: &AppState,
     who: &Authed,
-    title: &str,
-    (action, fields): (&str, &[Field]),
-    values: &Values,
-    units: &UnitChoices,
-) -> Response {
-    let form = form_markup(who, action, fields, values, &Errors::new(), &[], units);
-    render(who, title, html! {}, form)
+    (title, action, fields): NewForm,
+    defaults: fn(String, domain::Date) -> Vec<(&'static str, String)>,
+) -> Reply {
+    let units = unit_choices(st, who, fields).await?;
+    let w = who.clone();
+    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
+    let values: Values = defaults(unit, crate::today())
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    let form = form_markup(who, action, fields, &values, &Errors::new(), &[], &units);
+    Ok(render(who, title, html! {}, form))
 }
+
+/// A new record's form: its title, where it posts, its fields.
+pub(super) type NewForm = (&'static str, &'static str, &'static [Field]);
+
+const NEW_ACTIVITY: NewForm = ("Ghi hoạt động", "/activities/new", ACTIVITY);
 
 // Rows that hang on a household: member, assessment, support.
 
@@ -249,27 +246,32 @@ async fn writable_household(
     .await
 }
 
+/// A household's child form (`kind`): filled with `values` and their `errors`, or with
+/// its defaults when `values` is `None`; `saved` says the last one was saved.
+fn child_page(
+    who: &Authed,
+    (kind, h): (&str, &store::households::Household),
+    values: Option<(&Values, &Errors)>,
+    units: &UnitChoices,
+    saved: bool,
+) -> Response {
+    let (_, title, fields) = child_spec(kind);
+    let action = format!("{}/{kind}", household_path(&h.code));
+    let intro = html! {
+        @if saved { p.notice { "Đã lưu. Nhập tiếp." } }
+        p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) }
+    };
+    let defaults = child_defaults(kind, h);
+    let none = Errors::new();
+    let (values, errors) = values.unwrap_or((&defaults, &none));
+    let form = form_markup(who, &action, fields, values, errors, &[], units);
+    render(who, title, intro, form)
+}
+
 async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
     let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
-    let (_, title, fields) = child_spec(kind);
-    let action = format!("{}/{kind}", household_path(&code));
-    let intro =
-        html! { p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
-    Ok(render(
-        &who,
-        title,
-        intro,
-        form_markup(
-            &who,
-            &action,
-            fields,
-            &child_defaults(kind, &h),
-            &Errors::new(),
-            &[],
-            &units,
-        ),
-    ))
+    Ok(child_page(&who, (kind, &h), None, &units, false))
 }
 
 async fn child_save(
@@ -283,7 +285,7 @@ async fn child_save(
     let h = writable_household(&st, &who, &code).await?;
     let mut values = take(form);
     values.insert("household_code".into(), h.code.clone());
-    let (table, title, fields) = child_spec(kind);
+    let (table, _, fields) = child_spec(kind);
     // A support gets a record id of its own (the contract's natural key for supports).
     let sent = if table == "supports" {
         values.insert(
@@ -307,28 +309,18 @@ async fn child_save(
     } else {
         Err(missing)
     };
-    let action = format!("{}/{kind}", household_path(&code));
-    let intro = |saved: bool| html! { @if saved { p.notice { "Đã lưu. Nhập tiếp." } } p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) } };
     match result {
         // "Lưu và thêm tiếp": the same form again, empty.
         Ok(()) if values.contains_key("_again") => {
-            let fresh = form_markup(
-                &who,
-                &action,
-                fields,
-                &child_defaults(kind, &h),
-                &Errors::new(),
-                &[],
-                &units,
-            );
-            Ok(render(&who, title, intro(true), fresh))
+            Ok(child_page(&who, (kind, &h), None, &units, true))
         }
         Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) => Ok(render(
+        Err(errors) => Ok(child_page(
             &who,
-            title,
-            intro(false),
-            form_markup(&who, &action, fields, &values, &errors, &[], &units),
+            (kind, &h),
+            Some((&values, &errors)),
+            &units,
+            false,
         )),
     }
 }
@@ -363,25 +355,14 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 // Activities (not tied to a household).
 
 pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
-    who.must_write()?;
-    let units = unit_choices(&st, &who, ACTIVITY).await?;
-    let w = who.clone();
-    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
-    let values: Values = [
-        ("date", crate::today().to_string()),
-        ("unit_code", unit),
-        ("sessions", "1".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    Ok(new_form(
-        &who,
-        "Ghi hoạt động",
-        ("/activities/new", ACTIVITY),
-        &values,
-        &units,
-    ))
+    new_form(&st, &who, NEW_ACTIVITY, |unit, today| {
+        vec![
+            ("date", today.to_string()),
+            ("unit_code", unit),
+            ("sessions", "1".into()),
+        ]
+    })
+    .await
 }
 
 pub async fn activity_save(
@@ -389,9 +370,7 @@ pub async fn activity_save(
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    who.must_write()?;
-    let units = unit_choices(&st, &who, ACTIVITY).await?;
-    let mut values = take(form);
+    let (units, mut values) = (unit_choices(&st, &who, ACTIVITY).await?, take(form));
     values.insert(
         "record_id".into(),
         format!("W-{}", &crate::auth::random_token()[..12]),

@@ -2,7 +2,7 @@
 //! the correction of one, guarded by the version the form was based on.
 
 use super::form_fields::{unit_choices, HOUSEHOLD};
-use super::forms::{form_markup, new_form, render, save_row, take, Errors, Values, Write};
+use super::forms::{form_markup, new_form, render, save_row, take, Errors, NewForm, Values, Write};
 use crate::auth::Authed;
 use crate::error::{AppError, Reply};
 use crate::html::household_path;
@@ -12,40 +12,12 @@ use axum::response::{IntoResponse, Redirect};
 use maud::html;
 use std::sync::Arc;
 
-pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
-    who.must_write()?;
-    let units = unit_choices(&st, &who, HOUSEHOLD).await?;
-    let w = who.clone();
-    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
-    let today = crate::today().to_string();
-    let values: Values = [
-        ("unit_code", unit.as_str()),
-        ("registered_on", today.as_str()),
-        ("head_gender", "F"),
-        ("area", "rural"),
-        ("ethnic_minority", "0"),
-        ("size", "1"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    Ok(new_form(
-        &who,
-        "Thêm hộ",
-        ("/households/new", HOUSEHOLD),
-        &values,
-        &units,
-    ))
-}
-
 pub async fn household_create(
     State(st): State<AppState>,
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    who.must_write()?;
-    let units = unit_choices(&st, &who, HOUSEHOLD).await?;
-    let mut values = take(form);
+    let (units, mut values) = (unit_choices(&st, &who, HOUSEHOLD).await?, take(form));
     if values
         .get("household_code")
         .is_none_or(|c| c.trim().is_empty())
@@ -115,7 +87,6 @@ pub async fn household_edit(
     who: Authed,
     Path(code): Path<String>,
 ) -> Reply {
-    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let h = st
         .scoped(&who, move |db, acc| {
@@ -146,7 +117,6 @@ pub async fn household_update(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    who.must_write()?;
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
     let mut values = take(form);
     values.insert("household_code".into(), code.clone());
@@ -169,53 +139,44 @@ pub async fn household_update(
             },
         );
     let action = format!("{}/edit", household_path(&code));
-    match save_row(
-        &st,
-        &who,
-        "households",
-        HOUSEHOLD,
-        values.clone(),
-        Write::Edit(guard),
-    )
-    .await?
-    {
+    let write = Write::Edit(guard);
+    match save_row(&st, &who, "households", HOUSEHOLD, values.clone(), write).await? {
         Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) if errors.contains_key("") => {
-            let resp = render(
-                &who,
-                "Sửa hộ",
-                html! {},
-                form_markup(
-                    &who,
-                    &action,
-                    HOUSEHOLD,
-                    &values,
-                    &errors,
-                    &[(
-                        "_version",
-                        values.get("_version").map(String::as_str).unwrap_or(""),
-                    )],
-                    &units,
-                ),
-            );
-            Ok((axum::http::StatusCode::CONFLICT, resp).into_response())
-        }
-        Err(errors) => Ok(render(
-            &who,
-            "Sửa hộ",
-            html! {},
-            form_markup(
+        Err(errors) => {
+            // Someone else saved first (the error without a field): 409, the form again.
+            let status = if errors.contains_key("") {
+                axum::http::StatusCode::CONFLICT
+            } else {
+                axum::http::StatusCode::OK
+            };
+            let version = values.get("_version").map(String::as_str).unwrap_or("");
+            let form = form_markup(
                 &who,
                 &action,
                 HOUSEHOLD,
                 &values,
                 &errors,
-                &[(
-                    "_version",
-                    values.get("_version").map(String::as_str).unwrap_or(""),
-                )],
+                &[("_version", version)],
                 &units,
-            ),
-        )),
+            );
+            Ok((status, render(&who, "Sửa hộ", html! {}, form)).into_response())
+        }
     }
+}
+
+const NEW_HOUSEHOLD: NewForm = ("Thêm hộ", "/households/new", HOUSEHOLD);
+
+pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
+    new_form(&st, &who, NEW_HOUSEHOLD, |unit, today| {
+        let fixed = [
+            ("head_gender", "F"),
+            ("area", "rural"),
+            ("ethnic_minority", "0"),
+            ("size", "1"),
+        ];
+        let mut v = vec![("unit_code", unit), ("registered_on", today.to_string())];
+        v.extend(fixed.map(|(k, d)| (k, d.to_owned())));
+        v
+    })
+    .await
 }
