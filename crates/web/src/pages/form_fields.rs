@@ -31,6 +31,38 @@ pub(super) type UnitChoices = Vec<String>;
 /// the page would outgrow a phone's budget; she types the code.
 const UNIT_CHOICES_MAX: usize = 600;
 
+/// The units of today's tree she may read, as a filter's suggestions ("code — name";
+/// none past [`UNIT_CHOICES_MAX`]).
+pub(super) fn readable_choices(acc: &store::access::Access) -> UnitChoices {
+    let mut units: Vec<&domain::units::UnitVersion> = acc
+        .graph
+        .versions()
+        .iter()
+        .filter(|v| v.valid_on(acc.today) && acc.can_read_unit(v.id))
+        .collect();
+    if units.len() > UNIT_CHOICES_MAX {
+        return Vec::new();
+    }
+    units.sort_by(|a, b| a.code.cmp(&b.code));
+    units.into_iter().map(choice_text).collect()
+}
+
+fn choice_text(u: &domain::units::UnitVersion) -> String {
+    importer::template::unit_choice_text(&importer::template::UnitChoice {
+        code: u.code.clone(),
+        name: u.name.clone(),
+    })
+}
+
+/// A unit field's list of suggestions, named `id` for the field's `list`.
+pub(super) fn unit_datalist(id: &str, choices: &UnitChoices) -> maud::Markup {
+    maud::html! {
+        @if !choices.is_empty() {
+            datalist id=(id) { @for u in choices { option value=(u) {} } }
+        }
+    }
+}
+
 /// The units she may write records of, for the suggestions of the unit field of
 /// `fields` (none when the form has no unit field). An entry form's first step: a role
 /// that writes nothing is refused here, before any form is shown.
@@ -50,15 +82,7 @@ pub(super) async fn unit_choices(
         if units.len() > UNIT_CHOICES_MAX {
             return Ok(Vec::new());
         }
-        Ok(units
-            .into_iter()
-            .map(|u| {
-                importer::template::unit_choice_text(&importer::template::UnitChoice {
-                    code: u.code.clone(),
-                    name: u.name.clone(),
-                })
-            })
-            .collect())
+        Ok(units.into_iter().map(choice_text).collect())
     })
     .await
 }

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
-    child_defaults, child_spec, deprivation_choices, in_series, unit_choices, Field, Input,
-    UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
+    child_defaults, child_spec, deprivation_choices, in_series, unit_choices, unit_datalist, Field,
+    Input, UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
 };
 
 pub(super) type Values = HashMap<String, String>;
@@ -57,9 +57,7 @@ pub(super) fn form_markup(
                     Input::Unit => {
                         label for=(fd.name) { (fd.label) }
                         input id=(fd.name) name=(fd.name) value=(v(fd.name)) type="text" list="unit-choices" autocomplete="off";
-                        @if !units.is_empty() {
-                            datalist #unit-choices { @for u in units { option value=(u) {} } }
-                        }
+                        (unit_datalist("unit-choices", units))
                     }
                     Input::ChoiceOrAuto(opts, auto) => {
                         label for=(fd.name) { (fd.label) }

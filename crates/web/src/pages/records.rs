@@ -193,7 +193,10 @@ pub struct ListQuery {
 /// versions that merged into it), among those she may read; `None` for every unit.
 fn unit_ids(acc: &store::access::Access, code: Option<&str>) -> Result<Option<Vec<i64>>, AppError> {
     let readable = acc.readable_ids();
-    let Some(code) = code.filter(|c| !c.is_empty()) else {
+    let Some(code) = code
+        .map(importer::template::unit_code_of)
+        .filter(|c| !c.is_empty())
+    else {
         return Ok(readable);
     };
     let graph = &acc.graph;
@@ -253,8 +256,9 @@ pub async fn list(
         q.page.unwrap_or(0).max(0)
     };
     let unit = q.unit.clone().unwrap_or_default();
-    let listed = st
+    let (listed, units) = st
         .scoped(&who, move |db, acc| {
+            let units = super::form_fields::readable_choices(acc);
             let ids = unit_ids(acc, q.unit.as_deref())?;
             let filter = store::listing::Filter {
                 units: ids.as_deref(),
@@ -263,7 +267,7 @@ pub async fn list(
                 limit: if exporting { EXPORT_MAX } else { PER_PAGE },
                 offset: page * PER_PAGE,
             };
-            Ok(store::listing::list(db, table, &filter)?)
+            Ok((store::listing::list(db, table, &filter)?, units))
         })
         .await?;
     let writes = who.user.role.writes();
@@ -310,7 +314,8 @@ pub async fn list(
     let body = html! {
         h1 { (spec.label_vi) }
         form.inline method="get" action={"/records/" (spec.kind)} {
-            label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="mã, để trống: tất cả";
+            label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="tên hoặc mã; để trống: tất cả" list="unit-choices" autocomplete="off";
+            (super::form_fields::unit_datalist("unit-choices", &units))
             @if spec.dated_by.is_some() {
                 label for="from" { "Từ ngày" } input #from type="date" name="from" value=(from.to_string());
                 label for="to" { "đến ngày" } input #to type="date" name="to" value=(to.to_string());

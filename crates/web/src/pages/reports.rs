@@ -76,11 +76,13 @@ fn request(db: &mut store::Db, who: &Authed, q: &Asked) -> Result<reports::Reque
     let from =
         parse(&q.from, "Từ ngày")?.unwrap_or_else(|| Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
     let structure = parse(&q.s, "Cơ cấu đơn vị theo ngày")?;
+    // A unit picked from the suggestions reads "code — name".
     let unit = q
         .unit
-        .clone()
+        .as_deref()
+        .map(importer::template::unit_code_of)
         .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| acc.root_code());
+        .map_or_else(|| acc.root_code(), str::to_owned);
     let s = structure.unwrap_or(to);
     // Reading a unit needs it inside one's subtree on the structure date; a unit that no
     // longer exists is judged by where it went.
@@ -119,9 +121,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     // The downloads give what the page shows.
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
-    let (req, report, states) = st
+    let (req, report, states, units) = st
         .run(move |db| {
             let req = request(db, &w, &q)?;
+            let units = super::form_fields::readable_choices(&w.access(db)?);
             // Many officers ask for the same report: computed once per change of data.
             let generations = crate::cache::generations(db)?;
             let key = (req.clone(), by_children, approved);
@@ -143,7 +146,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             for r in store::reviews::covering(db, &codes, period)? {
                 states.entry(r.unit_code).or_insert(r.state);
             }
-            Ok((req, report, states))
+            Ok((req, report, states, units))
         })
         .await?;
     let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
@@ -211,7 +214,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         h1 { "Báo cáo: " (report.unit.name) }
         @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
         form.stack.card method="get" action="/reports" {
-            label for="unit" { "Mã đơn vị" } input id="unit" name="unit" value=(req.unit);
+            label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(req.unit) list="unit-choices" autocomplete="off";
+            (super::form_fields::unit_datalist("unit-choices", &units))
             label for="from" { "Từ ngày" } input id="from" name="from" type="date" value=(req.from.to_string());
             label for="to" { "Đến ngày" } input id="to" name="to" type="date" value=(req.to.to_string());
             label for="s" { "Cơ cấu đơn vị theo ngày (để trống: ngày cuối kỳ)" }
