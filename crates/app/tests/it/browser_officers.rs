@@ -82,7 +82,7 @@ fn an_officer_fills_a_template_searches_and_prints_on_a_phone_and_a_laptop() {
     assert!(preview.contains("WEB-B01") && preview.contains("Giới tính chủ hộ: Nữ"));
     b.screenshot("import-preview");
     b.click("form[action='/import/confirm'] button");
-    b.wait_for("thêm mới 2");
+    b.wait_for("Đã ghi: thêm mới 2");
 
     // A bad file: its three errors on one page, downloadable.
     let bad = dir.path().join("households.csv");
