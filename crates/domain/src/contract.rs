@@ -72,6 +72,22 @@ impl Ty {
         }
     }
 
+    /// The shape a cell of this type has, as a regular expression a phone checks an entry
+    /// with before it is sent (the importer's parser stays the judge: a value of this
+    /// shape may still be refused, such as 31/02/2026). `None`: any text.
+    pub fn pattern(self) -> Option<&'static str> {
+        match self {
+            Ty::Text | Ty::Code | Ty::Enum(_) | Ty::Bool => None,
+            Ty::Date => Some(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})$"),
+            Ty::Money => Some(r"^\d{1,3}([.,\s]?\d{3})*$"),
+            Ty::Count => Some(r"^\d+$"),
+            Ty::Share => Some(r"^(0?[.,]\d+|1([.,]0+)?)$"),
+            Ty::CitizenId => Some(r"^\d{12}$"),
+            Ty::Phone => Some(r"^(\+?84|0)[\d .-]{8,14}$"),
+            Ty::Year => Some(r"^(19\d{2}|20\d{2}|2100)$"),
+        }
+    }
+
     /// The longest value a cell of this type may hold, in characters, after spaces are
     /// collapsed: a name or a note is a line, not a megabyte; a code is a short key.
     /// (`describe_vi` says the same to the person filling the file in.)

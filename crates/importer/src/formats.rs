@@ -96,6 +96,9 @@ pub fn json() -> Value {
                     "name": c.name,
                     "type": c.ty.name(),
                     "required": c.required,
+                    "pattern": c.ty.pattern(),
+                    "describe_vi": c.ty.describe_vi(),
+                    "max_chars": c.ty.max_chars(),
                     "values": match c.ty {
                         Ty::Enum(entries) => entries.iter().map(|(code, label)| json!({"code": code, "label_vi": label})).collect(),
                         _ => Vec::new(),

@@ -272,7 +272,7 @@ td.n{{text-align:right;white-space:nowrap}}.end{{display:flex;justify-content:sp
 .to{{font-size:11pt}}.sign{{text-align:center;width:45%}}.noprint{{margin:1rem 0}}@media print{{.noprint{{display:none}}body{{max-width:none;padding:0}}}}\
 @media (max-width:40rem){{.head,.end{{flex-direction:column}}.head .left,.sign{{width:auto}}table{{font-size:10pt}}}}\
 </style></head><body>\
-<div class=noprint><a href=\"javascript:window.print()\">In báo cáo</a></div>\
+<div class=noprint>Để in: chọn In trong trình duyệt (Ctrl+P); khổ A4.</div>\
 <div class=head><div class=left><div>{i0}</div><div class=b>{i1}</div><div class=rule></div><div>{number}</div></div>\
 <div><div class=b>{m0}</div><div class=b>{m1}</div><div class=rule style=\"width:12rem\"></div><div><i>{place_date}</i></div></div></div>\
 <h1>{title}</h1><h2>{subtitle}</h2>{paragraphs}{tables}\

@@ -19,6 +19,7 @@ pub fn copied() -> Vec<&'static str> {
             "import_runs",
             "tombstones",
             "period_reviews",
+            "sync_receipts",
         ])
         .collect()
 }

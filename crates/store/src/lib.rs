@@ -19,6 +19,7 @@ pub mod records;
 pub mod reviews;
 mod row;
 pub mod standards;
+pub mod sync;
 pub mod tables;
 pub mod tls;
 pub mod units;

@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = migrations![
         "0010_corrections_and_reviews.sql"
     ),
     (11, "lineage_review", "0011_lineage_review.sql"),
+    (12, "sync_receipts", "0012_sync_receipts.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

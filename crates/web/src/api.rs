@@ -79,6 +79,13 @@ pub fn routes() -> Router<AppState> {
         .route("/households/{code}", get(household))
         .route("/reports", get(report))
         .route("/import/{kind}", axum::routing::post(import_rows))
+        // Entries made on a phone without a network (pages/offline.rs).
+        .route("/sync", axum::routing::post(crate::pages::offline::sync))
+        .route(
+            "/offline/households",
+            get(crate::pages::offline::households),
+        )
+        .route("/offline/contract", get(crate::pages::offline::contract))
 }
 
 async fn openapi() -> impl IntoResponse {

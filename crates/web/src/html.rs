@@ -9,6 +9,8 @@ fn head(title: &str, htmx: bool) -> Markup {
         meta name="viewport" content="width=device-width, initial-scale=1";
         title { (title) " — Đồng Hành" }
         link rel="stylesheet" href="/static/app.css";
+        link rel="manifest" href="/manifest.webmanifest";
+        meta name="theme-color" content="#a3195b";
         @if htmx { script src="/static/htmx.min.js" defer {} }
     }
 }
@@ -54,6 +56,11 @@ const MENU: &[(&str, &str, Shown)] = &[
         domain::access::Role::writes,
     ),
     ("/import", "Nhập tệp", domain::access::Role::writes),
+    (
+        "/offline",
+        "Nhập khi mất mạng",
+        domain::access::Role::writes,
+    ),
     ("/periods", "Duyệt kỳ", |_| true),
     ("/targets", "Chỉ tiêu", |_| true),
     ("/units", "Đơn vị", |_| true),

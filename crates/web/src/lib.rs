@@ -159,6 +159,29 @@ pub fn router(state: AppState) -> Router {
                 )
             }),
         )
+        .route(
+            "/static/offline.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/offline.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/icon.svg",
+            get(|| async { static_file("image/svg+xml", include_str!("../static/icon.svg")) }),
+        )
+        // The service worker is served from the root: its scope is the whole app.
+        .route(
+            "/sw.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/sw.js"),
+                )
+            }),
+        )
         .merge(pages::routes())
         .nest("/api", api::routes())
         // An address no page has: the Vietnamese "not found" page, not the browser's.

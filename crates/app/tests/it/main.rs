@@ -18,6 +18,7 @@ mod import_rules;
 mod ledger;
 mod load_vn;
 mod national;
+mod offline;
 mod races;
 mod support;
 mod templates;

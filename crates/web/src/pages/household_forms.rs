@@ -59,11 +59,11 @@ pub async fn household_create(
 }
 
 /// A fingerprint of the household as stored: a form carries the one it was based on.
-fn version_of(h: &store::households::Household) -> String {
+pub(super) fn version_of(h: &store::households::Household) -> String {
     crate::auth::token_hash(&format!("{h:?}"))[..16].to_owned()
 }
 
-fn household_values(h: &store::households::Household) -> Values {
+pub(super) fn household_values(h: &store::households::Household) -> Values {
     [
         ("household_code", h.code.clone()),
         ("unit_code", h.unit_code.clone()),

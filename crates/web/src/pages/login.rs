@@ -189,6 +189,12 @@ pub async fn logout(State(st): State<AppState>, SignedIn(who): SignedIn) -> Repl
         [
             (header::SET_COOKIE, auth::set_cookie(SESSION_COOKIE, "", 0)),
             (header::LOCATION, "/login".to_owned()),
+            // What the phone kept to work offline (pages, households, the entries'
+            // queue) goes with the session: another person may use the phone next.
+            (
+                header::HeaderName::from_static("clear-site-data"),
+                "\"cache\", \"storage\"".to_owned(),
+            ),
         ],
     )
         .into_response())

@@ -9,6 +9,7 @@ mod households;
 pub(crate) mod import;
 mod lineage;
 mod login;
+pub(crate) mod offline;
 mod periods;
 mod records;
 pub(crate) mod reports;
@@ -29,6 +30,8 @@ pub fn routes() -> Router<AppState> {
             get(login::password_form).post(login::password_submit),
         )
         .route("/", get(dashboard::show))
+        .route("/offline", get(offline::page))
+        .route("/manifest.webmanifest", get(offline::manifest))
         .route("/units", get(units::tree))
         .route("/units/{code}", get(units::history))
         .route("/households", get(households::list))

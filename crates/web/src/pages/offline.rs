@@ -1,0 +1,343 @@
+//! Entry without a network (issue 16): the page a phone keeps (`/offline`, cached by the
+//! service worker with the style sheet and its script), the data it keeps (her units'
+//! households, the contract's rules to check entries with), and `/api/sync`, where each
+//! entry made offline arrives once it can. An entry carries an id made on the phone: its
+//! receipt is stored with it, so a retry is answered "already stored" and nothing is
+//! stored twice. Every entry is written through the importer with her rights, as a form's
+//! row would be (scope, roles, locked periods); an edit carries the version it was made
+//! on, and a change made meanwhile on the server comes back as a conflict, field by field.
+
+use super::form_fields::{
+    unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, HOUSEHOLD, MEMBER, SUPPORT,
+};
+use super::household_forms::{household_values, version_of};
+use crate::api::ApiUser;
+use crate::auth::Authed;
+use crate::error::{AppError, Page};
+use crate::html::csrf;
+use crate::AppState;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use domain::vocab::capitalized;
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+
+/// The kinds a phone may enter offline, with their forms' fields and headings.
+const KINDS: &[(&str, &str, &[Field])] = &[
+    ("households", "Hộ mới / sửa hộ", HOUSEHOLD),
+    ("members", "Thành viên", MEMBER),
+    ("assessments", "Kết quả rà soát", ASSESSMENT),
+    ("supports", "Hỗ trợ", SUPPORT),
+    ("activities", "Hoạt động", ACTIVITY),
+];
+
+/// Households a phone keeps at most (her own units': a commune has hundreds).
+const KEPT_HOUSEHOLDS: i64 = 3000;
+
+fn fields_markup(kind: &str, fields: &[Field]) -> Markup {
+    html! {
+        @for fd in fields {
+            @let id = format!("{kind}-{}", fd.name);
+            @match fd.input {
+                Input::Hidden => {
+                    label for=(id) { "Hộ" }
+                    select id=(id) name=(fd.name) .households required {}
+                }
+                Input::Choice(opts) | Input::ChoiceOrAuto(opts, _) => {
+                    label for=(id) { (fd.label) }
+                    select id=(id) name=(fd.name) {
+                        @if let Input::ChoiceOrAuto(_, auto) = fd.input { option value="" { (auto) } }
+                        @for (val, text) in opts { option value=(val) { (capitalized(text)) } }
+                    }
+                }
+                Input::Deprivations => {
+                    fieldset { legend { (fd.label) }
+                        @for (code, label) in super::form_fields::deprivation_choices() {
+                            label.check { input type="checkbox" name=(fd.name) value=(code); " " (label) }
+                        }
+                    }
+                }
+                Input::Unit => {
+                    label for=(id) { (fd.label) }
+                    input id=(id) name=(fd.name) type="text" list="unit-choices" autocomplete="off";
+                }
+                _ => {
+                    label for=(id) { (fd.label) }
+                    input id=(id) name=(fd.name) type=(match fd.input { Input::Date => "date", Input::Number => "number", _ => "text" })
+                        inputmode=[matches!(fd.input, Input::Number).then_some("numeric")];
+                }
+            }
+            p.error data-for=(fd.name) {}
+        }
+    }
+}
+
+/// The page a phone keeps: the entry forms, the list of entries waiting to be sent, and
+/// the households of her units to pick from; the script does the rest.
+pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
+    let units = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let body = html! {
+        h1 { "Nhập khi không có mạng" }
+        p #net.muted { "Đang kiểm tra kết nối…" }
+        div.card {
+            strong { "Chờ gửi: " span #pending { "0" } }
+            " " button #send.secondary type="button" { "Gửi ngay" }
+            p #sync-note.muted {}
+            ul #queue {}
+        }
+        p.muted { "Trang này dùng được cả khi mất mạng sau một lần mở khi có mạng. Mục nhập được giữ trên máy, kiểm tra như trên máy chủ, và tự gửi khi có mạng lại." }
+        (unit_datalist("unit-choices", &units))
+        nav.tabs {
+            @for (kind, title, _) in KINDS { a href={"#f-" (kind)} { (title) } " " }
+        }
+        @for (kind, title, fields) in KINDS {
+            form.stack.card.entry id={"f-" (kind)} data-kind=(kind) {
+                h2 { (title) }
+                input type="hidden" name="_client_id";
+                input type="hidden" name="_base_version";
+                (fields_markup(kind, fields))
+                p { button type="submit" { "Lưu vào máy" } }
+            }
+        }
+        h2 { "Hộ của đơn vị (" span #hh-count { "0" } ")" }
+        ul #households {}
+        (csrf(&who))
+        script src="/static/offline.js" defer {}
+    };
+    Ok(who.page("Nhập không cần mạng", body))
+}
+
+/// Her units' households as the phone keeps them, each with its version for an edit.
+pub async fn households(State(st): State<AppState>, ApiUser(who): ApiUser) -> Response {
+    let found = st
+        .scoped(&who, move |db, acc| {
+            // Every unit version whose records she may write (a commune merged into hers
+            // brings its households).
+            let ids: Vec<i64> = acc
+                .graph
+                .versions()
+                .iter()
+                .map(|v| v.id)
+                .filter(|&id| acc.can_write_unit(id))
+                .collect();
+            let list = store::households::of_units(db, &ids, KEPT_HOUSEHOLDS)?;
+            Ok(list
+                .iter()
+                .map(|h| {
+                    let mut v: Map<String, Value> = household_values(h)
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect();
+                    v.insert("_version".into(), Value::String(version_of(h)));
+                    Value::Object(v)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await;
+    match found {
+        Ok(list) => Json(json!({"households": list})).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+/// The rules an entry is checked with on the phone: every kind's columns, types,
+/// required columns and vocabularies, as the importer checks them (`importer::formats`).
+pub async fn contract(ApiUser(_who): ApiUser) -> Response {
+    Json(importer::formats::json()).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Entry {
+    client_id: String,
+    kind: String,
+    row: Map<String, Value>,
+    /// For an edit: the version of the record the phone changed.
+    #[serde(default)]
+    base_version: Option<String>,
+}
+
+fn cell(row: &Map<String, Value>, k: &str) -> String {
+    match row.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(parts)) => parts
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(";"),
+        Some(Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// One entry from a phone, answered with its outcome: `stored`, `already` (a retry of
+/// one stored before), `refused` (with each reason in Vietnamese; it stays on the phone),
+/// or `conflict` (the record changed on the server since: its values now, to decide).
+pub async fn sync(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+    Json(e): Json<Entry>,
+) -> Response {
+    let id_ok = (8..=64).contains(&e.client_id.len())
+        && e.client_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let Some((kind, _, _)) = KINDS
+        .iter()
+        .find(|(k, _, _)| *k == e.kind)
+        .copied()
+        .filter(|_| id_ok)
+    else {
+        return AppError::BadRequest("Mục gửi lên không hợp lệ.".into()).json();
+    };
+    if !who.user.role.writes() {
+        return AppError::Forbidden.json();
+    }
+    let answer = st.run(move |db| sync_one(db, &who, kind, e)).await;
+    match answer {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+fn sync_one(
+    db: &mut store::Db,
+    who: &Authed,
+    kind: &'static str,
+    e: Entry,
+) -> Result<Value, AppError> {
+    let mine = |r: &store::sync::Receipt| r.user_id == who.user.id;
+    if let Some(r) = store::sync::receipt(db, &e.client_id)? {
+        if mine(&r) {
+            return Ok(json!({"outcome": "already", "key": r.record_key}));
+        }
+        return Ok(refused(&[(
+            "",
+            "Mã mục trùng với mục của người khác; hãy nhập lại.".into(),
+        )]));
+    }
+    let spec = importer::kinds::find(kind)
+        .ok_or(AppError::NotFound)?
+        .spec();
+    let mut row = e.row;
+    // A support or an activity is keyed by the phone's id: a record of its own.
+    if matches!(kind, "supports" | "activities") {
+        row.insert(
+            "record_id".into(),
+            Value::String(format!("M-{}", e.client_id)),
+        );
+    }
+    if kind == "households" && cell(&row, "household_code").trim().is_empty() {
+        let unit = importer::template::unit_code_of(&cell(&row, "unit_code")).to_owned();
+        let code = store::households::proposed_code(db, &unit)?;
+        row.insert("household_code".into(), Value::String(code));
+    }
+    let header: Vec<String> = spec.cols.iter().map(|c| c.name.to_owned()).collect();
+    let cells: Vec<String> = header.iter().map(|h| cell(&row, h)).collect();
+    let key: Vec<String> = spec.key.iter().map(|k| cell(&row, k)).collect();
+    let receipt = store::sync::Receipt {
+        client_id: e.client_id.clone(),
+        user_id: who.user.id,
+        kind: kind.to_owned(),
+        record_key: key.join(" / "),
+    };
+    let edit = e.base_version.clone().filter(|v| !v.is_empty());
+    let code = cell(&row, "household_code");
+    // Inside the write's transaction: the version still the one edited, and the receipt
+    // kept with the entry (a second send of the same entry fails on its key).
+    let guard: importer::Guard = {
+        let (edit, code, receipt) = (edit.clone(), code.clone(), receipt.clone());
+        Arc::new(move |db: &mut store::Db| {
+            if let Some(base) = &edit {
+                match store::households::get_for_update(db, &code) {
+                    Ok(Some(h)) if version_of(&h) == *base => {}
+                    _ => return Err(importer::refusal::Refusal::ChangedMeanwhile),
+                }
+            }
+            store::sync::keep(db, &receipt)
+                .map_err(|_| importer::refusal::Refusal::WrittenMeanwhile)
+        })
+    };
+    let table = importer::source::Table::of_texts(
+        kind.to_owned(),
+        "điện thoại".into(),
+        header,
+        vec![cells],
+    );
+    let opts = importer::Options {
+        actor: who.actor(),
+        access: Some(Arc::new(who.access(db)?)),
+        guard: Some(guard),
+        // A new record never replaces a stored one; an assessment of a year is replaced.
+        create_only: edit.is_none() && kind != "assessments",
+        ..importer::Options::default()
+    };
+    match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+        Ok(_) => Ok(json!({"outcome": "stored", "key": receipt.record_key})),
+        Err(importer::ImportError::Rejected(r)) => {
+            use importer::refusal::Refusal;
+            if r.errors
+                .iter()
+                .any(|x| x.refusal == Refusal::WrittenMeanwhile)
+            {
+                if let Some(r) = store::sync::receipt(db, &e.client_id)?.filter(mine) {
+                    return Ok(json!({"outcome": "already", "key": r.record_key}));
+                }
+            }
+            if r.errors
+                .iter()
+                .any(|x| x.refusal == Refusal::ChangedMeanwhile)
+            {
+                let acc = who.access(db)?;
+                let now = store::households::get_writable(db, &acc, &code)?;
+                return Ok(match now {
+                    Some(h) => {
+                        json!({"outcome": "conflict", "current": household_values(&h), "version": version_of(&h)})
+                    }
+                    None => refused(&[("", "Hộ này không còn trong phạm vi của bạn.".into())]),
+                });
+            }
+            let reasons: Vec<(&str, String)> = r
+                .errors
+                .iter()
+                .map(|x| (x.column.as_str(), x.reason_vi()))
+                .collect();
+            Ok(refused(&reasons))
+        }
+        Err(importer::ImportError::Store(e)) => Err(e.into()),
+        Err(importer::ImportError::DryRun) => Err(AppError::Internal("dry run".into())),
+    }
+}
+
+fn refused(reasons: &[(&str, String)]) -> Value {
+    let errors: Vec<Value> = reasons
+        .iter()
+        .map(|(c, m)| json!({"column": c, "label": domain::contract::column_label_vi(c), "message": m}))
+        .collect();
+    json!({"outcome": "refused", "errors": errors})
+}
+
+/// The web app's manifest: installable, opening on the page that works offline.
+pub async fn manifest() -> Response {
+    let body = json!({
+        "name": "Đồng Hành — Hội LHPN",
+        "short_name": "Đồng Hành",
+        "lang": "vi",
+        "start_url": "/offline",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": "#a3195b",
+        "icons": [{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml"}]
+    });
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/manifest+json",
+        )],
+        body.to_string(),
+    )
+        .into_response()
+}

@@ -1,0 +1,351 @@
+// Entry without a network (issue 16). The page /offline is kept by the service worker
+// (/sw.js); entries are kept on the phone in IndexedDB, checked with the rules the server
+// publishes (/api/offline/contract: each column's type, shape, required, vocabulary),
+// listed as "chờ gửi", and sent to /api/sync one by one when there is a network. Each
+// entry carries an id made here: the server stores it once, whatever the retries.
+"use strict";
+(() => {
+  const $ = (s, root = document) => root.querySelector(s);
+  const $$ = (s, root = document) => Array.from(root.querySelectorAll(s));
+  const DB = "donghanh";
+
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
+
+  // IndexedDB: the queue of entries (by their id), and what the page keeps (households,
+  // contract) for when there is no network.
+  const open = () =>
+    new Promise((ok, fail) => {
+      const r = indexedDB.open(DB, 1);
+      r.onupgradeneeded = () => {
+        r.result.createObjectStore("queue", { keyPath: "client_id" });
+        r.result.createObjectStore("kept");
+      };
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+  const tx = async (store, mode, f) => {
+    const db = await open();
+    return new Promise((ok, fail) => {
+      const t = db.transaction(store, mode);
+      const req = f(t.objectStore(store));
+      t.oncomplete = () => ok(req && req.result);
+      t.onerror = () => fail(t.error);
+    });
+  };
+  const queue = {
+    all: () => tx("queue", "readonly", (s) => s.getAll()),
+    put: (e) => tx("queue", "readwrite", (s) => s.put(e)),
+    drop: (id) => tx("queue", "readwrite", (s) => s.delete(id)),
+  };
+  const kept = {
+    get: (k) => tx("kept", "readonly", (s) => s.get(k)),
+    put: (k, v) => tx("kept", "readwrite", (s) => s.put(v, k)),
+  };
+
+  // What the server publishes, fresh when there is a network, kept when there is not.
+  const fetched = async (url, key) => {
+    try {
+      const r = await fetch(url, { credentials: "same-origin" });
+      if (r.ok) {
+        const v = await r.json();
+        await kept.put(key, v);
+        return v;
+      }
+    } catch (_) {
+      /* no network: the kept copy */
+    }
+    return kept.get(key);
+  };
+
+  let contract = null;
+  let households = [];
+  let waiting = 0;
+
+  // The checks the server applies that can be made here: required columns, the shape of
+  // each type, a vocabulary's codes, the longest text. The server checks everything again.
+  const check = (kind, row) => {
+    const spec = contract && contract.kinds.find((k) => k.kind === kind);
+    const errors = {};
+    if (!spec) return errors;
+    for (const c of spec.columns) {
+      const v = (row[c.name] || "").trim();
+      if (!v) {
+        const auto = c.name === "household_code" && kind === "households";
+        if (c.required && !auto && c.name !== "record_id") errors[c.name] = "Cần nhập ô này.";
+        continue;
+      }
+      if (v.length > c.max_chars) errors[c.name] = `Dài quá ${c.max_chars} ký tự.`;
+      else if (c.pattern && !new RegExp(c.pattern).test(v)) errors[c.name] = `Cần: ${c.describe_vi}.`;
+      else if (c.values.length && !c.values.some((x) => x.code === v)) errors[c.name] = "Không có trong danh mục.";
+    }
+    return errors;
+  };
+
+  const rowOf = (form) => {
+    const row = {};
+    for (const [k, v] of new FormData(form)) {
+      if (k.startsWith("_")) continue;
+      row[k] = row[k] ? `${row[k]};${v}` : v;
+    }
+    return row;
+  };
+
+  const showErrors = (form, errors) => {
+    for (const p of $$("p.error", form)) p.textContent = errors[p.dataset.for] || "";
+  };
+
+  const newId = () =>
+    crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(16).slice(2)}`;
+
+  const fill = (form, row) => {
+    for (const el of $$("[name]", form)) {
+      if (el.name.startsWith("_")) continue;
+      if (el.type === "checkbox") el.checked = (row[el.name] || "").split(";").includes(el.value);
+      else el.value = row[el.name] || "";
+    }
+  };
+
+  // The entry forms: checked here, kept in the queue (a kept entry is edited in place).
+  for (const form of $$("form.entry")) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const kind = form.dataset.kind;
+      const row = rowOf(form);
+      const errors = check(kind, row);
+      showErrors(form, errors);
+      if (Object.keys(errors).length) return;
+      const id = form.elements._client_id.value || newId();
+      const base = form.elements._base_version.value || null;
+      await queue.put({ client_id: id, kind, row, base_version: base, state: "pending", made: Date.now() });
+      form.reset();
+      form.elements._client_id.value = "";
+      form.elements._base_version.value = "";
+      await render();
+      sync();
+    });
+  }
+
+  const label = (kind) => {
+    const spec = contract && contract.kinds.find((k) => k.kind === kind);
+    return spec ? spec.label_vi : kind;
+  };
+  const summary = (e) =>
+    [e.row.household_code, e.row.head_name, e.row.full_name, e.row.support_type, e.row.activity_type, e.row.date]
+      .filter(Boolean)
+      .join(" · ");
+
+  // The queue on the page: waiting, refused (with why), or in conflict (to decide).
+  const render = async () => {
+    const all = (await queue.all()).sort((a, b) => a.made - b.made);
+    waiting = all.length;
+    $("#pending").textContent = String(all.length);
+    const ul = $("#queue");
+    ul.textContent = "";
+    for (const e of all) {
+      const li = document.createElement("li");
+      li.dataset.id = e.client_id;
+      li.className = `entry-${e.state}`;
+      const state = { pending: "chờ gửi", refused: "bị từ chối", conflict: "cần chọn" }[e.state];
+      li.append(`${label(e.kind)}: ${summary(e)} — ${state} `);
+      if (e.state === "refused") {
+        const why = document.createElement("div");
+        why.className = "error";
+        why.textContent = e.errors.map((x) => (x.label ? `${x.label}: ${x.message}` : x.message)).join("; ");
+        li.append(why);
+      }
+      if (e.state === "conflict") li.append(conflictTable(e));
+      const edit = document.createElement("button");
+      edit.type = "button";
+      edit.className = "secondary edit";
+      edit.textContent = "Sửa";
+      edit.onclick = () => {
+        const form = $(`#f-${e.kind}`);
+        fill(form, e.row);
+        form.elements._client_id.value = e.client_id;
+        form.elements._base_version.value = e.base_version || "";
+        form.scrollIntoView();
+      };
+      const drop = document.createElement("button");
+      drop.type = "button";
+      drop.className = "secondary drop";
+      drop.textContent = "Bỏ";
+      drop.onclick = async () => {
+        await queue.drop(e.client_id);
+        render();
+      };
+      li.append(" ", edit, " ", drop);
+      ul.append(li);
+    }
+  };
+
+  // A conflict, field by field: what the officer entered, what the server has now; she
+  // picks one of each and sends again on the server's version.
+  const conflictTable = (e) => {
+    const box = document.createElement("div");
+    const t = document.createElement("table");
+    t.className = "cards";
+    t.innerHTML = "<thead><tr><th>Ô</th><th>Bạn nhập</th><th>Trên máy chủ</th></tr></thead>";
+    const body = document.createElement("tbody");
+    for (const [k, theirs] of Object.entries(e.current)) {
+      const mine = e.row[k] || "";
+      if (mine === theirs) continue;
+      const tr = document.createElement("tr");
+      tr.dataset.field = k;
+      const cell = (text, which, checked) => {
+        const td = document.createElement("td");
+        const r = document.createElement("input");
+        r.type = "radio";
+        r.name = `${e.client_id}-${k}`;
+        r.value = which;
+        r.checked = checked;
+        r.style.width = "auto";
+        td.append(r, ` ${text}`);
+        return td;
+      };
+      const name = document.createElement("td");
+      name.textContent = k;
+      tr.append(name, cell(mine, "mine", true), cell(theirs, "theirs", false));
+      body.append(tr);
+    }
+    t.append(body);
+    const send = document.createElement("button");
+    send.type = "button";
+    send.className = "resolve";
+    send.textContent = "Gửi lựa chọn";
+    send.onclick = async () => {
+      const row = { ...e.row };
+      for (const tr of $$("tr[data-field]", t)) {
+        const k = tr.dataset.field;
+        const pick = $(`input[name="${e.client_id}-${k}"]:checked`, tr);
+        if (pick && pick.value === "theirs") row[k] = e.current[k];
+      }
+      await queue.put({ ...e, row, base_version: e.version, state: "pending", current: null });
+      await render();
+      sync();
+    };
+    box.append(t, send);
+    return box;
+  };
+
+  // Sending: one entry at a time, in the order made; a dropped connection leaves the rest
+  // for the next try; an expired session asks for a sign-in and keeps everything.
+  let sending = false;
+  const sync = async () => {
+    if (sending || !navigator.onLine) return;
+    sending = true;
+    const note = $("#sync-note");
+    try {
+      let token = null;
+      const me = await fetch("/api/me", { credentials: "same-origin" }).catch(() => null);
+      if (!me) return;
+      if (me.status === 401) {
+        note.innerHTML = 'Phiên đăng nhập đã hết: <a href="/login">đăng nhập lại</a> để gửi (các mục vẫn giữ trên máy).';
+        return;
+      }
+      token = (await me.json()).csrf;
+      const started = performance.now();
+      let sent = 0;
+      for (const e of (await queue.all()).sort((a, b) => a.made - b.made)) {
+        if (e.state !== "pending") continue;
+        let r;
+        try {
+          r = await fetch("/api/sync", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+            body: JSON.stringify({ client_id: e.client_id, kind: e.kind, row: e.row, base_version: e.base_version }),
+          });
+        } catch (_) {
+          break; // the network went: the rest waits
+        }
+        if (r.status === 401) break;
+        if (!r.ok) {
+          const body = await r.json().catch(() => ({}));
+          await queue.put({ ...e, state: "refused", errors: [{ label: "", message: body.error || `Lỗi ${r.status}` }] });
+          continue;
+        }
+        const a = await r.json();
+        if (a.outcome === "stored" || a.outcome === "already") {
+          await queue.drop(e.client_id);
+          sent += 1;
+        } else if (a.outcome === "conflict") {
+          await queue.put({ ...e, state: "conflict", current: a.current, version: a.version });
+        } else {
+          await queue.put({ ...e, state: "refused", errors: a.errors });
+        }
+      }
+      const ms = Math.round(performance.now() - started);
+      note.textContent = sent ? `Đã gửi ${sent} mục (${ms} ms).` : "";
+      note.dataset.sent = String(sent);
+      note.dataset.ms = String(ms);
+    } finally {
+      sending = false;
+      await render();
+      await loadHouseholds();
+    }
+  };
+
+  // Her units' households, to pick a member's, an assessment's or a support's household
+  // from, and to correct one offline.
+  const loadHouseholds = async () => {
+    const got = await fetched("/api/offline/households", "households");
+    households = (got && got.households) || [];
+    $("#hh-count").textContent = String(households.length);
+    for (const sel of $$("select.households")) {
+      const was = sel.value;
+      sel.textContent = "";
+      for (const h of households) {
+        const o = document.createElement("option");
+        o.value = h.household_code;
+        o.textContent = `${h.household_code} — ${h.head_name}`;
+        sel.append(o);
+      }
+      sel.value = was;
+    }
+    const ul = $("#households");
+    ul.textContent = "";
+    for (const h of households.slice(0, 300)) {
+      const li = document.createElement("li");
+      li.textContent = `${h.household_code} — ${h.head_name} `;
+      const edit = document.createElement("button");
+      edit.type = "button";
+      edit.className = "secondary";
+      edit.textContent = "Sửa";
+      edit.onclick = () => {
+        const form = $("#f-households");
+        fill(form, h);
+        form.elements._client_id.value = "";
+        form.elements._base_version.value = h._version;
+        form.scrollIntoView();
+      };
+      li.append(edit);
+      ul.append(li);
+    }
+  };
+
+  const showNet = () => {
+    $("#net").textContent = navigator.onLine ? "Đang có mạng." : "Đang mất mạng: mục nhập được giữ trên máy.";
+  };
+  window.addEventListener("online", () => {
+    showNet();
+    sync();
+  });
+  window.addEventListener("offline", showNet);
+  $("#send").addEventListener("click", sync);
+  // Signing out clears what the phone keeps: never while entries wait unsaid.
+  for (const f of $$('form[action="/logout"]')) {
+    f.addEventListener("submit", (ev) => {
+      const ask = `Còn ${waiting} mục chưa gửi; đăng xuất sẽ xóa chúng khỏi máy. Vẫn đăng xuất?`;
+      if (waiting && !confirm(ask)) ev.preventDefault();
+    });
+  }
+
+  (async () => {
+    showNet();
+    contract = await fetched("/api/offline/contract", "contract");
+    await loadHouseholds();
+    await render();
+    sync();
+    setInterval(sync, 30000);
+  })();
+})();
