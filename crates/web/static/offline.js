@@ -129,8 +129,17 @@
     const spec = contract && contract.kinds.find((k) => k.kind === kind);
     return spec ? spec.label_vi : kind;
   };
+  // A vocabulary's code by its Vietnamese name, as the contract gives it.
+  const named = (kind, col, code) => {
+    const spec = contract && contract.kinds.find((k) => k.kind === kind);
+    const c = spec && spec.columns.find((x) => x.name === col);
+    const v = c && c.values.find((x) => x.code === code);
+    return v ? v.label_vi : code;
+  };
   const summary = (e) =>
-    [e.row.household_code, e.row.head_name, e.row.full_name, e.row.support_type, e.row.activity_type, e.row.date]
+    [e.row.household_code, e.row.head_name, e.row.full_name,
+      e.row.support_type && named(e.kind, "support_type", e.row.support_type),
+      e.row.activity_type && named(e.kind, "activity_type", e.row.activity_type), e.row.date]
       .filter(Boolean)
       .join(" · ");
 
@@ -230,9 +239,11 @@
   // Sending: one entry at a time, in the order made; a dropped connection leaves the rest
   // for the next try; an expired session asks for a sign-in and keeps everything.
   let sending = false;
+  document.body.dataset.sync = "idle";
   const sync = async () => {
     if (sending || !navigator.onLine) return;
     sending = true;
+    document.body.dataset.sync = "busy";
     const note = $("#sync-note");
     try {
       let token = null;
@@ -279,9 +290,10 @@
       note.dataset.sent = String(sent);
       note.dataset.ms = String(ms);
     } finally {
-      sending = false;
       await render();
       await loadHouseholds();
+      sending = false;
+      document.body.dataset.sync = "idle";
     }
   };
 

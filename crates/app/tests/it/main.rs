@@ -9,6 +9,7 @@ mod aggregates;
 mod boundary;
 mod browser;
 mod browser_officers;
+mod browser_offline;
 mod cli;
 mod corrections;
 mod demo;

@@ -1,0 +1,308 @@
+//! Issue 16 in real Chromium at 360 px, the network cut and restored through the DevTools
+//! protocol: entries made offline survive a reload, are sent once when the network
+//! returns (a resend of one already stored stores nothing), an edit that met a change
+//! made meanwhile is decided field by field, a refused entry keeps its reason, and the
+//! queue survives a session that expired while offline.
+
+use crate::browser::Browser;
+use crate::web_support::*;
+use serde_json::{json, Value};
+
+impl Browser {
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(
+            "POST",
+            &self.s("/goog/cdp/execute"),
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
+    /// Cuts the network or gives it back (the page and its service worker alike), once
+    /// the page is not in the middle of sending.
+    fn network(&self, online: bool) {
+        self.until("return document.body.dataset.sync === 'idle';", &json!(true));
+        self.cdp("Network.enable", json!({}));
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
+    }
+
+    fn js(&self, script: &str) -> Value {
+        self.call(
+            "POST",
+            &self.s("/execute/sync"),
+            Some(json!({"script": script, "args": []})),
+        )["value"]
+            .clone()
+    }
+
+    /// Waits until `script` returns `want`.
+    #[track_caller]
+    fn until(&self, script: &str, want: &Value) {
+        for _ in 0..100 {
+            if self.js(script) == *want {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{script} never gave {want} (gave {})", self.js(script));
+    }
+
+    fn pending(&self) -> String {
+        self.js("return document.querySelector('#pending').textContent;")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Sets a field of the offline page by its id (dates and selects as a person would
+    /// leave them), then saves its form to the phone and waits until it is kept.
+    #[track_caller]
+    fn enter(&self, kind: &str, values: &[(&str, &str)]) {
+        let before: usize = self.pending().parse().unwrap_or(0);
+        self.try_enter(kind, values);
+        let want = (before + 1).to_string();
+        for _ in 0..100 {
+            if self.pending() == want {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let said = self.js(&format!(
+            "return Array.from(document.querySelectorAll('#f-{kind} p.error')).map(p => p.dataset.for + ': ' + p.textContent).join(' | ');"
+        ));
+        panic!("the {kind} entry was not kept: {said}");
+    }
+
+    /// Fills and saves a form that the phone's checks may stop.
+    fn try_enter(&self, kind: &str, values: &[(&str, &str)]) {
+        for (field, v) in values {
+            let css = format!("#{kind}-{field}");
+            self.js(&format!(
+                "const el = document.querySelector('{css}'); el.value = {}; el.dispatchEvent(new Event('change'));",
+                json!(v)
+            ));
+        }
+        self.click(&format!("#f-{kind} button[type=submit]"));
+    }
+}
+
+const PENDING: &str = "return document.querySelector('#pending').textContent;";
+
+fn households_named(c: &mut Http, base: &str, code: &str) -> usize {
+    let v: Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households?q={code}")).body).unwrap();
+    v.as_array().map_or(0, |a| {
+        a.iter().filter(|h| h["household_code"] == code).count()
+    })
+}
+
+#[test]
+fn entries_made_offline_are_sent_once_when_the_network_returns() {
+    let (server, b, unit) = Browser::clerk_on_demo();
+    let base = &server.base;
+    let mut server_side = Http::signed_in(base, "xa");
+
+    // One visit with the network: the service worker keeps the page and her households.
+    b.go(&format!("{base}/offline"));
+    b.until("return !!navigator.serviceWorker.controller;", &json!(true));
+    b.until(
+        "return Number(document.querySelector('#hh-count').textContent) > 0;",
+        &json!(true),
+    );
+    let existing = b
+        .js("return document.querySelector('#supports-household_code option').value;")
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // No network: the page comes back from the phone; two households and a support.
+    b.network(false);
+    b.go(&format!("{base}/offline"));
+    b.wait_for("Nhập khi không có mạng");
+    b.until("return navigator.onLine;", &json!(false));
+    let household = |code: &str, head: &str| {
+        b.enter(
+            "households",
+            &[
+                ("household_code", code),
+                ("unit_code", &unit),
+                ("registered_on", "2026-03-05"),
+                ("head_name", head),
+                ("size", "3"),
+            ],
+        );
+    };
+    household("OFF-B01", "Lò Thị Một");
+    household("OFF-B02", "Lò Thị Hai");
+    b.enter(
+        "supports",
+        &[
+            ("household_code", &existing),
+            ("date", "2026-03-06"),
+            ("unit_code", &unit),
+            ("support_type", "gift"),
+            ("quantity", "2"),
+        ],
+    );
+    b.until(PENDING, &json!("3"));
+    // A bad entry is stopped on the phone, with the server's own rule.
+    b.try_enter(
+        "households",
+        &[
+            ("household_code", "OFF-B09"),
+            ("unit_code", &unit),
+            ("head_name", ""),
+        ],
+    );
+    b.wait_for("Cần nhập ô này.");
+    assert_eq!(b.pending(), "3");
+    // Reloaded without a network: the queue is still there.
+    b.go(&format!("{base}/offline"));
+    b.until(PENDING, &json!("3"));
+    b.screenshot("offline-queue");
+    assert_eq!(
+        households_named(&mut server_side, base, "OFF-B01"),
+        0,
+        "nothing sent offline"
+    );
+
+    // The network returns: sent, once each.
+    b.network(true);
+    b.until(PENDING, &json!("0"));
+    for code in ["OFF-B01", "OFF-B02"] {
+        assert_eq!(households_named(&mut server_side, base, code), 1, "{code}");
+    }
+    // A resend of an entry already stored (its answer lost with the connection): the
+    // phone sends it again, the server recognises it, nothing is stored twice.
+    let id = "33333333-aaaa-4bbb-8ccc-000000000001";
+    let row = json!({"household_code": "OFF-B03", "unit_code": unit, "registered_on": "2026-03-07",
+                     "head_name": "Lò Thị Ba", "head_gender": "F", "area": "rural", "ethnic_minority": "0", "size": "2"});
+    let csrf = server_side.csrf(base);
+    let entry = json!({"client_id": id, "kind": "households", "row": row});
+    server_side.post_json(&format!("{base}/api/sync"), &entry.to_string(), &csrf);
+    b.js(&format!(
+        "const r = indexedDB.open('donghanh'); r.onsuccess = () => r.result.transaction('queue', 'readwrite').objectStore('queue')\
+           .put({{client_id: '{id}', kind: 'households', row: {row}, base_version: null, state: 'pending', made: Date.now()}});"
+    ));
+    b.click("#send");
+    b.until(PENDING, &json!("0"));
+    assert_eq!(households_named(&mut server_side, base, "OFF-B03"), 1);
+}
+
+impl Browser {
+    /// What a fetch of `path` from the page meets: "up" or "down".
+    fn reaches(&self, path: &str) -> String {
+        let script = "const done = arguments[arguments.length - 1]; \
+            fetch(arguments[0], {cache: 'no-store'}).then(() => done('up')).catch(() => done('down'));";
+        let v = self.call(
+            "POST",
+            &self.s("/execute/async"),
+            Some(json!({"script": script, "args": [path]})),
+        );
+        v["value"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+#[test]
+fn a_conflict_a_refusal_and_an_expired_session_offline() {
+    let (server, b, unit) = Browser::clerk_on_demo();
+    let base = &server.base;
+    let mut server_side = Http::signed_in(base, "xa");
+    b.go(&format!("{base}/offline"));
+    b.until("return !!navigator.serviceWorker.controller;", &json!(true));
+    b.until(
+        "return Number(document.querySelector('#hh-count').textContent) > 0;",
+        &json!(true),
+    );
+
+    // Offline, truly: the server cannot be reached from the page.
+    b.network(false);
+    assert_eq!(b.reaches("/health"), "down");
+    // A correction of a kept household, and a household in a commune not hers.
+    let code = b
+        .js("return document.querySelector('#supports-household_code option').value;")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.click("#households li button");
+    b.enter("households", &[("head_name", "Tên sửa khi mất mạng")]);
+    b.enter(
+        "households",
+        &[
+            ("household_code", "OFF-C01"),
+            ("unit_code", "20194"),
+            ("registered_on", "2026-03-05"),
+            ("head_name", "Người xã khác"),
+            ("size", "2"),
+        ],
+    );
+    assert_eq!(b.pending(), "2");
+
+    // Meanwhile on the server: the same household's size changes; and her session ends.
+    let csrf = server_side.csrf(base);
+    let kept: Value = serde_json::from_str(
+        &server_side
+            .get(&format!("{base}/api/offline/households"))
+            .body,
+    )
+    .unwrap();
+    let h = kept["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["household_code"] == code)
+        .unwrap()
+        .clone();
+    let mut changed = h.clone();
+    changed["size"] = json!("8");
+    let edit = json!({"client_id": "44444444-aaaa-4bbb-8ccc-000000000001", "kind": "households",
+                      "row": changed, "base_version": h["_version"]});
+    server_side.post_json(&format!("{base}/api/sync"), &edit.to_string(), &csrf);
+    {
+        let mut db = store::open(server.db_url()).unwrap();
+        db.execute("DELETE FROM sessions", &[]).unwrap();
+    }
+
+    // The network returns with her session gone: nothing sent, nothing lost; she signs
+    // in again and the queue goes.
+    b.network(true);
+    b.click("#send");
+    b.wait_for("đăng nhập lại");
+    assert_eq!(b.pending(), "2");
+    b.login(base, "xa");
+    b.wait_for("Tổng quan:");
+    b.go(&format!("{base}/offline"));
+    // The edit met the server's change: shown field by field to decide.
+    b.wait_for("Gửi lựa chọn");
+    let shown = b.source();
+    assert!(shown.contains("Tên sửa khi mất mạng") && shown.contains(">size<"));
+    // The household outside her units: refused, with the reason, kept on the phone.
+    assert!(shown.contains("bị từ chối"));
+    b.screenshot("offline-conflict");
+    b.click("button.resolve");
+    b.until(PENDING, &json!("1"));
+    // Her choices, sent on the server's version: her name, and for the size (which she
+    // left on "hers") her own. Her earlier session is gone: a new one reads it.
+    let mut again = Http::signed_in(base, "xa");
+    let got = again.get(&format!("{base}/api/households/{code}")).body;
+    let now: Value = serde_json::from_str(&got).unwrap_or(Value::Null);
+    assert_eq!(now["head_name"], "Tên sửa khi mất mạng", "{got}");
+    assert_eq!(
+        now["size"],
+        h["size"].as_str().unwrap().parse::<i64>().unwrap()
+    );
+    let refused = b
+        .js("return document.querySelector('#queue li.entry-refused').textContent;")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(refused.contains("OFF-C01"), "{refused}");
+    assert!(
+        refused.contains("ngoài phạm vi")
+            || refused.contains("không có quyền")
+            || refused.contains("Không có"),
+        "{refused}"
+    );
+}
