@@ -9,7 +9,7 @@ use crate::web_support::*;
 use serde_json::{json, Value};
 
 impl Browser {
-    fn cdp(&self, cmd: &str, params: Value) -> Value {
+    fn cdp(&self, cmd: &str, params: &Value) -> Value {
         self.call(
             "POST",
             &self.s("/goog/cdp/execute"),
@@ -20,12 +20,13 @@ impl Browser {
     /// Cuts the network or gives it back (the page and its service worker alike), once
     /// the page is not in the middle of sending.
     fn network(&self, online: bool) {
-        self.until("return document.body.dataset.sync === 'idle';", &json!(true));
-        self.cdp("Network.enable", json!({}));
-        self.cdp(
-            "Network.emulateNetworkConditions",
-            json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        self.until(
+            "return document.body.dataset.sync === 'idle';",
+            &json!(true),
         );
+        self.cdp("Network.enable", &json!({}));
+        let conditions = json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1});
+        self.cdp("Network.emulateNetworkConditions", &conditions);
     }
 
     fn js(&self, script: &str) -> Value {
@@ -207,7 +208,7 @@ impl Browser {
 
 #[test]
 fn a_conflict_a_refusal_and_an_expired_session_offline() {
-    let (server, b, unit) = Browser::clerk_on_demo();
+    let (server, b, _) = Browser::clerk_on_demo();
     let base = &server.base;
     let mut server_side = Http::signed_in(base, "xa");
     b.go(&format!("{base}/offline"));
