@@ -256,33 +256,42 @@
       token = (await me.json()).csrf;
       const started = performance.now();
       let sent = 0;
-      for (const e of (await queue.all()).sort((a, b) => a.made - b.made)) {
-        if (e.state !== "pending") continue;
+      const waiting = (await queue.all()).filter((e) => e.state === "pending").sort((a, b) => a.made - b.made);
+      // A few requests for the whole queue: on a slow line each round trip costs seconds.
+      for (let i = 0; i < waiting.length; i += 25) {
+        const batch = waiting.slice(i, i + 25);
         let r;
         try {
           r = await fetch("/api/sync", {
             method: "POST",
             credentials: "same-origin",
             headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-            body: JSON.stringify({ client_id: e.client_id, kind: e.kind, row: e.row, base_version: e.base_version }),
+            body: JSON.stringify(batch.map((e) => ({
+              client_id: e.client_id, kind: e.kind, row: e.row, base_version: e.base_version,
+            }))),
           });
         } catch (_) {
-          break; // the network went: the rest waits
+          break; // the network went: the rest waits (a retry is recognised by its id)
         }
         if (r.status === 401) break;
         if (!r.ok) {
           const body = await r.json().catch(() => ({}));
-          await queue.put({ ...e, state: "refused", errors: [{ label: "", message: body.error || `Lỗi ${r.status}` }] });
+          for (const e of batch) {
+            await queue.put({ ...e, state: "refused", errors: [{ label: "", message: body.error || `Lỗi ${r.status}` }] });
+          }
           continue;
         }
-        const a = await r.json();
-        if (a.outcome === "stored" || a.outcome === "already") {
-          await queue.drop(e.client_id);
-          sent += 1;
-        } else if (a.outcome === "conflict") {
-          await queue.put({ ...e, state: "conflict", current: a.current, version: a.version });
-        } else {
-          await queue.put({ ...e, state: "refused", errors: a.errors });
+        for (const a of await r.json()) {
+          const e = batch.find((x) => x.client_id === a.client_id);
+          if (!e) continue;
+          if (a.outcome === "stored" || a.outcome === "already") {
+            await queue.drop(e.client_id);
+            sent += 1;
+          } else if (a.outcome === "conflict") {
+            await queue.put({ ...e, state: "conflict", current: a.current, version: a.version });
+          } else {
+            await queue.put({ ...e, state: "refused", errors: a.errors });
+          }
         }
       }
       const ms = Math.round(performance.now() - started);

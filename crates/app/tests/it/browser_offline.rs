@@ -307,3 +307,77 @@ fn a_conflict_a_refusal_and_an_expired_session_offline() {
         "{refused}"
     );
 }
+
+/// The figures of issue 16, for `bench/offline.sh` (not part of the suite: it asserts no
+/// time): what a phone downloads to work offline, compressed, and how long 50 queued
+/// entries take to send on Chrome's "Slow 3G" profile (2 s round trip, 50 KB/s each way).
+#[test]
+#[ignore = "a benchmark: bench/offline.sh runs it"]
+fn offline_bundle_and_a_slow_3g_sync() {
+    let (server, b, unit) = Browser::clerk_on_demo();
+    let base = &server.base;
+    let mut c = Http::signed_in(base, "xa");
+    let gz = [("Accept-Encoding", "gzip")];
+    let mut total = 0;
+    let mut parts = Vec::new();
+    for path in [
+        "/offline",
+        "/static/offline.js",
+        "/sw.js",
+        "/static/app.css",
+        "/manifest.webmanifest",
+        "/static/icon.svg",
+        "/api/offline/contract",
+    ] {
+        let n = c.get_with(&format!("{base}{path}"), &gz).bytes.len();
+        total += n;
+        parts.push(format!("{path} {n} B"));
+    }
+    let households = c
+        .get_with(&format!("{base}/api/offline/households"), &gz)
+        .bytes
+        .len();
+    println!(
+        "- offline bundle (gzip): **{total} B** ({}); her commune's households: {households} B",
+        parts.join(", ")
+    );
+
+    b.go(&format!("{base}/offline"));
+    b.until("return !!navigator.serviceWorker.controller;", &json!(true));
+    b.until(
+        "return Number(document.querySelector('#hh-count').textContent) > 0;",
+        &json!(true),
+    );
+    b.network(false);
+    let code = b.js("return document.querySelector('#supports-household_code option').value;");
+    let code = code.as_str().unwrap_or_default();
+    b.js(&format!(
+        "const r = indexedDB.open('donghanh'); r.onsuccess = () => {{ const s = r.result.transaction('queue', 'readwrite').objectStore('queue'); \
+           for (let i = 0; i < 50; i++) s.put({{client_id: 'bench-0000-' + String(i).padStart(4, '0'), kind: 'supports', \
+             row: {{household_code: '{code}', date: '2026-03-06', unit_code: '{unit}', support_type: 'gift', quantity: '1'}}, \
+             base_version: null, state: 'pending', made: Date.now() + i}}); }};"
+    ));
+    b.go(&format!("{base}/offline"));
+    b.until(PENDING, &json!("50"));
+    b.until(
+        "return document.body.dataset.sync === 'idle';",
+        &json!(true),
+    );
+    let slow_3g = json!({"offline": false, "latency": 2000, "downloadThroughput": 51200, "uploadThroughput": 51200});
+    b.cdp("Network.emulateNetworkConditions", &slow_3g);
+    let started = std::time::Instant::now();
+    b.click("#send");
+    for _ in 0..1200 {
+        if b.pending() == "0" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(b.pending(), "0");
+    let page_ms = b.js("return document.querySelector('#sync-note').dataset.ms;");
+    println!(
+        "- 50 queued supports sent on Slow 3G (2 s round trip, 50 KB/s): **{elapsed:.1} s** from the tap to an empty queue (the page's own count: {} ms)",
+        page_ms.as_str().unwrap_or("?")
+    );
+}

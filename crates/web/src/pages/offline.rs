@@ -172,32 +172,59 @@ fn cell(row: &Map<String, Value>, k: &str) -> String {
     }
 }
 
-/// One entry from a phone, answered with its outcome: `stored`, `already` (a retry of
-/// one stored before), `refused` (with each reason in Vietnamese; it stays on the phone),
-/// or `conflict` (the record changed on the server since: its values now, to decide).
+/// Entries sent at once at most: a phone on a slow line sends its queue in a few
+/// requests, each entry written and answered on its own.
+const PER_REQUEST: usize = 100;
+
+/// Entries from a phone (one, or an array of them), each answered with its outcome:
+/// `stored`, `already` (a retry of one stored before), `refused` (with each reason in
+/// Vietnamese; it stays on the phone), or `conflict` (the record changed on the server
+/// since: its values now, to decide). Each entry is its own transaction: one refused
+/// entry does not hold back the others.
 pub async fn sync(
     State(st): State<AppState>,
     ApiUser(who): ApiUser,
-    Json(e): Json<Entry>,
+    Json(body): Json<Value>,
 ) -> Response {
-    let id_ok = (8..=64).contains(&e.client_id.len())
-        && e.client_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-    let Some((kind, _, _)) = KINDS
-        .iter()
-        .find(|(k, _, _)| *k == e.kind)
-        .copied()
-        .filter(|_| id_ok)
-    else {
+    let (entries, one) = match body {
+        Value::Array(items) => (items, false),
+        single => (vec![single], true),
+    };
+    if entries.len() > PER_REQUEST {
+        return AppError::BadRequest(format!("Gửi tối đa {PER_REQUEST} mục một lần.")).json();
+    }
+    let entries: Result<Vec<Entry>, _> = entries.into_iter().map(serde_json::from_value).collect();
+    let Ok(entries) = entries else {
         return AppError::BadRequest("Mục gửi lên không hợp lệ.".into()).json();
     };
     if !who.user.role.writes() {
         return AppError::Forbidden.json();
     }
-    let answer = st.run(move |db| sync_one(db, &who, kind, e)).await;
+    let answer = st
+        .run(move |db| {
+            entries
+                .into_iter()
+                .map(|e| {
+                    let id_ok = (8..=64).contains(&e.client_id.len())
+                        && e.client_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                    match KINDS.iter().find(|(k, _, _)| *k == e.kind) {
+                        Some((kind, _, _)) if id_ok => {
+                            let id = e.client_id.clone();
+                            sync_one(db, &who, kind, e).map(|mut v| {
+                                v["client_id"] = Value::String(id);
+                                v
+                            })
+                        }
+                        _ => Ok(json!({"client_id": e.client_id, "outcome": "refused",
+                            "errors": [{"column": "", "label": "", "message": "Mục gửi lên không hợp lệ."}]})),
+                    }
+                })
+                .collect::<Result<Vec<Value>, AppError>>()
+        })
+        .await;
     match answer {
-        Ok(v) => Json(v).into_response(),
+        Ok(mut v) if one => Json(v.pop().unwrap_or(Value::Null)).into_response(),
+        Ok(v) => Json(Value::Array(v)).into_response(),
         Err(e) => e.json(),
     }
 }
