@@ -22,6 +22,24 @@ fn count(c: &mut Http, base: &str, code: &str) -> usize {
     })
 }
 
+/// Sends `entry` `n` times at once, each on its own connection: the outcomes.
+fn racing(n: usize, c: &Http, base: &str, csrf: &str, entry: &Value) -> Vec<String> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                let mut c = c.clone();
+                s.spawn(move || {
+                    send(&mut c, base, csrf, entry).1["outcome"]
+                        .as_str()
+                        .unwrap_or("?")
+                        .to_owned()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
 fn household(code: &str, unit: &str, head: &str) -> Value {
     json!({"household_code": code, "unit_code": unit, "registered_on": "2026-03-05", "head_name": head,
            "head_gender": "F", "area": "rural", "ethnic_minority": "0", "size": "3"})
@@ -47,40 +65,14 @@ fn a_retried_entry_is_stored_once_even_when_retries_race() {
     for _ in 0..10 {
         assert_eq!(send(&mut c, base, &csrf, &entry).1["outcome"], "already");
     }
-    let outcomes: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..10)
-            .map(|_| {
-                let (mut c, entry, csrf) = (c.clone(), entry.clone(), csrf.clone());
-                s.spawn(move || {
-                    send(&mut c, base, &csrf, &entry).1["outcome"]
-                        .as_str()
-                        .unwrap_or("?")
-                        .to_owned()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let outcomes = racing(10, &c, base, &csrf, &entry);
     assert!(outcomes.iter().all(|o| o == "already"), "{outcomes:?}");
     assert_eq!(count(&mut c, base, "OFF-001"), 1);
 
     // A new entry sent for the first time by twenty racing sends: one stores it.
-    let racing = json!({"client_id": "11111111-aaaa-4bbb-8ccc-000000000002", "kind": "households",
+    let racing_entry = json!({"client_id": "11111111-aaaa-4bbb-8ccc-000000000002", "kind": "households",
                         "row": household("OFF-002", &unit, "Lò Thị Hai")});
-    let outcomes: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..20)
-            .map(|_| {
-                let (mut c, entry, csrf) = (c.clone(), racing.clone(), csrf.clone());
-                s.spawn(move || {
-                    send(&mut c, base, &csrf, &entry).1["outcome"]
-                        .as_str()
-                        .unwrap_or("?")
-                        .to_owned()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let outcomes = racing(20, &c, base, &csrf, &racing_entry);
     assert_eq!(
         outcomes.iter().filter(|o| *o == "stored").count(),
         1,
