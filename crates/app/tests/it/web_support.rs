@@ -209,6 +209,7 @@ pub const PROVINCE_PAGES: &[&str] = &[
     "/reports?unit=48&from=2023-01-01&to=2023-10-31",
     "/reports/explain?unit=48&from=2023-01-01&to=2023-10-31&indicator=hh_escaped",
     "/import",
+    "/offline",
     "/periods",
     "/targets",
     "/units",
