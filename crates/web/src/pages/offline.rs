@@ -270,7 +270,11 @@ fn sync_one(
         kind: kind.to_owned(),
         record_key: key.join(" / "),
     };
-    let edit = e.base_version.clone().filter(|v| !v.is_empty());
+    // Only a household is edited offline (the phone keeps households, not their records).
+    let edit = e
+        .base_version
+        .clone()
+        .filter(|v| !v.is_empty() && kind == "households");
     let code = cell(&row, "household_code");
     // Inside the write's transaction: the version still the one edited, and the receipt
     // kept with the entry (a second send of the same entry fails on its key).
