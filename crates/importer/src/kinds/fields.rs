@@ -20,8 +20,9 @@ macro_rules! fields_read {
     )*};
 }
 
-/// One row whose cells all passed the general rules, read by the contract's column
-/// names (a name the kind does not declare is a programming error, caught by the tests).
+/// One row of a file, its cells parsed by the general rules and read by the contract's
+/// column names (a name the kind does not declare is a programming error, caught by the
+/// tests). A cell that broke a rule reads as empty and marks the row `broken`.
 #[derive(Clone, Debug)]
 pub struct Fields {
     pub spec: &'static Spec,

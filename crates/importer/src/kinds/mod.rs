@@ -4,6 +4,7 @@
 mod assessments;
 mod assignments;
 pub mod delete;
+mod fields;
 mod households;
 mod ledger;
 pub(crate) mod lineage;
@@ -12,9 +13,8 @@ mod members;
 mod parse;
 mod units;
 
-pub(crate) use parse::heads_again;
-mod fields;
 pub use fields::Fields;
+pub(crate) use parse::heads_again;
 pub use parse::{parse_table, parse_tables, Dedupe};
 
 use crate::refusal::Refusal;
@@ -372,13 +372,11 @@ impl Batch<'_> {
         // The rows that passed are written even when others were refused: the import is
         // then rolled back as a whole, but the kinds after this one meet these rows as
         // they would be (a member's household is there), so their errors are the real ones.
-        if refused.contains(&true) {
-            let mut j = 0;
-            keyed.retain(|_| {
-                j += 1;
-                !refused[j - 1]
-            });
-        }
+        let keyed: Vec<KeyedRow> = keyed
+            .into_iter()
+            .zip(refused)
+            .filter_map(|(k, refused)| (!refused).then_some(k))
+            .collect();
         self.ctx.preview.note_writes(spec, table, &keyed, &stored);
         let by = store::keyed::Author {
             actor: &self.ctx.actor,

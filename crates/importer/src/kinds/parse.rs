@@ -136,26 +136,24 @@ pub fn parse_table(spec: &'static Spec, t: &Table, errors: &mut Vec<RowError>) -
         }
         // A row with a bad cell is still checked against the stored data, with that cell
         // empty, so that one round shows every error of a file (it is never written).
-        {
-            let extra = extra_cols
-                .iter()
-                .filter_map(|(name, p)| {
-                    let v = domain::text::clean(&r.cells.get(*p)?.text);
-                    (!v.is_empty()).then(|| (name.clone(), v))
-                })
-                .collect();
-            rows.push(Fields {
-                spec,
-                source: source.clone(),
-                line: r.line,
-                vals,
-                raw,
-                extra,
-                delete,
-                reason: reason.clone(),
-                broken: !ok,
-            });
-        }
+        let extra = extra_cols
+            .iter()
+            .filter_map(|(name, p)| {
+                let v = domain::text::clean(&r.cells.get(*p)?.text);
+                (!v.is_empty()).then(|| (name.clone(), v))
+            })
+            .collect();
+        rows.push(Fields {
+            spec,
+            source: source.clone(),
+            line: r.line,
+            vals,
+            raw,
+            extra,
+            delete,
+            reason: reason.clone(),
+            broken: !ok,
+        });
     }
     rows
 }
