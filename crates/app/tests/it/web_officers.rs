@@ -165,6 +165,23 @@ fn the_targets_grid_shares_plans_out_and_sums_them_against_the_plan() {
         &[("_csrf", &csrf), ("year", "2026"), (&cell, "7")],
     );
     assert_eq!(said(&saved.body), "Đã lưu 1 chỉ tiêu.");
+    // The leader's dashboard: that commune now lags its plan (0 of 7), the communes with
+    // nothing recorded in 2026 are named, and each headline is set against 2025.
+    let dashboard = m.get(&format!("{base}/?year=2026")).body;
+    says_all(
+        &dashboard,
+        &[
+            "Đơn vị chậm tiến độ",
+            "Đơn vị chưa có số liệu năm 2026",
+            "Cùng kỳ năm trước",
+        ],
+        "dashboard",
+    );
+    let lagging = between(&dashboard, "Đơn vị chậm tiến độ", "</table>");
+    assert!(
+        lagging.contains(">7<") && lagging.contains(">0<"),
+        "{lagging}"
+    );
     let even = m.post_form(
         &format!("{base}/targets"),
         &[
