@@ -108,11 +108,21 @@ fn upload_form(who: &Authed) -> Markup {
 
 pub async fn form(who: Authed) -> Page {
     who.must_write()?;
+    // The kinds her role may write (the unit tree is the administrators').
+    let mine: Vec<&domain::contract::Spec> = importer::kinds::all()
+        .iter()
+        .map(|k| k.spec())
+        .filter(|s| {
+            who.user.role.reach(domain::access::Subject::of_kind(s.kind))
+                != domain::access::Reach::Nothing
+        })
+        .collect();
     let body = html! {
         h1 { "Nhập dữ liệu từ tệp" }
         p { "Tải mẫu, điền, rồi gửi lên. Tệp được kiểm tra trước; chỉ khi bạn xác nhận thì dữ liệu mới được ghi, và ghi tất cả hoặc không ghi gì." }
         h2 { "Tải mẫu Excel" }
-        p { @for k in importer::kinds::all() { a href={"/import/template/" (k.spec().kind)} { (k.spec().label_vi) } " · " } }
+        p.muted { "Mỗi mẫu có trang hướng dẫn, dòng ví dụ và danh sách chọn cho các ô có danh mục và đơn vị của bạn." }
+        ul { @for spec in mine { li { a href={"/import/template/" (spec.kind)} { (spec.label_vi) } } } }
         h2 { "Gửi tệp" }
         (upload_form(&who))
     };
