@@ -256,10 +256,10 @@
       token = (await me.json()).csrf;
       const started = performance.now();
       let sent = 0;
-      const waiting = (await queue.all()).filter((e) => e.state === "pending").sort((a, b) => a.made - b.made);
+      const toSend = (await queue.all()).filter((e) => e.state === "pending").sort((a, b) => a.made - b.made);
       // A few requests for the whole queue: on a slow line each round trip costs seconds.
-      for (let i = 0; i < waiting.length; i += 25) {
-        const batch = waiting.slice(i, i + 25);
+      for (let i = 0; i < toSend.length; i += 25) {
+        const batch = toSend.slice(i, i + 25);
         let r;
         try {
           r = await fetch("/api/sync", {
