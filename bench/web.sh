@@ -16,7 +16,7 @@ pages=("/" "/households" "/households?q=thi" "/households/QN000001" "/households
   "/reports?unit=48&from=2023-01-01&to=2023-10-31&by_children=1"
   "/reports?unit=20443&from=2023-01-01&to=2023-10-31"
   "/reports/explain?unit=48&from=2025-01-01&to=2025-12-31&indicator=hh_escaped"
-  "/import" "/periods" "/targets?year=2026" "/units" "/users" "/audit")
+  "/import" "/offline" "/periods" "/targets?year=2026" "/units" "/users" "/audit")
 for path in "${pages[@]}"; do
   body=$(curl -s -b "$jar" "$base$path" | wc -c)
   uses_js=$(curl -s -b "$jar" "$base$path" | grep -c htmx.min.js || true)
