@@ -113,7 +113,9 @@ pub async fn form(who: Authed) -> Page {
         .iter()
         .map(|k| k.spec())
         .filter(|s| {
-            who.user.role.reach(domain::access::Subject::of_kind(s.kind))
+            who.user
+                .role
+                .reach(domain::access::Subject::of_kind(s.kind))
                 != domain::access::Reach::Nothing
         })
         .collect();
