@@ -226,6 +226,7 @@ fn lists_and_drill_downs_download_whole_as_xlsx() {
         ("/households/export?q=thi", "Mã hộ"),
         ("/units?format=xlsx", "Đơn vị cấp trên"),
         ("/users?format=xlsx", "Tên đăng nhập"),
+        ("/periods?p=2026&format=xlsx", "Trạng thái"),
         (
             "/reports/explain?unit=48&from=2025-01-01&to=2025-12-31&indicator=hh_escaped&format=xlsx",
             "Bản ghi",

@@ -4,8 +4,9 @@
 //! period when a correction is needed. Every step is audited.
 
 use crate::auth::Authed;
-use crate::error::{AppError, Page, Reply};
+use crate::error::{AppError, Reply};
 use crate::html::csrf;
+use crate::sheet::{Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect};
@@ -49,6 +50,8 @@ fn rights(acc: &store::access::Access, code: &str) -> Rights {
 #[derive(Deserialize, Default)]
 pub struct PeriodQuery {
     p: Option<String>,
+    /// `xlsx`: the units below and where each stands, as a download.
+    format: Option<String>,
 }
 
 /// One line of the page: a unit, its review and what she may do with it.
@@ -59,7 +62,8 @@ struct Line {
     rights: Rights,
 }
 
-pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<PeriodQuery>) -> Page {
+pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<PeriodQuery>) -> Reply {
+    let exporting = q.format.as_deref() == Some("xlsx");
     let raw = q.p.unwrap_or_else(|| last_month(crate::today()));
     let Some(period) = Period::parse(&raw) else {
         return Err(AppError::BadRequest(format!(
@@ -126,6 +130,47 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             }
         }
     };
+    // The units below: where each stands, who sent and decided, what she may do.
+    let mut sheet = Sheet::new(
+        "Duyet ky",
+        &["Đơn vị", "Trạng thái", "Ý kiến", "Gửi / duyệt"],
+    );
+    for l in children {
+        let people = l.review.as_ref().map_or(String::new(), |r| {
+            let sent = store::reviews::person(r.submitted_by.as_deref().unwrap_or_default());
+            match &r.decided_by {
+                Some(d) => format!("{sent} / {}", store::reviews::person(d)),
+                None => sent.to_owned(),
+            }
+        });
+        let comment = l
+            .review
+            .as_ref()
+            .and_then(|r| r.comment.clone())
+            .unwrap_or_default();
+        let cells = vec![
+            Cell::from(format!("{} ({})", l.name, l.code)),
+            state(l).into(),
+            comment.into(),
+            people.into(),
+        ];
+        let actions = html! { @if l.rights.decide { @match l.review.as_ref().map(|r| r.state) {
+            Some(ReviewState::Submitted) => {
+                (step(l, ReviewState::Approved, "Duyệt", false))
+                (step(l, ReviewState::Returned, "Trả lại", true))
+            }
+            Some(ReviewState::Approved) => { (step(l, ReviewState::Reopened, "Mở lại", true)) }
+            _ => {}
+        } } };
+        if exporting {
+            sheet.push(cells);
+        } else {
+            sheet.push_with(cells, actions);
+        }
+    }
+    if exporting {
+        return sheet.download(&format!("duyet-ky-{raw}"));
+    }
     let body = html! {
         h1 { "Duyệt số liệu theo kỳ" }
         form.inline method="get" action="/periods" {
@@ -144,30 +189,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
         }
         @if !children.is_empty() {
             h2 { "Đơn vị trực thuộc: đã duyệt " (approved) "/" (children.len()) }
-            div.scroll { table {
-                thead { tr { th { "Đơn vị" } th { "Trạng thái" } th { "Gửi / duyệt" } th {} } }
-                tbody { @for l in children {
-                    tr {
-                        td { (l.code) " " (l.name) }
-                        td { (state(l)) @if let Some(c) = l.review.as_ref().and_then(|r| r.comment.as_deref()) { br; em { (c) } } }
-                        td { @if let Some(r) = &l.review {
-                            (store::reviews::person(r.submitted_by.as_deref().unwrap_or_default()))
-                            @if let Some(d) = &r.decided_by { " / " (store::reviews::person(d)) }
-                        } }
-                        td { @if l.rights.decide { @match l.review.as_ref().map(|r| r.state) {
-                            Some(ReviewState::Submitted) => {
-                                (step(l, ReviewState::Approved, "Duyệt", false))
-                                (step(l, ReviewState::Returned, "Trả lại", true))
-                            }
-                            Some(ReviewState::Approved) => { (step(l, ReviewState::Reopened, "Mở lại", true)) }
-                            _ => {}
-                        } } }
-                    }
-                } }
-            } }
+            p { a href={"/periods?" (serde_urlencoded::to_string([("p", raw.as_str()), ("format", "xlsx")]).unwrap_or_default())} { "Tải Excel" } }
+            (sheet.table())
         }
     };
-    Ok(who.page("Duyệt số liệu", body))
+    Ok(who.page("Duyệt số liệu", body).into_response())
 }
 
 #[derive(Deserialize)]
