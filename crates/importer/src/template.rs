@@ -165,6 +165,12 @@ fn validation(col: &Col, list: Option<&String>) -> Result<Option<DataValidation>
         }
         _ => return Ok(None),
     };
+    // A list warns rather than stops: a code typed by hand ("F", "20443") is read too.
+    let style = if list.is_some() {
+        DataValidationErrorStyle::Warning
+    } else {
+        DataValidationErrorStyle::Stop
+    };
     let dv = dv
         .set_error_title("Giá trị không hợp lệ")?
         .set_error_message(format!(
@@ -172,7 +178,7 @@ fn validation(col: &Col, list: Option<&String>) -> Result<Option<DataValidation>
             column_label_vi(col.name),
             col.ty.describe_vi()
         ))?
-        .set_error_style(DataValidationErrorStyle::Stop)
+        .set_error_style(style)
         .set_input_message(col.ty.describe_vi())?;
     Ok(Some(dv))
 }
