@@ -116,6 +116,12 @@ impl Date {
     }
 }
 
+/// A date held as text (a report's `YYYY-MM-DD`) as a Vietnamese reads it, DD/MM/YYYY;
+/// text that is no date stays as it is.
+pub fn dmy_text(s: &str) -> String {
+    Date::parse(s).map_or_else(|_| s.to_owned(), Date::dmy)
+}
+
 fn split3(s: &str, sep: char) -> Option<(&str, &str, &str)> {
     let mut it = s.split(sep);
     let a = it.next()?;

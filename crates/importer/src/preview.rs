@@ -159,7 +159,7 @@ fn shown(spec: &Spec, col: &str, v: &Value) -> Option<String> {
             .iter()
             .find(|(code, _)| *code == text)
             .map_or(text, |(_, label)| domain::vocab::capitalized(label)),
-        Ty::Date => domain::Date::parse(&text).map_or(text, domain::Date::dmy),
+        Ty::Date => domain::date::dmy_text(&text),
         _ => text,
     })
 }

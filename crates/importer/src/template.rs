@@ -24,6 +24,15 @@ pub struct UnitChoice {
     pub name: String,
 }
 
+impl UnitChoice {
+    pub fn of(u: &domain::units::UnitVersion) -> UnitChoice {
+        UnitChoice {
+            code: u.code.clone(),
+            name: u.name.clone(),
+        }
+    }
+}
+
 /// How a unit is written in a cell from the drop-down: the importer reads the code before
 /// the dash (see [`unit_code_of`]).
 pub fn unit_choice_text(u: &UnitChoice) -> String {

@@ -99,7 +99,7 @@ impl Document {
             upper(union_of(&r.unit.name, r.unit.level)),
         ];
         let (y, m, d) = issued.on.ymd();
-        let dmy = |s: &str| domain::Date::parse(s).map_or_else(|_| s.to_owned(), domain::Date::dmy);
+        let dmy = domain::date::dmy_text;
         let mut tables = vec![("Kết quả các chỉ tiêu".to_owned(), indicators_table(r))];
         if let Some(t) = children_table(r) {
             tables.push(("Kết quả theo đơn vị trực thuộc".to_owned(), t));

@@ -164,27 +164,33 @@ pub fn session_create(
     Ok(())
 }
 
-/// The session's user and CSRF token, if the session exists, has not expired and its
-/// user is active.
+/// The session's user, CSRF token and her unit's name on `today`, if the session exists,
+/// has not expired and its user is active: one query for every signed-in request.
 pub fn session_get(
     db: &mut Db,
     token_hash: &str,
     now: &str,
-) -> Result<Option<(User, String)>, StoreError> {
+    today: domain::Date,
+) -> Result<Option<(User, String, String)>, StoreError> {
     let cols: String = User::COLUMNS
         .iter()
         .map(|c| format!("u.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    db.query_opt(
+    let Some(r) = db.query_opt(
         &format!(
-            "SELECT {cols}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+            "SELECT {cols}, s.csrf, COALESCE((SELECT n.name FROM units n WHERE n.code = u.unit_code \
+                 AND n.valid_from <= ? AND n.valid_to >= ? ORDER BY n.valid_from DESC LIMIT 1), '') AS unit_name \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_hash = ? AND s.expires_at > ? AND u.active = 1"
         ),
-        params![token_hash, now],
+        params![today, today, token_hash, now],
     )?
-    .map(|r| user_and(&r, "csrf"))
-    .transpose()
+    else {
+        return Ok(None);
+    };
+    let (user, csrf) = user_and(&r, "csrf")?;
+    Ok(Some((user, csrf, r.get("unit_name")?)))
 }
 
 pub fn session_delete(db: &mut Db, token_hash: &str) -> Result<(), StoreError> {

@@ -345,16 +345,12 @@ pub async fn session_layer(
     let h = hash.clone();
     let found = state
         .run(move |db| {
-            let Some((user, csrf)) = store::accounts::session_get(db, &h, &store::now_utc())?
-            else {
-                return Ok(None);
-            };
-            let graph = store::units::load_graph_cached(db)?;
-            let unit_name = graph
-                .version_on(&user.unit_code, crate::today())
-                .map(|ix| graph.version(ix).name.clone())
-                .unwrap_or_default();
-            Ok(Some((user, csrf, unit_name)))
+            Ok(store::accounts::session_get(
+                db,
+                &h,
+                &store::now_utc(),
+                crate::today(),
+            )?)
         })
         .await;
     let (user, csrf, unit_name) = match found {

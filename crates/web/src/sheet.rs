@@ -26,6 +26,7 @@ impl Cell {
         }
     }
 
+    /// A number, given whole or as the pages write it (`render::count`, `render::decimal`).
     pub fn number(n: impl std::fmt::Display) -> Cell {
         Cell {
             text: n.to_string(),
@@ -117,8 +118,8 @@ impl Sheet {
         for (r, row) in self.rows.iter().enumerate() {
             let at = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
-                match cell.text.parse::<f64>() {
-                    Ok(n) if cell.number => sheet.write_number(at, c as u16, n)?,
+                match vietnamese_number(&cell.text) {
+                    Some(n) if cell.number => sheet.write_number(at, c as u16, n)?,
                     _ => sheet.write_string(at, c as u16, &cell.text)?,
                 };
             }
@@ -132,6 +133,12 @@ impl Sheet {
         let bytes = self.xlsx().map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(xlsx_download(&format!("{file}.xlsx"), bytes))
     }
+}
+
+/// A number as the pages write it ("1.234", "118,5": dots group thousands, the comma is
+/// the decimal point), for Excel to hold as a number.
+fn vietnamese_number(text: &str) -> Option<f64> {
+    text.trim().replace('.', "").replace(',', ".").parse().ok()
 }
 
 /// An XLSX file as a download. The name is made of safe characters by the caller; it is
@@ -161,4 +168,15 @@ pub fn xlsx_download(file: &str, bytes: Vec<u8>) -> axum::response::Response {
         bytes,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_as_the_pages_write_them() {
+        assert_eq!(super::vietnamese_number("1.234"), Some(1234.0));
+        assert_eq!(super::vietnamese_number("118,5"), Some(118.5));
+        assert_eq!(super::vietnamese_number("42"), Some(42.0));
+        assert_eq!(super::vietnamese_number("trên 4,6 tỷ"), None);
+    }
 }

@@ -461,14 +461,18 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.screenshot("periods-approved");
 
     // The clerk's correction in the locked month is refused, naming the approval.
-    b.switch_to(base, "xa");
-    b.go(&march);
-    b.wait_for("Từ ngày");
-    b.click("a[href^='/records/supports/edit']");
-    b.wait_for("Lý do sửa");
-    b.fill("#quantity", "5");
-    b.fill("#reason", "sửa sau khi duyệt");
-    b.submit();
+    // The clerk sets the first support of March to 5 with a reason.
+    let correct = |reason: &str| {
+        b.switch_to(base, "xa");
+        b.go(&march);
+        b.wait_for("Từ ngày");
+        b.click("a[href^='/records/supports/edit']");
+        b.wait_for("Lý do sửa");
+        b.fill("#quantity", "5");
+        b.fill("#reason", reason);
+        b.submit();
+    };
+    correct("sửa sau khi duyệt");
     b.wait_for("đã được tinh duyệt");
 
     // The province reopens it; the correction then goes through.
@@ -476,13 +480,7 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     b.go(&format!("{base}/periods?p=2026-03"));
     b.click("input[name=to][value=reopened] ~ button");
     b.wait_for("Đã mở lại");
-    b.switch_to(base, "xa");
-    b.go(&march);
-    b.click("a[href^='/records/supports/edit']");
-    b.wait_for("Lý do sửa");
-    b.fill("#quantity", "5");
-    b.fill("#reason", "bổ sung sau khi mở lại");
-    b.submit();
+    correct("bổ sung sau khi mở lại");
     b.wait_for("Từ ngày");
 
     // The administrator confirms a link the loader guessed from a neighbour.

@@ -269,7 +269,9 @@ fn a_conflict_a_refusal_and_an_expired_session_offline() {
     server_side.post_json(&format!("{base}/api/sync"), &edit.to_string(), &csrf);
     {
         let mut db = store::open(server.db_url()).unwrap();
-        db.execute("DELETE FROM sessions", &[]).unwrap();
+        let users = store::accounts::list(&mut db).unwrap();
+        let xa = users.iter().find(|u| u.username == "xa").unwrap();
+        store::accounts::sessions_end_for_user(&mut db, xa.id, None).unwrap();
     }
 
     // The network returns with her session gone: nothing sent, nothing lost; she signs

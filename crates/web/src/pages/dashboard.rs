@@ -189,7 +189,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                 } }
             }
         }
-        p.muted { "Năm " (year) " (đến " (Date::parse(&report.period.to).map_or_else(|_| report.period.to.clone(), Date::dmy)) "), theo cơ cấu đơn vị hôm nay. "
+        p.muted { "Năm " (year) " (đến " (domain::date::dmy_text(&report.period.to)) "), theo cơ cấu đơn vị hôm nay. "
             a href={"/?year=" (year - 1)} { "← năm " (year - 1) } " · "
             a href={"/reports?unit=" (report.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { "Báo cáo đầy đủ" } }
         div.grid {

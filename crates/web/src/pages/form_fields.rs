@@ -48,10 +48,7 @@ pub(super) fn readable_choices(acc: &store::access::Access) -> UnitChoices {
 }
 
 fn choice_text(u: &domain::units::UnitVersion) -> String {
-    importer::template::unit_choice_text(&importer::template::UnitChoice {
-        code: u.code.clone(),
-        name: u.name.clone(),
-    })
+    importer::template::unit_choice_text(&importer::template::UnitChoice::of(u))
 }
 
 /// A unit field's list of suggestions, named `id` for the field's `list`.
@@ -75,16 +72,16 @@ pub(super) async fn unit_choices(
     if !fields.iter().any(|f| matches!(f.input, Input::Unit)) {
         return Ok(Vec::new());
     }
-    let w = who.clone();
-    st.run(move |db| {
-        let acc = w.access(db)?;
-        let units = acc.writable_units(domain::access::Subject::Records);
-        if units.len() > UNIT_CHOICES_MAX {
-            return Ok(Vec::new());
-        }
-        Ok(units.into_iter().map(choice_text).collect())
-    })
-    .await
+    st.scoped(who, |_db, acc| Ok(writable_choices(acc))).await
+}
+
+/// The units she may write records of, as a unit field suggests them.
+pub(super) fn writable_choices(acc: &store::access::Access) -> UnitChoices {
+    let units = acc.writable_units(domain::access::Subject::Records);
+    if units.len() > UNIT_CHOICES_MAX {
+        return Vec::new();
+    }
+    units.into_iter().map(choice_text).collect()
 }
 
 /// Every deprivation of the national standards (code, Vietnamese name), each once, in

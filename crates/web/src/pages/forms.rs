@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
-    child_defaults, child_spec, deprivation_choices, in_series, unit_choices, unit_datalist, Field,
-    Input, UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
+    child_defaults, child_spec, deprivation_choices, in_series, unit_choices, unit_datalist,
+    writable_choices, Field, Input, UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
 };
 
 pub(super) type Values = HashMap<String, String>;
@@ -213,9 +213,10 @@ pub(super) async fn new_form(
     (title, action, fields): NewForm,
     defaults: fn(String, domain::Date) -> Vec<(&'static str, String)>,
 ) -> Reply {
-    let units = unit_choices(st, who, fields).await?;
-    let w = who.clone();
-    let unit = st.run(move |db| Ok(w.access(db)?.root_code())).await?;
+    who.must_write()?;
+    let (units, unit) = st
+        .scoped(who, |_db, acc| Ok((writable_choices(acc), acc.root_code())))
+        .await?;
     let values: Values = defaults(unit, crate::today())
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

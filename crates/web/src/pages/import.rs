@@ -145,10 +145,7 @@ pub async fn template(State(st): State<AppState>, who: Authed, Path(kind): Path<
             let units: Vec<importer::template::UnitChoice> = acc
                 .writable_units(subject)
                 .into_iter()
-                .map(|u| importer::template::UnitChoice {
-                    code: u.code.clone(),
-                    name: u.name.clone(),
-                })
+                .map(importer::template::UnitChoice::of)
                 .collect();
             Ok((units, acc.today))
         })

@@ -59,7 +59,7 @@ fn shown(ty: Ty, v: &Value) -> String {
             "0" => "Không".into(),
             _ => t,
         },
-        Ty::Date => domain::Date::parse(&t).map_or(t, domain::Date::dmy),
+        Ty::Date => domain::date::dmy_text(&t),
         _ => t,
     }
 }

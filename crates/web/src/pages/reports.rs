@@ -69,8 +69,7 @@ fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, AppError> {
 pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), reports::Report>;
 
 /// The request a query stands for, checked against what the user may read.
-fn request(db: &mut store::Db, who: &Authed, q: &Asked) -> Result<reports::Request, AppError> {
-    let acc = who.access(db)?;
+fn request(acc: &store::access::Access, q: &Asked) -> Result<reports::Request, AppError> {
     let today = crate::today();
     let to = parse(&q.to, "Đến ngày")?.unwrap_or(today);
     let from =
@@ -115,16 +114,15 @@ fn link(q: &reports::Request, extra: &str) -> String {
 }
 
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Page {
-    let w = who.clone();
     let by_children = q.by_children.is_some();
     let approved = q.approved.is_some();
     // The downloads give what the page shows.
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let (req, report, states, units) = st
-        .run(move |db| {
-            let req = request(db, &w, &q)?;
-            let units = super::form_fields::readable_choices(&w.access(db)?);
+        .scoped(&who, move |db, acc| {
+            let req = request(acc, &q)?;
+            let units = super::form_fields::readable_choices(acc);
             // Many officers ask for the same report: computed once per change of data.
             let generations = crate::cache::generations(db)?;
             let key = (req.clone(), by_children, approved);
@@ -209,7 +207,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             state.into(),
         ]);
     }
-    let dmy = |d: &str| Date::parse(d).map_or_else(|_| d.to_owned(), Date::dmy);
+    let dmy = domain::date::dmy_text;
     let body = html! {
         h1 { "Báo cáo: " (report.unit.name) }
         @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
@@ -249,7 +247,6 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
 }
 
 pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
-    let w = who.clone();
     let format = q.format.clone().unwrap_or_else(|| "json".into());
     let csv_style = match q.codes.as_deref() {
         Some("1") => render::Csv::Codes,
@@ -257,8 +254,8 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
     };
     let printed = matches!(format.as_str(), "pdf" | "html");
     let (report, document) = st
-        .run(move |db| {
-            let req = request(db, &w, &q)?;
+        .scoped(&who, move |db, acc| {
+            let req = request(acc, &q)?;
             if !printed {
                 return Ok((q.compute(db, &req)?, None));
             }
@@ -266,7 +263,7 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
             let mut q = q;
             q.by_children = Some("1".into());
             let report = q.compute(db, &req)?;
-            let document = printed_document(db, &w, &report)?;
+            let document = printed_document(acc, &report);
             Ok((report, Some(document)))
         })
         .await?;
@@ -318,13 +315,11 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
 
 /// The report as the union prints it, issued today (see `reports::document`).
 fn printed_document(
-    db: &mut store::Db,
-    who: &Authed,
+    acc: &store::access::Access,
     report: &reports::Report,
-) -> Result<reports::document::Document, AppError> {
-    let acc = who.access(db)?;
+) -> reports::document::Document {
     let issued = reports::document::Issued::of(&acc.graph, report, acc.today);
-    Ok(reports::document::Document::of(report, &issued))
+    reports::document::Document::of(report, &issued)
 }
 
 /// A record kind's Vietnamese name (the evidence names its source table, which is the
@@ -338,13 +333,12 @@ fn source_vi(source: &str) -> &str {
 
 /// The records behind one figure; `format=xlsx` downloads them.
 pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
-    let w = who.clone();
     let indicator = q.indicator.clone().unwrap_or_default();
     let exporting = q.format.as_deref() == Some("xlsx");
     let ind = indicator.clone();
     let (report, evidence) = st
-        .run(move |db| {
-            let req = request(db, &w, &q)?;
+        .scoped(&who, move |db, acc| {
+            let req = request(acc, &q)?;
             let c = reports::compute(db, &req, Some(&ind))?;
             Ok((c.report(false), c.evidence()))
         })
@@ -367,7 +361,7 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
     if exporting {
         return sheet.download(&format!("ban-ghi-{indicator}"));
     }
-    let dmy = |d: &str| Date::parse(d).map_or_else(|_| d.to_owned(), Date::dmy);
+    let dmy = domain::date::dmy_text;
     let download = format!(
         "/reports/explain?{}&format=xlsx",
         link_query(&report, &indicator)
