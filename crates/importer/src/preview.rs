@@ -90,7 +90,7 @@ impl Preview {
                 .filter_map(|(i, col)| {
                     let new = shown(spec, col, &row.data[i])?;
                     let old = match old {
-                        Some(o) => shown(spec, col, &o[i])?,
+                        Some(o) => shown_old(spec, col, &o[i])?,
                         None => String::new(),
                     };
                     (old != new).then(|| FieldChange {
@@ -141,6 +141,17 @@ fn plain(v: &Value) -> String {
         Value::Real(f) => f.to_string(),
         Value::Text(s) => s.clone(),
     }
+}
+
+/// A stored cell about to be replaced: as [`shown`], but an identifier masked (the new
+/// value is hers; the stored one is seen whole only where its view is logged, on the
+/// household's page).
+fn shown_old(spec: &Spec, col: &str, v: &Value) -> Option<String> {
+    let ty = spec.cols.iter().find(|c| c.name == col)?.ty;
+    if store::disclosure::is_identifier(ty) {
+        return Some(domain::ids::masked(&plain(v)));
+    }
+    shown(spec, col, v)
 }
 
 /// A stored cell as the officer wrote it: a vocabulary by its Vietnamese name, yes/no in

@@ -12,6 +12,13 @@ stored_row! {
     }
 }
 
+impl User {
+    /// How the audit log names her (`user:` and her user name).
+    pub fn actor(&self) -> String {
+        format!("user:{}", self.username)
+    }
+}
+
 /// A user and one more column of the same row (her password hash, a session's token).
 fn user_and(r: &Row, column: &str) -> Result<(User, String), StoreError> {
     Ok((User::from_row(r)?, r.get(column)?))

@@ -76,26 +76,41 @@ pub fn record_import_run(db: &mut Db, run: &ImportRun<'_>) -> Result<(), StoreEr
     Ok(())
 }
 
-/// Logs that `actor` was shown the citizen IDs and phones of a household's members:
-/// sensitive personal data (Law 91/2025), whose every view is on record. Runs in its
-/// own transaction.
+/// The action of an access-log row: a person was shown a household's identifiers whole.
+pub const VIEW_SENSITIVE: &str = "view_sensitive";
+
+/// Logs that `actor` was shown the citizen IDs and phones of a household's members
+/// whole, on `surface` (where, in Vietnamese): sensitive personal data (Law 91/2025),
+/// whose every view is on record. Runs in its own transaction. (A surface showing many
+/// households logs through `disclosure::Disclosure`.)
 pub fn record_sensitive_view(
     db: &mut Db,
     actor: &str,
     household_code: &str,
+    surface: crate::disclosure::Surface,
 ) -> Result<(), StoreError> {
     db.transaction(|tx| {
         record(
             tx,
             &Entry {
                 actor,
-                action: "view_sensitive",
+                action: VIEW_SENSITIVE,
                 entity: "members",
-                key: &serde_json::json!({ "household_code": household_code }).to_string(),
+                key: &serde_json::json!({ "household_code": household_code, "surface": surface.label_vi() })
+                    .to_string(),
                 old: None,
                 new: None,
                 reason: None,
             },
         )
     })
+}
+
+/// The access-log rows of views in full of household `household_code`'s identifiers,
+/// newest first: (when, who, where).
+pub fn sensitive_views_of(db: &mut Db, household_code: &str) -> Result<Vec<AuditRow>, StoreError> {
+    let sql = "SELECT {cols} FROM audit_log WHERE action = ? AND entity = 'members' \
+               AND entity_key LIKE ? ORDER BY id DESC";
+    let pattern = format!("%\"household_code\":{}%", serde_json::json!(household_code));
+    db.query_as(sql, crate::params![VIEW_SENSITIVE, pattern])
 }

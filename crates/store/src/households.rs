@@ -186,27 +186,23 @@ stored_row! {
     }
 }
 
-/// The members of household `h` as `actor` may see them: citizen IDs and phones whole
-/// for who may write the household's records (an access to sensitive data, logged),
-/// masked for the others.
+/// The members of household `h` as she may see them (`disclosure`): citizen IDs and
+/// phones whole for who may write the household's records (a view logged as seen on
+/// `surface`), masked for the others.
 pub fn members_shown(
     db: &mut Db,
     acc: &Access,
     h: &Household,
-    actor: &str,
+    surface: crate::disclosure::Surface,
 ) -> Result<Vec<Member>, StoreError> {
     let mut members = members_of(db, &h.code)?;
-    let sensitive = members
-        .iter()
-        .any(|m| m.citizen_id.is_some() || m.phone.is_some());
-    if !acc.can_write_unit(h.unit_id) {
-        for m in &mut members {
-            m.citizen_id = m.citizen_id.as_deref().map(domain::ids::masked);
-            m.phone = m.phone.as_deref().map(domain::ids::masked);
+    let mut shown = crate::disclosure::Disclosure::new(acc);
+    for m in &mut members {
+        for v in [&mut m.citizen_id, &mut m.phone].into_iter().flatten() {
+            *v = shown.identifier(&h.code, Some(h.unit_id), v);
         }
-    } else if sensitive {
-        crate::audit::record_sensitive_view(db, actor, &h.code)?;
     }
+    shown.log(db, &acc.user.actor(), surface, None)?;
     Ok(members)
 }
 

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod backup;
 pub mod copy;
 mod db;
+pub mod disclosure;
 pub mod households;
 pub mod keyed;
 pub mod ledger;

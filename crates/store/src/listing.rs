@@ -6,11 +6,17 @@ use crate::tables::TableDef;
 use crate::{Db, Row, StoreError, Value};
 use domain::Date;
 
-/// One page of a kind's rows: each with the table's key then data columns (by name).
+/// One page of a kind's rows: each with the table's key then data columns (by name),
+/// then [`SCOPE_UNIT`].
 pub struct Listed {
     pub total: i64,
     pub rows: Vec<Row>,
 }
+
+/// The column of a listed row with the unit version whose records it counts among (its
+/// own unit, or its household's; NULL for a kind of no unit): who may write that unit
+/// may see the row's identifiers whole (`disclosure`).
+pub const SCOPE_UNIT: &str = "scope_unit_id";
 
 /// What to list: whose (`None`: every unit), and which period of the date column.
 pub struct Filter<'a> {
@@ -71,12 +77,16 @@ pub fn list(db: &mut Db, def: &TableDef, f: &Filter<'_>) -> Result<Listed, Store
             &params,
         )?
         .get("n")?;
-    let cols: Vec<String> = def
+    let mut cols: Vec<String> = def
         .key
         .iter()
         .chain(def.data)
         .map(|c| format!("t.{c}"))
         .collect();
+    cols.push(match unit_col {
+        Some(col) => format!("{col} AS {SCOPE_UNIT}"),
+        None => format!("CAST(NULL AS BIGINT) AS {SCOPE_UNIT}"),
+    });
     let order = match f.dated_by {
         Some(col) => format!(
             "t.{col} DESC, {}",

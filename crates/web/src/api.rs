@@ -160,10 +160,9 @@ async fn search(c: Caller, Query(q): Query<SearchQuery>) -> ApiResult {
 }
 
 async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
-    let actor = c.who.actor();
     c.answer(move |db, acc| {
         let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
-        let members = store::households::members_shown(db, acc, &h, &actor)?;
+        let members = store::households::members_shown(db, acc, &h, store::disclosure::Surface::Api)?;
         let assessments = store::households::assessments_of(db, &code)?;
         Ok(json!({
             "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,

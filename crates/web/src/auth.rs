@@ -230,7 +230,7 @@ impl Authed {
     }
 
     pub fn actor(&self) -> String {
-        format!("user:{}", self.user.username)
+        self.user.actor()
     }
 }
 

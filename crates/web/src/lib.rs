@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod pages;
 pub mod pool;
 pub mod sheet;
+pub mod view;
 
 use axum::http::header;
 use axum::response::IntoResponse;

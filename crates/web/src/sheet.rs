@@ -15,6 +15,8 @@ pub struct Cell {
     pub link: Option<String>,
     /// A number, right-aligned on the page and written as a number in Excel.
     pub number: bool,
+    /// A day, written as a date in Excel (shown DD/MM/YYYY on both).
+    pub date: Option<domain::Date>,
 }
 
 impl Cell {
@@ -22,7 +24,16 @@ impl Cell {
         Cell {
             text: text.into(),
             link: Some(href.into()),
-            number: false,
+            ..Cell::default()
+        }
+    }
+
+    /// A day, as officers write it and as Excel holds dates.
+    pub fn date(d: domain::Date) -> Cell {
+        Cell {
+            text: d.dmy(),
+            date: Some(d),
+            ..Cell::default()
         }
     }
 
@@ -30,8 +41,8 @@ impl Cell {
     pub fn number(n: impl std::fmt::Display) -> Cell {
         Cell {
             text: n.to_string(),
-            link: None,
             number: true,
+            ..Cell::default()
         }
     }
 }
@@ -40,8 +51,7 @@ impl<T: Into<String>> From<T> for Cell {
     fn from(text: T) -> Cell {
         Cell {
             text: text.into(),
-            link: None,
-            number: false,
+            ..Cell::default()
         }
     }
 }
@@ -104,13 +114,17 @@ impl Sheet {
         }
     }
 
-    /// The list as an XLSX file: headings in bold, frozen; numbers as numbers, the rest
-    /// as text (codes keep their leading zeros).
+    /// The list as an XLSX file: headings in bold, frozen; numbers as numbers (thousands
+    /// grouped), dates as dates (DD/MM/YYYY), the rest as text (codes keep their leading
+    /// zeros).
     pub fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet();
         sheet.set_name(self.name.replace(['/', '\\', '?', '*', '[', ']', ':'], " "))?;
         let bold = rust_xlsxwriter::Format::new().set_bold().set_text_wrap();
+        let whole = rust_xlsxwriter::Format::new().set_num_format("#,##0");
+        let fraction = rust_xlsxwriter::Format::new().set_num_format("#,##0.0");
+        let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
         for (c, h) in self.headings.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, h, &bold)?;
             sheet.set_column_width(c as u16, 18)?;
@@ -118,9 +132,22 @@ impl Sheet {
         for (r, row) in self.rows.iter().enumerate() {
             let at = r as u32 + 1;
             for (c, cell) in row.iter().enumerate() {
-                match vietnamese_number(&cell.text) {
-                    Some(n) if cell.number => sheet.write_number(at, c as u16, n)?,
-                    _ => sheet.write_string(at, c as u16, &cell.text)?,
+                let col = c as u16;
+                match (cell.date, vietnamese_number(&cell.text)) {
+                    (Some(d), _) => {
+                        let (y, m, dd) = d.ymd();
+                        let when = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            u16::try_from(y).unwrap_or(1900),
+                            u8::try_from(m).unwrap_or(1),
+                            u8::try_from(dd).unwrap_or(1),
+                        )?;
+                        sheet.write_datetime_with_format(at, col, &when, &day)?
+                    }
+                    (None, Some(n)) if cell.number => {
+                        let format = if n.fract() == 0.0 { &whole } else { &fraction };
+                        sheet.write_number_with_format(at, col, n, format)?
+                    }
+                    _ => sheet.write_string(at, col, &cell.text)?,
                 };
             }
         }

@@ -118,7 +118,12 @@ fn show(db: &mut store::Db, code: &str, full: bool) -> anyhow::Result<ExitCode> 
         );
     }
     if full {
-        store::audit::record_sensitive_view(db, &cli_actor(), code)?;
+        store::audit::record_sensitive_view(
+            db,
+            &cli_actor(),
+            code,
+            store::disclosure::Surface::CommandLine,
+        )?;
     }
     let assessments = store::households::assessments_of(db, code)?;
     write_assessments(&mut out, &h, &assessments, &graph, &standards);

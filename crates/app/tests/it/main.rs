@@ -13,6 +13,7 @@ mod browser_offline;
 mod cli;
 mod corrections;
 mod demo;
+mod disclosure;
 mod hostile;
 mod households;
 mod import_rules;

@@ -73,7 +73,9 @@ fn actor_vi(actor: &str) -> String {
     }
 }
 
-/// A JSON object's fields by name, each value as text.
+/// A JSON object's fields by name, each value as text; an identifier (citizen ID,
+/// phone) masked: the log says that it changed, and its last digits, never the number
+/// (a view in full is on the household's page, itself logged).
 fn fields(json: Option<&str>) -> Vec<(String, String)> {
     let Some(serde_json::Value::Object(map)) = json.and_then(|j| serde_json::from_str(j).ok())
     else {
@@ -85,6 +87,11 @@ fn fields(json: Option<&str>) -> Vec<(String, String)> {
                 serde_json::Value::String(s) => s,
                 serde_json::Value::Null => String::new(),
                 other => other.to_string(),
+            };
+            let text = if store::disclosure::is_identifier_column(&k) && !text.is_empty() {
+                domain::ids::masked(&text)
+            } else {
+                text
             };
             (k, text)
         })

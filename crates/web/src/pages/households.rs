@@ -192,11 +192,11 @@ pub async fn results(State(st): State<AppState>, who: Authed, Query(q): Query<Li
 }
 
 pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {
-    let w = who.clone();
     let body = st
         .scoped(&who, move |db, acc| {
             let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
-            let members = store::households::members_shown(db, acc, &h, &w.actor())?;
+            let surface = store::disclosure::Surface::HouseholdPage;
+            let members = store::households::members_shown(db, acc, &h, surface)?;
             let assessments = store::households::assessments_of(db, &code)?;
             let standards = store::standards::load_all(db)?;
             let supports = store::records::supports_of_household(db, &code)?;

@@ -18,6 +18,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
+use store::disclosure::Surface;
 use store::Value;
 
 /// Rows per page of a list.
@@ -36,36 +37,7 @@ fn table_of(kind: &dyn importer::kinds::Kind) -> &'static store::tables::TableDe
     kind.table().expect("record kinds have a table")
 }
 
-/// A stored value as a form or a list shows it.
-fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Int(i) => i.to_string(),
-        Value::Real(f) => f.to_string(),
-        Value::Text(s) => s.clone(),
-    }
-}
-
-/// A cell of a list: a vocabulary code by its name, a date as officers write it.
-fn shown(ty: Ty, v: &Value) -> String {
-    let t = text(v);
-    match ty {
-        Ty::Enum(entries) => entries
-            .iter()
-            .find(|(code, _)| *code == t)
-            .map_or(t.clone(), |(_, label)| capitalized(label)),
-        Ty::Bool => match t.as_str() {
-            "1" => "Có".into(),
-            "0" => "Không".into(),
-            _ => t,
-        },
-        Ty::Date => domain::date::dmy_text(&t),
-        _ => t,
-    }
-}
-
-/// A stored row by column name (key and data columns).
-type Stored = HashMap<&'static str, Value>;
+use crate::view::{raw_text as text, Rows, Stored};
 
 /// The key of a row in a link: its values, as JSON.
 fn key_param(table: &store::tables::TableDef, row: &Stored) -> String {
@@ -109,6 +81,13 @@ fn combined(table: &store::tables::TableDef, key: &[Value], data: &[Value]) -> S
         .collect()
 }
 
+/// A record she may read: its stored row and the unit version whose records it counts
+/// among (its own, or its household's).
+struct Found {
+    row: Stored,
+    unit: i64,
+}
+
 /// The stored row of `kind` with key `key`, when she may read it (otherwise "not found",
 /// whether it exists or not).
 fn stored_row(
@@ -116,7 +95,7 @@ fn stored_row(
     acc: &store::access::Access,
     table: &'static store::tables::TableDef,
     key: Vec<Value>,
-) -> Result<Stored, AppError> {
+) -> Result<Found, AppError> {
     let probe = [store::keyed::KeyedRow {
         key,
         data: Vec::new(),
@@ -136,25 +115,64 @@ fn stored_row(
         },
     };
     match unit {
-        Some(u) if acc.can_read_unit(u) => Ok(row),
+        Some(u) if acc.can_read_unit(u) => Ok(Found { row, unit: u }),
         _ => Err(AppError::NotFound),
     }
 }
 
 /// The record kind `name`, its table, and the stored row that the link's key `k` names,
-/// when she may read it.
+/// when she may correct it (a record she may only read is refused: its form would show
+/// what only its writers see), shown through the view layer on `surface` (its
+/// identifiers' view in full logged). The row comes back as stored, for the write, and
+/// as she may see it, for the form.
 async fn record_of(
     who: &Authed,
     named: &Named,
-) -> Result<(&'static Spec, &'static store::tables::TableDef, Stored), AppError> {
+    surface: Option<Surface>,
+) -> Result<
+    (
+        &'static Spec,
+        &'static store::tables::TableDef,
+        Stored,
+        Shown,
+    ),
+    AppError,
+> {
     let kind = record_kind(&named.kind)?;
     let (spec, table) = (kind.spec(), table_of(kind));
     let key = parse_key(&named.k)?;
-    let row = named
+    let (row, shown) = named
         .st
-        .scoped(who, move |db, acc| stored_row(db, acc, table, key))
+        .scoped(who, move |db, acc| {
+            let found = stored_row(db, acc, table, key)?;
+            if !acc.can_write_unit(found.unit) {
+                return Err(AppError::Forbidden);
+            }
+            let mut rows = Rows::new(spec, acc);
+            let shown = Shown {
+                cells: rows.cells(&found.row, Some(found.unit)),
+                inputs: spec
+                    .cols
+                    .iter()
+                    .map(|c| {
+                        let v = rows.input_value(&found.row, c.name, Some(found.unit));
+                        (c.name.to_owned(), v)
+                    })
+                    .collect(),
+            };
+            if let Some(surface) = surface {
+                rows.log(db, surface, None)?;
+            }
+            Ok((found.row, shown))
+        })
         .await?;
-    Ok((spec, table, row))
+    Ok((spec, table, row, shown))
+}
+
+/// A record as the view layer shows it to her: a list's cells, and a form's values.
+struct Shown {
+    cells: Vec<crate::sheet::Cell>,
+    inputs: HashMap<String, String>,
 }
 
 /// A fingerprint of a stored row: a correction carries the one it was based on.
@@ -187,6 +205,10 @@ pub struct ListQuery {
     unit: Option<String>,
     /// `xlsx`: the whole list as a download.
     format: Option<String>,
+    /// Why she downloads identifiers whole (asked first, kept in the access log).
+    reason: Option<String>,
+    /// `1`: a download with identifiers masked, for which no reason is asked.
+    masked: Option<String>,
 }
 
 /// The unit versions whose records count for unit `code` today (its subtree, and the
@@ -230,6 +252,18 @@ fn unit_ids(acc: &store::access::Access, code: Option<&str>) -> Result<Option<Ve
     Ok(Some(ids))
 }
 
+/// What a list answers: its rows as she may see them, or, for a download that would
+/// show several households' identifiers whole, the question of why.
+enum Listing {
+    Rows {
+        total: i64,
+        /// Each row's cells, and its key (for the links to correct and delete it).
+        rows: Vec<(Vec<Cell>, Vec<Value>)>,
+        units: super::form_fields::UnitChoices,
+    },
+    ReasonFirst(usize),
+}
+
 pub async fn list(
     State(st): State<AppState>,
     who: Authed,
@@ -256,10 +290,18 @@ pub async fn list(
         q.page.unwrap_or(0).max(0)
     };
     let unit = q.unit.clone().unwrap_or_default();
-    let (listed, units) = st
+    let reason = q
+        .reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned);
+    let masked = q.masked.as_deref() == Some("1");
+    let wanted_unit = q.unit.clone();
+    let answer = st
         .scoped(&who, move |db, acc| {
             let units = super::form_fields::readable_choices(acc);
-            let ids = unit_ids(acc, q.unit.as_deref())?;
+            let ids = unit_ids(acc, wanted_unit.as_deref())?;
             let filter = store::listing::Filter {
                 units: ids.as_deref(),
                 dated_by: spec.dated_by,
@@ -267,37 +309,41 @@ pub async fn list(
                 limit: if exporting { EXPORT_MAX } else { PER_PAGE },
                 offset: page * PER_PAGE,
             };
-            Ok((store::listing::list(db, table, &filter)?, units))
+            let listed = store::listing::list(db, table, &filter)?;
+            let mut view = Rows::new(spec, acc);
+            if masked {
+                view = view.masked();
+            }
+            let mut rows = Vec::with_capacity(listed.rows.len());
+            for values in &listed.rows {
+                let r: Stored = table
+                    .key
+                    .iter()
+                    .chain(table.data)
+                    .zip(&values.values)
+                    .map(|(c, v)| (*c, v.clone()))
+                    .collect();
+                let scope: Option<i64> = values.get(store::listing::SCOPE_UNIT)?;
+                let key: Vec<Value> = table.key.iter().map(|k| r[k].clone()).collect();
+                rows.push((view.cells(&r, scope), key));
+            }
+            let whole = view.households_in_full();
+            if exporting && whole > 1 && reason.is_none() {
+                return Ok(Listing::ReasonFirst(whole));
+            }
+            let surface = if exporting {
+                Surface::RecordDownload
+            } else {
+                Surface::RecordList
+            };
+            view.log(db, surface, reason.as_deref())?;
+            Ok(Listing::Rows {
+                total: listed.total,
+                rows,
+                units,
+            })
         })
         .await?;
-    let writes = who.user.role.writes();
-    let headings: Vec<&str> = spec.cols.iter().map(|c| column_label_vi(c.name)).collect();
-    let mut sheet = Sheet::new(spec.label_vi, &headings);
-    for values in &listed.rows {
-        let r: Stored = table
-            .key
-            .iter()
-            .chain(table.data)
-            .zip(&values.values)
-            .map(|(c, v)| (*c, v.clone()))
-            .collect();
-        let cells: Vec<Cell> = spec
-            .cols
-            .iter()
-            .map(|c| Cell::from(r.get(c.name).map(|v| shown(c.ty, v)).unwrap_or_default()))
-            .collect();
-        if writes && !exporting {
-            let key: Vec<store::Value> = table.key.iter().map(|k| r[k].clone()).collect();
-            sheet.push_with(cells, actions(spec.kind, &key));
-        } else {
-            sheet.push(cells);
-        }
-    }
-    if exporting {
-        return sheet.download(&format!("{}-{from}-{to}", spec.kind));
-    }
-    let first = page * PER_PAGE;
-    let shown_rows = listed.rows.len() as i64;
     let address = |more: &[(&str, &str)]| {
         let mut q = vec![
             ("from", from.to_string()),
@@ -311,6 +357,42 @@ pub async fn list(
             serde_urlencoded::to_string(q).unwrap_or_default()
         )
     };
+    let (total, rows, units) = match answer {
+        Listing::Rows { total, rows, units } => (total, rows, units),
+        Listing::ReasonFirst(households) => {
+            let body = html! {
+                h1 { "Tải Excel: " (spec.label_vi) }
+                p { "Tệp này có số CCCD và điện thoại đầy đủ của " (households) " hộ. "
+                    "Theo Luật Bảo vệ dữ liệu cá nhân, mỗi lần xem đầy đủ được ghi vào nhật ký truy cập kèm lý do." }
+                form.stack.card method="get" action={"/records/" (spec.kind)} {
+                    input type="hidden" name="format" value="xlsx";
+                    input type="hidden" name="from" value=(from.to_string());
+                    input type="hidden" name="to" value=(to.to_string());
+                    input type="hidden" name="unit" value=(unit);
+                    label for="reason" { "Lý do cần số đầy đủ *" }
+                    input #reason name="reason" required maxlength="300";
+                    p { button type="submit" { "Tải bản đầy đủ" } }
+                }
+                p { a href=(address(&[("format", "xlsx"), ("masked", "1")])) { "Tải bản đã che số CCCD, điện thoại (không cần lý do)" } }
+            };
+            return Ok(who.page(spec.label_vi, body).into_response());
+        }
+    };
+    let writes = who.user.role.writes();
+    let headings: Vec<&str> = spec.cols.iter().map(|c| column_label_vi(c.name)).collect();
+    let mut sheet = Sheet::new(spec.label_vi, &headings);
+    for (cells, key) in rows {
+        if writes && !exporting {
+            sheet.push_with(cells, actions(spec.kind, &key));
+        } else {
+            sheet.push(cells);
+        }
+    }
+    if exporting {
+        return sheet.download(&format!("{}-{from}-{to}", spec.kind));
+    }
+    let first = page * PER_PAGE;
+    let shown_rows = sheet.rows.len() as i64;
     let body = html! {
         h1 { (spec.label_vi) }
         form.inline method="get" action={"/records/" (spec.kind)} {
@@ -322,11 +404,11 @@ pub async fn list(
             }
             " " button type="submit" { "Xem" }
         }
-        p { (listed.total) " bản ghi"
-            @if listed.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + shown_rows) }
+        p { (total) " bản ghi"
+            @if total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + shown_rows) }
             ". " a href=(address(&[("format", "xlsx")])) { "Tải Excel" } }
         (sheet.table())
-        @if first + PER_PAGE < listed.total {
+        @if first + PER_PAGE < total {
             p { a href=(address(&[("page", &(page + 1).to_string())])) { "Trang sau →" } }
         }
     };
@@ -417,17 +499,9 @@ fn correction_form(
     }
 }
 
-fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
-    let mut values: HashMap<String, String> = spec
-        .cols
-        .iter()
-        .map(|c| {
-            (
-                c.name.to_owned(),
-                row.get(c.name).map(text).unwrap_or_default(),
-            )
-        })
-        .collect();
+/// A form's values for a stored row: as the view layer shows it to her.
+fn values_of(row: &Stored, shown: &Shown) -> HashMap<String, String> {
+    let mut values = shown.inputs.clone();
     // An assessment's class that the standard computed is shown empty ("computed"), so
     // that a correction of its income keeps it computed rather than fixing it as given.
     if row.get("status_given").and_then(Value::as_int) == Some(0) {
@@ -437,11 +511,11 @@ fn values_of(spec: &Spec, row: &Stored) -> HashMap<String, String> {
 }
 
 pub async fn edit_form(who: Authed, named: Named) -> Reply {
-    let (spec, table, row) = record_of(&who, &named).await?;
+    let (spec, table, row, shown) = record_of(&who, &named, Some(Surface::CorrectionForm)).await?;
     let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
     let body = html! {
         h1 { "Sửa: " (spec.label_vi) }
-        (correction_form(&who, spec, &action, &row, &values_of(spec, &row), &Errors::new()))
+        (correction_form(&who, spec, &action, &row, &values_of(&row, &shown), &Errors::new()))
     };
     Ok(who.page("Sửa bản ghi", body).into_response())
 }
@@ -464,7 +538,7 @@ pub async fn edit_save(
     named: Named,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let (spec, table, row) = record_of(&who, &named).await?;
+    let (spec, table, row, _) = record_of(&who, &named, None).await?;
     let key: Vec<Value> = table.key.iter().map(|k| row[k].clone()).collect();
     let mut values: HashMap<String, String> = form.into_iter().collect();
     // The key is the record's identity: a correction never changes it.
@@ -529,13 +603,19 @@ pub async fn edit_save(
     }
 }
 
-fn deletion_form(who: &Authed, spec: &Spec, action: &str, row: &Stored, errors: &Errors) -> Markup {
+fn deletion_form(
+    who: &Authed,
+    spec: &Spec,
+    action: &str,
+    shown: &Shown,
+    errors: &Errors,
+) -> Markup {
     html! {
         h1 { "Xóa: " (spec.label_vi) }
         @if let Some(e) = errors.values().next() { p.alert { "Chưa xóa: " (e) } }
-        dl { @for c in spec.cols { @if let Some(v) = row.get(c.name) { @if !text(v).is_empty() {
-            dt { (column_label_vi(c.name)) } dd { (shown(c.ty, v)) }
-        } } } }
+        dl { @for (c, cell) in spec.cols.iter().zip(&shown.cells) { @if !cell.text.is_empty() {
+            dt { (column_label_vi(c.name)) } dd { (cell.text) }
+        } } }
         form.stack.card method="post" action=(action) {
             (csrf(who))
             label for="reason" { "Lý do xóa *" }
@@ -547,12 +627,12 @@ fn deletion_form(who: &Authed, spec: &Spec, action: &str, row: &Stored, errors: 
 }
 
 pub async fn delete_form(who: Authed, named: Named) -> Reply {
-    let (spec, table, row) = record_of(&who, &named).await?;
+    let (spec, table, row, shown) = record_of(&who, &named, Some(Surface::DeletionForm)).await?;
     let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
     Ok(who
         .page(
             "Xóa bản ghi",
-            deletion_form(&who, spec, &action, &row, &Errors::new()),
+            deletion_form(&who, spec, &action, &shown, &Errors::new()),
         )
         .into_response())
 }
@@ -562,7 +642,7 @@ pub async fn delete_save(
     named: Named,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let (spec, table, row) = record_of(&who, &named).await?;
+    let (spec, table, row, shown) = record_of(&who, &named, None).await?;
     let reason = form
         .iter()
         .find(|(k, _)| k == "reason")
@@ -588,7 +668,7 @@ pub async fn delete_save(
             Ok(who
                 .page(
                     "Xóa bản ghi",
-                    deletion_form(&who, spec, &action, &row, &errors),
+                    deletion_form(&who, spec, &action, &shown, &errors),
                 )
                 .into_response())
         }
