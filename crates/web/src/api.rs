@@ -127,7 +127,7 @@ struct DateQuery {
 
 async fn units(c: Caller, Query(q): Query<DateQuery>) -> ApiResult {
     c.answer(move |_db, acc| {
-        let date = q.date.as_deref().and_then(|d| domain::Date::parse(d).ok()).unwrap_or(acc.today);
+        let date = crate::pages::reports::parse(&q.date, "date")?.unwrap_or(acc.today);
         let graph = acc.graph.clone();
         let s = graph.structure_on(date);
         let root = graph.version_on(&acc.root_code(), date).ok_or(AppError::NotFound)?;
@@ -196,29 +196,24 @@ struct ReportQuery {
 }
 
 async fn report(c: Caller, Query(q): Query<ReportQuery>) -> ApiResult {
-    c.answer(move |db, acc| {
-        let parse = |v: &Option<String>| v.as_deref().and_then(|d| domain::Date::parse(d).ok());
-        let to = parse(&q.to).unwrap_or(acc.today);
-        let from =
-            parse(&q.from).unwrap_or_else(|| domain::Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
-        let s = parse(&q.s);
-        let unit = q.unit.clone().unwrap_or_else(|| acc.root_code());
-        let readable = match acc.graph.fate(&unit, s.unwrap_or(to)) {
-            domain::units::Fate::Exists(ix) => acc.can_read_unit(acc.graph.version(ix).id),
-            _ => acc.is_admin(),
-        };
-        if !readable {
-            return Err(AppError::Forbidden);
+    let approved = match q.approved.as_deref().map(str::trim) {
+        None | Some("" | "0") => false,
+        Some("1") => true,
+        Some(other) => {
+            return Err(fail(AppError::BadRequest(format!(
+                "Tham số “approved”: “{other}” không hợp lệ (ghi 1 hoặc 0)."
+            ))))
         }
-        let req = reports::Request {
-            unit,
-            from,
-            to,
-            structure_date: s,
-        };
-        let r = match q.approved.as_deref() {
-            Some("1") => reports::run_approved(db, &req, false)?,
-            _ => reports::run(db, &req, false)?,
+    };
+    c.answer(move |db, acc| {
+        // The page's own reading of the query: a date that cannot be read is refused
+        // with its field's name, never replaced.
+        let asked = crate::pages::reports::Asked::of(q.unit, q.from, q.to, q.s);
+        let req = crate::pages::reports::request(acc, &asked)?;
+        let r = if approved {
+            reports::run_approved(db, &req, false)?
+        } else {
+            reports::run(db, &req, false)?
         };
         serde_json::to_value(r).map_err(|e| AppError::Internal(e.to_string()))
     })
@@ -325,15 +320,30 @@ fn write(
             {
                 return Err(AppError::Forbidden);
             }
-            let errors: Vec<Value> = r.errors.iter().map(|e| json!({"row": e.row, "column": e.column, "value": e.value, "error": e.reason_vi()})).collect();
-            let body = json!({"errors": errors}).to_string();
-            if r.errors
+            let errors: Vec<crate::error::RowError> = r
+                .errors
                 .iter()
-                .any(|e| e.refusal.class() == importer::refusal::RefusalClass::Conflict)
-            {
-                return Err(AppError::Conflict(body));
-            }
-            Err(AppError::BadRequest(body))
+                .map(|e| crate::error::RowError {
+                    row: e.row,
+                    column: e.column.clone(),
+                    column_vi: domain::contract::column_label_vi(&e.column).to_owned(),
+                    value: e.value.clone(),
+                    error: e.reason_vi(),
+                })
+                .collect();
+            let conflict = r
+                .errors
+                .iter()
+                .any(|e| e.refusal.class() == importer::refusal::RefusalClass::Conflict);
+            Err(AppError::Refused {
+                conflict,
+                message: if conflict {
+                    "Chưa lưu: dữ liệu đã thay đổi hoặc kỳ đã khóa.".into()
+                } else {
+                    "Chưa lưu: có ô không hợp lệ.".into()
+                },
+                errors,
+            })
         }
         Err(e) => Err(AppError::Internal(e.to_string())),
     }

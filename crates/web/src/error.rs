@@ -31,6 +31,29 @@ pub enum AppError {
     /// Go elsewhere first (a password that must be changed).
     #[error("chuyển trang")]
     Redirect(String),
+    /// Rows refused by the importer's rules: the reasons row by row, column by column
+    /// (`conflict`: someone else's write or a locked period, 409; otherwise 400).
+    #[error("{message}")]
+    Refused {
+        conflict: bool,
+        message: String,
+        errors: Vec<RowError>,
+    },
+}
+
+/// One refused cell of a write, as the API answers it.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RowError {
+    /// The row (1 = the first row sent).
+    pub row: usize,
+    /// The column's code in the data contract (`""`: the whole row).
+    pub column: String,
+    /// The column's Vietnamese name.
+    pub column_vi: String,
+    /// The value sent.
+    pub value: String,
+    /// Why, in Vietnamese.
+    pub error: String,
 }
 
 impl From<store::StoreError> for AppError {
@@ -69,6 +92,24 @@ impl AppError {
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Redirect(_) => StatusCode::SEE_OTHER,
+            AppError::Refused { conflict: true, .. } => StatusCode::CONFLICT,
+            AppError::Refused { .. } => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// A stable code for the error's kind, for programs calling the API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+            AppError::Redirect(_) => "redirect",
+            AppError::Refused { conflict: true, .. } => "rows_conflict",
+            AppError::Refused { .. } => "rows_invalid",
         }
     }
 
@@ -80,6 +121,15 @@ impl AppError {
             }
             AppError::NotFound => "Không tìm thấy trang hoặc bản ghi.".into(),
             AppError::BadRequest(m) | AppError::Conflict(m) | AppError::Unavailable(m) => m.clone(),
+            AppError::Refused {
+                message, errors, ..
+            } => {
+                let each: Vec<String> = errors
+                    .iter()
+                    .map(|e| format!("dòng {}, {}: {}", e.row, e.column_vi, e.error))
+                    .collect();
+                format!("{message} {}", each.join("; "))
+            }
             AppError::Internal(_) => "Có lỗi hệ thống; đã ghi nhật ký. Vui lòng thử lại.".into(),
             AppError::Redirect(to) => format!("Chuyển đến {to}"),
         }
@@ -90,10 +140,33 @@ impl AppError {
         if let AppError::Internal(e) = &self {
             tracing::error!(cause = %e, "internal error");
         }
-        let body =
-            serde_json::json!({"error": self.message_vi(), "status": self.status().as_u16()});
+        let errors = match &self {
+            AppError::Refused { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let message = match &self {
+            AppError::Refused { message, .. } => message.clone(),
+            other => other.message_vi(),
+        };
+        let body = ApiError {
+            status: self.status().as_u16(),
+            code: self.code(),
+            error: message,
+            errors,
+        };
         (self.status(), axum::Json(body)).into_response()
     }
+}
+
+/// An error as the API answers it: the status, a stable code, the Vietnamese message
+/// and, for refused rows, each reason by row and column.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub error: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowError>,
 }
 
 impl IntoResponse for AppError {

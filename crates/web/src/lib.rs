@@ -115,19 +115,20 @@ impl AppState {
 /// A stored time (UTC, `2026-12-02T16:37:46Z`) as an officer reads it: Vietnam's time
 /// (UTC+7), `02/12/2026 23:37`. Anything else is shown as it is.
 pub fn vietnam_time(utc: &str) -> String {
-    let parsed = (|| {
-        let day = domain::Date::parse(utc.get(..10)?).ok()?;
-        let hour: i32 = utc.get(11..13)?.parse().ok()?;
-        let minute = utc.get(14..16)?;
-        let local = hour + 7;
-        let day = domain::Date::from_days(day.days() + local.div_euclid(24));
-        Some(format!(
-            "{} {:02}:{minute}",
-            day.dmy(),
-            local.rem_euclid(24)
-        ))
-    })();
-    parsed.unwrap_or_else(|| utc.to_owned())
+    vietnam_moment(utc).map_or_else(
+        || utc.to_owned(),
+        |(day, hour, minute)| format!("{} {hour:02}:{minute:02}", day.dmy()),
+    )
+}
+
+/// A stored time (UTC) in Vietnam (UTC+7): the day, the hour and the minute.
+pub fn vietnam_moment(utc: &str) -> Option<(domain::Date, u8, u8)> {
+    let day = domain::Date::parse(utc.get(..10)?).ok()?;
+    let hour: i32 = utc.get(11..13)?.parse().ok()?;
+    let minute: u8 = utc.get(14..16)?.parse().ok()?;
+    let local = hour + 7;
+    let day = domain::Date::from_days(day.days() + local.div_euclid(24));
+    Some((day, u8::try_from(local.rem_euclid(24)).ok()?, minute))
 }
 
 /// Today in Vietnam (UTC+7): the structure date of everyday pages.

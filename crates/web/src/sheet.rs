@@ -17,6 +17,8 @@ pub struct Cell {
     pub number: bool,
     /// A day, written as a date in Excel (shown DD/MM/YYYY on both).
     pub date: Option<domain::Date>,
+    /// With `date`: the time of day (hour, minute), shown DD/MM/YYYY HH:MM.
+    pub clock: Option<(u8, u8)>,
 }
 
 impl Cell {
@@ -33,6 +35,16 @@ impl Cell {
         Cell {
             text: d.dmy(),
             date: Some(d),
+            ..Cell::default()
+        }
+    }
+
+    /// A moment (a day and a time of day), as officers read it and as Excel holds it.
+    pub fn moment(d: domain::Date, hour: u8, minute: u8) -> Cell {
+        Cell {
+            text: format!("{} {hour:02}:{minute:02}", d.dmy()),
+            date: Some(d),
+            clock: Some((hour, minute)),
             ..Cell::default()
         }
     }
@@ -125,6 +137,7 @@ impl Sheet {
         let whole = rust_xlsxwriter::Format::new().set_num_format("#,##0");
         let fraction = rust_xlsxwriter::Format::new().set_num_format("#,##0.0");
         let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+        let moment = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy hh:mm");
         for (c, h) in self.headings.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, h, &bold)?;
             sheet.set_column_width(c as u16, 18)?;
@@ -141,7 +154,13 @@ impl Sheet {
                             u8::try_from(m).unwrap_or(1),
                             u8::try_from(dd).unwrap_or(1),
                         )?;
-                        sheet.write_datetime_with_format(at, col, &when, &day)?
+                        match cell.clock {
+                            Some((h, min)) => {
+                                let when = when.and_hms(u16::from(h), min, 0)?;
+                                sheet.write_datetime_with_format(at, col, &when, &moment)?
+                            }
+                            None => sheet.write_datetime_with_format(at, col, &when, &day)?,
+                        }
                     }
                     (None, Some(n)) if cell.number => {
                         let format = if n.fract() == 0.0 { &whole } else { &fraction };

@@ -485,3 +485,123 @@ fn a_viewer_is_offered_nothing_she_may_not_do() {
     let periods = v.get(&format!("{base}/periods")).body;
     assert!(!periods.contains("Gửi duyệt") && !periods.contains(">Duyệt<"));
 }
+
+/// Every cell of each sheet of a spreadsheet as LibreOffice reads it: (its type —
+/// `float`, `date`, `string`… — and its text), row by row; the file converted by headless
+/// LibreOffice to flat ODS, which names each cell's type.
+fn cells_as_libreoffice_reads(bytes: &[u8]) -> Vec<Vec<(String, String)>> {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("tai-ve.xlsx");
+    std::fs::write(&xlsx, bytes).unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let converted = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--norestore",
+            &profile,
+            "--convert-to",
+            "fods",
+        ])
+        .arg("--outdir")
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-calc-nogui");
+    assert!(converted.status.success());
+    let flat = std::fs::read_to_string(dir.path().join("tai-ve.fods")).unwrap();
+    let attr = |tag: &str, name: &str| {
+        tag.find(&format!("{name}=\""))
+            .map(|at| {
+                let rest = &tag[at + name.len() + 2..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    for row in flat.split("<table:table-row").skip(1) {
+        let row = &row[..row.find("</table:table-row>").unwrap_or(row.len())];
+        let mut cells = Vec::new();
+        for cell in row.split("<table:table-cell").skip(1) {
+            let tag = &cell[..cell.find('>').unwrap()];
+            let text = match (cell.find("<text:p>"), cell.find("</text:p>")) {
+                (Some(a), Some(b)) if a < b => cell[a + 8..b].to_owned(),
+                _ => String::new(),
+            };
+            let repeated: usize = attr(tag, "table:number-columns-repeated")
+                .parse()
+                .unwrap_or(1);
+            for _ in 0..repeated.min(50) {
+                cells.push((attr(tag, "office:value-type"), text.clone()));
+            }
+        }
+        rows.push(cells);
+    }
+    rows
+}
+
+/// Record lists, the audit and the household list download with numbers as numbers and
+/// dates as dates, as LibreOffice reads them (issue 22); codes stay text.
+#[test]
+fn downloads_hold_numbers_as_numbers_and_dates_as_dates() {
+    let (server, mut c) = demo_as("tinh");
+    let base = &server.base;
+    // The audit has rows once something was written.
+    let csrf = c.csrf(base);
+    let r = c.post_json(
+        &format!("{base}/api/import/supports"),
+        r#"[{"record_id":"T-1","date":"2026-03-02","unit_code":"48","support_type":"gift","quantity":"3","value_vnd":"1500000"}]"#,
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut typed = |address: &str, columns: &[(&str, &str)]| {
+        let r = c.get(&format!("{base}{address}"));
+        assert!(r.bytes.starts_with(b"PK"), "{address}: {}", r.body);
+        let rows = cells_as_libreoffice_reads(&r.bytes);
+        let header = &rows[0];
+        let mut checked = 0;
+        for (name, ty) in columns {
+            let col = header
+                .iter()
+                .position(|(_, t)| t == name)
+                .unwrap_or_else(|| panic!("{address}: no column {name} in {header:?}"));
+            for row in &rows[1..] {
+                match row.get(col) {
+                    Some((found, text)) if !text.is_empty() => {
+                        assert_eq!(found, ty, "{address}: {name} «{text}»");
+                        checked += 1;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        assert!(checked > 0, "{address}: no cell checked");
+        checked
+    };
+    let mut checked = typed(
+        "/records/supports?from=2023-01-01&to=2026-12-31&format=xlsx",
+        &[
+            ("Ngày", "date"),
+            ("Số lượng", "float"),
+            ("Giá trị (đồng)", "float"),
+            ("Mã bản ghi", "string"),
+        ],
+    );
+    checked += typed(
+        "/records/members?format=xlsx&masked=1",
+        &[
+            ("Năm sinh", "float"),
+            ("Số thứ tự thành viên", "float"),
+            ("Mã hộ", "string"),
+        ],
+    );
+    checked += typed(
+        "/records/assessments?from=2023-01-01&to=2023-12-31&format=xlsx",
+        &[("Ngày đánh giá", "date"), ("Năm", "float")],
+    );
+    checked += typed("/audit?format=xlsx", &[("Lúc", "date")]);
+    checked += typed("/households/export?q=thi", &[("Mã hộ", "string")]);
+    eprintln!("{checked} cells read by LibreOffice with their types");
+}

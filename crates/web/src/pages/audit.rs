@@ -151,7 +151,10 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
     for a in &rows {
         let (key, what) = described(a);
         sheet.push(vec![
-            crate::vietnam_time(&a.at).into(),
+            crate::vietnam_moment(&a.at).map_or_else(
+                || Cell::from(a.at.clone()),
+                |(d, h, m)| Cell::moment(d, h, m),
+            ),
             actor_vi(&a.actor).into(),
             action_vi(&a.action).into(),
             entity_vi(&a.entity).into(),

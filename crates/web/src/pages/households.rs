@@ -5,7 +5,7 @@ use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse};
+use axum::response::Html;
 use domain::poverty::{classify, national::service_label_vi, standard_for, Class};
 use domain::status::{effective_history, events};
 use maud::{html, Markup};
@@ -86,7 +86,7 @@ async fn find(st: &AppState, who: &Authed, q: &ListQuery, per: i64) -> Result<Fo
                     (
                         h.code.clone(),
                         h.head_name.clone(),
-                        h.unit_code.clone(),
+                        crate::view::unit_name(&acc, Some(h.unit_id), &h.unit_code),
                         None,
                     )
                 })
@@ -112,7 +112,7 @@ async fn find(st: &AppState, who: &Authed, q: &ListQuery, per: i64) -> Result<Fo
                 (
                     h.household.code,
                     h.household.head_name,
-                    h.household.unit_code,
+                    crate::view::unit_name(&acc, Some(h.household.unit_id), &h.household.unit_code),
                     h.member.map(|m| m.1),
                 )
             })
@@ -148,41 +148,19 @@ const EXPORTED: i64 = 50_000;
 pub async fn export(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Reply {
     let all = ListQuery { page: 0, ..q };
     let found = find(&st, &who, &all, EXPORTED).await?;
-    let xlsx = |found: &Found| -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet();
-        sheet.set_name("Danh sach ho")?;
-        let bold = rust_xlsxwriter::Format::new().set_bold();
-        for (c, h) in ["Mã hộ", "Chủ hộ", "Đơn vị", "Thành viên tìm thấy"]
-            .iter()
-            .enumerate()
-        {
-            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (r, (code, head, unit, member)) in found.lines.iter().enumerate() {
-            let row = r as u32 + 1;
-            for (c, v) in [code, head, unit].into_iter().enumerate() {
-                sheet.write_string(row, c as u16, v)?;
-            }
-            sheet.write_string(row, 3, member.as_deref().unwrap_or_default())?;
-        }
-        book.save_to_buffer()
-    };
-    let body = xlsx(&found).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"danh-sach-ho.xlsx\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    let mut sheet = crate::sheet::Sheet::new(
+        "Danh sach ho",
+        &["Mã hộ", "Chủ hộ", "Đơn vị", "Thành viên tìm thấy"],
+    );
+    for (code, head, unit, member) in found.lines {
+        sheet.push(vec![
+            code.into(),
+            head.into(),
+            unit.into(),
+            member.unwrap_or_default().into(),
+        ]);
+    }
+    sheet.download("danh-sach-ho")
 }
 
 /// The hits alone, for htmx to swap in as the officer types.

@@ -35,6 +35,23 @@ pub struct Asked {
 }
 
 impl Asked {
+    /// A report's unit, period and structure date as a query gives them (as text, read
+    /// by [`request`]).
+    pub(crate) fn of(
+        unit: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+        s: Option<String>,
+    ) -> Asked {
+        Asked {
+            unit,
+            from,
+            to,
+            s,
+            ..Asked::default()
+        }
+    }
+
     /// The report it asks for: by child units or not, approved figures only or all.
     fn compute(
         &self,
@@ -52,7 +69,7 @@ impl Asked {
 
 /// A date of the query: `None` when left empty; a date that cannot be read (2023-02-30)
 /// is refused with the name of its field, never replaced by another.
-fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, AppError> {
+pub(crate) fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, AppError> {
     match s.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => Date::parse(v).map(Some).map_err(|_| {
@@ -69,7 +86,10 @@ fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, AppError> {
 pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), reports::Report>;
 
 /// The request a query stands for, checked against what the user may read.
-fn request(acc: &store::access::Access, q: &Asked) -> Result<reports::Request, AppError> {
+pub(crate) fn request(
+    acc: &store::access::Access,
+    q: &Asked,
+) -> Result<reports::Request, AppError> {
     let today = crate::today();
     let to = parse(&q.to, "Đến ngày")?.unwrap_or(today);
     let from =
