@@ -160,6 +160,7 @@ pub fn column_label_vi(name: &str) -> &str {
         "end_on" => "Ngày kết thúc",
         "established_on" => "Ngày thành lập",
         "ethnic_minority" => "Dân tộc thiểu số",
+        "ethnicity" => "Dân tộc",
         "female_members" => "Số thành viên nữ",
         "female_workers" => "Số lao động nữ",
         "from_code" => "Đơn vị cũ",
@@ -172,6 +173,7 @@ pub fn column_label_vi(name: &str) -> &str {
         "household_code" => "Mã hộ",
         "income_per_capita_vnd" => "Thu nhập bình quân (đồng/người/tháng)",
         "indicator" => "Chỉ tiêu",
+        "item" => "Hiện vật, nội dung hỗ trợ",
         "joined_on" => "Ngày tham gia",
         "kind" => "Loại",
         "level" => "Cấp",
@@ -252,7 +254,9 @@ impl Spec {
     }
 }
 
-use crate::vocab::{ActivityType, Area, ClubKind, Gender, MicroinsuranceKind, SupportType};
+use crate::vocab::{
+    ActivityType, Area, ClubKind, Ethnicity, Gender, MicroinsuranceKind, SupportType,
+};
 
 pub static UNITS: Spec = Spec {
     kind: "units",
@@ -314,6 +318,7 @@ pub static MEMBERS: Spec = Spec {
         col("citizen_id", Ty::CitizenId),
         col("union_member", Ty::Bool),
         col("phone", Ty::Phone),
+        col("ethnicity", Ty::Enum(Ethnicity::ENTRIES)),
     ],
     key: &["household_code", "member_no"],
     dated_by: None,
@@ -365,6 +370,7 @@ pub static SUPPORTS: Spec = Spec {
         col("value_vnd", Ty::Money),
         col("programme", Ty::Text),
         col("funding", Ty::Text),
+        col("item", Ty::Text),
     ],
     key: &["record_id"],
     dated_by: Some("date"),

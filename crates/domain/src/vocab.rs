@@ -150,6 +150,68 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A member's ethnic group (data contract v1.2, `members.ethnicity`): the 54 groups
+    /// of the statistics office's list (Quyết định 121-TCTK/PPCĐ, 1979), by its code
+    /// `01`–`54` (`01` Kinh); the importer also reads the group's name.
+    pub enum Ethnicity {
+        E01 = "01", "Kinh";
+        E02 = "02", "Tày";
+        E03 = "03", "Thái";
+        E04 = "04", "Hoa";
+        E05 = "05", "Khơ-me";
+        E06 = "06", "Mường";
+        E07 = "07", "Nùng";
+        E08 = "08", "Mông";
+        E09 = "09", "Dao";
+        E10 = "10", "Gia-rai";
+        E11 = "11", "Ngái";
+        E12 = "12", "Ê-đê";
+        E13 = "13", "Ba-na";
+        E14 = "14", "Xơ-đăng";
+        E15 = "15", "Sán Chay";
+        E16 = "16", "Cơ-ho";
+        E17 = "17", "Chăm";
+        E18 = "18", "Sán Dìu";
+        E19 = "19", "Hrê";
+        E20 = "20", "Mnông";
+        E21 = "21", "Ra-glai";
+        E22 = "22", "Xtiêng";
+        E23 = "23", "Bru-Vân Kiều";
+        E24 = "24", "Thổ";
+        E25 = "25", "Giáy";
+        E26 = "26", "Cơ-tu";
+        E27 = "27", "Gié-Triêng";
+        E28 = "28", "Mạ";
+        E29 = "29", "Khơ-mú";
+        E30 = "30", "Co";
+        E31 = "31", "Tà-ôi";
+        E32 = "32", "Chơ-ro";
+        E33 = "33", "Kháng";
+        E34 = "34", "Xinh-mun";
+        E35 = "35", "Hà Nhì";
+        E36 = "36", "Chu-ru";
+        E37 = "37", "Lào";
+        E38 = "38", "La Chí";
+        E39 = "39", "La Ha";
+        E40 = "40", "Phù Lá";
+        E41 = "41", "La Hủ";
+        E42 = "42", "Lự";
+        E43 = "43", "Lô Lô";
+        E44 = "44", "Chứt";
+        E45 = "45", "Mảng";
+        E46 = "46", "Pà Thẻn";
+        E47 = "47", "Cơ Lao";
+        E48 = "48", "Cống";
+        E49 = "49", "Bố Y";
+        E50 = "50", "Si La";
+        E51 = "51", "Pu Péo";
+        E52 = "52", "Brâu";
+        E53 = "53", "Ơ Đu";
+        E54 = "54", "Rơ-măm";
+    }
+}
+
 /// `Nữ` from `nữ`: labels are written as they stand inside a sentence, and a form or a
 /// column header starts them with a capital.
 pub fn capitalized(label: &str) -> String {

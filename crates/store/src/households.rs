@@ -5,7 +5,7 @@ use crate::{stored_row, Db, FromRow, StoreError, Value};
 use domain::contract;
 use domain::poverty::Class;
 use domain::status::Assessed;
-use domain::vocab::{Area, Gender};
+use domain::vocab::{Area, Ethnicity, Gender};
 use std::sync::LazyLock;
 
 pub static HOUSEHOLDS: LazyLock<TableDef> = LazyLock::new(|| {
@@ -182,7 +182,7 @@ stored_row! {
     pub struct Member {
         household_code: String, member_no: i64, full_name: String, gender: Gender = code "gender",
         birth_year: Option<i64>, citizen_id: Option<String>, union_member: Option<bool>,
-        phone: Option<String>,
+        phone: Option<String>, ethnicity: Option<Ethnicity> = code_opt "ethnicity",
     }
 }
 

@@ -323,7 +323,7 @@ stored_row! {
     /// A support as a household's page lists it.
     pub struct HouseholdSupport {
         record_id: String, date: Date, kind: SupportType = code "support_type", quantity: i64, value_vnd: i64,
-        unit_code: String, programme: Option<String>,
+        unit_code: String, unit_id: i64, programme: Option<String>, item: Option<String>,
     }
 }
 

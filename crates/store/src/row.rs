@@ -123,6 +123,22 @@ impl Row {
     }
 }
 
+impl Row {
+    /// Column `name` as a vocabulary value that may be absent (NULL); an unknown code is
+    /// an error.
+    pub fn code_opt<V: domain::vocab::Vocabulary>(
+        &self,
+        name: &str,
+    ) -> Result<Option<V>, StoreError> {
+        match self.get::<Option<&str>>(name)? {
+            None => Ok(None),
+            Some(code) => V::parse(code).map(Some).ok_or_else(|| {
+                StoreError::Corrupt(format!("column {name}: unknown code {code:?}"))
+            }),
+        }
+    }
+}
+
 /// A type read from one result row by its columns' names.
 pub trait FromRow: Sized {
     /// The columns it reads, in the order of its fields.
@@ -138,8 +154,9 @@ pub trait FromRow: Sized {
 /// Declares structs read from stored rows, each one's fields, columns and decoding
 /// written once.
 /// A field `name: Type` is read from the column `name`; `name: Type = code "column"` reads
-/// a vocabulary code (`Row::code`), `= col "column"` a column of another name, and
-/// `= flag "column"` a 0/1 column where NULL means false.
+/// a vocabulary code (`Row::code`), `= code_opt "column"` one that may be NULL, `= col
+/// "column"` a column of another name, and `= flag "column"` a 0/1 column where NULL
+/// means false.
 #[macro_export]
 macro_rules! stored_row {
     ($($(#[$meta:meta])* pub struct $name:ident {
@@ -161,6 +178,7 @@ macro_rules! stored_row {
     (@read $r:ident, $field:ident) => { $r.get(stringify!($field))? };
     (@read $r:ident, $field:ident, col $col:literal) => { $r.get($col)? };
     (@read $r:ident, $field:ident, code $col:literal) => { $r.code($col)? };
+    (@read $r:ident, $field:ident, code_opt $col:literal) => { $r.code_opt($col)? };
     (@read $r:ident, $field:ident, flag $col:literal) => {
         $r.get::<Option<bool>>($col)?.unwrap_or(false)
     };

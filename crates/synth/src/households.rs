@@ -154,9 +154,44 @@ pub fn member_rows(rng: &mut Rng, h: &Household, seq: usize, extra: usize) -> Ve
             cid,
             if woman && rng.chance(0.8) { "1" } else { "0" }.into(),
             phone,
+            ethnicity(h.upland, seq).into(),
         ]);
     }
     out
+}
+
+/// Ethnic groups of Vietnam's central highlands and mountains (the statistics office's
+/// codes: Cơ-tu, Xơ-đăng, Gié-Triêng, Co, Ba-na, Ê-đê).
+const UPLAND_GROUPS: &[&str] = &["26", "14", "27", "30", "13", "12"];
+
+/// A household's ethnic group (`members.ethnicity`), chosen from its sequence number
+/// rather than drawn, so that adding the column moved no other generated value: Kinh in
+/// the lowlands, one of the upland groups in the mountains.
+pub fn ethnicity(upland: bool, seq: usize) -> &'static str {
+    if upland {
+        UPLAND_GROUPS[seq % UPLAND_GROUPS.len()]
+    } else {
+        "01"
+    }
+}
+
+/// What a support of type `kind` gave (`supports.item`), chosen from its sequence
+/// number; empty where the type names it already (a loan, a card, a house).
+pub fn support_item(kind: &str, seq: usize) -> &'static str {
+    const LIVELIHOOD: &[&str] = &[
+        "Bò giống sinh sản",
+        "Heo giống",
+        "200 cây keo giống",
+        "Gà giống và thức ăn",
+        "Máy may",
+        "Dê giống",
+    ];
+    const GIFT: &[&str] = &["Gạo và nhu yếu phẩm", "Chăn ấm", "Sách vở cho học sinh"];
+    match kind {
+        "livelihood" => LIVELIHOOD[seq % LIVELIHOOD.len()],
+        "gift" => GIFT[seq % GIFT.len()],
+        _ => "",
+    }
 }
 
 pub fn assessment_row(

@@ -236,6 +236,7 @@ fn household(rng: &mut Rng, f: &mut Files, i: usize, branch: &str) -> std::io::R
             &cid,
             "1",
             "",
+            crate::households::ethnicity(false, i),
         ])?;
     }
     for (k, year) in YEARS.iter().enumerate() {
@@ -301,6 +302,7 @@ fn records(
             &(qty * each).to_string(),
             "",
             "",
+            crate::households::support_item(kind.as_str(), *record as usize),
         ])?;
         *m.expected.entry(format!("{key}@{year}")).or_insert(0) += qty;
     }

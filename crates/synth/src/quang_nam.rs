@@ -155,6 +155,7 @@ impl Gen<'_> {
         programme: &str,
     ) {
         let id = self.next_id("HT");
+        let seq = self.table("supports").rows.len();
         let (h, m) = hh.map_or((String::new(), String::new()), |(h, m)| {
             (h.to_owned(), m.to_string())
         });
@@ -169,6 +170,7 @@ impl Gen<'_> {
             amounts.1.to_string(),
             d(programme),
             d("Hội LHPN"),
+            d(crate::households::support_item(kind, seq)),
         ]);
     }
 

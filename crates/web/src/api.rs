@@ -168,7 +168,8 @@ async fn household(c: Caller, Path(code): Path<String>) -> ApiResult {
             "household_code": h.code, "unit_code": h.unit_code, "registered_on": h.registered_on, "head_name": h.head_name,
             "head_gender": h.head_gender, "area": h.area, "ethnic_minority": h.ethnic_minority, "size": h.size,
             "members": members.iter().map(|m| json!({"member_no": m.member_no, "full_name": m.full_name, "gender": m.gender, "birth_year": m.birth_year,
-                "citizen_id": m.citizen_id, "union_member": m.union_member, "phone": m.phone})).collect::<Vec<_>>(),
+                "citizen_id": m.citizen_id, "union_member": m.union_member, "phone": m.phone,
+                "ethnicity": m.ethnicity.map(domain::vocab::Ethnicity::as_str)})).collect::<Vec<_>>(),
             "assessments": assessments.iter().map(|a| json!({"year": a.assessed.year, "kind": a.assessed.kind.as_str(), "assessed_on": a.assessed.assessed_on,
                 "status": a.assessed.status.as_str(), "income_per_capita_vnd": a.income, "deprivations": a.deprivations})).collect::<Vec<_>>(),
         }))

@@ -11,6 +11,7 @@ mod browser;
 mod browser_officers;
 mod browser_offline;
 mod cli;
+mod contract_columns;
 mod corrections;
 mod demo;
 mod disclosure;

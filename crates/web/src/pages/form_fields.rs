@@ -1,8 +1,10 @@
 //! The fields of each entry form, named as the data contract's columns (a form posts one
 //! row of that file kind).
 
-use domain::vocab::{ActivityType, Area, AssessmentKind, Class, Gender, SupportType};
+use domain::contract::{self, Ty};
+use domain::vocab::{ActivityType, Area, AssessmentKind, Class, Gender};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 type Values = HashMap<String, String>;
 type Errors = HashMap<String, String>;
@@ -129,16 +131,18 @@ pub(super) const HOUSEHOLD: &[Field] = &[
     f("size", "Số nhân khẩu", Input::Number),
 ];
 
-pub(super) const MEMBER: &[Field] = &[
-    f("household_code", "", Input::Hidden),
-    f("member_no", "Số thứ tự thành viên", Input::Number),
-    f("full_name", "Họ tên", Input::Text),
-    f("gender", "Giới tính", Input::Choice(GENDER)),
-    f("birth_year", "Năm sinh", Input::Number),
-    f("citizen_id", "Số CCCD (12 chữ số)", Input::Text),
-    f("union_member", "Hội viên", Input::Choice(YES_NO)),
-    f("phone", "Điện thoại di động", Input::Text),
-];
+/// A member's form: every column of the contract's `members`, as its type says.
+pub(super) static MEMBER: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    from_contract(
+        &contract::MEMBERS,
+        &["household_code"],
+        &[],
+        &[
+            ("citizen_id", "Số CCCD (12 chữ số)"),
+            ("phone", "Điện thoại di động"),
+        ],
+    )
+});
 
 pub(super) const ASSESSMENT: &[Field] = &[
     f("household_code", "", Input::Hidden),
@@ -158,25 +162,22 @@ pub(super) const ASSESSMENT: &[Field] = &[
     ),
 ];
 
-pub(super) const SUPPORT: &[Field] = &[
-    f("household_code", "", Input::Hidden),
-    f("date", "Ngày hỗ trợ", Input::Date),
-    f("unit_code", "Đơn vị hỗ trợ (gõ tên hoặc mã)", Input::Unit),
-    f(
-        "support_type",
-        "Loại hỗ trợ",
-        Input::Choice(SupportType::ENTRIES),
-    ),
-    f(
-        "member_no",
-        "Thành viên nhận (số thứ tự; để trống: cả hộ)",
-        Input::Number,
-    ),
-    f("quantity", "Số lượng", Input::Number),
-    f("value_vnd", "Trị giá (đồng)", Input::Text),
-    f("programme", "Chương trình / dự án", Input::Text),
-    f("funding", "Nguồn kinh phí", Input::Text),
-];
+/// A support's form (of one household): the contract's `supports` but its record id,
+/// which the server makes.
+pub(super) static SUPPORT: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    from_contract(
+        &contract::SUPPORTS,
+        &["household_code"],
+        &["record_id"],
+        &[
+            ("date", "Ngày hỗ trợ"),
+            ("unit_code", "Đơn vị hỗ trợ (gõ tên hoặc mã)"),
+            ("member_no", "Thành viên nhận (số thứ tự; để trống: cả hộ)"),
+            ("value_vnd", "Trị giá (đồng)"),
+            ("programme", "Chương trình / dự án"),
+        ],
+    )
+});
 
 pub(super) const ACTIVITY: &[Field] = &[
     f("date", "Ngày", Input::Date),
@@ -191,18 +192,51 @@ pub(super) const ACTIVITY: &[Field] = &[
 ];
 
 /// The support fields plus the generated record id, as sent to the importer.
-pub(super) const SUPPORT_WITH_ID: &[Field] = &[
-    f("record_id", "", Input::Hidden),
-    f("household_code", "", Input::Hidden),
-    f("date", "", Input::Date),
-    f("unit_code", "", Input::Text),
-    f("support_type", "", Input::Text),
-    f("member_no", "", Input::Number),
-    f("quantity", "", Input::Number),
-    f("value_vnd", "", Input::Text),
-    f("programme", "", Input::Text),
-    f("funding", "", Input::Text),
-];
+pub(super) static SUPPORT_WITH_ID: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    from_contract(
+        &contract::SUPPORTS,
+        &["record_id", "household_code"],
+        &[],
+        &[],
+    )
+});
+
+/// An entry form's fields derived from the contract's columns of `spec`, so that a column
+/// added to the contract is on the form: each entered as its type says (a vocabulary or
+/// yes/no as a choice, a date, a whole number, a unit she may write, text), named by the
+/// column's Vietnamese name unless `said` puts it better for a form; `hidden` columns are
+/// carried, not shown; `left` columns are not on the form.
+fn from_contract(
+    spec: &'static contract::Spec,
+    hidden: &[&str],
+    left: &[&str],
+    said: &[(&str, &'static str)],
+) -> Vec<Field> {
+    spec.cols
+        .iter()
+        .filter(|c| !left.contains(&c.name))
+        .map(|c| {
+            let input = if hidden.contains(&c.name) {
+                Input::Hidden
+            } else if c.name == "unit_code" {
+                Input::Unit
+            } else {
+                match c.ty {
+                    Ty::Enum(entries) => Input::Choice(entries),
+                    Ty::Bool => Input::Choice(YES_NO),
+                    Ty::Date => Input::Date,
+                    Ty::Count | Ty::Year => Input::Number,
+                    _ => Input::Text,
+                }
+            };
+            let label = said
+                .iter()
+                .find(|(n, _)| *n == c.name)
+                .map_or_else(|| contract::column_label_vi(c.name), |(_, l)| *l);
+            f(c.name, label, input)
+        })
+        .collect()
+}
 
 pub(super) const ACTIVITY_WITH_ID: &[Field] = &[
     f("record_id", "", Input::Hidden),
@@ -273,16 +307,16 @@ pub(super) fn child_defaults(kind: &str, h: &store::households::Household) -> Va
 
 pub(super) fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
     match kind {
-        "members" => ("members", "Thêm thành viên", MEMBER),
+        "members" => ("members", "Thêm thành viên", MEMBER.as_slice()),
         "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
-        _ => ("supports", "Ghi hỗ trợ", SUPPORT),
+        _ => ("supports", "Ghi hỗ trợ", SUPPORT.as_slice()),
     }
 }
 
 /// The entry forms a person fills in series (a household's members, a day's supports):
 /// they offer "Lưu và thêm tiếp".
 pub(super) fn in_series(fields: &[Field]) -> bool {
-    [MEMBER, ASSESSMENT, SUPPORT, ACTIVITY]
+    [MEMBER.as_slice(), ASSESSMENT, SUPPORT.as_slice(), ACTIVITY]
         .iter()
         .any(|series| std::ptr::eq(*series, fields))
 }

@@ -291,7 +291,7 @@ async fn child_save(
             "record_id".into(),
             format!("W-{}", &crate::auth::random_token()[..12]),
         );
-        SUPPORT_WITH_ID
+        SUPPORT_WITH_ID.as_slice()
     } else {
         fields
     };

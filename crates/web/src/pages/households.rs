@@ -194,10 +194,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 }
                 h2 { "Thành viên" }
                 div.scroll { table {
-                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "CCCD" } th { "Điện thoại" } @if writable { th {} } }
+                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } @if writable { th {} } }
                     @for m in &members {
                         tr { td { (m.member_no) } td { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
                              td { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
+                             td { (m.ethnicity.map(domain::vocab::Ethnicity::label_vi).unwrap_or_default()) }
                              td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) }
                              @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()])) } } }
                     }
@@ -226,7 +227,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 h2 { "Được giúp đỡ" }
                 ul {
                     @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
-                    @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (s.unit_code) ")"
+                    @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) @if let Some(item) = &s.item { " — " (item) } " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (crate::view::unit_name(acc, Some(s.unit_id), &s.unit_code)) ")"
                         @if writable { " · " (super::records::actions("supports", &[s.record_id.as_str().into()])) } } }
                 }
             })

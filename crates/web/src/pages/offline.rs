@@ -26,13 +26,15 @@ use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
 /// The kinds a phone may enter offline, with their forms' fields and headings.
-const KINDS: &[(&str, &str, &[Field])] = &[
-    ("households", "Hộ mới / sửa hộ", HOUSEHOLD),
-    ("members", "Thành viên", MEMBER),
-    ("assessments", "Kết quả rà soát", ASSESSMENT),
-    ("supports", "Hỗ trợ", SUPPORT),
-    ("activities", "Hoạt động", ACTIVITY),
-];
+fn kinds() -> [(&'static str, &'static str, &'static [Field]); 5] {
+    [
+        ("households", "Hộ mới / sửa hộ", HOUSEHOLD),
+        ("members", "Thành viên", MEMBER.as_slice()),
+        ("assessments", "Kết quả rà soát", ASSESSMENT),
+        ("supports", "Hỗ trợ", SUPPORT.as_slice()),
+        ("activities", "Hoạt động", ACTIVITY),
+    ]
+}
 
 /// Households a phone keeps at most (her own units': a commune has hundreds).
 const KEPT_HOUSEHOLDS: i64 = 3000;
@@ -91,9 +93,9 @@ pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
         p.muted { "Trang này dùng được cả khi mất mạng sau một lần mở khi có mạng. Mục nhập được giữ trên máy, kiểm tra như trên máy chủ, và tự gửi khi có mạng lại." }
         (unit_datalist("unit-choices", &units))
         nav.tabs {
-            @for (kind, title, _) in KINDS { a href={"#f-" (kind)} { (title) } " " }
+            @for (kind, title, _) in kinds() { a href={"#f-" (kind)} { (title) } " " }
         }
-        @for (kind, title, fields) in KINDS {
+        @for (kind, title, fields) in kinds() {
             form.stack.card.entry id={"f-" (kind)} data-kind=(kind) {
                 h2 { (title) }
                 input type="hidden" name="_client_id";
@@ -207,7 +209,7 @@ pub async fn sync(
                 .map(|e| {
                     let id_ok = (8..=64).contains(&e.client_id.len())
                         && e.client_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-                    match KINDS.iter().find(|(k, _, _)| *k == e.kind) {
+                    match kinds().iter().find(|(k, _, _)| *k == e.kind) {
                         Some((kind, _, _)) if id_ok => {
                             let id = e.client_id.clone();
                             sync_one(db, &who, kind, e).map(|mut v| {

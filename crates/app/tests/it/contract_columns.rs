@@ -1,0 +1,146 @@
+//! The data contract v1.2's two new columns (issue 22), through every surface: a
+//! member's `ethnicity` and a support's `item` are imported from a file, entered on the
+//! forms (online and offline), written and read through the API, shown on the household
+//! page, corrected on the record form and downloaded.
+
+use crate::support::*;
+use crate::web_support::*;
+use std::io::Read;
+
+/// The text of an XLSX download's parts.
+fn xlsx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let _ = zip.by_index(i).unwrap().read_to_string(&mut all);
+    }
+    all
+}
+
+#[test]
+fn ethnicity_and_item_go_through_every_surface() {
+    let (server, mut c, csrf) = demo_with_csrf("xa");
+    let base = &server.base;
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap();
+    // A household through the API, its members and a support from files.
+    let r = c.post_json(
+        &format!("{base}/api/households"),
+        &format!(
+            r#"{{"household_code":"DT-1","unit_code":"{unit}","registered_on":"2026-02-01","head_name":"Y Blí Ê Ban","head_gender":"F","area":"rural","ethnic_minority":"1","size":"3"}}"#
+        ),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let files = Files::new();
+    files.write(
+        "members.csv",
+        "household_code,member_no,full_name,gender,birth_year,ethnicity\n\
+         DT-1,1,Y Blí Ê Ban,F,1985,Ê-đê\n\
+         DT-1,2,H'Nga Ê Ban,F,2004,12\n",
+    );
+    std::fs::write(
+        files.path("supports.csv"),
+        format!(
+            "record_id,date,unit_code,support_type,household_code,quantity,value_vnd,item\n\
+             DT-S1,2026-03-02,{unit},livelihood,DT-1,1,12000000,Bò giống sinh sản\n"
+        ),
+    )
+    .unwrap();
+    donghanh()
+        .args(["--db", server.db_url(), "import"])
+        .arg(files.root())
+        .succeeds();
+    // A name the statistics office does not list is refused with the column's name.
+    let bad = c.post_json(
+        &format!("{base}/api/import/members"),
+        r#"[{"household_code":"DT-1","member_no":"4","full_name":"Thử","gender":"F","ethnicity":"Kinh Bắc"}]"#,
+        &csrf,
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let refused: serde_json::Value = serde_json::from_str(&bad.body).unwrap();
+    assert_eq!(refused["errors"][0]["column"], "ethnicity");
+    assert_eq!(refused["errors"][0]["column_vi"], "Dân tộc");
+    // The member form (derived from the contract) offers the 54 groups; a third member
+    // saved through it.
+    let form = c.get(&format!("{base}/households/DT-1/members")).body;
+    assert!(
+        form.contains("name=\"ethnicity\""),
+        "the member form has no ethnicity"
+    );
+    assert!(
+        form.contains(">Rơ-măm</option>"),
+        "the 54th group is offered"
+    );
+    let saved = c.post_form(
+        &format!("{base}/households/DT-1/members"),
+        &[
+            ("_csrf", &csrf),
+            ("household_code", "DT-1"),
+            ("member_no", "3"),
+            ("full_name", "Ơ Đu Thị Mai"),
+            ("gender", "F"),
+            ("ethnicity", "53"),
+        ],
+    );
+    assert!(
+        saved.status == 303 || saved.status == 200,
+        "{}",
+        saved.status
+    );
+    // The support form and the offline page carry the new columns.
+    assert!(c
+        .get(&format!("{base}/households/DT-1/supports"))
+        .body
+        .contains("name=\"item\""));
+    let offline = c.get(&format!("{base}/offline")).body;
+    assert!(offline.contains("name=\"ethnicity\"") && offline.contains("name=\"item\""));
+    // The API reads them.
+    let h: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/DT-1")).body).unwrap();
+    let groups: Vec<&str> = h["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["ethnicity"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["12", "12", "53"]);
+    // The household page and the record lists name them; the downloads hold them.
+    says_all(
+        &c.get(&format!("{base}/households/DT-1")).body,
+        &["Ê-đê", "Ơ Đu", "Bò giống sinh sản"],
+        "household page",
+    );
+    let supports = c.get(&format!(
+        "{base}/records/supports?from=2026-01-01&to=2026-12-31&format=xlsx"
+    ));
+    assert!(xlsx_text(&supports.bytes).contains("Bò giống sinh sản"));
+    let members = c.get(&format!("{base}/records/members?format=xlsx&masked=1"));
+    let text = xlsx_text(&members.bytes);
+    assert!(text.contains("Dân tộc") && text.contains("Ê-đê") && text.contains("Ơ Đu"));
+    // The correction form shows the stored group chosen, and a correction changes it.
+    let k = enc(r#"["DT-1",2]"#);
+    let edit = c.get(&format!("{base}/records/members/edit?k={k}")).body;
+    assert!(
+        edit.contains("<option value=\"12\" selected>Ê-đê</option>"),
+        "the correction form does not show the stored group"
+    );
+    let version = between(&edit, "name=\"_version\" value=\"", "\"");
+    let corrected = c.post_form(
+        &format!("{base}/records/members/edit?k={k}"),
+        &[
+            ("_csrf", &csrf),
+            ("_version", &version),
+            ("full_name", "H'Nga Ê Ban"),
+            ("gender", "F"),
+            ("birth_year", "2004"),
+            ("ethnicity", "01"),
+            ("reason", "Ghi nhầm dân tộc"),
+        ],
+    );
+    assert_eq!(corrected.status, 303, "{}", corrected.body);
+    let h: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/DT-1")).body).unwrap();
+    assert_eq!(h["members"][1]["ethnicity"], "01");
+}
