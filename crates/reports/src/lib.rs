@@ -41,7 +41,7 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct UnitRef {
     pub code: String,
     pub name: String,
@@ -56,16 +56,18 @@ pub struct Reading<'a> {
     pub to: Date,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Period {
     pub from: String,
     pub to: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct IndicatorValue {
     pub code: &'static str,
     pub label: &'static str,
+    /// A whole number, a percentage with one decimal, or null where it cannot be computed.
+    #[schema(value_type = Option<f64>)]
     pub value: serde_json::Value,
     pub target: Option<i64>,
     pub achievement_pct: Option<f64>,
@@ -73,7 +75,7 @@ pub struct IndicatorValue {
 
 /// One row of a report by children: a child unit, or (own = true) what the unit itself
 /// recorded directly.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ChildRow {
     pub unit: UnitRef,
     pub own: bool,
@@ -81,7 +83,7 @@ pub struct ChildRow {
 }
 
 /// The contract's report object; `children` is added with `--by-children`.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Report {
     pub unit: UnitRef,
     pub period: Period,
@@ -94,7 +96,7 @@ pub struct Report {
     pub unmapped: Vec<Unmapped>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Unmapped {
     pub source: &'static str,
     pub unit_code: String,

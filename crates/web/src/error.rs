@@ -42,7 +42,7 @@ pub enum AppError {
 }
 
 /// One refused cell of a write, as the API answers it.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RowError {
     /// The row (1 = the first row sent).
     pub row: usize,
@@ -160,7 +160,7 @@ impl AppError {
 
 /// An error as the API answers it: the status, a stable code, the Vietnamese message
 /// and, for refused rows, each reason by row and column.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     pub status: u16,
     pub code: &'static str,

@@ -185,7 +185,7 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(pages::routes())
-        .nest("/api", api::routes())
+        .merge(api::routes())
         // An address no page has: the Vietnamese "not found" page, not the browser's.
         .fallback(|| async { error::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(

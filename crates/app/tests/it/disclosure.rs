@@ -8,22 +8,6 @@ use crate::web_support::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 
-/// The paths the app's router serves, read from the router itself (its `Debug` form
-/// lists every path it matches, nested ones with their prefix).
-fn served_paths(db_url: &str) -> Vec<String> {
-    let router = web::router(web::AppState::new(db_url));
-    let dump = format!("{router:?}");
-    let mut paths = BTreeSet::new();
-    let mut rest = dump.as_str();
-    while let Some(at) = rest.find(": \"/") {
-        let tail = &rest[at + 3..];
-        let end = tail.find('"').unwrap();
-        paths.insert(tail[..end].to_owned());
-        rest = &tail[end..];
-    }
-    paths.into_iter().collect()
-}
-
 /// Every text a response carries: the body, or for an XLSX file the text of its parts.
 fn texts(r: &Response) -> String {
     if !r.bytes.starts_with(b"PK") {

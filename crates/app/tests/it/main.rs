@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod aggregates;
+mod api_document;
 mod boundary;
 mod browser;
 mod browser_officers;

@@ -188,6 +188,27 @@ pub fn demo_server_binary() -> Server {
     }
 }
 
+/// The paths the app's router serves, read from the router itself (its `Debug` form
+/// lists every path it matches, the API's with their prefix): what the tests that must
+/// cover every route enumerate, so that a route added later is covered too.
+pub fn served_paths(db_url: &str) -> Vec<String> {
+    let router = web::router(web::AppState::new(db_url));
+    let dump = format!("{router:?}");
+    let mut paths = std::collections::BTreeSet::new();
+    let mut rest = dump.as_str();
+    while let Some(at) = rest.find(": \"/") {
+        let tail = &rest[at + 3..];
+        let end = tail.find('"').unwrap();
+        paths.insert(tail[..end].to_owned());
+        rest = &tail[end..];
+    }
+    assert!(
+        paths.len() > 40,
+        "the router's paths could not be read: {paths:?}"
+    );
+    paths.into_iter().collect()
+}
+
 pub const DEMO_PASSWORD: &str = "dong-hanh-demo";
 
 /// Every page a province manager of the demo opens (the lineage review is the

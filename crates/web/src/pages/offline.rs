@@ -21,9 +21,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use domain::vocab::capitalized;
 use maud::{html, Markup};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use utoipa::ToSchema;
 
 /// The kinds a phone may enter offline, with their forms' fields and headings.
 fn kinds() -> [(&'static str, &'static str, &'static [Field]); 5] {
@@ -112,49 +114,74 @@ pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
     Ok(who.page("Nhập không cần mạng", body))
 }
 
-/// Her units' households as the phone keeps them, each with its version for an edit.
-pub async fn households(State(st): State<AppState>, ApiUser(who): ApiUser) -> Response {
-    let found = st
-        .scoped(&who, move |db, acc| {
-            // Every unit version whose records she may write (a commune merged into hers
-            // brings its households).
-            let ids: Vec<i64> = acc
-                .graph
-                .versions()
-                .iter()
-                .map(|v| v.id)
-                .filter(|&id| acc.can_write_unit(id))
-                .collect();
-            let list = store::households::of_units(db, &ids, KEPT_HOUSEHOLDS)?;
-            Ok(list
-                .iter()
-                .map(|h| {
-                    let mut v: Map<String, Value> = household_values(h)
-                        .into_iter()
-                        .map(|(k, v)| (k, Value::String(v)))
-                        .collect();
-                    v.insert("_version".into(), Value::String(version_of(h)));
-                    Value::Object(v)
-                })
-                .collect::<Vec<_>>())
-        })
-        .await;
-    match found {
-        Ok(list) => Json(json!({"households": list})).into_response(),
-        Err(e) => e.json(),
-    }
+/// Her units' households as a phone keeps them.
+#[derive(Serialize, ToSchema)]
+pub struct OfflineHouseholds {
+    /// Each household's columns of the contract (as text), and `_version`, the version
+    /// an edit made offline is based on.
+    households: Vec<BTreeMap<String, String>>,
 }
 
-/// The rules an entry is checked with on the phone: every kind's columns, types,
-/// required columns and vocabularies, as the importer checks them (`importer::formats`).
-pub async fn contract(ApiUser(_who): ApiUser) -> Response {
-    Json(importer::formats::json()).into_response()
+/// Các hộ thuộc đơn vị của người dùng, để điện thoại giữ khi không có mạng.
+#[utoipa::path(get, path = "/offline/households",
+    responses((status = 200, body = OfflineHouseholds), (status = 401, body = crate::error::ApiError)))]
+pub async fn households(
+    State(st): State<AppState>,
+    ApiUser(who): ApiUser,
+) -> Result<Json<OfflineHouseholds>, Response> {
+    st.scoped(&who, move |db, acc| {
+        // Every unit version whose records she may write (a commune merged into hers
+        // brings its households).
+        let ids: Vec<i64> = acc
+            .graph
+            .versions()
+            .iter()
+            .map(|v| v.id)
+            .filter(|&id| acc.can_write_unit(id))
+            .collect();
+        let list = store::households::of_units(db, &ids, KEPT_HOUSEHOLDS)?;
+        let households = list
+            .iter()
+            .map(|h| {
+                let mut v: BTreeMap<String, String> = household_values(h).into_iter().collect();
+                v.insert("_version".into(), version_of(h));
+                v
+            })
+            .collect();
+        Ok(Json(OfflineHouseholds { households }))
+    })
+    .await
+    .map_err(AppError::json)
 }
 
-#[derive(Deserialize)]
+/// The data contract as the phone checks entries with it (`importer::formats::json`):
+/// `kinds`, each kind's columns (name, type, required, pattern, vocabulary), and
+/// `indicators`, each indicator's code and Vietnamese name.
+#[derive(Serialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = Object)]
+pub struct Contract(Value);
+
+/// Các quy tắc của hợp đồng dữ liệu để điện thoại kiểm tra trước khi gửi.
+///
+/// Every kind's columns, types, required columns and vocabularies, as the importer checks
+/// them (`importer::formats`).
+#[utoipa::path(get, path = "/offline/contract",
+    responses((status = 200, body = Contract), (status = 401, body = crate::error::ApiError)))]
+pub async fn contract(ApiUser(_who): ApiUser) -> Json<Contract> {
+    Json(Contract(importer::formats::json()))
+}
+
+/// An entry made on a phone.
+#[derive(Deserialize, ToSchema)]
 pub struct Entry {
+    /// The id the phone made (8–64 letters, digits or `-`): a second send of it stores
+    /// nothing.
     client_id: String,
+    /// `households`, `members`, `assessments`, `supports` or `activities`.
     kind: String,
+    /// The columns of the contract's kind.
+    #[schema(value_type = Object)]
     row: Map<String, Value>,
     /// For an edit: the version of the record the phone changed.
     #[serde(default)]
@@ -178,19 +205,99 @@ fn cell(row: &Map<String, Value>, k: &str) -> String {
 /// requests, each entry written and answered on its own.
 const PER_REQUEST: usize = 100;
 
-/// Entries from a phone (one, or an array of them), each answered with its outcome:
+/// What became of an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Written.
+    Stored,
+    /// A retry of an entry stored before: nothing written again.
+    Already,
+    /// Not written, for the reasons given; it stays on the phone to be corrected.
+    Refused,
+    /// The record changed on the server since the phone's copy: its values now, to decide.
+    Conflict,
+}
+
+/// One entry's answer.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SyncAnswer {
+    /// The phone's id of the entry.
+    client_id: String,
+    outcome: Outcome,
+    /// The stored record's key, as files write it (`QN000123 / 2`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    /// Why it was refused, column by column.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<SyncError>,
+    /// For a conflict: the household's columns as stored now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    current: Option<BTreeMap<String, String>>,
+    /// For a conflict: the version to base the decided edit on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+}
+
+/// A reason an entry was refused.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SyncError {
+    /// The column's code (`""`: the whole entry).
+    column: String,
+    /// The column's Vietnamese name.
+    label: String,
+    /// Why, in Vietnamese.
+    message: String,
+}
+
+impl SyncAnswer {
+    fn of(outcome: Outcome) -> SyncAnswer {
+        SyncAnswer {
+            client_id: String::new(),
+            outcome,
+            key: None,
+            errors: Vec::new(),
+            current: None,
+            version: None,
+        }
+    }
+
+    fn stored(outcome: Outcome, key: String) -> SyncAnswer {
+        SyncAnswer {
+            key: Some(key),
+            ..SyncAnswer::of(outcome)
+        }
+    }
+}
+
+/// Entries sent to `/api/sync`: one, or an array of them.
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Sent {
+    Many(Vec<Value>),
+    One(Value),
+}
+
+/// Gửi các mục đã nhập khi không có mạng; mỗi mục được trả lời riêng.
+///
+/// Entries from a phone (one, or an array of up to 100), each answered with its outcome:
 /// `stored`, `already` (a retry of one stored before), `refused` (with each reason in
 /// Vietnamese; it stays on the phone), or `conflict` (the record changed on the server
 /// since: its values now, to decide). Each entry is its own transaction: one refused
-/// entry does not hold back the others.
+/// entry does not hold back the others. One entry sent alone is answered alone.
+#[utoipa::path(post, path = "/sync",
+    request_body(content = Vec<Entry>, description = "Một mục, hoặc một mảng tối đa 100 mục"),
+    responses((status = 200, body = Vec<SyncAnswer>, description = "Kết quả từng mục (một mục gửi riêng: một kết quả)"),
+              (status = 400, body = crate::error::ApiError, description = "Quá 100 mục, hoặc mục không đọc được"),
+              (status = 401, body = crate::error::ApiError), (status = 403, body = crate::error::ApiError, description = "Vai trò chỉ được xem")))]
 pub async fn sync(
     State(st): State<AppState>,
     ApiUser(who): ApiUser,
-    Json(body): Json<Value>,
+    Json(body): Json<Sent>,
 ) -> Response {
     let (entries, one) = match body {
-        Value::Array(items) => (items, false),
-        single => (vec![single], true),
+        Sent::Many(items) => (items, false),
+        Sent::One(single) => (vec![single], true),
     };
     if entries.len() > PER_REQUEST {
         return AppError::BadRequest(format!("Gửi tối đa {PER_REQUEST} mục một lần.")).json();
@@ -208,25 +315,28 @@ pub async fn sync(
                 .into_iter()
                 .map(|e| {
                     let id_ok = (8..=64).contains(&e.client_id.len())
-                        && e.client_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-                    match kinds().iter().find(|(k, _, _)| *k == e.kind) {
-                        Some((kind, _, _)) if id_ok => {
-                            let id = e.client_id.clone();
-                            sync_one(db, &who, kind, e).map(|mut v| {
-                                v["client_id"] = Value::String(id);
-                                v
-                            })
-                        }
-                        _ => Ok(json!({"client_id": e.client_id, "outcome": "refused",
-                            "errors": [{"column": "", "label": "", "message": "Mục gửi lên không hợp lệ."}]})),
-                    }
+                        && e.client_id
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+                    let id = e.client_id.clone();
+                    let answer = match kinds().iter().find(|(k, _, _)| *k == e.kind) {
+                        Some((kind, _, _)) if id_ok => sync_one(db, &who, kind, e)?,
+                        _ => refused(&[("", "Mục gửi lên không hợp lệ.".into())]),
+                    };
+                    Ok(SyncAnswer {
+                        client_id: id,
+                        ..answer
+                    })
                 })
-                .collect::<Result<Vec<Value>, AppError>>()
+                .collect::<Result<Vec<SyncAnswer>, AppError>>()
         })
         .await;
     match answer {
-        Ok(mut v) if one => Json(v.pop().unwrap_or(Value::Null)).into_response(),
-        Ok(v) => Json(Value::Array(v)).into_response(),
+        Ok(mut v) if one => match v.pop() {
+            Some(a) => Json(a).into_response(),
+            None => AppError::BadRequest("Mục gửi lên không hợp lệ.".into()).json(),
+        },
+        Ok(v) => Json(v).into_response(),
         Err(e) => e.json(),
     }
 }
@@ -236,11 +346,11 @@ fn sync_one(
     who: &Authed,
     kind: &'static str,
     e: Entry,
-) -> Result<Value, AppError> {
+) -> Result<SyncAnswer, AppError> {
     let mine = |r: &store::sync::Receipt| r.user_id == who.user.id;
     if let Some(r) = store::sync::receipt(db, &e.client_id)? {
         if mine(&r) {
-            return Ok(json!({"outcome": "already", "key": r.record_key}));
+            return Ok(SyncAnswer::stored(Outcome::Already, r.record_key));
         }
         return Ok(refused(&[(
             "",
@@ -308,7 +418,7 @@ fn sync_one(
         ..importer::Options::default()
     };
     match importer::import_tables(db, vec![table], Vec::new(), &opts) {
-        Ok(_) => Ok(json!({"outcome": "stored", "key": receipt.record_key})),
+        Ok(_) => Ok(SyncAnswer::stored(Outcome::Stored, receipt.record_key)),
         Err(importer::ImportError::Rejected(r)) => {
             use importer::refusal::Refusal;
             if r.errors
@@ -316,7 +426,7 @@ fn sync_one(
                 .any(|x| x.refusal == Refusal::WrittenMeanwhile)
             {
                 if let Some(r) = store::sync::receipt(db, &e.client_id)?.filter(mine) {
-                    return Ok(json!({"outcome": "already", "key": r.record_key}));
+                    return Ok(SyncAnswer::stored(Outcome::Already, r.record_key));
                 }
             }
             if r.errors
@@ -326,9 +436,11 @@ fn sync_one(
                 let acc = who.access(db)?;
                 let now = store::households::get_writable(db, &acc, &code)?;
                 return Ok(match now {
-                    Some(h) => {
-                        json!({"outcome": "conflict", "current": household_values(&h), "version": version_of(&h)})
-                    }
+                    Some(h) => SyncAnswer {
+                        current: Some(household_values(&h).into_iter().collect()),
+                        version: Some(version_of(&h)),
+                        ..SyncAnswer::of(Outcome::Conflict)
+                    },
                     None => refused(&[("", "Hộ này không còn trong phạm vi của bạn.".into())]),
                 });
             }
@@ -344,12 +456,18 @@ fn sync_one(
     }
 }
 
-fn refused(reasons: &[(&str, String)]) -> Value {
-    let errors: Vec<Value> = reasons
-        .iter()
-        .map(|(c, m)| json!({"column": c, "label": domain::contract::column_label_vi(c), "message": m}))
-        .collect();
-    json!({"outcome": "refused", "errors": errors})
+fn refused(reasons: &[(&str, String)]) -> SyncAnswer {
+    SyncAnswer {
+        errors: reasons
+            .iter()
+            .map(|(c, m)| SyncError {
+                column: (*c).to_owned(),
+                label: domain::contract::column_label_vi(c).to_owned(),
+                message: m.clone(),
+            })
+            .collect(),
+        ..SyncAnswer::of(Outcome::Refused)
+    }
 }
 
 /// The web app's manifest: installable, opening on the page that works offline.
