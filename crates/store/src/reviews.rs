@@ -28,19 +28,33 @@ impl Review {
     }
 }
 
-/// Every approved period: what locks the records dated in it.
+/// Every approved period: what locks the records dated in it, and who approved it as a
+/// message names her (her full name and user name).
 pub fn locks(db: &mut Db) -> Result<Vec<Lock>, StoreError> {
     let rows: Vec<Review> = db.query_as(
         "SELECT {cols} FROM period_reviews WHERE state = 'approved'",
         &[],
     )?;
+    let names: std::collections::HashMap<String, String> = if rows.is_empty() {
+        Default::default()
+    } else {
+        crate::accounts::list(db)?
+            .into_iter()
+            .map(|u| (u.username, u.full_name))
+            .collect()
+    };
     Ok(rows
         .into_iter()
-        .map(|r| Lock {
-            period: r.period(),
-            unit_code: r.unit_code,
-            by: person(&r.decided_by.unwrap_or_default()).to_owned(),
-            at: r.decided_at.unwrap_or_default(),
+        .map(|r| {
+            let user = person(r.decided_by.as_deref().unwrap_or_default()).to_owned();
+            Lock {
+                period: r.period(),
+                unit_code: r.unit_code,
+                by: names
+                    .get(&user)
+                    .map_or_else(|| user.clone(), |full| format!("{full} ({user})")),
+                at: r.decided_at.unwrap_or_default(),
+            }
         })
         .collect())
 }

@@ -161,7 +161,7 @@ fn an_approved_period_locks_its_records_until_it_is_reopened() {
         other => panic!("{other:?}"),
     }
     assert!(
-        got[0].reason_vi().contains("đã được tinh duyệt"),
+        got[0].reason_vi().contains("đã được tinh duyệt ngày "),
         "{}",
         got[0].reason_vi()
     );

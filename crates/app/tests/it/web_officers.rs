@@ -389,8 +389,27 @@ fn shown_text(page: &str) -> String {
     out
 }
 
-/// No page shows an English word of the code, a raw code of the contract or a date in
-/// the ISO form (issue 15); an error page keeps the menu.
+/// The words of an XLSX file's cells (its shared strings and inline strings).
+fn xlsx_words(bytes: &[u8]) -> String {
+    parts(bytes)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with("sharedStrings.xml") || name.contains("worksheets/"))
+        .flat_map(|(_, xml)| {
+            xml.split("<t")
+                .skip(1)
+                .filter_map(|t| {
+                    let body = &t[t.find('>')? + 1..];
+                    Some(body[..body.find("</t>")?].to_owned())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .join(" \n ")
+}
+
+/// No page, preview, error file, download heading or audit entry shows an English word
+/// of the code, a raw code of the contract or a date in the ISO form (issues 15 and 22);
+/// an error page keeps the menu.
 #[test]
 fn pages_speak_vietnamese() {
     let (server, mut m) = demo_as("tinh");
@@ -405,36 +424,120 @@ fn pages_speak_vietnamese() {
         "head_name",
         "households",
         "unit_code",
+        "unit_id",
+        "household_code",
+        "name_folded",
+        "head_name_folded",
         "submitted",
         "approved",
         "manager",
         "clerk",
         "viewer",
+        "role",
         "rural",
         "urban",
         "official",
         "provisional",
         "gift",
+        "true",
+        "false",
         "None",
         "null",
+        "ND07-2021",
     ];
-    let mut found = Vec::new();
+    // Writes first, so that the audit has entries of every sort to show: a support and
+    // a member's correction through the API, a user created, a preview of a file and a
+    // file with errors.
+    let csrf = m.csrf(base);
+    let r = m.post_json(
+        &format!("{base}/api/import/supports"),
+        r#"[{"record_id":"VI-1","date":"2026-03-02","unit_code":"20443","support_type":"gift","household_code":"QN000001","quantity":"2","value_vnd":"500000","item":"Chăn ấm"}]"#,
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = m.post_json(
+        &format!("{base}/api/import/members?reason={}", enc("Sửa số điện thoại")),
+        r#"[{"household_code":"QN000001","member_no":"1","full_name":"Thử Tên","gender":"F","phone":"0912345678","union_member":"1"}]"#,
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let made = m.post_form(
+        &format!("{base}/users"),
+        &[
+            ("_csrf", &csrf),
+            ("username", "vi-test"),
+            ("full_name", "Cán bộ thử"),
+            ("role", "viewer"),
+            ("unit_code", "48"),
+            ("password", "mat-khau-thu-nghiem-dai"),
+        ],
+    );
+    assert!(made.status < 400, "{}", made.body);
+    let mut texts: Vec<(String, String)> = Vec::new();
     for &path in PROVINCE_PAGES {
-        let page = m.get(&format!("{base}{path}")).body;
-        let text = shown_text(&page);
+        texts.push((
+            path.to_owned(),
+            shown_text(&m.get(&format!("{base}{path}")).body),
+        ));
+    }
+    let preview = m.upload(
+        base,
+        &csrf,
+        "supports.csv",
+        "record_id,date,unit_code,support_type,household_code,quantity,value_vnd\n\
+         VI-1,2026-03-02,20443,gift,QN000001,3,600000\n\
+         VI-2,2026-03-03,20443,livelihood,QN000001,1,2000000\n"
+            .as_bytes(),
+    );
+    texts.push(("preview".into(), shown_text(&preview.body)));
+    let bad = m.upload(
+        base,
+        &csrf,
+        "supports.csv",
+        "record_id,date,unit_code,support_type,household_code,quantity,value_vnd\n\
+         VI-3,30/02/2026,20443,gifts,QN000001,x,\n"
+            .as_bytes(),
+    );
+    texts.push(("errors page".into(), shown_text(&bad.body)));
+    let token = between(&bad.body, "href=\"/import/errors/", "\"");
+    let file = m.get(&format!("{base}/import/errors/{token}"));
+    texts.push(("error file".into(), xlsx_words(&file.bytes)));
+    for download in [
+        "/records/supports?from=2026-01-01&to=2026-12-31&format=xlsx",
+        "/records/members?format=xlsx&masked=1",
+        "/audit?format=xlsx",
+        "/households/export?q=thi",
+    ] {
+        let r = m.get(&format!("{base}{download}"));
+        texts.push((download.to_owned(), xlsx_words(&r.bytes)));
+    }
+    let mut found = Vec::new();
+    for (what, text) in &texts {
+        // The name she gave her file is hers, whatever its words.
+        let text = text.replace("supports.csv", "");
         for word in text.split(|c: char| c.is_whitespace() || "(),;.·—\"'".contains(c)) {
             let iso = word.len() == 10
                 && word.as_bytes()[4] == b'-'
                 && word.as_bytes()[7] == b'-'
                 && word[..4].bytes().all(|b| b.is_ascii_digit());
             if iso || english.contains(&word) {
-                found.push(format!("{path}: «{word}»"));
+                found.push(format!("{what}: «{word}»"));
             }
         }
     }
     found.sort();
     found.dedup();
     assert!(found.is_empty(), "{found:#?}");
+    let audit = &texts.iter().find(|(p, _)| p == "/audit").unwrap().1;
+    says_all(
+        audit,
+        &[
+            "Cán bộ Hội LHPN thành phố Đà Nẵng (demo) (tinh)",
+            "Quà",
+            "Vai trò: Người xem",
+        ],
+        "the audit",
+    );
     let missing = m.get(&format!("{base}/no-such-page"));
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Không tìm thấy") && missing.body.contains("Đăng xuất"));

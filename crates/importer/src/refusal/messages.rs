@@ -41,11 +41,16 @@ impl Refusal {
                 "a year must be four digits (1900–2100)",
             ),
             R::NotInVocabulary { allowed } => {
-                let explained: Vec<String> =
-                    allowed.iter().map(|(code, label)| format!("{code} ({label})")).collect();
+                // A person reads the names; the codes (which files may use too) are on the
+                // template's guide sheet.
+                let names: Vec<String> =
+                    allowed.iter().map(|(_, label)| domain::vocab::capitalized(label)).collect();
                 let codes: Vec<&str> = allowed.iter().map(|e| e.0).collect();
                 (
-                    format!("giá trị không hợp lệ; chỉ nhận: {}", explained.join(", ")),
+                    format!(
+                        "giá trị không hợp lệ; chỉ nhận một trong: {} (hoặc mã tương ứng, xem trang Hướng dẫn của tệp mẫu)",
+                        names.join(", ")
+                    ),
                     format!("invalid value; allowed: {}", codes.join(", ")),
                 )
             }
@@ -296,9 +301,9 @@ impl Refusal {
             ),
             R::PeriodLocked { unit_code, period, by, at } => (
                 format!(
-                    "kỳ {} của đơn vị {unit_code} đã được {by} duyệt ({}): dữ liệu trong kỳ bị khóa, cần mở lại kỳ trước khi sửa",
+                    "kỳ {} của đơn vị {unit_code} đã được {by} duyệt ngày {}: dữ liệu trong kỳ bị khóa, cần mở lại kỳ trước khi sửa",
                     period.dmy(),
-                    at.get(..10).unwrap_or(at)
+                    domain::date::dmy_text(at.get(..10).unwrap_or(at))
                 ),
                 format!("the period {} – {} of {unit_code} was approved by {by} ({at}): it is locked", period.from, period.to),
             ),

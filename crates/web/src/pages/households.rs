@@ -212,7 +212,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                         @if writable { " · " (super::records::actions("assessments", &[h.code.as_str().into(), i64::from(a.assessed.year).into(), a.assessed.kind.as_str().into()])) }
                         @if let (Some(income), Some(s)) = (a.income, std) {
                             @if let Ok(c) = classify(s, income, &a.deprivations, area) {
-                                p.muted { "Theo " (s.code) ": " (c.reason_vi) }
+                                p.muted { "Theo " (s.name) ": " (c.reason_vi) }
                                 @for (svc, codes) in &c.deprived {
                                     div.muted { "Thiếu hụt " (service_label_vi(svc)) ": "
                                         (codes.iter().map(|c| s.indicator(c).map_or(c.clone(), |i| i.label_vi.clone())).collect::<Vec<_>>().join(", ")) }
