@@ -57,18 +57,6 @@ crate::vocabulary! {
     }
 }
 
-impl Subject {
-    /// The subject of a file kind of the contract (`domain::contract`).
-    pub fn of_kind(kind: &str) -> Subject {
-        match kind {
-            "units" | "unit_lineage" => Subject::Units,
-            "targets" => Subject::Targets,
-            "projects" | "project_members" => Subject::Projects,
-            _ => Subject::Records,
-        }
-    }
-}
-
 crate::vocabulary! {
     /// Which units' records a right covers, seen from the user's own unit as the tree
     /// stands today (a unit that merged into hers counts as hers).
@@ -169,12 +157,12 @@ mod tests {
     fn every_file_kind_has_a_subject() {
         let units: Vec<&str> = crate::contract::ALL
             .iter()
-            .filter(|s| Subject::of_kind(s.kind) == Subject::Units)
+            .filter(|s| s.subject == Subject::Units)
             .map(|s| s.kind)
             .collect();
         assert_eq!(units, ["units", "unit_lineage"]);
-        assert_eq!(Subject::of_kind("targets"), Subject::Targets);
-        assert_eq!(Subject::of_kind("project_members"), Subject::Projects);
+        assert_eq!(crate::contract::TARGETS.subject, Subject::Targets);
+        assert_eq!(crate::contract::PROJECT_MEMBERS.subject, Subject::Projects);
     }
 
     #[test]

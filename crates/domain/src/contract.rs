@@ -132,6 +132,9 @@ pub struct Spec {
     /// Rows may be deleted (by a file's `delete` column, a page or the API); the unit
     /// tree and its lineage are not records to delete.
     pub deletable: bool,
+    /// What writing it is, as far as rights go (`access::RIGHTS`): declared by each kind,
+    /// so that a new kind states its rights where it is defined, never by a fall-back.
+    pub subject: Subject,
 }
 
 /// The Vietnamese name of a column of the contract, as a page or a template heads it (a
@@ -254,6 +257,7 @@ impl Spec {
     }
 }
 
+use crate::access::Subject;
 use crate::vocab::{
     ActivityType, Area, ClubKind, Ethnicity, Gender, MicroinsuranceKind, SupportType,
 };
@@ -272,6 +276,7 @@ pub static UNITS: Spec = Spec {
     key: &["code", "valid_from"],
     dated_by: None,
     deletable: false,
+    subject: Subject::Units,
 };
 
 pub static UNIT_LINEAGE: Spec = Spec {
@@ -286,6 +291,7 @@ pub static UNIT_LINEAGE: Spec = Spec {
     key: &["from_code", "to_code", "effective_date"],
     dated_by: None,
     deletable: false,
+    subject: Subject::Units,
 };
 
 pub static HOUSEHOLDS: Spec = Spec {
@@ -304,6 +310,7 @@ pub static HOUSEHOLDS: Spec = Spec {
     key: &["household_code"],
     dated_by: Some("registered_on"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static MEMBERS: Spec = Spec {
@@ -323,6 +330,7 @@ pub static MEMBERS: Spec = Spec {
     key: &["household_code", "member_no"],
     dated_by: None,
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static ASSESSMENTS: Spec = Spec {
@@ -340,6 +348,7 @@ pub static ASSESSMENTS: Spec = Spec {
     key: &["household_code", "year", "kind"],
     dated_by: Some("assessed_on"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static ASSIGNMENTS: Spec = Spec {
@@ -354,6 +363,7 @@ pub static ASSIGNMENTS: Spec = Spec {
     key: &["household_code", "unit_code", "year"],
     dated_by: Some("assigned_on"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static SUPPORTS: Spec = Spec {
@@ -375,6 +385,7 @@ pub static SUPPORTS: Spec = Spec {
     key: &["record_id"],
     dated_by: Some("date"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static ACTIVITIES: Spec = Spec {
@@ -391,6 +402,7 @@ pub static ACTIVITIES: Spec = Spec {
     key: &["record_id"],
     dated_by: Some("date"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static SAVINGS_GROUPS: Spec = Spec {
@@ -407,6 +419,7 @@ pub static SAVINGS_GROUPS: Spec = Spec {
     key: &["group_code", "as_of"],
     dated_by: Some("as_of"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static ENTRUSTED_TOTALS: Spec = Spec {
@@ -420,6 +433,7 @@ pub static ENTRUSTED_TOTALS: Spec = Spec {
     key: &["unit_code", "as_of"],
     dated_by: Some("as_of"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static COOPERATIVES: Spec = Spec {
@@ -438,6 +452,7 @@ pub static COOPERATIVES: Spec = Spec {
     key: &["coop_code"],
     dated_by: Some("established_on"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static CLUBS: Spec = Spec {
@@ -453,6 +468,7 @@ pub static CLUBS: Spec = Spec {
     key: &["club_code"],
     dated_by: Some("established_on"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static MICROINSURANCE: Spec = Spec {
@@ -469,6 +485,7 @@ pub static MICROINSURANCE: Spec = Spec {
     key: &["record_id"],
     dated_by: Some("date"),
     deletable: true,
+    subject: Subject::Records,
 };
 
 pub static TARGETS: Spec = Spec {
@@ -483,6 +500,7 @@ pub static TARGETS: Spec = Spec {
     key: &["year", "unit_code", "indicator"],
     dated_by: None,
     deletable: true,
+    subject: Subject::Targets,
 };
 
 pub static PROJECTS: Spec = Spec {
@@ -501,6 +519,7 @@ pub static PROJECTS: Spec = Spec {
     key: &["project_code"],
     dated_by: Some("start_on"),
     deletable: true,
+    subject: Subject::Projects,
 };
 
 pub static PROJECT_MEMBERS: Spec = Spec {
@@ -515,6 +534,7 @@ pub static PROJECT_MEMBERS: Spec = Spec {
     key: &["project_code", "household_code"],
     dated_by: Some("joined_on"),
     deletable: true,
+    subject: Subject::Projects,
 };
 
 #[cfg(test)]

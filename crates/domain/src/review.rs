@@ -131,7 +131,7 @@ mod tests {
     #[test]
     fn a_lock_covers_its_unit_and_the_units_below_on_its_days() {
         let v = |id: i64, code: &str, level: Level, parent: Option<&str>| UnitVersion {
-            id,
+            id: crate::units::VersionId(id),
             code: code.into(),
             name: code.into(),
             level,
@@ -153,8 +153,8 @@ mod tests {
             by: "tinh".into(),
             at: "2026-04-02T08:00:00Z".into(),
         };
-        let c1 = graph.find_id(2).unwrap();
-        let c2 = graph.find_id(3).unwrap();
+        let c1 = graph.find_id(crate::units::VersionId(2)).unwrap();
+        let c2 = graph.find_id(crate::units::VersionId(3)).unwrap();
         let locks = vec![lock("C1", "2026-03")];
         assert!(covering(&locks, &graph, c1, d("2026-03-15")).is_some());
         assert!(covering(&locks, &graph, c1, d("2026-04-01")).is_none());

@@ -24,10 +24,24 @@ crate::vocabulary! {
     }
 }
 
+/// A unit *version*'s storage id: one (code, valid_from) of the tree, which records name
+/// through their `unit_id` column. Not a unit's code (`20437`, text, shared by all its
+/// versions), and not a position in a graph (`VersionIx`): the three are kept apart by
+/// type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct VersionId(pub i64);
+
+impl std::fmt::Display for VersionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UnitVersion {
     /// Storage id; stable across re-imports of the same (code, valid_from).
-    pub id: i64,
+    pub id: VersionId,
     pub code: String,
     pub name: String,
     pub level: Level,
@@ -71,8 +85,8 @@ enum IdIndex {
 impl IdIndex {
     fn new(versions: &[UnitVersion]) -> IdIndex {
         let (Some(first), Some(last)) = (
-            versions.iter().map(|v| v.id).min(),
-            versions.iter().map(|v| v.id).max(),
+            versions.iter().map(|v| v.id.0).min(),
+            versions.iter().map(|v| v.id.0).max(),
         ) else {
             return IdIndex::Sparse(HashMap::new());
         };
@@ -82,13 +96,13 @@ impl IdIndex {
                 versions
                     .iter()
                     .enumerate()
-                    .map(|(ix, v)| (v.id, ix))
+                    .map(|(ix, v)| (v.id.0, ix))
                     .collect(),
             );
         }
         let mut ix = vec![None; span as usize];
         for (i, v) in versions.iter().enumerate() {
-            ix[(v.id - first) as usize] = Some(i);
+            ix[(v.id.0 - first) as usize] = Some(i);
         }
         IdIndex::Dense { first, ix }
     }
@@ -239,8 +253,8 @@ impl UnitGraph {
             .find(|&ix| self.versions[ix].valid_on(date))
     }
 
-    pub fn find_id(&self, id: i64) -> Option<VersionIx> {
-        self.by_id.get(id)
+    pub fn find_id(&self, id: VersionId) -> Option<VersionIx> {
+        self.by_id.get(id.0)
     }
 
     /// The unit at `level` above (or at) version `ix` as the tree stands on `date`:

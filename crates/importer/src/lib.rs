@@ -252,7 +252,7 @@ fn import_checked(
             let Some(mine) = by_kind.remove(spec.kind) else {
                 continue;
             };
-            ctx.subject = domain::access::Subject::of_kind(spec.kind);
+            ctx.subject = spec.subject;
             bar.set_message(spec.kind);
             let mut counts = Counts::default();
             if !STREAMED.contains(&spec.kind) {
@@ -371,7 +371,7 @@ fn apply_deletions(
         if rows.is_empty() {
             continue;
         }
-        ctx.subject = domain::access::Subject::of_kind(kind.spec().kind);
+        ctx.subject = kind.spec().subject;
         let batch = kinds::Batch {
             db,
             rows,

@@ -77,7 +77,7 @@ pub fn find(db: &mut Db, scope: &Scope) -> Result<Vec<Finding>, StoreError> {
         BTreeMap::new();
     let s = scope.structure_date;
     let commune_of = |unit_id: i64| -> Option<(String, String)> {
-        let ix = scope.graph.find_id(unit_id)?;
+        let ix = scope.graph.find_id(domain::units::VersionId(unit_id))?;
         let c = scope.graph.ancestor_at_level(ix, s, Level::Commune)?;
         let v = scope.graph.version(c);
         Some((v.code.clone(), v.name.clone()))

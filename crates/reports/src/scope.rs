@@ -118,7 +118,7 @@ impl Scope {
             .all(|m| m.is_some_and(|m| subtree.contains(&m)));
         let mut split: Vec<i64> = (0..mapped.len())
             .filter(|&ix| graph.successors(ix).len() > 1)
-            .map(|ix| graph.version(ix).id)
+            .map(|ix| graph.version(ix).id.0)
             .collect();
         split.sort_unstable();
         let lands = mapped
@@ -165,14 +165,14 @@ impl Scope {
 
     /// Where the records of unit version `id` belong on the structure date, if in scope.
     pub fn place(&self, unit_id: i64) -> Option<VersionIx> {
-        self.lands[self.graph.find_id(unit_id)?]
+        self.lands[self.graph.find_id(domain::units::VersionId(unit_id))?]
     }
 
     /// Whether the records of unit version `unit_id` reach their node only by falling to
     /// an ancestor (`UnitGraph::falls`).
     pub fn falls(&self, unit_id: i64) -> bool {
         self.graph
-            .find_id(unit_id)
+            .find_id(domain::units::VersionId(unit_id))
             .is_some_and(|ix| self.graph.falls(ix, self.structure_date))
     }
 
@@ -187,7 +187,7 @@ impl Scope {
             .iter()
             .enumerate()
             .filter(|(_, m)| m.is_none_or(|m| self.subtree.contains(&m)))
-            .map(|(ix, _)| self.graph.version(ix).id)
+            .map(|(ix, _)| self.graph.version(ix).id.0)
             .collect()
     }
 
@@ -195,7 +195,7 @@ impl Scope {
     /// or ended with no successor and no ancestor that reaches the date).
     pub fn is_unmapped(&self, unit_id: i64) -> bool {
         self.graph
-            .find_id(unit_id)
+            .find_id(domain::units::VersionId(unit_id))
             .is_some_and(|ix| self.mapped[ix].is_none())
     }
 
@@ -252,6 +252,6 @@ impl Scope {
 
     /// The version a placed record's own unit id stands for.
     pub fn version_of_id(&self, unit_id: i64) -> Option<VersionIx> {
-        self.graph.find_id(unit_id)
+        self.graph.find_id(domain::units::VersionId(unit_id))
     }
 }

@@ -6,7 +6,7 @@
 use crate::accounts::User;
 use crate::{Db, StoreError};
 use domain::access::{Reach, Role, Subject};
-use domain::units::{Fate, UnitGraph, VersionIx};
+use domain::units::{Fate, UnitGraph, VersionId, VersionIx};
 use domain::Date;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -19,9 +19,9 @@ pub struct Access {
     pub root: Option<VersionIx>,
     /// Unit version ids whose records she may read (they land in her subtree today);
     /// `None`: everything (administrator).
-    read: Option<HashSet<i64>>,
+    read: Option<HashSet<VersionId>>,
     /// Of those, the ids that land on her unit itself.
-    own: HashSet<i64>,
+    own: HashSet<VersionId>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,7 +72,7 @@ impl Access {
 
     /// May she write `subject` for the records of unit version `unit_id`? The role's
     /// reach (`domain::access::RIGHTS`) over the units seen from hers.
-    pub fn may_write(&self, subject: Subject, unit_id: i64) -> bool {
+    pub fn may_write(&self, subject: Subject, unit_id: VersionId) -> bool {
         let in_subtree = self.can_read_unit(unit_id);
         match self.user.role.reach(subject) {
             Reach::Nothing => false,
@@ -87,12 +87,12 @@ impl Access {
         self.read.is_none()
     }
 
-    pub fn can_read_unit(&self, unit_id: i64) -> bool {
+    pub fn can_read_unit(&self, unit_id: VersionId) -> bool {
         self.read.as_ref().is_none_or(|r| r.contains(&unit_id))
     }
 
     /// May she write the records (households, members, supports, …) of this unit?
-    pub fn can_write_unit(&self, unit_id: i64) -> bool {
+    pub fn can_write_unit(&self, unit_id: VersionId) -> bool {
         self.may_write(Subject::Records, unit_id)
     }
 
@@ -114,7 +114,7 @@ impl Access {
     /// Unit version ids she may read, for SQL filters; `None` for everything.
     pub fn readable_ids(&self) -> Option<Vec<i64>> {
         self.read.as_ref().map(|r| {
-            let mut v: Vec<i64> = r.iter().copied().collect();
+            let mut v: Vec<i64> = r.iter().map(|id| id.0).collect();
             v.sort_unstable();
             v
         })

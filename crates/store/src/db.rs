@@ -61,6 +61,7 @@ value_from! {
     String => |v| Value::Text(v);
     &String => |v| Value::Text(v.clone());
     Date => |v| Value::Text(v.to_string());
+    domain::units::VersionId => |v| Value::Int(v.0);
 }
 
 impl<T: Into<Value>> From<Option<T>> for Value {
@@ -82,6 +83,11 @@ impl Value {
             Value::Int(i) => Some(*i),
             _ => None,
         }
+    }
+
+    /// A unit version's id (a stored `unit_id`).
+    pub fn as_unit(&self) -> Option<domain::units::VersionId> {
+        self.as_int().map(domain::units::VersionId)
     }
 
     /// The value as JSON, for audit records.

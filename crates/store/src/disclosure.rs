@@ -10,6 +10,7 @@
 use crate::access::Access;
 use crate::{Db, StoreError};
 use domain::contract::Ty;
+use domain::units::VersionId;
 use std::collections::BTreeSet;
 
 /// Where a person saw identifiers whole, as the access log names it.
@@ -69,7 +70,7 @@ impl<'a> Disclosure<'a> {
 
     /// Are the identifiers of the records of unit version `unit_id` shown whole to her?
     /// `None` (a record of no known unit) is never shown whole but to the administrator.
-    pub fn whole_for(&self, unit_id: Option<i64>) -> bool {
+    pub fn whole_for(&self, unit_id: Option<VersionId>) -> bool {
         match unit_id {
             Some(u) => self.acc.can_write_unit(u),
             None => self.acc.is_admin(),
@@ -78,7 +79,12 @@ impl<'a> Disclosure<'a> {
 
     /// An identifier of household `household` (of unit version `unit_id`) as she may see
     /// it; a value shown whole is noted for the log.
-    pub fn identifier(&mut self, household: &str, unit_id: Option<i64>, value: &str) -> String {
+    pub fn identifier(
+        &mut self,
+        household: &str,
+        unit_id: Option<VersionId>,
+        value: &str,
+    ) -> String {
         if value.is_empty() {
             return String::new();
         }

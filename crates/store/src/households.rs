@@ -5,6 +5,7 @@ use crate::{stored_row, Db, FromRow, StoreError, Value};
 use domain::contract;
 use domain::poverty::Class;
 use domain::status::Assessed;
+use domain::units::VersionId;
 use domain::vocab::{Area, Ethnicity, Gender};
 use std::sync::LazyLock;
 
@@ -34,7 +35,7 @@ stored_row! {
     /// What checks of dependent rows need to know about a household.
     #[derive(Clone, Debug, PartialEq)]
     pub struct HouseholdRef {
-        code: String = col "household_code", unit_id: i64, area: Area = code "area",
+        code: String = col "household_code", unit_id: VersionId, area: Area = code "area",
         registered_on: domain::Date,
     }
 }
@@ -63,7 +64,7 @@ pub fn find_refs(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdRef>, Store
 stored_row! {
     /// A stored member holding a citizen ID, and the unit version of her household (so
     /// that a refusal can name her only to someone who may read her).
-    pub struct CitizenIdOwner { citizen_id: String, household_code: String, member_no: i64, unit_id: i64 }
+    pub struct CitizenIdOwner { citizen_id: String, household_code: String, member_no: i64, unit_id: VersionId }
 }
 
 /// Stored members holding any of `ids`.
@@ -93,7 +94,7 @@ pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<MemberNumber>, 
 stored_row! {
     #[derive(Clone, Debug, PartialEq)]
     pub struct Household {
-        code: String = col "household_code", unit_code: String, unit_id: i64,
+        code: String = col "household_code", unit_code: String, unit_id: VersionId,
         registered_on: domain::Date, head_name: String, head_gender: Gender = code "head_gender",
         area: Area = code "area", ethnic_minority: bool, size: i64,
     }

@@ -298,7 +298,7 @@ pub fn project(db: &mut Db, code: &str) -> Result<Option<Project>, StoreError> {
 stored_row! {
     pub struct Enrolment {
         household_code: String, joined_on: Date, difficult: bool = flag "difficult",
-        head_name: String, unit_id: i64,
+        head_name: String, unit_id: domain::units::VersionId,
     }
 }
 
@@ -323,7 +323,7 @@ stored_row! {
     /// A support as a household's page lists it.
     pub struct HouseholdSupport {
         record_id: String, date: Date, kind: SupportType = code "support_type", quantity: i64, value_vnd: i64,
-        unit_code: String, unit_id: i64, programme: Option<String>, item: Option<String>,
+        unit_code: String, unit_id: domain::units::VersionId, programme: Option<String>, item: Option<String>,
     }
 }
 
@@ -344,7 +344,9 @@ pub fn latest_record_date(db: &mut Db, on: Date) -> Result<Option<Date>, StoreEr
 }
 
 /// Every stored project's code and the unit version it belongs to.
-pub fn project_units(db: &mut Db) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+pub fn project_units(
+    db: &mut Db,
+) -> Result<std::collections::HashMap<String, domain::units::VersionId>, StoreError> {
     let rows = db.query("SELECT project_code, unit_id FROM projects", &[])?;
     rows.iter()
         .map(|r| Ok((r.get("project_code")?, r.get("unit_id")?)))

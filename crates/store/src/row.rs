@@ -32,6 +32,13 @@ impl<'a> Decode<'a> for i64 {
     }
 }
 
+impl<'a> Decode<'a> for domain::units::VersionId {
+    const WHAT: &'static str = "a unit version's id";
+    fn decode(v: &'a Value) -> Option<domain::units::VersionId> {
+        i64::decode(v).map(domain::units::VersionId)
+    }
+}
+
 impl<'a> Decode<'a> for i32 {
     const WHAT: &'static str = "a whole number";
     fn decode(v: &'a Value) -> Option<i32> {

@@ -9,6 +9,7 @@
 
 use crate::sheet::Cell;
 use domain::contract::{Spec, Ty};
+use domain::units::VersionId;
 use domain::vocab::capitalized;
 use std::collections::HashMap;
 use store::access::Access;
@@ -65,7 +66,7 @@ pub fn cell(ty: Ty, v: &Value) -> Cell {
 
 /// A unit as a person knows it: its name and code, and, for a unit that no longer
 /// exists, what it became ("Xã Ch'ơm (20437), nay là Xã Hùng Sơn (20438)").
-pub fn unit_name(acc: &Access, unit_id: Option<i64>, code: &str) -> String {
+pub fn unit_name(acc: &Access, unit_id: Option<VersionId>, code: &str) -> String {
     let graph = &acc.graph;
     let Some(ix) = unit_id
         .and_then(|id| graph.find_id(id))
@@ -118,7 +119,7 @@ impl<'a> Rows<'a> {
     /// The value of column `name` of a stored row as she may see it, as a cell; `unit`
     /// is the unit version whose records the row counts among (who may write it may see
     /// its identifiers whole).
-    pub fn cell(&mut self, row: &Stored, name: &str, unit: Option<i64>) -> Cell {
+    pub fn cell(&mut self, row: &Stored, name: &str, unit: Option<VersionId>) -> Cell {
         let Some(col) = self.spec.cols.iter().find(|c| c.name == name) else {
             return Cell::default();
         };
@@ -137,14 +138,14 @@ impl<'a> Rows<'a> {
             return self.disclosure.identifier(household, unit, &value).into();
         }
         if col.name == "unit_code" {
-            let id = row.get("unit_id").and_then(Value::as_int);
+            let id = row.get("unit_id").and_then(Value::as_unit);
             return unit_name(self.acc, id, &raw_text(v)).into();
         }
         cell(col.ty, v)
     }
 
     /// Every column of the kind, in the contract's order.
-    pub fn cells(&mut self, row: &Stored, unit: Option<i64>) -> Vec<Cell> {
+    pub fn cells(&mut self, row: &Stored, unit: Option<VersionId>) -> Vec<Cell> {
         self.spec
             .cols
             .iter()
@@ -154,7 +155,7 @@ impl<'a> Rows<'a> {
 
     /// The value of column `name` as a form's input holds it: the stored text, but an
     /// identifier as she may see it.
-    pub fn input_value(&mut self, row: &Stored, name: &str, unit: Option<i64>) -> String {
+    pub fn input_value(&mut self, row: &Stored, name: &str, unit: Option<VersionId>) -> String {
         match self.spec.cols.iter().find(|c| c.name == name) {
             Some(c) if is_identifier(c.ty) => self.cell(row, name, unit).text,
             _ => row.get(name).map(raw_text).unwrap_or_default(),

@@ -186,6 +186,7 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
         key: &["id"],
         dated_by: None,
         deletable: false,
+        subject: domain::access::Subject::Records,
     };
     let table = importer::source::parse_csv(
         b"id,union_member\nA,c\xc3\xb3\nB,yes\nC,0\n",

@@ -6,7 +6,7 @@ fn d(s: &str) -> Date {
 
 fn v(id: i64, code: &str, level: Level, parent: Option<&str>, from: &str, to: &str) -> UnitVersion {
     UnitVersion {
-        id,
+        id: VersionId(id),
         code: code.into(),
         name: format!("Unit {code}"),
         level,
@@ -53,7 +53,7 @@ fn reform() -> UnitGraph {
 }
 
 fn code_of(g: &UnitGraph, ix: Option<VersionIx>) -> Option<(String, i64)> {
-    ix.map(|i| (g.version(i).code.clone(), g.version(i).id))
+    ix.map(|i| (g.version(i).code.clone(), g.version(i).id.0))
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn tree_before_and_after_the_reform() {
 fn records_follow_continuation_lineage_and_ancestors() {
     let g = reform();
     let s = d("2025-07-01");
-    let ix = |id| g.find_id(id).unwrap();
+    let ix = |id| g.find_id(VersionId(id)).unwrap();
     // A continues under the same code.
     assert_eq!(code_of(&g, g.resolve(ix(6), s)), Some(("A".into(), 10)));
     // B merged into A.
@@ -221,10 +221,10 @@ fn versions_are_found_by_id_whether_ids_are_dense_or_sparse() {
             vec![],
         );
         for (ix, id) in ids.iter().enumerate() {
-            assert_eq!(g.find_id(*id), Some(ix), "{ids:?}");
+            assert_eq!(g.find_id(VersionId(*id)), Some(ix), "{ids:?}");
         }
         for missing in [0, 6, 10, ids[2] + 1, i64::MIN, i64::MAX] {
-            assert_eq!(g.find_id(missing), None, "{ids:?} {missing}");
+            assert_eq!(g.find_id(VersionId(missing)), None, "{ids:?} {missing}");
         }
     }
 }

@@ -18,7 +18,7 @@ pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
             .and_then(|ix| ctx.writable(&graph, ix))
             .map_err(|refusal| vec![r.error("unit_code", refusal)])?;
         Ok(keyed_row(table, r, |col| match col {
-            "unit_id" => Some(Value::Int(unit)),
+            "unit_id" => Some(Value::from(unit)),
             _ => cell_of(r, col),
         }))
     })

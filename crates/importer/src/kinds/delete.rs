@@ -6,6 +6,7 @@
 
 use super::{locks, Batch, Fields, Kind};
 use crate::refusal::Refusal;
+use domain::units::VersionId;
 use store::keyed::{Counts, KeyedRow};
 use store::{StoreError, Value};
 
@@ -98,9 +99,9 @@ fn unit_finder(
     table: &store::tables::TableDef,
     keys: &[KeyedRow],
     stored: &store::keyed::Stored,
-) -> Result<Box<dyn Fn(&[Value], Option<&Vec<Value>>) -> Option<i64>>, StoreError> {
+) -> Result<Box<dyn Fn(&[Value], Option<&Vec<Value>>) -> Option<VersionId>>, StoreError> {
     if let Some(i) = table.data.iter().position(|c| *c == "unit_id") {
-        return Ok(Box::new(move |_, data| data.and_then(|d| d[i].as_int())));
+        return Ok(Box::new(move |_, data| data.and_then(|d| d[i].as_unit())));
     }
     let Some(h) = table.key.iter().position(|c| *c == "household_code") else {
         return Ok(Box::new(|_, _| None));
@@ -112,7 +113,7 @@ fn unit_finder(
         .collect();
     codes.sort_unstable();
     codes.dedup();
-    let units: std::collections::HashMap<String, i64> =
+    let units: std::collections::HashMap<String, VersionId> =
         store::households::find_refs(batch.db, &codes)?
             .into_iter()
             .map(|r| (r.code, r.unit_id))

@@ -22,7 +22,7 @@ pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
         }
         let head = r.text("head_name").unwrap_or_default();
         Ok(keyed_row(table, r, |col| match col {
-            "unit_id" => Some(Value::Int(unit)),
+            "unit_id" => Some(Value::from(unit)),
             "head_name_folded" => Some(Value::from(fold(head))),
             "ethnic_minority" => Some(Value::Int(r.bool(col).unwrap_or(false).into())),
             _ => cell_of(r, col),

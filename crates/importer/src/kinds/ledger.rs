@@ -283,7 +283,8 @@ impl Kind for LedgerKind {
         } else {
             HashSet::new()
         };
-        let projects: HashMap<String, i64> = if spec.kind == "project_members" {
+        let projects: HashMap<String, domain::units::VersionId> = if spec.kind == "project_members"
+        {
             store::records::project_units(batch.db)?
         } else {
             HashMap::new()
@@ -357,7 +358,7 @@ impl Kind for LedgerKind {
             }
             Ok(keyed_row(table, r, |col| {
                 if col == "unit_id" {
-                    return unit_id.map(Value::Int);
+                    return unit_id.map(Value::from);
                 }
                 let value = cell_of(r, col)?;
                 Some(

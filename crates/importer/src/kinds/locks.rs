@@ -57,20 +57,21 @@ pub fn locked_rows(
     }
     let graph = batch.ctx.graph(batch.db)?;
     // Members and assessments belong to their household's unit.
-    let household_units: HashMap<String, i64> = if table.data.contains(&"unit_id") {
-        HashMap::new()
-    } else {
-        let mut codes: Vec<&str> = rows
-            .iter()
-            .filter_map(|(k, d)| column(table, k, d, "household_code").and_then(Value::as_text))
-            .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        store::households::find_refs(batch.db, &codes)?
-            .into_iter()
-            .map(|h| (h.code, h.unit_id))
-            .collect()
-    };
+    let household_units: HashMap<String, domain::units::VersionId> =
+        if table.data.contains(&"unit_id") {
+            HashMap::new()
+        } else {
+            let mut codes: Vec<&str> = rows
+                .iter()
+                .filter_map(|(k, d)| column(table, k, d, "household_code").and_then(Value::as_text))
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            store::households::find_refs(batch.db, &codes)?
+                .into_iter()
+                .map(|h| (h.code, h.unit_id))
+                .collect()
+        };
     Ok(rows
         .iter()
         .map(|(k, d)| {
@@ -78,7 +79,7 @@ pub fn locked_rows(
                 .and_then(Value::as_text)
                 .and_then(|t| domain::Date::parse(t).ok())?;
             let unit = match column(table, k, d, "unit_id") {
-                Some(v) => v.as_int(),
+                Some(v) => v.as_unit(),
                 None => column(table, k, d, "household_code")
                     .and_then(Value::as_text)
                     .and_then(|h| household_units.get(h).copied()),

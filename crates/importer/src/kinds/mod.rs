@@ -23,7 +23,7 @@ use crate::rules::Val;
 use domain::access::Subject;
 use domain::contract;
 use domain::poverty::Standard;
-use domain::units::{Fate, UnitGraph, VersionIx};
+use domain::units::{Fate, UnitGraph, VersionId, VersionIx};
 use std::collections::HashMap;
 use std::rc::Rc;
 use store::households as stored;
@@ -73,7 +73,7 @@ impl Ctx {
     }
 
     /// May this import write the current kind's records of unit version `unit_id`?
-    pub fn may_write(&self, unit_id: i64) -> bool {
+    pub fn may_write(&self, unit_id: VersionId) -> bool {
         self.access
             .as_ref()
             .is_none_or(|a| a.may_write(self.subject, unit_id))
@@ -81,14 +81,14 @@ impl Ctx {
 
     /// May whoever imports read the records of unit version `unit_id`? A refusal names
     /// a record only to someone who may read it.
-    pub fn may_read(&self, unit_id: i64) -> bool {
+    pub fn may_read(&self, unit_id: VersionId) -> bool {
         self.access
             .as_ref()
             .is_none_or(|a| a.can_read_unit(unit_id))
     }
 
     /// The id of unit version `ix`, when this import may write records of it.
-    pub fn writable(&self, graph: &UnitGraph, ix: VersionIx) -> Result<i64, Refusal> {
+    pub fn writable(&self, graph: &UnitGraph, ix: VersionIx) -> Result<VersionId, Refusal> {
         let id = graph.version(ix).id;
         if self.may_write(id) {
             Ok(id)
@@ -100,7 +100,7 @@ impl Ctx {
     /// Whether a stored record of unit version `unit_id` may be referred to or replaced:
     /// one she may not read is answered as if it did not exist (`unknown`), one she may
     /// read but not write is outside her scope.
-    pub fn reachable(&self, unit_id: i64, unknown: Refusal) -> Result<(), Refusal> {
+    pub fn reachable(&self, unit_id: VersionId, unknown: Refusal) -> Result<(), Refusal> {
         if !self.may_read(unit_id) {
             Err(unknown)
         } else if !self.may_write(unit_id) {
@@ -412,7 +412,7 @@ impl Ctx {
             .data
             .iter()
             .position(|c| *c == "unit_id")
-            .and_then(|i| old[i].as_int())
+            .and_then(|i| old[i].as_unit())
         else {
             return Ok(());
         };

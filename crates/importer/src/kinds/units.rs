@@ -10,7 +10,7 @@ use store::{StoreError, Value};
 
 fn version_of(r: &Fields, id: i64) -> UnitVersion {
     UnitVersion {
-        id,
+        id: domain::units::VersionId(id),
         code: r.text("code").unwrap_or_default().to_owned(),
         name: r.text("name").unwrap_or_default().to_owned(),
         level: r
@@ -62,7 +62,7 @@ pub(super) fn apply(mut batch: Batch<'_>) -> Result<Counts, StoreError> {
         store::units::load_lineage(batch.db)?,
     );
     let row_of = |ix: usize| {
-        let id = graph.version(ix).id;
+        let id = graph.version(ix).id.0;
         (id < 0).then(|| (-id - 1) as usize)
     };
     for p in check_versions(&graph) {

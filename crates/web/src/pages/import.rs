@@ -112,12 +112,7 @@ pub async fn form(who: Authed) -> Page {
     let mine: Vec<&domain::contract::Spec> = importer::kinds::all()
         .iter()
         .map(|k| k.spec())
-        .filter(|s| {
-            who.user
-                .role
-                .reach(domain::access::Subject::of_kind(s.kind))
-                != domain::access::Reach::Nothing
-        })
+        .filter(|s| who.user.role.reach(s.subject) != domain::access::Reach::Nothing)
         .collect();
     let body = html! {
         h1 { "Nhập dữ liệu từ tệp" }
@@ -141,7 +136,7 @@ pub async fn template(State(st): State<AppState>, who: Authed, Path(kind): Path<
     let (units, today) = st
         .run(move |db| {
             let acc = w.access(db)?;
-            let subject = domain::access::Subject::of_kind(spec.kind);
+            let subject = spec.subject;
             let units: Vec<importer::template::UnitChoice> = acc
                 .writable_units(subject)
                 .into_iter()

@@ -138,6 +138,7 @@ pub async fn households(
             .iter()
             .map(|v| v.id)
             .filter(|&id| acc.can_write_unit(id))
+            .map(|id| id.0)
             .collect();
         let list = store::households::of_units(db, &ids, KEPT_HOUSEHOLDS)?;
         let households = list

@@ -85,7 +85,7 @@ fn combined(table: &store::tables::TableDef, key: &[Value], data: &[Value]) -> S
 /// among (its own, or its household's).
 struct Found {
     row: Stored,
-    unit: i64,
+    unit: domain::units::VersionId,
 }
 
 /// The stored row of `kind` with key `key`, when she may read it (otherwise "not found",
@@ -106,7 +106,7 @@ fn stored_row(
     };
     let row = combined(table, &probe[0].key, data);
     let unit = match row.get("unit_id") {
-        Some(v) => v.as_int(),
+        Some(v) => v.as_unit(),
         None => match row.get("household_code").and_then(Value::as_text) {
             Some(h) => store::households::find_refs(db, &[h])?
                 .first()
@@ -242,12 +242,12 @@ fn unit_ids(acc: &store::access::Access, code: Option<&str>) -> Result<Option<Ve
         .filter(|(ix, v)| {
             readable
                 .as_ref()
-                .is_none_or(|r| r.binary_search(&v.id).is_ok())
+                .is_none_or(|r| r.binary_search(&v.id.0).is_ok())
                 && graph
                     .resolve(*ix, acc.today)
                     .is_some_and(|to| below.contains(&to))
         })
-        .map(|(_, v)| v.id)
+        .map(|(_, v)| v.id.0)
         .collect();
     Ok(Some(ids))
 }
@@ -323,7 +323,8 @@ pub async fn list(
                     .zip(&values.values)
                     .map(|(c, v)| (*c, v.clone()))
                     .collect();
-                let scope: Option<i64> = values.get(store::listing::SCOPE_UNIT)?;
+                let scope: Option<domain::units::VersionId> =
+                    values.get(store::listing::SCOPE_UNIT)?;
                 let key: Vec<Value> = table.key.iter().map(|k| r[k].clone()).collect();
                 rows.push((view.cells(&r, scope), key));
             }

@@ -95,14 +95,14 @@ async fn grid(
             .filter_map(|(code, _)| {
                 graph
                     .version_on(code, acc.today)
-                    .map(|ix| graph.version(ix).id)
+                    .map(|ix| graph.version(ix).id.0)
             })
             .collect();
         let code_of: HashMap<i64, String> = ids
             .iter()
             .filter_map(|&id| {
                 graph
-                    .find_id(id)
+                    .find_id(domain::units::VersionId(id))
                     .map(|ix| (id, graph.version(ix).code.clone()))
             })
             .collect();
