@@ -105,12 +105,3 @@ pub fn record_sensitive_view(
         )
     })
 }
-
-/// The access-log rows of views in full of household `household_code`'s identifiers,
-/// newest first: (when, who, where).
-pub fn sensitive_views_of(db: &mut Db, household_code: &str) -> Result<Vec<AuditRow>, StoreError> {
-    let sql = "SELECT {cols} FROM audit_log WHERE action = ? AND entity = 'members' \
-               AND entity_key LIKE ? ORDER BY id DESC";
-    let pattern = format!("%\"household_code\":{}%", serde_json::json!(household_code));
-    db.query_as(sql, crate::params![VIEW_SENSITIVE, pattern])
-}

@@ -473,7 +473,7 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
         b.submit();
     };
     correct("sửa sau khi duyệt");
-    b.wait_for("đã được tinh duyệt");
+    b.wait_for("(tinh) duyệt ngày");
 
     // The province reopens it; the correction then goes through.
     b.switch_to(base, "tinh");

@@ -248,9 +248,9 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     let mut m = Http::signed_in(base, "tinh");
     let audit = m.get(&format!("{base}/audit?entity=households"));
     assert_eq!(audit.status, 200);
-    // In Vietnamese: the user's name, the verb, the column's name, old → new.
+    // In Vietnamese: the person by her name, the verb, the column's name, old → new.
     assert!(
-        audit.body.contains(">xa<")
+        audit.body.contains(">Cán bộ cơ sở Hội (demo) (xa)<")
             && audit.body.contains(">Sửa<")
             && audit.body.contains("Họ tên chủ hộ: ")
             && audit.body.contains("→ Tên do cán bộ A sửa"),

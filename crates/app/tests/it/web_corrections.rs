@@ -187,16 +187,12 @@ fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut
     // the approval; April is open.
     let locked = c.post_json(&api, &gift("WC-3", "2026-03-20", unit, 1), csrf);
     assert_eq!(locked.status, 409, "{}", locked.body);
-    assert!(
-        locked.body.contains("đã được tinh duyệt"),
-        "{}",
-        locked.body
-    );
+    assert!(locked.body.contains("(tinh) duyệt ngày"), "{}", locked.body);
     let (edit, version) = first_correction(c, base);
     let after = format!("_version={version}&date=2026-03-09&unit_code={unit}&support_type=gift&quantity=3&reason=sửa sau khi duyệt");
     let refused = c.post_form(&edit, &fields(csrf, &after));
     assert!(
-        refused.body.contains("đã được tinh duyệt"),
+        refused.body.contains("(tinh) duyệt ngày"),
         "{}",
         refused.body
     );
