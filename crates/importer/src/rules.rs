@@ -84,7 +84,8 @@ pub fn parse(cell: &Cell, ty: Ty) -> Result<Val, Refusal> {
 
 /// The code a cell names in a vocabulary: its code, or its Vietnamese name as officers
 /// write it ("Nữ", "nông thôn", "Phương tiện sinh kế"; any case), or that name without
-/// its tone marks when only one entry reads so ("Nong thon").
+/// its tone marks, and with a hyphen written as a space or the other way round ("Ê Đê"
+/// for "Ê-đê"), when only one entry reads so ("Nong thon").
 fn vocabulary_code(
     allowed: &'static [(&'static str, &'static str)],
     raw: &str,
@@ -99,10 +100,9 @@ fn vocabulary_code(
     {
         return Some(code);
     }
-    let folded = domain::text::fold(raw);
-    let mut by_letters = allowed
-        .iter()
-        .filter(|(_, label)| domain::text::fold(label) == folded);
+    let letters = |s: &str| domain::text::fold(&s.replace('-', " "));
+    let folded = letters(raw);
+    let mut by_letters = allowed.iter().filter(|(_, label)| letters(label) == folded);
     match (by_letters.next(), by_letters.next()) {
         (Some((code, _)), None) => Some(code),
         _ => None,
@@ -264,6 +264,16 @@ mod tests {
                 "phương tiện sinh kế",
                 Ty::Enum(domain::vocab::SupportType::ENTRIES),
                 text("livelihood"),
+            ),
+            (
+                "Ê Đê",
+                Ty::Enum(domain::vocab::Ethnicity::ENTRIES),
+                text("12"),
+            ),
+            (
+                "bru van kieu",
+                Ty::Enum(domain::vocab::Ethnicity::ENTRIES),
+                text("23"),
             ),
             (
                 "Nữ giới",

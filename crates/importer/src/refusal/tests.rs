@@ -80,6 +80,6 @@ fn every_refusal_has_both_messages_and_its_class() {
         allowed: domain::vocab::Gender::ENTRIES
     }
     .vi()
-    .contains("F (nữ)"));
+    .contains("chỉ nhận một trong: Nữ, Nam"));
     assert!(samples[4].vi().contains("có phải mã 01?"));
 }
