@@ -61,6 +61,18 @@ pub(crate) fn value_text(i: &IndicatorValue) -> String {
     }
 }
 
+/// A text cell of a CSV file as a spreadsheet may open it safely: a cell that begins
+/// like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so
+/// that Excel shows it as text instead of running it (a unit named `=HYPERLINK(…)`).
+/// The XLSX files are safe already: they store text as text.
+pub fn neutralised(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// One line per indicator: code, label, value, target, achievement.
 pub fn csv(report: &Report) -> String {
     csv_in(report, Csv::Codes)
@@ -119,11 +131,12 @@ pub fn csv_in(report: &Report, style: Csv) -> String {
             unit.name.clone()
         };
         for i in inds {
+            // Every text cell neutralised; numbers are written by the program itself.
             let _ = w.write_record([
-                unit.code.as_str(),
-                name.as_str(),
-                i.code,
-                i.label,
+                neutralised(&unit.code).as_ref(),
+                neutralised(&name).as_ref(),
+                neutralised(i.code).as_ref(),
+                neutralised(i.label).as_ref(),
                 &number(i.value.to_string().replace("null", "")),
                 &i.target.map(|t| t.to_string()).unwrap_or_default(),
                 &number(i.achievement_pct.map(|p| p.to_string()).unwrap_or_default()),
@@ -520,6 +533,14 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_in_text_cells_are_neutralised() {
+        for bad in ["=1+1", "+84", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(super::neutralised(bad), format!("'{bad}"));
+        }
+        assert_eq!(super::neutralised("Xã Hùng Sơn"), "Xã Hùng Sơn");
+    }
 
     #[test]
     fn vietnamese_number_style() {

@@ -133,6 +133,27 @@ impl Access {
         units
     }
 
+    /// May she manage (create, lock, give a new password to) a user of unit `code`? The
+    /// administrator any; a manager only the users of units strictly below hers (a peer
+    /// of her own unit is managed from above, so no one takes over a colleague).
+    pub fn manages_users_of(&self, code: &str) -> bool {
+        if self.is_admin() {
+            return true;
+        }
+        if !self.user.role.manages_users() {
+            return false;
+        }
+        let (Some(root), Some(ix)) = (self.root, self.graph.version_on(code, self.today)) else {
+            return false;
+        };
+        ix != root
+            && self
+                .graph
+                .structure_on(self.today)
+                .subtree(root)
+                .contains(&ix)
+    }
+
     pub fn root_code(&self) -> String {
         self.root
             .map(|r| self.graph.version(r).code.clone())

@@ -289,7 +289,23 @@ pub struct Wanted {
     pub phone: Option<String>,
 }
 
+/// Words a search takes at most: a name has a handful; hundreds would build a query the
+/// database refuses ("Expression tree is too large") for nothing a person needs.
+pub const MAX_WORDS: usize = 8;
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern: `%`, `_` and `\` match themselves.
+fn like_literal(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 impl Wanted {
+    /// Does the query hold more words than a search takes ([`MAX_WORDS`])?
+    pub fn too_many_words(&self) -> bool {
+        self.folded.split_whitespace().count() > MAX_WORDS
+    }
+
     /// What a person typed: words of a name or a code, a citizen ID, a phone number.
     pub fn from_query(q: &str) -> Wanted {
         let q = q.trim();
@@ -316,7 +332,8 @@ fn search_in(
     let words: Vec<String> = w
         .folded
         .split_whitespace()
-        .map(|word| format!("%{}%", word.replace(['%', '_'], "")))
+        .take(MAX_WORDS)
+        .map(|word| format!("%{}%", like_literal(word)))
         .collect();
     if words.is_empty() && w.citizen_id.is_none() && w.phone.is_none() {
         return Ok((0, Vec::new()));
@@ -339,7 +356,7 @@ fn search_in(
         if words.is_empty() {
             "1 = 0".to_owned()
         } else {
-            vec![format!("{col} LIKE ?"); words.len()].join(" AND ")
+            vec![format!("{col} LIKE ? ESCAPE '\\'"); words.len()].join(" AND ")
         }
     };
     let member = format!(
@@ -347,7 +364,7 @@ fn search_in(
         all_words("m.name_folded")
     );
     let matched = format!(
-        "(LOWER(h.household_code) LIKE ? OR ({}) OR EXISTS (SELECT 1 FROM members m WHERE {member})){scope}",
+        "(LOWER(h.household_code) LIKE ? ESCAPE '\\' OR ({}) OR EXISTS (SELECT 1 FROM members m WHERE {member})){scope}",
         all_words("h.head_name_folded")
     );
     let word_params = || words.iter().map(|x| Value::from(x.as_str()));
@@ -359,7 +376,7 @@ fn search_in(
             ])
             .collect::<Vec<_>>()
     };
-    let code = Value::from(format!("{}%", w.folded.trim().replace(['%', '_'], "")));
+    let code = Value::from(format!("{}%", like_literal(w.folded.trim())));
     let matched_params: Vec<Value> = std::iter::once(code)
         .chain(word_params())
         .chain(member_params())

@@ -265,6 +265,9 @@ struct FoundMember {
 async fn search(c: Caller, ApiQuery(q): ApiQuery<SearchQuery>) -> ApiResult<Vec<HouseholdHit>> {
     c.answer(move |db, acc| {
         let wanted = store::households::Wanted::from_query(&q.q);
+        if wanted.too_many_words() {
+            return Err(crate::pages::households::too_many_words());
+        }
         let hits = store::households::search_scoped(db, acc, &wanted, 100)?;
         Ok(hits
             .into_iter()

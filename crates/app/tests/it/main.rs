@@ -16,6 +16,7 @@ mod contract_columns;
 mod corrections;
 mod demo;
 mod disclosure;
+mod holes;
 mod hostile;
 mod households;
 mod import_rules;

@@ -129,8 +129,15 @@ impl Refusal {
             ),
             R::UnknownKind { kind, known } => (
                 format!(
-                    "không rõ loại dữ liệu \"{kind}\"; tên tệp/trang phải là một trong: {}",
-                    known.join(", ")
+                    "không rõ loại dữ liệu \"{kind}\"; tên tệp/trang phải là tên một loại dữ liệu: {} (hoặc mã của nó, xem tệp mẫu)",
+                    known
+                        .iter()
+                        .map(|k| domain::contract::ALL
+                            .iter()
+                            .find(|s| s.kind == *k)
+                            .map_or(*k, |s| s.label_vi))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 format!(
                     "unknown file kind \"{kind}\"; the file or sheet name must be one of: {}",

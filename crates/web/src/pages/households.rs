@@ -21,6 +21,14 @@ pub struct ListQuery {
     page: i64,
 }
 
+/// A search of more words than it takes: said, not answered with an error of the system.
+pub(crate) fn too_many_words() -> AppError {
+    AppError::BadRequest(format!(
+        "Tìm theo tối đa {} từ; hãy bớt từ rồi tìm lại.",
+        store::households::MAX_WORDS
+    ))
+}
+
 /// Households per page of a list.
 const PER_PAGE: i64 = 50;
 
@@ -105,6 +113,9 @@ async fn find(st: &AppState, who: &Authed, q: &ListQuery, per: i64) -> Result<Fo
             });
         }
         let wanted = store::households::Wanted::from_query(&q_trim);
+        if wanted.too_many_words() {
+            return Err(too_many_words());
+        }
         let (total, hits) = store::households::search_page(db, &acc, &wanted, (limit, offset))?;
         let lines = hits
             .into_iter()

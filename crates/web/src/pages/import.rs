@@ -319,15 +319,27 @@ pub async fn upload(State(st): State<AppState>, who: Authed, mut mp: Multipart) 
             return Err(e);
         }
     };
+    // Who sent it: only she may confirm it or download its errors.
+    if let Err(e) = std::fs::write(dir.join(OWNER_FILE), who.actor()) {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(AppError::Internal(e.to_string()));
+    }
     let result = run_import(&st, &who, dir.clone(), true).await?;
+    if matches!(&result, Ok(s) if s.per_kind.is_empty()) {
+        // Neither its name nor its sheets name a kind of the contract: nothing to confirm.
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(AppError::BadRequest(format!(
+            "Tệp {file_name} không mang loại dữ liệu nào của hệ thống: hãy đặt tên tệp CSV theo loại dữ liệu (như households.csv, Hộ gia đình.csv), hoặc dùng tệp mẫu Excel tải ở trang này."
+        )));
+    }
     if let Err(rejection) = &result {
         // The file goes; its errors stay, for their download, until the folder is old.
+        let _ = std::fs::write(dir.join(REJECTED_FILE), "");
         let _ = std::fs::remove_file(dir.join(&file_name));
         let kept = error_sheet(rejection)
             .xlsx()
             .map_err(|e| std::io::Error::other(e.to_string()))
-            .and_then(|bytes| std::fs::write(dir.join(ERRORS_FILE), bytes))
-            .and_then(|()| std::fs::write(dir.join(OWNER_FILE), who.actor()));
+            .and_then(|bytes| std::fs::write(dir.join(ERRORS_FILE), bytes));
         if let Err(e) = kept {
             tracing::warn!(cause = %e, "the import's errors could not be kept for download");
         }
@@ -336,8 +348,10 @@ pub async fn upload(State(st): State<AppState>, who: Authed, mut mp: Multipart) 
     Ok(who.page("Nhập tệp", body))
 }
 
-/// The errors of a rejected upload, and who sent it, in its folder.
+/// In an upload's folder: the errors of a rejected upload, the mark that it was
+/// rejected, and who sent it.
 const ERRORS_FILE: &str = "loi.xlsx";
+const REJECTED_FILE: &str = "rejected";
 const OWNER_FILE: &str = "owner";
 
 /// The errors of a file she sent, as XLSX: only hers, only while the folder is kept.
@@ -374,7 +388,9 @@ pub async fn confirm(
         ));
     }
     let dir = upload_dir(&f.token);
-    if !dir.exists() || dir.join(OWNER_FILE).exists() {
+    // Only who sent the file confirms it; another's token is answered as unknown.
+    let owner = std::fs::read_to_string(dir.join(OWNER_FILE)).unwrap_or_default();
+    if owner != who.actor() || dir.join(REJECTED_FILE).exists() {
         return Err(AppError::BadRequest(
             "Không tìm thấy tệp đã kiểm tra; hãy gửi lại.".into(),
         ));

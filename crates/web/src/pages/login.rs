@@ -71,6 +71,8 @@ fn client_of(extensions: &axum::http::Extensions, headers: &HeaderMap) -> String
 }
 
 const TOO_MANY: &str = "Đăng nhập sai quá nhiều lần. Hãy đợi 15 phút rồi thử lại.";
+const TOO_MANY_GUESSES: &str =
+    "Nhập sai mật khẩu hiện tại quá nhiều lần. Hãy đợi 15 phút rồi thử lại.";
 const WRONG: &str = "Tên đăng nhập hoặc mật khẩu không đúng.";
 const BUSY: &str = "Hệ thống đang bận xử lý nhiều lượt đăng nhập; hãy thử lại sau ít giây.";
 
@@ -236,6 +238,8 @@ pub struct PasswordForm {
 pub async fn password_submit(
     State(st): State<AppState>,
     SignedIn(who): SignedIn,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Form(f): Form<PasswordForm>,
 ) -> Reply {
     if f.new != f.confirm {
@@ -249,9 +253,26 @@ pub async fn password_submit(
         return Ok(password_page(&who, Some(&e), false));
     }
     let (id, actor, keep) = (who.user.id, who.actor(), who.token_hash.clone());
-    let stored = st
-        .run(move |db| Ok(store::accounts::password_hash(db, id)?.unwrap_or_default()))
+    // Guesses of the current password are counted like sign-ins, before it is checked
+    // (one who took over a session cannot try it at the hashing's speed), under a name
+    // of their own so that they do not lock her sign-in.
+    let guessed = format!("password-change:{}", who.user.username.to_lowercase());
+    let client = client_of(&extensions, &headers);
+    let (g, c) = (guessed.clone(), client.clone());
+    let (stored, attempts) = st
+        .run(move |db| {
+            let since = store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS);
+            let attempts = store::accounts::record_attempt(db, &g, &c, &since)?;
+            Ok((
+                store::accounts::password_hash(db, id)?.unwrap_or_default(),
+                attempts,
+            ))
+        })
         .await?;
+    if attempts.user > auth::MAX_ATTEMPTS_PAIR {
+        tracing::warn!(client = %client, "password change throttled");
+        return Ok(password_page(&who, Some(TOO_MANY_GUESSES), false));
+    }
     let (current, new) = (f.current.clone(), f.new.clone());
     let hashed = auth::hashing(move || {
         auth::verify_password(&current, &stored).then(|| auth::hash_password(&new))
@@ -266,6 +287,8 @@ pub async fn password_submit(
                 // Whoever knew the old password is signed out everywhere else.
                 store::accounts::sessions_end_for_user(tx, id, Some(&keep))
             })?;
+            let before = store::utc_in(-auth::ATTEMPT_WINDOW_SECONDS);
+            store::accounts::clear_attempts(db, &guessed, &client, &before)?;
             Ok(())
         })
         .await?;

@@ -5,7 +5,7 @@ pub(crate) mod dashboard;
 mod form_fields;
 mod forms;
 mod household_forms;
-mod households;
+pub(crate) mod households;
 pub(crate) mod import;
 mod lineage;
 mod login;

@@ -154,9 +154,16 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             comment.into(),
             people.into(),
         ];
+        // Who submitted it does not approve it (four eyes; the step refuses it too).
+        let sent_by_her = l
+            .review
+            .as_ref()
+            .is_some_and(|r| r.submitted_by.as_deref() == Some(who.actor().as_str()));
+        let approves = !sent_by_her || who.user.role == domain::access::Role::Admin;
         let actions = html! { @if l.rights.decide { @match l.review.as_ref().map(|r| r.state) {
             Some(ReviewState::Submitted) => {
-                (step(l, ReviewState::Approved, "Duyệt", false))
+                @if approves { (step(l, ReviewState::Approved, "Duyệt", false)) }
+                @else { span.muted { "Chờ người khác duyệt " } }
                 (step(l, ReviewState::Returned, "Trả lại", true))
             }
             Some(ReviewState::Approved) => { (step(l, ReviewState::Reopened, "Mở lại", true)) }
@@ -215,7 +222,22 @@ pub async fn step(State(st): State<AppState>, who: Authed, Form(f): Form<StepFor
     let (unit, comment) = (f.unit.clone(), f.comment.trim().to_owned());
     st.scoped(&who, move |db, acc| {
         let r = rights(acc, &unit);
-        let now = store::reviews::get(db, &unit, period)?.map(|r| r.state);
+        let stored = store::reviews::get(db, &unit, period)?;
+        // Four eyes: who submitted a period does not approve it herself; a second person
+        // decides. An administrator may (a unit with one officer), and it is audited as
+        // every step is.
+        if to == ReviewState::Approved
+            && !acc.is_admin()
+            && stored
+                .as_ref()
+                .is_some_and(|s| s.submitted_by.as_deref() == Some(actor.as_str()))
+        {
+            return Err(AppError::Conflict(
+                "Bạn đã gửi duyệt kỳ này nên không tự duyệt được: người khác có quyền duyệt sẽ quyết định (đơn vị chỉ có một cán bộ: nhờ quản trị hệ thống duyệt)."
+                    .into(),
+            ));
+        }
+        let now = stored.map(|r| r.state);
         let allowed = match (to, now) {
             (
                 ReviewState::Submitted,
@@ -248,8 +270,10 @@ pub fn waiting(db: &mut store::Db, acc: &store::access::Access) -> Result<Vec<Re
     if !acc.user.role.manages_users() {
         return Ok(Vec::new());
     }
+    let me = acc.user.actor();
     Ok(store::reviews::submitted(db)?
         .into_iter()
         .filter(|r| rights(acc, &r.unit_code).decide)
+        .filter(|r| acc.is_admin() || r.submitted_by.as_deref() != Some(me.as_str()))
         .collect())
 }

@@ -12,17 +12,22 @@ use maud::html;
 use serde::Deserialize;
 
 /// The users as a list: on the page with what she may do to each, or to download.
-fn users_sheet(who: &Authed, users: &[store::accounts::User], exporting: bool) -> Sheet {
+fn users_sheet(who: &Authed, users: &[Listed], exporting: bool) -> Sheet {
     let mut sheet = Sheet::new(
         "Nguoi dung",
         &["Tên đăng nhập", "Họ tên", "Vai trò", "Đơn vị", "Trạng thái"],
     );
-    for u in users {
+    for Listed {
+        user: u,
+        unit,
+        manageable,
+    } in users
+    {
         let cells = vec![
             u.username.as_str().into(),
             u.full_name.as_str().into(),
             u.role.label_vi().into(),
-            u.unit_code.as_str().into(),
+            unit.as_str().into(),
             (if u.active {
                 "hoạt động"
             } else {
@@ -30,7 +35,7 @@ fn users_sheet(who: &Authed, users: &[store::accounts::User], exporting: bool) -
             })
             .into(),
         ];
-        if exporting || u.id == who.user.id || !who.user.role.may_grant(u.role) {
+        if exporting || u.id == who.user.id || !who.user.role.may_grant(u.role) || !manageable {
             sheet.push(cells);
             continue;
         }
@@ -53,8 +58,17 @@ fn users_sheet(who: &Authed, users: &[store::accounts::User], exporting: bool) -
     sheet
 }
 
-/// The users she manages: those of the units she may read.
-async fn users_of(st: &AppState, who: &Authed) -> Result<Vec<store::accounts::User>, AppError> {
+/// A user on the list: her unit as a person reads it, and whether the manager may
+/// manage her (`Access::manages_users_of`).
+struct Listed {
+    user: store::accounts::User,
+    unit: String,
+    manageable: bool,
+}
+
+/// The users of the units she may read; she manages those of the units strictly below
+/// hers.
+async fn users_of(st: &AppState, who: &Authed) -> Result<Vec<Listed>, AppError> {
     if !who.user.role.manages_users() {
         return Err(AppError::Forbidden);
     }
@@ -63,6 +77,11 @@ async fn users_of(st: &AppState, who: &Authed) -> Result<Vec<store::accounts::Us
         Ok(store::accounts::list(db)?
             .into_iter()
             .filter(|u| acc.can_read_code(&u.unit_code, today))
+            .map(|u| Listed {
+                unit: crate::view::unit_name(acc, None, &u.unit_code),
+                manageable: acc.manages_users_of(&u.unit_code),
+                user: u,
+            })
             .collect::<Vec<_>>())
     })
     .await
@@ -157,15 +176,19 @@ pub async fn create(State(st): State<AppState>, who: Authed, Form(f): Form<NewUs
     };
     let message = st
         .scoped(&who, move |db, acc| {
-            if !acc.can_read_code(&f.unit_code, acc.today)
-                || (!acc.is_admin() && !acc.can_write_code(&f.unit_code, acc.today))
-            {
+            if !acc.is_admin() && !acc.can_write_code(&f.unit_code, acc.today) {
                 return Ok((
                     false,
                     format!(
                         "Đơn vị {} không thuộc phạm vi của bạn hoặc không tồn tại.",
                         f.unit_code
                     ),
+                ));
+            }
+            if !acc.manages_users_of(&f.unit_code) {
+                return Ok((
+                    false,
+                    "Bạn chỉ thêm được người dùng cho các đơn vị cấp dưới; người dùng của đơn vị mình do cấp trên hoặc quản trị hệ thống thêm.".into(),
                 ));
             }
             if store::accounts::by_username(db, &username)?.is_some() {
@@ -217,9 +240,7 @@ async fn on_user_below(
     let said = st
         .scoped(who, move |db, acc| {
             let target = store::accounts::by_id(db, id)?.ok_or(AppError::NotFound)?;
-            if !w.user.role.may_grant(target.role)
-                || !acc.can_read_code(&target.unit_code, acc.today)
-            {
+            if !w.user.role.may_grant(target.role) || !acc.manages_users_of(&target.unit_code) {
                 return Err(AppError::Forbidden);
             }
             step(db, &target, &w.actor())
