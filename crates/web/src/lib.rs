@@ -34,6 +34,29 @@ pub struct AppState {
     db_slots: Arc<tokio::sync::Semaphore>,
     /// What `/metrics` reports.
     pub metrics: Arc<metrics::Metrics>,
+    /// Each user's share of the database slots (a [`PER_USER_SHARE`]th): one user's flood
+    /// of requests waits on her own share and leaves the rest to the others.
+    user_slots: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>>,
+    per_user: usize,
+    /// Heavy downloads (spreadsheets, PDFs) made at once, in all ([`HEAVY_AT_ONCE`]); each
+    /// user makes one at a time.
+    heavy: Arc<tokio::sync::Semaphore>,
+    user_heavy: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>>,
+}
+
+/// The share of the database slots one user holds at most at once: a quarter of them
+/// (4 of the default 16), at least one.
+pub const PER_USER_SHARE: usize = 4;
+
+/// Heavy downloads made at once on the whole server: as many as there are cores to make
+/// them, so that pages keep theirs.
+pub const HEAVY_AT_ONCE: usize = 2;
+
+/// The permits a heavy download holds while it is made (its user's one, and one of the
+/// server's).
+pub struct HeavyPermit {
+    _user: tokio::sync::OwnedSemaphorePermit,
+    _all: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Database work running at once by default (threads and connections); more waits its
@@ -60,7 +83,53 @@ impl AppState {
             login_key: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),
             metrics: Arc::default(),
+            user_slots: Arc::default(),
+            per_user: (connections / PER_USER_SHARE).max(1),
+            heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)),
+            user_heavy: Arc::default(),
         }
+    }
+
+    /// The semaphore of user `id` in `map`, made with `permits` on first use.
+    fn share_of(
+        map: &std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>,
+        id: i64,
+        permits: usize,
+    ) -> Arc<tokio::sync::Semaphore> {
+        let mut m = map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        m.entry(id)
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(permits)))
+            .clone()
+    }
+
+    /// Waits for a heavy download's turn: her one at a time, and the server's
+    /// [`HEAVY_AT_ONCE`]. Held until the download is made.
+    pub async fn heavy(&self, who: &auth::Authed) -> Result<HeavyPermit, AppError> {
+        let mine = Self::share_of(&self.user_heavy, who.user.id, 1);
+        let closed = |e: tokio::sync::AcquireError| AppError::Internal(e.to_string());
+        let user = mine.acquire_owned().await.map_err(closed)?;
+        let all = self.heavy.clone().acquire_owned().await.map_err(closed)?;
+        Ok(HeavyPermit {
+            _user: user,
+            _all: all,
+        })
+    }
+
+    /// Database work for a signed-in user, within her share of the slots (a
+    /// [`PER_USER_SHARE`]th of them), then the server's.
+    pub async fn run_as<T: Send + 'static>(
+        &self,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let share = Self::share_of(&self.user_slots, who.user.id, self.per_user);
+        let _mine = share
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.run(f).await
     }
 
     /// The key that signs login forms: read from the database (made there by the first
@@ -88,7 +157,7 @@ impl AppState {
         f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
         let w = who.clone();
-        self.run(move |db| {
+        self.run_as(who, move |db| {
             let acc = w.access(db)?;
             f(db, &acc)
         })

@@ -216,3 +216,93 @@ fn an_upload_is_confirmed_only_by_who_sent_it_and_must_name_a_kind() {
         );
     }
 }
+
+/// A user with `id`, for the server's budgets (nothing of her is read from the database).
+fn someone(id: i64) -> web::auth::Authed {
+    web::auth::Authed {
+        user: store::accounts::User {
+            id,
+            username: format!("u{id}"),
+            full_name: format!("Người {id}"),
+            role: domain::access::Role::Clerk,
+            unit_code: "VN".into(),
+            active: true,
+            must_change_password: false,
+        },
+        csrf: String::new(),
+        token_hash: String::new(),
+        unit_name: String::new(),
+    }
+}
+
+/// A fair server (issue 23, item 4), with real threads on the backend under test: one
+/// user's flood holds at most her share of the database slots (a quarter: 2 of 8 here),
+/// and a heavy download waits for her previous one, while another user's work goes
+/// through at once.
+#[test]
+fn one_user_holds_at_most_her_share_of_the_slots_and_one_heavy_download() {
+    let t = crate::support::TestDb::new();
+    let state = web::AppState::with_connections(t.url(), 8);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let busy = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let flood: Vec<_> = (0..10)
+            .map(|_| {
+                let (st, busy, most, done) =
+                    (state.clone(), busy.clone(), most.clone(), done.clone());
+                tokio::spawn(async move {
+                    st.run_as(&someone(1), move |db| {
+                        let now = busy.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                        most.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                        db.ping()?;
+                        std::thread::sleep(std::time::Duration::from_millis(150));
+                        busy.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                        done.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        // Another user is served while the flood waits on its own share: before any of
+        // the flood's work is done (without the share, after eight of the ten).
+        let d = done.clone();
+        let finished_first = state
+            .run_as(&someone(2), move |db| {
+                db.ping()?;
+                Ok(d.load(std::sync::atomic::Ordering::SeqCst))
+            })
+            .await
+            .unwrap();
+        assert!(
+            finished_first < 2,
+            "the other user waited behind {finished_first} of the flood's requests"
+        );
+        for f in flood {
+            f.await.unwrap().unwrap();
+        }
+        assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 2);
+        // Heavy downloads: her second waits for her first; another user's does not.
+        let first = state.heavy(&someone(1)).await.unwrap();
+        let second = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            state.heavy(&someone(1)),
+        )
+        .await;
+        assert!(second.is_err(), "her second heavy download did not wait");
+        let other = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            state.heavy(&someone(2)),
+        )
+        .await;
+        assert!(other.is_ok(), "another user's download waited");
+        drop(first);
+    });
+}

@@ -468,7 +468,7 @@ fn pages_speak_vietnamese() {
             ("username", "vi-test"),
             ("full_name", "Cán bộ thử"),
             ("role", "viewer"),
-            ("unit_code", "48"),
+            ("unit_code", "20443"),
             ("password", "mat-khau-thu-nghiem-dai"),
         ],
     );

@@ -158,6 +158,7 @@ const EXPORTED: i64 = 50_000;
 /// The whole list (up to `EXPORTED` households) as an XLSX workbook.
 pub async fn export(State(st): State<AppState>, who: Authed, Query(q): Query<ListQuery>) -> Reply {
     let all = ListQuery { page: 0, ..q };
+    let _heavy = st.heavy(&who).await?;
     let found = find(&st, &who, &all, EXPORTED).await?;
     let mut sheet = crate::sheet::Sheet::new(
         "Danh sach ho",

@@ -311,7 +311,10 @@ pub async fn sync(
         return AppError::Forbidden.json();
     }
     let answer = st
-        .run(move |db| {
+        .run_as(&who.clone(), move |db| {
+            // Her rights, computed once for the whole batch: a refused entry costs its
+            // checks, not the access computation again.
+            let acc = Arc::new(who.access(db)?);
             entries
                 .into_iter()
                 .map(|e| {
@@ -321,7 +324,7 @@ pub async fn sync(
                             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
                     let id = e.client_id.clone();
                     let answer = match kinds().iter().find(|(k, _, _)| *k == e.kind) {
-                        Some((kind, _, _)) if id_ok => sync_one(db, &who, kind, e)?,
+                        Some((kind, _, _)) if id_ok => sync_one(db, &who, &acc, kind, e)?,
                         _ => refused(&[("", "Mục gửi lên không hợp lệ.".into())]),
                     };
                     Ok(SyncAnswer {
@@ -345,6 +348,7 @@ pub async fn sync(
 fn sync_one(
     db: &mut store::Db,
     who: &Authed,
+    acc: &Arc<store::access::Access>,
     kind: &'static str,
     e: Entry,
 ) -> Result<SyncAnswer, AppError> {
@@ -412,7 +416,7 @@ fn sync_one(
     );
     let opts = importer::Options {
         actor: who.actor(),
-        access: Some(Arc::new(who.access(db)?)),
+        access: Some(acc.clone()),
         guard: Some(guard),
         // A new record never replaces a stored one; an assessment of a year is replaced.
         create_only: edit.is_none() && kind != "assessments",
@@ -434,8 +438,7 @@ fn sync_one(
                 .iter()
                 .any(|x| x.refusal == Refusal::ChangedMeanwhile)
             {
-                let acc = who.access(db)?;
-                let now = store::households::get_writable(db, &acc, &code)?;
+                let now = store::households::get_writable(db, acc, &code)?;
                 return Ok(match now {
                     Some(h) => SyncAnswer {
                         current: Some(household_values(&h).into_iter().collect()),

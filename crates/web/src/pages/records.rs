@@ -297,6 +297,12 @@ pub async fn list(
         .filter(|r| !r.is_empty())
         .map(str::to_owned);
     let masked = q.masked.as_deref() == Some("1");
+    // A whole list as a file is made one at a time per user, a few at a time in all.
+    let _heavy = if exporting {
+        Some(st.heavy(&who).await?)
+    } else {
+        None
+    };
     let wanted_unit = q.unit.clone();
     let answer = st
         .scoped(&who, move |db, acc| {

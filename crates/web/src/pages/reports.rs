@@ -273,6 +273,8 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
         _ => render::Csv::Vietnamese,
     };
     let printed = matches!(format.as_str(), "pdf" | "html");
+    // A report's file is made one at a time per user, a few at a time in all.
+    let _heavy = st.heavy(&who).await?;
     let (report, document) = st
         .scoped(&who, move |db, acc| {
             let req = request(acc, &q)?;
@@ -355,6 +357,11 @@ fn source_vi(source: &str) -> &str {
 pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let indicator = q.indicator.clone().unwrap_or_default();
     let exporting = q.format.as_deref() == Some("xlsx");
+    let _heavy = if exporting {
+        Some(st.heavy(&who).await?)
+    } else {
+        None
+    };
     let ind = indicator.clone();
     let (report, evidence) = st
         .scoped(&who, move |db, acc| {

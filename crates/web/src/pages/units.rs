@@ -53,6 +53,7 @@ fn subtree_sheet(
 
 pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQuery>) -> Reply {
     if q.format.as_deref() == Some("xlsx") {
+        let _heavy = st.heavy(&who).await?;
         let sheet = st
             .scoped(&who, move |_db, acc| {
                 let date = q
