@@ -133,6 +133,15 @@ pub enum Refusal {
         household: String,
         member_no: i64,
     },
+    /// A member whose consent is recorded: the consent is evidence, kept.
+    MemberHasConsent {
+        household: String,
+        member_no: i64,
+    },
+    /// A consent withdrawn before the day it was given.
+    WithdrawnBeforeGiven {
+        given: domain::Date,
+    },
     NoProject {
         code: String,
     },

@@ -48,6 +48,37 @@ pub fn recent(db: &mut Db, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
     db.query_as(sql, crate::params![limit])
 }
 
+/// Which entries a reader of the log asks for.
+pub enum Showing<'a> {
+    /// Changes (of one kind of record, or of all): the access log's views left out, so
+    /// that a download's thousands of them do not hide what was changed.
+    Changes(Option<&'a str>),
+    /// The access log: who was shown identifiers whole, where and why.
+    Views,
+}
+
+/// The newest entries first, of what `showing` asks for.
+pub fn recent_of(
+    db: &mut Db,
+    showing: &Showing<'_>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    match showing {
+        Showing::Changes(None) => db.query_as(
+            "SELECT {cols} FROM audit_log WHERE action <> ? ORDER BY id DESC LIMIT ?",
+            crate::params![VIEW_SENSITIVE, limit],
+        ),
+        Showing::Changes(Some(entity)) => db.query_as(
+            "SELECT {cols} FROM audit_log WHERE entity = ? AND action <> ? ORDER BY id DESC LIMIT ?",
+            crate::params![*entity, VIEW_SENSITIVE, limit],
+        ),
+        Showing::Views => db.query_as(
+            "SELECT {cols} FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT ?",
+            crate::params![VIEW_SENSITIVE, limit],
+        ),
+    }
+}
+
 /// What one import changed, for the list of imports (one row per import that changed
 /// something).
 pub struct ImportRun<'a> {

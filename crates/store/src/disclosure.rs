@@ -26,6 +26,12 @@ pub enum Surface {
 }
 
 impl Surface {
+    /// Does it share the data onwards (a file leaves the system, a program reads it)?
+    /// A member who withdrew her consent to sharing is left out there.
+    pub fn shares(self) -> bool {
+        matches!(self, Surface::RecordDownload | Surface::Api)
+    }
+
     pub fn label_vi(self) -> &'static str {
         match self {
             Surface::HouseholdPage => "Trang hộ",
@@ -58,6 +64,9 @@ pub fn is_identifier_column(name: &str) -> bool {
 pub struct Disclosure<'a> {
     acc: &'a Access,
     in_full: BTreeSet<String>,
+    /// On a surface that shares (a download, the API): the members whose consent was
+    /// withdrawn or does not cover sharing, whose identifiers are left out altogether.
+    withheld: Option<std::collections::HashSet<(String, i64)>>,
 }
 
 impl<'a> Disclosure<'a> {
@@ -65,7 +74,15 @@ impl<'a> Disclosure<'a> {
         Disclosure {
             acc,
             in_full: BTreeSet::new(),
+            withheld: None,
         }
+    }
+
+    /// For a surface that shares the data onwards (a download, the API): `withheld`
+    /// members' identifiers are left out for everyone (`households::withheld`).
+    pub fn sharing(mut self, withheld: std::collections::HashSet<(String, i64)>) -> Self {
+        self.withheld = Some(withheld);
+        self
     }
 
     /// Are the identifiers of the records of unit version `unit_id` shown whole to her?
@@ -77,15 +94,23 @@ impl<'a> Disclosure<'a> {
         }
     }
 
-    /// An identifier of household `household` (of unit version `unit_id`) as she may see
-    /// it; a value shown whole is noted for the log.
+    /// An identifier of member `member_no` of household `household` (of unit version
+    /// `unit_id`) as she may see it; a value shown whole is noted for the log, and one
+    /// whose sharing the member withdrew is left out of a surface that shares.
     pub fn identifier(
         &mut self,
-        household: &str,
+        (household, member_no): (&str, i64),
         unit_id: Option<VersionId>,
         value: &str,
     ) -> String {
         if value.is_empty() {
+            return String::new();
+        }
+        if self
+            .withheld
+            .as_ref()
+            .is_some_and(|w| w.contains(&(household.to_owned(), member_no)))
+        {
             return String::new();
         }
         if self.whole_for(unit_id) {

@@ -28,6 +28,9 @@ pub static ASSESSMENTS: LazyLock<TableDef> = LazyLock::new(|| {
     )
 });
 
+pub static CONSENTS: LazyLock<TableDef> =
+    LazyLock::new(|| TableDef::of(&contract::CONSENTS, &[], "household_code"));
+
 pub static ASSIGNMENTS: LazyLock<TableDef> =
     LazyLock::new(|| TableDef::of(&contract::ASSIGNMENTS, &["unit_id"], "household_code"));
 
@@ -89,6 +92,33 @@ pub fn member_numbers(db: &mut Db, codes: &[&str]) -> Result<Vec<MemberNumber>, 
         "SELECT {cols} FROM members WHERE household_code IN ({in})",
         codes,
     )
+}
+
+/// The members of households `codes` whose identifiers are not to be shared on `on`:
+/// their consent withdrawn on or before that day, or given without sharing.
+pub fn withheld(
+    db: &mut Db,
+    codes: &[&str],
+    on: domain::Date,
+) -> Result<std::collections::HashSet<(String, i64)>, StoreError> {
+    let rows: Vec<ConsentState> = read_in(
+        db,
+        "SELECT {cols} FROM consents WHERE household_code IN ({in})",
+        codes,
+    )?;
+    Ok(rows
+        .into_iter()
+        .filter(|c| c.sharing == Some(false) || c.withdrawn_on.is_some_and(|d| d <= on))
+        .map(|c| (c.household_code, c.member_no))
+        .collect())
+}
+
+stored_row! {
+    /// What a consent says of sharing.
+    pub struct ConsentState {
+        household_code: String, member_no: i64, sharing: Option<bool>,
+        withdrawn_on: Option<domain::Date>,
+    }
 }
 
 stored_row! {
@@ -163,10 +193,23 @@ pub fn dependents(db: &mut Db, code: &str) -> Result<i64, StoreError> {
          + (SELECT COUNT(*) FROM assessments WHERE household_code = ?) \
          + (SELECT COUNT(*) FROM assignments WHERE household_code = ?) \
          + (SELECT COUNT(*) FROM supports WHERE household_code = ?) \
-         + (SELECT COUNT(*) FROM project_members WHERE household_code = ?) AS n",
-        crate::params![code, code, code, code, code],
+         + (SELECT COUNT(*) FROM project_members WHERE household_code = ?) \
+         + (SELECT COUNT(*) FROM consents WHERE household_code = ?) AS n",
+        crate::params![code, code, code, code, code, code],
     )?
     .get("n")
+}
+
+/// Whether member `member_no` of household `code` has a recorded consent (kept as the
+/// evidence it is: the member is not deleted while it stands).
+pub fn has_consent(db: &mut Db, code: &str, member_no: i64) -> Result<bool, StoreError> {
+    let n: i64 = db
+        .query_one(
+            "SELECT COUNT(*) AS n FROM consents WHERE household_code = ? AND member_no = ?",
+            crate::params![code, member_no],
+        )?
+        .get("n")?;
+    Ok(n > 0)
 }
 
 /// How many supports name member `member_no` of household `code` as their recipient.
@@ -198,9 +241,15 @@ pub fn members_shown(
 ) -> Result<Vec<Member>, StoreError> {
     let mut members = members_of(db, &h.code)?;
     let mut shown = crate::disclosure::Disclosure::new(acc);
+    if surface.shares() {
+        shown = shown.sharing(withheld(db, &[h.code.as_str()], acc.today)?);
+    }
     for m in &mut members {
-        for v in [&mut m.citizen_id, &mut m.phone].into_iter().flatten() {
-            *v = shown.identifier(&h.code, Some(h.unit_id), v);
+        for v in [&mut m.citizen_id, &mut m.phone] {
+            if let Some(value) = v.as_deref() {
+                let seen = shown.identifier((&h.code, m.member_no), Some(h.unit_id), value);
+                *v = (!seen.is_empty()).then_some(seen);
+            }
         }
     }
     shown.log(db, &acc.user.actor(), surface, None)?;

@@ -38,6 +38,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (11, "lineage_review", "0011_lineage_review.sql"),
     (12, "sync_receipts", "0012_sync_receipts.sql"),
     (13, "ethnicity_and_item", "0013_ethnicity_and_item.sql"),
+    (14, "consents", "0014_consents.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

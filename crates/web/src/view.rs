@@ -111,6 +111,13 @@ impl<'a> Rows<'a> {
         self
     }
 
+    /// For a surface that shares (a download): the identifiers of `withheld` members
+    /// (consent to sharing withdrawn) are left out.
+    pub fn sharing(mut self, withheld: std::collections::HashSet<(String, i64)>) -> Rows<'a> {
+        self.disclosure = self.disclosure.sharing(withheld);
+        self
+    }
+
     /// Does the kind have identifier columns?
     pub fn has_identifiers(spec: &Spec) -> bool {
         spec.cols.iter().any(|c| is_identifier(c.ty))
@@ -135,7 +142,11 @@ impl<'a> Rows<'a> {
                 .get("household_code")
                 .and_then(Value::as_text)
                 .unwrap_or_default();
-            return self.disclosure.identifier(household, unit, &value).into();
+            let member_no = row.get("member_no").and_then(Value::as_int).unwrap_or(0);
+            return self
+                .disclosure
+                .identifier((household, member_no), unit, &value)
+                .into();
         }
         if col.name == "unit_code" {
             let id = row.get("unit_id").and_then(Value::as_unit);

@@ -144,3 +144,101 @@ fn ethnicity_and_item_go_through_every_surface() {
         serde_json::from_str(&c.get(&format!("{base}/api/households/DT-1")).body).unwrap();
     assert_eq!(h["members"][1]["ethnicity"], "01");
 }
+
+/// Consent (issue 23, item 1): a kind of its own, checked, listed, and its withdrawal
+/// stops new sharing: the API and downloads leave her identifiers out, the household page
+/// (which shares nothing) still shows them to who keeps her records; a member with a
+/// recorded consent is not deleted.
+#[test]
+fn a_withdrawn_consent_stops_sharing_her_identifiers() {
+    let (server, mut c, csrf) = demo_with_csrf("tinh");
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    let member = db
+        .query_one(
+            "SELECT household_code, member_no, citizen_id FROM members m \
+             WHERE citizen_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM supports s \
+             WHERE s.household_code = m.household_code AND s.member_no = m.member_no) \
+             ORDER BY household_code, member_no LIMIT 1",
+            &[],
+        )
+        .unwrap();
+    let (hh, no, id): (String, i64, String) = (
+        member.get("household_code").unwrap(),
+        member.get("member_no").unwrap(),
+        member.get("citizen_id").unwrap(),
+    );
+    let consent = |extra: &str| {
+        format!(
+            r#"[{{"household_code":"{hh}","member_no":"{no}","given_on":"2026-01-05","record_keeping":"1","sharing":"1","collected_by":"Chi hội trưởng","form_ref":"PDY-001"{extra}}}]"#
+        )
+    };
+    let api = format!("{base}/api/import/consents");
+    // Checked: a withdrawal before the consent, a member that does not exist.
+    let r = c.post_json(&api, &consent(r#","withdrawn_on":"2025-12-01""#), &csrf);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("withdrawn_on") && r.body.contains("ngày rút lại đồng ý trước"));
+    let nobody = consent("").replace(&format!("\"member_no\":\"{no}\""), "\"member_no\":\"99\"");
+    let r = c.post_json(&api, &nobody, &csrf);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("không có thành viên số 99"));
+    // Given: her identifiers are shared with who may write her household.
+    assert_eq!(c.post_json(&api, &consent(""), &csrf).status, 200);
+    let shown = |c: &mut Http| -> serde_json::Value {
+        serde_json::from_str(&c.get(&format!("{base}/api/households/{hh}")).body).unwrap()
+    };
+    let of_her = |h: &serde_json::Value| {
+        h["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["member_no"] == no)
+            .unwrap()["citizen_id"]
+            .clone()
+    };
+    assert_eq!(of_her(&shown(&mut c)), id.as_str());
+    let download = |c: &mut Http| {
+        let r = c.get(&format!(
+            "{base}/records/members?format=xlsx&reason={}",
+            enc("Đối chiếu")
+        ));
+        assert!(r.bytes.starts_with(b"PK"));
+        xlsx_text(&r.bytes)
+    };
+    assert!(download(&mut c).contains(&id));
+    // Withdrawn: the API and the download leave them out; the page still shows them.
+    let r = c.post_json(&api, &consent(r#","withdrawn_on":"2026-02-01""#), &csrf);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        of_her(&shown(&mut c)).is_null(),
+        "the API shares a withdrawn member's ID"
+    );
+    assert!(
+        !download(&mut c).contains(&id),
+        "a download shares a withdrawn member's ID"
+    );
+    assert!(c.get(&format!("{base}/households/{hh}")).body.contains(&id));
+    // On record: listed with its Vietnamese names, audited, and the member kept.
+    let list = c
+        .get(&format!(
+            "{base}/records/consents?from=2026-01-01&to=2026-12-31"
+        ))
+        .body;
+    says_all(
+        &list,
+        &["Ngày rút lại đồng ý", "01/02/2026", "PDY-001"],
+        "consents list",
+    );
+    let audit = c.get(&format!("{base}/audit?entity=consents")).body;
+    assert!(
+        audit.contains("Ngày rút lại đồng ý:  → 01/02/2026"),
+        "the withdrawal is not audited"
+    );
+    let r = c.post_json(
+        &format!("{base}/api/import/members"),
+        &format!(r#"[{{"household_code":"{hh}","member_no":"{no}","delete":"1","reason":"thử"}}]"#),
+        &csrf,
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("phiếu đồng ý"));
+}

@@ -63,12 +63,18 @@ pub fn delete_rows(kind: &dyn Kind, mut batch: Batch<'_>) -> Result<Counts, Stor
             }
             "members" => {
                 let n = r.int("member_no").unwrap_or_default();
-                if store::households::supports_to(batch.db, code(), n)? == 0 {
+                if store::households::supports_to(batch.db, code(), n)? > 0 {
+                    Refusal::MemberHasSupports {
+                        household: code().to_owned(),
+                        member_no: n,
+                    }
+                } else if store::households::has_consent(batch.db, code(), n)? {
+                    Refusal::MemberHasConsent {
+                        household: code().to_owned(),
+                        member_no: n,
+                    }
+                } else {
                     continue;
-                }
-                Refusal::MemberHasSupports {
-                    household: code().to_owned(),
-                    member_no: n,
                 }
             }
             _ => continue,

@@ -3,6 +3,7 @@
 
 mod assessments;
 mod assignments;
+mod consents;
 pub mod delete;
 mod fields;
 mod households;
@@ -277,6 +278,11 @@ static KINDS: &[&dyn Kind] = &[
         households::apply,
     ),
     &KindOf::new(&contract::MEMBERS, Some(&stored::MEMBERS), members::apply),
+    &KindOf::new(
+        &contract::CONSENTS,
+        Some(&stored::CONSENTS),
+        consents::apply,
+    ),
     &KindOf::new(
         &contract::ASSESSMENTS,
         Some(&stored::ASSESSMENTS),

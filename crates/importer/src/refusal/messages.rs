@@ -191,6 +191,10 @@ impl Refusal {
                 format!("hộ {household} không có thành viên số {member_no}"),
                 format!("household {household} has no member {member_no}"),
             ),
+            R::WithdrawnBeforeGiven { given } => (
+                format!("ngày rút lại đồng ý trước ngày đồng ý ({})", given.dmy()),
+                format!("consent withdrawn before it was given ({given})"),
+            ),
             R::NoProject { code } => (format!("chưa có dự án mã {code}"), format!("no project {code}")),
 
             R::OutsideScope => s(
@@ -301,6 +305,10 @@ impl Refusal {
             R::HouseholdHasRecords { code } => (
                 format!("hộ {code} còn thành viên, kết quả rà soát, hỗ trợ hoặc tham gia dự án: hãy xóa chúng trước"),
                 format!("household {code} still has members, assessments, supports or project places"),
+            ),
+            R::MemberHasConsent { household, member_no } => (
+                format!("thành viên {member_no} của hộ {household} có phiếu đồng ý xử lý dữ liệu cá nhân được lưu làm bằng chứng: hãy ghi ngày rút lại đồng ý thay vì xóa thành viên"),
+                format!("member {member_no} of household {household} has a recorded consent, kept as evidence; record its withdrawal instead"),
             ),
             R::MemberHasSupports { household, member_no } => (
                 format!("thành viên {member_no} của hộ {household} là người nhận một khoản hỗ trợ: hãy sửa hoặc xóa khoản hỗ trợ đó trước"),

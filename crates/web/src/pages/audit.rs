@@ -24,6 +24,9 @@ pub struct AuditQuery {
     format: String,
 }
 
+/// The filter's value for the access log (who was shown identifiers whole).
+const VIEWS: &str = "views";
+
 /// The kinds of record the log names, beside the file kinds (whose tables bear their
 /// names).
 const OTHER_ENTITIES: &[(&str, &str)] = &[
@@ -214,10 +217,14 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
                 .filter(|u| acc.is_admin() || acc.can_read_code(&u.unit_code, acc.today))
                 .map(|u| format!("user:{}", u.username))
                 .collect();
-            let rows: Vec<store::audit::AuditRow> = store::audit::recent(db, 2000)?
+            let showing = match q.entity.as_str() {
+                "" => store::audit::Showing::Changes(None),
+                VIEWS => store::audit::Showing::Views,
+                entity => store::audit::Showing::Changes(Some(entity)),
+            };
+            let rows: Vec<store::audit::AuditRow> = store::audit::recent_of(db, &showing, 2000)?
                 .into_iter()
                 .filter(|a| acc.is_admin() || mine.contains(&a.actor))
-                .filter(|a| q.entity.is_empty() || a.entity == q.entity)
                 .filter(|a| q.actor.is_empty() || a.actor.contains(&q.actor))
                 .take(300)
                 .collect();
@@ -265,6 +272,7 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
         .iter()
         .map(|s| (s.kind, s.label_vi))
         .chain(OTHER_ENTITIES.iter().copied())
+        .chain([(VIEWS, "Lượt xem số CCCD, điện thoại (nhật ký truy cập)")])
         .collect();
     let download = serde_urlencoded::to_string([
         ("format", "xlsx"),

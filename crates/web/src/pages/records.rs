@@ -319,6 +319,15 @@ pub async fn list(
             let mut view = Rows::new(spec, acc);
             if masked {
                 view = view.masked();
+            } else if exporting && Rows::has_identifiers(spec) {
+                // A file leaves the system: who withdrew her consent to sharing is left out.
+                let codes: Vec<String> = listed
+                    .rows
+                    .iter()
+                    .filter_map(|r| r.get::<Option<String>>("household_code").ok().flatten())
+                    .collect();
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                view = view.sharing(store::households::withheld(db, &codes, acc.today)?);
             }
             let mut rows = Vec::with_capacity(listed.rows.len());
             for values in &listed.rows {
