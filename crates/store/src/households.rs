@@ -114,6 +114,42 @@ pub fn withheld(
 }
 
 stored_row! {
+    /// A member's consent as her household's page shows it.
+    pub struct ConsentOf {
+        member_no: i64, given_on: domain::Date, withdrawn_on: Option<domain::Date>,
+    }
+}
+
+/// How many members of the households of unit versions `units` (`None`: all) have no
+/// recorded consent.
+pub fn members_without_consent(db: &mut Db, units: Option<&[i64]>) -> Result<i64, StoreError> {
+    let scope = match units {
+        Some([]) => return Ok(0),
+        // Whole numbers only: written into the statement.
+        Some(ids) => format!(
+            " AND h.unit_id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        ),
+        None => String::new(),
+    };
+    db.query_one(
+        &format!(
+            "SELECT COUNT(*) AS n FROM members m JOIN households h ON h.household_code = m.household_code \
+             WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.household_code = m.household_code \
+             AND c.member_no = m.member_no){scope}"
+        ),
+        &[],
+    )?
+    .get("n")
+}
+
+/// The consents recorded for the members of household `code`.
+pub fn consents_of(db: &mut Db, code: &str) -> Result<Vec<ConsentOf>, StoreError> {
+    let sql = "SELECT {cols} FROM consents WHERE household_code = ? ORDER BY member_no";
+    db.query_as(sql, crate::params![code])
+}
+
+stored_row! {
     /// What a consent says of sharing.
     pub struct ConsentState {
         household_code: String, member_no: i64, sharing: Option<bool>,

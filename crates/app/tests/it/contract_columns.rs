@@ -217,7 +217,8 @@ fn a_withdrawn_consent_stops_sharing_her_identifiers() {
         !download(&mut c).contains(&id),
         "a download shares a withdrawn member's ID"
     );
-    assert!(c.get(&format!("{base}/households/{hh}")).body.contains(&id));
+    let page = c.get(&format!("{base}/households/{hh}")).body;
+    assert!(page.contains(&id) && page.contains("Đã rút lại 01/02/2026"));
     // On record: listed with its Vietnamese names, audited, and the member kept.
     let list = c
         .get(&format!(

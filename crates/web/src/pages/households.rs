@@ -188,6 +188,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
             let surface = store::disclosure::Surface::HouseholdPage;
             let members = store::households::members_shown(db, acc, &h, surface)?;
             let assessments = store::households::assessments_of(db, &code)?;
+            let consents = store::households::consents_of(db, &code)?;
+            let consent_of = |no: i64| match consents.iter().find(|c| c.member_no == no) {
+                None => "Chưa có phiếu".to_owned(),
+                Some(c) => match c.withdrawn_on {
+                    Some(w) => format!("Đã rút lại {}", w.dmy()),
+                    None => format!("Đồng ý {}", c.given_on.dmy()),
+                },
+            };
             let standards = store::standards::load_all(db)?;
             let supports = store::records::supports_of_household(db, &code)?;
             let assignments = store::households::assignments_of(db, &code)?;
@@ -206,12 +214,13 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 }
                 h2 { "Thành viên" }
                 div.scroll { table {
-                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } @if writable { th {} } }
+                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } th { "Đồng ý xử lý dữ liệu" } @if writable { th {} } }
                     @for m in &members {
                         tr { td { (m.member_no) } td { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
                              td { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
                              td { (m.ethnicity.map(domain::vocab::Ethnicity::label_vi).unwrap_or_default()) }
                              td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) }
+                             td { (consent_of(m.member_no)) }
                              @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()])) } } }
                     }
                 } }

@@ -257,6 +257,8 @@ fn unit_ids(acc: &store::access::Access, code: Option<&str>) -> Result<Option<Ve
 enum Listing {
     Rows {
         total: i64,
+        /// For consents: how many members of her units have none recorded.
+        without_consent: Option<i64>,
         /// Each row's cells, and its key (for the links to correct and delete it).
         rows: Vec<(Vec<Cell>, Vec<Value>)>,
         units: super::form_fields::UnitChoices,
@@ -353,7 +355,11 @@ pub async fn list(
                 Surface::RecordList
             };
             view.log(db, surface, reason.as_deref())?;
+            let without_consent = (spec.kind == "consents")
+                .then(|| store::households::members_without_consent(db, ids.as_deref()))
+                .transpose()?;
             Ok(Listing::Rows {
+                without_consent,
                 total: listed.total,
                 rows,
                 units,
@@ -373,8 +379,13 @@ pub async fn list(
             serde_urlencoded::to_string(q).unwrap_or_default()
         )
     };
-    let (total, rows, units) = match answer {
-        Listing::Rows { total, rows, units } => (total, rows, units),
+    let (total, rows, units, without_consent) = match answer {
+        Listing::Rows {
+            total,
+            rows,
+            units,
+            without_consent,
+        } => (total, rows, units, without_consent),
         Listing::ReasonFirst(households) => {
             let body = html! {
                 h1 { "Tải Excel: " (spec.label_vi) }
@@ -423,6 +434,9 @@ pub async fn list(
         p { (total) " bản ghi"
             @if total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + shown_rows) }
             ". " a href=(address(&[("format", "xlsx")])) { "Tải Excel" } }
+        @if let Some(n) = without_consent {
+            p.alert { (crate::view::thousands(n)) " thành viên trong phạm vi chưa có phiếu đồng ý xử lý dữ liệu cá nhân." }
+        }
         (sheet.table())
         @if first + PER_PAGE < total {
             p { a href=(address(&[("page", &(page + 1).to_string())])) { "Trang sau →" } }
