@@ -123,6 +123,7 @@ fn csv_of(r: &RowSpec<'_>) -> String {
     let line = match r.kind {
         "households" => format!("{k},{u},{d},Lê Thị Hoa,F,rural,0,3"),
         "members" => format!("{hh},{k},Trần Thị Mai,F,1990,,1,"),
+        "consents" => format!("{hh},{k},{d},1,1,0,Chi hội trưởng,PDY-{k},"),
         "assessments" => format!("{hh},{k},official,{k}-11-20,,,poor"),
         "assignments" => format!("{hh},{u},{y},{d}"),
         "supports" => format!("{k},{d},{u},gift,{hh},,1,500000,,"),
@@ -231,7 +232,7 @@ fn store_seed_rows(t: &mut TestDb, tree: &Tree) {
         let g = Files::new();
         for kind in kinds() {
             let key = match kind {
-                "members" => "1".to_owned(),
+                "members" | "consents" => "1".to_owned(),
                 "assessments" => p.year.to_string(),
                 "targets" => "gifts".to_owned(),
                 _ => format!("S{i}"),
@@ -266,7 +267,7 @@ struct Tally {
 /// The key of a row that reuses the stored key of another place's record.
 fn reused_key(kind: &str, place: &Place, other: usize) -> String {
     match kind {
-        "members" => "1".into(),
+        "members" | "consents" => "1".into(),
         "assessments" => place.year.to_string(),
         "targets" => "gifts".into(),
         _ => format!("S{other}"),
@@ -277,6 +278,8 @@ fn reused_key(kind: &str, place: &Place, other: usize) -> String {
 fn new_key(kind: &str, rng: &mut Rng, fresh: &str) -> String {
     match kind {
         "members" => format!("{}", 10 + rng.below(80)),
+        // A consent is of a member who exists: every household has member 1.
+        "consents" => "1".into(),
         "assessments" => "2025".into(),
         "targets" => "houses_built".into(),
         _ => fresh.to_owned(),
@@ -359,7 +362,10 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                 // What the row's unit, the stored row and the references say.
                 let mut checks: Vec<Option<i64>> = Vec::new();
                 let mut unknown_if_unread: Option<(i64, Refusal)> = None;
-                let has_unit = !matches!(kind, "members" | "assessments" | "project_members");
+                let has_unit = !matches!(
+                    kind,
+                    "members" | "consents" | "assessments" | "project_members"
+                );
                 if has_unit {
                     checks.push(Some(version_id(&graph, place)));
                     let (table, col) = match kind {
@@ -391,7 +397,12 @@ fn one_seed(seed: u64, tally: &mut Tally) {
                 }
                 if matches!(
                     kind,
-                    "members" | "assessments" | "assignments" | "supports" | "project_members"
+                    "members"
+                        | "consents"
+                        | "assessments"
+                        | "assignments"
+                        | "supports"
+                        | "project_members"
                 ) {
                     let h = unit_id_of(&mut t, "households", "household_code", &household).unwrap();
                     checks.push(Some(h));

@@ -38,7 +38,10 @@ pub use domain::contract::Spec;
 /// and the rights of whoever imports.
 pub struct Ctx {
     pub actor: String,
-    graph: Option<Rc<UnitGraph>>,
+    graph: Option<std::sync::Arc<UnitGraph>>,
+    /// This import wrote units or lineage: its graph is read inside its own transaction,
+    /// never from the cache shared by the server.
+    units_written: bool,
     standards: Option<Rc<Vec<Standard>>>,
     /// Accepted rows that deserve a second look (a given status that differs from the
     /// computed one).
@@ -62,6 +65,7 @@ impl Ctx {
         Ctx {
             actor: actor.to_owned(),
             graph: None,
+            units_written: false,
             standards: None,
             warnings: Vec::new(),
             access: None,
@@ -118,16 +122,25 @@ impl Ctx {
             .is_none_or(|a| a.user.role.reach(Subject::Units) == domain::access::Reach::Everywhere)
     }
 
-    pub fn graph(&mut self, db: &mut Db) -> Result<Rc<UnitGraph>, StoreError> {
+    /// The unit graph as this import sees it: the server's cached one (loading it costs
+    /// tens of milliseconds on the national tree, a form's row a few), until the import
+    /// writes units; then its own, read inside its transaction.
+    pub fn graph(&mut self, db: &mut Db) -> Result<std::sync::Arc<UnitGraph>, StoreError> {
         if self.graph.is_none() {
-            self.graph = Some(Rc::new(store::units::load_graph(db)?));
+            self.graph = Some(if self.units_written {
+                std::sync::Arc::new(store::units::load_graph(db)?)
+            } else {
+                store::units::load_graph_cached(db)?
+            });
         }
         Ok(self.graph.clone().expect("just loaded"))
     }
 
-    /// Units or lineage were written: the next reader loads them afresh.
+    /// Units or lineage were written: the next reader loads them afresh, from this
+    /// transaction.
     pub fn units_changed(&mut self) {
         self.graph = None;
+        self.units_written = true;
     }
 
     pub fn standards(&mut self, db: &mut Db) -> Result<Rc<Vec<Standard>>, StoreError> {
