@@ -215,9 +215,10 @@ fn unknown_boolean_is_refused_by_the_general_rules() {
 fn every_written_table_has_exactly_the_columns_its_file_kind_defines() {
     use store::{households as h, ledger as l, units as u};
     let mut t = TestDb::new();
-    let tables: [&store::tables::TableDef; 16] = [
+    let tables: [&store::tables::TableDef; 17] = [
         &h::HOUSEHOLDS,
         &h::MEMBERS,
+        &h::CONSENTS,
         &h::ASSESSMENTS,
         &h::ASSIGNMENTS,
         &l::SUPPORTS,

@@ -260,10 +260,13 @@ fn sessions_csrf_throttling_audit_and_lost_updates() {
     assert!(!audit.body.contains("user:xa") && !audit.body.contains(">update<"));
     let xlsx = m.get_with(&format!("{base}/audit?format=xlsx&entity=households"), &[]);
     assert_eq!(xlsx.status, 200);
-    // Viewing a member's citizen ID is logged as access to sensitive data.
+    // Viewing a member's citizen ID is logged as access to sensitive data, shown apart
+    // from the changes (the access log), with where it was seen.
     c.get(&format!("{base}/households/{code}"));
-    let log = m.get(&format!("{base}/audit?entity=members")).body;
-    assert!(log.contains("Xem số CCCD, điện thoại"));
+    let log = m.get(&format!("{base}/audit?entity=views")).body;
+    assert!(log.contains("Xem số CCCD, điện thoại") && log.contains("Trang hộ"));
+    let changes = m.get(&format!("{base}/audit?entity=members")).body;
+    assert!(!changes.contains("Xem số CCCD, điện thoại"));
 
     // The manager locks the clerk: her sessions end at once.
     let users = m.get(&format!("{base}/users")).body;

@@ -213,17 +213,20 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                         a.button href={(crate::html::household_path(&h.code)) "/supports"} { "Ghi hỗ trợ" } }
                 }
                 h2 { "Thành viên" }
-                div.scroll { table {
-                    tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } th { "Đồng ý xử lý dữ liệu" } @if writable { th {} } }
-                    @for m in &members {
-                        tr { td { (m.member_no) } td { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
-                             td { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
-                             td { (m.ethnicity.map(domain::vocab::Ethnicity::label_vi).unwrap_or_default()) }
-                             td { (m.citizen_id.clone().unwrap_or_default()) } td { (m.phone.clone().unwrap_or_default()) }
-                             td { (consent_of(m.member_no)) }
+                // On a phone each member is a card, each value under its heading.
+                table.cards {
+                    thead { tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } th { "Đồng ý xử lý dữ liệu" } @if writable { th {} } } }
+                    tbody { @for m in &members {
+                        tr { td data-label="#" { (m.member_no) }
+                             td data-label="Họ tên" { (m.full_name) @if m.union_member == Some(true) { " (hội viên)" } }
+                             td data-label="Năm sinh" { (m.birth_year.map(|y| y.to_string()).unwrap_or_default()) }
+                             td data-label="Dân tộc" { (m.ethnicity.map(domain::vocab::Ethnicity::label_vi).unwrap_or_default()) }
+                             td data-label="CCCD" { (m.citizen_id.clone().unwrap_or_default()) }
+                             td data-label="Điện thoại" { (m.phone.clone().unwrap_or_default()) }
+                             td data-label="Đồng ý xử lý dữ liệu" { (consent_of(m.member_no)) }
                              @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()])) } } }
-                    }
-                } }
+                    } }
+                }
                 h2 { "Rà soát và phân loại" }
                 @for a in &assessments {
                     @let std = a.standard_code.as_deref().and_then(|c| standards.iter().find(|s| s.code == c)).or_else(|| standard_for(&standards, a.assessed.assessed_on, None));
