@@ -5,7 +5,9 @@
 //! and deletion forms, the API, the command line) takes its identifiers from here.
 //!
 //! The rule: whole for who may write the household's records (she keeps them up to
-//! date), masked (`••••••••3456`) for everyone else, whatever the surface.
+//! date), masked (`••••••••3456`) for everyone else, whatever the surface; and on a
+//! surface that shares the data onwards (a download, the API), left out altogether for
+//! a member whose consent is withdrawn or was given without sharing (`consents`).
 
 use crate::access::Access;
 use crate::{Db, StoreError};
