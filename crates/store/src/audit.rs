@@ -48,6 +48,18 @@ pub fn recent(db: &mut Db, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
     db.query_as(sql, crate::params![limit])
 }
 
+/// Every entry about the members of household `code`, oldest first: the changes to
+/// their rows and consents, and the views in full of their identifiers (what a woman's
+/// request about her data lists).
+pub fn about_household(db: &mut Db, code: &str) -> Result<Vec<AuditRow>, StoreError> {
+    // The key is JSON: its text holds the code as JSON writes it. The match is checked
+    // again on the parsed key by the caller (a `_` in a code matches any character).
+    let pattern = format!("%\"household_code\":{}%", serde_json::json!(code));
+    let sql = "SELECT {cols} FROM audit_log WHERE entity IN ('members', 'consents') \
+               AND entity_key LIKE ? ORDER BY id";
+    db.query_as(sql, crate::params![pattern])
+}
+
 /// Which entries a reader of the log asks for.
 pub enum Showing<'a> {
     /// Changes (of one kind of record, or of all): the access log's views left out, so

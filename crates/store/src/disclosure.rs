@@ -25,6 +25,8 @@ pub enum Surface {
     DeletionForm,
     Api,
     CommandLine,
+    /// A woman's request about her data, prepared for her.
+    DataRequest,
 }
 
 impl Surface {
@@ -43,6 +45,7 @@ impl Surface {
             Surface::DeletionForm => "Mẫu xóa bản ghi",
             Surface::Api => "API",
             Surface::CommandLine => "Dòng lệnh",
+            Surface::DataRequest => "Yêu cầu của chủ thể dữ liệu",
         }
     }
 }

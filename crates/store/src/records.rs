@@ -324,6 +324,7 @@ stored_row! {
     pub struct HouseholdSupport {
         record_id: String, date: Date, kind: SupportType = code "support_type", quantity: i64, value_vnd: i64,
         unit_code: String, unit_id: domain::units::VersionId, programme: Option<String>, item: Option<String>,
+        member_no: Option<i64>,
     }
 }
 

@@ -235,6 +235,30 @@ fn a_withdrawn_consent_stops_sharing_her_identifiers() {
         audit.contains("Ngày rút lại đồng ý:  → 01/02/2026"),
         "the withdrawal is not audited"
     );
+    // Her request about her data: everything held about her, who changed it and who was
+    // shown her identifiers; prepared only by who keeps her records.
+    let data = c.get(&format!("{base}/households/{hh}/members/{no}/data"));
+    assert_eq!(data.status, 200);
+    let held: serde_json::Value = serde_json::from_str(&data.body).unwrap();
+    assert_eq!(held["member"]["citizen_id"], id.as_str());
+    assert_eq!(held["consent"]["withdrawn_on"], "2026-02-01");
+    assert!(held["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["record"] == "consents" && c["new"]["withdrawn_on"] == "2026-02-01"));
+    assert!(held["identifier_views"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["key"]["surface"] == "Trang hộ"));
+    let mut viewer = Http::signed_in(base, "xem");
+    assert_eq!(
+        viewer
+            .get(&format!("{base}/households/{hh}/members/{no}/data"))
+            .status,
+        403
+    );
     let r = c.post_json(
         &format!("{base}/api/import/members"),
         &format!(r#"[{{"household_code":"{hh}","member_no":"{no}","delete":"1","reason":"thử"}}]"#),

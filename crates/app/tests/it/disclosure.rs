@@ -152,6 +152,11 @@ fn addresses(path: &str, inside: &(String, i64), outside: &(String, i64)) -> Vec
     let kinds: Vec<String> = kinds.iter().map(|k| (*k).to_owned()).collect();
     filled = fill(filled, "{kind}", &kinds);
     filled = fill(filled, "{token}", &["khong-co".to_owned()]);
+    filled = fill(
+        filled,
+        "{no}",
+        &[inside.1.to_string(), outside.1.to_string()],
+    );
     let mut out = Vec::new();
     for p in filled {
         let mut queries: Vec<String> = [

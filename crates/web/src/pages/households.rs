@@ -224,7 +224,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                              td data-label="CCCD" { (m.citizen_id.clone().unwrap_or_default()) }
                              td data-label="Điện thoại" { (m.phone.clone().unwrap_or_default()) }
                              td data-label="Đồng ý xử lý dữ liệu" { (consent_of(m.member_no)) }
-                             @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()])) } } }
+                             @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()]))
+                                 " · " a href={(crate::html::household_path(&h.code)) "/members/" (m.member_no) "/data"} title="Mọi dữ liệu Hội lưu về bà, khi bà yêu cầu" { "Dữ liệu của bà" } } } }
                     } }
                 }
                 h2 { "Rà soát và phân loại" }

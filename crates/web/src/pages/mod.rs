@@ -2,6 +2,7 @@
 
 mod audit;
 pub(crate) mod dashboard;
+mod data_request;
 mod form_fields;
 mod forms;
 mod household_forms;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/households/{code}/edit",
             get(household_forms::household_edit).post(household_forms::household_update),
+        )
+        .route(
+            "/households/{code}/members/{no}/data",
+            get(data_request::export),
         )
         .route(
             "/households/{code}/{kind}",
