@@ -29,11 +29,6 @@ pub fn raw_text(v: &Value) -> String {
     }
 }
 
-/// A whole number with dots between thousands, as officers write it (4.500.000).
-pub fn thousands(n: i64) -> String {
-    reports::render::count(n)
-}
-
 /// A value of a column of type `ty` as a cell: read by a person on the page, typed for
 /// a spreadsheet.
 pub fn cell(ty: Ty, v: &Value) -> Cell {
@@ -54,7 +49,7 @@ pub fn cell(ty: Ty, v: &Value) -> Cell {
         },
         Ty::Date => domain::Date::parse(&t).map_or_else(|_| t.clone().into(), Cell::date),
         Ty::Money | Ty::Count => match v.as_int() {
-            Some(n) => Cell::number(thousands(n)),
+            Some(n) => Cell::number(reports::render::count(n)),
             None => t.into(),
         },
         // A year is a number without a thousands dot (2023, not 2.023).

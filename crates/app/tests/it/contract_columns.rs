@@ -5,17 +5,6 @@
 
 use crate::support::*;
 use crate::web_support::*;
-use std::io::Read;
-
-/// The text of an XLSX download's parts.
-fn xlsx_text(bytes: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut all = String::new();
-    for i in 0..zip.len() {
-        let _ = zip.by_index(i).unwrap().read_to_string(&mut all);
-    }
-    all
-}
 
 #[test]
 fn ethnicity_and_item_go_through_every_surface() {

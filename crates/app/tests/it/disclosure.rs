@@ -6,20 +6,14 @@
 
 use crate::web_support::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::io::Read;
 
 /// Every text a response carries: the body, or for an XLSX file the text of its parts.
 fn texts(r: &Response) -> String {
-    if !r.bytes.starts_with(b"PK") {
-        return r.body.clone();
+    if r.bytes.starts_with(b"PK") {
+        xlsx_text(&r.bytes)
+    } else {
+        r.body.clone()
     }
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&r.bytes)).unwrap();
-    let mut all = String::new();
-    for i in 0..zip.len() {
-        let mut part = zip.by_index(i).unwrap();
-        let _ = part.read_to_string(&mut all);
-    }
-    all
 }
 
 /// Runs of exactly `n` digits in `text` (not part of a longer run).

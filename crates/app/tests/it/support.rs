@@ -153,6 +153,32 @@ from_code,to_code,effective_date,share
 00200,00100,2025-07-01,0.4
 ";
 
+/// Converts `file` with headless LibreOffice (a profile of its own beside the file) to
+/// `filter` (`fods`, or a CSV filter string), into the file's folder: the converted file.
+pub fn libreoffice_convert(file: &Path, filter: &str, extension: &str) -> PathBuf {
+    let dir = file.parent().expect("a file in a folder");
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.display());
+    let converted = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--norestore",
+            &profile,
+            "--convert-to",
+            filter,
+        ])
+        .arg("--outdir")
+        .arg(dir)
+        .arg(file)
+        .output()
+        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-calc-nogui");
+    assert!(
+        converted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&converted.stderr)
+    );
+    file.with_extension(extension)
+}
+
 pub fn donghanh() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_donghanh"))
 }

@@ -596,25 +596,8 @@ fn cells_as_libreoffice_reads(bytes: &[u8]) -> Vec<Vec<(String, String)>> {
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("tai-ve.xlsx");
     std::fs::write(&xlsx, bytes).unwrap();
-    let profile = format!(
-        "-env:UserInstallation=file://{}/profile",
-        dir.path().display()
-    );
-    let converted = std::process::Command::new("soffice")
-        .args([
-            "--headless",
-            "--norestore",
-            &profile,
-            "--convert-to",
-            "fods",
-        ])
-        .arg("--outdir")
-        .arg(dir.path())
-        .arg(&xlsx)
-        .output()
-        .expect("LibreOffice (soffice) is needed: apt-get install libreoffice-calc-nogui");
-    assert!(converted.status.success());
-    let flat = std::fs::read_to_string(dir.path().join("tai-ve.fods")).unwrap();
+    let flat = std::fs::read_to_string(crate::support::libreoffice_convert(&xlsx, "fods", "fods"))
+        .unwrap();
     let attr = |tag: &str, name: &str| {
         tag.find(&format!("{name}=\""))
             .map(|at| {

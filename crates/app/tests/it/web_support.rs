@@ -188,6 +188,17 @@ pub fn demo_server_binary() -> Server {
     }
 }
 
+/// The text of every part of an XLSX file (its sheets, shared strings, styles), one
+/// after another: what a download holds, for a test to look for words or numbers in.
+pub fn xlsx_text(bytes: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut all = String::new();
+    for i in 0..zip.len() {
+        let _ = zip.by_index(i).unwrap().read_to_string(&mut all);
+    }
+    all
+}
+
 /// The paths the app's router serves, read from the router itself (its `Debug` form
 /// lists every path it matches, the API's with their prefix): what the tests that must
 /// cover every route enumerate, so that a route added later is covered too.

@@ -435,7 +435,7 @@ pub async fn list(
             @if total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + shown_rows) }
             ". " a href=(address(&[("format", "xlsx")])) { "Tải Excel" } }
         @if let Some(n) = without_consent {
-            p.alert { (crate::view::thousands(n)) " thành viên trong phạm vi chưa có phiếu đồng ý xử lý dữ liệu cá nhân." }
+            p.alert { (reports::render::count(n)) " thành viên trong phạm vi chưa có phiếu đồng ý xử lý dữ liệu cá nhân." }
         }
         (sheet.table())
         @if first + PER_PAGE < total {
