@@ -69,7 +69,17 @@ impl Issued {
     /// report reads it (its structure date: a 2023 report of Quảng Nam is Quảng Nam's).
     pub fn of(graph: &domain::units::UnitGraph, r: &Report, on: domain::Date) -> Issued {
         let tree = domain::Date::parse(&r.structure_date).unwrap_or(on);
-        let ix = graph.version_on(&r.unit.code, tree);
+        Issued::at(graph, &r.unit.code, tree, on)
+    }
+
+    /// A document of unit `code` as the tree stood on `tree`, issued on `on`.
+    pub fn at(
+        graph: &domain::units::UnitGraph,
+        code: &str,
+        tree: domain::Date,
+        on: domain::Date,
+    ) -> Issued {
+        let ix = graph.version_on(code, tree);
         let parent = ix
             .and_then(|ix| graph.parent_on(ix, tree))
             .map(|p| graph.version(p))
@@ -87,33 +97,49 @@ impl Issued {
     }
 }
 
-impl Document {
-    pub fn of(r: &Report, issued: &Issued) -> Document {
+impl Issued {
+    /// The union's heading of a document of unit `name` at `level` issued here: the
+    /// level above, then the unit itself, in capitals.
+    pub fn issuer(&self, name: &str, level: &str) -> [String; 2] {
         let upper = |s: String| s.to_uppercase();
-        let issuer = [
-            issued
-                .parent
+        [
+            self.parent
                 .as_ref()
                 .map(|(name, level)| upper(union_of(name, level)))
                 .unwrap_or_default(),
-            upper(union_of(&r.unit.name, r.unit.level)),
-        ];
-        let (y, m, d) = issued.on.ymd();
+            upper(union_of(name, level)),
+        ]
+    }
+
+    /// "Đà Nẵng, ngày 02 tháng 12 năm 2026".
+    pub fn place_date(&self) -> String {
+        let (y, m, d) = self.on.ymd();
+        format!("{}, ngày {d:02} tháng {m:02} năm {y}", self.place)
+    }
+
+    /// "- Hội LHPN … (để báo cáo);" for the unit above, if any.
+    pub fn parent_recipient(&self) -> Option<String> {
+        self.parent
+            .as_ref()
+            .map(|(name, level)| format!("- {} (để báo cáo);", union_of(name, level)))
+    }
+}
+
+impl Document {
+    pub fn of(r: &Report, issued: &Issued) -> Document {
+        let issuer = issued.issuer(&r.unit.name, r.unit.level);
         let dmy = domain::date::dmy_text;
         let mut tables = vec![("Kết quả các chỉ tiêu".to_owned(), indicators_table(r))];
         if let Some(t) = children_table(r) {
             tables.push(("Kết quả theo đơn vị trực thuộc".to_owned(), t));
         }
-        let mut recipients = Vec::new();
-        if let Some((name, level)) = &issued.parent {
-            recipients.push(format!("- {} (để báo cáo);", union_of(name, level)));
-        }
+        let mut recipients: Vec<String> = issued.parent_recipient().into_iter().collect();
         recipients.push("- Lưu: VT.".to_owned());
         Document {
             issuer,
             motto: MOTTO,
             number: "Số:        /BC-HPN".to_owned(),
-            place_date: format!("{}, ngày {d:02} tháng {m:02} năm {y}", issued.place),
+            place_date: issued.place_date(),
             title: "BÁO CÁO".to_owned(),
             subtitle: format!(
                 "Kết quả hỗ trợ phụ nữ thoát nghèo từ {} đến {}",

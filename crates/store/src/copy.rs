@@ -1,6 +1,6 @@
 //! Copying everything a database holds to another, of either backend: the unit tree and
 //! its lineage, standards, every record, users, the audit log, the tombstones of deleted
-//! records and the periods' reviews. Sessions, sign-in
+//! records, the periods' reviews and the breach register. Sessions, sign-in
 //! attempts and the servers' secrets stay behind (they belong to a running server);
 //! the report aggregates are rebuilt on the target from the copied records. The target
 //! receives it all in one transaction: a failed copy leaves it as it was.
@@ -20,6 +20,8 @@ pub fn copied() -> Vec<&'static str> {
             "tombstones",
             "period_reviews",
             "sync_receipts",
+            "breaches",
+            "breach_steps",
         ])
         .collect()
 }

@@ -120,17 +120,26 @@ stored_row! {
     }
 }
 
+/// The condition ` AND h.unit_id IN (…)` limiting a statement over households `h` to
+/// unit versions `units` (`None`: every unit, no condition); `None` when `units` is empty
+/// (nothing to read).
+pub(crate) fn unit_scope(units: Option<&[i64]>) -> Option<String> {
+    match units {
+        Some([]) => None,
+        // Whole numbers only: written into the statement.
+        Some(ids) => Some(format!(
+            " AND h.unit_id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        )),
+        None => Some(String::new()),
+    }
+}
+
 /// How many members of the households of unit versions `units` (`None`: all) have no
 /// recorded consent.
 pub fn members_without_consent(db: &mut Db, units: Option<&[i64]>) -> Result<i64, StoreError> {
-    let scope = match units {
-        Some([]) => return Ok(0),
-        // Whole numbers only: written into the statement.
-        Some(ids) => format!(
-            " AND h.unit_id IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        ),
-        None => String::new(),
+    let Some(scope) = unit_scope(units) else {
+        return Ok(0);
     };
     db.query_one(
         &format!(
@@ -141,6 +150,35 @@ pub fn members_without_consent(db: &mut Db, units: Option<&[i64]>) -> Result<i64
         &[],
     )?
     .get("n")
+}
+
+stored_row! {
+    /// A member with no recorded consent, as the list of whom to ask shows her.
+    pub struct WithoutConsent {
+        household_code: String, member_no: i64, full_name: String, unit_code: String,
+        unit_id: VersionId, head_name: String,
+    }
+}
+
+/// The members of the households of unit versions `units` (`None`: all) with no
+/// recorded consent, by household, at most `limit` (whom the officers still have to ask).
+pub fn without_consent(
+    db: &mut Db,
+    units: Option<&[i64]>,
+    limit: i64,
+) -> Result<Vec<WithoutConsent>, StoreError> {
+    let Some(scope) = unit_scope(units) else {
+        return Ok(Vec::new());
+    };
+    db.query_as(
+        &format!(
+            "SELECT m.household_code, m.member_no, m.full_name, h.unit_code, h.unit_id, h.head_name \
+             FROM members m JOIN households h ON h.household_code = m.household_code \
+             WHERE NOT EXISTS (SELECT 1 FROM consents c WHERE c.household_code = m.household_code \
+             AND c.member_no = m.member_no){scope} ORDER BY h.unit_code, m.household_code, m.member_no LIMIT ?"
+        ),
+        crate::params![limit],
+    )
 }
 
 /// The consents recorded for the members of household `code`.

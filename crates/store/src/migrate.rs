@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = migrations![
     (12, "sync_receipts", "0012_sync_receipts.sql"),
     (13, "ethnicity_and_item", "0013_ethnicity_and_item.sql"),
     (14, "consents", "0014_consents.sql"),
+    (
+        15,
+        "breaches_and_retention",
+        "0015_breaches_and_retention.sql"
+    ),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -66,6 +66,17 @@ const MENU: &[(&str, &str, Shown)] = &[
     ("/units", "Đơn vị", |_| true),
     ("/users", "Người dùng", domain::access::Role::manages_users),
     ("/audit", "Nhật ký", domain::access::Role::manages_users),
+    (
+        "/privacy/consents",
+        "Phiếu đồng ý",
+        domain::access::Role::writes,
+    ),
+    ("/privacy/breaches", "Sự cố dữ liệu", |r| {
+        r == domain::access::Role::Admin
+    }),
+    ("/privacy/retention", "Lưu trữ", |r| {
+        r == domain::access::Role::Admin
+    }),
     ("/lineage", "Kế thừa 2025", |r| {
         r == domain::access::Role::Admin
     }),

@@ -24,6 +24,7 @@ mod ledger;
 mod load_vn;
 mod national;
 mod offline;
+mod privacy;
 mod races;
 mod support;
 mod templates;

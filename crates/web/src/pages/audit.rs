@@ -33,9 +33,11 @@ const OTHER_ENTITIES: &[(&str, &str)] = &[
     ("users", "Người dùng"),
     ("period_reviews", "Duyệt kỳ"),
     ("poverty_standards", "Chuẩn nghèo"),
+    ("breaches", "Sự cố dữ liệu cá nhân"),
+    ("settings", "Thiết lập"),
 ];
 
-fn entity_vi(entity: &str) -> &str {
+pub(super) fn entity_vi(entity: &str) -> &str {
     domain::contract::ALL
         .iter()
         .find(|s| s.kind == entity)
@@ -50,7 +52,7 @@ fn entity_vi(entity: &str) -> &str {
 }
 
 /// What was done, in Vietnamese: a write's verb, or a review's step.
-fn action_vi(action: &str) -> String {
+pub(super) fn action_vi(action: &str) -> String {
     let verb = match action {
         "insert" => "Thêm",
         "update" => "Sửa",
@@ -58,7 +60,9 @@ fn action_vi(action: &str) -> String {
         "delete" => "Xóa",
         "import" => "Nhập tệp",
         "password" => "Đổi mật khẩu",
-        "view_sensitive" => "Xem số CCCD, điện thoại",
+        store::audit::VIEW_SENSITIVE => "Xem số CCCD, điện thoại",
+        store::erasure::ERASE => "Xóa dữ liệu cá nhân",
+        "step" => "Ghi bước xử lý",
         other => {
             return domain::review::ReviewState::parse(other).map_or_else(
                 || other.to_owned(),

@@ -144,6 +144,28 @@ pub(super) static MEMBER: LazyLock<Vec<Field>> = LazyLock::new(|| {
     )
 });
 
+/// A member's consent (Law 91/2025): the contract's `consents`, the household carried.
+pub(super) static CONSENT: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    from_contract(
+        &contract::CONSENTS,
+        &["household_code"],
+        &[],
+        &[
+            ("member_no", "Thành viên (số thứ tự)"),
+            ("given_on", "Ngày ký phiếu đồng ý"),
+            ("record_keeping", "Đồng ý lưu giữ hồ sơ"),
+            (
+                "sharing",
+                "Đồng ý chia sẻ với xã và Ngân hàng Chính sách xã hội",
+            ),
+            ("photos", "Đồng ý chụp, dùng ảnh"),
+            ("collected_by", "Người lấy phiếu"),
+            ("form_ref", "Số phiếu giấy"),
+            ("withdrawn_on", "Ngày rút lại (để trống nếu chưa rút)"),
+        ],
+    )
+});
+
 pub(super) const ASSESSMENT: &[Field] = &[
     f("household_code", "", Input::Hidden),
     f("year", "Năm rà soát", Input::Number),
@@ -292,6 +314,12 @@ pub(super) fn child_defaults(kind: &str, h: &store::households::Household) -> Va
             v.insert("gender".into(), "F".into());
             v.insert("union_member".into(), "1".into());
         }
+        "consents" => {
+            v.insert("given_on".into(), today.to_string());
+            for (k, yes) in [("record_keeping", "1"), ("sharing", "1"), ("photos", "0")] {
+                v.insert(k.into(), yes.into());
+            }
+        }
         "assessments" => {
             v.insert("year".into(), today.year().to_string());
             v.insert("kind".into(), "provisional".into());
@@ -309,6 +337,11 @@ pub(super) fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [F
     match kind {
         "members" => ("members", "Thêm thành viên", MEMBER.as_slice()),
         "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
+        "consents" => (
+            "consents",
+            "Ghi phiếu đồng ý xử lý dữ liệu",
+            CONSENT.as_slice(),
+        ),
         _ => ("supports", "Ghi hỗ trợ", SUPPORT.as_slice()),
     }
 }

@@ -260,17 +260,41 @@ fn child_page(
         @if saved { p.notice { "Đã lưu. Nhập tiếp." } }
         p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) }
     };
-    let defaults = child_defaults(kind, h);
+    let mut defaults = child_defaults(kind, h);
+    if kind == "consents" {
+        defaults.insert("collected_by".into(), who.user.full_name.clone());
+    }
     let none = Errors::new();
     let (values, errors) = values.unwrap_or((&defaults, &none));
     let form = form_markup(who, &action, fields, values, errors, &[], units);
     render(who, title, intro, form)
 }
 
-async fn child_form(st: AppState, who: Authed, code: String, kind: &str) -> Reply {
+async fn child_form(
+    st: AppState,
+    who: Authed,
+    code: String,
+    kind: &str,
+    member: Option<i64>,
+) -> Reply {
     let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
-    Ok(child_page(&who, (kind, &h), None, &units, false))
+    let Some(no) = member else {
+        return Ok(child_page(&who, (kind, &h), None, &units, false));
+    };
+    // A form about one member (her consent), opened from her row.
+    let mut values = child_defaults(kind, &h);
+    values.insert("member_no".into(), no.to_string());
+    if kind == "consents" {
+        values.insert("collected_by".into(), who.user.full_name.clone());
+    }
+    Ok(child_page(
+        &who,
+        (kind, &h),
+        Some((&values, &Errors::new())),
+        &units,
+        false,
+    ))
 }
 
 async fn child_save(
@@ -325,13 +349,20 @@ async fn child_save(
 }
 
 /// The forms that hang on a household: `kind` is members, assessments or supports.
+#[derive(serde::Deserialize)]
+pub struct ChildQuery {
+    /// The member the form is about (a consent opened from her row).
+    member: Option<i64>,
+}
+
 pub async fn child_get(
     State(st): State<AppState>,
     who: Authed,
     Path((code, kind)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<ChildQuery>,
 ) -> Reply {
     who.must_write()?;
-    child_form(st, who, code, child_kind(&kind)?).await
+    child_form(st, who, code, child_kind(&kind)?, q.member).await
 }
 
 pub async fn child_post(
@@ -345,7 +376,7 @@ pub async fn child_post(
 }
 
 fn child_kind(kind: &str) -> Result<&'static str, AppError> {
-    ["members", "assessments", "supports"]
+    ["members", "assessments", "supports", "consents"]
         .into_iter()
         .find(|k| *k == kind)
         .ok_or(AppError::NotFound)

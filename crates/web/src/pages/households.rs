@@ -203,6 +203,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
             let history = effective_history(&assessments.iter().map(|a| a.assessed.clone()).collect::<Vec<_>>(), domain::Date::MAX);
             let evs = events(&history);
             let writable = acc.can_write_unit(h.unit_id);
+            let may_erase = writable && acc.user.role.manages_users();
             Ok(html! {
                 h1 { "Hộ " (h.code) ": " (h.head_name) }
                 p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (h.unit_code) } " · đăng ký " (h.registered_on.dmy()) }
@@ -225,7 +226,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                              td data-label="Điện thoại" { (m.phone.clone().unwrap_or_default()) }
                              td data-label="Đồng ý xử lý dữ liệu" { (consent_of(m.member_no)) }
                              @if writable { td { (super::records::actions("members", &[h.code.as_str().into(), m.member_no.into()]))
-                                 " · " a href={(crate::html::household_path(&h.code)) "/members/" (m.member_no) "/data"} title="Mọi dữ liệu Hội lưu về bà, khi bà yêu cầu" { "Dữ liệu của bà" } } } }
+                                 @let base = format!("{}/members/{}", crate::html::household_path(&h.code), m.member_no);
+                                 @match consents.iter().find(|c| c.member_no == m.member_no) {
+                                     None => { " · " a href={(crate::html::household_path(&h.code)) "/consents?member=" (m.member_no)} { "Ghi đồng ý" } }
+                                     Some(_) => { " · " (super::records::edit_link("consents", &[h.code.as_str().into(), m.member_no.into()], "Sửa/rút đồng ý")) }
+                                 }
+                                 " · Dữ liệu của bà: " a href={(base) "/data?format=pdf"} title="Mọi dữ liệu Hội lưu về bà, khi bà yêu cầu" { "PDF" }
+                                 " " a href={(base) "/data"} { "JSON" }
+                                 @if may_erase && !store::erasure::is_erased(&m.full_name) { " · " a href={(base) "/erase"} { "Xóa dữ liệu cá nhân" } } } } }
                     } }
                 }
                 h2 { "Rà soát và phân loại" }

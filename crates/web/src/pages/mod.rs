@@ -12,6 +12,7 @@ mod lineage;
 mod login;
 pub(crate) mod offline;
 mod periods;
+mod privacy;
 mod records;
 pub(crate) mod reports;
 mod targets;
@@ -52,6 +53,10 @@ pub fn routes() -> Router<AppState> {
             get(data_request::export),
         )
         .route(
+            "/households/{code}/members/{no}/erase",
+            get(data_request::erase_form).post(data_request::erase),
+        )
+        .route(
             "/households/{code}/{kind}",
             get(forms::child_get).post(forms::child_post),
         )
@@ -89,4 +94,17 @@ pub fn routes() -> Router<AppState> {
         .route("/users/active", post(users::set_active))
         .route("/users/reset", post(users::reset_password))
         .route("/audit", get(audit::list))
+        .route("/privacy/consents", get(privacy::consents))
+        .route(
+            "/privacy/breaches",
+            get(privacy::breaches).post(privacy::breach_create),
+        )
+        .route(
+            "/privacy/breaches/{id}",
+            get(privacy::breach_show).post(privacy::breach_step),
+        )
+        .route(
+            "/privacy/retention",
+            get(privacy::retention).post(privacy::retention_step),
+        )
 }

@@ -8,7 +8,8 @@
 //! on, and a change made meanwhile on the server comes back as a conflict, field by field.
 
 use super::form_fields::{
-    unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, HOUSEHOLD, MEMBER, SUPPORT,
+    unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, CONSENT, HOUSEHOLD, MEMBER,
+    SUPPORT,
 };
 use super::household_forms::{household_values, version_of};
 use crate::api::ApiUser;
@@ -28,13 +29,14 @@ use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// The kinds a phone may enter offline, with their forms' fields and headings.
-fn kinds() -> [(&'static str, &'static str, &'static [Field]); 5] {
+fn kinds() -> [(&'static str, &'static str, &'static [Field]); 6] {
     [
         ("households", "Hộ mới / sửa hộ", HOUSEHOLD),
         ("members", "Thành viên", MEMBER.as_slice()),
         ("assessments", "Kết quả rà soát", ASSESSMENT),
         ("supports", "Hỗ trợ", SUPPORT.as_slice()),
         ("activities", "Hoạt động", ACTIVITY),
+        ("consents", "Phiếu đồng ý", CONSENT.as_slice()),
     ]
 }
 

@@ -48,13 +48,22 @@ fn key_param(table: &store::tables::TableDef, row: &Stored) -> String {
 
 /// The links to correct and to delete the record of `kind` whose key is `key`.
 pub(super) fn actions(kind: &str, key: &[Value]) -> Markup {
-    let key: Vec<serde_json::Value> = key.iter().map(Value::to_json).collect();
-    let k = serde_urlencoded::to_string([("k", serde_json::Value::Array(key).to_string())])
-        .unwrap_or_default();
     html! {
-        a href={"/records/" (kind) "/edit?" (k)} { "Sửa" } " · "
-        a href={"/records/" (kind) "/delete?" (k)} { "Xóa" }
+        (edit_link(kind, key, "Sửa")) " · "
+        a href={"/records/" (kind) "/delete?" (key_query(key))} { "Xóa" }
     }
+}
+
+/// The link to the correction form of the record of `kind` with `key`, named `text`.
+pub(super) fn edit_link(kind: &str, key: &[Value], text: &str) -> Markup {
+    html! { a href={"/records/" (kind) "/edit?" (key_query(key))} { (text) } }
+}
+
+/// A record's key as the correction and deletion forms take it (`k=[…]`).
+fn key_query(key: &[Value]) -> String {
+    let key: Vec<serde_json::Value> = key.iter().map(Value::to_json).collect();
+    serde_urlencoded::to_string([("k", serde_json::Value::Array(key).to_string())])
+        .unwrap_or_default()
 }
 
 fn parse_key(k: &str) -> Result<Vec<Value>, AppError> {
