@@ -234,6 +234,37 @@ pub enum ReportCommand {
         #[command(flatten)]
         query: ReportQuery,
     },
+    /// Did the escapes last: cohorts followed up one, two and three years later, the
+    /// helped against the other households, spend per (lasting) escape, households at
+    /// risk, and the year's forecast (data contract v1.2).
+    Lasting {
+        /// The unit reported on (its code on the structure date).
+        #[arg(long)]
+        unit: String,
+        /// What the report knows: nothing dated after this day.
+        #[arg(long)]
+        as_of: String,
+        /// The tree to count against (default: the as-of date).
+        #[arg(long)]
+        structure_date: Option<String>,
+        #[arg(long, value_enum, default_value_t = LastingFormat::Json)]
+        format: LastingFormat,
+        /// List the households behind one figure (`cohort:2023`, `held:2023:2`,
+        /// `assigned_escaped:2023`, `at_risk`…) instead of the report.
+        #[arg(long)]
+        figure: Option<String>,
+        /// Write to this file instead of standard output (XLSX needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LastingFormat {
+    Json,
+    /// In Vietnamese, as a leader reads it.
+    Text,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

@@ -8,6 +8,7 @@ pub mod contributions;
 pub mod date;
 pub mod ids;
 pub mod indicators;
+pub mod lasting;
 pub mod poverty;
 pub mod review;
 pub mod status;

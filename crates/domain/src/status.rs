@@ -124,13 +124,7 @@ pub struct Sustained {
 }
 
 pub fn sustained(history: &[Assessed], escape: &StatusEvent) -> Sustained {
-    let still_out = |c: Class| {
-        if escape.to.is_poor_or_near() {
-            c > Class::Poor
-        } else {
-            !c.is_poor_or_near()
-        }
-    };
+    let still_out = |c: Class| crate::lasting::still_out(escape.to, c);
     let later = |k: i32| {
         history
             .iter()

@@ -5,6 +5,7 @@ pub mod aggregated;
 pub mod document;
 pub mod duplicates;
 pub mod households;
+pub mod lasting;
 pub mod ledger;
 pub mod pdf;
 pub mod projects;

@@ -353,3 +353,77 @@ pub fn project_units(
         .map(|r| Ok((r.get("project_code")?, r.get("unit_id")?)))
         .collect()
 }
+
+stored_row! {
+    /// What the follow-up of escapes reads of an assessment beyond its class: its income,
+    /// its deprivations and the standard it was classified by.
+    pub struct AssessmentDetail {
+        household_code: String, year: i32, kind: AssessmentKind = code "kind", assessed_on: Date,
+        income: Option<i64> = col "income_per_capita_vnd", deprivations: String,
+        standard_code: Option<String>,
+    }
+
+    /// A household's area (which poverty line applies to it).
+    pub struct HouseholdArea { household_code: String, area: domain::vocab::Area = code "area" }
+}
+
+/// The assessments of households `codes` dated on or before `by`, with their details.
+pub fn assessment_details(db: &mut Db, codes: &[String], by: Date) -> Rows<AssessmentDetail> {
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    let sql = format!(
+        "SELECT {} FROM assessments WHERE assessed_on <= ? AND household_code IN ({{in}})",
+        AssessmentDetail::select()
+    );
+    query_in(db, &sql, &[Value::from(by)], &codes, CODES_PER_QUERY)?
+        .iter()
+        .map(AssessmentDetail::from_row)
+        .collect()
+}
+
+/// The areas of households `codes`.
+pub fn household_areas(db: &mut Db, codes: &[String]) -> Rows<HouseholdArea> {
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    let sql = format!(
+        "SELECT {} FROM households WHERE household_code IN ({{in}})",
+        HouseholdArea::select()
+    );
+    query_in(db, &sql, &[], &codes, CODES_PER_QUERY)?
+        .iter()
+        .map(HouseholdArea::from_row)
+        .collect()
+}
+
+/// Which of households `codes` a support names, dated `from`…`to` (whatever unit gave it).
+pub fn supported_between(
+    db: &mut Db,
+    codes: &[String],
+    from: Date,
+    to: Date,
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    query_in(
+        db,
+        "SELECT DISTINCT household_code FROM supports WHERE date >= ? AND date <= ? AND household_code IN ({in})",
+        &[Value::from(from), Value::from(to)],
+        &codes,
+        CODES_PER_QUERY,
+    )?
+    .iter()
+    .map(|r| r.get("household_code"))
+    .collect()
+}
+
+stored_row! {
+    /// A support's household, value and giving unit (what a cohort's spend sums).
+    pub struct SupportSpend { household_code: Option<String>, value_vnd: i64, unit_id: i64 }
+}
+
+/// The supports of `units` dated `from`…`to` that name a household.
+pub fn support_spend(db: &mut Db, units: &Units, from: Date, to: Date) -> Rows<SupportSpend> {
+    read(
+        db,
+        "SELECT {cols} FROM supports WHERE date >= ? AND date <= ? AND household_code IS NOT NULL AND {units}",
+        &[Value::from(from), Value::from(to)],
+        units,
+    )
+}

@@ -102,6 +102,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(search, create_household))
         .routes(routes!(household))
         .routes(routes!(report))
+        .routes(routes!(lasting))
         .routes(routes!(import_rows))
         // Entries made on a phone without a network (pages/offline.rs).
         .routes(routes!(crate::pages::offline::sync))
@@ -443,6 +444,40 @@ async fn report(c: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<repo
         } else {
             reports::run(db, &req, false)?
         })
+    })
+    .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LastingQuery {
+    /// The unit's code (her own unit when absent).
+    unit: Option<String>,
+    /// What the report knows: nothing dated after this day (YYYY-MM-DD or DD/MM/YYYY); today when absent.
+    as_of: Option<String>,
+    /// The structure date; the as-of date when absent.
+    s: Option<String>,
+}
+
+/// Thoát nghèo bền vững: các lớp hộ thoát nghèo theo năm và sau 1, 2, 3 năm, so sánh hộ
+/// được nhận giúp với hộ khác, chi phí, hộ cần theo dõi, dự báo (hợp đồng dữ liệu v1.2).
+#[utoipa::path(get, path = "/reports/lasting", params(LastingQuery),
+    responses((status = 200, body = reports::lasting::Lasting), (status = 400, body = crate::error::ApiError, description = "Tham số không đọc được"),
+              (status = 401, body = crate::error::ApiError), (status = 403, body = crate::error::ApiError, description = "Ngoài phạm vi")))]
+async fn lasting(
+    c: Caller,
+    ApiQuery(q): ApiQuery<LastingQuery>,
+) -> ApiResult<reports::lasting::Lasting> {
+    c.answer(move |db, acc| {
+        // Read and checked as a report of the year up to the as-of date.
+        let asked = crate::pages::reports::Asked::of(q.unit, None, q.as_of, q.s);
+        let req = crate::pages::reports::request(acc, &asked)?;
+        Ok(reports::lasting::compute(
+            db,
+            &req.unit,
+            req.to,
+            req.structure_date,
+        )?)
     })
     .await
 }

@@ -2,7 +2,7 @@
 //! figure.
 
 use super::{parse_date, print_out, Env};
-use crate::cli::{ReportArgs, ReportCommand, ReportFormat, ReportQuery};
+use crate::cli::{LastingFormat, ReportArgs, ReportCommand, ReportFormat, ReportQuery};
 use reports::render;
 use std::process::ExitCode;
 
@@ -86,6 +86,59 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
                 ));
             }
             print_out(&out);
+        }
+        Some(ReportCommand::Lasting {
+            unit,
+            as_of,
+            structure_date,
+            format,
+            figure,
+            out,
+        }) => {
+            let as_of = parse_date(&as_of)?;
+            let structure = structure_date.as_deref().map(parse_date).transpose()?;
+            let lasting = match reports::lasting::compute(&mut db, &unit, as_of, structure) {
+                Ok(l) => l,
+                Err(e) => return refuse(e),
+            };
+            let bytes = if let Some(figure) = figure {
+                let Some(households) = lasting.behind.get(&figure) else {
+                    eprintln!(
+                        "Không có con số “{figure}” / no such figure; có / there are: {}",
+                        lasting
+                            .behind
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    return Ok(ExitCode::from(3));
+                };
+                format!(
+                    "{figure} = {}\n{}\n",
+                    households.len(),
+                    households.join("\n")
+                )
+                .into_bytes()
+            } else {
+                match format {
+                    LastingFormat::Json => {
+                        (serde_json::to_string_pretty(&lasting)? + "\n").into_bytes()
+                    }
+                    LastingFormat::Text => reports::lasting::text(&lasting).into_bytes(),
+                    LastingFormat::Xlsx => reports::lasting::xlsx(&lasting)?,
+                }
+            };
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, &bytes)?;
+                    eprintln!("Đã ghi báo cáo / report written: {}", path.display());
+                }
+                None if format == LastingFormat::Xlsx => {
+                    anyhow::bail!("XLSX cần --out TỆP / XLSX needs --out FILE")
+                }
+                None => print_out(&String::from_utf8_lossy(&bytes)),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

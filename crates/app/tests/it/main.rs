@@ -20,6 +20,7 @@ mod holes;
 mod hostile;
 mod households;
 mod import_rules;
+mod lasting;
 mod ledger;
 mod load_vn;
 mod national;
