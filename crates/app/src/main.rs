@@ -4,8 +4,10 @@
 use clap::Parser;
 use std::process::ExitCode;
 
-/// mimalloc returns the memory a burst of downloads or imports freed to the system
-/// within milliseconds; glibc's allocator kept a server at its peak (bench/fair.sh).
+/// mimalloc rather than glibc's allocator: bench/fair.sh's burst (50 parallel member-list
+/// downloads, 20 sync batches) peaked at 236 MB instead of 251 MB on SQLite. Neither
+/// gives the memory back within seconds of the burst (229 MB 5 s after): issue 23 keeps
+/// that open.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
