@@ -201,42 +201,34 @@ fn scrub_copies(
     // The key is JSON: its text holds the code as JSON writes it; `mine` checks the
     // parsed key (a `_` in a code matches any character in LIKE).
     let pattern = format!("%\"household_code\":{}%", serde_json::json!(code));
-    let rows = db.query(
-        "SELECT id, entity_key, old_value, new_value FROM audit_log WHERE entity = ? AND entity_key LIKE ?",
-        params![entity, pattern.as_str()],
-    )?;
-    for r in rows {
-        let key: String = r.get("entity_key")?;
-        if !serde_json::from_str(&key).is_ok_and(|k: serde_json::Value| mine(&k)) {
-            continue;
-        }
-        let id: i64 = r.get("id")?;
-        let old: Option<String> = r.get("old_value")?;
-        let new: Option<String> = r.get("new_value")?;
-        db.execute(
-            "UPDATE audit_log SET old_value = ?, new_value = ? WHERE id = ?",
-            params![
-                old.as_deref().map(scrubbed),
-                new.as_deref().map(scrubbed),
-                id
-            ],
+    // Each table that keeps copies of rows, and the columns that hold them.
+    let copies: [(&str, &[&str]); 2] = [
+        ("audit_log", &["old_value", "new_value"]),
+        ("tombstones", &["content"]),
+    ];
+    for (table, columns) in copies {
+        let rows = db.query(
+            &format!(
+                "SELECT id, entity_key, {} FROM {table} WHERE entity = ? AND entity_key LIKE ?",
+                columns.join(", ")
+            ),
+            params![entity, pattern.as_str()],
         )?;
-    }
-    let rows = db.query(
-        "SELECT id, entity_key, content FROM tombstones WHERE entity = ? AND entity_key LIKE ?",
-        params![entity, pattern.as_str()],
-    )?;
-    for r in rows {
-        let key: String = r.get("entity_key")?;
-        if !serde_json::from_str(&key).is_ok_and(|k: serde_json::Value| mine(&k)) {
-            continue;
+        let set: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
+        let update = format!("UPDATE {table} SET {} WHERE id = ?", set.join(", "));
+        for r in rows {
+            let key: String = r.get("entity_key")?;
+            if !serde_json::from_str(&key).is_ok_and(|k: serde_json::Value| mine(&k)) {
+                continue;
+            }
+            let mut values = Vec::with_capacity(columns.len() + 1);
+            for c in columns {
+                let copy: Option<String> = r.get(c)?;
+                values.push(crate::Value::from(copy.as_deref().map(scrubbed)));
+            }
+            values.push(crate::Value::from(r.get::<i64>("id")?));
+            db.execute(&update, &values)?;
         }
-        let id: i64 = r.get("id")?;
-        let content: String = r.get("content")?;
-        db.execute(
-            "UPDATE tombstones SET content = ? WHERE id = ?",
-            params![scrubbed(&content), id],
-        )?;
     }
     Ok(())
 }
