@@ -114,6 +114,18 @@ enum BenchCommand {
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },
+    /// `report lasting` at national scale, on the databases given with --db (comma
+    /// separated: the national data set imported into SQLite and PostgreSQL): the
+    /// nation's, the busiest province's and its busiest commune's report, warm, and the
+    /// commune's at-risk list alone; the goals of issue 26 beside each figure.
+    Lasting {
+        #[arg(long, default_value = "2027-12-31")]
+        as_of: String,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
     /// Report latency on the demo data: the province and one commune (JSON, XLSX), a
     /// drill-down; median of several runs, both backends.
     Reports {

@@ -20,6 +20,16 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             runs,
         } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Lasting {
+            as_of,
+            runs,
+            results,
+        } => crate::national::lasting(
+            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
+            &as_of,
+            runs,
+            &results,
+        ),
         BenchCommand::Reviews {
             province,
             year,

@@ -275,6 +275,80 @@ fn run_backend(
     ))
 }
 
+/// `report lasting` on each database of `urls` (comma separated), warm: the nation, the
+/// busiest province, its busiest commune, and that commune's at-risk list alone.
+pub fn lasting(urls: &str, as_of: &str, runs: usize, results: &Path) -> anyhow::Result<ExitCode> {
+    let as_of = domain::Date::parse(as_of).map_err(|e| anyhow::anyhow!("--as-of: {e:?}"))?;
+    let mut lines = vec![format!(
+        "Machine: {}. Data: the national data set of `donghanh-bench gen --scale 0.1` (synthetic), as of {as_of}. \
+         Approach: from the records, as a drill-down is (no cohort table kept on write): each report reads its \
+         households, their assignments and assessments up to the as-of date, then the supports of each cohort year; \
+         the forecast adds seven ordinary reports (from the aggregates).",
+        machine()
+    )];
+    for url in urls.split(',').filter(|u| !u.is_empty()) {
+        let mut db = store::open(url)?;
+        let name = db.backend().name();
+        let (province, commune) = busiest_province_and_commune(&mut db)?;
+        let mut warm = |label: &str,
+                        goal: &str,
+                        f: &mut dyn FnMut(&mut store::Db) -> anyhow::Result<usize>|
+         -> anyhow::Result<()> {
+            let n = f(&mut db)?; // warms the caches
+            let mut samples = Vec::new();
+            for _ in 0..runs {
+                let t = Instant::now();
+                f(&mut db)?;
+                samples.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let line = format!(
+                "{name}: {label}: **{:.1} ms** warm (median of {runs}; goal {goal}); {n} households behind its figures",
+                median_ms(samples)
+            );
+            println!("{line}");
+            lines.push(format!("- {line}"));
+            Ok(())
+        };
+        let whole = |unit: String| {
+            move |db: &mut store::Db| -> anyhow::Result<usize> {
+                let l = reports::lasting::compute(db, &unit, as_of, None)?;
+                serde_json::to_string(&l)?;
+                Ok(l.behind.values().map(Vec::len).sum())
+            }
+        };
+        let goal_vn = if name == "sqlite" {
+            "≤ 500 ms"
+        } else {
+            "≤ 1 s"
+        };
+        warm("national report lasting", goal_vn, &mut whole("VN".into()))?;
+        warm(
+            &format!("province {province} report lasting"),
+            "≤ 200 ms",
+            &mut whole(province.clone()),
+        )?;
+        warm(
+            &format!("commune {commune} report lasting (the whole report)"),
+            "—",
+            &mut whole(commune.clone()),
+        )?;
+        warm(
+            &format!("commune {commune} at-risk list"),
+            "≤ 50 ms",
+            &mut |db| Ok(reports::lasting::at_risk_of(db, &commune, as_of, None)?.len()),
+        )?;
+    }
+    lines.push(format!(
+        "- command: `cargo run --release -p donghanh-bench -- --db SQLITE_FILE,POSTGRES_URL lasting --as-of {as_of}`"
+    ));
+    crate::micro::record(
+        results,
+        "report lasting at national scale (issue 26)",
+        &lines.join("\n"),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The province with the most households, and its commune with the most.
 fn busiest_province_and_commune(db: &mut store::Db) -> anyhow::Result<(String, String)> {
     let graph = store::units::load_graph_cached(db)?;

@@ -154,6 +154,51 @@ impl Document {
     }
 }
 
+impl Document {
+    /// The printed report with its section on whether escapes lasted, followed up to
+    /// the period's end in the report's structure.
+    pub fn with_lasting(
+        db: &mut store::Db,
+        r: &Report,
+        issued: &Issued,
+    ) -> Result<Document, crate::ReportError> {
+        let mut d = Document::of(r, issued);
+        let date = |s: &str| domain::Date::parse(s).ok();
+        if let Some(to) = date(&r.period.to) {
+            let l = crate::lasting::compute(db, &r.unit.code, to, date(&r.structure_date))?;
+            d.add_lasting(&l);
+        }
+        Ok(d)
+    }
+
+    /// The section on whether escapes lasted: the headline joins the narrative, the
+    /// comparison of the latest compared cohort follows it, and the cohorts' table.
+    pub fn add_lasting(&mut self, l: &crate::lasting::Lasting) {
+        let Some(sentence) = crate::lasting::sentence(l) else {
+            return;
+        };
+        match self.paragraphs.first_mut() {
+            Some(p) => {
+                p.push(' ');
+                p.push_str(&sentence);
+            }
+            None => self.paragraphs.push(sentence),
+        }
+        if let Some(c) = l
+            .cohorts
+            .iter()
+            .rev()
+            .find_map(crate::lasting::comparison_sentence)
+        {
+            self.paragraphs.push(c);
+        }
+        self.tables.push((
+            "Thoát nghèo bền vững (hộ được Hội nhận giúp đỡ)".to_owned(),
+            crate::lasting::print_table(l),
+        ));
+    }
+}
+
 fn pct(p: Option<f64>) -> String {
     p.map(|p| format!("{}%", decimal(p))).unwrap_or_default()
 }

@@ -153,6 +153,22 @@ pub fn members_without_consent(db: &mut Db, units: Option<&[i64]>) -> Result<i64
 }
 
 stored_row! {
+    /// A household as a list names it: its head and its unit.
+    pub struct HouseholdLabel {
+        household_code: String, head_name: String, unit_code: String, unit_id: VersionId,
+    }
+}
+
+/// The stored households among `codes`, as lists name them.
+pub fn labels(db: &mut Db, codes: &[&str]) -> Result<Vec<HouseholdLabel>, StoreError> {
+    read_in(
+        db,
+        "SELECT {cols} FROM households WHERE household_code IN ({in})",
+        codes,
+    )
+}
+
+stored_row! {
     /// A member with no recorded consent, as the list of whom to ask shows her.
     pub struct WithoutConsent {
         household_code: String, member_no: i64, full_name: String, unit_code: String,

@@ -49,6 +49,8 @@ const MENU: &[(&str, &str, Shown)] = &[
     ("/households", "Hộ", |_| true),
     ("/records", "Hồ sơ", |_| true),
     ("/reports", "Báo cáo", |_| true),
+    ("/reports/lasting", "Bền vững", |_| true),
+    ("/follow-up", "Hộ cần theo dõi", |_| true),
     ("/households/new", "Thêm hộ", domain::access::Role::writes),
     (
         "/activities/new",

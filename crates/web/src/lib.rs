@@ -27,6 +27,8 @@ pub struct AppState {
     pub dashboards: Arc<pages::dashboard::Cache>,
     /// Reports computed while the data stood still (`crate::cache`).
     pub reports: Arc<pages::reports::Cache>,
+    /// The `lasting` reports and their child units' cohorts, likewise.
+    pub lasting: Arc<pages::lasting::Caches>,
     /// The key that signs login forms, shared by the servers of one database.
     login_key: Arc<std::sync::OnceLock<String>>,
     /// Database work in progress at once: each holds a blocking thread and a connection,
@@ -80,6 +82,7 @@ impl AppState {
             )),
             dashboards: Arc::default(),
             reports: Arc::default(),
+            lasting: Arc::default(),
             login_key: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),
             metrics: Arc::default(),

@@ -1,10 +1,12 @@
 // The service worker of the page that works without a network (/offline): it keeps the
-// page, its style sheet and script, and the data the page asked for (her units'
-// households, the contract's rules), and answers from them when there is no network.
+// page, its style sheet and script, the data the page asked for (her units'
+// households, the contract's rules) and the visit list of households to follow up
+// (/follow-up), and answers from them when there is no network.
 // Everything else goes to the network as usual.
-const CACHE = "donghanh-offline-v1";
+const CACHE = "donghanh-offline-v2";
 const SHELL = ["/offline", "/static/app.css", "/static/offline.js", "/static/icon.svg", "/manifest.webmanifest"];
-const KEPT = (path) => SHELL.includes(path) || path.startsWith("/api/offline/");
+// The visit list (/follow-up) is kept as she last opened it, for visits without a signal.
+const KEPT = (path) => SHELL.includes(path) || path === "/follow-up" || path.startsWith("/api/offline/");
 
 self.addEventListener("install", (e) => {
   e.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));

@@ -26,7 +26,9 @@ fn printed_document(
 ) -> anyhow::Result<reports::document::Document> {
     let graph = store::units::load_graph(db)?;
     let issued = reports::document::Issued::of(&graph, report, super::today_vn());
-    Ok(reports::document::Document::of(report, &issued))
+    Ok(reports::document::Document::with_lasting(
+        db, report, &issued,
+    )?)
 }
 
 pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {

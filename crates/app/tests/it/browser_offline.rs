@@ -396,3 +396,90 @@ fn offline_bundle_and_a_slow_3g_sync() {
         page_ms.as_str().unwrap_or("?")
     );
 }
+
+/// Issue 26 on a phone (360 px): the leader's page "Thoát nghèo bền vững" with its chart,
+/// a figure opened to its households; the clerk's visit list sorted, then opened again
+/// with no network from what the phone kept.
+#[test]
+fn the_lasting_page_and_the_visit_list_on_a_phone_and_offline() {
+    let (server, b, _unit, _server_side) = clerk_offline();
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    let today = web::today();
+    let (user, _) = store::accounts::by_username(&mut db, "xa")
+        .unwrap()
+        .unwrap();
+    let acc = store::access::Access::new(&mut db, user, today).unwrap();
+    let at_risk = reports::lasting::at_risk_of(&mut db, &acc.root_code(), today, None).unwrap();
+    assert!(at_risk.len() > 5);
+
+    // Her visit list, with the network: most signs first, then the most recent escapes.
+    b.go(&format!("{base}/follow-up"));
+    b.wait_for("Hộ cần theo dõi");
+    let first = |b: &Browser| {
+        b.js("return document.querySelector('table.cards tbody tr td a').textContent;")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(first(&b), at_risk[0].household_code);
+    b.click("a[href*='sort=ngay-thoat']");
+    b.wait_for("mới thoát nghèo trước");
+    let latest = at_risk
+        .iter()
+        .max_by(|a, c| {
+            a.escaped_on
+                .cmp(&c.escaped_on)
+                .then_with(|| c.household_code.cmp(&a.household_code))
+        })
+        .unwrap();
+    b.until(
+        "return document.querySelector('table.cards tbody tr td a').textContent;",
+        &json!(latest.household_code),
+    );
+    let (over, what) = b.sideways();
+    assert_eq!(over, 0, "the visit list scrolls sideways at 360 px: {what}");
+    b.screenshot("follow-up-phone");
+
+    // No network: the visit list comes back from the phone.
+    b.go(&format!("{base}/offline"));
+    b.network(false);
+    b.go(&format!("{base}/follow-up"));
+    b.until(
+        "return document.querySelector('h1').textContent;",
+        &json!("Hộ cần theo dõi"),
+    );
+    let page = b.source();
+    assert!(
+        at_risk.iter().all(|r| page.contains(&r.household_code)),
+        "the kept visit list lacks households"
+    );
+    b.go(&format!("{base}/offline"));
+    b.network(true);
+
+    // The province's leader: the page, its chart, a figure's households.
+    b.switch_to(base, "tinh");
+    b.go(&format!("{base}/reports/lasting?as_of=2025-12-31"));
+    b.wait_for("Thoát nghèo bền vững: Đà Nẵng");
+    b.find("svg[role=img] rect");
+    let (over, what) = b.sideways();
+    assert_eq!(
+        over, 0,
+        "the lasting page scrolls sideways at 360 px: {what}"
+    );
+    b.screenshot("lasting-phone");
+    b.click("a[href*='figure=held%3A2023%3A2']");
+    b.wait_for("vẫn giữ được sau 2 năm");
+    let l = reports::lasting::compute(
+        &mut db,
+        "48",
+        domain::Date::parse("2025-12-31").unwrap(),
+        None,
+    )
+    .unwrap();
+    let rows = b.js("return document.querySelectorAll('table.cards tbody tr').length;");
+    // A page of at most 100 households, the rest on the pages after.
+    let held = l.behind["held:2023:2"].len();
+    assert_eq!(rows, json!(held.min(100)));
+    assert_eq!(held > 100, b.source().contains("Trang sau →"));
+}

@@ -1,9 +1,12 @@
 //! `report lasting` (data contract v1.2) against values computed by hand for a small tree
 //! whose two communes merged on 1 July 2025: the follow-up, the comparison with its
 //! Wilson intervals and stratified difference, the value, the households at risk; on the
-//! CLI as JSON and in the API.
+//! CLI as JSON and in the API. Then the demo in the browser's pages: the leader's page
+//! with every figure listing its households, the visit list, the dashboard's tiles and
+//! the printed section, each equal to the report computed from the same database.
 
 use crate::support::{date, donghanh, TestDb};
+use crate::web_support::*;
 
 const UNITS: &str = "code,name,level,parent_code,valid_from,valid_to\n\
     P,Tỉnh Thử,province,,,\n\
@@ -141,8 +144,8 @@ fn lasting_matches_the_values_computed_by_hand() {
     assert_eq!(
         v["at_risk"],
         serde_json::json!([
-            {"household_code": "H3", "signs": ["near_the_line", "no_recent_support"]},
-            {"household_code": "H5", "signs": ["no_recent_support"]}
+            {"household_code": "H3", "signs": ["near_the_line", "no_recent_support"], "escaped_on": "2023-12-01"},
+            {"household_code": "H5", "signs": ["no_recent_support"], "escaped_on": "2023-12-01"}
         ])
     );
     // The households behind the figures.
@@ -246,4 +249,208 @@ fn the_cli_prints_the_contract_json_and_lists_the_households_behind_a_figure() {
         text.contains("Sau 2 năm: 1 hộ giữ được") && text.contains("không phải bằng chứng"),
         "{text}"
     );
+}
+
+/// The households a page lists: the codes of its links to household pages.
+fn listed_households(page: &str) -> Vec<String> {
+    page.split("href=\"/households/")
+        .skip(1)
+        .filter_map(|rest| rest.split(['#', '"']).next())
+        .filter(|c| c.starts_with("QN"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every page of a paged list (100 rows a page), joined.
+fn every_page(c: &mut Http, url: &str) -> String {
+    let mut all = String::new();
+    for n in 0.. {
+        let body = c.get(&format!("{url}&page={n}")).body;
+        all.push_str(&body);
+        if !body.contains("Trang sau →") {
+            break;
+        }
+    }
+    all
+}
+
+#[test]
+fn the_leaders_page_lists_the_households_behind_each_figure_and_prints_its_section() {
+    let (server, mut tinh) = demo_as("tinh");
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    let l = reports::lasting::compute(&mut db, "48", date("2025-12-31"), None).unwrap();
+    // The demo tells the story: the 2023 cohort followed up at +1 and +2, the helped
+    // households escaping more often than the others.
+    let c2023 = l.cohorts.iter().find(|c| c.year == 2023).unwrap();
+    assert!(c2023.escaped > 400, "{c2023:?}");
+    for k in [1, 2] {
+        let f = &c2023.followup[k - 1];
+        assert_eq!((f.pending, f.held + f.lost), (0, c2023.escaped), "+{k}");
+    }
+    for c in &l.cohorts {
+        let d = c.comparison.ci_low_pp.unwrap();
+        assert!(
+            d > 0.0,
+            "{}: the helped escape more often in the demo",
+            c.year
+        );
+        assert!(c.comparison.others.escaped > 0, "{}", c.year);
+    }
+
+    let page = tinh
+        .get(&format!("{base}/reports/lasting?unit=48&as_of=2025-12-31"))
+        .body;
+    let sentence = reports::lasting::sentence(&l).unwrap();
+    says_all(
+        &page,
+        &[
+            "Thoát nghèo bền vững: Đà Nẵng",
+            &sentence,
+            "không phải bằng chứng hỗ trợ là nguyên nhân",
+            "<svg",
+            "Theo đơn vị trực thuộc",
+            "Dự báo cả năm 2025",
+        ],
+        "leader's page",
+    );
+    // Every child unit of the structure date is a row linking to its own page.
+    let children = reports::lasting::by_children(&mut db, "48", date("2025-12-31"), None).unwrap();
+    assert!(children.len() > 50);
+    for c in &children {
+        assert!(
+            page.contains(&format!("/reports/lasting?unit={}&amp;", c.unit.code)),
+            "{} has no row",
+            c.unit.code
+        );
+    }
+    // Every figure of the page lists exactly its households.
+    for figure in [
+        "cohort:2023",
+        "held:2023:2",
+        "lost:2023:1",
+        "assigned_escaped:2024",
+        "others_escaped:2024",
+    ] {
+        let link = format!("figure={}", enc(figure));
+        assert!(page.contains(&link), "the page has no link to {figure}");
+        let list = every_page(
+            &mut tinh,
+            &format!("{base}/reports/lasting/households?unit=48&as_of=2025-12-31&{link}"),
+        );
+        let mut shown = listed_households(&list);
+        shown.sort();
+        let mut want = l.behind[figure].clone();
+        want.sort();
+        assert_eq!(shown, want, "{figure}");
+        let xlsx = tinh.get(&format!(
+            "{base}/reports/lasting/households?unit=48&as_of=2025-12-31&{link}&format=xlsx"
+        ));
+        let text = xlsx_text(&xlsx.bytes);
+        assert!(
+            want.iter().all(|c| text.contains(c.as_str())),
+            "{figure} xlsx"
+        );
+    }
+    let r = tinh.get(&format!(
+        "{base}/reports/lasting/households?unit=48&as_of=2025-12-31&figure=khong-co"
+    ));
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Không có con số"), "{}", r.body);
+    let r = tinh.get(&format!("{base}/reports/lasting?unit=01&as_of=2025-12-31"));
+    assert_eq!(r.status, 403, "Hà Nội is outside the province");
+
+    // The report's downloads hold the same figures.
+    let json = tinh.get(&format!(
+        "{base}/reports/lasting?unit=48&as_of=2025-12-31&format=json"
+    ));
+    let v: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
+    assert_eq!(v, serde_json::to_value(&l).unwrap());
+
+    // The printed report of 2025 has the section and the sentence in its narrative.
+    let printed = tinh
+        .get(&format!(
+            "{base}/reports/download?unit=48&from=2025-01-01&to=2025-12-31&format=html"
+        ))
+        .body;
+    says_all(
+        &printed,
+        &[
+            "Thoát nghèo bền vững (hộ được Hội nhận giúp đỡ)",
+            &sentence,
+            "không phải bằng chứng",
+        ],
+        "printed report",
+    );
+
+    // The dashboard's tiles (as of the dashboard's own last day).
+    let dash = tinh.get(&format!("{base}/?year=2025")).body;
+    says_all(
+        &dash,
+        &[
+            "Thoát nghèo bền vững",
+            "giữ được sau 2 năm",
+            "Hộ cần theo dõi",
+            "Chi mỗi hộ thoát bền vững",
+        ],
+        "dashboard",
+    );
+
+    // The household page says whether its escape held.
+    let held = &l.behind["held:2023:2"][0];
+    let page = tinh.get(&format!("{base}/households/{held}")).body;
+    says_all(
+        &page,
+        &["id=\"dien-bien\"", "giữ được sau 2 năm"],
+        "household page",
+    );
+}
+
+#[test]
+fn the_visit_list_is_her_units_at_risk_households_sortable_and_downloadable() {
+    let (server, mut xa) = demo_as("xa");
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    let today = web::today();
+    let (user, _) = store::accounts::by_username(&mut db, "xa")
+        .unwrap()
+        .unwrap();
+    let acc = store::access::Access::new(&mut db, user, today).unwrap();
+    let l = reports::lasting::compute(&mut db, &acc.root_code(), today, None).unwrap();
+    assert!(!l.at_risk.is_empty());
+
+    let page = every_page(&mut xa, &format!("{base}/follow-up?sort=dau-hieu"));
+    let shown = listed_households(&page);
+    let want: Vec<String> = l.at_risk.iter().map(|r| r.household_code.clone()).collect();
+    assert_eq!(shown, want, "most signs first, as the report orders them");
+    // Signs in words, never their codes.
+    let first = &l.at_risk[0];
+    for s in &first.signs {
+        assert!(page.contains(s.label_vi()));
+    }
+    assert!(!page.contains("no_recent_support") && !page.contains("near_the_line"));
+
+    // Most recent escape first.
+    let page = every_page(&mut xa, &format!("{base}/follow-up?sort=ngay-thoat"));
+    let mut by_date = l.at_risk.clone();
+    by_date.sort_by(|a, b| {
+        b.escaped_on
+            .cmp(&a.escaped_on)
+            .then_with(|| a.household_code.cmp(&b.household_code))
+    });
+    let want: Vec<String> = by_date.iter().map(|r| r.household_code.clone()).collect();
+    assert_eq!(listed_households(&page), want);
+
+    // The download has every row, the date as a date.
+    let file = xa.get(&format!("{base}/follow-up?format=xlsx"));
+    assert!(file.bytes.starts_with(b"PK"));
+    let text = xlsx_text(&file.bytes);
+    assert!(want.iter().all(|c| text.contains(c.as_str())));
+    assert!(text.contains("Số dấu hiệu"));
+
+    // Her commune only: the province is not hers to list.
+    assert_eq!(xa.get(&format!("{base}/follow-up?unit=48")).status, 403);
+    // Kept on the phone: the service worker keeps the visit list.
+    let sw = xa.get(&format!("{base}/sw.js")).body;
+    assert!(sw.contains("path === \"/follow-up\""), "{sw}");
 }

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use store::Db;
 
 mod render;
-pub use render::{text, xlsx};
+pub use render::{comparison_sentence, headline, pct_vi, print_table, sentence, text, xlsx};
 
 #[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Lasting {
@@ -106,6 +106,17 @@ impl Sign {
 pub struct AtRisk {
     pub household_code: String,
     pub signs: Vec<Sign>,
+    /// The day of the escape it is newly out by (YYYY-MM-DD); an extension of the
+    /// contract's item, for the visit list to sort by.
+    pub escaped_on: String,
+}
+
+/// One child unit's cohorts (no at-risk list, no forecast): how a province sees which
+/// communes' escapes last.
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
+pub struct ChildLasting {
+    pub unit: UnitRef,
+    pub cohorts: Vec<Cohort>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
@@ -115,6 +126,45 @@ pub struct Forecast {
     pub forecast: Option<i64>,
     pub target: Option<i64>,
     pub forecast_achievement_pct: Option<f64>,
+}
+
+/// A figure's name (`Lasting::behind`'s key) in words, or `None` for a name the report
+/// does not give.
+pub fn figure_vi(key: &str) -> Option<String> {
+    let parts: Vec<&str> = key.split(':').collect();
+    let year = |s: &str| s.parse::<i32>().ok();
+    Some(match parts.as_slice() {
+        ["at_risk"] => "Hộ mới thoát nghèo cần theo dõi (có dấu hiệu tái nghèo)".to_owned(),
+        ["cohort", y] => format!(
+            "Hộ thoát nghèo, cận nghèo năm {} có Hội nhận giúp đỡ",
+            year(y)?
+        ),
+        [what @ ("held" | "lost" | "pending"), y, k] => {
+            let (y, k) = (year(y)?, year(k)?);
+            let how = match *what {
+                "held" => "vẫn giữ được",
+                "lost" => "tái nghèo (nghèo hơn lúc thoát)",
+                _ => "chưa có kết quả rà soát",
+            };
+            format!("Hộ thoát nghèo, cận nghèo năm {y}: {how} sau {k} năm")
+        }
+        [group, y] => {
+            let y = year(y)?;
+            let eligible = format!("nghèo, cận nghèo năm {}", y - 1);
+            match *group {
+                "assigned" => format!("Hộ {eligible} được Hội nhận giúp đỡ năm {y}"),
+                "assigned_escaped" => {
+                    format!("Hộ {eligible} được Hội nhận giúp đỡ, thoát nghèo, cận nghèo năm {y}")
+                }
+                "others" => format!("Hộ {eligible} khác (không được Hội nhận giúp năm {y})"),
+                "others_escaped" => {
+                    format!("Hộ {eligible} khác, thoát nghèo, cận nghèo năm {y}")
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// What the report reads of one household: where it lies on S (its own unit), the years
@@ -142,52 +192,105 @@ pub fn compute(
     let scope = Scope::shared(graph, unit, s)?;
     let households = gather(db, &scope, as_of)?;
     let mut behind = BTreeMap::new();
-
-    // Cohorts: the households `hh_escaped` counts for the year (an escape dated in it, the
-    // household taken on for the escape's year), each with the escape it made.
-    let mut cohorts: BTreeMap<i32, BTreeMap<&str, &StatusEvent>> = BTreeMap::new();
-    for (code, h) in &households {
-        for e in h.events.iter().filter(|e| e.kind == EventKind::Escaped) {
-            if h.assigned.contains(&e.year) {
-                cohorts.entry(e.date.year()).or_default().insert(code, e);
-            }
-        }
-    }
-    let first = cohorts.keys().next().copied();
-    let mut rows = Vec::new();
-    if let Some(first) = first {
-        for year in first..=as_of.year() {
-            let cohort = cohorts.get(&year).cloned().unwrap_or_default();
-            rows.push(cohort_row(
-                db,
-                &scope,
-                (year, as_of),
-                &households,
-                &cohort,
-                &mut behind,
-            )?);
-        }
-    }
+    let cohorts = cohorts(db, &scope, as_of, &households, &mut behind)?;
     let at_risk = at_risk(db, &households, as_of)?;
     behind.insert(
         "at_risk".to_owned(),
         at_risk.iter().map(|r| r.household_code.clone()).collect(),
     );
     let forecast = forecast(db, unit, as_of, s)?;
-    let root = scope.graph.version(scope.root);
     Ok(Lasting {
-        unit: UnitRef {
-            code: root.code.clone(),
-            name: root.name.clone(),
-            level: root.level.as_str(),
-        },
+        unit: unit_ref(&scope),
         as_of: as_of.to_string(),
         structure_date: s.to_string(),
-        cohorts: rows,
+        cohorts,
         at_risk,
         forecast,
         behind,
     })
+}
+
+/// The households at risk of unit `unit` on `as_of` (the report's `at_risk` alone: the
+/// visit list), in the tree of `structure` (default `as_of`).
+pub fn at_risk_of(
+    db: &mut Db,
+    unit: &str,
+    as_of: Date,
+    structure: Option<Date>,
+) -> Result<Vec<AtRisk>, ReportError> {
+    let graph = store::units::load_graph_cached(db)?;
+    let scope = Scope::shared(graph, unit, structure.unwrap_or(as_of))?;
+    let households = gather(db, &scope, as_of)?;
+    at_risk(db, &households, as_of)
+}
+
+/// The cohorts of each child unit of `unit` on the structure date, each computed as the
+/// report of that unit.
+pub fn by_children(
+    db: &mut Db,
+    unit: &str,
+    as_of: Date,
+    structure: Option<Date>,
+) -> Result<Vec<ChildLasting>, ReportError> {
+    let s = structure.unwrap_or(as_of);
+    let graph = store::units::load_graph_cached(db)?;
+    let scope = Scope::shared(graph.clone(), unit, s)?;
+    let mut out = Vec::new();
+    for &child in scope.children_of(scope.root) {
+        let code = &scope.graph.version(child).code;
+        let child_scope = Scope::shared(graph.clone(), code, s)?;
+        let households = gather(db, &child_scope, as_of)?;
+        let cohorts = cohorts(db, &child_scope, as_of, &households, &mut BTreeMap::new())?;
+        out.push(ChildLasting {
+            unit: unit_ref(&child_scope),
+            cohorts,
+        });
+    }
+    Ok(out)
+}
+
+fn unit_ref(scope: &Scope) -> UnitRef {
+    let root = scope.graph.version(scope.root);
+    UnitRef {
+        code: root.code.clone(),
+        name: root.name.clone(),
+        level: root.level.as_str(),
+    }
+}
+
+/// Every cohort year from the first escape the unit counts to `as_of`'s year.
+fn cohorts(
+    db: &mut Db,
+    scope: &Scope,
+    as_of: Date,
+    households: &BTreeMap<String, Household>,
+    behind: &mut BTreeMap<String, Vec<String>>,
+) -> Result<Vec<Cohort>, ReportError> {
+    // Cohorts: the households `hh_escaped` counts for the year (an escape dated in it, the
+    // household taken on for the escape's year), each with the escape it made.
+    let mut cohorts: BTreeMap<i32, BTreeMap<&str, &StatusEvent>> = BTreeMap::new();
+    for (code, h) in households {
+        for e in h.events.iter().filter(|e| e.kind == EventKind::Escaped) {
+            if h.assigned.contains(&e.year) {
+                cohorts.entry(e.date.year()).or_default().insert(code, e);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    if let Some(&first) = cohorts.keys().next() {
+        for year in first..=as_of.year() {
+            let cohort = cohorts.get(&year).cloned().unwrap_or_default();
+            rows.push(cohort_row(
+                db,
+                scope,
+                (year, as_of),
+                households,
+                &cohort,
+                behind,
+            )?);
+        }
+    }
+    Ok(rows)
 }
 
 /// Every household the report may judge: those of the subtree (by their own unit) and
@@ -468,6 +571,7 @@ fn at_risk(
             out.push(AtRisk {
                 household_code: code.to_owned(),
                 signs,
+                escaped_on: escape.date.to_string(),
             });
         }
     }

@@ -1,14 +1,123 @@
 //! The `lasting` report as a leader reads it (Vietnamese text) and as a workbook.
 
-use super::Lasting;
+use super::{Cohort, Followup, Lasting};
 use domain::indicators::ALL;
 
 /// A percentage as Vietnamese writes it ("90,4%"), or a dash.
-fn pct_vi(p: Option<f64>) -> String {
+pub fn pct_vi(p: Option<f64>) -> String {
     p.map_or_else(
         || "—".to_owned(),
         |p| format!("{}%", crate::render::decimal(p)),
     )
+}
+
+/// The cohort a headline speaks of: the latest with a share held after two years, else
+/// the latest with one after one year; with that follow-up.
+pub fn headline(l: &Lasting) -> Option<(&Cohort, &Followup)> {
+    [2, 1].into_iter().find_map(|k| {
+        l.cohorts.iter().rev().find_map(|c| {
+            c.followup
+                .iter()
+                .find(|f| f.years == k && f.held_pct.is_some())
+                .map(|f| (c, f))
+        })
+    })
+}
+
+/// The narrative's sentence: "Trong 540 hộ thoát nghèo, cận nghèo năm 2023, 97,2% vẫn
+/// giữ được sau 2 năm (…)", or nothing while no cohort has been followed up.
+pub fn sentence(l: &Lasting) -> Option<String> {
+    use crate::render::count;
+    let (c, f) = headline(l)?;
+    let mut out = format!(
+        "Trong {} hộ thoát nghèo, cận nghèo năm {} có Hội nhận giúp đỡ, {} vẫn giữ được sau {} năm ({} hộ giữ được, {} hộ tái nghèo{})",
+        count(c.escaped as i64),
+        c.year,
+        pct_vi(f.held_pct),
+        f.years,
+        count(f.held as i64),
+        count(f.lost as i64),
+        if f.pending > 0 {
+            format!(", {} hộ chưa rà soát", count(f.pending as i64))
+        } else {
+            String::new()
+        }
+    );
+    if let Some(v) = c.value.cost_per_lasting_escape_vnd.filter(|_| f.years == 2) {
+        out.push_str(&format!(
+            "; chi hỗ trợ bình quân {} đồng cho mỗi hộ thoát nghèo bền vững",
+            count(v)
+        ));
+    }
+    out.push('.');
+    Some(out)
+}
+
+/// The comparison of one cohort in words, with the caution that it compares households
+/// and does not prove the support was the cause.
+pub fn comparison_sentence(c: &Cohort) -> Option<String> {
+    let (a, o) = (&c.comparison.assigned, &c.comparison.others);
+    let d = c.comparison.difference_pp?;
+    let (lo, hi) = (c.comparison.ci_low_pp?, c.comparison.ci_high_pp?);
+    Some(format!(
+        "Năm {}, {} hộ nghèo, cận nghèo được Hội nhận giúp đỡ thoát nghèo, cận nghèo (trong {} hộ), hộ khác cùng diện {} (trong {} hộ); \
+         so trong cùng xã và cùng mức nghèo năm trước, chênh lệch {} điểm phần trăm (khoảng tin cậy 95%: {} đến {}). \
+         Đây là so sánh giữa các hộ, không phải bằng chứng hỗ trợ là nguyên nhân.",
+        c.year,
+        pct_vi(a.rate_pct),
+        crate::render::count(a.households as i64),
+        pct_vi(o.rate_pct),
+        crate::render::count(o.households as i64),
+        crate::render::decimal(d),
+        crate::render::decimal(lo),
+        crate::render::decimal(hi)
+    ))
+}
+
+/// The cohorts as the printed report's table.
+pub fn print_table(l: &Lasting) -> crate::document::Table {
+    use crate::render::count;
+    let held = |c: &Cohort, k: i32| {
+        c.followup
+            .iter()
+            .find(|f| f.years == k)
+            .map(|f| match f.held_pct {
+                Some(p) => format!("{} ({})", count(f.held as i64), pct_vi(Some(p))),
+                None => "—".to_owned(),
+            })
+            .unwrap_or_default()
+    };
+    crate::document::Table {
+        headings: [
+            "Năm",
+            "Hộ thoát nghèo, cận nghèo",
+            "Giữ được sau 1 năm",
+            "Sau 2 năm",
+            "Sau 3 năm",
+            "Chi mỗi hộ thoát bền vững (đồng)",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: l
+            .cohorts
+            .iter()
+            .map(|c| {
+                vec![
+                    c.year.to_string(),
+                    count(c.escaped as i64),
+                    held(c, 1),
+                    held(c, 2),
+                    held(c, 3),
+                    c.value
+                        .cost_per_lasting_escape_vnd
+                        .map(count)
+                        .unwrap_or_else(|| "—".to_owned()),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, true, true, true, true, true],
+        widths: vec![0.1, 0.18, 0.18, 0.18, 0.16, 0.2],
+    }
 }
 
 /// The report in Vietnamese, as a leader reads it.

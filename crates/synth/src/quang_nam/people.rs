@@ -93,47 +93,83 @@ pub(super) fn households_and_their_years(g: &mut Gen<'_>) -> (Vec<(Household, us
             assess(g, h, (2023, "provisional", &on), status_2023);
         }
         // December: the commune's decision; it confirms most escapes and overrides a few.
+        // Households no chapter took on escape too, less often.
         let official_2023 = if escaped.contains(&i) && g.rng.chance(0.06) {
             h.baseline
-        } else {
+        } else if assigned {
             status_2023
+        } else {
+            next_year(g, h.baseline, false, None)
         };
         assess(g, h, (2023, "official", "2023-12-08"), official_2023);
-        // 2024 and 2025: most stay out; a few fall back, some more escape.
-        let s2024 = match official_2023 {
-            Class::Poor if g.rng.chance(0.25) => Class::NearPoor,
-            Class::NearPoor if g.rng.chance(0.25) => Class::Average,
-            Class::Average if g.rng.chance(0.04) => Class::NearPoor,
-            other => other,
-        };
-        assess(g, h, (2024, "official", "2024-12-10"), s2024);
-        let s2025 = match s2024 {
-            Class::Poor if g.rng.chance(0.25) => Class::NearPoor,
-            Class::NearPoor if g.rng.chance(0.3) => Class::Average,
-            other => other,
-        };
-        assess(g, h, (2025, "official", "2025-12-09"), s2025);
-        // Chapters keep helping the poor: 2024 under the old communes, 2025 (from
-        // 01/07/2025) under Đà Nẵng's new ones.
-        if s2024.is_poor_or_near() && g.rng.chance(0.5) {
-            g.table("assignments").push(vec![
-                h.code.clone(),
-                c.code.clone(),
-                "2024".into(),
-                "2024-02-15".into(),
-            ]);
-        }
-        if s2025.is_poor_or_near() && g.rng.chance(0.5) {
-            g.table("assignments").push(vec![
-                h.code.clone(),
-                c.successor.clone(),
-                "2025".into(),
-                "2025-07-20".into(),
-            ]);
+        // Whether the household is out of poverty by an escape, and with whose help.
+        let mut out_by = escape_of(h.baseline, official_2023, assigned, None);
+        // 2024 and 2025: the chapters take on half of the year before's poor and near-poor
+        // households, 2024 under the old communes, 2025 (from 01/07/2025) under Đà Nẵng's
+        // new ones; the households they take on escape more often, and those they helped
+        // out fall back less often, than the others.
+        let mut status = official_2023;
+        for (year, on, unit, taken_on) in [
+            (2024, "2024-12-10", &c.code, "2024-02-15"),
+            (2025, "2025-12-09", &c.successor, "2025-07-20"),
+        ] {
+            let assigned = status.is_poor_or_near() && g.rng.chance(0.5);
+            if assigned {
+                g.table("assignments").push(vec![
+                    h.code.clone(),
+                    unit.clone(),
+                    year.to_string(),
+                    taken_on.into(),
+                ]);
+            }
+            let next = next_year(g, status, assigned, out_by);
+            out_by = escape_of(status, next, assigned, out_by);
+            assess(g, h, (year, "official", on), next);
+            status = next;
         }
     }
 
     (households, poorish)
+}
+
+/// How a household's escape came about: `Some(true)` out with a chapter's help,
+/// `Some(false)` out on its own, `None` not escaped (or fallen back).
+fn escape_of(before: Class, after: Class, assigned: bool, was: Option<bool>) -> Option<bool> {
+    match (before.is_poor_or_near(), after) {
+        (_, Class::Poor) => None,
+        (true, Class::NearPoor) if before == Class::Poor => Some(assigned),
+        (true, Class::Average | Class::NotPoor) => Some(assigned),
+        (true, _) => None,
+        (false, Class::NearPoor) => None,
+        (false, _) => was,
+    }
+}
+
+/// A year's change of a household's class (invented rates): a household a chapter took
+/// on escapes about two and a half times as often as the others; one that escaped with
+/// the union's help falls back about a third as often as one that escaped on its own.
+fn next_year(g: &mut Gen<'_>, now: Class, assigned: bool, out_by: Option<bool>) -> Class {
+    let r = g.rng.below(1000) as f64 / 1000.0;
+    match now {
+        Class::Poor if assigned && r < 0.05 => Class::Average,
+        Class::Poor if assigned && r < 0.35 => Class::NearPoor,
+        Class::Poor if !assigned && r < 0.12 => Class::NearPoor,
+        Class::NearPoor if assigned && r < 0.38 => Class::Average,
+        Class::NearPoor if !assigned && r < 0.15 => Class::Average,
+        Class::Average | Class::NotPoor => {
+            let fall = match out_by {
+                Some(true) => 0.05,
+                Some(false) => 0.15,
+                None => 0.02,
+            };
+            if r < fall {
+                Class::NearPoor
+            } else {
+                now
+            }
+        }
+        other => other,
+    }
 }
 
 /// Every support: livelihood means, charity works and gifts to the published totals,

@@ -35,6 +35,8 @@ pub struct Cached {
     last_year: reports::Report,
     trend: Vec<(i32, i64)>,
     year: i32,
+    /// Whether the escapes lasted, followed up to the dashboard's last day.
+    lasting: reports::lasting::Lasting,
 }
 
 /// Lagging units listed at most.
@@ -134,11 +136,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                             .int(Indicator::HhEscaped.code()),
                     ));
                 }
+                let lasting =
+                    reports::lasting::compute(db, &acc.root_code(), this.to, Some(today))?;
                 Ok(Cached {
                     report,
                     last_year,
                     trend,
                     year,
+                    lasting,
                 })
             })?;
             // What waits for her decision is read afresh, not cached with the figures.
@@ -151,6 +156,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         last_year,
         trend,
         year,
+        lasting,
     } = c;
     let children: Vec<&reports::ChildRow> = report
         .children
@@ -209,6 +215,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                 }
             }
         }
+        h2 { "Thoát nghèo bền vững" }
+        (lasting_tiles(&lasting))
         h2 { "Hộ thoát nghèo, cận nghèo qua các năm" }
         div.card { (trend_svg(&trend)) }
         @if !behind.rows.is_empty() {
@@ -224,6 +232,56 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         }
     };
     Ok(who.page("Tổng quan", body))
+}
+
+/// The headline tiles of whether escapes lasted: the share held, the cost per lasting
+/// escape, the households to visit, and where the year's escapes will end.
+fn lasting_tiles(l: &reports::lasting::Lasting) -> Markup {
+    let q = serde_urlencoded::to_string([
+        ("unit", l.unit.code.as_str()),
+        ("as_of", &l.as_of),
+        ("s", &l.structure_date),
+    ])
+    .unwrap_or_default();
+    let page = format!("/reports/lasting?{q}");
+    let headline = reports::lasting::headline(l);
+    let escapes = l
+        .forecast
+        .iter()
+        .find(|f| f.indicator == Indicator::HhEscaped.code());
+    html! {
+        div.grid {
+            @if let Some((c, f)) = headline {
+                a.card.tile href=(page) {
+                    div.muted { "Hộ thoát nghèo năm " (c.year) " giữ được sau " (f.years) " năm" }
+                    div style="font-size:1.4rem;font-weight:700" { (reports::lasting::pct_vi(f.held_pct)) }
+                    div.muted { (count(f.held as i64)) " / " (count((f.held + f.lost) as i64)) " hộ đã rà soát" }
+                }
+                @if let Some(v) = c.value.cost_per_lasting_escape_vnd {
+                    a.card.tile href=(page) {
+                        div.muted { "Chi mỗi hộ thoát bền vững (năm " (c.year) ")" }
+                        div style="font-size:1.4rem;font-weight:700" { (money(v)) }
+                    }
+                }
+            } @else {
+                a.card.tile href=(page) { div.muted { "Chưa có lớp hộ thoát nghèo nào được theo dõi đủ một năm." } }
+            }
+            a.card.tile href={"/follow-up?" (q)} {
+                div.muted { "Hộ cần theo dõi" }
+                div style="font-size:1.4rem;font-weight:700" { (count(l.at_risk.len() as i64)) }
+                div.muted { "mới thoát nghèo, có dấu hiệu tái nghèo" }
+            }
+            @if let Some(f) = escapes.filter(|f| f.forecast.is_some()) {
+                a.card.tile href=(page) {
+                    div.muted { "Dự báo hộ thoát nghèo, cận nghèo cả năm" }
+                    div style="font-size:1.4rem;font-weight:700" { (f.forecast.map(count).unwrap_or_default()) }
+                    @if let (Some(t), Some(p)) = (f.target, f.forecast_achievement_pct) {
+                        div.muted { "Kế hoạch " (count(t)) " — dự báo đạt " (decimal(p)) "%" }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The change from last year's figure, with its sign ("(+12)", "(−3)").

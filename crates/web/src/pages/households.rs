@@ -254,9 +254,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                         }
                     }
                 }
-                h2 { "Diễn biến" }
+                h2 #dien-bien { "Diễn biến" }
                 @if evs.is_empty() { p.muted { "Chưa có thay đổi so với mốc ban đầu." } }
-                ul { @for e in &evs { li { (e.date.dmy()) " (năm " (e.year) "): " (e.kind.label_vi()) " — " (e.from.label_vi()) " → " (e.to.label_vi()) } } }
+                ul { @for e in &evs { li { (e.date.dmy()) " (năm " (e.year) "): " (e.kind.label_vi()) " — " (e.from.label_vi()) " → " (e.to.label_vi())
+                    @if e.kind == domain::status::EventKind::Escaped { (held_vi(&history, e)) } } } }
                 h2 { "Được giúp đỡ" }
                 ul {
                     @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
@@ -267,4 +268,15 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
         })
         .await?;
     Ok(who.page("Hộ gia đình", body))
+}
+
+/// Whether an escape held one and two years later, as the household's history says it.
+fn held_vi(history: &[domain::status::Assessed], e: &domain::status::StatusEvent) -> String {
+    let s = domain::status::sustained(history, e);
+    let say = |k: i32, held: Option<bool>| match held {
+        Some(true) => format!("giữ được sau {k} năm"),
+        Some(false) => format!("tái nghèo sau {k} năm"),
+        None => format!("chưa rà soát sau {k} năm"),
+    };
+    format!(" ({}; {})", say(1, s.one_year), say(2, s.two_years))
 }

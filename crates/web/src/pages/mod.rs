@@ -8,6 +8,7 @@ mod forms;
 mod household_forms;
 pub(crate) mod households;
 pub(crate) mod import;
+pub(crate) mod lasting;
 mod lineage;
 mod login;
 pub(crate) mod offline;
@@ -89,6 +90,9 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports::show))
         .route("/reports/download", get(reports::download))
         .route("/reports/explain", get(reports::explain))
+        .route("/reports/lasting", get(lasting::show))
+        .route("/reports/lasting/households", get(lasting::households))
+        .route("/follow-up", get(lasting::follow_up))
         .route("/targets", get(targets::show).post(targets::save))
         .route("/users", get(users::list).post(users::create))
         .route("/users/active", post(users::set_active))

@@ -108,6 +108,7 @@ pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
                 p { button type="submit" { "Lưu vào máy" } }
             }
         }
+        p { a href="/follow-up" { "Hộ cần theo dõi" } " — danh sách đi thăm, xem được cả khi mất mạng nếu đã mở một lần khi có mạng." }
         h2 { "Hộ của đơn vị (" span #hh-count { "0" } ")" }
         ul #households {}
         (csrf(&who))

@@ -285,7 +285,7 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
             let mut q = q;
             q.by_children = Some("1".into());
             let report = q.compute(db, &req)?;
-            let document = printed_document(acc, &report);
+            let document = printed_document(db, acc, &report)?;
             Ok((report, Some(document)))
         })
         .await?;
@@ -337,11 +337,14 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
 
 /// The report as the union prints it, issued today (see `reports::document`).
 fn printed_document(
+    db: &mut store::Db,
     acc: &store::access::Access,
     report: &reports::Report,
-) -> reports::document::Document {
+) -> Result<reports::document::Document, AppError> {
     let issued = reports::document::Issued::of(&acc.graph, report, acc.today);
-    reports::document::Document::of(report, &issued)
+    Ok(reports::document::Document::with_lasting(
+        db, report, &issued,
+    )?)
 }
 
 /// A record kind's Vietnamese name (the evidence names its source table, which is the
