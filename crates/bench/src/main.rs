@@ -8,6 +8,11 @@ mod national;
 mod reviews;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+/// The product binary's allocator (see crates/app/src/main.rs), so that what is timed in
+/// this process allocates as the product does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

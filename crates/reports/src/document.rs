@@ -163,9 +163,7 @@ impl Document {
         issued: &Issued,
     ) -> Result<Document, crate::ReportError> {
         let mut d = Document::of(r, issued);
-        let date = |s: &str| domain::Date::parse(s).ok();
-        if let Some(to) = date(&r.period.to) {
-            let l = crate::lasting::compute(db, &r.unit.code, to, date(&r.structure_date))?;
+        if let Some(l) = crate::lasting::of_report(db, r)? {
             d.add_lasting(&l);
         }
         Ok(d)

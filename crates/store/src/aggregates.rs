@@ -20,10 +20,11 @@ use std::collections::{BTreeMap, HashSet};
 
 mod figures;
 mod households;
+pub mod lasting;
 pub use figures::{add_figures, encode_figures};
 
 /// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
-const VERSION: i64 = 2;
+const VERSION: i64 = 3;
 
 /// Households recomputed per round of queries (more per round trip on PostgreSQL).
 fn households_per_round(db: &Db) -> usize {
@@ -367,7 +368,7 @@ pub fn ensure_current(db: &mut Db) -> Result<(), StoreError> {
 /// Recomputes every aggregate from the records. Must run inside a transaction.
 pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
     db.batch(
-        "DELETE FROM report_cells; DELETE FROM report_shared; DELETE FROM household_contributions;",
+        "DELETE FROM report_cells; DELETE FROM report_shared; DELETE FROM household_contributions; DELETE FROM household_lasting;",
     )?;
     let mut cells = BTreeMap::new();
     // Records without a household add up: summed per unit, month and kind, then mapped.

@@ -44,6 +44,7 @@ const MIGRATIONS: &[Migration] = migrations![
         "breaches_and_retention",
         "0015_breaches_and_retention.sql"
     ),
+    (16, "household_lasting", "0016_household_lasting.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

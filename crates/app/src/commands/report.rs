@@ -31,6 +31,18 @@ fn printed_document(
     )?)
 }
 
+/// The narrative, and how the escapes before the period's end held (when any cohort has
+/// been followed up).
+fn text_with_lasting(db: &mut store::Db, report: &reports::Report) -> anyhow::Result<String> {
+    let mut out = render::narrative(report);
+    let lasting = reports::lasting::of_report(db, report)?;
+    if let Some(s) = lasting.as_ref().and_then(reports::lasting::sentence) {
+        out.push(' ');
+        out.push_str(&s);
+    }
+    Ok(out + "\n")
+}
+
 pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
     let mut db = env.open()?;
     match args.command {
@@ -50,7 +62,7 @@ pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {
                     reports::document::print_html(&printed_document(&mut db, &report)?).into_bytes()
                 }
                 ReportFormat::Pdf => reports::pdf::render(&printed_document(&mut db, &report)?),
-                ReportFormat::Text => (render::narrative(&report) + "\n").into_bytes(),
+                ReportFormat::Text => text_with_lasting(&mut db, &report)?.into_bytes(),
                 ReportFormat::Xlsx => render::xlsx(&report)?,
             };
             match (&args.out, args.format) {

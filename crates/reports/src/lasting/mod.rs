@@ -19,7 +19,8 @@ use domain::status::{effective_history, events, Assessed, EventKind, StatusEvent
 use domain::units::{Level, VersionIx};
 use domain::Date;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use store::aggregates::lasting::HouseholdFacts;
 use store::Db;
 
 mod render;
@@ -168,12 +169,16 @@ pub fn figure_vi(key: &str) -> Option<String> {
 }
 
 /// What the report reads of one household: where it lies on S (its own unit), the years
-/// a unit of the subtree took it on, and its effective history on D.
+/// a unit of the subtree took it on, its effective history on D, and its kept records
+/// (for the details of its assessments, its area and its supports).
 struct Household {
     own: Option<VersionIx>,
+    /// The stratum of its own unit: the commune it lies in on S (see [`commune_of`]).
+    commune: Option<VersionIx>,
     assigned: BTreeSet<i32>,
     history: Vec<Assessed>,
     events: Vec<StatusEvent>,
+    facts: HouseholdFacts,
 }
 
 /// The follow-up years the contract asks for.
@@ -192,7 +197,7 @@ pub fn compute(
     let scope = Scope::shared(graph, unit, s)?;
     let households = gather(db, &scope, as_of)?;
     let mut behind = BTreeMap::new();
-    let cohorts = cohorts(db, &scope, as_of, &households, &mut behind)?;
+    let cohorts = cohorts(&scope, as_of, &households, &mut behind)?;
     let at_risk = at_risk(db, &households, as_of)?;
     behind.insert(
         "at_risk".to_owned(),
@@ -208,6 +213,21 @@ pub fn compute(
         forecast,
         behind,
     })
+}
+
+/// The `lasting` report that goes with a period's report: its unit, followed up to the
+/// period's end in its structure; `None` where that unit has no place in the tree then
+/// (the period's report still stands on its own).
+pub fn of_report(db: &mut Db, r: &crate::Report) -> Result<Option<Lasting>, ReportError> {
+    let Ok(to) = Date::parse(&r.period.to) else {
+        return Ok(None);
+    };
+    let structure = Date::parse(&r.structure_date).ok();
+    match compute(db, &r.unit.code, to, structure) {
+        Ok(l) => Ok(Some(l)),
+        Err(ReportError::UnitMissing(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The households at risk of unit `unit` on `as_of` (the report's `at_risk` alone: the
@@ -240,7 +260,7 @@ pub fn by_children(
         let code = &scope.graph.version(child).code;
         let child_scope = Scope::shared(graph.clone(), code, s)?;
         let households = gather(db, &child_scope, as_of)?;
-        let cohorts = cohorts(db, &child_scope, as_of, &households, &mut BTreeMap::new())?;
+        let cohorts = cohorts(&child_scope, as_of, &households, &mut BTreeMap::new())?;
         out.push(ChildLasting {
             unit: unit_ref(&child_scope),
             cohorts,
@@ -260,7 +280,6 @@ fn unit_ref(scope: &Scope) -> UnitRef {
 
 /// Every cohort year from the first escape the unit counts to `as_of`'s year.
 fn cohorts(
-    db: &mut Db,
     scope: &Scope,
     as_of: Date,
     households: &BTreeMap<String, Household>,
@@ -281,7 +300,6 @@ fn cohorts(
         for year in first..=as_of.year() {
             let cohort = cohorts.get(&year).cloned().unwrap_or_default();
             rows.push(cohort_row(
-                db,
                 scope,
                 (year, as_of),
                 households,
@@ -294,46 +312,67 @@ fn cohorts(
 }
 
 /// Every household the report may judge: those of the subtree (by their own unit) and
-/// those a unit of the subtree took on, with their histories known on `as_of`.
+/// those a unit of the subtree took on, with their histories known on `as_of`. Read from
+/// the rows kept on write (`store::aggregates::lasting`): one per household that was ever
+/// poor, near-poor or taken on, the only ones the report can judge.
 fn gather(
     db: &mut Db,
     scope: &Scope,
     as_of: Date,
 ) -> Result<BTreeMap<String, Household>, ReportError> {
+    use store::aggregates::lasting as kept;
     let units = scope.units(&[]);
-    let mut out: BTreeMap<String, Household> = BTreeMap::new();
-    let blank = || Household {
-        own: None,
-        assigned: BTreeSet::new(),
-        history: Vec::new(),
-        events: Vec::new(),
-    };
-    for (code, unit_id) in store::records::households_of(db, &units)? {
-        if let Some(node) = scope.place(unit_id) {
-            out.entry(code).or_insert_with(blank).own = Some(node);
+    let mut facts: BTreeMap<String, HouseholdFacts> = kept::of_units(db, &units)?
+        .into_iter()
+        .map(|h| (h.household_code.clone(), h))
+        .collect();
+    if !matches!(units, store::records::Units::All) {
+        // Households a unit of the subtree took on whose own unit lies elsewhere.
+        let elsewhere: Vec<String> = kept::taken_on_by(db, &units)?
+            .into_iter()
+            .filter(|c| !facts.contains_key(c))
+            .collect();
+        for h in kept::of_codes(db, &elsewhere)? {
+            facts.insert(h.household_code.clone(), h);
         }
     }
-    for a in store::records::assignments(db, &units, Some(as_of))? {
-        if scope.place(a.unit_id).is_some() {
-            out.entry(a.household_code)
-                .or_insert_with(blank)
-                .assigned
-                .insert(a.year);
+    let mut out = BTreeMap::new();
+    for (code, f) in facts {
+        let own = scope.place(f.unit_id);
+        let assigned: BTreeSet<i32> = f
+            .assignments
+            .iter()
+            .filter(|(_, on, unit)| *on <= as_of && scope.place(*unit).is_some())
+            .map(|a| a.0)
+            .collect();
+        if own.is_none() && assigned.is_empty() {
+            continue;
         }
-    }
-    let codes: Vec<String> = out.keys().cloned().collect();
-    for (code, records) in store::records::assessments_by(db, &codes, as_of)? {
-        if let Some(h) = out.get_mut(&code) {
-            h.history = effective_history(&records, as_of);
-            h.events = events(&h.history);
-        }
+        let known: Vec<Assessed> = f
+            .assessments
+            .iter()
+            .filter(|a| a.assessed.assessed_on <= as_of)
+            .map(|a| a.assessed.clone())
+            .collect();
+        let history = effective_history(&known, as_of);
+        let events = events(&history);
+        out.insert(
+            code,
+            Household {
+                own,
+                commune: own.map(|node| commune_of(scope, node)),
+                assigned,
+                history,
+                events,
+                facts: f,
+            },
+        );
     }
     Ok(out)
 }
 
 /// One cohort year's row: the follow-up, the comparison and the value.
 fn cohort_row(
-    db: &mut Db,
     scope: &Scope,
     (year, as_of): (i32, Date),
     households: &BTreeMap<String, Household>,
@@ -377,20 +416,28 @@ fn cohort_row(
             held_pct: crate::pct(held as i64, (held + lost) as i64),
         });
     }
-    let comparison = comparison(scope, year, households, behind);
+    let comparison = comparison(year, households, behind);
     // Value: the supports of the year given by a unit of the subtree to a household it
     // took on for that year.
-    let end = Date::from_ymd(year, 12, 31).unwrap_or(as_of).min(as_of);
+    let year_end = Date::from_ymd(year, 12, 31).unwrap_or(as_of);
+    let end = year_end.min(as_of);
     let start = Date::from_ymd(year, 1, 1).unwrap_or(end);
     let mut spend = 0_i64;
-    for s in store::records::support_spend(db, &scope.units(&[]), start, end)? {
-        let taken_on = s
-            .household_code
-            .as_deref()
-            .and_then(|c| households.get(c))
-            .is_some_and(|h| h.assigned.contains(&year));
-        if taken_on && scope.place(s.unit_id).is_some() {
-            spend += s.value_vnd;
+    for h in households.values().filter(|h| h.assigned.contains(&year)) {
+        if end < year_end {
+            // The year D falls in: its supports up to D, one by one.
+            for (on, value, unit) in h.facts.supports()? {
+                if (start..=end).contains(&on) && scope.place(unit).is_some() {
+                    spend += value;
+                }
+            }
+        } else {
+            // A whole year before D: the year's sums per giving unit.
+            for (y, unit, value) in &h.facts.support_sums {
+                if *y == year && scope.place(*unit).is_some() {
+                    spend += value;
+                }
+            }
         }
     }
     Ok(Cohort {
@@ -429,7 +476,6 @@ fn group(households: u64, escaped: u64) -> Group {
 /// The eligible households of year `year` (poor or near-poor in `year − 1`, of the
 /// subtree by their own unit), those taken on against the others.
 fn comparison(
-    scope: &Scope,
     year: i32,
     households: &BTreeMap<String, Household>,
     behind: &mut BTreeMap<String, Vec<String>>,
@@ -437,7 +483,7 @@ fn comparison(
     let mut strata: BTreeMap<(VersionIx, Class), Stratum> = BTreeMap::new();
     let mut lists: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (code, h) in households {
-        let Some(node) = h.own else { continue };
+        let Some(commune) = h.commune else { continue };
         let Some(prior) = h.history.iter().find(|a| a.year == year - 1) else {
             continue;
         };
@@ -449,9 +495,7 @@ fn comparison(
             .events
             .iter()
             .any(|e| e.kind == EventKind::Escaped && e.year == year);
-        let s = strata
-            .entry((commune_of(scope, node), prior.status))
-            .or_default();
+        let s = strata.entry((commune, prior.status)).or_default();
         let group = if assigned { "assigned" } else { "others" };
         if assigned {
             s.assigned += 1;
@@ -516,29 +560,18 @@ fn at_risk(
     if escapes.is_empty() {
         return Ok(Vec::new());
     }
-    let codes: Vec<String> = escapes.keys().map(|c| (*c).to_owned()).collect();
-    let mut details: HashMap<String, Vec<store::records::AssessmentDetail>> = HashMap::new();
-    for d in store::records::assessment_details(db, &codes, as_of)? {
-        details.entry(d.household_code.clone()).or_default().push(d);
-    }
-    let areas: HashMap<String, domain::vocab::Area> = store::records::household_areas(db, &codes)?
-        .into_iter()
-        .map(|a| (a.household_code, a.area))
-        .collect();
-    let supported: HashSet<String> =
-        store::records::supported_between(db, &codes, as_of.add_days(-364), as_of)?;
     let standards = store::standards::load_all(db)?;
+    let recent = as_of.add_days(-364)..=as_of;
     let mut out = Vec::new();
     for (code, escape) in escapes {
         let h = &households[code];
-        let own = details.get(code).map(Vec::as_slice).unwrap_or_default();
-        // The detail of an effective assessment: the record of its year and kind.
-        let detail = |a: &Assessed| own.iter().find(|d| d.year == a.year && d.kind == a.kind);
-        let deprivations = |d: &store::records::AssessmentDetail| {
-            d.deprivations
-                .split(';')
-                .filter(|c| !c.trim().is_empty())
-                .count()
+        // The record of an effective assessment: the one of its year and kind known on D.
+        let detail = |a: &Assessed| {
+            h.facts.assessments.iter().rfind(|d| {
+                d.assessed.year == a.year
+                    && d.assessed.kind == a.kind
+                    && d.assessed.assessed_on <= as_of
+            })
         };
         let latest = h.history.last().and_then(detail);
         let made = h
@@ -548,23 +581,30 @@ fn at_risk(
             .and_then(detail);
         let mut signs = Vec::new();
         if let (Some(l), Some(m)) = (latest, made) {
-            if deprivations(l) > deprivations(m) {
+            if l.deprivations > m.deprivations {
                 signs.push(Sign::MoreDeprivations);
             }
         }
-        if let (Some(l), Some(area)) = (latest, areas.get(code)) {
+        if let (Some(l), Some(area)) = (latest, h.facts.area) {
             let standard = l
                 .standard_code
                 .as_deref()
                 .and_then(|c| standards.iter().find(|s| s.code == c))
-                .or_else(|| domain::poverty::standard_for(&standards, l.assessed_on, None));
+                .or_else(|| {
+                    domain::poverty::standard_for(&standards, l.assessed.assessed_on, None)
+                });
             if let (Some(income), Some(s)) = (l.income, standard) {
-                if i128::from(income) * 10 <= i128::from(s.poverty_line(*area)) * 11 {
+                if i128::from(income) * 10 <= i128::from(s.poverty_line(area)) * 11 {
                     signs.push(Sign::NearTheLine);
                 }
             }
         }
-        if !supported.contains(code) {
+        if !h
+            .facts
+            .supports()?
+            .iter()
+            .any(|(on, _, _)| recent.contains(on))
+        {
             signs.push(Sign::NoRecentSupport);
         }
         if !signs.is_empty() {

@@ -17,7 +17,11 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Default)]
 struct HouseholdRecords {
     unit_id: Option<i64>,
+    area: Option<domain::vocab::Area>,
     assessments: Vec<Assessed>,
+    /// Each assessment's income, number of deprivations and standard (for the follow-up
+    /// of escapes, `super::lasting`), in the order of `assessments`.
+    details: Vec<(Option<i64>, usize, Option<String>)>,
     /// (year, assigned_on, unit_id)
     assignments: Vec<(i32, Date, i64)>,
     /// (date, support_type, member_no, quantity, value_vnd, unit_id)
@@ -33,21 +37,31 @@ pub(super) fn recompute(
     let list = vec!["?"; codes.len()].join(",");
     let mut recs: HashMap<String, HouseholdRecords> = HashMap::new();
     for r in db.query(
-        &format!("SELECT household_code, unit_id FROM households WHERE household_code IN ({list})"),
+        &format!(
+            "SELECT household_code, unit_id, area FROM households WHERE household_code IN ({list})"
+        ),
         &params,
     )? {
-        recs.entry(r.get("household_code")?).or_default().unit_id = Some(r.get("unit_id")?);
+        let rec = recs.entry(r.get("household_code")?).or_default();
+        rec.unit_id = Some(r.get("unit_id")?);
+        rec.area = Some(r.code("area")?);
     }
     for r in db.query(
-        &format!("SELECT household_code, year, kind, assessed_on, status FROM assessments WHERE household_code IN ({list})"),
+        &format!("SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code FROM assessments WHERE household_code IN ({list})"),
         &params,
     )? {
-        recs.entry(r.get("household_code")?).or_default().assessments.push(Assessed {
+        let rec = recs.entry(r.get("household_code")?).or_default();
+        rec.assessments.push(Assessed {
             year: r.get("year")?,
             kind: r.code::<AssessmentKind>("kind")?,
             assessed_on: r.get("assessed_on")?,
             status: r.code::<Class>("status")?,
         });
+        rec.details.push((
+            r.get("income_per_capita_vnd")?,
+            super::lasting::deprivation_count(r.get::<Option<String>>("deprivations")?.as_deref()),
+            r.get("standard_code")?,
+        ));
     }
     for r in db.query(
         &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
@@ -132,7 +146,19 @@ pub(super) fn recompute(
         &["household_code", "cells"],
         &memo_rows,
     )?;
-    Ok(())
+    // The follow-up of escapes reads the same records, packed per household.
+    let facts = codes.iter().filter_map(|code| {
+        let rec = recs.get(code)?;
+        Some(super::lasting::HouseholdFacts::new(
+            code,
+            rec.unit_id?,
+            rec.area,
+            rec.assessments.iter().zip(&rec.details),
+            &rec.assignments,
+            rec.supports.iter().map(|s| (s.0, s.4, s.5)),
+        ))
+    });
+    super::lasting::rewrite(db, codes, facts)
 }
 
 /// A household's figures: the cells it adds to, and the keys of distinct counts that it

@@ -139,9 +139,21 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     // The downloads give what the page shows.
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
-    let (req, report, states, units) = st
+    let state = st.clone();
+    let (req, report, states, units, lasting) = st
         .scoped(&who, move |db, acc| {
             let req = request(acc, &q)?;
+            // The narrative says how the escapes before the period's end held (where the
+            // unit has a place in the tree then).
+            let lasting = match super::lasting::report(
+                &state,
+                db,
+                &(req.unit.clone(), req.to, req.structure_date),
+            ) {
+                Ok(l) => Some(l),
+                Err(AppError::BadRequest(_)) => None,
+                Err(e) => return Err(e),
+            };
             let units = super::form_fields::readable_choices(acc);
             // Many officers ask for the same report: computed once per change of data.
             let generations = crate::cache::generations(db)?;
@@ -164,7 +176,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             for r in store::reviews::covering(db, &codes, period)? {
                 states.entry(r.unit_code).or_insert(r.state);
             }
-            Ok((req, report, states, units))
+            Ok((req, report, states, units, lasting))
         })
         .await?;
     let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
@@ -248,7 +260,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             a href={"/reports/download?" (link(&req, &format!("&format=json{keep}")))} { "JSON" } " · "
             a href={"/reports/download?" (link(&req, &format!("&format=html{keep}")))} { "Bản in" } " · "
             a href={"/reports/download?" (link(&req, &format!("&format=pdf{keep}")))} { "PDF" } }
-        div.card { p { (render::narrative(&report)) } }
+        div.card { p { (render::narrative(&report))
+            @if let Some(s) = lasting.as_deref().and_then(reports::lasting::sentence) { " " (s) " "
+                a.noprint href={"/reports/lasting?" (serde_urlencoded::to_string([("unit", req.unit.as_str()), ("as_of", &req.to.to_string())]).unwrap_or_default())} { "Xem thêm" } } } }
         (figures.table())
         @if let Some(children) = &report.children {
             @let below = children.iter().filter(|c| !c.own).count();
