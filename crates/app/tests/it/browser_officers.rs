@@ -156,3 +156,47 @@ fn no_page_scrolls_sideways_on_a_phone_or_a_laptop() {
     }
     assert!(wide.is_empty(), "{wide:#?}");
 }
+
+/// Issue 24, item 1: Đà Nẵng's manager opens the report of 01/01–31/10/2023 without
+/// typing a structure date and sees Quảng Nam's published 571 households (118.5% of plan)
+/// in today's Đà Nẵng; the page names the structure and offers the one of the period's
+/// end, where Đà Nẵng had not yet absorbed Quảng Nam; Quảng Nam's own report is shown as
+/// it stood, with the way to its successor.
+#[test]
+fn last_years_report_opens_in_todays_units() {
+    let (server, b) = Browser::on_demo_as("tinh");
+    let base = &server.base;
+    b.resize(1366, 768);
+    b.go(&format!(
+        "{base}/reports?unit=48&from=2023-01-01&to=2023-10-31"
+    ));
+    b.wait_for("Báo cáo: Đà Nẵng");
+    let today = web::today().dmy();
+    let page = b.source();
+    says_all(
+        &page,
+        &[
+            &format!("Theo cơ cấu đơn vị hiện nay ({today})"),
+            "xem theo cơ cấu ngày 31/10/2023",
+            "571 hộ có phụ nữ thoát nghèo, cận nghèo (đạt 118,5% kế hoạch 482 hộ)",
+        ],
+        "today's units",
+    );
+    b.screenshot("report-todays-units");
+    // The period's end: Đà Nẵng before the reform, without Quảng Nam's households.
+    b.click("a[href*='s=2023-10-31']");
+    b.wait_for("Theo cơ cấu đơn vị ngày 31/10/2023");
+    let then = b.source();
+    assert!(!then.contains("571 hộ có phụ nữ thoát nghèo"), "{then}");
+    assert!(then.contains("xem theo cơ cấu hiện nay"));
+    // Quảng Nam as it stood, and where it went.
+    b.go(&format!(
+        "{base}/reports?unit=49&from=2023-01-01&to=2023-10-31"
+    ));
+    b.wait_for("Báo cáo: Quảng Nam");
+    says_all(
+        &b.source(),
+        &["Đơn vị này nay thuộc", "571 hộ có phụ nữ thoát nghèo"],
+        "Quảng Nam",
+    );
+}

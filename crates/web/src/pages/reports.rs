@@ -85,16 +85,36 @@ pub(crate) fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, App
 /// Access is checked before the cache is asked.
 pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), reports::Report>;
 
-/// The request a query stands for, checked against what the user may read.
+/// The structure a report is shown in when the query names none.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DefaultStructure {
+    /// The period's end: the contract's deterministic default (the API, the CLI).
+    PeriodEnd,
+    /// Today's units, for a unit that exists today (the pages): last year's figures in
+    /// this year's units. A unit that no longer exists is shown as it stood.
+    Today,
+}
+
+/// The request a query stands for, checked against what the user may read, in the
+/// contract's default structure (the period's end).
 pub(crate) fn request(
     acc: &store::access::Access,
     q: &Asked,
+) -> Result<reports::Request, AppError> {
+    request_in(acc, q, DefaultStructure::PeriodEnd)
+}
+
+/// The same, with the structure `default` when the query names none.
+pub(crate) fn request_in(
+    acc: &store::access::Access,
+    q: &Asked,
+    default: DefaultStructure,
 ) -> Result<reports::Request, AppError> {
     let today = crate::today();
     let to = parse(&q.to, "Đến ngày")?.unwrap_or(today);
     let from =
         parse(&q.from, "Từ ngày")?.unwrap_or_else(|| Date::from_ymd(to.year(), 1, 1).unwrap_or(to));
-    let structure = parse(&q.s, "Cơ cấu đơn vị theo ngày")?;
+    let asked = parse(&q.s, "Cơ cấu đơn vị theo ngày")?;
     // A unit picked from the suggestions reads "code — name".
     let unit = q
         .unit
@@ -102,6 +122,11 @@ pub(crate) fn request(
         .map(importer::template::unit_code_of)
         .filter(|u| !u.is_empty())
         .map_or_else(|| acc.root_code(), str::to_owned);
+    let exists_today = matches!(acc.graph.fate(&unit, today), domain::units::Fate::Exists(_));
+    let structure = match asked {
+        None if default == DefaultStructure::Today && exists_today => Some(today),
+        other => other,
+    };
     let s = structure.unwrap_or(to);
     // Reading a unit needs it inside one's subtree on the structure date; a unit that no
     // longer exists is judged by where it went.
@@ -140,9 +165,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let state = st.clone();
-    let (req, report, states, units, lasting) = st
+    let (req, report, states, units, lasting, successor) = st
         .scoped(&who, move |db, acc| {
-            let req = request(acc, &q)?;
+            let req = request_in(acc, &q, DefaultStructure::Today)?;
             // The narrative says how the escapes before the period's end held (where the
             // unit has a place in the tree then).
             let lasting = match super::lasting::report(
@@ -176,7 +201,15 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             for r in store::reviews::covering(db, &codes, period)? {
                 states.entry(r.unit_code).or_insert(r.state);
             }
-            Ok((req, report, states, units, lasting))
+            // Where a unit that no longer exists went.
+            let successor = match acc.graph.fate(&req.unit, acc.today) {
+                domain::units::Fate::EndedInto { into, .. } => {
+                    let v = acc.graph.version(into);
+                    Some((v.code.clone(), v.name.clone()))
+                }
+                _ => None,
+            };
+            Ok((req, report, states, units, lasting, successor))
         })
         .await?;
     let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
@@ -240,8 +273,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         ]);
     }
     let dmy = domain::date::dmy_text;
+    let structure = structure_note(&req, successor.as_ref(), keep);
     let body = html! {
         h1 { "Báo cáo: " (report.unit.name) }
+        p.muted { (structure) }
         @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
         form.stack.card method="get" action="/reports" {
             label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(req.unit) list="unit-choices" autocomplete="off";
@@ -280,6 +315,42 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     Ok(who.page("Báo cáo", body))
 }
 
+/// Which units the page shows, and how to see the other structure: today's units with a
+/// link to the period's end, another date with a link to today's, or a unit that no
+/// longer exists with a link to its successor.
+fn structure_note(
+    req: &reports::Request,
+    successor: Option<&(String, String)>,
+    keep: &str,
+) -> maud::Markup {
+    let today = crate::today();
+    let at_end = reports::Request {
+        structure_date: Some(req.to),
+        ..req.clone()
+    };
+    let now = reports::Request {
+        structure_date: None,
+        ..req.clone()
+    };
+    html! {
+        @match (req.structure_date, successor) {
+            (Some(s), _) if s == today => {
+                "Theo cơ cấu đơn vị hiện nay (" (today.dmy()) ")"
+                @if req.to < today { " — " a href={"/reports?" (link(&at_end, keep))} { "xem theo cơ cấu ngày " (req.to.dmy()) } }
+            }
+            (Some(s), None) => {
+                "Theo cơ cấu đơn vị ngày " (s.dmy()) " — " a href={"/reports?" (link(&now, keep))} { "xem theo cơ cấu hiện nay" }
+            }
+            (s, Some((code, name))) => {
+                "Theo cơ cấu đơn vị ngày " (s.unwrap_or(req.to).dmy()) ". Đơn vị này nay thuộc "
+                a href={"/reports?" (link(&reports::Request { unit: code.clone(), structure_date: None, ..req.clone() }, keep))} { (name) }
+                " (xem số liệu theo cơ cấu hiện nay)."
+            }
+            (None, None) => { "Theo cơ cấu đơn vị ngày " (req.to.dmy()) }
+        }
+    }
+}
+
 pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let format = q.format.clone().unwrap_or_else(|| "json".into());
     let csv_style = match q.codes.as_deref() {
@@ -291,7 +362,7 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
     let _heavy = st.heavy(&who).await?;
     let (report, document) = st
         .scoped(&who, move |db, acc| {
-            let req = request(acc, &q)?;
+            let req = request_in(acc, &q, DefaultStructure::Today)?;
             if !printed {
                 return Ok((q.compute(db, &req)?, None));
             }
@@ -382,7 +453,7 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
     let ind = indicator.clone();
     let (report, evidence) = st
         .scoped(&who, move |db, acc| {
-            let req = request(acc, &q)?;
+            let req = request_in(acc, &q, DefaultStructure::Today)?;
             let c = reports::compute(db, &req, Some(&ind))?;
             Ok((c.report(false), c.evidence()))
         })
