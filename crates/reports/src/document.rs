@@ -163,10 +163,24 @@ impl Document {
         issued: &Issued,
     ) -> Result<Document, crate::ReportError> {
         let mut d = Document::of(r, issued);
+        if let Some(s) = crate::reconcile::sentence(&crate::reconcile::of_report(db, r)?) {
+            d.add_to_narrative(&s);
+        }
         if let Some(l) = crate::lasting::of_report(db, r)? {
             d.add_lasting(&l);
         }
         Ok(d)
+    }
+
+    /// A sentence after the narrative's last.
+    fn add_to_narrative(&mut self, sentence: &str) {
+        match self.paragraphs.first_mut() {
+            Some(p) => {
+                p.push(' ');
+                p.push_str(sentence);
+            }
+            None => self.paragraphs.push(sentence.to_owned()),
+        }
     }
 
     /// The section on whether escapes lasted: the headline joins the narrative, the
@@ -175,13 +189,7 @@ impl Document {
         let Some(sentence) = crate::lasting::sentence(l) else {
             return;
         };
-        match self.paragraphs.first_mut() {
-            Some(p) => {
-                p.push(' ');
-                p.push_str(&sentence);
-            }
-            None => self.paragraphs.push(sentence),
-        }
+        self.add_to_narrative(&sentence);
         if let Some(c) = l
             .cohorts
             .iter()

@@ -9,6 +9,7 @@ pub mod lasting;
 pub mod ledger;
 pub mod pdf;
 pub mod projects;
+pub mod reconcile;
 pub mod render;
 pub mod scope;
 pub mod tally;

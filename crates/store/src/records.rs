@@ -353,3 +353,39 @@ pub fn project_units(
         .map(|r| Ok((r.get("project_code")?, r.get("unit_id")?)))
         .collect()
 }
+
+stored_row! {
+    /// A household whose chapter assessment of a year differs from the commune's decision
+    /// of the same year (see `reports::reconcile`).
+    pub struct ProvisionalDifference {
+        household_code: String, head_name: String, unit_id: i64, unit_code: String, year: i32,
+        provisional_on: Date, provisional: Class = code "provisional_status",
+        provisional_deprivations: Option<String>,
+        official_on: Date, official: Class = code "official_status",
+        official_deprivations: Option<String>,
+    }
+}
+
+/// The households of `units` whose provisional assessment dated `from`…`to` differs in
+/// class from the official one of the same year, whenever that was made.
+pub fn provisional_differences(
+    db: &mut Db,
+    units: &Units,
+    from: Date,
+    to: Date,
+) -> Rows<ProvisionalDifference> {
+    read(
+        db,
+        "SELECT {cols} FROM (SELECT p.household_code AS household_code, h.head_name AS head_name, \
+         h.unit_id AS unit_id, h.unit_code AS unit_code, p.year AS year, \
+         p.assessed_on AS provisional_on, p.status AS provisional_status, p.deprivations AS provisional_deprivations, \
+         o.assessed_on AS official_on, o.status AS official_status, o.deprivations AS official_deprivations \
+         FROM assessments p \
+         JOIN assessments o ON o.household_code = p.household_code AND o.year = p.year AND o.kind = 'official' \
+         JOIN households h ON h.household_code = p.household_code \
+         WHERE p.kind = 'provisional' AND p.assessed_on >= ? AND p.assessed_on <= ? AND p.status <> o.status) d \
+         WHERE {units} ORDER BY household_code, year",
+        &[Value::from(from), Value::from(to)],
+        units,
+    )
+}

@@ -181,6 +181,26 @@ impl Sheet {
     }
 }
 
+/// Rows per page of a long list (a province's cohort has hundreds of households); its download has them all.
+pub const PER_PAGE: usize = 100;
+
+/// The rows of page `page`, and the list's footing: how many, which are shown, and the
+/// links to the pages before and after (`href` makes a page's address).
+pub fn paged<T>(rows: &[T], page: usize, href: impl Fn(usize) -> String) -> (&[T], Markup) {
+    let pages = rows.len().div_ceil(PER_PAGE).max(1);
+    let page = page.min(pages - 1);
+    let first = page * PER_PAGE;
+    let shown = &rows[first.min(rows.len())..(first + PER_PAGE).min(rows.len())];
+    let footing = html! {
+        @if pages > 1 {
+            p.noprint { "Hiển thị " (first + 1) "–" (first + shown.len()) " trong " (reports::render::count(rows.len() as i64)) ". "
+                @if page > 0 { a href=(href(page - 1)) { "← Trang trước" } " " }
+                @if page + 1 < pages { a href=(href(page + 1)) { "Trang sau →" } } }
+        }
+    };
+    (shown, footing)
+}
+
 /// A number as the pages write it ("1.234", "118,5": dots group thousands, the comma is
 /// the decimal point), for Excel to hold as a number.
 fn vietnamese_number(text: &str) -> Option<f64> {

@@ -691,3 +691,71 @@ fn downloads_hold_numbers_as_numbers_and_dates_as_dates() {
     checked += typed("/households/export?q=thi", &[("Mã hộ", "string")]);
     eprintln!("{checked} cells read by LibreOffice with their types");
 }
+
+/// Issue 24, item 2: the households whose chapter assessment (provisional) the commune's
+/// decision of the same year (official) does not confirm, named on the report page, listed
+/// with both readings, downloadable, and said in the printed report's narrative; equal to
+/// the pairs read straight from the stored assessments.
+#[test]
+fn the_report_names_the_escapes_the_commune_did_not_confirm() {
+    let (server, mut m) = demo_as("tinh");
+    let base = &server.base;
+    let mut db = store::open(server.db_url()).unwrap();
+    // Read independently: every provisional assessment dated in the period against the
+    // official one of its household and year.
+    let rows = db
+        .query(
+            "SELECT household_code, year, kind, assessed_on, status FROM assessments",
+            &[],
+        )
+        .unwrap();
+    let mut official = std::collections::HashMap::new();
+    let mut provisional = Vec::new();
+    for r in &rows {
+        let key: (String, i64) = (r.get("household_code").unwrap(), r.get("year").unwrap());
+        let status: String = r.get("status").unwrap();
+        let on: String = r.get::<domain::Date>("assessed_on").unwrap().to_string();
+        if r.get::<String>("kind").unwrap() == "official" {
+            official.insert(key, status);
+        } else if ("2023-01-01".."2023-10-32").contains(&on.as_str()) {
+            provisional.push((key, status));
+        }
+    }
+    let mut want: Vec<String> = provisional
+        .into_iter()
+        .filter(|(k, s)| official.get(k).is_some_and(|o| o != s))
+        .map(|(k, _)| k.0)
+        .collect();
+    want.sort();
+    assert!(want.len() > 10, "{want:?}");
+
+    let q = "unit=48&from=2023-01-01&to=2023-10-31";
+    let page = m.get(&format!("{base}/reports?{q}")).body;
+    let said = format!(
+        "Có {} hộ Hội đánh giá khác kết quả xã công nhận cùng năm",
+        want.len()
+    );
+    says_all(&page, &[&said, "/reports/differences?"], "report page");
+    let list = m.get(&format!("{base}/reports/differences?{q}")).body;
+    let mut shown: Vec<String> = list
+        .split("href=\"/households/")
+        .skip(1)
+        .filter_map(|r| r.split('"').next())
+        .filter(|c| c.starts_with("QN"))
+        .map(str::to_owned)
+        .collect();
+    shown.sort();
+    assert_eq!(shown, want);
+    says_all(
+        &list,
+        &["Hội đánh giá", "Xã công nhận", "hộ cận nghèo"],
+        "list",
+    );
+    let xlsx = m.get(&format!("{base}/reports/differences?{q}&format=xlsx"));
+    let text = xlsx_text(&xlsx.bytes);
+    assert!(want.iter().all(|c| text.contains(c.as_str())));
+    let printed = m
+        .get(&format!("{base}/reports/download?{q}&format=html"))
+        .body;
+    assert!(printed.contains(&said), "printed narrative");
+}

@@ -240,6 +240,7 @@ pub const PROVINCE_PAGES: &[&str] = &[
     "/records/activities",
     "/reports?unit=48&from=2023-01-01&to=2023-10-31",
     "/reports/explain?unit=48&from=2023-01-01&to=2023-10-31&indicator=hh_escaped",
+    "/reports/differences?unit=48&from=2023-01-01&to=2023-10-31",
     "/reports/lasting?unit=48&as_of=2025-12-31",
     "/reports/lasting/households?unit=48&as_of=2025-12-31&figure=cohort%3A2023",
     "/follow-up",

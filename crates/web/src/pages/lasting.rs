@@ -7,7 +7,7 @@
 
 use crate::auth::Authed;
 use crate::error::{AppError, Reply};
-use crate::sheet::{Cell, Sheet};
+use crate::sheet::{paged, Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -30,26 +30,6 @@ pub struct Asked {
     sort: Option<String>,
     /// The page of a list (from 0).
     page: Option<usize>,
-}
-
-/// Rows per page of a list (a province's cohort has hundreds of households).
-const PER_PAGE: usize = 100;
-
-/// The rows of page `page`, and the list's footing: how many, which are shown, and the
-/// links to the pages before and after (`href` makes a page's address).
-fn paged<T>(rows: &[T], page: usize, href: impl Fn(usize) -> String) -> (&[T], Markup) {
-    let pages = rows.len().div_ceil(PER_PAGE).max(1);
-    let page = page.min(pages - 1);
-    let first = page * PER_PAGE;
-    let shown = &rows[first.min(rows.len())..(first + PER_PAGE).min(rows.len())];
-    let footing = html! {
-        @if pages > 1 {
-            p.noprint { "Hiển thị " (first + 1) "–" (first + shown.len()) " trong " (count(rows.len() as i64)) ". "
-                @if page > 0 { a href=(href(page - 1)) { "← Trang trước" } " " }
-                @if page + 1 < pages { a href=(href(page + 1)) { "Trang sau →" } } }
-        }
-    };
-    (shown, footing)
 }
 
 /// A `lasting` report's key: unit, as-of date, structure date (as asked).

@@ -3,6 +3,7 @@
 mod audit;
 pub(crate) mod dashboard;
 mod data_request;
+mod differences;
 mod form_fields;
 mod forms;
 mod household_forms;
@@ -90,6 +91,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports", get(reports::show))
         .route("/reports/download", get(reports::download))
         .route("/reports/explain", get(reports::explain))
+        .route("/reports/differences", get(differences::list))
         .route("/reports/lasting", get(lasting::show))
         .route("/reports/lasting/households", get(lasting::households))
         .route("/follow-up", get(lasting::follow_up))

@@ -22,7 +22,7 @@ pub struct Asked {
     from: Option<String>,
     to: Option<String>,
     s: Option<String>,
-    format: Option<String>,
+    pub(crate) format: Option<String>,
     indicator: Option<String>,
     #[serde(default)]
     by_children: Option<String>,
@@ -32,6 +32,9 @@ pub struct Asked {
     /// `1`: a CSV with the contract's codes as headers, for programs.
     #[serde(default)]
     codes: Option<String>,
+    /// The page of a drill-down (from 0).
+    #[serde(default)]
+    page: Option<usize>,
 }
 
 impl Asked {
@@ -165,7 +168,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let state = st.clone();
-    let (req, report, states, units, lasting, successor) = st
+    let (req, report, states, units, lasting, successor, differences) = st
         .scoped(&who, move |db, acc| {
             let req = request_in(acc, &q, DefaultStructure::Today)?;
             // The narrative says how the escapes before the period's end held (where the
@@ -209,7 +212,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 }
                 _ => None,
             };
-            Ok((req, report, states, units, lasting, successor))
+            // The households whose chapter assessment the commune did not confirm.
+            let differences = reports::reconcile::of(db, &req)?;
+            Ok((req, report, states, units, lasting, successor, differences))
         })
         .await?;
     let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
@@ -298,6 +303,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         div.card { p { (render::narrative(&report))
             @if let Some(s) = lasting.as_deref().and_then(reports::lasting::sentence) { " " (s) " "
                 a.noprint href={"/reports/lasting?" (serde_urlencoded::to_string([("unit", req.unit.as_str()), ("as_of", &req.to.to_string())]).unwrap_or_default())} { "Xem thêm" } } } }
+        @if let Some(s) = reports::reconcile::sentence(&differences) {
+            p.notice { (s) " " a href={"/reports/differences?" (link(&req, ""))} { "Xem danh sách hộ" } }
+        }
         (figures.table())
         @if let Some(children) = &report.children {
             @let below = children.iter().filter(|c| !c.own).count();
@@ -445,6 +453,7 @@ fn source_vi(source: &str) -> &str {
 pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<Asked>) -> Reply {
     let indicator = q.indicator.clone().unwrap_or_default();
     let exporting = q.format.as_deref() == Some("xlsx");
+    let page = q.page.unwrap_or(0);
     let _heavy = if exporting {
         Some(st.heavy(&who).await?)
     } else {
@@ -459,8 +468,14 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
         })
         .await?;
     let label = report.get(&indicator).map(|i| i.label).unwrap_or("");
+    let here = format!("/reports/explain?{}", link_query(&report, &indicator));
+    let (shown, footing) = if exporting {
+        (evidence.as_slice(), html! {})
+    } else {
+        crate::sheet::paged(&evidence, page, |p| format!("{here}&page={p}"))
+    };
     let mut sheet = Sheet::new("Ban ghi", &["Bản ghi", "Loại", "Đơn vị", "Tính vào"]);
-    for e in &evidence {
+    for e in shown {
         let record = if e.source == "households" {
             Cell::link(&e.record, crate::html::household_path(&e.record))
         } else {
@@ -477,16 +492,14 @@ pub async fn explain(State(st): State<AppState>, who: Authed, Query(q): Query<As
         return sheet.download(&format!("ban-ghi-{indicator}"));
     }
     let dmy = domain::date::dmy_text;
-    let download = format!(
-        "/reports/explain?{}&format=xlsx",
-        link_query(&report, &indicator)
-    );
+    let download = format!("{here}&format=xlsx");
     let body = html! {
         h1 { (label) }
         p { (report.unit.name) ", " (dmy(&report.period.from)) " – " (dmy(&report.period.to)) ": "
             strong { (report.get(&indicator).map(|i| i.value.to_string()).unwrap_or_default()) } " — " (evidence.len()) " bản ghi. "
             a href=(download) { "Tải Excel" } }
         (sheet.table())
+        (footing)
     };
     Ok(who.page("Các bản ghi của chỉ tiêu", body).into_response())
 }
