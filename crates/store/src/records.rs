@@ -45,7 +45,7 @@ pub(crate) fn query_in(
 
 /// Rows of `sql` restricted to `units`: `{units}` is replaced by a filter on `unit_id`
 /// (nothing at all for every unit).
-fn query_units(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Rows<Row> {
+pub(crate) fn query_units(db: &mut Db, sql: &str, head: &[Value], units: &Units) -> Rows<Row> {
     match units {
         Units::All => db.query(&sql.replace("{units}", "1 = 1"), head),
         Units::Ids(ids) => {

@@ -8,7 +8,7 @@
 //! report filters the packed records by what was known on its as-of date, as it would
 //! the records themselves.
 
-use crate::records::{query_in, Units};
+use crate::records::{query_in, query_units, Units};
 use crate::{Db, StoreError, Value};
 use domain::poverty::Class;
 use domain::status::{Assessed, AssessmentKind};
@@ -352,19 +352,7 @@ pub(super) fn rewrite(
 /// The kept households whose own unit is one of `units`.
 pub fn of_units(db: &mut Db, units: &Units) -> Result<Vec<HouseholdFacts>, StoreError> {
     let sql = "SELECT household_code, unit_id, records FROM household_lasting WHERE {units}";
-    let rows = match units {
-        Units::All => db.query(&sql.replace("{units}", "1 = 1"), &[])?,
-        Units::Ids(ids) => {
-            let ids: Vec<Value> = ids.iter().copied().map(Value::Int).collect();
-            query_in(
-                db,
-                &sql.replace("{units}", "unit_id IN ({in})"),
-                &[],
-                &ids,
-                500,
-            )?
-        }
-    };
+    let rows = query_units(db, sql, &[], units)?;
     rows.iter()
         .map(|r| {
             HouseholdFacts::unpack(
@@ -394,19 +382,7 @@ pub fn of_codes(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
 /// The households that units `units` took on (whatever their own unit).
 pub fn taken_on_by(db: &mut Db, units: &Units) -> Result<Vec<String>, StoreError> {
     let sql = "SELECT DISTINCT household_code FROM assignments WHERE {units}";
-    let rows = match units {
-        Units::All => db.query(&sql.replace("{units}", "1 = 1"), &[])?,
-        Units::Ids(ids) => {
-            let ids: Vec<Value> = ids.iter().copied().map(Value::Int).collect();
-            query_in(
-                db,
-                &sql.replace("{units}", "unit_id IN ({in})"),
-                &[],
-                &ids,
-                500,
-            )?
-        }
-    };
+    let rows = query_units(db, sql, &[], units)?;
     rows.iter().map(|r| r.get("household_code")).collect()
 }
 
