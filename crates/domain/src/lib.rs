@@ -3,6 +3,7 @@
 //! the 2025 reform).
 
 pub mod access;
+pub mod breakdown;
 pub mod contract;
 pub mod contributions;
 pub mod date;

@@ -4,6 +4,7 @@
 
 use crate::scope::Scope;
 use crate::tally::{Evidence, Tally};
+use domain::breakdown::{Dimension, Group, Profile};
 use domain::contributions::{self as contrib, Month};
 use domain::indicators::Indicator;
 use domain::units::VersionIx;
@@ -25,7 +26,59 @@ pub fn tally(
     with_ledger: bool,
     t: &mut Tally,
 ) -> Result<(), StoreError> {
+    let mut one = HashMap::from([((), std::mem::take(t))]);
+    let read = Read {
+        table: Table::Cells,
+        with_ledger,
+    };
+    tally_keyed(db, scope, (from, to), read, |_| Some(()), &mut one)?;
+    *t = one.remove(&()).unwrap_or_default();
+    Ok(())
+}
+
+/// The households' figures of `from..=to` (whole months of one year) split by
+/// `dimension`: one tally per group that has any (`report_slices`).
+pub fn tally_groups(
+    db: &mut Db,
+    scope: &Scope,
+    from: Date,
+    to: Date,
+    dimension: Dimension,
+) -> Result<HashMap<Group, Tally>, StoreError> {
+    let mut groups = HashMap::new();
+    let read = Read {
+        table: Table::Slices,
+        with_ledger: true,
+    };
+    let group_of = |slice: i64| Profile::unpack(slice).map(|p| p.group(dimension));
+    tally_keyed(db, scope, (from, to), read, group_of, &mut groups)?;
+    Ok(groups)
+}
+
+#[derive(Clone, Copy)]
+enum Table {
+    Cells,
+    Slices,
+}
+
+#[derive(Clone, Copy)]
+struct Read {
+    table: Table,
+    with_ledger: bool,
+}
+
+/// Adds the cells of the period to the tally of the key each cell's profile has
+/// (`key_of`; every cell of `report_cells` has profile 0).
+fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
+    db: &mut Db,
+    scope: &Scope,
+    (from, to): (Date, Date),
+    read: Read,
+    key_of: impl Fn(i64) -> Option<K>,
+    tallies: &mut HashMap<K, Tally>,
+) -> Result<(), StoreError> {
     debug_assert!(contrib::whole_months_of_one_year(from, to));
+    let with_ledger = read.with_ledger;
     let (first, last): (Month, Month) = (contrib::month_of(from), contrib::month_of(to));
     // A calendar year reads its totals; other periods the year bucket and their months,
     // each month named: the cells are keyed by month then unit, and a range of months
@@ -66,12 +119,27 @@ pub fn tally(
     // itself, nothing finer: cells are summed straight into the child of the root they
     // fall under (a national report reads a row per unit version, tens of thousands).
     let group = |node: VersionIx| scope.top_child(node).unwrap_or(node);
-    let mut placed: HashMap<VersionIx, Vec<i64>> = HashMap::new();
-    let mut unmapped: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut placed: HashMap<(K, VersionIx), Vec<i64>> = HashMap::new();
+    let mut unmapped: HashMap<(K, i64), Vec<i64>> = HashMap::new();
     let mut last_unit = None;
     let units = scope.units(split);
-    for r in store::records::report_cells(db, &units, &filter, &window)? {
-        let id = placing(r.unit_id, r.follow_id);
+    let rows: Vec<(i64, i64, i64, String)> = match read.table {
+        Table::Cells => store::records::report_cells(db, &units, &filter, &window)?
+            .into_iter()
+            .map(|r| (r.unit_id, r.follow_id, 0, r.figures))
+            .collect(),
+        Table::Slices => store::records::report_slices(db, &units, &filter, &window)?
+            .into_iter()
+            .map(|r| (r.unit_id, r.follow_id, r.slice, r.figures))
+            .collect(),
+    };
+    for (unit_id, follow_id, slice, figures) in rows {
+        let Some(key) = key_of(slice) else {
+            return Err(StoreError::Corrupt(format!(
+                "report_slices: profile {slice}"
+            )));
+        };
+        let id = placing(unit_id, follow_id);
         // Rows come by unit: its place is looked up once per unit.
         let at = match last_unit {
             Some((u, at)) if u == id => at,
@@ -82,21 +150,23 @@ pub fn tally(
             }
         };
         let fresh = || vec![0; columns.len()];
-        let figures = match at {
-            Some(node) => placed.entry(node).or_insert_with(fresh),
-            None => unmapped.entry(id).or_insert_with(fresh),
+        let sums = match at {
+            Some(node) => placed.entry((key, node)).or_insert_with(fresh),
+            None => unmapped.entry((key, id)).or_insert_with(fresh),
         };
-        store::aggregates::add_figures(&r.figures, figures)?;
+        store::aggregates::add_figures(&figures, sums)?;
     }
     let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
-    for (node, figures) in placed {
+    for ((key, node), figures) in placed {
+        let t = tallies.entry(key).or_default();
         for (&code, &v) in columns.iter().zip(&figures) {
             if let (true, Some(indicator)) = (v != 0 && wanted(code), Indicator::parse(code)) {
                 t.add(node, indicator, v, no_evidence);
             }
         }
     }
-    for (id, figures) in unmapped {
+    for ((key, id), figures) in unmapped {
+        let t = tallies.entry(key).or_default();
         for (&code, &v) in columns.iter().zip(&figures) {
             if let (true, Some(&(_, source))) = (v != 0 && wanted(code), counted(code)) {
                 t.unmapped_records(scope, id, source, v);
@@ -115,8 +185,17 @@ pub fn tally(
         if !wanted(code.code()) {
             continue;
         }
+        let Some(key) = key_of(r.slice) else {
+            return Err(StoreError::Corrupt(format!(
+                "report_shared: profile {}",
+                r.slice
+            )));
+        };
         if let Some(node) = scope.place(placing(r.unit_id, r.follow_id)) {
-            t.add_distinct(group(node), code, r.item, no_evidence);
+            tallies
+                .entry(key)
+                .or_default()
+                .add_distinct(group(node), code, r.item, no_evidence);
         }
     }
     Ok(())

@@ -20,7 +20,13 @@ fn ev(record: &str, unit_code: &str) -> Evidence {
 }
 
 pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
-    let Reading { scope, from, to } = r;
+    let Reading {
+        scope,
+        from,
+        to,
+        only,
+    } = r;
+    let counted = |hh: &str| only.is_none_or(|set| set.contains(hh));
     let code_of = |ix: VersionIx| scope.graph.version(ix).code.clone();
     let units = scope.units(&[]);
 
@@ -28,6 +34,9 @@ pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErro
     let years = from.year()..=to.year();
     let mut assigned: HashMap<String, Vec<(i32, VersionIx)>> = HashMap::new();
     for a in store::records::assignments(db, &units, Some(to))? {
+        if !counted(&a.household_code) {
+            continue;
+        }
         match scope.place(a.unit_id) {
             Some(node) => assigned
                 .entry(a.household_code)
@@ -49,6 +58,9 @@ pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErro
     // no unit on the structure date are listed when they have an event to count.
     let mut own: HashMap<String, Result<VersionIx, i64>> = HashMap::new();
     for (code, unit_id) in store::records::households_of(db, &units)? {
+        if !counted(&code) {
+            continue;
+        }
         own.insert(code, scope.place(unit_id).ok_or(unit_id));
     }
 

@@ -38,7 +38,9 @@ fn credit(
 
 /// Supports, activities and micro-insurance of the period (what the aggregates also hold).
 pub fn flows(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
-    let Reading { scope, from, to } = r;
+    let Reading {
+        scope, from, to, ..
+    } = r;
     supports(db, r, t)?;
     let units = scope.units(&[]);
     for a in records::dated::<records::Activity>(db, &units, from, to)? {
@@ -55,7 +57,9 @@ pub fn flows(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErro
 /// Cooperatives, clubs, savings groups and entrusted balances as they stand on `to`;
 /// targets of the period's year.
 pub fn stocks(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
-    let Reading { scope, from, to } = r;
+    let Reading {
+        scope, from, to, ..
+    } = r;
     let units = scope.units(&[]);
     for c in records::cooperatives(db, &units, to)? {
         let mut parts = Vec::new();
@@ -134,10 +138,19 @@ pub fn stocks(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErr
     Ok(())
 }
 
-fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
-    let Reading { scope, from, to } = r;
+/// The supports of the period; with `r.only`, those given to one of these households.
+pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let Reading {
+        scope,
+        from,
+        to,
+        only,
+    } = r;
     let split = scope.split_ids();
-    let rows: Vec<records::Support> = records::dated(db, &scope.units(split), from, to)?;
+    let mut rows: Vec<records::Support> = records::dated(db, &scope.units(split), from, to)?;
+    if let Some(set) = only {
+        rows.retain(|s| s.household_code.as_ref().is_some_and(|h| set.contains(h)));
+    }
     // A support given by a unit that was split follows its household's unit.
     let follow: Vec<String> = rows
         .iter()

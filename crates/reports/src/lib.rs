@@ -2,6 +2,7 @@
 //! date, with the records behind each figure.
 
 pub mod aggregated;
+pub mod breakdown;
 pub mod document;
 pub mod duplicates;
 pub mod households;
@@ -56,6 +57,8 @@ pub struct Reading<'a> {
     pub scope: &'a scope::Scope,
     pub from: Date,
     pub to: Date,
+    /// Only the figures of these households (one group of a breakdown); `None`: all.
+    pub only: Option<&'a std::collections::HashSet<String>>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
@@ -225,6 +228,7 @@ fn compute_with(
         scope: &scope,
         from,
         to,
+        only: None,
     };
     if use_aggregates && want.is_none() && domain::contributions::whole_months_of_one_year(from, to)
     {

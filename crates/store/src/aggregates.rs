@@ -24,7 +24,7 @@ pub mod lasting;
 pub use figures::{add_figures, encode_figures};
 
 /// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
-const VERSION: i64 = 3;
+const VERSION: i64 = 4;
 
 /// Households recomputed per round of queries (more per round trip on PostgreSQL).
 fn households_per_round(db: &Db) -> usize {
@@ -101,6 +101,7 @@ pub const SHARED_COLUMNS: &[&str] = &[
     "follow_id",
     "known_from",
     "known_until",
+    "slice",
 ];
 
 /// What the current transaction changed and the aggregates do not show yet.
@@ -108,6 +109,8 @@ pub const SHARED_COLUMNS: &[&str] = &[
 pub struct Pending {
     households: HashSet<String>,
     cells: BTreeMap<Cell, Figures>,
+    /// The same households' part again, by profile (`report_slices`).
+    slices: BTreeMap<SlicedCell, Figures>,
     /// Some record was written (any table: targets and stocks count too).
     written: bool,
 }
@@ -145,7 +148,8 @@ pub(crate) fn note(
 ) -> Result<(), StoreError> {
     p.written = true;
     match def.table {
-        "households" | "assessments" | "assignments" => {
+        // A member's ethnic group may be the head's, which breakdowns split by.
+        "households" | "assessments" | "assignments" | "members" => {
             let c = col(def, "household_code");
             for row in old.into_iter().chain(new) {
                 if let Some(h) = row[c].as_text() {
@@ -254,35 +258,80 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();
     for chunk in households.chunks(households_per_round(db)) {
-        households::recompute(db, chunk, &mut pending.cells)?;
+        households::recompute(db, chunk, &mut pending.cells, &mut pending.slices)?;
     }
-    write_cells(db, &pending.cells)
+    write_cells(db, &pending.cells)?;
+    write_table(db, CellTable::Slices, pending.slices)
 }
 
 /// Unit ids per query when reading the cells about to change.
 const UNITS_PER_READ: usize = 500;
 
-/// Adds `delta` to `report_cells`: the stored figures of the cells concerned are read,
-/// added to, and written back; a cell whose figures all come to zero is removed.
+/// The two tables of cells: the reports' (`report_cells`) and the breakdowns'
+/// (`report_slices`: the households' part alone, each cell also keyed by the packed
+/// `domain::breakdown::Profile` of the households in it).
+#[derive(Clone, Copy)]
+enum CellTable {
+    Cells,
+    Slices,
+}
+
+impl CellTable {
+    fn name(self) -> &'static str {
+        match self {
+            CellTable::Cells => "report_cells",
+            CellTable::Slices => "report_slices",
+        }
+    }
+
+    /// The key columns after month and unit, in order.
+    fn rest_of_key(self) -> &'static [&'static str] {
+        match self {
+            CellTable::Cells => &["follow_id", "known_from", "known_until"],
+            CellTable::Slices => &["follow_id", "known_from", "known_until", "slice"],
+        }
+    }
+}
+
+/// A cell of either table: its profile (0 in `report_cells`) and its place.
+type SlicedCell = (i64, Cell);
+
+/// Adds `delta` to `report_cells`.
 fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
-    let mut merged: BTreeMap<Cell, Figures> = delta
-        .iter()
+    let keyed: BTreeMap<SlicedCell, Figures> =
+        delta.iter().map(|(c, f)| ((0, *c), f.clone())).collect();
+    write_table(db, CellTable::Cells, keyed)
+}
+
+/// Adds `delta` to a table of cells: the stored figures of the cells concerned are read,
+/// added to, and written back; a cell whose figures all come to zero is removed.
+fn write_table(
+    db: &mut Db,
+    table: CellTable,
+    delta: BTreeMap<SlicedCell, Figures>,
+) -> Result<(), StoreError> {
+    let mut merged: BTreeMap<SlicedCell, Figures> = delta
+        .into_iter()
         .filter(|(_, f)| f.iter().any(|v| *v != 0))
-        .map(|(c, f)| (*c, f.clone()))
         .collect();
     if merged.is_empty() {
         return Ok(());
     }
+    let name = table.name();
+    let rest = table.rest_of_key();
+    let sliced = matches!(table, CellTable::Slices);
     let mut months: BTreeMap<Month, Vec<i64>> = BTreeMap::new();
-    for c in merged.keys() {
+    for (_, c) in merged.keys() {
         months.entry(c.month).or_default().push(c.unit_id);
     }
-    let mut stored: std::collections::HashSet<Cell> = std::collections::HashSet::new();
+    let mut stored: std::collections::HashSet<SlicedCell> = std::collections::HashSet::new();
     for (month, mut units) in months {
+        units.sort_unstable();
         units.dedup();
         for chunk in units.chunks(UNITS_PER_READ) {
             let sql = format!(
-                "SELECT unit_id, follow_id, known_from, known_until, figures FROM report_cells WHERE month = ? AND unit_id IN ({})",
+                "SELECT unit_id, {}, figures FROM {name} WHERE month = ? AND unit_id IN ({})",
+                rest.join(", "),
                 vec!["?"; chunk.len()].join(",")
             );
             let params: Vec<Value> = std::iter::once(Value::from(month))
@@ -296,45 +345,50 @@ fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), Store
                     known_from: r.get("known_from")?,
                     known_until: r.get("known_until")?,
                 };
-                if let Some(f) = merged.get_mut(&cell) {
+                let slice = if sliced { r.get("slice")? } else { 0 };
+                if let Some(f) = merged.get_mut(&(slice, cell)) {
                     add_figures(r.get("figures")?, f)?;
-                    stored.insert(cell);
+                    stored.insert((slice, cell));
                 }
             }
         }
     }
+    let key_columns: Vec<&str> = ["month", "unit_id"].iter().chain(rest).copied().collect();
     let mut rows = Vec::new();
-    for (c, f) in &merged {
-        let key = [
+    for ((slice, c), f) in &merged {
+        let mut key: Vec<Value> = [
             c.month as i64,
             c.unit_id,
             c.follow_id,
             c.known_from as i64,
             c.known_until as i64,
         ]
-        .map(Value::Int);
+        .map(Value::Int)
+        .to_vec();
+        if sliced {
+            key.push(Value::Int(*slice));
+        }
         if f.iter().all(|v| *v == 0) {
-            if stored.contains(c) {
+            if stored.contains(&(*slice, *c)) {
+                let filter: Vec<String> = key_columns.iter().map(|c| format!("{c} = ?")).collect();
                 db.execute(
-                    "DELETE FROM report_cells WHERE month = ? AND unit_id = ? AND follow_id = ? AND known_from = ? AND known_until = ?",
+                    &format!("DELETE FROM {name} WHERE {}", filter.join(" AND ")),
                     &key,
                 )?;
             }
             continue;
         }
-        rows.push(
-            key.into_iter()
-                .chain([Value::Text(encode_figures(f))])
-                .collect::<Vec<_>>(),
-        );
+        key.push(Value::Text(encode_figures(f)));
+        rows.push(key);
     }
-    let one = "(?,?,?,?,?,?)";
+    let one = format!("({})", vec!["?"; key_columns.len() + 1].join(","));
     const PER: usize = 500;
     for chunk in rows.chunks(PER) {
         let sql = format!(
-            "INSERT INTO report_cells (month, unit_id, follow_id, known_from, known_until, figures) VALUES {} \
-             ON CONFLICT (month, unit_id, follow_id, known_from, known_until) DO UPDATE SET figures = excluded.figures",
-            vec![one; chunk.len()].join(",")
+            "INSERT INTO {name} ({keys}, figures) VALUES {} \
+             ON CONFLICT ({keys}) DO UPDATE SET figures = excluded.figures",
+            vec![one.as_str(); chunk.len()].join(","),
+            keys = key_columns.join(", "),
         );
         let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
         db.execute(&sql, &flat)?;
@@ -368,9 +422,10 @@ pub fn ensure_current(db: &mut Db) -> Result<(), StoreError> {
 /// Recomputes every aggregate from the records. Must run inside a transaction.
 pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
     db.batch(
-        "DELETE FROM report_cells; DELETE FROM report_shared; DELETE FROM household_contributions; DELETE FROM household_lasting;",
+        "DELETE FROM report_cells; DELETE FROM report_slices; DELETE FROM report_shared; DELETE FROM household_contributions; DELETE FROM household_lasting;",
     )?;
     let mut cells = BTreeMap::new();
+    let mut slices = BTreeMap::new();
     // Records without a household add up: summed per unit, month and kind, then mapped.
     let month = "CAST(substr(date, 1, 4) AS BIGINT) * 100 + CAST(substr(date, 6, 2) AS BIGINT)";
     let grouped: [(&str, &str, &str); 3] = [
@@ -416,7 +471,8 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
         .map(|r| r.get("household_code"))
         .collect::<Result<_, StoreError>>()?;
     for chunk in households.chunks(households_per_round(db)) {
-        households::recompute(db, chunk, &mut cells)?;
+        households::recompute(db, chunk, &mut cells, &mut slices)?;
     }
-    write_cells(db, &cells)
+    write_cells(db, &cells)?;
+    write_table(db, CellTable::Slices, slices)
 }

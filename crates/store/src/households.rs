@@ -240,6 +240,38 @@ pub fn proposed_code(db: &mut Db, unit_code: &str) -> Result<String, StoreError>
     }
 }
 
+/// What a breakdown reads of a household (`domain::breakdown::Profile`), as SQL over
+/// `households h`: its own columns and its head's ethnic group, that of the member
+/// named as the head (the first by number when two are).
+pub const PROFILE_COLUMNS: &str = "h.household_code, h.ethnic_minority, h.area, h.head_gender, \
+     (SELECT m.ethnicity FROM members m WHERE m.household_code = h.household_code \
+      AND m.name_folded = h.head_name_folded AND m.ethnicity IS NOT NULL \
+      ORDER BY m.member_no LIMIT 1) AS head_ethnicity";
+
+/// A household's profile from a row selected with [`PROFILE_COLUMNS`].
+pub fn profile_of(r: &crate::Row) -> Result<domain::breakdown::Profile, StoreError> {
+    Ok(domain::breakdown::Profile {
+        ethnic_minority: r.get::<i64>("ethnic_minority")? != 0,
+        area: r.code("area")?,
+        head_gender: r.code("head_gender")?,
+        head_ethnicity: r.code_opt("head_ethnicity")?,
+    })
+}
+
+/// The profiles of these households.
+pub fn profiles_by_codes(
+    db: &mut Db,
+    codes: &[String],
+) -> Result<Vec<(String, domain::breakdown::Profile)>, StoreError> {
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    let sql =
+        format!("SELECT {PROFILE_COLUMNS} FROM households h WHERE h.household_code IN ({{in}})");
+    crate::records::query_in(db, &sql, &[], &codes, 500)?
+        .iter()
+        .map(|r| Ok((r.get("household_code")?, profile_of(r)?)))
+        .collect()
+}
+
 pub fn get(db: &mut Db, code: &str) -> Result<Option<Household>, StoreError> {
     let sql = "SELECT {cols} FROM households WHERE household_code = ?";
     Ok(db.query_as(sql, crate::params![code])?.pop())

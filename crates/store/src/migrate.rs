@@ -45,6 +45,7 @@ const MIGRATIONS: &[Migration] = migrations![
         "0015_breaches_and_retention.sql"
     ),
     (16, "household_lasting", "0016_household_lasting.sql"),
+    (17, "breakdowns", "0017_breakdowns.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -268,8 +268,23 @@ pub fn report_cells(db: &mut Db, units: &Units, filter: &str, window: &[Value]) 
 }
 
 stored_row! {
-    /// A distinct-count key kept in `report_shared`.
-    pub struct SharedRow { indicator: String, item: String, unit_id: i64, follow_id: i64 }
+    /// One row of `report_slices`: the packed figures of a unit version's households of
+    /// one profile (`domain::breakdown::Profile::pack`).
+    pub struct SliceRow { unit_id: i64, follow_id: i64, slice: i64, figures: String }
+}
+
+/// The breakdowns' cells matching `filter` (as in [`report_cells`]), by unit.
+pub fn report_slices(db: &mut Db, units: &Units, filter: &str, window: &[Value]) -> Rows<SliceRow> {
+    let sql =
+        format!("SELECT {{cols}} FROM report_slices WHERE {filter} AND {{units}} ORDER BY unit_id");
+    read(db, &sql, window, units)
+}
+
+stored_row! {
+    /// A distinct-count key kept in `report_shared`, with the profile of its household.
+    pub struct SharedRow {
+        indicator: String, item: String, unit_id: i64, follow_id: i64, slice: i64,
+    }
 }
 
 pub fn report_shared(

@@ -252,6 +252,7 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
                 store::Value::from(0),
                 store::Value::from(0),
                 store::Value::from(999999),
+                store::Value::from(0),
             ]
         })
         .collect();

@@ -8,6 +8,7 @@
 mod aggregates;
 mod api_document;
 mod boundary;
+mod breakdowns;
 mod browser;
 mod browser_officers;
 mod browser_offline;

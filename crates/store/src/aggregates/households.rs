@@ -3,7 +3,7 @@
 //! whenever any of them changed, its previous part taken back.
 
 use super::figures::{decode, encode};
-use super::{add, add_to, Cell, Figures, SHARED_COLUMNS};
+use super::{add, add_to, Cell, Figures, SlicedCell, SHARED_COLUMNS};
 use crate::{Db, StoreError, Value};
 use domain::contributions::{self as contrib, FOREVER};
 use domain::indicators::Indicator;
@@ -18,6 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 struct HouseholdRecords {
     unit_id: Option<i64>,
     area: Option<domain::vocab::Area>,
+    /// What breakdowns split it by, packed (`domain::breakdown::Profile::pack`).
+    profile: i64,
     assessments: Vec<Assessed>,
     /// Each assessment's income, number of deprivations and standard (for the follow-up
     /// of escapes, `super::lasting`), in the order of `assessments`.
@@ -32,19 +34,23 @@ pub(super) fn recompute(
     db: &mut Db,
     codes: &[String],
     delta: &mut BTreeMap<Cell, Figures>,
+    slices: &mut BTreeMap<SlicedCell, Figures>,
 ) -> Result<(), StoreError> {
     let params: Vec<Value> = codes.iter().map(Value::from).collect();
     let list = vec!["?"; codes.len()].join(",");
     let mut recs: HashMap<String, HouseholdRecords> = HashMap::new();
     for r in db.query(
         &format!(
-            "SELECT household_code, unit_id, area FROM households WHERE household_code IN ({list})"
+            "SELECT {}, unit_id FROM households h WHERE household_code IN ({list})",
+            crate::households::PROFILE_COLUMNS
         ),
         &params,
     )? {
         let rec = recs.entry(r.get("household_code")?).or_default();
         rec.unit_id = Some(r.get("unit_id")?);
-        rec.area = Some(r.code("area")?);
+        let profile = crate::households::profile_of(&r)?;
+        rec.area = Some(profile.area);
+        rec.profile = profile.pack();
     }
     for r in db.query(
         &format!("SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code FROM assessments WHERE household_code IN ({list})"),
@@ -87,16 +93,15 @@ pub(super) fn recompute(
     }
     // Take back what each household added before…
     for r in db.query(
-        &format!("SELECT cells FROM household_contributions WHERE household_code IN ({list})"),
+        &format!(
+            "SELECT cells, slice FROM household_contributions WHERE household_code IN ({list})"
+        ),
         &params,
     )? {
+        let slice: i64 = r.get("slice")?;
         for (cell, figures) in decode(r.get("cells")?)? {
-            let slot = delta
-                .entry(cell)
-                .or_insert_with(|| vec![0; contrib::column_count()]);
-            for (s, f) in slot.iter_mut().zip(figures) {
-                *s -= f;
-            }
+            add_into(delta, cell, &figures, -1);
+            add_into(slices, (slice, cell), &figures, -1);
         }
     }
     db.execute(
@@ -114,12 +119,8 @@ pub(super) fn recompute(
         let Some(rec) = recs.get(code) else { continue };
         let (cells, shared) = household_figures(code, rec);
         for (cell, figures) in &cells {
-            let slot = delta
-                .entry(*cell)
-                .or_insert_with(|| vec![0; contrib::column_count()]);
-            for (s, f) in slot.iter_mut().zip(figures) {
-                *s += f;
-            }
+            add_into(delta, *cell, figures, 1);
+            add_into(slices, (rec.profile, *cell), figures, 1);
         }
         for (indicator, item, c) in shared {
             shared_rows.push(vec![
@@ -131,19 +132,21 @@ pub(super) fn recompute(
                 Value::from(c.follow_id),
                 Value::from(c.known_from),
                 Value::from(c.known_until),
+                Value::from(rec.profile),
             ]);
         }
         if !cells.is_empty() {
             memo_rows.push(vec![
                 Value::from(code.as_str()),
                 Value::Text(encode(&cells)),
+                Value::from(rec.profile),
             ]);
         }
     }
     db.insert_rows("report_shared", SHARED_COLUMNS, &shared_rows)?;
     db.insert_rows(
         "household_contributions",
-        &["household_code", "cells"],
+        &["household_code", "cells", "slice"],
         &memo_rows,
     )?;
     // The follow-up of escapes reads the same records, packed per household.
@@ -159,6 +162,16 @@ pub(super) fn recompute(
         ))
     });
     super::lasting::rewrite(db, codes, facts)
+}
+
+/// Adds `sign` × `figures` to the cell `key` of `into`.
+fn add_into<K: Ord>(into: &mut BTreeMap<K, Figures>, key: K, figures: &[i64], sign: i64) {
+    let slot = into
+        .entry(key)
+        .or_insert_with(|| vec![0; contrib::column_count()]);
+    for (s, f) in slot.iter_mut().zip(figures) {
+        *s += sign * f;
+    }
 }
 
 /// A household's figures: the cells it adds to, and the keys of distinct counts that it
