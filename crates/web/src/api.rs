@@ -103,6 +103,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(household))
         .routes(routes!(report))
         .routes(routes!(lasting))
+        .routes(routes!(breakdown))
         .routes(routes!(import_rows))
         // Entries made on a phone without a network (pages/offline.rs).
         .routes(routes!(crate::pages::offline::sync))
@@ -478,6 +479,42 @@ async fn lasting(
             req.to,
             req.structure_date,
         )?)
+    })
+    .await
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct BreakdownQuery {
+    /// The unit's code (her own unit when absent).
+    unit: Option<String>,
+    /// First day of the period (YYYY-MM-DD or DD/MM/YYYY); 1 January of `to`'s year when absent.
+    from: Option<String>,
+    /// Last day of the period; today when absent.
+    to: Option<String>,
+    /// The structure date; the period's end when absent.
+    s: Option<String>,
+    /// What to split by: `ethnic_minority` (default), `area`, `head_gender`, `ethnicity` (the head's).
+    by: Option<String>,
+}
+
+/// Báo cáo chia theo nhóm hộ: dân tộc thiểu số, khu vực, giới tính chủ hộ, dân tộc của chủ hộ.
+///
+/// The households' indicators and the supports given to a household, for the unit and
+/// each child unit, per group; `not_linked` holds what no household stands behind, so that
+/// the groups and it add up to `total`.
+#[utoipa::path(get, path = "/reports/breakdown", params(BreakdownQuery),
+    responses((status = 200, body = reports::breakdown::Breakdown), (status = 400, body = crate::error::ApiError, description = "Tham số không đọc được"),
+              (status = 401, body = crate::error::ApiError), (status = 403, body = crate::error::ApiError, description = "Ngoài phạm vi")))]
+async fn breakdown(
+    c: Caller,
+    ApiQuery(q): ApiQuery<BreakdownQuery>,
+) -> ApiResult<reports::breakdown::Breakdown> {
+    let dimension = crate::pages::breakdown::dimension(q.by.as_deref()).map_err(fail)?;
+    c.answer(move |db, acc| {
+        let asked = crate::pages::reports::Asked::of(q.unit, q.from, q.to, q.s);
+        let req = crate::pages::reports::request(acc, &asked)?;
+        Ok(reports::breakdown::compute(db, &req, dimension, true)?)
     })
     .await
 }

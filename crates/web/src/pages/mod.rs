@@ -1,6 +1,7 @@
 //! The pages, one module per area.
 
 mod audit;
+pub(crate) mod breakdown;
 pub(crate) mod dashboard;
 mod data_request;
 mod differences;
@@ -92,6 +93,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/download", get(reports::download))
         .route("/reports/explain", get(reports::explain))
         .route("/reports/differences", get(differences::list))
+        .route("/reports/breakdown", get(breakdown::show))
         .route("/reports/lasting", get(lasting::show))
         .route("/reports/lasting/households", get(lasting::households))
         .route("/follow-up", get(lasting::follow_up))

@@ -23,7 +23,7 @@ pub struct Asked {
     to: Option<String>,
     s: Option<String>,
     pub(crate) format: Option<String>,
-    indicator: Option<String>,
+    pub(crate) indicator: Option<String>,
     #[serde(default)]
     by_children: Option<String>,
     /// Only the figures of units whose period is approved.
@@ -306,6 +306,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         @if let Some(s) = reports::reconcile::sentence(&differences) {
             p.notice { (s) " " a href={"/reports/differences?" (link(&req, ""))} { "Xem danh sách hộ" } }
         }
+        p.noprint { "Chia theo nhóm hộ: "
+            @for (n, d) in domain::breakdown::Dimension::ALL.iter().enumerate() {
+                @if n > 0 { " · " }
+                a href={"/reports/breakdown?" (link(&req, &format!("&by={}", d.as_str())))} { (d.label_vi()) }
+            } }
         (figures.table())
         @if let Some(children) = &report.children {
             @let below = children.iter().filter(|c| !c.own).count();
