@@ -55,6 +55,33 @@ impl Period {
         })
     }
 
+    /// The period before, to compare with: as many whole months just before a period
+    /// of whole months (March → February, a quarter → the quarter before, a year → the
+    /// year before); the same days a year earlier otherwise (a year to 31/10).
+    pub fn previous(&self) -> Period {
+        let (fy, fm, fd) = self.from.ymd();
+        let (ty, tm, td) = self.to.ymd();
+        let whole = fd == 1 && td == crate::date::days_in_month(ty, tm);
+        let months = (ty - fy) * 12 + tm as i32 - fm as i32 + 1;
+        if whole {
+            let from = self.from.add_months(-months);
+            Period {
+                from,
+                to: self.from.pred(),
+            }
+        } else {
+            Period {
+                from: self.from.add_months(-12),
+                to: self.to.add_months(-12),
+            }
+        }
+    }
+
+    /// Whether the period has ended by `today` (a unit submits only what has ended).
+    pub fn ended_by(&self, today: Date) -> bool {
+        self.to < today
+    }
+
     pub fn contains(&self, d: Date) -> bool {
         self.from <= d && d <= self.to
     }
@@ -106,6 +133,20 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_previous_period_is_the_one_before_of_the_same_length() {
+        let prev = |s: &str| {
+            let p = Period::parse(s).unwrap().previous();
+            format!("{}..{}", p.from, p.to)
+        };
+        assert_eq!(prev("2026-03"), "2026-02-01..2026-02-28");
+        assert_eq!(prev("2026-01"), "2025-12-01..2025-12-31");
+        assert_eq!(prev("2026-Q2"), "2026-01-01..2026-03-31");
+        assert_eq!(prev("2026"), "2025-01-01..2025-12-31");
+        assert_eq!(prev("2023-01-01..2023-10-31"), "2022-01-01..2022-10-31");
+        assert_eq!(prev("2024-02-10..2024-02-29"), "2023-02-10..2023-02-28");
     }
 
     #[test]

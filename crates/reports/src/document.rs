@@ -10,7 +10,7 @@ use domain::indicators::Indicator;
 
 /// A table of the document: headings, rows of cells, and which columns hold numbers
 /// (right-aligned).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub headings: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -19,11 +19,14 @@ pub struct Table {
     pub widths: Vec<f32>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// Kept as JSON with a signed period (`store::seals`) and read back to reprint it; the
+/// motto and the signature's titles are the form's own, not kept.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// The union's heading: the level above, then the unit itself (bold, underlined).
     pub issuer: [String; 2],
     /// "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc".
+    #[serde(skip, default = "motto")]
     pub motto: [&'static str; 2],
     /// "Số:      /BC-HPN": the number is written in by the office that sends it.
     pub number: String,
@@ -36,7 +39,18 @@ pub struct Document {
     pub tables: Vec<(String, Table)>,
     pub recipients: Vec<String>,
     /// "TM. BAN THƯỜNG VỤ", "CHỦ TỊCH", then room to sign.
+    #[serde(skip, default = "signature")]
     pub signature: [&'static str; 2],
+}
+
+fn motto() -> [&'static str; 2] {
+    MOTTO
+}
+
+pub const SIGNATURE: [&str; 2] = ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"];
+
+fn signature() -> [&'static str; 2] {
+    SIGNATURE
 }
 
 pub const MOTTO: [&str; 2] = [
@@ -149,7 +163,7 @@ impl Document {
             paragraphs: vec![narrative(r)],
             tables,
             recipients,
-            signature: ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"],
+            signature: SIGNATURE,
         }
     }
 }

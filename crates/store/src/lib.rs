@@ -22,6 +22,7 @@ pub mod records;
 pub mod retention;
 pub mod reviews;
 mod row;
+pub mod seals;
 pub mod standards;
 pub mod sync;
 pub mod tables;

@@ -46,6 +46,7 @@ const MIGRATIONS: &[Migration] = migrations![
     ),
     (16, "household_lasting", "0016_household_lasting.sql"),
     (17, "breakdowns", "0017_breakdowns.sql"),
+    (18, "sealed_reports", "0018_sealed_reports.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -478,6 +478,10 @@ fn corrections_sign_off_and_lineage_on_a_phone() {
     // The province reopens it; the correction then goes through.
     b.switch_to(base, "tinh");
     b.go(&format!("{base}/periods?p=2026-03"));
+    b.fill(
+        "input[name=comment][placeholder='Lý do mở lại']",
+        "xã bổ sung số hỗ trợ",
+    );
     b.click("input[name=to][value=reopened] ~ button");
     b.wait_for("Đã mở lại");
     correct("bổ sung sau khi mở lại");

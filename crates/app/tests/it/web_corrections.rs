@@ -140,7 +140,7 @@ fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut
         400
     );
 
-    let step = |c: &mut Http, csrf: &str, to: &str| {
+    let step_with = |c: &mut Http, csrf: &str, to: &str, comment: &str| {
         c.post_form(
             &format!("{base}/periods"),
             &[
@@ -148,10 +148,18 @@ fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut
                 ("unit", unit),
                 ("p", "2026-03"),
                 ("to", to),
-                ("comment", ""),
+                ("comment", comment),
             ],
         )
         .status
+    };
+    // Sending back and reopening give their reason; the other steps need none.
+    let step = |c: &mut Http, csrf: &str, to: &str| {
+        let reason = match to {
+            "returned" | "reopened" => "cần bổ sung hỗ trợ còn thiếu",
+            _ => "",
+        };
+        step_with(c, csrf, to, reason)
     };
     assert_eq!(step(c, csrf, "submitted"), 303);
     let approved_only = format!("unit={unit}&approved=1");
@@ -189,6 +197,12 @@ fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut
     assert_eq!(locked.status, 409, "{}", locked.body);
     assert!(locked.body.contains("(tinh) duyệt ngày"), "{}", locked.body);
     let (edit, version) = first_correction(c, base);
+    // The form says it is locked, and by whom, before she types anything.
+    let form = c.get(&edit).body;
+    assert!(
+        form.contains("🔒 Bản ghi thuộc kỳ") && form.contains("(tinh) duyệt lúc"),
+        "{form}"
+    );
     let after = format!("_version={version}&date=2026-03-09&unit_code={unit}&support_type=gift&quantity=3&reason=sửa sau khi duyệt");
     let refused = c.post_form(&edit, &fields(csrf, &after));
     assert!(
@@ -202,12 +216,57 @@ fn sign_off_locks_the_month(base: &str, (c, csrf): (&mut Http, &str), tinh: &mut
         200
     );
 
-    // Reopened by the province: March takes the write.
+    // What the province signed: nothing changed yet; its document, reprinted.
+    let signed_page = format!("{base}/periods/signed?unit={unit}&p=2026-03");
+    let signed = tinh.get(&signed_page).body;
+    says_all(
+        &signed,
+        &[
+            "Bản đã ký",
+            "Không bản ghi nào thay đổi sau khi ký",
+            "In lại bản đã ký",
+        ],
+        "signed page",
+    );
+    let marker = "/periods/signed?id=";
+    let at = signed.find(marker).expect("a link to the seal") + marker.len();
+    let id: String = signed[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let print = format!("{base}{marker}{id}&format=html");
+    let printed = tinh.get(&print).body;
+    assert!(printed.contains("BÁO CÁO"), "{printed}");
+
+    // Reopening asks for a reason; given one, March takes the write.
+    assert_eq!(step_with(tinh, &tinh_csrf, "reopened", "  "), 400);
     assert_eq!(step(tinh, &tinh_csrf, "reopened"), 303);
     assert_eq!(
         c.post_json(&api, &gift("WC-3", "2026-03-20", unit, 1), csrf)
             .status,
         200
+    );
+    // The signed version says what changed since and reprints as it was.
+    let signed = tinh.get(&signed_page).body;
+    says_all(
+        &signed,
+        &[
+            "1 bản ghi đã thay đổi sau khi ký",
+            "WC-3",
+            "thêm sau khi ký",
+            "Số liệu đã khác bản đã ký",
+        ],
+        "signed page after a correction",
+    );
+    assert_eq!(tinh.get(&print).body, printed, "the reprint changed");
+    let report = tinh
+        .get(&format!(
+            "{base}/reports?unit={unit}&from=2026-03-01&to=2026-03-31"
+        ))
+        .body;
+    assert!(
+        report.contains("1 bản ghi đã thay đổi sau khi ký"),
+        "{report}"
     );
 
     // The API deletes too, with its reason.
@@ -490,4 +549,113 @@ fn the_users_form_keeps_its_fields_and_a_manager_resets_a_password() {
         "{}",
         signed.body
     );
+}
+
+/// The sign-off shows each unit by name with its figures and the change since the period
+/// before, lists what waits for her first, asks a reason to send back, and refuses a
+/// period that has not ended.
+#[test]
+fn the_sign_off_shows_the_figures_it_approves_and_asks_reasons() {
+    let server = demo_server();
+    let base = &server.base;
+    let (mut c, unit, csrf) = clerk(base);
+    let step = |c: &mut Http, csrf: &str, p: &str, to: &str, comment: &str| {
+        c.post_form(
+            &format!("{base}/periods"),
+            &[
+                ("_csrf", csrf),
+                ("unit", unit.as_str()),
+                ("p", p),
+                ("to", to),
+                ("comment", comment),
+            ],
+        )
+    };
+    // This year has not ended: not yet to submit, and the page says from when.
+    let year = crate::support::date(&chrono_today()).year();
+    let refused = step(&mut c, &csrf, &year.to_string(), "submitted", "");
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("chưa kết thúc"), "{}", refused.body);
+    let own = c.get(&format!("{base}/periods?p={year}")).body;
+    assert!(
+        own.contains("Kỳ chưa kết thúc: gửi duyệt được từ ngày 01/01/"),
+        "{own}"
+    );
+    assert_eq!(step(&mut c, &csrf, "2025", "submitted", "").status, 303);
+
+    let mut tinh = Http::signed_in(base, "tinh");
+    let tinh_csrf = tinh.csrf(base);
+    let page = tinh.get(&format!("{base}/periods?p=2025")).body;
+    // Her commune's figures, as its report of the year in today's units gives them.
+    let report: serde_json::Value = serde_json::from_str(
+        &tinh
+            .get(&format!(
+                "{base}/api/reports?unit={unit}&from=2025-01-01&to=2025-12-31&s={}",
+                chrono_today()
+            ))
+            .body,
+    )
+    .unwrap();
+    let escaped = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["code"] == "hh_escaped")
+        .unwrap()["value"]
+        .as_i64()
+        .unwrap();
+    let name = report["unit"]["name"].as_str().unwrap();
+    says_all(
+        &page,
+        &[
+            "Chờ bạn duyệt (1)",
+            name,
+            "Thoát nghèo, cận nghèo",
+            "So với kỳ trước",
+            &format!(
+                "data-label=\"Thoát nghèo, cận nghèo\">{}<",
+                reports::render::count(escaped)
+            ),
+            "placeholder=\"Lý do trả lại\"",
+            "class=\"approve\"",
+        ],
+        "the sign-off, waiting first",
+    );
+    let rows = |p: &str| p.matches("data-label=\"Trạng thái\"").count();
+    assert_eq!(rows(&page), 1, "only what waits for her");
+    let all = tinh.get(&format!("{base}/periods?p=2025&loc=tat-ca")).body;
+    assert!(rows(&all) > 10, "every unit below");
+    let found = tinh
+        .get(&format!("{base}/periods?p=2025&loc=tat-ca&q={}", enc(name)))
+        .body;
+    assert_eq!(rows(&found), 1, "found by name");
+
+    // Sending back needs a reason; with one it goes back to the commune.
+    let back = |c: &mut Http, comment: &str| {
+        c.post_form(
+            &format!("{base}/periods"),
+            &[
+                ("_csrf", tinh_csrf.as_str()),
+                ("unit", unit.as_str()),
+                ("p", "2025"),
+                ("to", "returned"),
+                ("comment", comment),
+            ],
+        )
+    };
+    let refused = back(&mut tinh, "");
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("Cần ghi lý do trả lại"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(back(&mut tinh, "thiếu hộ nhận giúp tháng 11").status, 303);
+    let own = c.get(&format!("{base}/periods?p=2025")).body;
+    assert!(own.contains("thiếu hộ nhận giúp tháng 11"), "{own}");
+}
+
+/// Today as the server sees it (YYYY-MM-DD, Vietnam's day).
+fn chrono_today() -> String {
+    web::today().to_string()
 }

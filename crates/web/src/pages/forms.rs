@@ -141,7 +141,13 @@ pub(super) async fn import_row(
         .map_err(|errors| {
             errors
                 .into_iter()
-                .map(|e| (e.column.clone(), e.reason_vi()))
+                .map(|e| match e.refusal {
+                    // A lock is about the period, not a cell: said over the whole form.
+                    importer::refusal::Refusal::PeriodLocked { .. } => {
+                        (String::new(), format!("🔒 {}", e.reason_vi()))
+                    }
+                    _ => (e.column.clone(), e.reason_vi()),
+                })
                 .collect()
         }))
 }

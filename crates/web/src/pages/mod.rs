@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/template/{kind}", get(import::template))
         .route("/import/errors/{token}", get(import::errors))
         .route("/periods", get(periods::show).post(periods::step))
+        .route("/periods/signed", get(periods::signed))
         .route("/lineage", get(lineage::show).post(lineage::decide_one))
         .route("/records", get(records::index))
         .route("/records/{kind}", get(records::list))

@@ -52,6 +52,11 @@ pub struct PeriodQuery {
     p: Option<String>,
     /// `xlsx`: the units below and where each stands, as a download.
     format: Option<String>,
+    /// `cho-duyet`: only what waits for her decision; `tat-ca`: every unit below.
+    /// Absent: what waits for her when anything does, else every unit.
+    loc: Option<String>,
+    /// Part of a unit's name or code.
+    q: Option<String>,
 }
 
 /// One line of the page: a unit, its review and what she may do with it.
@@ -60,11 +65,91 @@ struct Line {
     name: String,
     review: Option<Review>,
     rights: Rights,
+    /// Its headline figures for the period, and for the period before.
+    figures: Option<Headline>,
+}
+
+/// What the sign-off shows of a unit's figures.
+#[derive(Clone, Copy, Default)]
+struct Headline {
+    assisted: i64,
+    escaped: i64,
+    escaped_pct: Option<f64>,
+    before: i64,
+}
+
+/// The headline figures of each child of the root (and the root itself) for `period`,
+/// in today's units, with the period before's escapes.
+fn headlines(
+    db: &mut store::Db,
+    root: &str,
+    period: Period,
+    today: domain::Date,
+) -> Result<HashMap<String, Headline>, AppError> {
+    let req = |p: Period| reports::Request {
+        unit: root.to_owned(),
+        from: p.from,
+        to: p.to,
+        structure_date: Some(today),
+    };
+    let now = reports::run(db, &req(period), true)?;
+    let before = reports::run(db, &req(period.previous()), true)?;
+    let escaped = |list: &[reports::IndicatorValue]| {
+        list.iter()
+            .find(|v| v.code == "hh_escaped")
+            .map(|v| (v.value.as_i64().unwrap_or(0), v.achievement_pct))
+            .unwrap_or((0, None))
+    };
+    let assisted = |list: &[reports::IndicatorValue]| {
+        list.iter()
+            .find(|v| v.code == "hh_assisted")
+            .and_then(|v| v.value.as_i64())
+            .unwrap_or(0)
+    };
+    let mut out: HashMap<String, Headline> = HashMap::new();
+    let (e, pct) = escaped(&now.indicators);
+    out.insert(
+        root.to_owned(),
+        Headline {
+            assisted: assisted(&now.indicators),
+            escaped: e,
+            escaped_pct: pct,
+            before: escaped(&before.indicators).0,
+        },
+    );
+    for c in now.children.iter().flatten().filter(|c| !c.own) {
+        let (e, pct) = escaped(&c.indicators);
+        out.insert(
+            c.unit.code.clone(),
+            Headline {
+                assisted: assisted(&c.indicators),
+                escaped: e,
+                escaped_pct: pct,
+                before: 0,
+            },
+        );
+    }
+    for c in before.children.iter().flatten().filter(|c| !c.own) {
+        if let Some(h) = out.get_mut(&c.unit.code) {
+            h.before = escaped(&c.indicators).0;
+        }
+    }
+    Ok(out)
+}
+
+/// "+12" / "−3" / "0": the change since the period before.
+fn change(now: i64, before: i64) -> String {
+    let d = now - before;
+    match d.cmp(&0) {
+        std::cmp::Ordering::Greater => format!("+{}", reports::render::count(d)),
+        std::cmp::Ordering::Less => format!("−{}", reports::render::count(-d)),
+        std::cmp::Ordering::Equal => "0".into(),
+    }
 }
 
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<PeriodQuery>) -> Reply {
     let exporting = q.format.as_deref() == Some("xlsx");
-    let raw = q.p.unwrap_or_else(|| last_month(crate::today()));
+    let raw = q.p.clone().unwrap_or_else(|| last_month(crate::today()));
     let Some(period) = Period::parse(&raw) else {
         return Err(AppError::BadRequest(format!(
             "Kỳ không hợp lệ: {raw}. Ghi tháng (2026-03), quý (2026-Q1), năm (2026) hoặc khoảng ngày (2026-01-01..2026-10-31)."
@@ -88,6 +173,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
                     .into_iter()
                     .map(|r| (r.unit_code.clone(), r))
                     .collect();
+            let mut figures = headlines(db, &acc.root_code(), period, acc.today)?;
             Ok(units
                 .iter()
                 .map(|&ix| {
@@ -97,6 +183,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
                         name: v.name.clone(),
                         review: reviews.remove(&v.code),
                         rights: rights(acc, &v.code),
+                        figures: figures.remove(&v.code),
                     }
                 })
                 .collect::<Vec<_>>())
@@ -113,29 +200,88 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
                 .is_some_and(|r| r.state == ReviewState::Approved)
         })
         .count();
+    let waits = |l: &Line| {
+        l.rights.decide
+            && l.review
+                .as_ref()
+                .is_some_and(|r| r.state == ReviewState::Submitted)
+    };
+    let waiting = children.iter().filter(|l| waits(l)).count();
+    let only_waiting = match q.loc.as_deref() {
+        Some("cho-duyet") => true,
+        Some(_) => false,
+        None => waiting > 0,
+    };
+    let needle =
+        q.q.as_deref()
+            .map(domain::text::fold)
+            .filter(|n| !n.is_empty());
+    let shown: Vec<&Line> = children
+        .iter()
+        .filter(|l| !only_waiting || waits(l))
+        .filter(|l| {
+            needle.as_ref().is_none_or(|n| {
+                domain::text::fold(&l.name).contains(n.as_str()) || l.code.contains(n.as_str())
+            })
+        })
+        .collect();
     let state = |l: &Line| {
         l.review.as_ref().map_or("chưa gửi".to_owned(), |r| {
             capitalized(r.state.label_vi())
         })
     };
-    let step = |l: &Line, to: ReviewState, label: &str, comment: bool| {
+    let today = crate::today();
+    // A step: approving is one button; sending back and reopening ask for the reason.
+    let step = |l: &Line, to: ReviewState| {
+        let (label, class, reason) = match to {
+            ReviewState::Approved => ("Duyệt", "approve", None),
+            ReviewState::Returned => ("Trả lại", "secondary", Some("Lý do trả lại")),
+            ReviewState::Reopened => ("Mở lại", "danger", Some("Lý do mở lại")),
+            _ => ("Gửi duyệt", "approve", None),
+        };
         html! {
             form.inline method="post" action="/periods" {
                 (csrf(&who))
                 input type="hidden" name="unit" value=(l.code);
                 input type="hidden" name="p" value=(raw);
                 input type="hidden" name="to" value=(to.as_str());
-                @if comment { input name="comment" placeholder="Ý kiến" aria-label="Ý kiến" style="width:auto"; " " }
-                button.secondary type="submit" { (label) }
+                @if let Some(r) = reason { input name="comment" required placeholder=(r) aria-label=(r) style="width:auto"; " " }
+                button class=(class) type="submit" { (label) }
             }
         }
     };
-    // The units below: where each stands, who sent and decided, what she may do.
+    let report_link = |code: &str| {
+        format!(
+            "/reports?{}",
+            serde_urlencoded::to_string([
+                ("unit", code.to_owned()),
+                ("from", period.from.to_string()),
+                ("to", period.to.to_string()),
+            ])
+            .unwrap_or_default()
+        )
+    };
+    let signed_link = |code: &str| {
+        format!(
+            "/periods/signed?{}",
+            serde_urlencoded::to_string([("unit", code), ("p", raw.as_str())]).unwrap_or_default()
+        )
+    };
+    // The units below: their figures, where each stands, who sent and decided.
     let mut sheet = Sheet::new(
         "Duyet ky",
-        &["Đơn vị", "Trạng thái", "Ý kiến", "Gửi / duyệt"],
+        &[
+            "Đơn vị",
+            "Hộ được nhận giúp",
+            "Thoát nghèo, cận nghèo",
+            "Đạt % kế hoạch",
+            "So với kỳ trước",
+            "Trạng thái",
+            "Ý kiến",
+            "Gửi / duyệt",
+        ],
     );
-    for l in children {
+    for l in &shown {
         let people = l.review.as_ref().map_or(String::new(), |r| {
             let sent = store::reviews::person(r.submitted_by.as_deref().unwrap_or_default());
             match &r.decided_by {
@@ -148,8 +294,15 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             .as_ref()
             .and_then(|r| r.comment.clone())
             .unwrap_or_default();
+        let f = l.figures.unwrap_or_default();
         let cells = vec![
-            Cell::from(format!("{} ({})", l.name, l.code)),
+            Cell::link(&l.name, report_link(&l.code)),
+            Cell::number(f.assisted),
+            Cell::number(f.escaped),
+            f.escaped_pct
+                .map(|p| Cell::number(reports::render::decimal(p)))
+                .unwrap_or_default(),
+            change(f.escaped, f.before).into(),
             state(l).into(),
             comment.into(),
             people.into(),
@@ -160,15 +313,20 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             .as_ref()
             .is_some_and(|r| r.submitted_by.as_deref() == Some(who.actor().as_str()));
         let approves = !sent_by_her || who.user.role == domain::access::Role::Admin;
-        let actions = html! { @if l.rights.decide { @match l.review.as_ref().map(|r| r.state) {
-            Some(ReviewState::Submitted) => {
-                @if approves { (step(l, ReviewState::Approved, "Duyệt", false)) }
-                @else { span.muted { "Chờ người khác duyệt " } }
-                (step(l, ReviewState::Returned, "Trả lại", true))
-            }
-            Some(ReviewState::Approved) => { (step(l, ReviewState::Reopened, "Mở lại", true)) }
-            _ => {}
-        } } };
+        let actions = html! {
+            @if l.rights.decide { @match l.review.as_ref().map(|r| r.state) {
+                Some(ReviewState::Submitted) => {
+                    @if approves { (step(l, ReviewState::Approved)) }
+                    @else { span.muted { "Chờ người khác duyệt " } }
+                    (step(l, ReviewState::Returned))
+                }
+                Some(ReviewState::Approved) => {
+                    a href=(signed_link(&l.code)) { "Bản đã ký" } " "
+                    (step(l, ReviewState::Reopened))
+                }
+                _ => {}
+            } }
+        };
         if exporting {
             sheet.push(cells);
         } else {
@@ -178,26 +336,47 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
     if exporting {
         return sheet.download(&format!("duyet-ky-{raw}"));
     }
+    let filter_link = |loc: &str| {
+        format!(
+            "/periods?{}",
+            serde_urlencoded::to_string([("p", raw.as_str()), ("loc", loc)]).unwrap_or_default()
+        )
+    };
     let body = html! {
         h1 { "Duyệt số liệu theo kỳ" }
         form.inline method="get" action="/periods" {
             label for="p" { "Kỳ" } " "
             input #p name="p" value=(raw) style="width:auto" aria-describedby="p-help"; " "
+            label for="q" { "Đơn vị" } " "
+            input #q name="q" value=(q.q.clone().unwrap_or_default()) placeholder="Tên hoặc mã" style="width:auto"; " "
+            input type="hidden" name="loc" value=(if only_waiting { "cho-duyet" } else { "tat-ca" });
             button type="submit" { "Xem" }
         }
-        p.muted #p-help { "Tháng (2026-03), quý (2026-Q1), năm (2026) hoặc đến ngày chốt (01/01/2026..31/10/2026). Kỳ " (period.dmy()) "." }
+        p.muted #p-help { "Tháng (2026-03), quý (2026-Q1), năm (2026) hoặc đến ngày chốt (01/01/2026..31/10/2026). Kỳ " (period.dmy()) ", so với kỳ trước " (period.previous().dmy()) "." }
         @if let Some(o) = own {
-            h2 { "Đơn vị của bạn: " (o.code) " " (o.name) }
+            h2 { "Đơn vị của bạn: " (o.name) }
             p { "Trạng thái: " strong { (state(o)) }
                 @if let Some(c) = o.review.as_ref().and_then(|r| r.comment.as_deref()) { " — " em { (c) } } }
+            @if let Some(f) = o.figures {
+                p { "Hộ được nhận giúp " strong { (reports::render::count(f.assisted)) } ", thoát nghèo, cận nghèo " strong { (reports::render::count(f.escaped)) }
+                    @if let Some(p) = f.escaped_pct { " (" (reports::render::decimal(p)) "% kế hoạch)" }
+                    ", kỳ trước " (reports::render::count(f.before)) ". " a href=(report_link(&o.code)) { "Xem báo cáo" } }
+            }
             @if o.rights.submit && o.review.as_ref().is_none_or(|r| matches!(r.state, ReviewState::Returned | ReviewState::Reopened)) {
-                (step(o, ReviewState::Submitted, "Gửi duyệt", false))
+                @if period.ended_by(today) { (step(o, ReviewState::Submitted)) }
+                @else { p.muted { "Kỳ chưa kết thúc: gửi duyệt được từ ngày " (period.to.succ().dmy()) "." } }
+            }
+            @if o.review.as_ref().is_some_and(|r| r.state == ReviewState::Approved) {
+                p { a href=(signed_link(&o.code)) { "Xem bản đã ký" } }
             }
         }
         @if !children.is_empty() {
             h2 { "Đơn vị trực thuộc: đã duyệt " (approved) "/" (children.len()) }
-            p { a href={"/periods?" (serde_urlencoded::to_string([("p", raw.as_str()), ("format", "xlsx")]).unwrap_or_default())} { "Tải Excel" } }
-            (sheet.table())
+            p { @if only_waiting { strong { "Chờ bạn duyệt (" (waiting) ")" } " · " a href=(filter_link("tat-ca")) { "Tất cả đơn vị (" (children.len()) ")" } }
+                @else { a href=(filter_link("cho-duyet")) { "Chờ bạn duyệt (" (waiting) ")" } " · " strong { "Tất cả đơn vị (" (children.len()) ")" } }
+                " · " a href={"/periods?" (serde_urlencoded::to_string([("p", raw.as_str()), ("format", "xlsx"), ("loc", if only_waiting { "cho-duyet" } else { "tat-ca" })]).unwrap_or_default())} { "Tải Excel" } }
+            @if shown.is_empty() { p.muted { "Không có đơn vị nào." } }
+            @else { (sheet.table()) }
         }
     };
     Ok(who.page("Duyệt số liệu", body).into_response())
@@ -213,13 +392,36 @@ pub struct StepForm {
 }
 
 /// A step: the state it moves to must follow from the stored one, and be hers to take.
+/// Sending back and reopening need a reason; a period is submitted once it has ended;
+/// an approval keeps the report it approved (`store::seals`).
 pub async fn step(State(st): State<AppState>, who: Authed, Form(f): Form<StepForm>) -> Reply {
     let period =
         Period::parse(&f.p).ok_or_else(|| AppError::BadRequest("Kỳ không hợp lệ.".into()))?;
     let to = ReviewState::parse(&f.to)
         .ok_or_else(|| AppError::BadRequest("Bước không hợp lệ.".into()))?;
+    let comment = f.comment.trim().to_owned();
+    if comment.is_empty() && matches!(to, ReviewState::Returned | ReviewState::Reopened) {
+        let what = if to == ReviewState::Returned {
+            "trả lại"
+        } else {
+            "mở lại"
+        };
+        return Err(AppError::BadRequest(format!(
+            "Cần ghi lý do {what} để đơn vị biết phải sửa gì."
+        )));
+    }
+    if comment.chars().count() > 1000 {
+        return Err(AppError::BadRequest("Ý kiến dài quá 1.000 ký tự.".into()));
+    }
+    if to == ReviewState::Submitted && !period.ended_by(crate::today()) {
+        return Err(AppError::Conflict(format!(
+            "Kỳ {} chưa kết thúc: gửi duyệt được từ ngày {}.",
+            period.dmy(),
+            period.to.succ().dmy()
+        )));
+    }
     let actor = who.actor();
-    let (unit, comment) = (f.unit.clone(), f.comment.trim().to_owned());
+    let unit = f.unit.clone();
     st.scoped(&who, move |db, acc| {
         let r = rights(acc, &unit);
         let stored = store::reviews::get(db, &unit, period)?;
@@ -256,12 +458,71 @@ pub async fn step(State(st): State<AppState>, who: Authed, Form(f): Form<StepFor
             ));
         }
         let comment = (!comment.is_empty()).then_some(comment.as_str());
-        db.transaction(|tx| store::reviews::step(tx, &unit, period, to, &actor, comment))?;
+        db.transaction(|tx| {
+            store::reviews::step(tx, &unit, period, to, &actor, comment)?;
+            if to == ReviewState::Approved {
+                seal(tx, acc, &unit, period, &actor)?;
+            }
+            Ok::<(), AppError>(())
+        })?;
         Ok(())
     })
     .await?;
     let back = serde_urlencoded::to_string([("p", f.p.as_str())]).unwrap_or_default();
     Ok(Redirect::to(&format!("/periods?{back}")).into_response())
+}
+
+/// The record kinds an approval fingerprints: those an approved period locks.
+fn dated_kinds() -> Vec<store::seals::Dated<'static>> {
+    importer::kinds::all()
+        .iter()
+        .filter_map(|k| {
+            Some(store::seals::Dated {
+                table: k.table()?,
+                dated_by: k.spec().dated_by?,
+            })
+        })
+        .collect()
+}
+
+/// Keeps what is approved: the unit's report of the period in today's units (by child
+/// unit), its printed document, and the fingerprints of the records it locks.
+fn seal(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    unit: &str,
+    period: Period,
+    actor: &str,
+) -> Result<(), AppError> {
+    let req = reports::Request {
+        unit: unit.to_owned(),
+        from: period.from,
+        to: period.to,
+        structure_date: Some(acc.today),
+    };
+    let computed = reports::compute(db, &req, None)?;
+    let report = computed.report(true);
+    let issued = reports::document::Issued::of(&acc.graph, &report, acc.today);
+    let document = reports::document::Document::with_lasting(db, &report, &issued)?;
+    let ids = match computed.scope.units(&[]) {
+        store::records::Units::All => None,
+        store::records::Units::Ids(ids) => Some(ids),
+    };
+    let fingerprints = store::seals::fingerprints(db, &dated_kinds(), ids.as_deref(), period)?;
+    let json = |e: serde_json::Error| AppError::Internal(e.to_string());
+    store::seals::keep(
+        db,
+        &store::seals::NewSeal {
+            unit_code: unit,
+            period,
+            structure_date: acc.today,
+            approved_by: actor,
+            report: &serde_json::to_string(&report).map_err(json)?,
+            document: &serde_json::to_string(&document).map_err(json)?,
+            fingerprints: &fingerprints,
+        },
+    )?;
+    Ok(())
 }
 
 /// What waits for her decision: submitted periods of the units below hers (at any
@@ -276,4 +537,165 @@ pub fn waiting(db: &mut store::Db, acc: &store::access::Access) -> Result<Vec<Re
         .filter(|r| rights(acc, &r.unit_code).decide)
         .filter(|r| acc.is_admin() || r.submitted_by.as_deref() != Some(me.as_str()))
         .collect())
+}
+
+/// A seal against today's records: the records that differ from the fingerprints kept
+/// when it was signed, and the report computed today in the signed structure.
+pub(crate) fn since_signed(
+    db: &mut store::Db,
+    seal: &store::seals::Seal,
+) -> Result<(Vec<store::seals::Difference>, reports::Report), AppError> {
+    let req = reports::Request {
+        unit: seal.unit_code.clone(),
+        from: seal.period_from,
+        to: seal.period_to,
+        structure_date: Some(seal.structure_date),
+    };
+    let computed = reports::compute(db, &req, None)?;
+    let ids = match computed.scope.units(&[]) {
+        store::records::Units::All => None,
+        store::records::Units::Ids(ids) => Some(ids),
+    };
+    let now = store::seals::fingerprints(db, &dated_kinds(), ids.as_deref(), seal.period())?;
+    let signed = store::seals::unpack(&seal.fingerprints)?;
+    Ok((
+        store::seals::differences(&signed, &now),
+        computed.report(true),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SignedQuery {
+    unit: Option<String>,
+    p: Option<String>,
+    /// One seal by its number (an earlier approval of the same period).
+    id: Option<i64>,
+    /// `html` or `pdf`: the signed document, reprinted as it was.
+    format: Option<String>,
+}
+
+/// What was signed for a unit's period: who approved it and when, the records changed
+/// since, the figures then and now, and the signed document to reprint.
+pub async fn signed(
+    State(st): State<AppState>,
+    who: Authed,
+    Query(q): Query<SignedQuery>,
+) -> Reply {
+    let format = q.format.clone().unwrap_or_default();
+    let _heavy = st.heavy(&who).await?;
+    let (seal, others, diff, now, name) = st
+        .scoped(&who, move |db, acc| {
+            let seal = match (
+                q.id,
+                q.unit.as_deref(),
+                q.p.as_deref().and_then(Period::parse),
+            ) {
+                (Some(id), _, _) => store::seals::get(db, id)?,
+                (None, Some(unit), Some(p)) => store::seals::of(db, unit, p)?.into_iter().next(),
+                _ => {
+                    return Err(AppError::BadRequest(
+                        "Cần chọn đơn vị và kỳ (hoặc số của bản đã ký).".into(),
+                    ))
+                }
+            }
+            .ok_or(AppError::NotFound)?;
+            // Hers to read as the tree stands today (a unit merged into hers is hers);
+            // otherwise the same answer as a seal that does not exist.
+            if !(acc.is_admin() || acc.can_read_code(&seal.unit_code, acc.today)) {
+                return Err(AppError::NotFound);
+            }
+            let others = store::seals::of(db, &seal.unit_code, seal.period())?;
+            let (diff, now) = since_signed(db, &seal)?;
+            let name = crate::view::unit_name(acc, None, &seal.unit_code);
+            Ok((seal, others, diff, now, name))
+        })
+        .await?;
+    if matches!(format.as_str(), "html" | "pdf") {
+        let doc: reports::document::Document = serde_json::from_str(&seal.document)
+            .map_err(|e| AppError::Internal(format!("sealed document {}: {e}", seal.id)))?;
+        if format == "html" {
+            return Ok(axum::response::Html(reports::document::print_html(&doc)).into_response());
+        }
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/pdf".to_owned(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"ban-da-ky-{}-{}-{}.pdf\"",
+                        seal.unit_code, seal.period_from, seal.period_to
+                    ),
+                ),
+            ],
+            reports::pdf::render(&doc),
+        )
+            .into_response());
+    }
+    let signed: serde_json::Value = serde_json::from_str(&seal.report)
+        .map_err(|e| AppError::Internal(format!("sealed report {}: {e}", seal.id)))?;
+    // The figures that moved since the signature.
+    let mut moved = Sheet::new("Chi tieu da doi", &["Chỉ tiêu", "Khi ký", "Hiện nay"]);
+    for v in &now.indicators {
+        let then = signed["indicators"]
+            .as_array()
+            .and_then(|l| l.iter().find(|i| i["code"] == v.code))
+            .map(|i| i["value"].clone())
+            .unwrap_or(serde_json::Value::Null);
+        if then != v.value {
+            let shown = |x: &serde_json::Value| {
+                x.as_i64()
+                    .map(reports::render::count)
+                    .or_else(|| x.as_f64().map(reports::render::decimal))
+                    .unwrap_or_default()
+            };
+            moved.push(vec![
+                v.label.into(),
+                shown(&then).into(),
+                shown(&v.value).into(),
+            ]);
+        }
+    }
+    let kind_vi = |kind: &str| {
+        domain::contract::ALL
+            .iter()
+            .find(|s| s.kind == kind)
+            .map_or_else(|| kind.to_owned(), |s| s.label_vi.to_owned())
+    };
+    let mut changed = Sheet::new("Ban ghi da doi", &["Loại", "Bản ghi", "Thay đổi"]);
+    for d in &diff {
+        changed.push(vec![
+            kind_vi(&d.kind).into(),
+            d.key.replace('|', " · ").into(),
+            d.change.label_vi().into(),
+        ]);
+    }
+    let print = |format: &str| format!("/periods/signed?id={}&format={format}", seal.id);
+    let body = html! {
+        h1 { "Bản đã ký: " (name) }
+        p { "Kỳ " (seal.period().dmy()) ", duyệt bởi " (store::reviews::person(&seal.approved_by)) " lúc " (seal.approved_at)
+            ", theo cơ cấu đơn vị ngày " (seal.structure_date.dmy()) ". Đã ghi dấu " (reports::render::count(seal.records)) " bản ghi của kỳ." }
+        p { a.button href=(print("html")) { "In lại bản đã ký" } " " a href=(print("pdf")) { "PDF" } }
+        @if diff.is_empty() {
+            p.notice { "Không bản ghi nào thay đổi sau khi ký." }
+        } @else {
+            p.alert { strong { (reports::render::count(diff.len() as i64)) " bản ghi đã thay đổi sau khi ký" } "." }
+            (changed.table())
+        }
+        @if moved.rows.is_empty() { p.muted { "Số liệu hiện nay giống bản đã ký." } }
+        @else {
+            h2 { "Số liệu đã khác bản đã ký" }
+            (moved.table())
+        }
+        @if others.len() > 1 {
+            h2 { "Các lần ký của kỳ này" }
+            ul { @for o in &others { li {
+                @if o.id == seal.id { strong { (o.approved_at) " — " (store::reviews::person(&o.approved_by)) " (đang xem)" } }
+                @else { a href={"/periods/signed?id=" (o.id)} { (o.approved_at) " — " (store::reviews::person(&o.approved_by)) } }
+            } } }
+        }
+    };
+    Ok(who.page("Bản đã ký", body).into_response())
 }

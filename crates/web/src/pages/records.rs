@@ -159,6 +159,7 @@ async fn record_of(
             }
             let mut rows = Rows::new(spec, acc);
             let shown = Shown {
+                lock: None,
                 cells: rows.cells(&found.row, Some(found.unit)),
                 inputs: spec
                     .cols
@@ -172,6 +173,8 @@ async fn record_of(
             if let Some(surface) = surface {
                 rows.log(db, surface, None)?;
             }
+            let mut shown = shown;
+            shown.lock = lock_on(db, acc, spec, &found)?;
             Ok((found.row, shown))
         })
         .await?;
@@ -182,6 +185,41 @@ async fn record_of(
 struct Shown {
     cells: Vec<crate::sheet::Cell>,
     inputs: HashMap<String, String>,
+    /// The approved period that locks the record, shown before anyone edits it.
+    lock: Option<domain::review::Lock>,
+}
+
+/// The approval that locks a stored record (dated in an approved period of its unit or
+/// a unit above), if any: the same rule the importer refuses a write by.
+fn lock_on(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    spec: &Spec,
+    found: &Found,
+) -> Result<Option<domain::review::Lock>, AppError> {
+    let Some(date) = spec
+        .dated_by
+        .and_then(|c| found.row.get(c))
+        .and_then(Value::as_text)
+        .and_then(|t| domain::Date::parse(t).ok())
+    else {
+        return Ok(None);
+    };
+    let Some(ix) = acc.graph.find_id(found.unit) else {
+        return Ok(None);
+    };
+    let locks = store::reviews::locks(db)?;
+    Ok(domain::review::covering(&locks, &acc.graph, ix, date).cloned())
+}
+
+/// The notice of a locked record: who approved its period and when, and what to do.
+pub(super) fn lock_notice(lock: &domain::review::Lock) -> maud::Markup {
+    html! {
+        p.alert.lock role="status" {
+            "🔒 Bản ghi thuộc kỳ " (lock.period.dmy()) " của đơn vị " (lock.unit_code)
+            ", đã được " (lock.by) " duyệt lúc " (lock.at) ". Muốn sửa hoặc xóa, cần cấp trên mở lại kỳ này trước."
+        }
+    }
 }
 
 /// A fingerprint of a stored row: a correction carries the one it was based on.
@@ -554,6 +592,7 @@ pub async fn edit_form(who: Authed, named: Named) -> Reply {
     let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
     let body = html! {
         h1 { "Sửa: " (spec.label_vi) }
+        @if let Some(lock) = &shown.lock { (lock_notice(lock)) }
         (correction_form(&who, spec, &action, &row, &values_of(&row, &shown), &Errors::new()))
     };
     Ok(who.page("Sửa bản ghi", body).into_response())
@@ -668,12 +707,11 @@ fn deletion_form(
 pub async fn delete_form(who: Authed, named: Named) -> Reply {
     let (spec, table, row, shown) = record_of(&who, &named, Some(Surface::DeletionForm)).await?;
     let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
-    Ok(who
-        .page(
-            "Xóa bản ghi",
-            deletion_form(&who, spec, &action, &shown, &Errors::new()),
-        )
-        .into_response())
+    let body = html! {
+        @if let Some(lock) = &shown.lock { (lock_notice(lock)) }
+        (deletion_form(&who, spec, &action, &shown, &Errors::new()))
+    };
+    Ok(who.page("Xóa bản ghi", body).into_response())
 }
 
 pub async fn delete_save(

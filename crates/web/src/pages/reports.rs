@@ -168,7 +168,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let state = st.clone();
-    let (req, report, states, units, lasting, successor, differences) = st
+    let (req, report, states, units, lasting, successor, differences, signed) = st
         .scoped(&who, move |db, acc| {
             let req = request_in(acc, &q, DefaultStructure::Today)?;
             // The narrative says how the escapes before the period's end held (where the
@@ -214,7 +214,24 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             };
             // The households whose chapter assessment the commune did not confirm.
             let differences = reports::reconcile::of(db, &req)?;
-            Ok((req, report, states, units, lasting, successor, differences))
+            // What was signed for exactly this unit and period, and what changed since.
+            let signed = match store::seals::of(db, &req.unit, period)?.into_iter().next() {
+                Some(seal) => {
+                    let (diff, _) = super::periods::since_signed(db, &seal)?;
+                    Some((seal, diff.len()))
+                }
+                None => None,
+            };
+            Ok((
+                req,
+                report,
+                states,
+                units,
+                lasting,
+                successor,
+                differences,
+                signed,
+            ))
         })
         .await?;
     let mut figures = Sheet::new("Bao cao", &["Chỉ tiêu", "Kết quả", "Kế hoạch", "Đạt %"]);
@@ -305,6 +322,13 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 a.noprint href={"/reports/lasting?" (serde_urlencoded::to_string([("unit", req.unit.as_str()), ("as_of", &req.to.to_string())]).unwrap_or_default())} { "Xem thêm" } } } }
         @if let Some(s) = reports::reconcile::sentence(&differences) {
             p.notice { (s) " " a href={"/reports/differences?" (link(&req, ""))} { "Xem danh sách hộ" } }
+        }
+        @if let Some((seal, changed)) = &signed {
+            p class=(if *changed > 0 { "alert" } else { "notice" }) {
+                "Kỳ này đã được " (store::reviews::person(&seal.approved_by)) " duyệt và ký lúc " (seal.approved_at) ". "
+                @if *changed > 0 { strong { (render::count(*changed as i64)) " bản ghi đã thay đổi sau khi ký" } ". " }
+                @else { "Không bản ghi nào thay đổi sau khi ký. " }
+                a href={"/periods/signed?id=" (seal.id)} { "Xem bản đã ký" } }
         }
         p.noprint { "Chia theo nhóm hộ: "
             @for (n, d) in domain::breakdown::Dimension::ALL.iter().enumerate() {
