@@ -6,6 +6,7 @@ mod hostile;
 mod micro;
 mod national;
 mod reviews;
+mod signing;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -126,6 +127,18 @@ enum BenchCommand {
     Lasting {
         #[arg(long, default_value = "2027-12-31")]
         as_of: String,
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Breakdowns and sealed reports at national scale, on the databases given with
+    /// --db (comma separated: the national data set in SQLite and PostgreSQL): the
+    /// nation's and the busiest province's breakdown by each dimension, warm; what
+    /// `report_slices` keeps; what an approval's seal keeps and costs (rolled back).
+    Signing {
+        #[arg(long, default_value_t = 2027)]
+        year: i32,
         #[arg(long, default_value_t = 7)]
         runs: usize,
         #[arg(long, default_value = "bench/results.md")]

@@ -20,6 +20,16 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             runs,
         } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Signing {
+            year,
+            runs,
+            results,
+        } => crate::signing::run(
+            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
+            year,
+            runs,
+            &results,
+        ),
         BenchCommand::Lasting {
             as_of,
             runs,

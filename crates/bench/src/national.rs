@@ -353,7 +353,7 @@ pub fn lasting(urls: &str, as_of: &str, runs: usize, results: &Path) -> anyhow::
 }
 
 /// The province with the most households, and its commune with the most.
-fn busiest_province_and_commune(db: &mut store::Db) -> anyhow::Result<(String, String)> {
+pub fn busiest_province_and_commune(db: &mut store::Db) -> anyhow::Result<(String, String)> {
     let graph = store::units::load_graph_cached(db)?;
     let busiest = db.query_one(
         "SELECT unit_code FROM households GROUP BY unit_code ORDER BY count(*) DESC, unit_code LIMIT 1",

@@ -13,6 +13,7 @@ pub mod projects;
 pub mod reconcile;
 pub mod render;
 pub mod scope;
+pub mod seal;
 pub mod tally;
 
 use domain::indicators::{Def, Indicator, Measure, ALL};

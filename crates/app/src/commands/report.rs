@@ -40,7 +40,10 @@ fn text_with_lasting(db: &mut store::Db, report: &reports::Report) -> anyhow::Re
         out.push(' ');
         out.push_str(&s);
     }
-    Ok(out + "\n")
+    // The structure the figures are in: the period's end unless asked (the contract's
+    // default), said so that last year's figures are not read as today's units'.
+    let structure = domain::date::dmy_text(&report.structure_date);
+    Ok(format!("{out}\nTheo cơ cấu đơn vị ngày {structure}.\n"))
 }
 
 pub fn run(env: &Env, args: ReportArgs) -> anyhow::Result<ExitCode> {

@@ -44,8 +44,7 @@ fn the_demo_splits_by_every_dimension_and_adds_up() {
         let fresh = compute_from_records(&mut t.db, &req, dimension, true).unwrap();
         assert_eq!(
             kept, fresh,
-            "by {}: the kept slices and the records differ",
-            dimension
+            "by {dimension}: the kept slices and the records differ"
         );
         // Each group's children add up to the group.
         for g in &kept.groups {

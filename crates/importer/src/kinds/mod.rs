@@ -322,6 +322,20 @@ pub fn all() -> &'static [&'static dyn Kind] {
     KINDS
 }
 
+/// The kinds an approved period locks (those dated by a column), with their tables: what
+/// an approval fingerprints (`store::seals`).
+pub fn dated_tables() -> Vec<store::seals::Dated<'static>> {
+    all()
+        .iter()
+        .filter_map(|k| {
+            Some(store::seals::Dated {
+                table: k.table()?,
+                dated_by: k.spec().dated_by?,
+            })
+        })
+        .collect()
+}
+
 pub fn find(kind: &str) -> Option<&'static dyn Kind> {
     all().iter().copied().find(|k| k.spec().kind == kind)
 }

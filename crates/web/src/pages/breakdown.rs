@@ -91,7 +91,7 @@ fn full_sheet(b: &Breakdown) -> Sheet {
             };
             let values: Vec<i64> = b.groups.iter().map(of_group).collect();
             let mut row = vec![Cell::from(name.as_str()), label_of(*i).into()];
-            row.extend(values.iter().map(|v| Cell::number(v)));
+            row.extend(values.iter().map(Cell::number));
             match child {
                 None => {
                     if apart {
@@ -228,7 +228,7 @@ pub async fn show(
                 c.unit.name.clone()
             };
             let mut row = vec![Cell::from(name)];
-            row.extend(values.iter().map(|v| Cell::number(v)));
+            row.extend(values.iter().map(Cell::number));
             row.push(Cell::number(values.iter().sum::<i64>()));
             child_sheet.push(row);
         }

@@ -35,6 +35,8 @@ pub struct Cached {
     last_year: reports::Report,
     trend: Vec<(i32, i64)>,
     year: i32,
+    /// The last year with any record (offered when `year` has none).
+    latest: i32,
     /// Whether the escapes lasted, followed up to the dashboard's last day.
     lasting: reports::lasting::Lasting,
 }
@@ -47,8 +49,7 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-/// The last year with records, so that a new year's empty dashboard does not hide the
-/// last one's work.
+/// The last year with records: offered when the year shown has none yet.
 fn latest_year(db: &mut store::Db, today: Date) -> Result<i32, AppError> {
     Ok(store::records::latest_record_date(db, today)?.map_or(today.year(), Date::year))
 }
@@ -91,7 +92,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
             let generations = crate::cache::generations(db)?;
             let key = (acc.root_code(), q.year, today);
             let c = cache.get_or_compute(&key, generations, || -> Result<Cached, AppError> {
-                let year = q.year.unwrap_or(latest_year(db, today)?);
+                // The current year unless she chose another: a test entry made in
+                // December does not turn a leader's screen to the new year, nor does an
+                // empty January hide that the year has begun.
+                let year = q.year.unwrap_or(today.year());
+                let latest = latest_year(db, today)?;
                 // The current year runs to the end of this month: whole months are read
                 // from the monthly aggregates (nothing is recorded ahead of today anyway).
                 let (ty, tm, _) = today.ymd();
@@ -143,11 +148,18 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                     last_year,
                     trend,
                     year,
+                    latest,
                     lasting,
                 })
             })?;
             // What waits for her decision is read afresh, not cached with the figures.
-            let waiting = super::periods::waiting(db, &acc)?;
+            let waiting: Vec<(store::reviews::Review, String)> = super::periods::waiting(db, &acc)?
+                .into_iter()
+                .map(|r| {
+                    let name = crate::view::unit_name(&acc, None, &r.unit_code);
+                    (r, name)
+                })
+                .collect();
             Ok((c, waiting))
         })
         .await?;
@@ -156,8 +168,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         last_year,
         trend,
         year,
+        latest,
         lasting,
     } = c;
+    let this_year = crate::today().year();
     let children: Vec<&reports::ChildRow> = report
         .children
         .iter()
@@ -188,16 +202,20 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
         @if !waiting.is_empty() {
             div.card.alert {
                 strong { "Chờ bạn duyệt: " (waiting.len()) " kỳ" }
-                ul { @for r in &waiting {
+                ul { @for (r, name) in &waiting {
                     @let p = r.period();
-                    li { (r.unit_code) ", kỳ " (p.dmy()) ", gửi bởi " (store::reviews::person(r.submitted_by.as_deref().unwrap_or_default()))
+                    li { (name) ", kỳ " (p.dmy()) ", gửi bởi " (store::reviews::person(r.submitted_by.as_deref().unwrap_or_default()))
                         " — " a href={"/periods?" (serde_urlencoded::to_string([("p", format!("{}..{}", p.from, p.to))]).unwrap_or_default())} { "Xem và duyệt" } }
                 } }
             }
         }
         p.muted { "Năm " (year) " (đến " (domain::date::dmy_text(&report.period.to)) "), theo cơ cấu đơn vị hôm nay. "
             a href={"/?year=" (year - 1)} { "← năm " (year - 1) } " · "
+            @if year < this_year { a href={"/?year=" (year + 1)} { "năm " (year + 1) " →" } " · " }
             a href={"/reports?unit=" (report.unit.code) "&from=" (report.period.from) "&to=" (report.period.to)} { "Báo cáo đầy đủ" } }
+        @if latest < year {
+            p.notice { "Năm " (year) " chưa có bản ghi nào. " a href={"/?year=" (latest)} { "Xem năm " (latest) } }
+        }
         div.grid {
             @for indicator in KEY {
                 @if let Some(i) = report.get(indicator.code()) {

@@ -206,7 +206,13 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
             let may_erase = writable && acc.user.role.manages_users();
             Ok(html! {
                 h1 { "Hộ " (h.code) ": " (h.head_name) }
-                p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (h.unit_code) } " · đăng ký " (h.registered_on.dmy()) }
+                p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (crate::view::unit_name(acc, Some(h.unit_id), &h.unit_code)) } " · đăng ký " (h.registered_on.dmy()) }
+                // Where the chapter's assessment and the commune's decision of a year differ,
+                // both are said up front (the year's figures count the one, the commune
+                // the other).
+                @for (p, o) in readings_differ(&assessments) {
+                    p.notice { "Năm " (p.year) ": Hội đánh giá “" (p.status.label_vi()) "” (" (p.assessed_on.dmy()) "), xã công nhận “" (o.status.label_vi()) "” (" (o.assessed_on.dmy()) ")." }
+                }
                 @if writable {
                     p { a.button href={(crate::html::household_path(&h.code)) "/edit"} { "Sửa hộ" } " "
                         a.button href={(crate::html::household_path(&h.code)) "/members"} { "Thêm thành viên" } " "
@@ -268,6 +274,22 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
         })
         .await?;
     Ok(who.page("Hộ gia đình", body))
+}
+
+/// The years whose provisional assessment and official decision classify differently.
+fn readings_differ(
+    list: &[store::households::StoredAssessment],
+) -> Vec<(&domain::status::Assessed, &domain::status::Assessed)> {
+    use domain::status::AssessmentKind as K;
+    list.iter()
+        .filter(|p| p.assessed.kind == K::Provisional)
+        .filter_map(|p| {
+            let o = list
+                .iter()
+                .find(|o| o.assessed.kind == K::Official && o.assessed.year == p.assessed.year)?;
+            (o.assessed.status != p.assessed.status).then_some((&p.assessed, &o.assessed))
+        })
+        .collect()
 }
 
 /// Whether an escape held one and two years later, as the household's history says it.

@@ -461,7 +461,11 @@ pub async fn step(State(st): State<AppState>, who: Authed, Form(f): Form<StepFor
         db.transaction(|tx| {
             store::reviews::step(tx, &unit, period, to, &actor, comment)?;
             if to == ReviewState::Approved {
-                seal(tx, acc, &unit, period, &actor)?;
+                // What she approves is kept as she saw it (`reports::seal`).
+                let kinds = importer::kinds::dated_tables();
+                let sealed =
+                    reports::seal::make(tx, &acc.graph, &unit, period, acc.today, &kinds)?;
+                reports::seal::keep(tx, &unit, period, &sealed, &actor)?;
             }
             Ok::<(), AppError>(())
         })?;
@@ -470,59 +474,6 @@ pub async fn step(State(st): State<AppState>, who: Authed, Form(f): Form<StepFor
     .await?;
     let back = serde_urlencoded::to_string([("p", f.p.as_str())]).unwrap_or_default();
     Ok(Redirect::to(&format!("/periods?{back}")).into_response())
-}
-
-/// The record kinds an approval fingerprints: those an approved period locks.
-fn dated_kinds() -> Vec<store::seals::Dated<'static>> {
-    importer::kinds::all()
-        .iter()
-        .filter_map(|k| {
-            Some(store::seals::Dated {
-                table: k.table()?,
-                dated_by: k.spec().dated_by?,
-            })
-        })
-        .collect()
-}
-
-/// Keeps what is approved: the unit's report of the period in today's units (by child
-/// unit), its printed document, and the fingerprints of the records it locks.
-fn seal(
-    db: &mut store::Db,
-    acc: &store::access::Access,
-    unit: &str,
-    period: Period,
-    actor: &str,
-) -> Result<(), AppError> {
-    let req = reports::Request {
-        unit: unit.to_owned(),
-        from: period.from,
-        to: period.to,
-        structure_date: Some(acc.today),
-    };
-    let computed = reports::compute(db, &req, None)?;
-    let report = computed.report(true);
-    let issued = reports::document::Issued::of(&acc.graph, &report, acc.today);
-    let document = reports::document::Document::with_lasting(db, &report, &issued)?;
-    let ids = match computed.scope.units(&[]) {
-        store::records::Units::All => None,
-        store::records::Units::Ids(ids) => Some(ids),
-    };
-    let fingerprints = store::seals::fingerprints(db, &dated_kinds(), ids.as_deref(), period)?;
-    let json = |e: serde_json::Error| AppError::Internal(e.to_string());
-    store::seals::keep(
-        db,
-        &store::seals::NewSeal {
-            unit_code: unit,
-            period,
-            structure_date: acc.today,
-            approved_by: actor,
-            report: &serde_json::to_string(&report).map_err(json)?,
-            document: &serde_json::to_string(&document).map_err(json)?,
-            fingerprints: &fingerprints,
-        },
-    )?;
-    Ok(())
 }
 
 /// What waits for her decision: submitted periods of the units below hers (at any
@@ -539,29 +490,16 @@ pub fn waiting(db: &mut store::Db, acc: &store::access::Access) -> Result<Vec<Re
         .collect())
 }
 
-/// A seal against today's records: the records that differ from the fingerprints kept
-/// when it was signed, and the report computed today in the signed structure.
+/// A seal against today's records (`reports::seal::since`).
 pub(crate) fn since_signed(
     db: &mut store::Db,
     seal: &store::seals::Seal,
 ) -> Result<(Vec<store::seals::Difference>, reports::Report), AppError> {
-    let req = reports::Request {
-        unit: seal.unit_code.clone(),
-        from: seal.period_from,
-        to: seal.period_to,
-        structure_date: Some(seal.structure_date),
-    };
-    let computed = reports::compute(db, &req, None)?;
-    let ids = match computed.scope.units(&[]) {
-        store::records::Units::All => None,
-        store::records::Units::Ids(ids) => Some(ids),
-    };
-    let now = store::seals::fingerprints(db, &dated_kinds(), ids.as_deref(), seal.period())?;
-    let signed = store::seals::unpack(&seal.fingerprints)?;
-    Ok((
-        store::seals::differences(&signed, &now),
-        computed.report(true),
-    ))
+    Ok(reports::seal::since(
+        db,
+        seal,
+        &importer::kinds::dated_tables(),
+    )?)
 }
 
 #[derive(Deserialize, Default)]
