@@ -55,15 +55,20 @@ impl Period {
         })
     }
 
-    /// The period before, to compare with: as many whole months just before a period
-    /// of whole months (March → February, a quarter → the quarter before, a year → the
-    /// year before); the same days a year earlier otherwise (a year to 31/10).
+    /// The period before, to compare with: the month, quarter or year before a month,
+    /// quarter or year; the same days a year earlier for any other period (a year to
+    /// 31/10 against the year before to 31/10).
     pub fn previous(&self) -> Period {
         let (fy, fm, fd) = self.from.ymd();
         let (ty, tm, td) = self.to.ymd();
         let whole = fd == 1 && td == crate::date::days_in_month(ty, tm);
         let months = (ty - fy) * 12 + tm as i32 - fm as i32 + 1;
-        if whole {
+        let calendar = match months {
+            1 | 12 => true,
+            3 => fm % 3 == 1,
+            _ => false,
+        };
+        if whole && calendar {
             let from = self.from.add_months(-months);
             Period {
                 from,
