@@ -117,6 +117,8 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
                         }
                     }
                     main { (body) }
+                    // Offline entry kept ready, and nothing waiting lost at sign-out.
+                    @if role.writes() { script src="/static/keep.js" defer {} }
                 }
             }
         }

@@ -234,6 +234,15 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .route(
+            "/static/keep.js",
+            get(|| async {
+                static_file(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../static/keep.js"),
+                )
+            }),
+        )
+        .route(
             "/static/offline.js",
             get(|| async {
                 static_file(

@@ -59,7 +59,6 @@
 
   let contract = null;
   let households = [];
-  let waiting = 0;
 
   // The checks the server applies that can be made here: required columns, the shape of
   // each type, a vocabulary's codes, the longest text. The server checks everything again.
@@ -146,7 +145,6 @@
   // The queue on the page: waiting, refused (with why), or in conflict (to decide).
   const render = async () => {
     const all = (await queue.all()).sort((a, b) => a.made - b.made);
-    waiting = all.length;
     $("#pending").textContent = String(all.length);
     const ul = $("#queue");
     ul.textContent = "";
@@ -344,22 +342,37 @@
     }
   };
 
-  const showNet = () => {
-    $("#net").textContent = navigator.onLine ? "Đang có mạng." : "Đang mất mạng: mục nhập được giữ trên máy.";
+  // Whether the server answers, not only whether the phone has a network: a signal
+  // without a way to the server is no network for her.
+  const showNet = async () => {
+    let up = navigator.onLine;
+    if (up) {
+      try {
+        up = (await fetch("/health", { cache: "no-store" })).ok;
+      } catch (_) {
+        up = false;
+      }
+    }
+    $("#net").textContent = up
+      ? "Đang kết nối được máy chủ."
+      : "Không kết nối được máy chủ: mục nhập được giữ trên máy và gửi khi có mạng.";
+    return up;
   };
+  // Another page opened without a network: the phone answers with this page, and says so.
+  if (location.pathname !== "/offline") {
+    const note = document.createElement("p");
+    note.className = "alert";
+    note.textContent =
+      "Trang bạn mở cần mạng, mà máy đang không kết nối được máy chủ. Dưới đây là trang nhập khi mất mạng: mục nhập được giữ trên máy và tự gửi khi có mạng.";
+    $("main").prepend(note);
+  }
   window.addEventListener("online", () => {
     showNet();
     sync();
   });
   window.addEventListener("offline", showNet);
   $("#send").addEventListener("click", sync);
-  // Signing out clears what the phone keeps: never while entries wait unsaid.
-  for (const f of $$('form[action="/logout"]')) {
-    f.addEventListener("submit", (ev) => {
-      const ask = `Còn ${waiting} mục chưa gửi; đăng xuất sẽ xóa chúng khỏi máy. Vẫn đăng xuất?`;
-      if (waiting && !confirm(ask)) ev.preventDefault();
-    });
-  }
+  // Signing out asks first while entries wait: /static/keep.js, on every page.
 
   (async () => {
     showNet();
@@ -367,6 +380,9 @@
     await loadHouseholds();
     await render();
     sync();
-    setInterval(sync, 30000);
+    setInterval(() => {
+      showNet();
+      sync();
+    }, 30000);
   })();
 })();

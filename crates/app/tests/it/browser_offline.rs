@@ -136,6 +136,10 @@ fn entries_made_offline_are_sent_once_when_the_network_returns() {
     b.go(&format!("{base}/offline"));
     b.wait_for("Nhập khi không có mạng");
     b.until("return navigator.onLine;", &json!(false));
+    b.until(
+        "return document.querySelector('#net').textContent.startsWith('Không kết nối được máy chủ');",
+        &json!(true),
+    );
     let household = |code: &str, head: &str| {
         b.enter(
             "households",
@@ -313,9 +317,27 @@ fn a_conflict_a_refusal_and_an_expired_session_offline() {
         "{refused}"
     );
 
-    // Signing out takes what the phone kept: asked first, since an entry still waits.
+    // Signing out takes what the phone kept: asked first, from any page, since an entry
+    // still waits.
+    b.go(&format!("{base}/"));
+    b.wait_for("Tổng quan:");
     b.click("label.menu-toggle");
     b.click("form[action='/logout'] button");
+    let mut asked = String::new();
+    for _ in 0..50 {
+        asked = b.call("GET", &b.s("/alert/text"), None)["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if asked.contains("chưa gửi") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(
+        asked.contains("mục nhập chưa gửi"),
+        "no question before signing out: {asked:?}"
+    );
     b.call("POST", &b.s("/alert/accept"), Some(json!({})));
     b.wait_for("Đăng nhập");
     b.login(base, "xa");
@@ -482,4 +504,30 @@ fn the_lasting_page_and_the_visit_list_on_a_phone_and_offline() {
     let held = l.behind["held:2023:2"].len();
     assert_eq!(rows, json!(held.min(100)));
     assert_eq!(held > 100, b.source().contains("Trang sau →"));
+}
+
+/// A clerk who never opens the offline page still has it when the signal goes: the first
+/// page she opens with a network installs the service worker, which keeps the entry page.
+#[test]
+fn the_first_page_of_a_clerk_makes_the_phone_ready_offline() {
+    let (server, b, _unit) = Browser::clerk_on_demo();
+    let base = &server.base;
+    b.go(&format!("{base}/households"));
+    b.wait_for("Hộ gia đình");
+    b.until(
+        "return navigator.serviceWorker.getRegistration().then((r) => !!(r && r.active));",
+        &json!(true),
+    );
+    b.until(
+        "return caches.open('donghanh-offline-v3').then((c) => c.match('/offline')).then((r) => !!r);",
+        &json!(true),
+    );
+    // A viewer writes nothing offline: no worker is installed for her.
+    let (viewer_server, v) = Browser::on_demo_as("xem");
+    v.go(&format!("{}/", viewer_server.base));
+    v.wait_for("Tổng quan:");
+    assert_eq!(
+        v.js("return !!document.querySelector('script[src=\"/static/keep.js\"]');"),
+        json!(false)
+    );
 }
