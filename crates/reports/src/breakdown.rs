@@ -34,12 +34,7 @@ pub fn split_indicators() -> Vec<Indicator> {
         }
     }
     out.push(Indicator::LivelihoodRecipients);
-    // The contract's order.
-    out.sort_by_key(|i| {
-        domain::indicators::ALL
-            .iter()
-            .position(|d| d.indicator == *i)
-    });
+    out.sort(); // the contract's order, which the enum's is
     out
 }
 
@@ -78,17 +73,11 @@ impl Breakdown {
         self.groups
             .iter()
             .find(|g| g.code == group)
-            .and_then(|g| g.indicators.iter().find(|i| i.code == code))
-            .and_then(|i| i.value.as_i64())
-            .unwrap_or(0)
+            .map_or(0, |g| crate::int_of(&g.indicators, code))
     }
 
     pub fn total(&self, code: &str) -> i64 {
-        self.total
-            .iter()
-            .find(|i| i.code == code)
-            .and_then(|i| i.value.as_i64())
-            .unwrap_or(0)
+        crate::int_of(&self.total, code)
     }
 }
 

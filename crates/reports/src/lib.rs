@@ -121,10 +121,17 @@ impl Report {
     }
 
     pub fn int(&self, code: &str) -> i64 {
-        self.value(code)
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0)
+        int_of(&self.indicators, code)
     }
+}
+
+/// The whole-number value of `code` in a list of indicator values (a report's, a child
+/// unit's, a group's); 0 where it is absent or not a whole number.
+pub fn int_of(list: &[IndicatorValue], code: &str) -> i64 {
+    list.iter()
+        .find(|i| i.code == code)
+        .and_then(|i| i.value.as_i64())
+        .unwrap_or(0)
 }
 
 /// A report's scope and its tally.

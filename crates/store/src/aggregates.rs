@@ -260,7 +260,7 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
     for chunk in households.chunks(households_per_round(db)) {
         households::recompute(db, chunk, &mut pending.cells, &mut pending.slices)?;
     }
-    write_cells(db, &pending.cells)?;
+    write_cells(db, pending.cells)?;
     write_table(db, CellTable::Slices, pending.slices)
 }
 
@@ -296,10 +296,9 @@ impl CellTable {
 /// A cell of either table: its profile (0 in `report_cells`) and its place.
 type SlicedCell = (i64, Cell);
 
-/// Adds `delta` to `report_cells`.
-fn write_cells(db: &mut Db, delta: &BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
-    let keyed: BTreeMap<SlicedCell, Figures> =
-        delta.iter().map(|(c, f)| ((0, *c), f.clone())).collect();
+/// Adds `delta` to `report_cells` (whose cells all have profile 0).
+fn write_cells(db: &mut Db, delta: BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
+    let keyed = delta.into_iter().map(|(c, f)| ((0, c), f)).collect();
     write_table(db, CellTable::Cells, keyed)
 }
 
@@ -473,6 +472,6 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
     for chunk in households.chunks(households_per_round(db)) {
         households::recompute(db, chunk, &mut cells, &mut slices)?;
     }
-    write_cells(db, &cells)?;
+    write_cells(db, cells)?;
     write_table(db, CellTable::Slices, slices)
 }

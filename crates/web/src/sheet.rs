@@ -220,15 +220,22 @@ pub fn xlsx_download(file: &str, bytes: Vec<u8>) -> axum::response::Response {
             }
         })
         .collect();
+    attachment(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &ascii,
+        bytes,
+    )
+}
+
+/// A file as a download: its type, its name (safe characters, chosen by the caller), its
+/// bytes.
+pub fn attachment(content_type: &str, file: &str, bytes: Vec<u8>) -> axum::response::Response {
     (
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
+                format!("attachment; filename=\"{file}\""),
             ),
         ],
         bytes,

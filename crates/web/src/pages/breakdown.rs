@@ -15,7 +15,12 @@ use domain::breakdown::Dimension;
 use domain::indicators::Indicator;
 use maud::html;
 use reports::breakdown::Breakdown;
+use reports::int_of;
 use reports::render::count;
+
+fn label(i: Indicator) -> &'static str {
+    i.def().label_vi
+}
 
 /// The dimension a query names (`by`), by its code; ethnic minority when absent.
 pub(crate) fn dimension(by: Option<&str>) -> Result<Dimension, AppError> {
@@ -32,14 +37,6 @@ pub(crate) fn dimension(by: Option<&str>) -> Result<Dimension, AppError> {
             ))
         }),
     }
-}
-
-/// The figure of `code` in a list of indicator values.
-fn figure(list: &[reports::IndicatorValue], code: &str) -> i64 {
-    list.iter()
-        .find(|v| v.code == code)
-        .and_then(|v| v.value.as_i64())
-        .unwrap_or(0)
 }
 
 /// Whether anything stands apart from the groups (supports to no household).
@@ -82,20 +79,20 @@ fn full_sheet(b: &Breakdown) -> Sheet {
         for i in &indicators {
             let code = i.code();
             let of_group = |g: &reports::breakdown::GroupFigures| match child {
-                None => figure(&g.indicators, code),
+                None => int_of(&g.indicators, code),
                 Some(ix) => g
                     .children
                     .as_ref()
                     .and_then(|c| c.get(*ix))
-                    .map_or(0, |row| figure(&row.indicators, code)),
+                    .map_or(0, |row| int_of(&row.indicators, code)),
             };
             let values: Vec<i64> = b.groups.iter().map(of_group).collect();
-            let mut row = vec![Cell::from(name.as_str()), label_of(*i).into()];
+            let mut row = vec![Cell::from(name.as_str()), label(*i).into()];
             row.extend(values.iter().map(Cell::number));
             match child {
                 None => {
                     if apart {
-                        row.push(Cell::number(figure(&b.not_linked, code)));
+                        row.push(Cell::number(int_of(&b.not_linked, code)));
                     }
                     row.push(Cell::number(b.total(code)));
                 }
@@ -111,13 +108,6 @@ fn full_sheet(b: &Breakdown) -> Sheet {
         }
     }
     sheet
-}
-
-fn label_of(i: Indicator) -> &'static str {
-    domain::indicators::ALL
-        .iter()
-        .find(|d| d.indicator == i)
-        .map_or(i.code(), |d| d.label_vi)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -190,15 +180,15 @@ pub async fn show(
         if breakdown.total(code) == 0 {
             continue;
         }
-        let mut row = vec![Cell::from(label_of(i))];
+        let mut row = vec![Cell::from(label(i))];
         row.extend(
             breakdown
                 .groups
                 .iter()
-                .map(|g| Cell::number(figure(&g.indicators, code))),
+                .map(|g| Cell::number(int_of(&g.indicators, code))),
         );
         if apart {
-            row.push(Cell::number(figure(&breakdown.not_linked, code)));
+            row.push(Cell::number(int_of(&breakdown.not_linked, code)));
         }
         row.push(Cell::number(breakdown.total(code)));
         unit_sheet.push(row);
@@ -219,7 +209,7 @@ pub async fn show(
                     g.children
                         .as_ref()
                         .and_then(|rows| rows.get(ix))
-                        .map_or(0, |row| figure(&row.indicators, chosen.code()))
+                        .map_or(0, |row| int_of(&row.indicators, chosen.code()))
                 })
                 .collect();
             let name = if c.own {
@@ -265,17 +255,17 @@ pub async fn show(
             }
             label for="indicator" { "Chỉ tiêu theo đơn vị trực thuộc" }
             select #indicator name="indicator" {
-                @for i in reports::breakdown::split_indicators() { option value=(i.code()) selected[i == chosen] { (label_of(i)) } }
+                @for i in reports::breakdown::split_indicators() { option value=(i.code()) selected[i == chosen] { (label(i)) } }
             }
             p { button type="submit" { "Xem" } }
         }
         p.noprint { "Tải về: "
             a href={"/reports/breakdown?" (query(&[("by", by), ("format", "xlsx")]))} { "Excel" } " · "
             a href={"/reports/breakdown?" (query(&[("by", by), ("format", "json")]))} { "JSON" } }
-        p { (breakdown.dimension_label) ": " (count(breakdown.total(chosen.code()))) " " (label_of(chosen).to_lowercase()) ", trong đó "
+        p { (breakdown.dimension_label) ": " (count(breakdown.total(chosen.code()))) " " (label(chosen).to_lowercase()) ", trong đó "
             @for (n, g) in breakdown.groups.iter().enumerate() {
                 @if n > 0 { ", " }
-                (g.label.to_lowercase()) " " strong { (count(figure(&g.indicators, chosen.code()))) }
+                (g.label.to_lowercase()) " " strong { (count(int_of(&g.indicators, chosen.code()))) }
             }
             "." }
         @if apart { p.muted { "“Không gắn với hộ”: hỗ trợ ghi không kèm mã hộ, không chia được theo nhóm hộ." } }
@@ -284,7 +274,7 @@ pub async fn show(
         }
         h2 { "Các chỉ tiêu theo nhóm" }
         (unit_sheet.table())
-        h2 { (label_of(chosen)) " theo đơn vị trực thuộc" }
+        h2 { (label(chosen)) " theo đơn vị trực thuộc" }
         (child_sheet.table())
     };
     Ok(who.page("Chia theo nhóm hộ", body).into_response())

@@ -10,7 +10,6 @@ use crate::error::{AppError, Reply};
 use crate::sheet::{paged, Cell, Sheet};
 use crate::AppState;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::IntoResponse;
 use domain::Date;
 use maud::{html, Markup, PreEscaped};
@@ -400,17 +399,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         Some("json") => {
             let bytes =
                 serde_json::to_vec_pretty(&*l).map_err(|e| AppError::Internal(e.to_string()))?;
-            return Ok((
-                [
-                    (header::CONTENT_TYPE, "application/json".to_owned()),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{file}.json\""),
-                    ),
-                ],
+            return Ok(crate::sheet::attachment(
+                "application/json",
+                &format!("{file}.json"),
                 bytes,
-            )
-                .into_response());
+            ));
         }
         Some(other) => {
             return Err(AppError::BadRequest(format!(

@@ -95,17 +95,13 @@ fn headlines(
     let now = reports::run(db, &req(period), true)?;
     let before = reports::run(db, &req(period.previous()), true)?;
     let escaped = |list: &[reports::IndicatorValue]| {
-        list.iter()
+        let pct = list
+            .iter()
             .find(|v| v.code == "hh_escaped")
-            .map(|v| (v.value.as_i64().unwrap_or(0), v.achievement_pct))
-            .unwrap_or((0, None))
+            .and_then(|v| v.achievement_pct);
+        (reports::int_of(list, "hh_escaped"), pct)
     };
-    let assisted = |list: &[reports::IndicatorValue]| {
-        list.iter()
-            .find(|v| v.code == "hh_assisted")
-            .and_then(|v| v.value.as_i64())
-            .unwrap_or(0)
-    };
+    let assisted = |list: &[reports::IndicatorValue]| reports::int_of(list, "hh_assisted");
     let mut out: HashMap<String, Headline> = HashMap::new();
     let (e, pct) = escaped(&now.indicators);
     out.insert(
@@ -554,23 +550,15 @@ pub async fn signed(
         if format == "html" {
             return Ok(axum::response::Html(reports::document::print_html(&doc)).into_response());
         }
-        return Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "application/pdf".to_owned(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"ban-da-ky-{}-{}-{}.pdf\"",
-                        seal.unit_code, seal.period_from, seal.period_to
-                    ),
-                ),
-            ],
+        let file = format!(
+            "ban-da-ky-{}-{}-{}.pdf",
+            seal.unit_code, seal.period_from, seal.period_to
+        );
+        return Ok(crate::sheet::attachment(
+            "application/pdf",
+            &file,
             reports::pdf::render(&doc),
-        )
-            .into_response());
+        ));
     }
     let signed: serde_json::Value = serde_json::from_str(&seal.report)
         .map_err(|e| AppError::Internal(format!("sealed report {}: {e}", seal.id)))?;
