@@ -16,9 +16,16 @@ pub struct Entry<'a> {
 }
 
 pub fn record(db: &mut Db, e: &Entry<'_>) -> Result<(), StoreError> {
+    // The household a change is about, kept beside it for the household's history; the
+    // access log's views are not changes.
+    let household = if e.action == VIEW_SENSITIVE {
+        None
+    } else {
+        household_in(&[Some(e.key), e.new, e.old])
+    };
     db.execute(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_key, old_value, new_value, reason) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, actor, action, entity, entity_key, old_value, new_value, reason, household_code) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         crate::params![
             crate::now_utc(),
             e.actor,
@@ -27,10 +34,33 @@ pub fn record(db: &mut Db, e: &Entry<'_>) -> Result<(), StoreError> {
             e.key,
             e.old,
             e.new,
-            e.reason
+            e.reason,
+            household.as_deref()
         ],
     )?;
     Ok(())
+}
+
+/// The `household_code` of the first of these JSON objects that has one.
+pub(crate) fn household_in(objects: &[Option<&str>]) -> Option<String> {
+    objects.iter().flatten().find_map(|text| {
+        // Most entries are of other things: a cheap look before parsing.
+        if !text.contains("\"household_code\"") {
+            return None;
+        }
+        serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(text)
+            .ok()?
+            .get("household_code")?
+            .as_str()
+            .map(str::to_owned)
+    })
+}
+
+/// The changes of household `code`'s records (the household, its members, consents,
+/// assessments, assignments, supports), newest first, at most `limit`.
+pub fn of_household(db: &mut Db, code: &str, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
+    let sql = "SELECT {cols} FROM audit_log WHERE household_code = ? ORDER BY id DESC LIMIT ?";
+    db.query_as(sql, crate::params![code, limit])
 }
 
 crate::stored_row! {
@@ -147,4 +177,43 @@ pub fn record_sensitive_view(
             },
         )
     })
+}
+
+crate::stored_row! {
+    /// A deleted record: its kind, key and last content (JSON objects of the table's
+    /// columns), who deleted it, when and why.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct Tombstone {
+        id: i64, entity: String, key: String = col "entity_key", content: String,
+        deleted_at: String, deleted_by: String, reason: String,
+        household_code: Option<String>,
+        restored_at: Option<String>, restored_by: Option<String>,
+    }
+}
+
+/// The records of household `code` deleted, newest first (restored ones included).
+pub fn tombstones_of_household(
+    db: &mut Db,
+    code: &str,
+    limit: i64,
+) -> Result<Vec<Tombstone>, StoreError> {
+    let sql = "SELECT {cols} FROM tombstones WHERE household_code = ? ORDER BY id DESC LIMIT ?";
+    db.query_as(sql, crate::params![code, limit])
+}
+
+/// The deleted record `id`.
+pub fn tombstone(db: &mut Db, id: i64) -> Result<Option<Tombstone>, StoreError> {
+    let sql = "SELECT {cols} FROM tombstones WHERE id = ?";
+    Ok(db.query_as(sql, crate::params![id])?.into_iter().next())
+}
+
+/// Marks the deleted record `id` restored by `actor`, in the restoring write's
+/// transaction: false when it was restored already (by someone else meanwhile), so a
+/// record is restored once.
+pub fn mark_restored(db: &mut Db, id: i64, actor: &str) -> Result<bool, StoreError> {
+    let n = db.execute(
+        "UPDATE tombstones SET restored_at = ?, restored_by = ? WHERE id = ? AND restored_at IS NULL",
+        crate::params![crate::now_utc(), actor, id],
+    )?;
+    Ok(n == 1)
 }

@@ -679,3 +679,86 @@ pub fn list_by_status(
     }
     Ok(out)
 }
+
+/// Why a stored household may be the one a person is about to create again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Likeness {
+    /// Its head, or one of its members, has the same name in the same unit.
+    SameName,
+    /// A member has one of the citizen IDs given.
+    SameCitizenId,
+    /// A member has one of the phones given.
+    SamePhone,
+}
+
+impl Likeness {
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Likeness::SameName => "cùng họ tên trong cùng đơn vị",
+            Likeness::SameCitizenId => "trùng số CCCD",
+            Likeness::SamePhone => "trùng số điện thoại",
+        }
+    }
+}
+
+/// The households of her units that a new one may duplicate: the same name (`folded`,
+/// [`domain::text::fold`]) as head or member in unit version `unit_id`, or a member with
+/// one of `citizen_ids` or `phones`. Households outside her units are never named (a
+/// citizen ID held there is refused by the import as registered elsewhere).
+pub fn likely_duplicates(
+    db: &mut Db,
+    acc: &Access,
+    (unit_id, folded): (VersionId, &str),
+    citizen_ids: &[String],
+    phones: &[String],
+) -> Result<Vec<(Household, Likeness)>, StoreError> {
+    let cols: String = Household::COLUMNS
+        .iter()
+        .map(|c| format!("h.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut found: Vec<(Household, Likeness)> = Vec::new();
+    let mut add = |rows: Vec<Household>, why: Likeness| {
+        for h in rows {
+            if acc.can_read_unit(h.unit_id) && !found.iter().any(|(f, _)| f.code == h.code) {
+                found.push((h, why));
+            }
+        }
+    };
+    if !folded.trim().is_empty() {
+        let sql = format!(
+            "SELECT {cols} FROM households h WHERE h.unit_id = ? AND (h.head_name_folded = ? \
+             OR EXISTS (SELECT 1 FROM members m WHERE m.household_code = h.household_code \
+             AND m.name_folded = ?)) ORDER BY h.household_code LIMIT 20"
+        );
+        let rows = db
+            .query(&sql, crate::params![unit_id.0, folded, folded])?
+            .iter()
+            .map(Household::from_row)
+            .collect::<Result<_, _>>()?;
+        add(rows, Likeness::SameName);
+    }
+    for (col, values, why) in [
+        ("citizen_id", citizen_ids, Likeness::SameCitizenId),
+        ("phone", phones, Likeness::SamePhone),
+    ] {
+        let values: Vec<&String> = values.iter().filter(|v| !v.is_empty()).take(50).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        let sql = format!(
+            "SELECT DISTINCT {cols} FROM households h JOIN members m \
+             ON m.household_code = h.household_code WHERE m.{col} IN ({marks}) \
+             ORDER BY h.household_code LIMIT 20"
+        );
+        let params: Vec<Value> = values.iter().map(|v| Value::from(v.as_str())).collect();
+        let rows = db
+            .query(&sql, &params)?
+            .iter()
+            .map(Household::from_row)
+            .collect::<Result<_, _>>()?;
+        add(rows, why);
+    }
+    Ok(found)
+}

@@ -173,9 +173,10 @@ pub fn delete(
         let before: Vec<Value> = key.iter().chain(old).cloned().collect();
         crate::aggregates::note(db.pending(), def, Some(&before), None)?;
         let (key_json, content) = (json_object(def.key, key), json_object(def.data, old));
+        let household = audit::household_in(&[Some(&key_json), Some(&content)]);
         db.execute(
-            "INSERT INTO tombstones (entity, entity_key, unit_id, content, deleted_at, deleted_by, reason) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tombstones (entity, entity_key, unit_id, content, deleted_at, deleted_by, reason, household_code) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             crate::params![
                 def.table,
                 key_json.as_str(),
@@ -183,7 +184,8 @@ pub fn delete(
                 content.as_str(),
                 crate::now_utc(),
                 by.actor,
-                reason
+                reason,
+                household.as_deref()
             ],
         )?;
         audit::record(

@@ -47,6 +47,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (16, "household_lasting", "0016_household_lasting.sql"),
     (17, "breakdowns", "0017_breakdowns.sql"),
     (18, "sealed_reports", "0018_sealed_reports.sql"),
+    (19, "household_history", "0019_household_history.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
@@ -57,7 +58,30 @@ fn render(sql: &str, backend: Backend) -> String {
             "DOUBLE PRECISION",
         ),
     };
-    sql.replace("{id_pk}", id_pk).replace("{real}", real)
+    json_fields(&sql.replace("{id_pk}", id_pk).replace("{real}", real), backend)
+}
+
+/// `{json:column:field}`: the text of `field` of the JSON object in `column`, as each
+/// engine reads it.
+fn json_fields(sql: &str, backend: Backend) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(at) = rest.find("{json:") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + "{json:".len()..];
+        let Some(end) = tail.find('}') else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let (column, field) = tail[..end].split_once(':').unwrap_or((&tail[..end], ""));
+        out.push_str(&match backend {
+            Backend::Sqlite => format!("json_extract({column}, '$.{field}')"),
+            Backend::Postgres => format!("({column}::json->>'{field}')"),
+        });
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Brings the schema up to date; each migration runs in its own transaction. Returns the

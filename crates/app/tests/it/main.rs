@@ -33,6 +33,7 @@ mod templates;
 mod units;
 mod web;
 mod web_corrections;
+mod web_family;
 mod web_officers;
 mod web_ops;
 mod web_support;

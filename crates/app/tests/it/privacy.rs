@@ -455,7 +455,7 @@ fn consent_is_collected_on_a_form_and_listed_where_missing() {
     let form = xa
         .get(&format!("{base}/households/{hh}/consents?member={no}"))
         .body;
-    assert!(form.contains("Người lấy phiếu") && form.contains(&web::today().to_string()));
+    assert!(form.contains("Người lấy phiếu") && form.contains(&web::today().dmy()));
     let r = xa.post_form(
         &format!("{base}/households/{hh}/consents"),
         &[

@@ -174,6 +174,7 @@ fn household_form(page: &str, name: &str) -> Vec<(String, String)> {
         fields.push((f.to_owned(), v));
     }
     fields.push(("head_name".into(), name.into()));
+    fields.push(("reason".into(), "sửa tên theo sổ hộ khẩu".into()));
     fields
 }
 

@@ -87,7 +87,7 @@ fn a_support_corrected_and_deleted_with_reasons_then_a_month_approved_and_locked
     // Without a reason nothing is saved, and the form says why.
     let refused = c.post_form(&edit, &correction);
     assert_eq!(refused.status, 200);
-    assert!(refused.body.contains("cần ghi lý do"), "{}", refused.body);
+    assert!(refused.body.contains("Cần ghi lý do"), "{}", refused.body);
     assert_eq!(march_gifts(&mut c, base, &unit), before + 4);
     correction.push(("reason", "đếm lại: 6 suất"));
     assert_eq!(c.post_form(&edit, &correction).status, 303);
@@ -357,7 +357,7 @@ fn forms_ask_for_what_a_person_must_give() {
         &fields(&csrf, &gift),
     );
     assert!(
-        again.body.contains("Đã lưu. Nhập tiếp.") && again.body.contains("Lưu và thêm tiếp"),
+        again.body.contains("Đã lưu hỗ trợ. Nhập tiếp.") && again.body.contains("Lưu và thêm tiếp"),
         "{}",
         again.body
     );
@@ -365,25 +365,39 @@ fn forms_ask_for_what_a_person_must_give() {
     let class = format!("date=2026-03-04&unit_code={unit}&activity_type=vocational_class&sessions=1&participants=12&_again=1");
     let next = c.post_form(&format!("{base}/activities/new"), &fields(&csrf, &class));
     assert!(
-        next.body.contains("Đã lưu. Nhập tiếp.") && next.body.contains("value=\"2026-03-04\""),
+        next.body.contains("Đã lưu hoạt động. Nhập tiếp.") && next.body.contains("value=\"04/03/2026\""),
         "{}",
         next.body
     );
     // A household left without a code gets one from its unit; a code with slashes works
     // in links.
-    for (code, at) in [
-        ("", format!("/households/{unit}-0001")),
-        ("DN/2026/001", "/households/DN%2F2026%2F001".into()),
+    // The second has the first's head in the same unit: asked first, created once she
+    // says it is another household.
+    for (code, at, other) in [
+        ("", format!("/households/{unit}-0001"), ""),
+        ("DN/2026/001", "/households/DN%2F2026%2F001".into(), "&_dup_ok=1"),
     ] {
         let written = format!("household_code={code}&unit_code={unit}&registered_on=2026-02-01&head_name=Hồ Thị Lan&head_gender=F&area=rural&ethnic_minority=0&size=2");
-        let created = c.post_form(&format!("{base}/households/new"), &fields(&csrf, &written));
+        if !other.is_empty() {
+            let asked = c.post_form(&format!("{base}/households/new"), &fields(&csrf, &written));
+            assert!(
+                asked.body.contains("Có thể hộ này đã có") && asked.body.contains("cùng họ tên"),
+                "{}",
+                asked.body
+            );
+        }
+        let created = c.post_form(
+            &format!("{base}/households/new"),
+            &fields(&csrf, &format!("{written}{other}")),
+        );
         assert_eq!(
             created.header("location"),
-            Some(at.as_str()),
+            Some(format!("{at}?luu=gia-dinh").as_str()),
             "{}",
             created.body
         );
-        assert_eq!(c.get(&format!("{base}{at}")).status, 200);
+        let page = c.get(&format!("{base}{at}?luu=gia-dinh"));
+        assert!(page.body.contains("Đã lưu hộ mới"), "{}", page.body);
     }
     // Editing her is its own action, linked from the household's page.
     let page = c.get(&format!("{base}/households/WF-1")).body;

@@ -107,7 +107,8 @@ pub fn file(pages: &[String], fonts: [&Font; 2], title: &str) -> Vec<u8> {
         .collect::<Vec<_>>()
         .join(" ");
     let mut objects: Vec<Vec<u8>> = vec![
-        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        // The language tag: a screen reader reads the document in Vietnamese.
+        b"<< /Type /Catalog /Pages 2 0 R /Lang (vi-VN) >>".to_vec(),
         format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", pages.len()).into_bytes(),
         format!(
             "<< /Title {} /Producer (donghanh) /Creator (donghanh) >>",

@@ -75,7 +75,7 @@ pub(super) fn action_vi(action: &str) -> String {
 
 /// What an officer reads of the log: people by their names, units by theirs, each
 /// column by its Vietnamese name and each value as the view layer shows it.
-struct Names<'a> {
+pub(super) struct Names<'a> {
     acc: &'a store::access::Access,
     /// user name → full name; user id → (user name, full name).
     by_username: HashMap<String, String>,
@@ -84,10 +84,33 @@ struct Names<'a> {
     standards: HashMap<String, String>,
 }
 
-impl Names<'_> {
+impl<'a> Names<'a> {
+    /// The names the log's entries need: every user's, the standards'.
+    pub(super) fn load(
+        db: &mut store::Db,
+        acc: &'a store::access::Access,
+    ) -> Result<Names<'a>, store::StoreError> {
+        let users = store::accounts::list(db)?;
+        Ok(Names {
+            acc,
+            by_username: users
+                .iter()
+                .map(|u| (u.username.clone(), u.full_name.clone()))
+                .collect(),
+            by_id: users
+                .iter()
+                .map(|u| (u.id, (u.username.clone(), u.full_name.clone())))
+                .collect(),
+            standards: store::standards::load_all(db)?
+                .into_iter()
+                .map(|s| (s.code, s.name))
+                .collect(),
+        })
+    }
+
     /// Who did it: a person by her full name (and user name), the command line as
     /// "Hệ thống".
-    fn actor(&self, actor: &str) -> String {
+    pub(super) fn actor(&self, actor: &str) -> String {
         match actor.strip_prefix("user:") {
             Some(name) => match self.by_username.get(name) {
                 Some(full) => format!("{full} ({name})"),
@@ -178,7 +201,7 @@ impl Names<'_> {
 
     /// The record's key and what changed, each column by its Vietnamese name: old → new
     /// for a change, the values for an addition or a deletion.
-    fn described(&self, a: &store::audit::AuditRow) -> (String, String) {
+    pub(super) fn described(&self, a: &store::audit::AuditRow) -> (String, String) {
         let key: Vec<String> = self
             .fields(&a.entity, Some(&a.key))
             .into_iter()
@@ -232,21 +255,7 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
                 .filter(|a| q.actor.is_empty() || a.actor.contains(&q.actor))
                 .take(300)
                 .collect();
-            let names = Names {
-                acc: &acc,
-                by_username: users
-                    .iter()
-                    .map(|u| (u.username.clone(), u.full_name.clone()))
-                    .collect(),
-                by_id: users
-                    .iter()
-                    .map(|u| (u.id, (u.username.clone(), u.full_name.clone())))
-                    .collect(),
-                standards: store::standards::load_all(db)?
-                    .into_iter()
-                    .map(|s| (s.code, s.name))
-                    .collect(),
-            };
+            let names = Names::load(db, &acc)?;
             let mut sheet = Sheet::new(
                 "Nhat ky",
                 &["Lúc", "Ai", "Việc", "Dữ liệu", "Mã", "Thay đổi", "Lý do"],

@@ -13,7 +13,7 @@ use maud::html;
 
 /// Deprivation codes in words.
 fn deprivations_vi(codes: &[String]) -> String {
-    let choices = super::form_fields::deprivation_choices();
+    let choices = super::form_fields::deprivation_names();
     codes
         .iter()
         .map(|c| {

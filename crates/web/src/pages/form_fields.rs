@@ -23,11 +23,21 @@ pub(super) enum Input {
     Deprivations,
     /// A unit she may write, searched by name or code among her units as she types.
     Unit,
+    /// One of the household's members by name, or the household as a whole (empty).
+    Member,
     Hidden,
 }
 
 /// The units a form's unit field offers: (what the field takes, "code — name").
 pub(super) type UnitChoices = Vec<String>;
+
+/// What a form's fields offer to choose from: her units, and the members of the
+/// household the form is about (number, name).
+#[derive(Default)]
+pub(super) struct Choices {
+    pub(super) units: UnitChoices,
+    pub(super) members: Vec<(i64, String)>,
+}
 
 /// Past this many units (a national administrator's thousands) the field offers none:
 /// the page would outgrow a phone's budget; she types the code.
@@ -69,12 +79,16 @@ pub(super) async fn unit_choices(
     st: &crate::AppState,
     who: &crate::auth::Authed,
     fields: &[Field],
-) -> Result<UnitChoices, crate::error::AppError> {
+) -> Result<Choices, crate::error::AppError> {
     who.must_write()?;
     if !fields.iter().any(|f| matches!(f.input, Input::Unit)) {
-        return Ok(Vec::new());
+        return Ok(Choices::default());
     }
-    st.scoped(who, |_db, acc| Ok(writable_choices(acc))).await
+    let units = st.scoped(who, |_db, acc| Ok(writable_choices(acc))).await?;
+    Ok(Choices {
+        units,
+        members: Vec::new(),
+    })
 }
 
 /// The units she may write records of, as a unit field suggests them.
@@ -87,9 +101,9 @@ pub(super) fn writable_choices(acc: &store::access::Access) -> UnitChoices {
 }
 
 /// Every deprivation of the national standards (code, Vietnamese name), each once, in
-/// the standards' order: what an assessment form offers.
-pub(super) fn deprivation_choices() -> &'static [(String, String)] {
-    static CHOICES: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+/// the standards' order: how a stored code is read.
+pub(super) fn deprivation_names() -> &'static [(String, String)] {
+    static NAMES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
         let mut out: Vec<(String, String)> = Vec::new();
         for s in domain::poverty::national::all() {
             for i in s.indicators {
@@ -100,9 +114,40 @@ pub(super) fn deprivation_choices() -> &'static [(String, String)] {
         }
         out
     });
-    &CHOICES
+    &NAMES
 }
 
+/// The national standard in force on `on` (the latest one otherwise), with its
+/// deprivations (code, Vietnamese name): what an assessment form of that date offers.
+pub(super) fn deprivation_choices(on: domain::Date) -> &'static (String, Vec<(String, String)>) {
+    static BY_STANDARD: LazyLock<Vec<(domain::poverty::Standard, (String, Vec<(String, String)>))>> =
+        LazyLock::new(|| {
+            domain::poverty::national::all()
+                .into_iter()
+                .map(|s| {
+                    let offered = s
+                        .indicators
+                        .iter()
+                        .map(|i| (i.code.clone(), i.label_vi.clone()))
+                        .collect();
+                    let named = (s.name.clone(), offered);
+                    (s, named)
+                })
+                .collect()
+        });
+    let standards: Vec<domain::poverty::Standard> =
+        BY_STANDARD.iter().map(|(s, _)| s.clone()).collect();
+    let chosen = domain::poverty::standard_for(&standards, on, None)
+        .map(|s| s.code.clone())
+        .or_else(|| standards.last().map(|s| s.code.clone()));
+    let ix = BY_STANDARD
+        .iter()
+        .position(|(s, _)| Some(&s.code) == chosen.as_ref())
+        .unwrap_or(0);
+    &BY_STANDARD[ix].1
+}
+
+#[derive(Clone, Copy)]
 pub(super) struct Field {
     pub(super) name: &'static str,
     pub(super) label: &'static str,
@@ -194,7 +239,8 @@ pub(super) static SUPPORT: LazyLock<Vec<Field>> = LazyLock::new(|| {
         &[
             ("date", "Ngày hỗ trợ"),
             ("unit_code", "Đơn vị hỗ trợ (gõ tên hoặc mã)"),
-            ("member_no", "Thành viên nhận (số thứ tự; để trống: cả hộ)"),
+            ("member_no", "Người nhận"),
+            ("item", "Hỗ trợ gì (vd. “Bò giống sinh sản”, “200 cây keo giống”)"),
             ("value_vnd", "Trị giá (đồng)"),
             ("programme", "Chương trình / dự án"),
         ],
@@ -212,6 +258,21 @@ pub(super) const ACTIVITY: &[Field] = &[
     f("sessions", "Số lớp/buổi", Input::Number),
     f("participants", "Số người tham gia", Input::Number),
 ];
+
+/// An assignment of the household to a unit that takes on helping it in a year: the
+/// contract's `assignments`, the household carried.
+pub(super) static ASSIGNMENT: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    from_contract(
+        &contract::ASSIGNMENTS,
+        &["household_code"],
+        &[],
+        &[
+            ("unit_code", "Chi hội / đơn vị nhận giúp đỡ (gõ tên hoặc mã)"),
+            ("year", "Năm giúp đỡ"),
+            ("assigned_on", "Ngày nhận giúp đỡ"),
+        ],
+    )
+});
 
 /// The support fields plus the generated record id, as sent to the importer.
 pub(super) static SUPPORT_WITH_ID: LazyLock<Vec<Field>> = LazyLock::new(|| {
@@ -240,6 +301,8 @@ fn from_contract(
         .map(|c| {
             let input = if hidden.contains(&c.name) {
                 Input::Hidden
+            } else if c.name == "member_no" && spec.kind == "supports" {
+                Input::Member
             } else if c.name == "unit_code" {
                 Input::Unit
             } else {
@@ -312,7 +375,11 @@ pub(super) fn child_defaults(kind: &str, h: &store::households::Household) -> Va
     match kind {
         "members" => {
             v.insert("gender".into(), "F".into());
-            v.insert("union_member".into(), "1".into());
+            v.insert("union_member".into(), UNION_MEMBER_DEFAULT.into());
+        }
+        "assignments" => {
+            v.insert("year".into(), today.year().to_string());
+            v.insert("assigned_on".into(), today.to_string());
         }
         "consents" => {
             v.insert("given_on".into(), today.to_string());
@@ -333,8 +400,17 @@ pub(super) fn child_defaults(kind: &str, h: &store::households::Household) -> Va
     v
 }
 
+/// Whether a new member is a union member unless the form says otherwise: the same on
+/// every form, online and offline (`/api/offline/contract` carries it).
+pub const UNION_MEMBER_DEFAULT: &str = "0";
+
 pub(super) fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
     match kind {
+        "assignments" => (
+            "assignments",
+            "Phân công giúp đỡ hộ",
+            ASSIGNMENT.as_slice(),
+        ),
         "members" => ("members", "Thêm thành viên", MEMBER.as_slice()),
         "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
         "consents" => (

@@ -17,8 +17,9 @@ use std::sync::Arc;
 pub(super) use super::form_fields::person_must_give;
 use super::form_fields::{
     child_defaults, child_spec, deprivation_choices, in_series, unit_choices, unit_datalist,
-    writable_choices, Field, Input, UnitChoices, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
+    writable_choices, Choices, Field, Input, ACTIVITY, ACTIVITY_WITH_ID, SUPPORT_WITH_ID,
 };
+use super::saved::Saved;
 
 pub(super) type Values = HashMap<String, String>;
 pub(super) type Errors = HashMap<String, String>;
@@ -30,54 +31,104 @@ pub(super) fn form_markup(
     values: &Values,
     errors: &Errors,
     extra_hidden: &[(&str, &str)],
-    units: &UnitChoices,
+    choices: &Choices,
 ) -> Markup {
-    let v = |n: &str| values.get(n).cloned().unwrap_or_default();
     html! {
-        @if let Some(e) = errors.get("") { p.alert { (e) } }
-        @if !errors.is_empty() && !errors.contains_key("") { p.alert { "Chưa lưu: hãy sửa các ô có thông báo lỗi." } }
-        form.stack.card method="post" action=(action) {
+        @if let Some(e) = errors.get("") { p.alert role="alert" { (e) } }
+        @if !errors.is_empty() && !errors.contains_key("") { p.alert role="alert" { "Chưa lưu: hãy sửa các ô có thông báo lỗi." } }
+        // `novalidate`: every check is the server's, said in Vietnamese, never the
+        // browser's own message in the phone's language.
+        form.stack.card method="post" action=(action) novalidate {
             (csrf(who))
             @for (k, val) in extra_hidden { input type="hidden" name=(k) value=(val); }
-            @for fd in fields {
-                @match fd.input {
-                    Input::Hidden => { input type="hidden" name=(fd.name) value=(v(fd.name)); }
-                    Input::Choice(opts) => {
-                        label for=(fd.name) { (fd.label) }
-                        select id=(fd.name) name=(fd.name) { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } } }
-                    }
-                    Input::Deprivations => {
-                        @let chosen: Vec<String> = v(fd.name).split(';').map(|c| c.trim().to_owned()).collect();
-                        fieldset { legend { (fd.label) }
-                            @for (code, label) in deprivation_choices() {
-                                label.check { input type="checkbox" name=(fd.name) value=(code) checked[chosen.contains(code)]; " " (label) }
-                            }
-                        }
-                    }
-                    Input::Unit => {
-                        label for=(fd.name) { (fd.label) }
-                        input id=(fd.name) name=(fd.name) value=(v(fd.name)) type="text" list="unit-choices" autocomplete="off";
-                        (unit_datalist("unit-choices", units))
-                    }
-                    Input::ChoiceOrAuto(opts, auto) => {
-                        label for=(fd.name) { (fd.label) }
-                        select id=(fd.name) name=(fd.name) {
-                            option value="" selected[v(fd.name).is_empty()] { (auto) }
-                            @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } }
-                        }
-                    }
-                    _ => {
-                        label for=(fd.name) { (fd.label) }
-                        input id=(fd.name) name=(fd.name) value=(v(fd.name)) type=(match fd.input { Input::Date => "date", Input::Number => "number", _ => "text" }) inputmode=[matches!(fd.input, Input::Number).then_some("numeric")];
-                    }
-                }
-                @if let Some(e) = errors.get(fd.name) { p.error { (e) } }
-            }
-            p { button type="submit" { "Lưu" }
+            (fields_markup("", fields, values, errors, choices))
+            p.actions { button type="submit" { "Lưu" }
                 @if in_series(fields) { " " button.secondary type="submit" name="_again" value="1" { "Lưu và thêm tiếp" } } }
         }
     }
 }
+
+/// The inputs of `fields`, each named `prefix` + the column's name (a family form holds
+/// several members' rows), filled with `values` and followed by its error.
+pub(super) fn fields_markup(
+    prefix: &str,
+    fields: &[Field],
+    values: &Values,
+    errors: &Errors,
+    choices: &Choices,
+) -> Markup {
+    let v = |n: &str| values.get(&format!("{prefix}{n}")).cloned().unwrap_or_default();
+    html! {
+        @for fd in fields {
+            @let name = format!("{prefix}{}", fd.name);
+            // An id a style sheet and a test can name: `m2-full_name` for `m2.full_name`.
+            @let id = name.replace('.', "-");
+            @let error = errors.get(&name);
+            @let described = error.map(|_| format!("{id}-error"));
+            @match fd.input {
+                Input::Hidden => { input type="hidden" name=(name) value=(v(fd.name)); }
+                Input::Choice(opts) => {
+                    label for=(id) { (fd.label) }
+                    select id=(id) name=(name) aria-describedby=[&described] { @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } } }
+                }
+                Input::Member => {
+                    label for=(id) { (fd.label) }
+                    select id=(id) name=(name) aria-describedby=[&described] {
+                        option value="" { "Cả hộ" }
+                        @for (no, full_name) in &choices.members {
+                            option value=(no) selected[no.to_string() == v(fd.name)] { (no) ". " (full_name) }
+                        }
+                    }
+                }
+                Input::Deprivations => {
+                    @let chosen: Vec<String> = v(fd.name).split(';').map(|c| c.trim().to_owned()).collect();
+                    @let on = domain::Date::parse(&v("assessed_on")).unwrap_or_else(|_| crate::today());
+                    @let (standard, offered) = deprivation_choices(on);
+                    fieldset { legend { (fd.label) " (" (standard) ")" }
+                        @for (code, label) in offered {
+                            label.check { input type="checkbox" name=(name) value=(code) checked[chosen.contains(code)]; " " (label) }
+                        }
+                    }
+                }
+                Input::Unit => {
+                    label for=(id) { (fd.label) }
+                    input id=(id) name=(name) value=(v(fd.name)) type="text" list="unit-choices" autocomplete="off" aria-describedby=[&described];
+                }
+                Input::ChoiceOrAuto(opts, auto) => {
+                    label for=(id) { (fd.label) }
+                    select id=(id) name=(name) aria-describedby=[&described] {
+                        option value="" selected[v(fd.name).is_empty()] { (auto) }
+                        @for (val, text) in opts { option value=(val) selected[*val == v(fd.name)] { (capitalized(text)) } }
+                    }
+                }
+                Input::Date => {
+                    label for=(id) { (fd.label) " (ngày/tháng/năm)" }
+                    input id=(id) name=(name) value=(day_as_typed(&v(fd.name))) type="text" inputmode="numeric"
+                        placeholder="DD/MM/YYYY" autocomplete="off" aria-describedby=[&described];
+                }
+                Input::Number => {
+                    label for=(id) { (fd.label) }
+                    input id=(id) name=(name) value=(v(fd.name)) type="text" inputmode="numeric" aria-describedby=[&described];
+                }
+                Input::Text => {
+                    label for=(id) { (fd.label) }
+                    input id=(id) name=(name) value=(v(fd.name)) type="text" aria-describedby=[&described];
+                }
+            }
+            @if let Some(e) = error { p.error id={(id) "-error"} { (e) } }
+        }
+        @if fields.iter().any(|f| matches!(f.input, Input::Unit)) { (unit_datalist("unit-choices", &choices.units)) }
+    }
+}
+
+/// A day as a person types it (DD/MM/YYYY); what she typed, if it is not a day.
+fn day_as_typed(raw: &str) -> String {
+    domain::date::dmy_text(raw)
+}
+
+/// What a correction, a deletion or a restore says when its reason is left empty (the
+/// importer's own message names the file's column, which a form does not have).
+pub(super) const REASON_NEEDED: &str = "Cần ghi lý do: người xem lại hồ sơ sẽ biết vì sao có thay đổi.";
 
 /// How a form's row is written.
 pub(super) enum Write {
@@ -86,9 +137,6 @@ pub(super) enum Write {
     /// The row replaces the stored one of its key, as a file's would (a year's
     /// assessment recorded again).
     Upsert,
-    /// An edit of the record whose stored version the guard compares, inside the write's
-    /// transaction with the row locked.
-    Edit(importer::Guard),
 }
 
 /// Saves one row of `kind` through the importer with the user's rights; field errors on
@@ -106,14 +154,9 @@ pub(super) async fn save_row(
         .iter()
         .map(|f| values.get(f.name).cloned().unwrap_or_default())
         .collect();
-    let (guard, create_only) = match write {
-        Write::Create => (None, true),
-        Write::Upsert => (None, false),
-        Write::Edit(guard) => (Some(guard), false),
-    };
     let how = How {
-        guard,
-        create_only,
+        guard: None,
+        create_only: matches!(write, Write::Create),
         reason: None,
     };
     import_row(st, who, kind, (header, cells), how).await
@@ -162,11 +205,42 @@ pub(super) async fn import_rows(
     rows: Vec<Vec<String>>,
     how: How,
 ) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
+    let table = importer::source::Table::of_texts(kind.to_owned(), "biểu mẫu".into(), header, rows);
+    import(st, who, vec![table], how).await
+}
+
+/// Writes the tables of a form of several kinds (a family: household, members,
+/// assessment, assignment), each a (kind, header, rows), in one import: all or nothing.
+/// A refusal names its kind as its `file`.
+pub(super) async fn import_tables(
+    st: &AppState,
+    who: &Authed,
+    tables: Vec<(&'static str, Vec<String>, Vec<Vec<String>>)>,
+    create_only: bool,
+) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
+    let tables = tables
+        .into_iter()
+        .map(|(kind, header, rows)| {
+            importer::source::Table::of_texts(kind.to_owned(), kind.to_owned(), header, rows)
+        })
+        .collect();
+    let how = How {
+        guard: None,
+        create_only,
+        reason: None,
+    };
+    import(st, who, tables, how).await
+}
+
+async fn import(
+    st: &AppState,
+    who: &Authed,
+    tables: Vec<importer::source::Table>,
+    how: How,
+) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
     let w = who.clone();
-    let kind = kind.to_owned();
     st.run(move |db| {
         let acc = Arc::new(w.access(db)?);
-        let table = importer::source::Table::of_texts(kind, "biểu mẫu".into(), header, rows);
         let opts = importer::Options {
             actor: w.actor(),
             access: Some(acc),
@@ -175,7 +249,7 @@ pub(super) async fn import_rows(
             reason: how.reason,
             ..importer::Options::default()
         };
-        match importer::import_tables(db, vec![table], Vec::new(), &opts) {
+        match importer::import_tables(db, tables, Vec::new(), &opts) {
             Ok(_) | Err(importer::ImportError::DryRun) => Ok(Ok(())),
             Err(importer::ImportError::Rejected(r)) => Ok(Err(r.errors)),
             Err(importer::ImportError::Store(e)) => Err(e.into()),
@@ -217,17 +291,23 @@ pub(super) async fn new_form(
     st: &AppState,
     who: &Authed,
     (title, action, fields): NewForm,
+    back: &str,
     defaults: fn(String, domain::Date) -> Vec<(&'static str, String)>,
 ) -> Reply {
     who.must_write()?;
     let (units, unit) = st
         .scoped(who, |_db, acc| Ok((writable_choices(acc), acc.root_code())))
         .await?;
+    let choices = Choices {
+        units,
+        members: Vec::new(),
+    };
     let values: Values = defaults(unit, crate::today())
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-    let form = form_markup(who, action, fields, &values, &Errors::new(), &[], &units);
+    let hidden = [("_back", back)];
+    let form = form_markup(who, action, fields, &values, &Errors::new(), &hidden, &choices);
     Ok(render(who, title, html! {}, form))
 }
 
@@ -257,23 +337,67 @@ fn child_page(
     who: &Authed,
     (kind, h): (&str, &store::households::Household),
     values: Option<(&Values, &Errors)>,
-    units: &UnitChoices,
+    choices: &Choices,
     saved: bool,
 ) -> Response {
     let (_, title, fields) = child_spec(kind);
     let action = format!("{}/{kind}", household_path(&h.code));
     let intro = html! {
-        @if saved { p.notice { "Đã lưu. Nhập tiếp." } }
+        @if saved { p.notice role="status" { "✓ " (Saved::of_kind(kind).vi()) " Nhập tiếp." } }
         p { "Hộ " a href=(household_path(&h.code)) { (h.code) } ": " (h.head_name) }
     };
-    let mut defaults = child_defaults(kind, h);
-    if kind == "consents" {
-        defaults.insert("collected_by".into(), who.user.full_name.clone());
-    }
+    let defaults = defaults_for(who, kind, h, choices);
     let none = Errors::new();
     let (values, errors) = values.unwrap_or((&defaults, &none));
-    let form = form_markup(who, &action, fields, values, errors, &[], units);
+    let form = form_markup(who, &action, fields, values, errors, &[], choices);
     render(who, title, intro, form)
+}
+
+/// A child form's values before she types: the kind's defaults, and what only the
+/// person filling it knows (her name on a consent, her unit on an assignment).
+fn defaults_for(
+    who: &Authed,
+    kind: &str,
+    h: &store::households::Household,
+    choices: &Choices,
+) -> Values {
+    let mut defaults = child_defaults(kind, h);
+    match kind {
+        // A new member takes the next number: nobody counts them by hand.
+        "members" => {
+            let next = choices.members.iter().map(|(no, _)| *no).max().unwrap_or(0) + 1;
+            defaults.insert("member_no".into(), next.to_string());
+        }
+        "consents" => {
+            defaults.insert("collected_by".into(), who.user.full_name.clone());
+        }
+        "assignments" => {
+            defaults.insert("unit_code".into(), who.user.unit_code.clone());
+        }
+        _ => {}
+    }
+    defaults
+}
+
+/// What a household's child form offers: her units, and the household's members (a
+/// support names its recipient by name).
+async fn child_choices(
+    st: &AppState,
+    who: &Authed,
+    kind: &str,
+    h: &store::households::Household,
+) -> Result<Choices, AppError> {
+    let mut choices = unit_choices(st, who, child_spec(kind).2).await?;
+    if ["supports", "members"].contains(&kind) {
+        let code = h.code.clone();
+        choices.members = st
+            .run(move |db| Ok(store::households::members_of(db, &code)?))
+            .await?
+            .into_iter()
+            .map(|m| (m.member_no, m.full_name))
+            .collect();
+    }
+    Ok(choices)
 }
 
 async fn child_form(
@@ -283,22 +407,19 @@ async fn child_form(
     kind: &str,
     member: Option<i64>,
 ) -> Reply {
-    let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
+    let choices = child_choices(&st, &who, kind, &h).await?;
     let Some(no) = member else {
-        return Ok(child_page(&who, (kind, &h), None, &units, false));
+        return Ok(child_page(&who, (kind, &h), None, &choices, false));
     };
     // A form about one member (her consent), opened from her row.
-    let mut values = child_defaults(kind, &h);
+    let mut values = defaults_for(&who, kind, &h, &choices);
     values.insert("member_no".into(), no.to_string());
-    if kind == "consents" {
-        values.insert("collected_by".into(), who.user.full_name.clone());
-    }
     Ok(child_page(
         &who,
         (kind, &h),
         Some((&values, &Errors::new())),
-        &units,
+        &choices,
         false,
     ))
 }
@@ -310,8 +431,8 @@ async fn child_save(
     kind: &str,
     form: Vec<(String, String)>,
 ) -> Reply {
-    let units = unit_choices(&st, &who, child_spec(kind).2).await?;
     let h = writable_household(&st, &who, &code).await?;
+    let choices = child_choices(&st, &who, kind, &h).await?;
     let mut values = take(form);
     values.insert("household_code".into(), h.code.clone());
     let (table, _, fields) = child_spec(kind);
@@ -341,16 +462,30 @@ async fn child_save(
     match result {
         // "Lưu và thêm tiếp": the same form again, empty.
         Ok(()) if values.contains_key("_again") => {
-            Ok(child_page(&who, (kind, &h), None, &units, true))
+            let choices = child_choices(&st, &who, kind, &h).await?;
+            Ok(child_page(&who, (kind, &h), None, &choices, true))
         }
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
+        Ok(()) => {
+            let back = format!("{}#{}", household_path(&code), section_of(table));
+            Ok(Redirect::to(&Saved::of_kind(table).on(&back)).into_response())
+        }
         Err(errors) => Ok(child_page(
             &who,
             (kind, &h),
             Some((&values, &errors)),
-            &units,
+            &choices,
             false,
         )),
+    }
+}
+
+/// The part of the household page that shows records of `table`.
+pub(super) fn section_of(table: &str) -> &'static str {
+    match table {
+        "members" | "consents" => "thanh-vien",
+        "assessments" => "ra-soat",
+        "households" => "ho",
+        _ => "giup-do",
     }
 }
 
@@ -382,7 +517,7 @@ pub async fn child_post(
 }
 
 fn child_kind(kind: &str) -> Result<&'static str, AppError> {
-    ["members", "assessments", "supports", "consents"]
+    ["members", "assessments", "supports", "consents", "assignments"]
         .into_iter()
         .find(|k| *k == kind)
         .ok_or(AppError::NotFound)
@@ -390,8 +525,13 @@ fn child_kind(kind: &str) -> Result<&'static str, AppError> {
 
 // Activities (not tied to a household).
 
-pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
-    new_form(&st, &who, NEW_ACTIVITY, |unit, today| {
+pub async fn activity_form(
+    State(st): State<AppState>,
+    who: Authed,
+    headers: axum::http::HeaderMap,
+) -> Reply {
+    let back = super::saved::came_from(&headers).unwrap_or_else(|| ACTIVITIES_LIST.into());
+    new_form(&st, &who, NEW_ACTIVITY, &back, |unit, today| {
         vec![
             ("date", today.to_string()),
             ("unit_code", unit),
@@ -401,12 +541,19 @@ pub async fn activity_form(State(st): State<AppState>, who: Authed) -> Reply {
     .await
 }
 
+/// Where a saved activity returns her when the form was not opened from a page.
+const ACTIVITIES_LIST: &str = "/records/activities";
+
 pub async fn activity_save(
     State(st): State<AppState>,
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let (units, mut values) = (unit_choices(&st, &who, ACTIVITY).await?, take(form));
+    let (choices, mut values) = (unit_choices(&st, &who, ACTIVITY).await?, take(form));
+    let back = values
+        .get("_back")
+        .and_then(|b| super::saved::local_path(b))
+        .unwrap_or_else(|| ACTIVITIES_LIST.into());
     values.insert(
         "record_id".into(),
         format!("W-{}", &crate::auth::random_token()[..12]),
@@ -425,6 +572,7 @@ pub async fn activity_save(
     } else {
         Err(missing)
     };
+    let hidden = [("_back", back.as_str())];
     match result {
         // "Lưu và thêm tiếp": the next activity of the same day, unit and type.
         Ok(()) if values.contains_key("_again") => {
@@ -439,13 +587,13 @@ pub async fn activity_save(
                 ACTIVITY,
                 &kept,
                 &Errors::new(),
-                &[],
-                &units,
+                &hidden,
+                &choices,
             );
-            let saved = html! { p.notice { "Đã lưu. Nhập tiếp." } };
+            let saved = html! { p.notice role="status" { "✓ " (Saved::Activity.vi()) " Nhập tiếp." } };
             Ok(render(&who, "Ghi hoạt động", saved, form))
         }
-        Ok(()) => Ok(Redirect::to("/reports").into_response()),
+        Ok(()) => Ok(Redirect::to(&Saved::Activity.on(&back)).into_response()),
         Err(errors) => Ok(render(
             &who,
             "Ghi hoạt động",
@@ -456,8 +604,8 @@ pub async fn activity_save(
                 ACTIVITY,
                 &values,
                 &errors,
-                &[],
-                &units,
+                &hidden,
+                &choices,
             ),
         )),
     }

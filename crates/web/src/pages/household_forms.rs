@@ -1,61 +1,376 @@
-//! The household's own forms: a new household (its code proposed when left empty) and
-//! the correction of one, guarded by the version the form was based on.
+//! The household's own forms: a new family in one form (the household, its members with
+//! the head as member 1, this year's assessment and its assignment, written in one
+//! import; its code proposed when left empty; the households it may duplicate shown
+//! first) and the correction of a household, with a reason, guarded by the version the
+//! form was based on.
 
-use super::form_fields::{unit_choices, HOUSEHOLD};
-use super::forms::{form_markup, new_form, render, save_row, take, Errors, NewForm, Values, Write};
+use super::form_fields::{
+    unit_choices, Choices, Field, ASSESSMENT, ASSIGNMENT, HOUSEHOLD, MEMBER, UNION_MEMBER_DEFAULT,
+};
+use super::forms::{
+    fields_markup, form_markup, import_row, import_tables, render, take, Errors, How, Values,
+};
+use super::saved::Saved;
 use crate::auth::Authed;
 use crate::error::{AppError, Reply};
-use crate::html::household_path;
+use crate::html::{csrf, household_path};
 use crate::AppState;
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Redirect};
-use maud::html;
+use domain::contract;
+use maud::{html, Markup};
 use std::sync::Arc;
+use store::households::Likeness;
+
+/// Members a family form holds at most (a household of 30 is already rare).
+const FAMILY_MAX: usize = 30;
+
+/// A family form as she filled it: the household's fields (no prefix), member `i`'s as
+/// `m{i}.`, the assessment's as `a.`, the assignment's as `g.`.
+struct Family {
+    values: Values,
+    /// Member rows on the form (member 1 is the head).
+    members: usize,
+}
+
+impl Family {
+    fn of(values: Values) -> Family {
+        let members = values
+            .get("_members")
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(2)
+            .clamp(1, FAMILY_MAX);
+        Family { values, members }
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", |v| v.trim())
+    }
+
+    /// The member rows she filled, as (prefix on the form, cells of the contract's
+    /// `members` row), numbered 1, 2, … in their order; the head is member 1.
+    fn member_rows(&self, code: &str) -> Vec<(String, Vec<String>)> {
+        let mut rows = Vec::new();
+        for i in 1..=self.members {
+            let prefix = format!("m{i}.");
+            let cell = |col: &str| -> String {
+                match (i, col) {
+                    (_, "household_code") => code.to_owned(),
+                    (1, "full_name") => self.get("head_name").to_owned(),
+                    (1, "gender") => self.get("head_gender").to_owned(),
+                    _ => self.get(&format!("{prefix}{col}")).to_owned(),
+                }
+            };
+            // A row beyond the head with nothing typed in it is not a member.
+            let typed = i == 1
+                || ["full_name", "birth_year", "citizen_id", "phone"]
+                    .iter()
+                    .any(|c| !cell(c).is_empty());
+            if !typed {
+                continue;
+            }
+            let no = (rows.len() + 1).to_string();
+            let cells = contract::MEMBERS
+                .cols
+                .iter()
+                .map(|c| if c.name == "member_no" { no.clone() } else { cell(c.name) })
+                .collect();
+            rows.push((prefix, cells));
+        }
+        rows
+    }
+
+    /// The assessment's cells, when she gave one (an income, a deprivation or a class).
+    fn assessment_row(&self, code: &str) -> Option<Vec<String>> {
+        let given = ["income_per_capita_vnd", "deprivations", "status"]
+            .iter()
+            .any(|c| !self.get(&format!("a.{c}")).is_empty());
+        given.then(|| {
+            ASSESSMENT
+                .iter()
+                .map(|f| match f.name {
+                    "household_code" => code.to_owned(),
+                    n => self.get(&format!("a.{n}")).to_owned(),
+                })
+                .collect()
+        })
+    }
+
+    /// The assignment's cells, when she ticked it.
+    fn assignment_row(&self, code: &str) -> Option<Vec<String>> {
+        (self.get("g.on") == "1").then(|| {
+            contract::ASSIGNMENTS
+                .cols
+                .iter()
+                .map(|c| match c.name {
+                    "household_code" => code.to_owned(),
+                    n => self.get(&format!("g.{n}")).to_owned(),
+                })
+                .collect()
+        })
+    }
+}
+
+/// The fields of member `i` on a family form: the head (member 1) takes her name and
+/// gender from the household's; every member's number is given by the form.
+fn member_fields(i: usize) -> Vec<Field> {
+    let left: &[&str] = if i == 1 {
+        &["household_code", "member_no", "full_name", "gender"]
+    } else {
+        &["household_code", "member_no"]
+    };
+    MEMBER
+        .iter()
+        .filter(|f| !left.contains(&f.name))
+        .copied()
+        .collect()
+}
+
+fn family_defaults(unit: String, her_unit: &str) -> Values {
+    let today = crate::today();
+    let mut v: Values = [
+        ("unit_code", unit),
+        ("registered_on", today.to_string()),
+        ("head_gender", "F".into()),
+        ("area", "rural".into()),
+        ("ethnic_minority", "0".into()),
+        ("a.year", today.year().to_string()),
+        ("a.kind", "provisional".into()),
+        ("a.assessed_on", today.to_string()),
+        ("g.unit_code", her_unit.to_owned()),
+        ("g.year", today.year().to_string()),
+        ("g.assigned_on", today.to_string()),
+        ("_members", "2".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    for i in 1..=FAMILY_MAX {
+        v.insert(format!("m{i}.gender"), "F".into());
+        v.insert(format!("m{i}.union_member"), UNION_MEMBER_DEFAULT.into());
+    }
+    v
+}
+
+/// The family form: the household, its members, this year's assessment and the
+/// assignment to her unit, saved together or not at all.
+fn family_form(
+    who: &Authed,
+    family: &Family,
+    errors: &Errors,
+    choices: &Choices,
+    duplicates: &[(store::households::Household, Likeness)],
+) -> Markup {
+    let values = &family.values;
+    let household_fields: Vec<Field> = HOUSEHOLD
+        .iter()
+        .map(|f| match f.name {
+            "size" => Field {
+                label: "Số nhân khẩu (để trống: bằng số thành viên ghi dưới đây)",
+                ..*f
+            },
+            _ => *f,
+        })
+        .collect();
+    let assessment_fields: Vec<Field> = ASSESSMENT
+        .iter()
+        .filter(|f| f.name != "household_code")
+        .copied()
+        .collect();
+    let assignment_fields: Vec<Field> = ASSIGNMENT
+        .iter()
+        .filter(|f| f.name != "household_code")
+        .copied()
+        .collect();
+    let assign_on = family.get("g.on") == "1";
+    html! {
+        @if let Some(e) = errors.get("") { p.alert role="alert" { (e) } }
+        @if !errors.is_empty() && !errors.contains_key("") { p.alert role="alert" { "Chưa lưu: hãy sửa các ô có thông báo lỗi." } }
+        @if !duplicates.is_empty() {
+            div.alert role="alert" #trung {
+                p { strong { "Có thể hộ này đã có:" } }
+                ul { @for (h, why) in duplicates {
+                    li { a href=(household_path(&h.code)) { (h.code) ": " (h.head_name) } " — " (why.label_vi()) }
+                } }
+                p { "Nếu đúng là hộ khác, đánh dấu ô dưới đây rồi bấm Lưu lần nữa." }
+            }
+        }
+        form.stack.card method="post" action="/households/new" novalidate {
+            (csrf(who))
+            input type="hidden" name="_members" value=(family.members);
+            @if !duplicates.is_empty() || family.get("_dup_ok") == "1" {
+                label.check { input type="checkbox" name="_dup_ok" value="1" checked[family.get("_dup_ok") == "1"]; " Đây là hộ khác, vẫn tạo hộ mới" }
+            }
+            fieldset { legend { "Hộ" }
+                (fields_markup("", &household_fields, values, errors, choices)) }
+            @for i in 1..=family.members {
+                fieldset #{"tv" (i)} {
+                    legend { "Thành viên " (i) @if i == 1 { " — chủ hộ (họ tên, giới tính như trên)" } }
+                    (fields_markup(&format!("m{i}."), &member_fields(i), values, errors, &Choices::default()))
+                }
+            }
+            @if family.members < FAMILY_MAX {
+                p { button.secondary type="submit" name="_more" value="1" { "+ Thêm thành viên" } }
+            }
+            fieldset { legend { "Kết quả rà soát (không bắt buộc)" }
+                p.muted { "Để trống thu nhập, thiếu hụt và kết quả nếu chưa rà soát." }
+                (fields_markup("a.", &assessment_fields, values, errors, choices)) }
+            fieldset { legend { "Phân công giúp đỡ" }
+                label.check { input type="checkbox" name="g.on" value="1" checked[assign_on]; " Đơn vị nhận giúp đỡ hộ này" }
+                (fields_markup("g.", &assignment_fields, values, errors, choices)) }
+            p.actions { button type="submit" { "Lưu hộ và thành viên" } }
+        }
+    }
+}
+
+pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
+    let choices = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let unit = st.scoped(&who, |_db, acc| Ok(acc.root_code())).await?;
+    let family = Family::of(family_defaults(unit, &who.user.unit_code));
+    let form = family_form(&who, &family, &Errors::new(), &choices, &[]);
+    Ok(render(&who, "Thêm hộ", family_intro(), form))
+}
+
+fn family_intro() -> Markup {
+    html! { p.muted { "Một lần lưu cho cả hộ: thông tin hộ, các thành viên (chủ hộ là thành viên 1, số thứ tự tự đánh), kết quả rà soát và phân công giúp đỡ." } }
+}
 
 pub async fn household_create(
     State(st): State<AppState>,
     who: Authed,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let (units, mut values) = (unit_choices(&st, &who, HOUSEHOLD).await?, take(form));
-    if values
-        .get("household_code")
-        .is_none_or(|c| c.trim().is_empty())
-    {
-        let unit = values.get("unit_code").cloned().unwrap_or_default();
+    let choices = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let mut family = Family::of(take(form));
+    let again = |family: &Family, errors: &Errors, dups: &[_]| {
+        let form = family_form(&who, family, errors, &choices, dups);
+        Ok(render(&who, "Thêm hộ", family_intro(), form))
+    };
+    // "+ Thêm thành viên": the same form with one more member row, nothing saved.
+    if family.get("_more") == "1" {
+        family.values.remove("_more");
+        family.members = (family.members + 1).min(FAMILY_MAX);
+        family.values.insert("_members".into(), family.members.to_string());
+        return again(&family, &Errors::new(), &[]);
+    }
+    if family.get("household_code").is_empty() {
+        let unit = family.get("unit_code").to_owned();
         let proposed = st
             .run(move |db| Ok(store::households::proposed_code(db, &unit)?))
             .await?;
-        values.insert("household_code".into(), proposed);
+        family.values.insert("household_code".into(), proposed);
     }
-    let code = values.get("household_code").cloned().unwrap_or_default();
-    // A new household must not overwrite one that exists.
-    match save_row(
-        &st,
-        &who,
+    let code = family.get("household_code").to_owned();
+    let members = family.member_rows(&code);
+    if family.get("size").is_empty() {
+        family.values.insert("size".into(), members.len().to_string());
+    }
+    // Before a household is created: is it one already kept (her units only)?
+    if family.get("_dup_ok") != "1" {
+        let dups = likely_duplicates(&st, &who, &family, &members).await?;
+        if !dups.is_empty() {
+            return again(&family, &Errors::new(), &dups);
+        }
+    }
+    let household: Vec<String> = HOUSEHOLD
+        .iter()
+        .map(|f| family.get(f.name).to_owned())
+        .collect();
+    let mut tables = vec![(
         "households",
-        HOUSEHOLD,
-        values.clone(),
-        Write::Create,
-    )
-    .await?
-    {
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
-        Err(errors) => Ok(render(
-            &who,
-            "Thêm hộ",
-            html! {},
-            form_markup(
-                &who,
-                "/households/new",
-                HOUSEHOLD,
-                &values,
-                &errors,
-                &[],
-                &units,
-            ),
-        )),
+        HOUSEHOLD.iter().map(|f| f.name.to_owned()).collect::<Vec<_>>(),
+        vec![household],
+    )];
+    let names = |spec: &contract::Spec| spec.cols.iter().map(|c| c.name.to_owned()).collect();
+    tables.push((
+        "members",
+        names(&contract::MEMBERS),
+        members.iter().map(|(_, cells)| cells.clone()).collect(),
+    ));
+    if let Some(row) = family.assessment_row(&code) {
+        let header = ASSESSMENT.iter().map(|f| f.name.to_owned()).collect();
+        tables.push(("assessments", header, vec![row]));
     }
+    if let Some(row) = family.assignment_row(&code) {
+        tables.push(("assignments", names(&contract::ASSIGNMENTS), vec![row]));
+    }
+    match import_tables(&st, &who, tables, true).await? {
+        Ok(()) => Ok(Redirect::to(&Saved::Family.on(&household_path(&code))).into_response()),
+        Err(refused) => {
+            // Each refusal next to the field it is about: the household's (no prefix),
+            // member row r's (`m{i}.`), the assessment's (`a.`), the assignment's (`g.`).
+            let mut errors = Errors::new();
+            for e in refused {
+                let prefix = match e.file.as_str() {
+                    "members" => members
+                        .get(e.row.saturating_sub(2))
+                        .map_or("", |(p, _)| p.as_str()),
+                    "assessments" => "a.",
+                    "assignments" => "g.",
+                    _ => "",
+                };
+                let field = match (prefix, e.column.as_str()) {
+                    // The head's name and gender are the household's fields.
+                    ("m1.", "full_name") => "head_name".to_owned(),
+                    ("m1.", "gender") => "head_gender".to_owned(),
+                    (_, "") => String::new(),
+                    (p, c) => format!("{p}{c}"),
+                };
+                let said = match e.refusal {
+                    importer::refusal::Refusal::PeriodLocked { .. } => format!("🔒 {}", e.reason_vi()),
+                    _ => e.reason_vi(),
+                };
+                errors.entry(field).or_insert(said);
+            }
+            again(&family, &errors, &[])
+        }
+    }
+}
+
+/// The households of her units the family may already be: the head's name in the same
+/// unit, or a member's citizen ID or phone.
+async fn likely_duplicates(
+    st: &AppState,
+    who: &Authed,
+    family: &Family,
+    members: &[(String, Vec<String>)],
+) -> Result<Vec<(store::households::Household, Likeness)>, AppError> {
+    let col = |name: &str| {
+        contract::MEMBERS
+            .cols
+            .iter()
+            .position(|c| c.name == name)
+            .unwrap_or(0)
+    };
+    let ids: Vec<String> = members
+        .iter()
+        .filter_map(|(_, cells)| domain::ids::CitizenId::parse(&cells[col("citizen_id")]).ok())
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    let phones: Vec<String> = members
+        .iter()
+        .filter_map(|(_, cells)| domain::ids::Phone::parse(&cells[col("phone")]))
+        .map(domain::ids::Phone::into_string)
+        .collect();
+    let folded = domain::text::fold(family.get("head_name"));
+    let unit = family.get("unit_code").to_owned();
+    let registered = domain::Date::parse(family.get("registered_on")).unwrap_or_else(|_| crate::today());
+    st.scoped(who, move |db, acc| {
+        // The unit as typed ("code — name" or a code), on the household's date.
+        let code = importer::template::unit_code_of(&unit);
+        let Some(ix) = acc.graph.version_on(code, registered) else {
+            return Ok(Vec::new());
+        };
+        let unit_id = acc.graph.version(ix).id;
+        Ok(store::households::likely_duplicates(
+            db,
+            acc,
+            (unit_id, &folded),
+            &ids,
+            &phones,
+        )?)
+    })
+    .await
 }
 
 /// A fingerprint of the household as stored: a form carries the one it was based on.
@@ -82,12 +397,23 @@ pub(super) fn household_values(h: &store::households::Household) -> Values {
     .collect()
 }
 
+/// The household's fields and the reason for the correction, which every correction asks.
+fn edit_fields() -> Vec<Field> {
+    let mut fields = HOUSEHOLD.to_vec();
+    fields.push(Field {
+        name: contract::REASON_COL,
+        label: "Lý do sửa *",
+        input: super::form_fields::Input::Text,
+    });
+    fields
+}
+
 pub async fn household_edit(
     State(st): State<AppState>,
     who: Authed,
     Path(code): Path<String>,
 ) -> Reply {
-    let units = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let choices = unit_choices(&st, &who, HOUSEHOLD).await?;
     let h = st
         .scoped(&who, move |db, acc| {
             store::households::get_writable(db, acc, &code)?.ok_or(AppError::NotFound)
@@ -102,11 +428,11 @@ pub async fn household_edit(
         form_markup(
             &who,
             &action,
-            HOUSEHOLD,
+            &edit_fields(),
             &household_values(&h),
             &Errors::new(),
             &[("_version", &version)],
-            &units,
+            &choices,
         ),
     ))
 }
@@ -117,7 +443,7 @@ pub async fn household_update(
     Path(code): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Reply {
-    let units = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let choices = unit_choices(&st, &who, HOUSEHOLD).await?;
     let mut values = take(form);
     values.insert("household_code".into(), code.clone());
     let based_on = values.get("_version").cloned().unwrap_or_default();
@@ -139,9 +465,30 @@ pub async fn household_update(
             },
         );
     let action = format!("{}/edit", household_path(&code));
-    let write = Write::Edit(guard);
-    match save_row(&st, &who, "households", HOUSEHOLD, values.clone(), write).await? {
-        Ok(()) => Ok(Redirect::to(&household_path(&code)).into_response()),
+    let reason = values
+        .get(contract::REASON_COL)
+        .map_or("", |r| r.trim())
+        .to_owned();
+    let result = if reason.is_empty() {
+        Err(Errors::from([(
+            contract::REASON_COL.to_owned(),
+            super::forms::REASON_NEEDED.to_owned(),
+        )]))
+    } else {
+        let header = HOUSEHOLD.iter().map(|f| f.name.to_owned()).collect();
+        let cells = HOUSEHOLD
+            .iter()
+            .map(|f| values.get(f.name).cloned().unwrap_or_default())
+            .collect();
+        let how = How {
+            guard: Some(guard),
+            create_only: false,
+            reason: Some(reason),
+        };
+        import_row(&st, &who, "households", (header, cells), how).await?
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&Saved::Household.on(&household_path(&code))).into_response()),
         Err(errors) => {
             // Someone else saved first (the error without a field): 409, the form again.
             let status = if errors.contains_key("") {
@@ -153,30 +500,13 @@ pub async fn household_update(
             let form = form_markup(
                 &who,
                 &action,
-                HOUSEHOLD,
+                &edit_fields(),
                 &values,
                 &errors,
                 &[("_version", version)],
-                &units,
+                &choices,
             );
             Ok((status, render(&who, "Sửa hộ", html! {}, form)).into_response())
         }
     }
-}
-
-const NEW_HOUSEHOLD: NewForm = ("Thêm hộ", "/households/new", HOUSEHOLD);
-
-pub async fn household_new(State(st): State<AppState>, who: Authed) -> Reply {
-    new_form(&st, &who, NEW_HOUSEHOLD, |unit, today| {
-        let fixed = [
-            ("head_gender", "F"),
-            ("area", "rural"),
-            ("ethnic_minority", "0"),
-            ("size", "1"),
-        ];
-        let mut v = vec![("unit_code", unit), ("registered_on", today.to_string())];
-        v.extend(fixed.map(|(k, d)| (k, d.to_owned())));
-        v
-    })
-    .await
 }

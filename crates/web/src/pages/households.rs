@@ -181,7 +181,13 @@ pub async fn results(State(st): State<AppState>, who: Authed, Query(q): Query<Li
     Ok(Html(hits_table(&hits, &q).into_string()))
 }
 
-pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<String>) -> Page {
+pub async fn show(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(code): Path<String>,
+    Query(saved): Query<super::saved::SavedQuery>,
+) -> Page {
+    let w = who.clone();
     let body = st
         .scoped(&who, move |db, acc| {
             let h = store::households::get_scoped(db, acc, &code)?.ok_or(AppError::NotFound)?;
@@ -204,8 +210,11 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
             let evs = events(&history);
             let writable = acc.can_write_unit(h.unit_id);
             let may_erase = writable && acc.user.role.manages_users();
+            let changes = super::history::section(db, acc, &h, writable.then_some(&w))?;
+            let path = crate::html::household_path(&h.code);
             Ok(html! {
-                h1 { "Hộ " (h.code) ": " (h.head_name) }
+                (saved.notice())
+                h1 #ho { "Hộ " (h.code) ": " (h.head_name) }
                 p { (h.size) " nhân khẩu · " (area.label_vi()) @if h.ethnic_minority { " · dân tộc thiểu số" } " · đơn vị " a href={"/units/" (h.unit_code)} { (crate::view::unit_name(acc, Some(h.unit_id), &h.unit_code)) } " · đăng ký " (h.registered_on.dmy()) }
                 // Where the chapter's assessment and the commune's decision of a year differ,
                 // both are said up front (the year's figures count the one, the commune
@@ -214,12 +223,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                     p.notice { "Năm " (p.year) ": Hội đánh giá “" (p.status.label_vi()) "” (" (p.assessed_on.dmy()) "), xã công nhận “" (o.status.label_vi()) "” (" (o.assessed_on.dmy()) ")." }
                 }
                 @if writable {
-                    p { a.button href={(crate::html::household_path(&h.code)) "/edit"} { "Sửa hộ" } " "
-                        a.button href={(crate::html::household_path(&h.code)) "/members"} { "Thêm thành viên" } " "
-                        a.button href={(crate::html::household_path(&h.code)) "/assessments"} { "Ghi rà soát" } " "
-                        a.button href={(crate::html::household_path(&h.code)) "/supports"} { "Ghi hỗ trợ" } }
+                    p.actions { a.button href={(path) "/members"} { "Thêm thành viên" } " "
+                        a.button href={(path) "/assessments"} { "Ghi rà soát" } " "
+                        a.button href={(path) "/supports"} { "Ghi hỗ trợ" } " "
+                        a.button href={(path) "/assignments"} { "Phân công giúp đỡ" } " "
+                        a.button.secondary href={(path) "/edit"} { "Sửa hộ" } }
                 }
-                h2 { "Thành viên" }
+                p.actions { a href={(path) "/card"} { "Phiếu hộ (in, PDF)" } " · " a href="#lich-su" { "Lịch sử thay đổi" } }
+                h2 #thanh-vien { "Thành viên" }
                 // On a phone each member is a card, each value under its heading.
                 table.cards {
                     thead { tr { th { "#" } th { "Họ tên" } th { "Năm sinh" } th { "Dân tộc" } th { "CCCD" } th { "Điện thoại" } th { "Đồng ý xử lý dữ liệu" } @if writable { th {} } } }
@@ -242,7 +253,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                                  @if may_erase && !store::erasure::is_erased(&m.full_name) { " · " a href={(base) "/erase"} { "Xóa dữ liệu cá nhân" } } } } }
                     } }
                 }
-                h2 { "Rà soát và phân loại" }
+                h2 #ra-soat { "Rà soát và phân loại" }
                 @for a in &assessments {
                     @let std = a.standard_code.as_deref().and_then(|c| standards.iter().find(|s| s.code == c)).or_else(|| standard_for(&standards, a.assessed.assessed_on, None));
                     div.card {
@@ -264,12 +275,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Path(code): Path<Stri
                 @if evs.is_empty() { p.muted { "Chưa có thay đổi so với mốc ban đầu." } }
                 ul { @for e in &evs { li { (e.date.dmy()) " (năm " (e.year) "): " (e.kind.label_vi()) " — " (e.from.label_vi()) " → " (e.to.label_vi())
                     @if e.kind == domain::status::EventKind::Escaped { (held_vi(&history, e)) } } } }
-                h2 { "Được giúp đỡ" }
+                h2 #giup-do { "Được giúp đỡ" }
                 ul {
-                    @for (unit, year, on) in &assignments { li { "Năm " (year) ": đơn vị " (unit) " nhận giúp từ " (on.dmy()) } }
+                    @for (unit, year, on) in &assignments { li { "Năm " (year) ": " (crate::view::unit_name(acc, None, unit)) " nhận giúp từ " (on.dmy())
+                        @if writable { " · " (super::records::actions("assignments", &[h.code.as_str().into(), unit.as_str().into(), i64::from(*year).into()])) } } }
                     @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) @if let Some(item) = &s.item { " — " (item) } " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (crate::view::unit_name(acc, Some(s.unit_id), &s.unit_code)) ")"
                         @if writable { " · " (super::records::actions("supports", &[s.record_id.as_str().into()])) } } }
                 }
+                (changes)
             })
         })
         .await?;

@@ -1,12 +1,14 @@
 //! The pages, one module per area.
 
 mod audit;
+mod card;
 pub(crate) mod breakdown;
 pub(crate) mod dashboard;
 mod data_request;
 mod differences;
 mod form_fields;
 mod forms;
+mod history;
 mod household_forms;
 pub(crate) mod households;
 pub(crate) mod import;
@@ -17,6 +19,7 @@ pub(crate) mod offline;
 mod periods;
 mod privacy;
 mod records;
+pub(crate) mod saved;
 pub(crate) mod reports;
 mod targets;
 mod units;
@@ -51,6 +54,8 @@ pub fn routes() -> Router<AppState> {
             "/households/{code}/edit",
             get(household_forms::household_edit).post(household_forms::household_update),
         )
+        .route("/households/{code}/card", get(card::show))
+        .route("/households/{code}/restore", post(history::restore))
         .route(
             "/households/{code}/members/{no}/data",
             get(data_request::export),

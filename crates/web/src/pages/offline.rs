@@ -61,7 +61,7 @@ fn fields_markup(kind: &str, fields: &[Field]) -> Markup {
                 }
                 Input::Deprivations => {
                     fieldset { legend { (fd.label) }
-                        @for (code, label) in super::form_fields::deprivation_choices() {
+                        @for (code, label) in &super::form_fields::deprivation_choices(crate::today()).1 {
                             label.check { input type="checkbox" name=(fd.name) value=(code); " " (label) }
                         }
                     }
@@ -72,8 +72,8 @@ fn fields_markup(kind: &str, fields: &[Field]) -> Markup {
                 }
                 _ => {
                     label for=(id) { (fd.label) }
-                    input id=(id) name=(fd.name) type=(match fd.input { Input::Date => "date", Input::Number => "number", _ => "text" })
-                        inputmode=[matches!(fd.input, Input::Number).then_some("numeric")];
+                    input id=(id) name=(fd.name) type=(match fd.input { Input::Date => "date", Input::Number | Input::Member => "number", _ => "text" })
+                        inputmode=[matches!(fd.input, Input::Number | Input::Member).then_some("numeric")];
                 }
             }
             p.error data-for=(fd.name) {}
@@ -95,7 +95,7 @@ pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
             ul #queue {}
         }
         p.muted { "Trang này dùng được cả khi mất mạng sau một lần mở khi có mạng. Mục nhập được giữ trên máy, kiểm tra như trên máy chủ, và tự gửi khi có mạng lại." }
-        (unit_datalist("unit-choices", &units))
+        (unit_datalist("unit-choices", &units.units))
         nav.tabs {
             @for (kind, title, _) in kinds() { a href={"#f-" (kind)} { (title) } " " }
         }

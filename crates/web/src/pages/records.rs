@@ -5,6 +5,7 @@
 //! deletion leaves a tombstone.
 
 use super::forms::{import_row, person_must_give, Errors, How};
+use super::saved::{Saved, SavedQuery};
 use crate::auth::Authed;
 use crate::error::{AppError, Page, Reply};
 use crate::html::csrf;
@@ -256,6 +257,8 @@ pub struct ListQuery {
     reason: Option<String>,
     /// `1`: a download with identifiers masked, for which no reason is asked.
     masked: Option<String>,
+    /// What the page says was just saved (`saved::SavedQuery`).
+    luu: Option<String>,
 }
 
 /// The unit versions whose records count for unit `code` today (its subtree, and the
@@ -467,8 +470,10 @@ pub async fn list(
     }
     let first = page * PER_PAGE;
     let shown_rows = sheet.rows.len() as i64;
+    let saved_notice = SavedQuery::of(q.luu.as_deref()).notice();
     let body = html! {
         h1 { (spec.label_vi) }
+        (saved_notice)
         form.inline method="get" action={"/records/" (spec.kind)} {
             label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="tên hoặc mã; để trống: tất cả" list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
@@ -630,8 +635,7 @@ pub async fn edit_save(
         .unwrap_or_default();
     let mut missing = person_must_give(spec.kind, &values);
     if reason.is_empty() {
-        let refusal = importer::refusal::Refusal::ReasonRequired;
-        missing.insert(REASON_COL.to_owned(), refusal.vi());
+        missing.insert(REASON_COL.to_owned(), super::forms::REASON_NEEDED.to_owned());
     }
     let result = if !missing.is_empty() {
         Err(missing)
@@ -670,7 +674,7 @@ pub async fn edit_save(
         import_row(&named.st, &who, spec.kind, (header, cells), how).await?
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
+        Ok(()) => Ok(Redirect::to(&back_to(spec, &row, Saved::Corrected)).into_response()),
         Err(errors) => {
             let body = html! {
                 h1 { "Sửa: " (spec.label_vi) }
@@ -678,6 +682,22 @@ pub async fn edit_save(
             };
             Ok(who.page("Sửa bản ghi", body).into_response())
         }
+    }
+}
+
+/// Where a correction or deletion returns her: the household the record is about, at
+/// the part that shows it, or the list of its kind.
+fn back_to(spec: &Spec, row: &Stored, saved: Saved) -> String {
+    let household = match spec.kind {
+        "households" if saved == Saved::Deleted => None,
+        _ => row.get("household_code").and_then(Value::as_text),
+    };
+    match household {
+        Some(code) if !code.is_empty() => {
+            let section = super::forms::section_of(spec.kind);
+            saved.on(&format!("{}#{section}", crate::html::household_path(code)))
+        }
+        _ => saved.on(&format!("/records/{}", spec.kind)),
     }
 }
 
@@ -732,14 +752,20 @@ pub async fn delete_save(
         .map(|k| row.get(k).map(text).unwrap_or_default())
         .collect();
     header.extend([DELETE_COL.to_owned(), REASON_COL.to_owned()]);
-    cells.extend(["1".to_owned(), reason]);
+    cells.extend(["1".to_owned(), reason.clone()]);
     let how = How {
         guard: None,
         create_only: false,
         reason: None,
     };
-    match import_row(&named.st, &who, spec.kind, (header, cells), how).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/records/{}", spec.kind)).into_response()),
+    let result = if reason.is_empty() {
+        let needed = super::forms::REASON_NEEDED.to_owned();
+        Err(Errors::from([(REASON_COL.to_owned(), needed)]))
+    } else {
+        import_row(&named.st, &who, spec.kind, (header, cells), how).await?
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&back_to(spec, &row, Saved::Deleted)).into_response()),
         Err(errors) => {
             let action = format!("/records/{}/delete?{}", spec.kind, key_param(table, &row));
             Ok(who

@@ -1,0 +1,280 @@
+//! A commune officer's day (issue 25) in the web app: a whole family in one form, every
+//! record kind with a form that returns her where she started, her household's history
+//! in words and a deleted record restored, and the household's card.
+
+use crate::web_support::*;
+
+/// The demo clerk's client, her commune's code and her CSRF token.
+fn clerk(base: &str) -> (Http, String, String) {
+    let mut c = Http::signed_in(base, "xa");
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    let csrf = c.csrf(base);
+    (c, unit, csrf)
+}
+
+/// Indicator `code` of `unit` over `from`..`to`, as the API's report gives it.
+fn figure(c: &mut Http, base: &str, unit: &str, (from, to): (&str, &str), code: &str) -> i64 {
+    let r = c.get(&format!(
+        "{base}/api/reports?unit={unit}&from={from}&to={to}"
+    ));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["indicators"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .iter()
+        .find(|i| i["code"] == code)
+        .and_then(|i| i["value"].as_i64())
+        .unwrap()
+}
+
+fn with_csrf<'a>(csrf: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    std::iter::once(("_csrf", csrf)).chain(fields.iter().copied()).collect()
+}
+
+#[test]
+fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
+    let server = demo_server();
+    let base = &server.base;
+    let (mut c, unit, csrf) = clerk(base);
+    let today = web::today();
+    let year = today.year().to_string();
+    let (from, to) = (format!("{year}-01-01"), today.to_string());
+    let span = (from.as_str(), to.as_str());
+    let assisted = figure(&mut c, base, &unit, span, "hh_assisted");
+
+    // The form opens with her unit, today's date and the head as member 1.
+    let form = c.get(&format!("{base}/households/new")).body;
+    says_all(
+        &form,
+        &[
+            &format!("value=\"{unit}\""),
+            &format!("value=\"{}\"", today.dmy()),
+            "Thành viên 1 — chủ hộ",
+            "id=\"m2-full_name\"",
+            "novalidate",
+        ],
+        "the family form",
+    );
+    let today_dmy = today.dmy();
+    let family = |code: &'static str, m2_year: &'static str| {
+        vec![
+            ("household_code", code),
+            ("unit_code", unit.as_str()),
+            ("registered_on", today_dmy.as_str()),
+            ("head_name", "Nguyễn Thị Gia"),
+            ("head_gender", "F"),
+            ("area", "rural"),
+            ("ethnic_minority", "0"),
+            ("size", ""),
+            ("_members", "2"),
+            ("m1.birth_year", "1980"),
+            ("m1.citizen_id", "049180001234"),
+            ("m1.union_member", "1"),
+            ("m2.full_name", "Trần Thị Con"),
+            ("m2.gender", "F"),
+            ("m2.birth_year", m2_year),
+            ("a.year", year.as_str()),
+            ("a.kind", "provisional"),
+            ("a.assessed_on", today_dmy.as_str()),
+            ("a.income_per_capita_vnd", "900.000"),
+            ("a.deprivations", "employment"),
+            ("a.deprivations", "water"),
+            ("a.deprivations", "sanitation"),
+            ("a.status", ""),
+            ("g.on", "1"),
+            ("g.unit_code", unit.as_str()),
+            ("g.year", year.as_str()),
+            ("g.assigned_on", today_dmy.as_str()),
+        ]
+    };
+    // A bad cell in the second member: nothing is written, the message is next to it.
+    let bad = c.post_form(
+        &format!("{base}/households/new"),
+        &with_csrf(&csrf, &family("FAM-1", "19x5")),
+    );
+    assert_eq!(bad.status, 200);
+    assert!(bad.body.contains("id=\"m2-birth_year-error\""), "{}", bad.body);
+    assert!(bad.body.contains("value=\"Trần Thị Con\""), "her input is kept");
+    assert_eq!(c.get(&format!("{base}/api/households/FAM-1")).status, 404);
+    // "+ Thêm thành viên" gives a third member's row and saves nothing.
+    let mut more = family("FAM-1", "2005");
+    more.push(("_more", "1"));
+    let more = c.post_form(&format!("{base}/households/new"), &with_csrf(&csrf, &more));
+    assert!(more.body.contains("id=\"m3-full_name\""), "{}", more.body);
+    assert_eq!(c.get(&format!("{base}/api/households/FAM-1")).status, 404);
+
+    // One save: the household, two members numbered for her, the assessment, the
+    // assignment; back on the household's page, which says so.
+    let saved = c.post_form(
+        &format!("{base}/households/new"),
+        &with_csrf(&csrf, &family("FAM-1", "2005")),
+    );
+    assert_eq!(
+        saved.header("location"),
+        Some("/households/FAM-1?luu=gia-dinh"),
+        "{}",
+        saved.body
+    );
+    let detail: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/households/FAM-1")).body).unwrap();
+    assert_eq!(detail["size"], 2, "{detail}");
+    assert_eq!(detail["members"][0]["member_no"], 1);
+    assert_eq!(detail["members"][0]["full_name"], "Nguyễn Thị Gia");
+    assert_eq!(detail["members"][1]["member_no"], 2);
+    assert_eq!(detail["members"][1]["full_name"], "Trần Thị Con");
+    assert_eq!(detail["assessments"][0]["status"], "poor", "{detail}");
+    assert_eq!(
+        figure(&mut c, base, &unit, span, "hh_assisted"),
+        assisted + 1,
+        "the assignment is counted"
+    );
+    let page = c.get(&format!("{base}/households/FAM-1?luu=gia-dinh")).body;
+    says_all(
+        &page,
+        &["Đã lưu hộ mới cùng các thành viên", "Lịch sử thay đổi", "/households/FAM-1/card"],
+        "the household page",
+    );
+
+    // The same citizen ID on another family: the household that has it is named first.
+    let mut again = family("FAM-2", "2005");
+    again[3] = ("head_name", "Lê Thị Khác");
+    let asked = c.post_form(&format!("{base}/households/new"), &with_csrf(&csrf, &again));
+    says_all(
+        &asked.body,
+        &["Có thể hộ này đã có", "FAM-1", "trùng số CCCD"],
+        "the duplicate warning",
+    );
+    assert_eq!(c.get(&format!("{base}/api/households/FAM-2")).status, 404);
+
+    // Every child form: the next member's number given, the recipient by name, the
+    // standard in force on the day, the assignment with her unit.
+    let member = c.get(&format!("{base}/households/FAM-1/members")).body;
+    assert!(member.contains("name=\"member_no\" value=\"3\""), "{member}");
+    let support = c.get(&format!("{base}/households/FAM-1/supports")).body;
+    assert!(support.contains(">2. Trần Thị Con</option>"), "{support}");
+    assert!(support.contains("name=\"item\""), "the support says what was given");
+    let assessment = c.get(&format!("{base}/households/FAM-1/assessments")).body;
+    assert!(assessment.contains("Nghị định 07/2021"), "{assessment}");
+    let assignment = c.get(&format!("{base}/households/FAM-1/assignments")).body;
+    assert!(assignment.contains(&format!("value=\"{unit}\"")), "{assignment}");
+    let next_year = (today.year() + 1).to_string();
+    let assigned = c.post_form(
+        &format!("{base}/households/FAM-1/assignments"),
+        &with_csrf(
+            &csrf,
+            &[
+                ("unit_code", unit.as_str()),
+                ("year", next_year.as_str()),
+                ("assigned_on", today_dmy.as_str()),
+            ],
+        ),
+    );
+    assert_eq!(
+        assigned.header("location"),
+        Some("/households/FAM-1?luu=phan-cong#giup-do"),
+        "{}",
+        assigned.body
+    );
+
+    // "Sửa hộ" asks a reason; the reason is in her history.
+    let edit = |c: &mut Http, reason: &'static str| {
+        let form = c.get(&format!("{base}/households/FAM-1/edit")).body;
+        let version = between(&form, "name=\"_version\" value=\"", "\"");
+        c.post_form(
+            &format!("{base}/households/FAM-1/edit"),
+            &with_csrf(
+                &csrf,
+                &[
+                    ("_version", version.as_str()),
+                    ("unit_code", unit.as_str()),
+                    ("registered_on", today_dmy.as_str()),
+                    ("head_name", "Nguyễn Thị Gia"),
+                    ("head_gender", "F"),
+                    ("area", "rural"),
+                    ("ethnic_minority", "1"),
+                    ("size", "3"),
+                    ("reason", reason),
+                ],
+            ),
+        )
+    };
+    let unreasoned = edit(&mut c, "");
+    assert!(unreasoned.body.contains("id=\"reason-error\""), "{}", unreasoned.body);
+    let reasoned = edit(&mut c, "hộ có thêm cháu");
+    assert_eq!(reasoned.header("location"), Some("/households/FAM-1?luu=ho"));
+    let page = c.get(&format!("{base}/households/FAM-1")).body;
+    says_all(
+        &page,
+        &["Sửa hộ gia đình", "Số nhân khẩu: 2 → 3", "Lý do: hộ có thêm cháu"],
+        "the history",
+    );
+
+    // A support deleted by mistake, then restored: counted again, restored once.
+    let gifts = |c: &mut Http| figure(c, base, &unit, span, "gifts");
+    let before = gifts(&mut c);
+    let given = c.post_form(
+        &format!("{base}/households/FAM-1/supports"),
+        &with_csrf(
+            &csrf,
+            &[
+                ("date", today_dmy.as_str()),
+                ("unit_code", unit.as_str()),
+                ("support_type", "gift"),
+                ("member_no", "2"),
+                ("quantity", "2"),
+                ("item", "Chăn ấm"),
+            ],
+        ),
+    );
+    assert_eq!(given.header("location"), Some("/households/FAM-1?luu=ho-tro#giup-do"));
+    assert_eq!(gifts(&mut c), before + 2);
+    let page = c.get(&format!("{base}/households/FAM-1")).body;
+    let delete = between(&page, "href=\"/records/supports/delete?", "\"").replace("&amp;", "&");
+    let deleted = c.post_form(
+        &format!("{base}/records/supports/delete?{delete}"),
+        &with_csrf(&csrf, &[("reason", "bấm nhầm")]),
+    );
+    assert_eq!(
+        deleted.header("location"),
+        Some("/households/FAM-1?luu=xoa#giup-do"),
+        "{}",
+        deleted.body
+    );
+    assert_eq!(gifts(&mut c), before);
+    let page = c.get(&format!("{base}/households/FAM-1")).body;
+    assert!(page.contains("Bản ghi đã xóa") && page.contains("bấm nhầm"), "{page}");
+    let id = between(&page[page.find("Bản ghi đã xóa").unwrap()..], "name=\"id\" value=\"", "\"");
+    let restore = |c: &mut Http, reason: &'static str| {
+        c.post_form(
+            &format!("{base}/households/FAM-1/restore"),
+            &with_csrf(&csrf, &[("id", id.as_str()), ("reason", reason)]),
+        )
+    };
+    assert!(restore(&mut c, "").body.contains("lý do"), "a restore asks a reason");
+    assert_eq!(gifts(&mut c), before);
+    let restored = restore(&mut c, "xóa nhầm");
+    assert_eq!(
+        restored.header("location"),
+        Some("/households/FAM-1?luu=khoi-phuc#lich-su"),
+        "{}",
+        restored.body
+    );
+    assert_eq!(gifts(&mut c), before + 2, "the restored support is counted again");
+    assert_eq!(restore(&mut c, "lần nữa").status, 409, "restored once");
+    assert_eq!(gifts(&mut c), before + 2);
+
+    // Phiếu hộ: the card in print and as a PDF, without identifiers.
+    let card = c.get(&format!("{base}/households/FAM-1/card"));
+    says_all(
+        &card.body,
+        &["PHIẾU THÔNG TIN HỘ", "Trần Thị Con", "Chăn ấm", "hộ nghèo"],
+        "the card",
+    );
+    assert!(!card.body.contains("049180001234"), "no citizen ID on paper");
+    let pdf = c.get(&format!("{base}/households/FAM-1/card?format=pdf"));
+    assert!(pdf.bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&pdf.bytes);
+    assert!(text.contains("/Lang (vi-VN)"), "the PDF names its language");
+}
