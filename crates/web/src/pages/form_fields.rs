@@ -117,10 +117,13 @@ pub(super) fn deprivation_names() -> &'static [(String, String)] {
     &NAMES
 }
 
+/// A standard's name and its deprivations (code, Vietnamese name).
+pub(super) type Offered = (String, Vec<(String, String)>);
+
 /// The national standard in force on `on` (the latest one otherwise), with its
 /// deprivations (code, Vietnamese name): what an assessment form of that date offers.
-pub(super) fn deprivation_choices(on: domain::Date) -> &'static (String, Vec<(String, String)>) {
-    static BY_STANDARD: LazyLock<Vec<(domain::poverty::Standard, (String, Vec<(String, String)>))>> =
+pub(super) fn deprivation_choices(on: domain::Date) -> &'static Offered {
+    static BY_STANDARD: LazyLock<Vec<(domain::poverty::Standard, Offered)>> =
         LazyLock::new(|| {
             domain::poverty::national::all()
                 .into_iter()

@@ -209,13 +209,16 @@ pub(super) async fn import_rows(
     import(st, who, vec![table], how).await
 }
 
+/// One kind's rows of a form: (kind, header, rows).
+pub(super) type FormTable = (&'static str, Vec<String>, Vec<Vec<String>>);
+
 /// Writes the tables of a form of several kinds (a family: household, members,
 /// assessment, assignment), each a (kind, header, rows), in one import: all or nothing.
 /// A refusal names its kind as its `file`.
 pub(super) async fn import_tables(
     st: &AppState,
     who: &Authed,
-    tables: Vec<(&'static str, Vec<String>, Vec<Vec<String>>)>,
+    tables: Vec<FormTable>,
     create_only: bool,
 ) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
     let tables = tables

@@ -278,7 +278,7 @@ pub async fn show(
                 h2 #giup-do { "Được giúp đỡ" }
                 ul {
                     @for (unit, year, on) in &assignments { li { "Năm " (year) ": " (crate::view::unit_name(acc, None, unit)) " nhận giúp từ " (on.dmy())
-                        @if writable { " · " (super::records::actions("assignments", &[h.code.as_str().into(), unit.as_str().into(), i64::from(*year).into()])) } } }
+                        @if writable { " · " (super::records::actions("assignments", &[h.code.as_str().into(), unit.as_str().into(), (*year).into()])) } } }
                     @for s in &supports { li { (s.date.dmy()) ": " (s.kind.label_vi()) @if let Some(item) = &s.item { " — " (item) } " × " (s.quantity) ", " (reports::render::count(s.value_vnd)) " đồng (" (crate::view::unit_name(acc, Some(s.unit_id), &s.unit_code)) ")"
                         @if writable { " · " (super::records::actions("supports", &[s.record_id.as_str().into()])) } } }
                 }
