@@ -59,6 +59,33 @@
 
   let contract = null;
   let households = [];
+  // Households entered here and not yet stored: named by their entry's id ("@id") until
+  // the server gives them their code; their members and supports refer to them so.
+  let entered = [];
+
+  // A name or code as a search compares it: no tone marks, đ as d, lower case.
+  const fold = (t) =>
+    (t || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  // A date as a person reads it (DD/MM/YYYY), whatever was typed.
+  const dmy = (t) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t || "");
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : t || "";
+  };
+  const today = () => {
+    const d = new Date();
+    const two = (n) => String(n).padStart(2, "0");
+    return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
+  };
+  // What a new entry starts with: her unit, today, this year; a household picked for
+  // her last entry stays picked.
+  const fillDefaults = (form) => {
+    const unit = $("#defaults") ? $("#defaults").dataset.unit : "";
+    for (const el of $$("[data-default]", form)) {
+      if (el.value) continue;
+      const d = el.dataset.default;
+      el.value = d === "unit" ? unit : d === "today" ? today() : d === "year" ? String(new Date().getFullYear()) : "";
+    }
+  };
 
   // The checks the server applies that can be made here: required columns, the shape of
   // each type, a vocabulary's codes, the longest text. The server checks everything again.
@@ -100,7 +127,11 @@
     for (const el of $$("[name]", form)) {
       if (el.name.startsWith("_")) continue;
       if (el.type === "checkbox") el.checked = (row[el.name] || "").split(";").includes(el.value);
-      else el.value = row[el.name] || "";
+      else if (el.tagName === "SELECT" && el.classList.contains("households") && row[el.name]) {
+        picked = row[el.name];
+        pickers();
+        el.value = row[el.name];
+      } else el.value = el.dataset.default === "today" ? dmy(row[el.name]) : row[el.name] || "";
     }
   };
 
@@ -119,12 +150,18 @@
       form.reset();
       form.elements._client_id.value = "";
       form.elements._base_version.value = "";
+      fillDefaults(form);
       await render();
+      // A new household: the next entries (a member, an assessment, a support) are for it.
+      const isNew = (kind === "families" || kind === "households") && !base;
+      if (isNew) picked = row.household_code || `@${id}`;
+      pickers(isNew ? picked : null);
       sync();
     });
   }
 
   const label = (kind) => {
+    if (kind === "families") return "Hộ mới cả gia đình";
     const spec = contract && contract.kinds.find((k) => k.kind === kind);
     return spec ? spec.label_vi : kind;
   };
@@ -135,16 +172,26 @@
     const v = c && c.values.find((x) => x.code === code);
     return v ? v.label_vi : code;
   };
+  // A household as a person knows it: its head's name (and code once it has one).
+  const householdName = (code) => {
+    const h = households.concat(entered).find((x) => x.household_code === code);
+    if (!h) return code;
+    return code.startsWith("@") ? `${h.head_name} (chưa gửi)` : `${h.head_name} (${code})`;
+  };
   const summary = (e) =>
-    [e.row.household_code, e.row.head_name, e.row.full_name,
+    [e.row.head_name || (e.row.household_code && householdName(e.row.household_code)), e.row.full_name,
       e.row.support_type && named(e.kind, "support_type", e.row.support_type),
-      e.row.activity_type && named(e.kind, "activity_type", e.row.activity_type), e.row.date]
+      e.row.activity_type && named(e.kind, "activity_type", e.row.activity_type),
+      dmy(e.row.date || e.row.registered_on || e.row.assessed_on || e.row.assigned_on)]
       .filter(Boolean)
       .join(" · ");
 
   // The queue on the page: waiting, refused (with why), or in conflict (to decide).
   const render = async () => {
     const all = (await queue.all()).sort((a, b) => a.made - b.made);
+    entered = all
+      .filter((e) => (e.kind === "families" || e.kind === "households") && !e.base_version)
+      .map((e) => ({ household_code: e.row.household_code || `@${e.client_id}`, head_name: e.row.head_name, pending: true, row: e.row }));
     $("#pending").textContent = String(all.length);
     const ul = $("#queue");
     ul.textContent = "";
@@ -152,7 +199,11 @@
       const li = document.createElement("li");
       li.dataset.id = e.client_id;
       li.className = `entry-${e.state}`;
-      const state = { pending: "chờ gửi", refused: "bị từ chối", conflict: "cần chọn" }[e.state];
+      const state = {
+        pending: e.waiting ? "chờ hộ của mục này được lưu trước" : "chờ gửi",
+        refused: "bị từ chối",
+        conflict: "cần chọn",
+      }[e.state];
       li.append(`${label(e.kind)}: ${summary(e)} — ${state} `);
       if (e.state === "refused") {
         const why = document.createElement("div");
@@ -177,8 +228,10 @@
       drop.className = "secondary drop";
       drop.textContent = "Bỏ";
       drop.onclick = async () => {
+        if (!confirm(`Bỏ mục “${label(e.kind)}: ${summary(e)}”? Mục này chưa gửi lên máy chủ và sẽ mất.`)) return;
         await queue.drop(e.client_id);
-        render();
+        await render();
+        pickers();
       };
       li.append(" ", edit, " ", drop);
       ul.append(li);
@@ -284,7 +337,10 @@
           if (!e) continue;
           if (a.outcome === "stored" || a.outcome === "already") {
             await queue.drop(e.client_id);
+            if (picked === `@${e.client_id}`) picked = a.key;
             sent += 1;
+          } else if (a.outcome === "waiting") {
+            await queue.put({ ...e, waiting: true });
           } else if (a.outcome === "conflict") {
             await queue.put({ ...e, state: "conflict", current: a.current, version: a.version });
           } else {
@@ -310,20 +366,75 @@
     const got = await fetched("/api/offline/households", "households");
     households = (got && got.households) || [];
     $("#hh-count").textContent = String(households.length);
+    pickers();
+    listHouseholds();
+  };
+
+  // Options a picker shows at most: a province's thousands are searched, not listed.
+  const SHOWN = 50;
+  let picked = null;
+  const matching = (q) => {
+    const words = fold(q).split(/\s+/).filter(Boolean);
+    const all = entered.concat(households);
+    return all.filter((h) => {
+      const text = fold(`${h.household_code} ${h.head_name}`);
+      return words.every((w) => text.includes(w));
+    });
+  };
+  // Each household picker: those entered here first, then hers, as the search narrows.
+  // `prefer`: the household just entered, picked in every form.
+  const pickers = (prefer) => {
     for (const sel of $$("select.households")) {
-      const was = sel.value;
+      const search = document.getElementById(`${sel.id}-search`);
+      const found = matching(search ? search.value : "");
+      const known = (code) => code && found.some((h) => h.household_code === code);
+      // The household entered last (its code once stored), else the one she had picked.
+      const was = prefer || (known(sel.value) ? sel.value : picked);
+      const shown = found.slice(0, SHOWN);
+      const chosen = found.find((h) => h.household_code === was);
+      if (chosen && !shown.includes(chosen)) shown.unshift(chosen);
       sel.textContent = "";
-      for (const h of households) {
+      for (const h of shown) {
         const o = document.createElement("option");
         o.value = h.household_code;
-        o.textContent = `${h.household_code} — ${h.head_name}`;
+        o.textContent = h.pending ? `${h.head_name} (chưa gửi)` : `${h.household_code} — ${h.head_name}`;
         sel.append(o);
       }
-      sel.value = was;
+      if (found.length > SHOWN) {
+        const more = document.createElement("option");
+        more.disabled = true;
+        more.textContent = `… còn ${found.length - SHOWN} hộ: gõ thêm để tìm`;
+        sel.append(more);
+      }
+      if (chosen) sel.value = was;
+      suggestMember(sel);
     }
+  };
+  // A new member of a household entered here takes the next number after its members.
+  const suggestMember = async (sel) => {
+    const form = sel.form;
+    if (!form || form.dataset.kind !== "members" || !form.elements.member_no || form.elements._client_id.value) return;
+    const code = sel.value;
+    const h = entered.find((x) => x.household_code === code);
+    let most = 0;
+    if (h) for (const k of Object.keys(h.row)) {
+      const m = /^m(\d+)\.full_name$/.exec(k);
+      if (m && (h.row[k] || m[1] === "1")) most = Math.max(most, Number(m[1]));
+    }
+    for (const e of await queue.all()) {
+      if (e.kind === "members" && e.row.household_code === code) most = Math.max(most, Number(e.row.member_no) || 0);
+    }
+    form.elements.member_no.value = most ? String(most + 1) : "";
+  };
+  for (const input of $$("input.pick")) input.addEventListener("input", pickers);
+  for (const sel of $$("select.households")) sel.addEventListener("change", () => suggestMember(sel));
+
+  // Her households to correct, as the search narrows them.
+  const listHouseholds = () => {
     const ul = $("#households");
     ul.textContent = "";
-    for (const h of households.slice(0, 300)) {
+    const q = $("#hh-search") ? $("#hh-search").value : "";
+    for (const h of matching(q).filter((x) => !x.pending).slice(0, 20)) {
       const li = document.createElement("li");
       li.textContent = `${h.household_code} — ${h.head_name} `;
       const edit = document.createElement("button");
@@ -341,6 +452,7 @@
       ul.append(li);
     }
   };
+  if ($("#hh-search")) $("#hh-search").addEventListener("input", listHouseholds);
 
   // Whether the server answers, not only whether the phone has a network: a signal
   // without a way to the server is no network for her.
@@ -376,9 +488,10 @@
 
   (async () => {
     showNet();
+    for (const form of $$("form.entry")) fillDefaults(form);
     contract = await fetched("/api/offline/contract", "contract");
-    await loadHouseholds();
     await render();
+    await loadHouseholds();
     sync();
     setInterval(() => {
       showNet();

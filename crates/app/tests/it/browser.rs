@@ -56,7 +56,11 @@ impl Browser {
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=360,780",
-                     format!("--user-data-dir={}", b._profile.path().display())]}}}});
+                     // A phone set to English: the app's words and dates must still be
+                     // Vietnamese (no browser message in the phone's language).
+                     "--lang=en-US",
+                     format!("--user-data-dir={}", b._profile.path().display())],
+            "prefs": {"intl": {"accept_languages": "en-US,en"}}}}}});
         let v = b.call("POST", "/session", Some(caps));
         b.session = v["value"]["sessionId"]
             .as_str()

@@ -209,32 +209,6 @@ pub(super) async fn import_rows(
     import(st, who, vec![table], how).await
 }
 
-/// One kind's rows of a form: (kind, header, rows).
-pub(super) type FormTable = (&'static str, Vec<String>, Vec<Vec<String>>);
-
-/// Writes the tables of a form of several kinds (a family: household, members,
-/// assessment, assignment), each a (kind, header, rows), in one import: all or nothing.
-/// A refusal names its kind as its `file`.
-pub(super) async fn import_tables(
-    st: &AppState,
-    who: &Authed,
-    tables: Vec<FormTable>,
-    create_only: bool,
-) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
-    let tables = tables
-        .into_iter()
-        .map(|(kind, header, rows)| {
-            importer::source::Table::of_texts(kind.to_owned(), kind.to_owned(), header, rows)
-        })
-        .collect();
-    let how = How {
-        guard: None,
-        create_only,
-        reason: None,
-    };
-    import(st, who, tables, how).await
-}
-
 async fn import(
     st: &AppState,
     who: &Authed,

@@ -7,9 +7,7 @@
 use super::form_fields::{
     unit_choices, Choices, Field, ASSESSMENT, ASSIGNMENT, HOUSEHOLD, MEMBER, UNION_MEMBER_DEFAULT,
 };
-use super::forms::{
-    fields_markup, form_markup, import_row, import_tables, render, take, Errors, How, Values,
-};
+use super::forms::{fields_markup, form_markup, import_row, render, take, Errors, How, Values};
 use super::saved::Saved;
 use crate::auth::Authed;
 use crate::error::{AppError, Reply};
@@ -25,20 +23,29 @@ use store::households::Likeness;
 /// Members a family form holds at most (a household of 30 is already rare).
 const FAMILY_MAX: usize = 30;
 
+/// The family form's box by which she says it is another household than those shown.
+pub(super) const DUPLICATE_OK: &str = "dup_ok";
+
 /// A family form as she filled it: the household's fields (no prefix), member `i`'s as
 /// `m{i}.`, the assessment's as `a.`, the assignment's as `g.`.
-struct Family {
+pub(super) struct Family {
     values: Values,
     /// Member rows on the form (member 1 is the head).
     members: usize,
 }
 
 impl Family {
-    fn of(values: Values) -> Family {
+    pub(super) fn of(values: Values) -> Family {
+        // The rows the form had; a phone's entry (no `_members`) has as many as it names.
+        let named = values
+            .keys()
+            .filter_map(|k| k.strip_prefix('m')?.split_once('.')?.0.parse::<usize>().ok())
+            .max()
+            .unwrap_or(2);
         let members = values
             .get("_members")
             .and_then(|n| n.parse::<usize>().ok())
-            .unwrap_or(2)
+            .unwrap_or(named)
             .clamp(1, FAMILY_MAX);
         Family { values, members }
     }
@@ -113,7 +120,7 @@ impl Family {
 
 /// The fields of member `i` on a family form: the head (member 1) takes her name and
 /// gender from the household's; every member's number is given by the form.
-fn member_fields(i: usize) -> Vec<Field> {
+pub(super) fn member_fields(i: usize) -> Vec<Field> {
     let left: &[&str] = if i == 1 {
         &["household_code", "member_no", "full_name", "gender"]
     } else {
@@ -198,8 +205,8 @@ fn family_form(
         form.stack.card method="post" action="/households/new" novalidate {
             (csrf(who))
             input type="hidden" name="_members" value=(family.members);
-            @if !duplicates.is_empty() || family.get("_dup_ok") == "1" {
-                label.check { input type="checkbox" name="_dup_ok" value="1" checked[family.get("_dup_ok") == "1"]; " Đây là hộ khác, vẫn tạo hộ mới" }
+            @if !duplicates.is_empty() || family.get(DUPLICATE_OK) == "1" {
+                label.check { input type="checkbox" name=(DUPLICATE_OK) value="1" checked[family.get(DUPLICATE_OK) == "1"]; " Đây là hộ khác, vẫn tạo hộ mới" }
             }
             fieldset { legend { "Hộ" }
                 (fields_markup("", &household_fields, values, errors, choices)) }
@@ -253,112 +260,142 @@ pub async fn household_create(
         family.values.insert("_members".into(), family.members.to_string());
         return again(&family, &Errors::new(), &[]);
     }
-    if family.get("household_code").is_empty() {
-        let unit = family.get("unit_code").to_owned();
-        let proposed = st
-            .run(move |db| Ok(store::households::proposed_code(db, &unit)?))
-            .await?;
-        family.values.insert("household_code".into(), proposed);
-    }
-    let code = family.get("household_code").to_owned();
-    let members = family.member_rows(&code);
-    if family.get("size").is_empty() {
-        family.values.insert("size".into(), members.len().to_string());
-    }
-    // Before a household is created: is it one already kept (her units only)?
-    if family.get("_dup_ok") != "1" {
-        let dups = likely_duplicates(&st, &who, &family, &members).await?;
-        if !dups.is_empty() {
-            return again(&family, &Errors::new(), &dups);
+    let w = who.clone();
+    let (family, answer) = st
+        .run(move |db| {
+            let acc = Arc::new(w.access(db)?);
+            let answer = family.write(db, &acc, &w.actor(), None)?;
+            Ok((family, answer))
+        })
+        .await?;
+    match answer {
+        FamilyAnswer::Stored(code) => {
+            Ok(Redirect::to(&Saved::Family.on(&household_path(&code))).into_response())
         }
-    }
-    let household: Vec<String> = HOUSEHOLD
-        .iter()
-        .map(|f| family.get(f.name).to_owned())
-        .collect();
-    let mut tables = vec![(
-        "households",
-        HOUSEHOLD.iter().map(|f| f.name.to_owned()).collect::<Vec<_>>(),
-        vec![household],
-    )];
-    let names = |spec: &contract::Spec| spec.cols.iter().map(|c| c.name.to_owned()).collect();
-    tables.push((
-        "members",
-        names(&contract::MEMBERS),
-        members.iter().map(|(_, cells)| cells.clone()).collect(),
-    ));
-    if let Some(row) = family.assessment_row(&code) {
-        let header = ASSESSMENT.iter().map(|f| f.name.to_owned()).collect();
-        tables.push(("assessments", header, vec![row]));
-    }
-    if let Some(row) = family.assignment_row(&code) {
-        tables.push(("assignments", names(&contract::ASSIGNMENTS), vec![row]));
-    }
-    match import_tables(&st, &who, tables, true).await? {
-        Ok(()) => Ok(Redirect::to(&Saved::Family.on(&household_path(&code))).into_response()),
-        Err(refused) => {
-            // Each refusal next to the field it is about: the household's (no prefix),
-            // member row r's (`m{i}.`), the assessment's (`a.`), the assignment's (`g.`).
-            let mut errors = Errors::new();
-            for e in refused {
-                let prefix = match e.file.as_str() {
-                    "members" => members
-                        .get(e.row.saturating_sub(2))
-                        .map_or("", |(p, _)| p.as_str()),
-                    "assessments" => "a.",
-                    "assignments" => "g.",
-                    _ => "",
-                };
-                let field = match (prefix, e.column.as_str()) {
-                    // The head's name and gender are the household's fields.
-                    ("m1.", "full_name") => "head_name".to_owned(),
-                    ("m1.", "gender") => "head_gender".to_owned(),
-                    (_, "") => String::new(),
-                    (p, c) => format!("{p}{c}"),
-                };
-                let said = match e.refusal {
-                    importer::refusal::Refusal::PeriodLocked { .. } => format!("🔒 {}", e.reason_vi()),
-                    _ => e.reason_vi(),
-                };
-                errors.entry(field).or_insert(said);
-            }
-            again(&family, &errors, &[])
-        }
+        FamilyAnswer::Duplicates(dups) => again(&family, &Errors::new(), &dups),
+        FamilyAnswer::Refused(errors) => again(&family, &errors, &[]),
     }
 }
 
-/// The households of her units the family may already be: the head's name in the same
-/// unit, or a member's citizen ID or phone.
-async fn likely_duplicates(
-    st: &AppState,
-    who: &Authed,
-    family: &Family,
-    members: &[(String, Vec<String>)],
-) -> Result<Vec<(store::households::Household, Likeness)>, AppError> {
-    let col = |name: &str| {
-        contract::MEMBERS
-            .cols
+/// What became of a family sent to be written.
+pub(super) enum FamilyAnswer {
+    /// Written, under this household code.
+    Stored(String),
+    /// Not written: households of her units it may be (she has not said it is another).
+    Duplicates(Vec<(store::households::Household, Likeness)>),
+    /// Not written: each refusal by the form's field (`""`: the whole form).
+    Refused(Errors),
+}
+
+impl Family {
+    /// Writes the family in one import with her rights (`acc`, as `actor`), `guard`
+    /// checked inside its transaction: its code proposed when left empty, its size the
+    /// number of members when left empty; first, unless she said it is another
+    /// household (`dup_ok`), the households of her units it may duplicate.
+    pub(super) fn write(
+        &mut self,
+        db: &mut store::Db,
+        acc: &Arc<store::access::Access>,
+        actor: &str,
+        guard: Option<importer::Guard>,
+    ) -> Result<FamilyAnswer, AppError> {
+        if self.get("household_code").is_empty() {
+            let unit = importer::template::unit_code_of(self.get("unit_code")).to_owned();
+            let proposed = store::households::proposed_code(db, &unit)?;
+            self.values.insert("household_code".into(), proposed);
+        }
+        let code = self.get("household_code").to_owned();
+        let members = self.member_rows(&code);
+        if self.get("size").is_empty() {
+            self.values.insert("size".into(), members.len().to_string());
+        }
+        if self.get(DUPLICATE_OK) != "1" {
+            let dups = self.likely_duplicates(db, acc, &members)?;
+            if !dups.is_empty() {
+                return Ok(FamilyAnswer::Duplicates(dups));
+            }
+        }
+        let table = |kind: &str, header: Vec<String>, rows: Vec<Vec<String>>| {
+            importer::source::Table::of_texts(kind.to_owned(), kind.to_owned(), header, rows)
+        };
+        let names = |spec: &contract::Spec| spec.cols.iter().map(|c| c.name.to_owned()).collect();
+        let household = HOUSEHOLD.iter().map(|f| self.get(f.name).to_owned()).collect();
+        let mut tables = vec![
+            table(
+                "households",
+                HOUSEHOLD.iter().map(|f| f.name.to_owned()).collect(),
+                vec![household],
+            ),
+            table(
+                "members",
+                names(&contract::MEMBERS),
+                members.iter().map(|(_, cells)| cells.clone()).collect(),
+            ),
+        ];
+        if let Some(row) = self.assessment_row(&code) {
+            let header = ASSESSMENT.iter().map(|f| f.name.to_owned()).collect();
+            tables.push(table("assessments", header, vec![row]));
+        }
+        if let Some(row) = self.assignment_row(&code) {
+            tables.push(table("assignments", names(&contract::ASSIGNMENTS), vec![row]));
+        }
+        let opts = importer::Options {
+            actor: actor.to_owned(),
+            access: Some(acc.clone()),
+            guard,
+            create_only: true,
+            ..importer::Options::default()
+        };
+        match importer::import_tables(db, tables, Vec::new(), &opts) {
+            Ok(_) | Err(importer::ImportError::DryRun) => Ok(FamilyAnswer::Stored(code)),
+            Err(importer::ImportError::Rejected(r)) => {
+                let mut errors = Errors::new();
+                for e in r.errors {
+                    let said = match e.refusal {
+                        importer::refusal::Refusal::PeriodLocked { .. } => {
+                            format!("🔒 {}", e.reason_vi())
+                        }
+                        _ => e.reason_vi(),
+                    };
+                    errors.entry(field_of(&e, &members)).or_insert(said);
+                }
+                Ok(FamilyAnswer::Refused(errors))
+            }
+            Err(importer::ImportError::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// The households of her units the family may already be: the head's name in the
+    /// same unit, or a member's citizen ID or phone.
+    fn likely_duplicates(
+        &self,
+        db: &mut store::Db,
+        acc: &store::access::Access,
+        members: &[(String, Vec<String>)],
+    ) -> Result<Vec<(store::households::Household, Likeness)>, AppError> {
+        let col = |name: &str| {
+            contract::MEMBERS
+                .cols
+                .iter()
+                .position(|c| c.name == name)
+                .unwrap_or(0)
+        };
+        let ids: Vec<String> = members
             .iter()
-            .position(|c| c.name == name)
-            .unwrap_or(0)
-    };
-    let ids: Vec<String> = members
-        .iter()
-        .filter_map(|(_, cells)| domain::ids::CitizenId::parse(&cells[col("citizen_id")]).ok())
-        .map(|c| c.as_str().to_owned())
-        .collect();
-    let phones: Vec<String> = members
-        .iter()
-        .filter_map(|(_, cells)| domain::ids::Phone::parse(&cells[col("phone")]))
-        .map(domain::ids::Phone::into_string)
-        .collect();
-    let folded = domain::text::fold(family.get("head_name"));
-    let unit = family.get("unit_code").to_owned();
-    let registered = domain::Date::parse(family.get("registered_on")).unwrap_or_else(|_| crate::today());
-    st.scoped(who, move |db, acc| {
+            .filter_map(|(_, cells)| domain::ids::CitizenId::parse(&cells[col("citizen_id")]).ok())
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        let phones: Vec<String> = members
+            .iter()
+            .filter_map(|(_, cells)| domain::ids::Phone::parse(&cells[col("phone")]))
+            .map(domain::ids::Phone::into_string)
+            .collect();
+        let folded = domain::text::fold(self.get("head_name"));
+        let registered =
+            domain::Date::parse(self.get("registered_on")).unwrap_or_else(|_| crate::today());
         // The unit as typed ("code — name" or a code), on the household's date.
-        let code = importer::template::unit_code_of(&unit);
-        let Some(ix) = acc.graph.version_on(code, registered) else {
+        let unit = importer::template::unit_code_of(self.get("unit_code"));
+        let Some(ix) = acc.graph.version_on(unit, registered) else {
             return Ok(Vec::new());
         };
         let unit_id = acc.graph.version(ix).id;
@@ -369,8 +406,38 @@ async fn likely_duplicates(
             &ids,
             &phones,
         )?)
-    })
-    .await
+    }
+}
+
+/// The field of the family form a refusal is about: the household's (no prefix), member
+/// row r's (`m{i}.`), the assessment's (`a.`), the assignment's (`g.`); the head's name
+/// and gender are the household's fields.
+fn field_of(e: &importer::RowError, members: &[(String, Vec<String>)]) -> String {
+    let prefix = match e.file.as_str() {
+        "members" => members
+            .get(e.row.saturating_sub(2))
+            .map_or("", |(p, _)| p.as_str()),
+        "assessments" => "a.",
+        "assignments" => "g.",
+        _ => "",
+    };
+    match (prefix, e.column.as_str()) {
+        ("m1.", "full_name") => "head_name".to_owned(),
+        ("m1.", "gender") => "head_gender".to_owned(),
+        (_, "") => String::new(),
+        (p, c) => format!("{p}{c}"),
+    }
+}
+
+/// A family form's field in words: "Thành viên 2: Năm sinh", "Rà soát: Thu nhập…".
+pub(super) fn family_field_vi(field: &str) -> String {
+    let column = |c: &str| contract::column_label_vi(c).to_owned();
+    match field.split_once('.') {
+        Some((m, c)) if m.starts_with('m') => format!("Thành viên {}: {}", &m[1..], column(c)),
+        Some(("a", c)) => format!("Rà soát: {}", column(c)),
+        Some(("g", c)) => format!("Phân công: {}", column(c)),
+        _ => column(field),
+    }
 }
 
 /// A fingerprint of the household as stored: a form carries the one it was based on.

@@ -8,8 +8,11 @@
 //! on, and a change made meanwhile on the server comes back as a conflict, field by field.
 
 use super::form_fields::{
-    unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, CONSENT, HOUSEHOLD, MEMBER,
-    SUPPORT,
+    unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, ASSIGNMENT, CONSENT,
+    HOUSEHOLD, MEMBER, SUPPORT,
+};
+use super::household_forms::{
+    family_field_vi, member_fields, Family, FamilyAnswer, DUPLICATE_OK,
 };
 use super::household_forms::{household_values, version_of};
 use crate::api::ApiUser;
@@ -29,54 +32,105 @@ use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// The kinds a phone may enter offline, with their forms' fields and headings.
-fn kinds() -> [(&'static str, &'static str, &'static [Field]); 6] {
+fn kinds() -> [(&'static str, &'static str, &'static [Field]); 7] {
     [
-        ("households", "Hộ mới / sửa hộ", HOUSEHOLD),
+        ("households", "Sửa hộ / hộ mới (không kèm thành viên)", HOUSEHOLD),
         ("members", "Thành viên", MEMBER.as_slice()),
         ("assessments", "Kết quả rà soát", ASSESSMENT),
         ("supports", "Hỗ trợ", SUPPORT.as_slice()),
+        ("assignments", "Phân công giúp đỡ", ASSIGNMENT.as_slice()),
         ("activities", "Hoạt động", ACTIVITY),
         ("consents", "Phiếu đồng ý", CONSENT.as_slice()),
     ]
 }
 
+/// A family entered on the phone: the family form's fields (`m{i}.`, `a.`, `g.`), sent as
+/// one entry and written as the online form writes it.
+const FAMILIES: &str = "families";
+
 /// Households a phone keeps at most (her own units': a commune has hundreds).
 const KEPT_HOUSEHOLDS: i64 = 3000;
 
-fn fields_markup(kind: &str, fields: &[Field]) -> Markup {
+fn fields_markup(kind: &str, prefix: &str, fields: &[Field]) -> Markup {
     html! {
         @for fd in fields {
-            @let id = format!("{kind}-{}", fd.name);
+            @let name = format!("{prefix}{}", fd.name);
+            @let id = format!("{kind}-{}", name.replace('.', "-"));
             @match fd.input {
                 Input::Hidden => {
+                    // A household picked among hers (and those entered here, not yet
+                    // sent), searched by name or code.
                     label for=(id) { "Hộ" }
-                    select id=(id) name=(fd.name) .households required {}
+                    input.pick type="search" id={(id) "-search"} placeholder="Tìm hộ theo tên hoặc mã" autocomplete="off" aria-label="Tìm hộ";
+                    select id=(id) name=(name) .households {}
                 }
                 Input::Choice(opts) | Input::ChoiceOrAuto(opts, _) => {
                     label for=(id) { (fd.label) }
-                    select id=(id) name=(fd.name) {
+                    select id=(id) name=(name) {
                         @if let Input::ChoiceOrAuto(_, auto) = fd.input { option value="" { (auto) } }
                         @for (val, text) in opts { option value=(val) { (capitalized(text)) } }
                     }
                 }
                 Input::Deprivations => {
-                    fieldset { legend { (fd.label) }
-                        @for (code, label) in &super::form_fields::deprivation_choices(crate::today()).1 {
-                            label.check { input type="checkbox" name=(fd.name) value=(code); " " (label) }
+                    @let (standard, offered) = super::form_fields::deprivation_choices(crate::today());
+                    fieldset { legend { (fd.label) " (" (standard) ")" }
+                        @for (code, label) in offered {
+                            label.check { input type="checkbox" name=(name) value=(code); " " (label) }
                         }
                     }
                 }
                 Input::Unit => {
                     label for=(id) { (fd.label) }
-                    input id=(id) name=(fd.name) type="text" list="unit-choices" autocomplete="off";
+                    input id=(id) name=(name) type="text" list="unit-choices" autocomplete="off" data-default="unit";
+                }
+                Input::Date => {
+                    label for=(id) { (fd.label) " (ngày/tháng/năm)" }
+                    input id=(id) name=(name) type="text" inputmode="numeric" placeholder="DD/MM/YYYY" autocomplete="off" data-default="today";
                 }
                 _ => {
                     label for=(id) { (fd.label) }
-                    input id=(id) name=(fd.name) type=(match fd.input { Input::Date => "date", Input::Number | Input::Member => "number", _ => "text" })
-                        inputmode=[matches!(fd.input, Input::Number | Input::Member).then_some("numeric")];
+                    input id=(id) name=(name) type="text"
+                        inputmode=[matches!(fd.input, Input::Number | Input::Member).then_some("numeric")]
+                        data-default=[(fd.name == "year").then_some("year")];
                 }
             }
-            p.error data-for=(fd.name) {}
+            p.error data-for=(name) {}
+        }
+    }
+}
+
+/// Member rows of the family form a phone offers (the head, and three more: a family
+/// of more adds them afterwards, as members of the household it entered).
+const FAMILY_ROWS: usize = 4;
+
+/// The family form of the phone: the online form's fields, named as it names them.
+fn family_markup() -> Markup {
+    let without_household = |fields: &[Field]| -> Vec<Field> {
+        fields
+            .iter()
+            .filter(|f| f.name != "household_code")
+            .copied()
+            .collect()
+    };
+    html! {
+        form.stack.card.entry id={"f-" (FAMILIES)} data-kind=(FAMILIES) novalidate {
+            h2 { "Hộ mới cả gia đình" }
+            p.muted { "Thông tin hộ, các thành viên (chủ hộ là thành viên 1), kết quả rà soát và phân công giúp đỡ: gửi một lần, lưu cùng nhau." }
+            input type="hidden" name="_client_id";
+            input type="hidden" name="_base_version";
+            (fields_markup(FAMILIES, "", HOUSEHOLD))
+            @for i in 1..=FAMILY_ROWS {
+                fieldset { legend { "Thành viên " (i) @if i == 1 { " — chủ hộ" } }
+                    (fields_markup(FAMILIES, &format!("m{i}."), &member_fields(i))) }
+            }
+            fieldset { legend { "Kết quả rà soát (không bắt buộc)" }
+                (fields_markup(FAMILIES, "a.", &without_household(ASSESSMENT))) }
+            fieldset { legend { "Phân công giúp đỡ" }
+                label.check { input type="checkbox" name="g.on" value="1"; " Đơn vị nhận giúp đỡ hộ này" }
+                (fields_markup(FAMILIES, "g.", &without_household(&ASSIGNMENT))) }
+            label.check { input type="checkbox" name=(DUPLICATE_OK) value="1"; " Đây là hộ khác (khi được báo có thể trùng)" }
+            p.error data-for=(DUPLICATE_OK) {}
+            p { button type="submit" { "Lưu vào máy" } }
         }
     }
 }
@@ -85,8 +139,11 @@ fn fields_markup(kind: &str, fields: &[Field]) -> Markup {
 /// the households of her units to pick from; the script does the rest.
 pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
     let units = unit_choices(&st, &who, HOUSEHOLD).await?;
+    let unit = who.user.unit_code.clone();
     let body = html! {
         h1 { "Nhập khi không có mạng" }
+        // What a new entry starts with: her unit (today's date and year are the phone's).
+        div #defaults hidden data-unit=(unit) {}
         p #net.muted { "Đang kiểm tra kết nối…" }
         div.card {
             strong { "Chờ gửi: " span #pending { "0" } }
@@ -97,19 +154,23 @@ pub async fn page(State(st): State<AppState>, who: Authed) -> Page {
         p.muted { "Trang này dùng được cả khi mất mạng sau một lần mở khi có mạng. Mục nhập được giữ trên máy, kiểm tra như trên máy chủ, và tự gửi khi có mạng lại." }
         (unit_datalist("unit-choices", &units.units))
         nav.tabs {
+            a href={"#f-" (FAMILIES)} { "Hộ mới cả gia đình" } " "
             @for (kind, title, _) in kinds() { a href={"#f-" (kind)} { (title) } " " }
         }
+        (family_markup())
         @for (kind, title, fields) in kinds() {
-            form.stack.card.entry id={"f-" (kind)} data-kind=(kind) {
+            form.stack.card.entry id={"f-" (kind)} data-kind=(kind) novalidate {
                 h2 { (title) }
                 input type="hidden" name="_client_id";
                 input type="hidden" name="_base_version";
-                (fields_markup(kind, fields))
+                (fields_markup(kind, "", fields))
                 p { button type="submit" { "Lưu vào máy" } }
             }
         }
         p { a href="/follow-up" { "Hộ cần theo dõi" } " — danh sách đi thăm, xem được cả khi mất mạng nếu đã mở một lần khi có mạng." }
         h2 { "Hộ của đơn vị (" span #hh-count { "0" } ")" }
+        label for="hh-search" { "Tìm hộ để sửa" }
+        input #hh-search type="search" placeholder="Tên chủ hộ hoặc mã hộ" autocomplete="off";
         ul #households {}
         (csrf(&who))
         script src="/static/offline.js" defer {}
@@ -221,6 +282,9 @@ pub enum Outcome {
     Refused,
     /// The record changed on the server since the phone's copy: its values now, to decide.
     Conflict,
+    /// Not written yet: it names a household entered on the phone that is not stored
+    /// (refused, or not sent); sent again once it is.
+    Waiting,
 }
 
 /// One entry's answer.
@@ -326,8 +390,13 @@ pub async fn sync(
                             .bytes()
                             .all(|b| b.is_ascii_alphanumeric() || b == b'-');
                     let id = e.client_id.clone();
-                    let answer = match kinds().iter().find(|(k, _, _)| *k == e.kind) {
-                        Some((kind, _, _)) if id_ok => sync_one(db, &who, &acc, kind, e)?,
+                    let known = kinds()
+                        .iter()
+                        .map(|(k, _, _)| *k)
+                        .chain([FAMILIES])
+                        .find(|k| *k == e.kind);
+                    let answer = match known {
+                        Some(kind) if id_ok => sync_one(db, &who, &acc, kind, e)?,
                         _ => refused(&[("", "Mục gửi lên không hợp lệ.".into())]),
                     };
                     Ok(SyncAnswer {
@@ -365,10 +434,24 @@ fn sync_one(
             "Mã mục trùng với mục của người khác; hãy nhập lại.".into(),
         )]));
     }
+    let mut row = e.row;
+    // A record of a household entered on the phone and not stored when it was made
+    // names it by that entry's id (`@id`): the household it became, once stored.
+    let named = cell(&row, "household_code");
+    if let Some(made) = named.strip_prefix('@') {
+        match store::sync::receipt(db, made)?.filter(mine) {
+            Some(r) => {
+                row.insert("household_code".into(), Value::String(r.record_key));
+            }
+            None => return Ok(SyncAnswer::of(Outcome::Waiting)),
+        }
+    }
+    if kind == FAMILIES {
+        return sync_family(db, who, acc, &e.client_id, &row);
+    }
     let spec = importer::kinds::find(kind)
         .ok_or(AppError::NotFound)?
         .spec();
-    let mut row = e.row;
     // A support or an activity is keyed by the phone's id: a record of its own.
     if matches!(kind, "supports" | "activities") {
         row.insert(
@@ -462,6 +545,76 @@ fn sync_one(
         Err(importer::ImportError::DryRun) => Err(AppError::Internal("dry run".into())),
     }
 }
+
+/// A family entered on the phone, written as the online form writes it (one import: the
+/// household, its members, its assessment and assignment), the receipt kept in its
+/// transaction; the households it may duplicate named first, unless she said it is
+/// another.
+fn sync_family(
+    db: &mut store::Db,
+    who: &Authed,
+    acc: &Arc<store::access::Access>,
+    client_id: &str,
+    row: &Map<String, Value>,
+) -> Result<SyncAnswer, AppError> {
+    let mut values: Values = row.keys().map(|k| (k.clone(), cell(row, k))).collect();
+    // The code first (proposed from the unit when left empty): the receipt carries it,
+    // so that a member entered later for this family finds it.
+    let code = match cell(row, "household_code").trim() {
+        "" => {
+            let unit = importer::template::unit_code_of(&cell(row, "unit_code")).to_owned();
+            store::households::proposed_code(db, &unit)?
+        }
+        given => given.to_owned(),
+    };
+    values.insert("household_code".into(), code.clone());
+    let kept = store::sync::Receipt {
+        client_id: client_id.to_owned(),
+        user_id: who.user.id,
+        kind: FAMILIES.to_owned(),
+        record_key: code,
+    };
+    let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
+        store::sync::keep(db, &kept).map_err(|_| importer::refusal::Refusal::WrittenMeanwhile)
+    });
+    let answer = Family::of(values).write(db, acc, &who.actor(), Some(guard))?;
+    Ok(match answer {
+        FamilyAnswer::Stored(code) => SyncAnswer::stored(Outcome::Stored, code),
+        FamilyAnswer::Duplicates(dups) => {
+            let named: Vec<String> = dups
+                .iter()
+                .map(|(h, why)| format!("{} {} ({})", h.code, h.head_name, why.label_vi()))
+                .collect();
+            refused(&[(
+                DUPLICATE_OK,
+                format!(
+                    "Có thể hộ này đã có: {}. Nếu đúng là hộ khác, bấm Sửa, đánh dấu “Đây là hộ khác” rồi lưu lại.",
+                    named.join("; ")
+                ),
+            )])
+        }
+        FamilyAnswer::Refused(errors) => {
+            if let Some(r) = store::sync::receipt(db, client_id)?.filter(|r| r.user_id == who.user.id) {
+                return Ok(SyncAnswer::stored(Outcome::Already, r.record_key));
+            }
+            let mut reasons: Vec<(String, String)> = errors.into_iter().collect();
+            reasons.sort();
+            SyncAnswer {
+                errors: reasons
+                    .into_iter()
+                    .map(|(column, message)| SyncError {
+                        label: family_field_vi(&column),
+                        column,
+                        message,
+                    })
+                    .collect(),
+                ..SyncAnswer::of(Outcome::Refused)
+            }
+        }
+    })
+}
+
+type Values = std::collections::HashMap<String, String>;
 
 fn refused(reasons: &[(&str, String)]) -> SyncAnswer {
     SyncAnswer {
