@@ -383,6 +383,44 @@ fn offline_bundle_and_a_slow_3g_sync() {
         "- offline bundle (gzip): **{total} B** ({}); her commune's households: {households} B",
         parts.join(", ")
     );
+    // The page's weight and its blocking time (Lighthouse's TBT: the part of each long
+    // task over 50 ms, from the start of the page until her households are listed, on a
+    // processor slowed 4× as Lighthouse's mobile profile does), for
+    // the clerk and for a province manager, whose units hold thousands of households.
+    for (user, who) in [("xa", "a commune clerk"), ("tinh", "a province manager")] {
+        let mut c = Http::signed_in(base, user);
+        let weight: usize = ["/offline", "/api/offline/households"]
+            .iter()
+            .map(|p| c.get_with(&format!("{base}{p}"), &gz).bytes.len())
+            .sum();
+        let browser = Browser::start();
+        browser.login(base, user);
+        browser.wait_for("Tổng quan:");
+        // A cheap phone's processor, as Lighthouse's mobile profile slows it (4×).
+        browser.cdp("Emulation.setCPUThrottlingRate", &json!({"rate": 4}));
+        browser.go(&format!("{base}/offline"));
+        browser.until(
+            "return Number(document.querySelector('#hh-count').textContent) > 0;",
+            &json!(true),
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let measured = browser.call(
+            "POST",
+            &browser.s("/execute/async"),
+            Some(json!({"script": "const done = arguments[arguments.length - 1]; let tbt = 0; \
+                new PerformanceObserver((l) => { for (const e of l.getEntries()) tbt += Math.max(0, e.duration - 50); }) \
+                  .observe({type: 'longtask', buffered: true}); \
+                setTimeout(() => done([Math.round(tbt), document.getElementsByTagName('*').length, \
+                  document.querySelector('#hh-count').textContent]), 200);", "args": []})),
+        )["value"]
+            .clone();
+        println!(
+            "- `/offline` for {who}: **{weight} B** to download (gzip: the page and her {} households), **TBT {} ms**, {} DOM nodes",
+            measured[2].as_str().unwrap_or("?"),
+            measured[0],
+            measured[1]
+        );
+    }
 
     offline_ready(&b, base);
     b.network(false);
