@@ -58,7 +58,10 @@ fn render(sql: &str, backend: Backend) -> String {
             "DOUBLE PRECISION",
         ),
     };
-    json_fields(&sql.replace("{id_pk}", id_pk).replace("{real}", real), backend)
+    json_fields(
+        &sql.replace("{id_pk}", id_pk).replace("{real}", real),
+        backend,
+    )
 }
 
 /// `{json:column:field}`: the text of `field` of the JSON object in `column`, as each

@@ -10,6 +10,7 @@ fn head(title: &str, htmx: bool) -> Markup {
         title { (title) " — Đồng Hành" }
         link rel="stylesheet" href="/static/app.css";
         link rel="manifest" href="/manifest.webmanifest";
+        link rel="icon" href="/static/icon.svg" type="image/svg+xml";
         meta name="theme-color" content="#a3195b";
         @if htmx { script src="/static/htmx.min.js" defer {} }
     }
@@ -138,6 +139,16 @@ pub fn household_path(code: &str) -> String {
         }
     }
     out
+}
+
+/// A day typed as a person writes it (DD/MM/YYYY), whatever the phone's language: no
+/// browser date picker, whose format follows the phone's language. The server reads
+/// DD/MM/YYYY and YYYY-MM-DD alike.
+pub fn date_input(id: &str, name: &str, value: Option<domain::Date>) -> Markup {
+    html! {
+        input id=(id) name=(name) type="text" inputmode="numeric" placeholder="DD/MM/YYYY"
+            autocomplete="off" value=(value.map(domain::Date::dmy).unwrap_or_default());
+    }
 }
 
 /// The hidden CSRF field every form carries.

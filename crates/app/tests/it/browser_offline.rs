@@ -560,7 +560,9 @@ fn the_first_page_of_a_clerk_makes_the_phone_ready_offline() {
     let sw = include_str!("../../../web/static/sw.js");
     let cache = between(sw, "const CACHE = \"", "\"");
     b.until(
-        &format!("return caches.open('{cache}').then((c) => c.match('/offline')).then((r) => !!r);"),
+        &format!(
+            "return caches.open('{cache}').then((c) => c.match('/offline')).then((r) => !!r);"
+        ),
         &json!(true),
     );
     // A viewer writes nothing offline: no worker is installed for her.
@@ -654,7 +656,11 @@ fn a_family_entered_offline_after_only_the_dashboard() {
         "return document.querySelector('#families-unit_code').value;",
         &json!(unit),
     );
-    b.tick("families", "a.deprivations", &["employment", "water", "sanitation"]);
+    b.tick(
+        "families",
+        "a.deprivations",
+        &["employment", "water", "sanitation"],
+    );
     b.tick("families", "g.on", &["1"]);
     b.enter(
         "families",
@@ -680,7 +686,11 @@ fn a_family_entered_offline_after_only_the_dashboard() {
     b.enter("members", &[("full_name", "Lò Văn Ba"), ("gender", "M")]);
     b.enter(
         "supports",
-        &[("support_type", "gift"), ("quantity", "1"), ("item", "Chăn ấm")],
+        &[
+            ("support_type", "gift"),
+            ("quantity", "1"),
+            ("item", "Chăn ấm"),
+        ],
     );
     // An activity entered by mistake: dropped only when she says so.
     b.enter(
@@ -690,7 +700,10 @@ fn a_family_entered_offline_after_only_the_dashboard() {
     assert_eq!(b.pending(), "4");
     let queue = b.js("return document.querySelector('#queue').textContent;");
     let queue = queue.as_str().unwrap_or_default();
-    assert!(queue.contains("Lò Thị Gia") && queue.contains(&today), "{queue}");
+    assert!(
+        queue.contains("Lò Thị Gia") && queue.contains(&today),
+        "{queue}"
+    );
     b.click("#queue li:last-child button.drop");
     assert!(b.answer_dialog(false).contains("sẽ mất"));
     assert_eq!(b.pending(), "4", "kept when she says no");
@@ -703,18 +716,29 @@ fn a_family_entered_offline_after_only_the_dashboard() {
     b.network(true);
     b.until(PENDING, &json!("0"));
     let got: Value = serde_json::from_str(
-        &server_side.get(&format!("{base}/api/households/OFF-F01")).body,
+        &server_side
+            .get(&format!("{base}/api/households/OFF-F01"))
+            .body,
     )
     .unwrap();
     let members: Vec<(i64, String)> = got["members"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| (m["member_no"].as_i64().unwrap(), m["full_name"].as_str().unwrap().to_owned()))
+        .map(|m| {
+            (
+                m["member_no"].as_i64().unwrap(),
+                m["full_name"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         members,
-        [(1, "Lò Thị Gia".to_owned()), (2, "Lò Thị Út".to_owned()), (3, "Lò Văn Ba".to_owned())],
+        [
+            (1, "Lò Thị Gia".to_owned()),
+            (2, "Lò Thị Út".to_owned()),
+            (3, "Lò Văn Ba".to_owned())
+        ],
         "{got}"
     );
     assert_eq!(got["assessments"][0]["status"], "poor", "{got}");
@@ -726,14 +750,20 @@ fn a_family_entered_offline_after_only_the_dashboard() {
     );
 
     // The same head again, as a new family: held back, the household named.
-    b.enter("families", &[("head_name", "Lò Thị Gia"), ("m1-birth_year", "1985")]);
+    b.enter(
+        "families",
+        &[("head_name", "Lò Thị Gia"), ("m1-birth_year", "1985")],
+    );
     b.until(
         "return !!document.querySelector('#queue li.entry-refused');",
         &json!(true),
     );
     let refused = b.js("return document.querySelector('#queue li.entry-refused').textContent;");
     assert!(
-        refused.as_str().unwrap_or_default().contains("Có thể hộ này đã có: OFF-F01"),
+        refused
+            .as_str()
+            .unwrap_or_default()
+            .contains("Có thể hộ này đã có: OFF-F01"),
         "{refused}"
     );
     // She says it is another household: stored.

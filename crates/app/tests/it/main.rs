@@ -5,6 +5,7 @@
 // The helpers of a test binary may unwrap like the tests do: a panic is the failure.
 #![allow(clippy::unwrap_used)]
 
+mod a11y;
 mod aggregates;
 mod api_document;
 mod boundary;

@@ -365,7 +365,8 @@ fn forms_ask_for_what_a_person_must_give() {
     let class = format!("date=2026-03-04&unit_code={unit}&activity_type=vocational_class&sessions=1&participants=12&_again=1");
     let next = c.post_form(&format!("{base}/activities/new"), &fields(&csrf, &class));
     assert!(
-        next.body.contains("Đã lưu hoạt động. Nhập tiếp.") && next.body.contains("value=\"04/03/2026\""),
+        next.body.contains("Đã lưu hoạt động. Nhập tiếp.")
+            && next.body.contains("value=\"04/03/2026\""),
         "{}",
         next.body
     );
@@ -375,7 +376,11 @@ fn forms_ask_for_what_a_person_must_give() {
     // says it is another household.
     for (code, at, other) in [
         ("", format!("/households/{unit}-0001"), ""),
-        ("DN/2026/001", "/households/DN%2F2026%2F001".into(), "&dup_ok=1"),
+        (
+            "DN/2026/001",
+            "/households/DN%2F2026%2F001".into(),
+            "&dup_ok=1",
+        ),
     ] {
         let written = format!("household_code={code}&unit_code={unit}&registered_on=2026-02-01&head_name=Hồ Thị Lan&head_gender=F&area=rural&ethnic_minority=0&size=2");
         if !other.is_empty() {

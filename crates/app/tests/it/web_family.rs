@@ -30,7 +30,9 @@ fn figure(c: &mut Http, base: &str, unit: &str, (from, to): (&str, &str), code: 
 }
 
 fn with_csrf<'a>(csrf: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    std::iter::once(("_csrf", csrf)).chain(fields.iter().copied()).collect()
+    std::iter::once(("_csrf", csrf))
+        .chain(fields.iter().copied())
+        .collect()
 }
 
 #[test]
@@ -95,8 +97,15 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
         &with_csrf(&csrf, &family("FAM-1", "19x5")),
     );
     assert_eq!(bad.status, 200);
-    assert!(bad.body.contains("id=\"m2-birth_year-error\""), "{}", bad.body);
-    assert!(bad.body.contains("value=\"Trần Thị Con\""), "her input is kept");
+    assert!(
+        bad.body.contains("id=\"m2-birth_year-error\""),
+        "{}",
+        bad.body
+    );
+    assert!(
+        bad.body.contains("value=\"Trần Thị Con\""),
+        "her input is kept"
+    );
     assert_eq!(c.get(&format!("{base}/api/households/FAM-1")).status, 404);
     // "+ Thêm thành viên" gives a third member's row and saves nothing.
     let mut more = family("FAM-1", "2005");
@@ -133,7 +142,11 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
     let page = c.get(&format!("{base}/households/FAM-1?luu=gia-dinh")).body;
     says_all(
         &page,
-        &["Đã lưu hộ mới cùng các thành viên", "Lịch sử thay đổi", "/households/FAM-1/card"],
+        &[
+            "Đã lưu hộ mới cùng các thành viên",
+            "Lịch sử thay đổi",
+            "/households/FAM-1/card",
+        ],
         "the household page",
     );
 
@@ -151,14 +164,23 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
     // Every child form: the next member's number given, the recipient by name, the
     // standard in force on the day, the assignment with her unit.
     let member = c.get(&format!("{base}/households/FAM-1/members")).body;
-    assert!(member.contains("name=\"member_no\" value=\"3\""), "{member}");
+    assert!(
+        member.contains("name=\"member_no\" value=\"3\""),
+        "{member}"
+    );
     let support = c.get(&format!("{base}/households/FAM-1/supports")).body;
     assert!(support.contains(">2. Trần Thị Con</option>"), "{support}");
-    assert!(support.contains("name=\"item\""), "the support says what was given");
+    assert!(
+        support.contains("name=\"item\""),
+        "the support says what was given"
+    );
     let assessment = c.get(&format!("{base}/households/FAM-1/assessments")).body;
     assert!(assessment.contains("Nghị định 07/2021"), "{assessment}");
     let assignment = c.get(&format!("{base}/households/FAM-1/assignments")).body;
-    assert!(assignment.contains(&format!("value=\"{unit}\"")), "{assignment}");
+    assert!(
+        assignment.contains(&format!("value=\"{unit}\"")),
+        "{assignment}"
+    );
     let next_year = (today.year() + 1).to_string();
     let assigned = c.post_form(
         &format!("{base}/households/FAM-1/assignments"),
@@ -201,13 +223,24 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
         )
     };
     let unreasoned = edit(&mut c, "");
-    assert!(unreasoned.body.contains("id=\"reason-error\""), "{}", unreasoned.body);
+    assert!(
+        unreasoned.body.contains("id=\"reason-error\""),
+        "{}",
+        unreasoned.body
+    );
     let reasoned = edit(&mut c, "hộ có thêm cháu");
-    assert_eq!(reasoned.header("location"), Some("/households/FAM-1?luu=ho"));
+    assert_eq!(
+        reasoned.header("location"),
+        Some("/households/FAM-1?luu=ho")
+    );
     let page = c.get(&format!("{base}/households/FAM-1")).body;
     says_all(
         &page,
-        &["Sửa hộ gia đình", "Số nhân khẩu: 2 → 3", "Lý do: hộ có thêm cháu"],
+        &[
+            "Sửa hộ gia đình",
+            "Số nhân khẩu: 2 → 3",
+            "Lý do: hộ có thêm cháu",
+        ],
         "the history",
     );
 
@@ -228,7 +261,10 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
             ],
         ),
     );
-    assert_eq!(given.header("location"), Some("/households/FAM-1?luu=ho-tro#giup-do"));
+    assert_eq!(
+        given.header("location"),
+        Some("/households/FAM-1?luu=ho-tro#giup-do")
+    );
     assert_eq!(gifts(&mut c), before + 2);
     let page = c.get(&format!("{base}/households/FAM-1")).body;
     let delete = between(&page, "href=\"/records/supports/delete?", "\"").replace("&amp;", "&");
@@ -244,15 +280,25 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
     );
     assert_eq!(gifts(&mut c), before);
     let page = c.get(&format!("{base}/households/FAM-1")).body;
-    assert!(page.contains("Bản ghi đã xóa") && page.contains("bấm nhầm"), "{page}");
-    let id = between(&page[page.find("Bản ghi đã xóa").unwrap()..], "name=\"id\" value=\"", "\"");
+    assert!(
+        page.contains("Bản ghi đã xóa") && page.contains("bấm nhầm"),
+        "{page}"
+    );
+    let id = between(
+        &page[page.find("Bản ghi đã xóa").unwrap()..],
+        "name=\"id\" value=\"",
+        "\"",
+    );
     let restore = |c: &mut Http, reason: &'static str| {
         c.post_form(
             &format!("{base}/households/FAM-1/restore"),
             &with_csrf(&csrf, &[("id", id.as_str()), ("reason", reason)]),
         )
     };
-    assert!(restore(&mut c, "").body.contains("lý do"), "a restore asks a reason");
+    assert!(
+        restore(&mut c, "").body.contains("lý do"),
+        "a restore asks a reason"
+    );
     assert_eq!(gifts(&mut c), before);
     let restored = restore(&mut c, "xóa nhầm");
     assert_eq!(
@@ -261,7 +307,11 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
         "{}",
         restored.body
     );
-    assert_eq!(gifts(&mut c), before + 2, "the restored support is counted again");
+    assert_eq!(
+        gifts(&mut c),
+        before + 2,
+        "the restored support is counted again"
+    );
     assert_eq!(restore(&mut c, "lần nữa").status, 409, "restored once");
     assert_eq!(gifts(&mut c), before + 2);
 
@@ -272,7 +322,10 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
         &["PHIẾU THÔNG TIN HỘ", "Trần Thị Con", "Chăn ấm", "hộ nghèo"],
         "the card",
     );
-    assert!(!card.body.contains("049180001234"), "no citizen ID on paper");
+    assert!(
+        !card.body.contains("049180001234"),
+        "no citizen ID on paper"
+    );
     let pdf = c.get(&format!("{base}/households/FAM-1/card?format=pdf"));
     assert!(pdf.bytes.starts_with(b"%PDF"));
     let text = String::from_utf8_lossy(&pdf.bytes);

@@ -99,7 +99,10 @@ fn card(
                 format!(
                     "{}{}",
                     s.kind.label_vi(),
-                    s.item.as_deref().map(|i| format!(": {i}")).unwrap_or_default()
+                    s.item
+                        .as_deref()
+                        .map(|i| format!(": {i}"))
+                        .unwrap_or_default()
                 ),
                 to,
                 reports::render::count(s.value_vnd),

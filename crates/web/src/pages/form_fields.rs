@@ -65,10 +65,9 @@ fn choice_text(u: &domain::units::UnitVersion) -> String {
 
 /// A unit field's list of suggestions, named `id` for the field's `list`.
 pub(super) fn unit_datalist(id: &str, choices: &UnitChoices) -> maud::Markup {
+    // Always there, if empty: a field's `list` names it.
     maud::html! {
-        @if !choices.is_empty() {
-            datalist id=(id) { @for u in choices { option value=(u) {} } }
-        }
+        datalist id=(id) { @for u in choices { option value=(u) {} } }
     }
 }
 
@@ -123,21 +122,20 @@ pub(super) type Offered = (String, Vec<(String, String)>);
 /// The national standard in force on `on` (the latest one otherwise), with its
 /// deprivations (code, Vietnamese name): what an assessment form of that date offers.
 pub(super) fn deprivation_choices(on: domain::Date) -> &'static Offered {
-    static BY_STANDARD: LazyLock<Vec<(domain::poverty::Standard, Offered)>> =
-        LazyLock::new(|| {
-            domain::poverty::national::all()
-                .into_iter()
-                .map(|s| {
-                    let offered = s
-                        .indicators
-                        .iter()
-                        .map(|i| (i.code.clone(), i.label_vi.clone()))
-                        .collect();
-                    let named = (s.name.clone(), offered);
-                    (s, named)
-                })
-                .collect()
-        });
+    static BY_STANDARD: LazyLock<Vec<(domain::poverty::Standard, Offered)>> = LazyLock::new(|| {
+        domain::poverty::national::all()
+            .into_iter()
+            .map(|s| {
+                let offered = s
+                    .indicators
+                    .iter()
+                    .map(|i| (i.code.clone(), i.label_vi.clone()))
+                    .collect();
+                let named = (s.name.clone(), offered);
+                (s, named)
+            })
+            .collect()
+    });
     let standards: Vec<domain::poverty::Standard> =
         BY_STANDARD.iter().map(|(s, _)| s.clone()).collect();
     let chosen = domain::poverty::standard_for(&standards, on, None)
@@ -243,7 +241,10 @@ pub(super) static SUPPORT: LazyLock<Vec<Field>> = LazyLock::new(|| {
             ("date", "Ngày hỗ trợ"),
             ("unit_code", "Đơn vị hỗ trợ (gõ tên hoặc mã)"),
             ("member_no", "Người nhận"),
-            ("item", "Hỗ trợ gì (vd. “Bò giống sinh sản”, “200 cây keo giống”)"),
+            (
+                "item",
+                "Hỗ trợ gì (vd. “Bò giống sinh sản”, “200 cây keo giống”)",
+            ),
             ("value_vnd", "Trị giá (đồng)"),
             ("programme", "Chương trình / dự án"),
         ],
@@ -270,7 +271,10 @@ pub(super) static ASSIGNMENT: LazyLock<Vec<Field>> = LazyLock::new(|| {
         &["household_code"],
         &[],
         &[
-            ("unit_code", "Chi hội / đơn vị nhận giúp đỡ (gõ tên hoặc mã)"),
+            (
+                "unit_code",
+                "Chi hội / đơn vị nhận giúp đỡ (gõ tên hoặc mã)",
+            ),
             ("year", "Năm giúp đỡ"),
             ("assigned_on", "Ngày nhận giúp đỡ"),
         ],
@@ -409,11 +413,7 @@ pub const UNION_MEMBER_DEFAULT: &str = "0";
 
 pub(super) fn child_spec(kind: &str) -> (&'static str, &'static str, &'static [Field]) {
     match kind {
-        "assignments" => (
-            "assignments",
-            "Phân công giúp đỡ hộ",
-            ASSIGNMENT.as_slice(),
-        ),
+        "assignments" => ("assignments", "Phân công giúp đỡ hộ", ASSIGNMENT.as_slice()),
         "members" => ("members", "Thêm thành viên", MEMBER.as_slice()),
         "assessments" => ("assessments", "Ghi kết quả rà soát", ASSESSMENT),
         "consents" => (

@@ -42,6 +42,7 @@ pub(super) fn form_markup(
             (csrf(who))
             @for (k, val) in extra_hidden { input type="hidden" name=(k) value=(val); }
             (fields_markup("", fields, values, errors, choices))
+            @if fields.iter().any(|f| matches!(f.input, Input::Unit)) { (unit_datalist("unit-choices", &choices.units)) }
             p.actions { button type="submit" { "Lưu" }
                 @if in_series(fields) { " " button.secondary type="submit" name="_again" value="1" { "Lưu và thêm tiếp" } } }
         }
@@ -57,7 +58,12 @@ pub(super) fn fields_markup(
     errors: &Errors,
     choices: &Choices,
 ) -> Markup {
-    let v = |n: &str| values.get(&format!("{prefix}{n}")).cloned().unwrap_or_default();
+    let v = |n: &str| {
+        values
+            .get(&format!("{prefix}{n}"))
+            .cloned()
+            .unwrap_or_default()
+    };
     html! {
         @for fd in fields {
             @let name = format!("{prefix}{}", fd.name);
@@ -117,7 +123,6 @@ pub(super) fn fields_markup(
             }
             @if let Some(e) = error { p.error id={(id) "-error"} { (e) } }
         }
-        @if fields.iter().any(|f| matches!(f.input, Input::Unit)) { (unit_datalist("unit-choices", &choices.units)) }
     }
 }
 
@@ -128,7 +133,8 @@ fn day_as_typed(raw: &str) -> String {
 
 /// What a correction, a deletion or a restore says when its reason is left empty (the
 /// importer's own message names the file's column, which a form does not have).
-pub(super) const REASON_NEEDED: &str = "Cần ghi lý do: người xem lại hồ sơ sẽ biết vì sao có thay đổi.";
+pub(super) const REASON_NEEDED: &str =
+    "Cần ghi lý do: người xem lại hồ sơ sẽ biết vì sao có thay đổi.";
 
 /// How a form's row is written.
 pub(super) enum Write {
@@ -284,7 +290,15 @@ pub(super) async fn new_form(
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
     let hidden = [("_back", back)];
-    let form = form_markup(who, action, fields, &values, &Errors::new(), &hidden, &choices);
+    let form = form_markup(
+        who,
+        action,
+        fields,
+        &values,
+        &Errors::new(),
+        &hidden,
+        &choices,
+    );
     Ok(render(who, title, html! {}, form))
 }
 
@@ -494,10 +508,16 @@ pub async fn child_post(
 }
 
 fn child_kind(kind: &str) -> Result<&'static str, AppError> {
-    ["members", "assessments", "supports", "consents", "assignments"]
-        .into_iter()
-        .find(|k| *k == kind)
-        .ok_or(AppError::NotFound)
+    [
+        "members",
+        "assessments",
+        "supports",
+        "consents",
+        "assignments",
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
+    .ok_or(AppError::NotFound)
 }
 
 // Activities (not tied to a household).
@@ -567,7 +587,8 @@ pub async fn activity_save(
                 &hidden,
                 &choices,
             );
-            let saved = html! { p.notice role="status" { "✓ " (Saved::Activity.vi()) " Nhập tiếp." } };
+            let saved =
+                html! { p.notice role="status" { "✓ " (Saved::Activity.vi()) " Nhập tiếp." } };
             Ok(render(&who, "Ghi hoạt động", saved, form))
         }
         Ok(()) => Ok(Redirect::to(&Saved::Activity.on(&back)).into_response()),

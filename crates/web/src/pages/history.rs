@@ -162,12 +162,13 @@ pub async fn restore(
         vec![super::forms::REASON_NEEDED.to_owned()]
     } else {
         let actor = who.actor();
-        let guard: importer::Guard = Arc::new(move |db: &mut store::Db| {
-            match store::audit::mark_restored(db, id, &actor) {
-                Ok(true) => Ok(()),
-                _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
-            }
-        });
+        let guard: importer::Guard =
+            Arc::new(
+                move |db: &mut store::Db| match store::audit::mark_restored(db, id, &actor) {
+                    Ok(true) => Ok(()),
+                    _ => Err(importer::refusal::Refusal::ChangedMeanwhile),
+                },
+            );
         let how = How {
             guard: Some(guard),
             create_only: true,

@@ -39,7 +39,13 @@ impl Family {
         // The rows the form had; a phone's entry (no `_members`) has as many as it names.
         let named = values
             .keys()
-            .filter_map(|k| k.strip_prefix('m')?.split_once('.')?.0.parse::<usize>().ok())
+            .filter_map(|k| {
+                k.strip_prefix('m')?
+                    .split_once('.')?
+                    .0
+                    .parse::<usize>()
+                    .ok()
+            })
             .max()
             .unwrap_or(2);
         let members = values
@@ -80,7 +86,13 @@ impl Family {
             let cells = contract::MEMBERS
                 .cols
                 .iter()
-                .map(|c| if c.name == "member_no" { no.clone() } else { cell(c.name) })
+                .map(|c| {
+                    if c.name == "member_no" {
+                        no.clone()
+                    } else {
+                        cell(c.name)
+                    }
+                })
                 .collect();
             rows.push((prefix, cells));
         }
@@ -225,6 +237,7 @@ fn family_form(
             fieldset { legend { "Phân công giúp đỡ" }
                 label.check { input type="checkbox" name="g.on" value="1" checked[assign_on]; " Đơn vị nhận giúp đỡ hộ này" }
                 (fields_markup("g.", &assignment_fields, values, errors, choices)) }
+            (super::form_fields::unit_datalist("unit-choices", &choices.units))
             p.actions { button type="submit" { "Lưu hộ và thành viên" } }
         }
     }
@@ -257,7 +270,9 @@ pub async fn household_create(
     if family.get("_more") == "1" {
         family.values.remove("_more");
         family.members = (family.members + 1).min(FAMILY_MAX);
-        family.values.insert("_members".into(), family.members.to_string());
+        family
+            .values
+            .insert("_members".into(), family.members.to_string());
         return again(&family, &Errors::new(), &[]);
     }
     let w = who.clone();
@@ -319,7 +334,10 @@ impl Family {
             importer::source::Table::of_texts(kind.to_owned(), kind.to_owned(), header, rows)
         };
         let names = |spec: &contract::Spec| spec.cols.iter().map(|c| c.name.to_owned()).collect();
-        let household = HOUSEHOLD.iter().map(|f| self.get(f.name).to_owned()).collect();
+        let household = HOUSEHOLD
+            .iter()
+            .map(|f| self.get(f.name).to_owned())
+            .collect();
         let mut tables = vec![
             table(
                 "households",
@@ -337,7 +355,11 @@ impl Family {
             tables.push(table("assessments", header, vec![row]));
         }
         if let Some(row) = self.assignment_row(&code) {
-            tables.push(table("assignments", names(&contract::ASSIGNMENTS), vec![row]));
+            tables.push(table(
+                "assignments",
+                names(&contract::ASSIGNMENTS),
+                vec![row],
+            ));
         }
         let opts = importer::Options {
             actor: actor.to_owned(),

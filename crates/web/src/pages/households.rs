@@ -54,7 +54,9 @@ fn hits_table(found: &Found, q: &ListQuery) -> Markup {
         .unwrap_or_default()
     };
     html! {
-        @if hits.is_empty() { p.muted { "Không có hộ nào." } }
+        @if hits.is_empty() && q.q.trim().is_empty() && q.status.is_empty() {
+            p.muted { "Gõ tên chủ hộ hoặc thành viên, mã hộ, số CCCD hoặc số điện thoại để tìm hộ." }
+        } @else if hits.is_empty() { p.muted { "Không tìm thấy hộ nào. Thử bớt một từ, hoặc tìm theo mã hộ." } }
         @else {
             p { strong { (found.total) " hộ" }
                 @if found.total > PER_PAGE { ", hiển thị " (first + 1) "–" (first + hits.len() as i64) } }
@@ -141,7 +143,7 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQ
         form.stack method="get" action="/households" {
             label for="q" { "Tìm theo mã hộ, tên (không cần dấu, từ theo thứ tự nào cũng được), số CCCD hoặc số điện thoại" }
             input id="q" name="q" type="search" value=(query) autocomplete="off"
-                hx-get="/households/results" hx-trigger="keyup changed delay:400ms" hx-target="#hits";
+                data-hx-get="/households/results" data-hx-trigger="keyup changed delay:400ms" data-hx-target="#hits";
             p { button type="submit" { "Tìm" } }
         }
         p { "Danh sách theo tình trạng: "

@@ -423,9 +423,9 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         form.stack.card method="get" action="/reports/lasting" {
             label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(key.0) list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
-            label for="as_of" { "Số liệu đến ngày" } input id="as_of" name="as_of" type="date" value=(key.1.to_string());
+            label for="as_of" { "Số liệu đến ngày" } (crate::html::date_input("as_of", "as_of", Some(key.1)))
             label for="s" { "Cơ cấu đơn vị theo ngày (để trống: ngày số liệu)" }
-            input id="s" name="s" type="date" value=(key.2.map(|d| d.to_string()).unwrap_or_default());
+            (crate::html::date_input("s", "s", key.2))
             p { button type="submit" { "Xem" } }
         }
         p.noprint { "Tải về: "

@@ -1,8 +1,8 @@
 //! The pages, one module per area.
 
 mod audit;
-mod card;
 pub(crate) mod breakdown;
+mod card;
 pub(crate) mod dashboard;
 mod data_request;
 mod differences;
@@ -19,8 +19,8 @@ pub(crate) mod offline;
 mod periods;
 mod privacy;
 mod records;
-pub(crate) mod saved;
 pub(crate) mod reports;
+pub(crate) mod saved;
 mod targets;
 mod units;
 mod users;

@@ -11,9 +11,7 @@ use super::form_fields::{
     unit_choices, unit_datalist, Field, Input, ACTIVITY, ASSESSMENT, ASSIGNMENT, CONSENT,
     HOUSEHOLD, MEMBER, SUPPORT,
 };
-use super::household_forms::{
-    family_field_vi, member_fields, Family, FamilyAnswer, DUPLICATE_OK,
-};
+use super::household_forms::{family_field_vi, member_fields, Family, FamilyAnswer, DUPLICATE_OK};
 use super::household_forms::{household_values, version_of};
 use crate::api::ApiUser;
 use crate::auth::Authed;
@@ -34,7 +32,11 @@ use utoipa::ToSchema;
 /// The kinds a phone may enter offline, with their forms' fields and headings.
 fn kinds() -> [(&'static str, &'static str, &'static [Field]); 7] {
     [
-        ("households", "Sửa hộ / hộ mới (không kèm thành viên)", HOUSEHOLD),
+        (
+            "households",
+            "Sửa hộ / hộ mới (không kèm thành viên)",
+            HOUSEHOLD,
+        ),
         ("members", "Thành viên", MEMBER.as_slice()),
         ("assessments", "Kết quả rà soát", ASSESSMENT),
         ("supports", "Hỗ trợ", SUPPORT.as_slice()),
@@ -594,7 +596,9 @@ fn sync_family(
             )])
         }
         FamilyAnswer::Refused(errors) => {
-            if let Some(r) = store::sync::receipt(db, client_id)?.filter(|r| r.user_id == who.user.id) {
+            if let Some(r) =
+                store::sync::receipt(db, client_id)?.filter(|r| r.user_id == who.user.id)
+            {
                 return Ok(SyncAnswer::stored(Outcome::Already, r.record_key));
             }
             let mut reasons: Vec<(String, String)> = errors.into_iter().collect();

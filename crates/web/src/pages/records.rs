@@ -478,8 +478,8 @@ pub async fn list(
             label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="tên hoặc mã; để trống: tất cả" list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
             @if spec.dated_by.is_some() {
-                label for="from" { "Từ ngày" } input #from type="date" name="from" value=(from.to_string());
-                label for="to" { "đến ngày" } input #to type="date" name="to" value=(to.to_string());
+                label for="from" { "Từ ngày" } (crate::html::date_input("from", "from", Some(from)))
+                label for="to" { "đến ngày" } (crate::html::date_input("to", "to", Some(to)))
             }
             " " button type="submit" { "Xem" }
         }
@@ -532,7 +532,7 @@ impl axum::extract::FromRequestParts<AppState> for Named {
 }
 
 /// An input for a column of the contract, by its type.
-fn input(name: &str, ty: Ty, value: &str, fixed: bool) -> Markup {
+fn input(name: &str, ty: Ty, value: &str) -> Markup {
     let yes_no: &[(&str, &str)] = &[("1", "có"), ("0", "không")];
     let choices = match ty {
         Ty::Enum(entries) => Some(entries),
@@ -540,16 +540,15 @@ fn input(name: &str, ty: Ty, value: &str, fixed: bool) -> Markup {
         _ => None,
     };
     html! {
-        @if fixed {
-            input type="hidden" name=(name) value=(value);
-            p #(name) { strong { (value) } }
-        } @else if let Some(entries) = choices {
+        @if let Some(entries) = choices {
             select id=(name) name=(name) {
                 option value="" selected[value.is_empty()] { "—" }
                 @for (code, label) in entries { option value=(code) selected[*code == value] { (capitalized(label)) } }
             }
+        } @else if ty == Ty::Date {
+            (crate::html::date_input(name, name, domain::Date::parse(value).ok()))
         } @else {
-            input id=(name) name=(name) value=(value) type=(match ty { Ty::Date => "date", Ty::Count | Ty::Year => "number", _ => "text" });
+            input id=(name) name=(name) value=(value) type="text" inputmode=[matches!(ty, Ty::Count | Ty::Year | Ty::Money).then_some("numeric")];
         }
     }
 }
@@ -569,8 +568,15 @@ fn correction_form(
             input type="hidden" name="_version" value=(version_of(row));
             @for c in spec.cols {
                 @let value = values.get(c.name).cloned().unwrap_or_default();
-                label for=(c.name) { (column_label_vi(c.name)) @if c.required { " *" } }
-                (input(c.name, c.ty, &value, spec.key.contains(&c.name)))
+                @let fixed = spec.key.contains(&c.name);
+                @if fixed {
+                    // The record's key: shown, not edited.
+                    input type="hidden" name=(c.name) value=(value);
+                    p { (column_label_vi(c.name)) ": " strong #(c.name) { (value) } }
+                } @else {
+                    label for=(c.name) { (column_label_vi(c.name)) @if c.required { " *" } }
+                    (input(c.name, c.ty, &value))
+                }
                 @if let Some(e) = errors.get(c.name) { p.error { (e) } }
             }
             label for="reason" { "Lý do sửa *" }
@@ -635,7 +641,10 @@ pub async fn edit_save(
         .unwrap_or_default();
     let mut missing = person_must_give(spec.kind, &values);
     if reason.is_empty() {
-        missing.insert(REASON_COL.to_owned(), super::forms::REASON_NEEDED.to_owned());
+        missing.insert(
+            REASON_COL.to_owned(),
+            super::forms::REASON_NEEDED.to_owned(),
+        );
     }
     let result = if !missing.is_empty() {
         Err(missing)

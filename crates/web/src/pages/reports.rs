@@ -303,12 +303,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         form.stack.card method="get" action="/reports" {
             label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(req.unit) list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
-            label for="from" { "Từ ngày" } input id="from" name="from" type="date" value=(req.from.to_string());
-            label for="to" { "Đến ngày" } input id="to" name="to" type="date" value=(req.to.to_string());
+            label for="from" { "Từ ngày" } (crate::html::date_input("from", "from", Some(req.from)))
+            label for="to" { "Đến ngày" } (crate::html::date_input("to", "to", Some(req.to)))
             label for="s" { "Cơ cấu đơn vị theo ngày (để trống: ngày cuối kỳ)" }
-            input id="s" name="s" type="date" value=(req.structure_date.map(|d| d.to_string()).unwrap_or_default());
-            label { input type="checkbox" name="by_children" value="1" checked[by_children] style="width:auto"; " Theo đơn vị trực thuộc" }
-            label { input type="checkbox" name="approved" value="1" checked[approved] style="width:auto"; " Chỉ số liệu đã duyệt" }
+            (crate::html::date_input("s", "s", req.structure_date))
+            label.check { input type="checkbox" name="by_children" value="1" checked[by_children]; " Theo đơn vị trực thuộc" }
+            label.check { input type="checkbox" name="approved" value="1" checked[approved]; " Chỉ số liệu đã duyệt" }
             p { button type="submit" { "Xem báo cáo" } }
         }
         p.noprint { "Tải về: "

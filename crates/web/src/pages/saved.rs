@@ -84,7 +84,11 @@ impl Saved {
     pub(crate) fn on(self, path: &str) -> String {
         let (path, anchor) = path.split_once('#').unwrap_or((path, ""));
         let join = if path.contains('?') { '&' } else { '?' };
-        let anchor = if anchor.is_empty() { String::new() } else { format!("#{anchor}") };
+        let anchor = if anchor.is_empty() {
+            String::new()
+        } else {
+            format!("#{anchor}")
+        };
         format!("{path}{join}luu={}{anchor}", self.code())
     }
 }
@@ -151,14 +155,25 @@ mod tests {
 
     #[test]
     fn only_paths_of_this_site_are_returned_to() {
-        assert_eq!(local_path("/households/A-1"), Some("/households/A-1".into()));
-        assert_eq!(local_path("/records/x?page=2&luu=sua"), Some("/records/x?page=2".into()));
+        assert_eq!(
+            local_path("/households/A-1"),
+            Some("/households/A-1".into())
+        );
+        assert_eq!(
+            local_path("/records/x?page=2&luu=sua"),
+            Some("/records/x?page=2".into())
+        );
         assert_eq!(local_path("//evil.example/"), None);
         assert_eq!(local_path("https://evil.example/"), None);
         assert_eq!(local_path("/\\evil"), None);
-        assert_eq!(Saved::Member.on("/households/A"), "/households/A?luu=thanh-vien");
+        assert_eq!(
+            Saved::Member.on("/households/A"),
+            "/households/A?luu=thanh-vien"
+        );
         assert_eq!(Saved::Deleted.on("/x?y=1#h"), "/x?y=1&luu=xoa#h");
-        let q = SavedQuery { luu: "<script>".into() };
+        let q = SavedQuery {
+            luu: "<script>".into(),
+        };
         assert!(q.notice().into_string().is_empty());
     }
 }

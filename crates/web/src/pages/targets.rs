@@ -191,6 +191,7 @@ async fn render(
                                 @for d in &g.columns {
                                     td data-label=(d.label_vi) {
                                         input name=(cell_name(code, d.code)) type="number" min="0" inputmode="numeric"
+                                            aria-label={(name) ": " (d.label_vi)}
                                             value=[plan(code, d.code)] disabled[!editable];
                                     }
                                 }
@@ -213,7 +214,8 @@ async fn render(
                                 td data-label="" { "Chia đều (mỗi đơn vị; để trống: chia kế hoạch của " (report.unit.name) ")" }
                                 @for d in &g.columns {
                                     td data-label=(d.label_vi) {
-                                        input name={"even|" (d.code)} type="number" min="0" inputmode="numeric" placeholder="mỗi đơn vị";
+                                        input name={"even|" (d.code)} type="number" min="0" inputmode="numeric" placeholder="mỗi đơn vị"
+                                            aria-label={"Chia đều " (d.label_vi) ": mỗi đơn vị"};
                                         button.secondary type="submit" name="_even" value=(d.code) { "Chia đều" }
                                     }
                                 }

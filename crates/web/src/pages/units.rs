@@ -89,9 +89,9 @@ pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQ
             let v = graph.version(r);
             Ok(html! {
                 h1 { (v.name) }
-                p.muted { "Cơ cấu ngày " (date.dmy()) ". "
-                    form.inline method="get" action="/units" { input type="hidden" name="root" value=(root);
-                        input type="date" name="date" value=(date.to_string()) style="width:auto"; " " button type="submit" { "Xem" } } }
+                p.muted { "Cơ cấu ngày " (date.dmy()) "." }
+                form.inline method="get" action="/units" { input type="hidden" name="root" value=(root);
+                    label for="date" { "Xem cơ cấu ngày" } " " (crate::html::date_input("date", "date", Some(date))) " " button type="submit" { "Xem" } }
                 p { a href={"/units/" (v.code)} { "Lịch sử đơn vị qua các lần sắp xếp" } " · "
                     a href={"/units?format=xlsx&root=" (v.code) "&date=" (date.to_string())} { "Tải Excel toàn bộ đơn vị trực thuộc" } }
                 ul {
