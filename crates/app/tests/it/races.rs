@@ -84,6 +84,7 @@ fn concurrent_edits_creations_and_citizen_ids_each_have_one_winner() {
             ("area", "rural"),
             ("ethnic_minority", "0"),
             ("size", "3"),
+            ("reason", "sửa tên cho đúng"),
         ];
         cc.clone()
             .post_form(&format!("{b}/households/RACE-1/edit"), &fields)

@@ -78,13 +78,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
             ul { @for (code, name) in &found { li { strong { (code) } " " (name) } } }
         }
         h2 { "Tên chưa khớp" }
-        div.scroll { table {
-            tr { th { "Xã/phường mới" } th { "Tên ghi trong văn bản" } th { "Nối với đơn vị cũ" } }
-            @for item in &questions {
+        // On a phone each row is a card, each value under its heading.
+        table.cards {
+            thead { tr { th { "Xã/phường mới" } th { "Tên ghi trong văn bản" } th { "Nối với đơn vị cũ" } } }
+            tbody { @for item in &questions {
                 tr {
-                    td { (item.new_code) " " (item.new_name) br; span.muted { (item.province) } }
-                    td { "“" (item.written) "”" br; span.muted { (item.reason) } }
-                    td { form.inline method="post" action="/lineage" {
+                    td data-label="Xã/phường mới" { (item.new_code) " " (item.new_name) br; span.muted { (item.province) } }
+                    td data-label="Tên ghi trong văn bản" { "“" (item.written) "”" br; span.muted { (item.reason) } }
+                    td data-label="Nối với đơn vị cũ" { form.inline method="post" action="/lineage" {
                         (csrf(&who))
                         input type="hidden" name="to" value=(item.new_code);
                         input type="hidden" name="resolves" value=(item.key());
@@ -93,16 +94,16 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
                         button.secondary type="submit" { "Nối" }
                     } }
                 }
-            }
-        } }
+            } }
+        }
         h2 { "Gắn theo xã lân cận, cần xác nhận" }
-        div.scroll { table {
-            tr { th { "Xã cũ" } th { "Sang" } th {} }
-            @for g in &guesses {
+        table.cards {
+            thead { tr { th { "Xã cũ" } th { "Sang" } th { "Quyết định" } } }
+            tbody { @for g in &guesses {
                 tr {
-                    td { (g.from_code) " " (g.from_name) }
-                    td { (g.to_code) " " (g.to_name) }
-                    td {
+                    td data-label="Xã cũ" { (g.from_code) " " (g.from_name) }
+                    td data-label="Sang" { (g.to_code) " " (g.to_name) }
+                    td data-label="Quyết định" {
                         form.inline method="post" action="/lineage" {
                             (csrf(&who))
                             input type="hidden" name="from" value=(g.from_code);
@@ -118,8 +119,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
                         }
                     }
                 }
-            }
-        } }
+            } }
+        }
     };
     Ok(who.page("Rà soát kế thừa", body))
 }
