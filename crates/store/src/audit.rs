@@ -217,3 +217,15 @@ pub fn mark_restored(db: &mut Db, id: i64, actor: &str) -> Result<bool, StoreErr
     )?;
     Ok(n == 1)
 }
+
+/// The changes of one record (`entity`, its key as the log writes it), newest first.
+pub fn of_record(
+    db: &mut Db,
+    entity: &str,
+    key: &str,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let sql = "SELECT {cols} FROM audit_log WHERE entity = ? AND entity_key = ? \
+               AND action <> ? ORDER BY id DESC LIMIT ?";
+    db.query_as(sql, crate::params![entity, key, VIEW_SENSITIVE, limit])
+}

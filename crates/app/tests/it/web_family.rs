@@ -315,6 +315,52 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
     assert_eq!(restore(&mut c, "lần nữa").status, 409, "restored once");
     assert_eq!(gifts(&mut c), before + 2);
 
+    // The restored support's own history, on its correction form: deleted, restored.
+    let page = c.get(&format!("{base}/households/FAM-1")).body;
+    let edit = between(&page, "href=\"/records/supports/edit?", "\"").replace("&amp;", "&");
+    let form = c.get(&format!("{base}/records/supports/edit?{edit}")).body;
+    says_all(
+        &form,
+        &[
+            "Các lần thay đổi bản ghi này",
+            "Lý do: bấm nhầm",
+            "Khôi phục bản ghi đã xóa: xóa nhầm",
+        ],
+        "the record's history",
+    );
+
+    // A kind with no form of its own (a micro-insurance sale) through the form derived
+    // from the contract: its id made by the server, counted.
+    let sold = figure(&mut c, base, &unit, span, "microinsurance_contracts");
+    let new = c.get(&format!("{base}/records/microinsurance/new")).body;
+    assert!(
+        !new.contains("name=\"record_id\""),
+        "the server makes the id"
+    );
+    let saved = c.post_form(
+        &format!("{base}/records/microinsurance/new"),
+        &with_csrf(
+            &csrf,
+            &[
+                ("date", today_dmy.as_str()),
+                ("unit_code", unit.as_str()),
+                ("kind", "contract"),
+                ("count", "3"),
+                ("amount_vnd", "150.000"),
+            ],
+        ),
+    );
+    assert_eq!(
+        saved.header("location"),
+        Some("/records/microinsurance?luu=ban-ghi"),
+        "{}",
+        saved.body
+    );
+    assert_eq!(
+        figure(&mut c, base, &unit, span, "microinsurance_contracts"),
+        sold + 3
+    );
+
     // Phiếu hộ: the card in print and as a PDF, without identifiers.
     let card = c.get(&format!("{base}/households/FAM-1/card"));
     says_all(

@@ -296,7 +296,7 @@ pub(super) static SUPPORT_WITH_ID: LazyLock<Vec<Field>> = LazyLock::new(|| {
 /// yes/no as a choice, a date, a whole number, a unit she may write, text), named by the
 /// column's Vietnamese name unless `said` puts it better for a form; `hidden` columns are
 /// carried, not shown; `left` columns are not on the form.
-fn from_contract(
+pub(super) fn from_contract(
     spec: &'static contract::Spec,
     hidden: &[&str],
     left: &[&str],

@@ -33,23 +33,10 @@ pub(super) fn section(
         .filter(|t| t.restored_at.is_none())
         .collect();
     let names = Names::load(db, acc)?;
-    let when = |at: &str| {
-        crate::vietnam_moment(at).map_or_else(
-            || at.to_owned(),
-            |(d, hh, mm)| format!("{} {hh:02}:{mm:02}", d.dmy()),
-        )
-    };
     Ok(html! {
         h2 #lich-su { "Lịch sử thay đổi" }
         @if changes.is_empty() { p.muted { "Chưa có thay đổi nào được ghi từ biểu mẫu (dữ liệu nhập bằng tệp lớn được ghi theo từng lần nhập, ở trang Nhật ký)." } }
-        ul.history { @for a in &changes {
-            @let (key, what) = names.described(a);
-            li { span.muted { (when(&a.at)) } " · " strong { (names.actor(&a.actor)) } " · "
-                (action_vi(&a.action)) " " (entity_vi(&a.entity).to_lowercase())
-                @if !key.is_empty() { " (" (key) ")" }
-                @if !what.is_empty() { br; span { (what) } }
-                @if let Some(r) = a.reason.as_deref().filter(|r| !r.is_empty()) { br; em { "Lý do: " (r) } } }
-        } }
+        (changes_list(&names, &changes))
         @if !deleted.is_empty() {
             h3 { "Bản ghi đã xóa" }
             @for t in &deleted {
@@ -70,6 +57,39 @@ pub(super) fn section(
             }
         }
     })
+}
+
+/// A record's own changes, in words: who, when, what, why (on its correction form).
+pub(super) fn of_record(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    entity: &str,
+    key: &str,
+) -> Result<Markup, AppError> {
+    let changes = store::audit::of_record(db, entity, key, SHOWN)?;
+    let names = Names::load(db, acc)?;
+    Ok(changes_list(&names, &changes))
+}
+
+fn when(at: &str) -> String {
+    crate::vietnam_moment(at).map_or_else(
+        || at.to_owned(),
+        |(d, hh, mm)| format!("{} {hh:02}:{mm:02}", d.dmy()),
+    )
+}
+
+/// Changes as a list a person reads.
+fn changes_list(names: &Names<'_>, changes: &[store::audit::AuditRow]) -> Markup {
+    html! {
+        ul.history { @for a in changes {
+            @let (key, what) = names.described(a);
+            li { span.muted { (when(&a.at)) } " · " strong { (names.actor(&a.actor)) } " · "
+                (action_vi(&a.action)) " " (entity_vi(&a.entity).to_lowercase())
+                @if !key.is_empty() { " (" (key) ")" }
+                @if !what.is_empty() { br; span { (what) } }
+                @if let Some(r) = a.reason.as_deref().filter(|r| !r.is_empty()) { br; em { "Lý do: " (r) } } }
+        } }
+    }
 }
 
 /// A tombstone read as the audit entry of its deletion (its key and its last content).

@@ -88,6 +88,10 @@ pub fn routes() -> Router<AppState> {
         .route("/records", get(records::index))
         .route("/records/{kind}", get(records::list))
         .route(
+            "/records/{kind}/new",
+            get(records::new_form).post(records::new_save),
+        )
+        .route(
             "/records/{kind}/edit",
             get(records::edit_form).post(records::edit_save),
         )

@@ -474,6 +474,7 @@ pub async fn list(
     let body = html! {
         h1 { (spec.label_vi) }
         (saved_notice)
+        @if writes { p { a.button href={"/records/" (spec.kind) "/new"} { "Thêm " (spec.label_vi.to_lowercase()) } } }
         form.inline method="get" action={"/records/" (spec.kind)} {
             label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="tên hoặc mã; để trống: tất cả" list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
@@ -601,10 +602,21 @@ fn values_of(row: &Stored, shown: &Shown) -> HashMap<String, String> {
 pub async fn edit_form(who: Authed, named: Named) -> Reply {
     let (spec, table, row, shown) = record_of(&who, &named, Some(Surface::CorrectionForm)).await?;
     let action = format!("/records/{}/edit?{}", spec.kind, key_param(table, &row));
+    // Its own changes, as the log keys them (the key's columns as a JSON object).
+    let key: Vec<Value> = table.key.iter().map(|k| row[k].clone()).collect();
+    let key_json = store::keyed::json_object(table.key, &key);
+    let history = named
+        .st
+        .scoped(&who, move |db, acc| {
+            super::history::of_record(db, acc, table.table, &key_json)
+        })
+        .await?;
     let body = html! {
         h1 { "Sửa: " (spec.label_vi) }
         @if let Some(lock) = &shown.lock { (lock_notice(lock)) }
         (correction_form(&who, spec, &action, &row, &values_of(&row, &shown), &Errors::new()))
+        h2 { "Các lần thay đổi bản ghi này" }
+        (history)
     };
     Ok(who.page("Sửa bản ghi", body).into_response())
 }
@@ -784,5 +796,130 @@ pub async fn delete_save(
                 )
                 .into_response())
         }
+    }
+}
+
+// A new record of any kind, its form derived from the contract: every record kind can be
+// entered from a page, not only from a file.
+
+/// The new-record form's fields of `spec`: every column as its type says, but a record
+/// id, which the server makes, and a member by her number (no household is chosen yet).
+fn new_fields(spec: &'static Spec) -> Vec<super::form_fields::Field> {
+    use super::form_fields::Input;
+    let left: &[&str] = if spec.key == ["record_id"] {
+        &["record_id"]
+    } else {
+        &[]
+    };
+    super::form_fields::from_contract(spec, &[], left, &[])
+        .into_iter()
+        .map(|f| match f.input {
+            Input::Member => super::form_fields::Field {
+                input: Input::Number,
+                ..f
+            },
+            _ => f,
+        })
+        .collect()
+}
+
+/// Where a kind's new records are entered: a household (with its family) and an
+/// activity have forms of their own.
+fn own_form(kind: &str) -> Option<&'static str> {
+    match kind {
+        "households" => Some("/households/new"),
+        "activities" => Some("/activities/new"),
+        _ => None,
+    }
+}
+
+fn new_page(
+    who: &Authed,
+    spec: &'static Spec,
+    values: &super::forms::Values,
+    errors: &Errors,
+    choices: &super::form_fields::Choices,
+) -> axum::response::Response {
+    let fields = new_fields(spec);
+    let action = format!("/records/{}/new", spec.kind);
+    let body = html! {
+        h1 { "Thêm: " (spec.label_vi) }
+        @if spec.cols.iter().any(|c| c.name == "household_code") {
+            p.muted { "Mẹo: mở trang của hộ để nhập, hộ được điền sẵn." }
+        }
+        (super::forms::form_markup(who, &action, &fields, values, errors, &[], choices))
+    };
+    who.page(spec.label_vi, body).into_response()
+}
+
+pub async fn new_form(State(st): State<AppState>, who: Authed, Path(kind): Path<String>) -> Reply {
+    let spec = record_kind(&kind)?.spec();
+    if let Some(own) = own_form(spec.kind) {
+        return Ok(Redirect::to(own).into_response());
+    }
+    let fields = new_fields(spec);
+    let choices = super::form_fields::unit_choices(&st, &who, &fields).await?;
+    let today = crate::today();
+    let mut values = super::forms::Values::new();
+    for c in spec.cols {
+        let v = match (c.name, c.ty) {
+            ("unit_code", _) => who.user.unit_code.clone(),
+            (_, Ty::Date) if spec.dated_by == Some(c.name) => today.to_string(),
+            (_, Ty::Year) => today.year().to_string(),
+            _ => continue,
+        };
+        values.insert(c.name.to_owned(), v);
+    }
+    Ok(new_page(&who, spec, &values, &Errors::new(), &choices))
+}
+
+pub async fn new_save(
+    State(st): State<AppState>,
+    who: Authed,
+    Path(kind): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Reply {
+    let spec = record_kind(&kind)?.spec();
+    let fields = new_fields(spec);
+    let choices = super::form_fields::unit_choices(&st, &who, &fields).await?;
+    let mut values = super::forms::take(form);
+    if spec.key == ["record_id"] {
+        values.insert(
+            "record_id".into(),
+            format!("W-{}", &crate::auth::random_token()[..12]),
+        );
+    }
+    let missing = person_must_give(spec.kind, &values);
+    let result = if missing.is_empty() {
+        let header: Vec<String> = spec.cols.iter().map(|c| c.name.to_owned()).collect();
+        let cells = header
+            .iter()
+            .map(|h| values.get(h).cloned().unwrap_or_default())
+            .collect();
+        let how = How {
+            guard: None,
+            create_only: true,
+            reason: None,
+        };
+        import_row(&st, &who, spec.kind, (header, cells), how).await?
+    } else {
+        Err(missing)
+    };
+    match result {
+        Ok(()) => {
+            let household = values
+                .get("household_code")
+                .filter(|c| !c.trim().is_empty());
+            let back = match household {
+                Some(code) => format!(
+                    "{}#{}",
+                    crate::html::household_path(code.trim()),
+                    super::forms::section_of(spec.kind)
+                ),
+                None => format!("/records/{}", spec.kind),
+            };
+            Ok(Redirect::to(&Saved::of_kind(spec.kind).on(&back)).into_response())
+        }
+        Err(errors) => Ok(new_page(&who, spec, &values, &errors, &choices)),
     }
 }

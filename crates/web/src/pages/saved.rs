@@ -18,9 +18,11 @@ pub(crate) enum Saved {
     Corrected,
     Deleted,
     Restored,
+    Record,
 }
 
-const ALL: [Saved; 11] = [
+const ALL: [Saved; 12] = [
+    Saved::Record,
     Saved::Household,
     Saved::Family,
     Saved::Member,
@@ -48,6 +50,7 @@ impl Saved {
             Saved::Corrected => "sua",
             Saved::Deleted => "xoa",
             Saved::Restored => "khoi-phuc",
+            Saved::Record => "ban-ghi",
         }
     }
 
@@ -64,6 +67,7 @@ impl Saved {
             Saved::Corrected => "Đã lưu sửa đổi.",
             Saved::Deleted => "Đã xóa bản ghi. Có thể khôi phục trong mục “Lịch sử thay đổi”.",
             Saved::Restored => "Đã khôi phục bản ghi.",
+            Saved::Record => "Đã lưu bản ghi.",
         }
     }
 
@@ -76,7 +80,8 @@ impl Saved {
             "assignments" => Saved::Assignment,
             "consents" => Saved::Consent,
             "activities" => Saved::Activity,
-            _ => Saved::Support,
+            "supports" => Saved::Support,
+            _ => Saved::Record,
         }
     }
 
