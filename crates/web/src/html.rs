@@ -112,7 +112,7 @@ pub fn page(p: &Page<'_>, body: impl maud::Render) -> Html<String> {
                             @if shown(role) { a href=(href) { (label) } }
                         }
                         a href="/password" { "Mật khẩu" }
-                        form.inline method="post" action="/logout" {
+                        form.inline method="post" action="/logout" novalidate {
                             input type="hidden" name="_csrf" value=(p.who.csrf());
                             button.secondary type="submit" style="padding:.2rem .6rem" { "Đăng xuất" }
                         }

@@ -5,7 +5,22 @@
 // (Clear-Site-Data), asks first while entries wait to be sent.
 "use strict";
 (() => {
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js");
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js");
+    // Her households and the contract's rules kept before the signal goes: fetched through
+    // the service worker (which keeps /api/offline/*) once it controls the page, at most
+    // once an hour, so that the entry page has them even if she never opened it online.
+    const keepData = () => {
+      const last = Number(localStorage.getItem("donghanh-kept") || 0);
+      if (Date.now() - last < 3600e3) return;
+      const urls = ["/api/offline/households", "/api/offline/contract"];
+      Promise.all(urls.map((u) => fetch(u, { credentials: "same-origin" })))
+        .then((rs) => rs.every((r) => r.ok) && localStorage.setItem("donghanh-kept", String(Date.now())))
+        .catch(() => {});
+    };
+    if (navigator.serviceWorker.controller) keepData();
+    else navigator.serviceWorker.addEventListener("controllerchange", keepData, { once: true });
+  }
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then((kept) => kept || navigator.storage.persist());
   }

@@ -3,7 +3,7 @@
 // households, the contract's rules) and the visit list of households to follow up
 // (/follow-up), and answers from them when there is no network.
 // Everything else goes to the network as usual.
-const CACHE = "donghanh-offline-v4";
+const CACHE = "donghanh-offline-v5";
 const SHELL = ["/offline", "/static/app.css", "/static/offline.js", "/static/keep.js", "/static/icon.svg", "/manifest.webmanifest"];
 // The visit list (/follow-up) is kept as she last opened it, for visits without a signal.
 const KEPT = (path) => SHELL.includes(path) || path === "/follow-up" || path.startsWith("/api/offline/");

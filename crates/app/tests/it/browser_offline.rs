@@ -771,4 +771,22 @@ fn a_family_entered_offline_after_only_the_dashboard() {
     b.tick("families", "dup_ok", &["1"]);
     b.click("#f-families button[type=submit]");
     b.until(PENDING, &json!("0"));
+
+    // Back on the household's page: the support deleted by mistake, then restored from
+    // its history, counted again.
+    b.go(&format!("{base}/households/OFF-F01"));
+    b.click("a[href^='/records/supports/delete']");
+    b.wait_for("Lý do xóa");
+    b.fill("#reason", "bấm nhầm");
+    b.click("main form button.danger");
+    b.wait_for("Đã xóa bản ghi");
+    assert_eq!(this_year(&mut server_side, base, &unit, "gifts"), gifts);
+    b.fill("input[id^='restore-']", "xóa nhầm");
+    b.click("form[action$='/restore'] button");
+    b.wait_for("Đã khôi phục bản ghi");
+    assert_eq!(
+        this_year(&mut server_side, base, &unit, "gifts"),
+        gifts + 1,
+        "the restored support is counted again"
+    );
 }

@@ -295,7 +295,7 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<Audit
     .unwrap_or_default();
     let body = html! {
         h1 { "Nhật ký thay đổi" }
-        form.stack method="get" action="/audit" {
+        form.stack method="get" action="/audit" novalidate {
             label for="entity" { "Loại dữ liệu" }
             select id="entity" name="entity" {
                 option value="" selected[entity.is_empty()] { "Tất cả" }

@@ -244,7 +244,7 @@ pub async fn show(
         h1 { "Chia theo nhóm hộ: " (breakdown.unit.name) }
         p.muted { "Từ " (req.from.dmy()) " đến " (req.to.dmy()) ". " (structure) ". "
             a href={"/reports?" (query(&[]))} { "Về báo cáo" } }
-        form.stack.card method="get" action="/reports/breakdown" {
+        form.stack.card method="get" action="/reports/breakdown" novalidate {
             input type="hidden" name="unit" value=(req.unit);
             input type="hidden" name="from" value=(req.from.to_string());
             input type="hidden" name="to" value=(req.to.to_string());

@@ -437,10 +437,10 @@ fn erase_page(
             p { "Theo yêu cầu của bà, họ tên, năm sinh, số CCCD, điện thoại của bà (và tên chủ hộ nếu bà là chủ hộ) sẽ được thay bằng “"
                 (store::erasure::ERASED_NAME) "”, cả trong nhật ký và các bản ghi đã xóa. "
                 "Giới tính, hội viên, dân tộc và mọi hồ sơ của hộ vẫn giữ nên số liệu các báo cáo không đổi. Việc này không hoàn tác được." }
-            form.stack.card method="post" action={(back) "/members/" (m.member_no) "/erase"} {
+            form.stack.card method="post" action={(back) "/members/" (m.member_no) "/erase"} novalidate {
                 (csrf(who))
                 label for="reason" { "Lý do (ví dụ: bà yêu cầu ngày …, đơn số …)" }
-                textarea id="reason" name="reason" rows="2" required {}
+                textarea id="reason" name="reason" rows="2" {}
                 p { button.danger type="submit" { "Xóa dữ liệu cá nhân" } }
             }
         }

@@ -140,7 +140,7 @@ pub async fn list(State(st): State<AppState>, who: Authed, Query(q): Query<ListQ
     let hits = find(&st, &who, &q, PER_PAGE).await?;
     let body = html! {
         h1 { "Hộ gia đình" }
-        form.stack method="get" action="/households" {
+        form.stack method="get" action="/households" novalidate {
             label for="q" { "Tìm theo mã hộ, tên (không cần dấu, từ theo thứ tự nào cũng được), số CCCD hoặc số điện thoại" }
             input id="q" name="q" type="search" value=(query) autocomplete="off"
                 data-hx-get="/households/results" data-hx-trigger="keyup changed delay:400ms" data-hx-target="#hits";

@@ -97,7 +97,7 @@ fn safe_name(sent: Option<&str>) -> Result<String, AppError> {
 
 fn upload_form(who: &Authed) -> Markup {
     html! {
-        form.stack.card method="post" action={"/import?_csrf=" (who.csrf)} enctype="multipart/form-data" {
+        form.stack.card method="post" action={"/import?_csrf=" (who.csrf)} enctype="multipart/form-data" novalidate {
             (csrf(who))
             label for="file" { "Tệp CSV hoặc Excel (.xlsx; mỗi trang mang tên loại dữ liệu)" }
             input id="file" name="file" type="file" accept=".csv,.xlsx";
@@ -230,7 +230,7 @@ fn outcome(
                         p.muted { "… và " (s.preview.omitted) " dòng khác." }
                     }
                 }
-                form.card method="post" action="/import/confirm" {
+                form.card method="post" action="/import/confirm" novalidate {
                     (csrf(who))
                     input type="hidden" name="token" value=(token);
                     button type="submit" { "Xác nhận ghi dữ liệu" }

@@ -420,7 +420,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         .find_map(reports::lasting::comparison_sentence);
     let body = html! {
         h1 { "Thoát nghèo bền vững: " (l.unit.name) }
-        form.stack.card method="get" action="/reports/lasting" {
+        form.stack.card method="get" action="/reports/lasting" novalidate {
             label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(key.0) list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
             label for="as_of" { "Số liệu đến ngày" } (crate::html::date_input("as_of", "as_of", Some(key.1)))

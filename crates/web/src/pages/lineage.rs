@@ -70,7 +70,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
         @if !q.said.is_empty() { p.alert { (q.said) } }
         p { "Còn " strong { (remaining.0) } " tên trong ghi chú sáp nhập chưa khớp với đơn vị cũ nào, và "
             strong { (remaining.1) } " xã cũ được gắn theo xã lân cận, cần xác nhận." }
-        form.inline method="get" action="/lineage" {
+        form.inline method="get" action="/lineage" novalidate {
             label for="q" { "Tìm đơn vị cũ theo tên" } " "
             input #q name="q" value=(q.q) style="width:auto"; " " button type="submit" { "Tìm" }
         }
@@ -85,7 +85,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
                 tr {
                     td data-label="Xã/phường mới" { (item.new_code) " " (item.new_name) br; span.muted { (item.province) } }
                     td data-label="Tên ghi trong văn bản" { "“" (item.written) "”" br; span.muted { (item.reason) } }
-                    td data-label="Nối với đơn vị cũ" { form.inline method="post" action="/lineage" {
+                    td data-label="Nối với đơn vị cũ" { form.inline method="post" action="/lineage" novalidate {
                         (csrf(&who))
                         input type="hidden" name="to" value=(item.new_code);
                         input type="hidden" name="resolves" value=(item.key());
@@ -104,14 +104,14 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Searc
                     td data-label="Xã cũ" { (g.from_code) " " (g.from_name) }
                     td data-label="Sang" { (g.to_code) " " (g.to_name) }
                     td data-label="Quyết định" {
-                        form.inline method="post" action="/lineage" {
+                        form.inline method="post" action="/lineage" novalidate {
                             (csrf(&who))
                             input type="hidden" name="from" value=(g.from_code);
                             input type="hidden" name="to" value=(g.to_code);
                             input type="hidden" name="confirm" value="1";
                             button.secondary type="submit" { "Xác nhận" }
                         }
-                        form.inline method="post" action="/lineage" {
+                        form.inline method="post" action="/lineage" novalidate {
                             (csrf(&who))
                             input type="hidden" name="from" value=(g.from_code);
                             input name="to" placeholder="mã xã mới đúng" aria-label="Mã xã mới đúng" style="width:7rem"; " "

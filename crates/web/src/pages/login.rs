@@ -15,7 +15,7 @@ fn login_page(token: &str, username: &str, error: Option<&str>) -> Response {
         h1 { "Đăng nhập" }
         p.muted { "Hệ thống quản lý hỗ trợ phụ nữ giảm nghèo của Hội LHPN Việt Nam." }
         @if let Some(e) = error { p.alert { (e) } }
-        form.stack.card method="post" action="/login" {
+        form.stack.card method="post" action="/login" novalidate {
             input type="hidden" name="_login" value=(token);
             (field("Tên đăng nhập", "username", username, "text", None))
             (field("Mật khẩu", "password", "", "password", None))
@@ -208,7 +208,7 @@ fn password_page(who: &Authed, error: Option<&str>, done: bool) -> Response {
         @if who.user.must_change_password && !done { p.notice { "Đây là lần đăng nhập đầu: hãy đặt mật khẩu của riêng bạn." } }
         @if done { p.notice { "Đã đổi mật khẩu." } }
         @if let Some(e) = error { p.alert { (e) } }
-        form.stack.card method="post" action="/password" {
+        form.stack.card method="post" action="/password" novalidate {
             (csrf(who))
             (field("Mật khẩu hiện tại", "current", "", "password", None))
             (field("Mật khẩu mới (ít nhất 10 ký tự)", "new", "", "password", None))

@@ -236,12 +236,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
             _ => ("Gửi duyệt", "approve", None),
         };
         html! {
-            form.inline method="post" action="/periods" {
+            form.inline method="post" action="/periods" novalidate {
                 (csrf(&who))
                 input type="hidden" name="unit" value=(l.code);
                 input type="hidden" name="p" value=(raw);
                 input type="hidden" name="to" value=(to.as_str());
-                @if let Some(r) = reason { input name="comment" required placeholder=(r) aria-label=(r) style="width:auto"; " " }
+                @if let Some(r) = reason { input name="comment" placeholder=(r) aria-label=(r) style="width:auto"; " " }
                 button class=(class) type="submit" { (label) }
             }
         }
@@ -340,7 +340,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Perio
     };
     let body = html! {
         h1 { "Duyệt số liệu theo kỳ" }
-        form.inline method="get" action="/periods" {
+        form.inline method="get" action="/periods" novalidate {
             label for="p" { "Kỳ" } " "
             input #p name="p" value=(raw) style="width:auto" aria-describedby="p-help"; " "
             label for="q" { "Đơn vị" } " "

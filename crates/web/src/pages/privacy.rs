@@ -133,14 +133,14 @@ pub async fn breaches(State(st): State<AppState>, who: Authed) -> Reply {
             }
         }
         h2 { "Ghi sự cố mới" }
-        form.stack.card method="post" action="/privacy/breaches" {
+        form.stack.card method="post" action="/privacy/breaches" novalidate {
             (csrf(&who))
             label for="found_at" { "Thời điểm phát hiện (giờ Việt Nam)" }
-            input id="found_at" name="found_at" type="datetime-local" required;
+            input id="found_at" name="found_at" type="datetime-local";
             label for="what" { "Sự việc (dữ liệu nào, xảy ra thế nào)" }
-            textarea id="what" name="what" rows="3" required {}
+            textarea id="what" name="what" rows="3" {}
             label for="found_by" { "Người phát hiện / báo tin" }
-            input id="found_by" name="found_by" required;
+            input id="found_by" name="found_by";
             label for="account" { "Tài khoản liên quan (nếu có; để ước tính từ nhật ký truy cập)" }
             input id="account" name="account";
             label for="window_from" { "Khoảng thời gian nghi bị lộ: từ (để trống: 30 ngày trước khi phát hiện)" }
@@ -256,7 +256,7 @@ pub async fn breach_show(State(st): State<AppState>, who: Authed, Path(id): Path
                 @let at = match m { Milestone::AuthorityNotified => b.authority_notified_at.as_deref(), Milestone::PeopleNotified => b.people_notified_at.as_deref(), Milestone::Closed => b.closed_at.as_deref() };
                 li { (m.label_vi()) ": " (when(at))
                     @if at.is_none() {
-                        form.inline method="post" action={"/privacy/breaches/" (b.id)} {
+                        form.inline method="post" action={"/privacy/breaches/" (b.id)} novalidate {
                             (csrf(&who))
                             input type="hidden" name="milestone" value=(m.as_str());
                             " " button.secondary type="submit" { "Ghi lúc này" }
@@ -268,10 +268,10 @@ pub async fn breach_show(State(st): State<AppState>, who: Authed, Path(id): Path
         h2 { "Các bước xử lý" }
         @if steps.is_empty() { p.muted { "Chưa ghi bước nào." } }
         ol { @for s in &steps { li { (crate::vietnam_time(&s.at)) " — " (store::reviews::person(&s.by_actor)) ": " (s.what) } } }
-        form.stack.card method="post" action={"/privacy/breaches/" (b.id)} {
+        form.stack.card method="post" action={"/privacy/breaches/" (b.id)} novalidate {
             (csrf(&who))
             label for="step" { "Bước đã làm (khóa tài khoản, đổi mật khẩu, thu hồi tệp…)" }
-            textarea id="step" name="step" rows="2" required {}
+            textarea id="step" name="step" rows="2" {}
             p { button type="submit" { "Ghi bước" } }
         }
         p { a href="/privacy/breaches" { "← Các sự cố" } }
@@ -345,7 +345,7 @@ pub async fn retention(State(st): State<AppState>, who: Authed) -> Page {
     let mut sheet = Sheet::new("Luu tru", &["Mã hộ", "Đơn vị", "Hồ sơ gần nhất"]);
     for (d, unit) in &due {
         let actions = html! {
-            form.inline method="post" action="/privacy/retention" {
+            form.inline method="post" action="/privacy/retention" novalidate {
                 (csrf(&who))
                 input type="hidden" name="household" value=(d.code);
                 button.secondary type="submit" { "Ẩn danh hóa" }
@@ -364,7 +364,7 @@ pub async fn retention(State(st): State<AppState>, who: Authed) -> Page {
         h1 { "Thời hạn lưu trữ dữ liệu cá nhân" }
         p { "Hộ không có hồ sơ mới nào trong " strong { (years) " năm" } " (trước " (retention_cut(today, years).dmy()) ") được liệt kê để xem xét. "
             "Ẩn danh hóa xóa họ tên, năm sinh, CCCD, điện thoại của mọi thành viên và tên chủ hộ; số liệu các báo cáo giữ nguyên." }
-        form.inline.card method="post" action="/privacy/retention" {
+        form.inline.card method="post" action="/privacy/retention" novalidate {
             (csrf(&who))
             label for="years" { "Số năm lưu trữ " }
             input id="years" name="years" type="number" min=(store::retention::YEARS_ALLOWED.start()) max=(store::retention::YEARS_ALLOWED.end()) value=(years);

@@ -441,13 +441,13 @@ pub async fn list(
                 h1 { "Tải Excel: " (spec.label_vi) }
                 p { "Tệp này có số CCCD và điện thoại đầy đủ của " (households) " hộ. "
                     "Theo Luật Bảo vệ dữ liệu cá nhân, mỗi lần xem đầy đủ được ghi vào nhật ký truy cập kèm lý do." }
-                form.stack.card method="get" action={"/records/" (spec.kind)} {
+                form.stack.card method="get" action={"/records/" (spec.kind)} novalidate {
                     input type="hidden" name="format" value="xlsx";
                     input type="hidden" name="from" value=(from.to_string());
                     input type="hidden" name="to" value=(to.to_string());
                     input type="hidden" name="unit" value=(unit);
                     label for="reason" { "Lý do cần số đầy đủ *" }
-                    input #reason name="reason" required maxlength="300";
+                    input #reason name="reason" maxlength="300";
                     p { button type="submit" { "Tải bản đầy đủ" } }
                 }
                 p { a href=(address(&[("format", "xlsx"), ("masked", "1")])) { "Tải bản đã che số CCCD, điện thoại (không cần lý do)" } }
@@ -475,7 +475,7 @@ pub async fn list(
         h1 { (spec.label_vi) }
         (saved_notice)
         @if writes { p { a.button href={"/records/" (spec.kind) "/new"} { "Thêm " (spec.label_vi.to_lowercase()) } } }
-        form.inline method="get" action={"/records/" (spec.kind)} {
+        form.inline method="get" action={"/records/" (spec.kind)} novalidate {
             label for="unit" { "Đơn vị" } input #unit name="unit" value=(unit) placeholder="tên hoặc mã; để trống: tất cả" list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
             @if spec.dated_by.is_some() {
@@ -564,7 +564,7 @@ fn correction_form(
 ) -> Markup {
     html! {
         @if !errors.is_empty() { p.alert { "Chưa lưu: " (errors.get("").cloned().unwrap_or_else(|| "hãy sửa các ô có thông báo lỗi.".into())) } }
-        form.stack.card method="post" action=(action) {
+        form.stack.card method="post" action=(action) novalidate {
             (csrf(who))
             input type="hidden" name="_version" value=(version_of(row));
             @for c in spec.cols {
@@ -581,7 +581,7 @@ fn correction_form(
                 @if let Some(e) = errors.get(c.name) { p.error { (e) } }
             }
             label for="reason" { "Lý do sửa *" }
-            input #reason name="reason" value=(values.get("reason").cloned().unwrap_or_default()) required;
+            input #reason name="reason" value=(values.get("reason").cloned().unwrap_or_default());
             @if let Some(e) = errors.get(REASON_COL) { p.error { (e) } }
             p { button type="submit" { "Lưu sửa đổi" } }
         }
@@ -735,10 +735,10 @@ fn deletion_form(
         dl { @for (c, cell) in spec.cols.iter().zip(&shown.cells) { @if !cell.text.is_empty() {
             dt { (column_label_vi(c.name)) } dd { (cell.text) }
         } } }
-        form.stack.card method="post" action=(action) {
+        form.stack.card method="post" action=(action) novalidate {
             (csrf(who))
             label for="reason" { "Lý do xóa *" }
-            input #reason name="reason" required;
+            input #reason name="reason";
             p { button.danger type="submit" { "Xóa bản ghi" } }
         }
         p.muted { "Bản ghi đã xóa không còn được tính trong báo cáo; nội dung, người xóa và lý do được lưu trong nhật ký." }

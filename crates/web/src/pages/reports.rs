@@ -300,7 +300,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         h1 { "Báo cáo: " (report.unit.name) }
         p.muted { (structure) }
         @if approved { p.notice { "Chỉ gồm số liệu của các đơn vị đã được duyệt cho kỳ này (và các đơn vị cấp dưới của họ)." } }
-        form.stack.card method="get" action="/reports" {
+        form.stack.card method="get" action="/reports" novalidate {
             label for="unit" { "Đơn vị (gõ tên hoặc mã)" } input id="unit" name="unit" value=(req.unit) list="unit-choices" autocomplete="off";
             (super::form_fields::unit_datalist("unit-choices", &units))
             label for="from" { "Từ ngày" } (crate::html::date_input("from", "from", Some(req.from)))

@@ -153,7 +153,7 @@ async fn render(
     }
     let body = html! {
         h1 { "Chỉ tiêu năm " (year) ": " (report.unit.name) }
-        form.inline method="get" action="/targets" {
+        form.inline method="get" action="/targets" novalidate {
             a href={"/targets?year=" (year - 1)} { "← " (year - 1) } " "
             label for="year" { "Năm" } " "
             select #year name="year" style="width:auto" {
@@ -164,7 +164,7 @@ async fn render(
         }
         details {
             summary { "Chọn chỉ tiêu hiện trên bảng" }
-            form.stack method="get" action="/targets" {
+            form.stack method="get" action="/targets" novalidate {
                 input type="hidden" name="year" value=(year);
                 @for d in INDICATORS {
                     label.check { input type="checkbox" name="col" value=(d.code) checked[g.columns.iter().any(|c| c.code == d.code)]; " " (d.label_vi) }
@@ -178,7 +178,7 @@ async fn render(
         } @else {
             h2 { "Giao chỉ tiêu cho đơn vị trực thuộc" }
             @if !editable { p.muted { "Bạn chỉ được xem; kế hoạch do cấp trên giao." } }
-            form method="post" action="/targets" {
+            form method="post" action="/targets" novalidate {
                 (csrf(who))
                 input type="hidden" name="year" value=(year);
                 @for d in &g.columns { input type="hidden" name="col" value=(d.code); }

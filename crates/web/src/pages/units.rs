@@ -90,7 +90,7 @@ pub async fn tree(State(st): State<AppState>, who: Authed, Query(q): Query<TreeQ
             Ok(html! {
                 h1 { (v.name) }
                 p.muted { "Cơ cấu ngày " (date.dmy()) "." }
-                form.inline method="get" action="/units" { input type="hidden" name="root" value=(root);
+                form.inline method="get" action="/units" novalidate { input type="hidden" name="root" value=(root);
                     label for="date" { "Xem cơ cấu ngày" } " " (crate::html::date_input("date", "date", Some(date))) " " button type="submit" { "Xem" } }
                 p { a href={"/units/" (v.code)} { "Lịch sử đơn vị qua các lần sắp xếp" } " · "
                     a href={"/units?format=xlsx&root=" (v.code) "&date=" (date.to_string())} { "Tải Excel toàn bộ đơn vị trực thuộc" } }

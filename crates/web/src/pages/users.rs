@@ -40,14 +40,14 @@ fn users_sheet(who: &Authed, users: &[Listed], exporting: bool) -> Sheet {
             continue;
         }
         let actions = html! {
-            form.inline method="post" action="/users/active" {
+            form.inline method="post" action="/users/active" novalidate {
                 (csrf(who))
                 input type="hidden" name="id" value=(u.id);
                 input type="hidden" name="active" value=(if u.active { "0" } else { "1" });
                 button.secondary type="submit" style="padding:.1rem .5rem" { (if u.active { "Khóa" } else { "Mở khóa" }) }
             }
             " "
-            form.inline method="post" action="/users/reset" {
+            form.inline method="post" action="/users/reset" novalidate {
                 (csrf(who))
                 input type="hidden" name="id" value=(u.id);
                 button.secondary type="submit" style="padding:.1rem .5rem" { "Đặt lại mật khẩu" }
@@ -103,7 +103,7 @@ async fn render(
         p { a href="/users?format=xlsx" { "Tải Excel" } }
         (sheet.table())
         h2 { "Thêm người dùng" }
-        form.stack.card method="post" action="/users" {
+        form.stack.card method="post" action="/users" novalidate {
             (csrf(who))
             label for="username" { "Tên đăng nhập" } input id="username" name="username" value=(kept.map_or("", |k| &k.username));
             label for="full_name" { "Họ tên" } input id="full_name" name="full_name" value=(kept.map_or("", |k| &k.full_name));
