@@ -6,6 +6,7 @@ mod hostile;
 mod micro;
 mod national;
 mod reviews;
+mod saves;
 mod signing;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -141,6 +142,15 @@ enum BenchCommand {
         year: i32,
         #[arg(long, default_value_t = 7)]
         runs: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// A form's save at national scale, on the databases given with --db (comma
+    /// separated: the national data set in SQLite and PostgreSQL): a commune clerk saves
+    /// supports one at a time as the form does; the server's time per save.
+    Saves {
+        #[arg(long, default_value_t = 200)]
+        saves: usize,
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },

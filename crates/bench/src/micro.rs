@@ -20,6 +20,11 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             runs,
         } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Saves { saves, results } => crate::saves::run(
+            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
+            saves,
+            &results,
+        ),
         BenchCommand::Signing {
             year,
             runs,

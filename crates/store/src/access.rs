@@ -17,27 +17,29 @@ pub struct Access {
     pub today: Date,
     /// The user's unit on `today` (her unit's successor if it merged).
     pub root: Option<VersionIx>,
-    /// Unit version ids whose records she may read (they land in her subtree today);
-    /// `None`: everything (administrator).
+    /// Which unit versions' records she may read and which land on her unit itself.
+    scope: Arc<Scope>,
+}
+
+/// The unit versions a unit's users may read on a day: every version whose records land
+/// in its subtree that day (`None`: everything, for an administrator), and of those the
+/// ones that land on the unit itself. The same for every user of the unit and role
+/// class, so it is computed once per unit, day and graph (`scope_of`).
+struct Scope {
+    root: Option<VersionIx>,
     read: Option<HashSet<VersionId>>,
-    /// Of those, the ids that land on her unit itself.
     own: HashSet<VersionId>,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("không có quyền / forbidden")]
-pub struct Forbidden;
-
-impl Access {
-    pub fn new(db: &mut Db, user: User, today: Date) -> Result<Access, StoreError> {
-        let graph = crate::units::load_graph_cached(db)?;
-        let root = match graph.fate(&user.unit_code, today) {
+impl Scope {
+    fn compute(graph: &UnitGraph, unit_code: &str, admin: bool, today: Date) -> Scope {
+        let root = match graph.fate(unit_code, today) {
             Fate::Exists(ix) => Some(ix),
             Fate::EndedInto { into, .. } => Some(into),
             _ => None,
         };
         let mut own = HashSet::new();
-        let read = if user.role == Role::Admin {
+        let read = if admin {
             None
         } else {
             let mut read = HashSet::new();
@@ -60,13 +62,58 @@ impl Access {
             }
             Some(read)
         };
+        Scope { root, read, own }
+    }
+}
+
+/// Scopes computed, by (unit code, administrator, day), with the graph each was
+/// computed on (kept alive here, so that a new graph is never mistaken for it).
+type ScopeCache =
+    std::sync::Mutex<std::collections::HashMap<(String, bool, Date), (Arc<UnitGraph>, Arc<Scope>)>>;
+
+/// Scopes kept at most; past it the cache starts again (a nation has 3,321 communes).
+const SCOPES_KEPT: usize = 8_192;
+
+/// The scope of a user of `unit_code` on `today` over `graph`: resolving every one of
+/// the nation's unit versions costs milliseconds, so it is done once per unit and day
+/// while the graph stands, not on every request.
+fn scope_of(graph: &Arc<UnitGraph>, unit_code: &str, admin: bool, today: Date) -> Arc<Scope> {
+    static CACHE: std::sync::OnceLock<ScopeCache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (unit_code.to_owned(), admin, today);
+    if let Ok(kept) = cache.lock() {
+        if let Some((g, scope)) = kept.get(&key) {
+            if Arc::ptr_eq(g, graph) {
+                return scope.clone();
+            }
+        }
+    }
+    let scope = Arc::new(Scope::compute(graph, unit_code, admin, today));
+    if let Ok(mut kept) = cache.lock() {
+        // Scopes of a graph the units have moved on from go (and that graph with them).
+        kept.retain(|_, (g, _)| Arc::ptr_eq(g, graph));
+        if kept.len() >= SCOPES_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, (graph.clone(), scope.clone()));
+    }
+    scope
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("không có quyền / forbidden")]
+pub struct Forbidden;
+
+impl Access {
+    pub fn new(db: &mut Db, user: User, today: Date) -> Result<Access, StoreError> {
+        let graph = crate::units::load_graph_cached(db)?;
+        let scope = scope_of(&graph, &user.unit_code, user.role == Role::Admin, today);
         Ok(Access {
             user,
             graph,
             today,
-            root,
-            read,
-            own,
+            root: scope.root,
+            scope,
         })
     }
 
@@ -77,18 +124,21 @@ impl Access {
         match self.user.role.reach(subject) {
             Reach::Nothing => false,
             Reach::Everywhere => true,
-            Reach::OwnUnit => self.own.contains(&unit_id),
+            Reach::OwnUnit => self.scope.own.contains(&unit_id),
             Reach::Subtree => in_subtree,
-            Reach::Below => in_subtree && !self.own.contains(&unit_id),
+            Reach::Below => in_subtree && !self.scope.own.contains(&unit_id),
         }
     }
 
     pub fn is_admin(&self) -> bool {
-        self.read.is_none()
+        self.scope.read.is_none()
     }
 
     pub fn can_read_unit(&self, unit_id: VersionId) -> bool {
-        self.read.as_ref().is_none_or(|r| r.contains(&unit_id))
+        self.scope
+            .read
+            .as_ref()
+            .is_none_or(|r| r.contains(&unit_id))
     }
 
     /// May she write the records (households, members, supports, …) of this unit?
@@ -113,7 +163,7 @@ impl Access {
 
     /// Unit version ids she may read, for SQL filters; `None` for everything.
     pub fn readable_ids(&self) -> Option<Vec<i64>> {
-        self.read.as_ref().map(|r| {
+        self.scope.read.as_ref().map(|r| {
             let mut v: Vec<i64> = r.iter().map(|id| id.0).collect();
             v.sort_unstable();
             v
