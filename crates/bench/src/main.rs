@@ -4,6 +4,7 @@
 
 mod hostile;
 mod micro;
+mod mixed;
 mod national;
 mod reviews;
 mod saves;
@@ -151,6 +152,18 @@ enum BenchCommand {
     Saves {
         #[arg(long, default_value_t = 200)]
         saves: usize,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Month end at national scale through the real server, on the databases given with
+    /// --db: clerks saving supports while managers read dashboards and reports.
+    Mixed {
+        #[arg(long, default_value_t = 50)]
+        clerks: usize,
+        #[arg(long, default_value_t = 20)]
+        managers: usize,
+        #[arg(long, default_value_t = 60)]
+        secs: u64,
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },

@@ -20,6 +20,18 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             runs,
         } => one_report_bench(db, unit, &from, &to, by_children, explain.as_deref(), runs),
         BenchCommand::Classify { n, results } => classify_bench(n, &results),
+        BenchCommand::Mixed {
+            clerks,
+            managers,
+            secs,
+            results,
+        } => crate::mixed::run(
+            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
+            clerks,
+            managers,
+            secs,
+            &results,
+        ),
         BenchCommand::Saves { saves, results } => crate::saves::run(
             db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
             saves,

@@ -58,12 +58,17 @@ pub fn run(urls: &str, saves: usize, results: &Path) -> anyhow::Result<ExitCode>
             )?
             .get("unit_code")?;
         let user = clerk(&mut db, &commune)?;
-        let household: String = db
-            .query_one(
-                "SELECT household_code FROM households WHERE unit_code = ? ORDER BY household_code LIMIT 1",
+        // Her households in turn: a household's recomputation reads its own records, so
+        // saving every support to one would time a household that grows with each run.
+        let households: Vec<String> = db
+            .query(
+                "SELECT household_code FROM households WHERE unit_code = ? ORDER BY household_code DESC LIMIT 500",
                 &[commune.as_str().into()],
             )?
-            .get("household_code")?;
+            .iter()
+            .map(|r| r.get("household_code"))
+            .collect::<Result<_, store::StoreError>>()?;
+        anyhow::ensure!(!households.is_empty(), "no household in {commune}");
         let header: Vec<String> = [
             "record_id",
             "date",
@@ -84,7 +89,7 @@ pub fn run(urls: &str, saves: usize, results: &Path) -> anyhow::Result<ExitCode>
                 today.to_string(),
                 commune.clone(),
                 "gift".to_owned(),
-                household.clone(),
+                households[i % households.len()].clone(),
                 "1".to_owned(),
             ];
             let t = Instant::now();

@@ -113,6 +113,12 @@ pub struct Pending {
     slices: BTreeMap<SlicedCell, Figures>,
     /// Some record was written (any table: targets and stocks count too).
     written: bool,
+    /// The unit versions of the rows written, and the households whose unit stands for
+    /// theirs: whose province's figures changed (`generations`).
+    units: HashSet<i64>,
+    households_of_rows: HashSet<String>,
+    /// A row written with neither a unit nor a household: every figure may have changed.
+    unscoped: bool,
 }
 
 impl Pending {
@@ -147,6 +153,24 @@ pub(crate) fn note(
     new: Option<&[Value]>,
 ) -> Result<(), StoreError> {
     p.written = true;
+    let unit_col = def.key.iter().chain(def.data).position(|c| *c == "unit_id");
+    let household_col = def
+        .key
+        .iter()
+        .chain(def.data)
+        .position(|c| *c == "household_code");
+    for row in old.into_iter().chain(new) {
+        match (unit_col, household_col) {
+            (Some(c), _) if row[c].as_int().is_some() => {
+                p.units.extend(row[c].as_int());
+            }
+            (_, Some(c)) if row[c].as_text().is_some() => {
+                p.households_of_rows
+                    .extend(row[c].as_text().map(str::to_owned));
+            }
+            _ => p.unscoped = true,
+        }
+    }
     match def.table {
         // A member's ethnic group may be the head's, which breakdowns split by.
         "households" | "assessments" | "assignments" | "members" => {
@@ -254,6 +278,12 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
     db.execute(
         "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'",
         &[],
+    )?;
+    crate::generations::bump(
+        db,
+        &pending.units,
+        &pending.households_of_rows,
+        pending.unscoped,
     )?;
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();

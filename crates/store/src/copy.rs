@@ -104,6 +104,7 @@ pub fn copy_all(
             "UPDATE meta SET value = value + 1 WHERE key IN ('units_generation', 'data_generation')",
             &[],
         )?;
+        crate::generations::bump_other(tx)?;
         Ok(())
     })
 }

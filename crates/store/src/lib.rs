@@ -12,6 +12,7 @@ pub mod copy;
 mod db;
 pub mod disclosure;
 pub mod erasure;
+pub mod generations;
 pub mod households;
 pub mod keyed;
 pub mod ledger;

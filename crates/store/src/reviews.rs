@@ -176,6 +176,7 @@ pub fn step(
         "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'",
         &[],
     )?;
+    crate::generations::bump_other(db)?;
     crate::audit::record(
         db,
         &crate::audit::Entry {

@@ -89,13 +89,30 @@ pub fn generation(db: &mut Db) -> Result<i64, StoreError> {
         .get("value")
 }
 
+/// The cached unit graph when it is the graph of the units as they stand in this
+/// connection's view (inside a transaction that wrote units, it is not): never loads.
+pub fn cached_graph(db: &mut Db) -> Result<Option<std::sync::Arc<UnitGraph>>, StoreError> {
+    let generation = generation(db)?;
+    let key = db.target().to_owned();
+    Ok(graph_cache()
+        .lock()
+        .map_err(|_| StoreError::Corrupt("graph cache".into()))?
+        .get(&key)
+        .filter(|(g, _)| *g == generation)
+        .map(|(_, graph)| graph.clone()))
+}
+
+fn graph_cache() -> &'static GraphCache {
+    static CACHE: std::sync::OnceLock<GraphCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 /// The unit graph, kept in memory per database while its units do not change: loading
 /// it costs tens of milliseconds, a report's own work a few. Not for use inside a
 /// transaction that writes units (the importer loads its own).
 pub fn load_graph_cached(db: &mut Db) -> Result<std::sync::Arc<UnitGraph>, StoreError> {
-    static CACHE: std::sync::OnceLock<GraphCache> = std::sync::OnceLock::new();
     let generation = generation(db)?;
-    let cache = CACHE.get_or_init(Default::default);
+    let cache = graph_cache();
     let key = db.target().to_owned();
     if let Some((g, graph)) = cache
         .lock()

@@ -435,6 +435,7 @@ async fn report(c: Caller, ApiQuery(q): ApiQuery<ReportQuery>) -> ApiResult<repo
             ))))
         }
     };
+    let _figures = c.st.figures().await.map_err(fail)?;
     c.answer(move |db, acc| {
         // The page's own reading of the query: a date that cannot be read is refused
         // with its field's name, never replaced.

@@ -1,22 +1,36 @@
 //! Figures computed while the data stood still: every officer of a province opens the
 //! same dashboard and the same report all day. Each entry is kept with the data and
-//! unit generations it was computed on (`store::aggregates::data_generation`,
-//! `store::units::generation`); any committed write moves the data generation in its
-//! own transaction, so a stale figure is never shown, whichever app server made the
-//! write.
+//! unit generations it was computed on (`store::generations`, `store::units::generation`);
+//! every committed write moves them in its own transaction, so a stale figure is never
+//! shown, whichever app server made the write. A figure of one province in today's
+//! units is kept while that province's records and everything not a province's records
+//! stand: a save in one province leaves the others' figures as they were.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// The generations a value was computed on.
-pub type Generations = (i64, i64);
+/// The generations a value was computed on: its records', the rest's, the units'.
+pub type Generations = (i64, i64, i64);
 
-/// The generations now.
-pub fn generations(db: &mut store::Db) -> Result<Generations, store::StoreError> {
-    Ok((
-        store::aggregates::data_generation(db)?,
-        store::units::generation(db)?,
-    ))
+/// The generations now of a figure of `province` in today's units, or (`None`) of any
+/// other figure.
+pub fn generations(
+    db: &mut store::Db,
+    province: Option<&str>,
+) -> Result<Generations, store::StoreError> {
+    let (records, other) = store::generations::of_scope(db, province)?;
+    Ok((records, other, store::units::generation(db)?))
+}
+
+/// The province of unit `code` in today's units (`None` for the nation, or a unit that
+/// does not exist today): the scope of its figures in today's units.
+pub fn province_today(acc: &store::access::Access, code: &str) -> Option<String> {
+    let today = crate::today();
+    let ix = acc.graph.version_on(code, today)?;
+    let p = acc
+        .graph
+        .ancestor_at_level(ix, today, domain::units::Level::Province)?;
+    Some(acc.graph.version(p).code.clone())
 }
 
 /// Entries kept at most; past it the cache starts again.

@@ -43,6 +43,11 @@ pub struct AppState {
     /// Heavy downloads (spreadsheets, PDFs) made at once, in all ([`HEAVY_AT_ONCE`]); each
     /// user makes one at a time.
     heavy: Arc<tokio::sync::Semaphore>,
+    /// Figures computed at once (a report, a dashboard, the follow-up of escapes): one
+    /// per core. They are work of the processor: more at once only makes each slower,
+    /// and while they wait they hold no database slot, so that a form's save always
+    /// finds one.
+    figures: Arc<tokio::sync::Semaphore>,
     user_heavy: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>>,
 }
 
@@ -89,6 +94,9 @@ impl AppState {
             user_slots: Arc::default(),
             per_user: (connections / PER_USER_SHARE).max(1),
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)),
+            figures: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
             user_heavy: Arc::default(),
         }
     }
@@ -105,6 +113,16 @@ impl AppState {
         m.entry(id)
             .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(permits)))
             .clone()
+    }
+
+    /// Waits for a turn to compute figures (see `figures`), held until they are made;
+    /// taken before the database slot.
+    pub async fn figures(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
+        self.figures
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// Waits for a heavy download's turn: her one at a time, and the server's

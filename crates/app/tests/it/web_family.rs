@@ -377,3 +377,77 @@ fn a_family_in_one_form_counted_corrected_with_reasons_and_restored() {
     let text = String::from_utf8_lossy(&pdf.bytes);
     assert!(text.contains("/Lang (vi-VN)"), "the PDF names its language");
 }
+
+/// A province's figures in today's units are computed again after a write in that
+/// province, or anything not one province's records (a period approved), never after a
+/// save in another province (issue 27): what the counts of `store::generations` say,
+/// and a report page that follows its own province's save at once.
+#[test]
+fn a_save_in_one_province_leaves_the_others_figures_kept() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut admin = Http::signed_in(base, "quantri");
+    let csrf = admin.csrf(base);
+    let mut db = store::open(server.db_url()).unwrap();
+    // Đà Nẵng (48) holds the demo; Hà Nội (01) is another province.
+    let counts = |db: &mut store::Db| {
+        (
+            store::generations::of_scope(db, Some("48")).unwrap(),
+            store::generations::of_scope(db, Some("01")).unwrap(),
+        )
+    };
+    let today = web::today();
+    let activity = |unit: &str, n: u32| {
+        serde_json::json!([{"record_id": format!("GEN-{unit}-{n}"), "date": today.to_string(), "unit_code": unit,
+            "activity_type": "vocational_class", "sessions": 1, "participants": 7}])
+        .to_string()
+    };
+    // The server has its unit graph (a page was served): a write is placed in its province.
+    let mut tinh = Http::signed_in(base, "tinh");
+    let report = format!(
+        "{base}/reports?unit=48&from={}-01-01&to={today}",
+        today.year()
+    );
+    let classes = |c: &mut Http| {
+        let page = c.get(&report).body;
+        between(&page, "indicator=vocational_classes\">", "<")
+    };
+    let before_page = classes(&mut tinh);
+    let (da_nang, ha_noi) = counts(&mut db);
+    let r = admin.post_json(
+        &format!("{base}/api/import/activities"),
+        &activity("01", 1),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (da_nang_after, ha_noi_after) = counts(&mut db);
+    assert_eq!(
+        da_nang_after, da_nang,
+        "a save in Hà Nội leaves Đà Nẵng's figures kept"
+    );
+    assert_eq!(
+        ha_noi_after.0,
+        ha_noi.0 + 1,
+        "Hà Nội's figures are computed again"
+    );
+    let r = admin.post_json(
+        &format!("{base}/api/import/activities"),
+        &activity("48", 2),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (da_nang_now, _) = counts(&mut db);
+    assert_eq!(da_nang_now.0, da_nang.0 + 1);
+    let after_page = classes(&mut tinh);
+    assert_eq!(
+        after_page.parse::<i64>().unwrap(),
+        before_page.parse::<i64>().unwrap() + 1,
+        "her report follows her province's save at once"
+    );
+    // An approval changes what every figure may say: the other count moves.
+    let before = counts(&mut db);
+    db.transaction(|tx| store::generations::bump_other(tx))
+        .unwrap();
+    let after = counts(&mut db);
+    assert_eq!((after.0 .1, after.1 .1), (before.0 .1 + 1, before.1 .1 + 1));
+}

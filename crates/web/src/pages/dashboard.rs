@@ -85,11 +85,14 @@ fn trend_svg(points: &[(i32, i64)]) -> Markup {
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     let w = who.clone();
     let cache = st.dashboards.clone();
+    let _figures = st.figures().await?;
     let (c, waiting) = st
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();
-            let generations = crate::cache::generations(db)?;
+            // Computed in today's units: kept while her province's records stand.
+            let province = crate::cache::province_today(&acc, &acc.root_code());
+            let generations = crate::cache::generations(db, province.as_deref())?;
             let key = (acc.root_code(), q.year, today);
             let c = cache.get_or_compute(&key, generations, || -> Result<Cached, AppError> {
                 // The current year unless she chose another: a test entry made in

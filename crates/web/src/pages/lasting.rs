@@ -58,7 +58,7 @@ pub(crate) fn report(
     db: &mut store::Db,
     key: &Key,
 ) -> Result<Arc<Lasting>, AppError> {
-    let generations = crate::cache::generations(db)?;
+    let generations = crate::cache::generations(db, None)?;
     st.lasting
         .reports
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -73,7 +73,7 @@ fn children(
     db: &mut store::Db,
     key: &Key,
 ) -> Result<Arc<Vec<ChildLasting>>, AppError> {
-    let generations = crate::cache::generations(db)?;
+    let generations = crate::cache::generations(db, None)?;
     st.lasting
         .children
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -84,7 +84,7 @@ fn children(
 }
 
 fn at_risk(st: &AppState, db: &mut store::Db, key: &Key) -> Result<Arc<Vec<AtRisk>>, AppError> {
-    let generations = crate::cache::generations(db)?;
+    let generations = crate::cache::generations(db, None)?;
     st.lasting
         .at_risk
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -378,6 +378,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         None => None,
     };
     let state = st.clone();
+    let _figures = st.figures().await?;
     let (key, l, children, units) = st
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
@@ -492,6 +493,7 @@ pub async fn households(State(st): State<AppState>, who: Authed, Query(q): Query
         false => None,
     };
     let state = st.clone();
+    let _figures = st.figures().await?;
     let fig = figure.clone();
     let (key, name, rows) = st
         .scoped(&who, move |db, acc| {
@@ -556,6 +558,7 @@ pub async fn follow_up(State(st): State<AppState>, who: Authed, Query(q): Query<
     let sort = Sort::parse(q.sort.as_deref());
     let page = q.page.unwrap_or(0);
     let state = st.clone();
+    let _figures = st.figures().await?;
     let (key, name, mut rows) = st
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;

@@ -168,6 +168,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let state = st.clone();
+    let _figures = st.figures().await?;
     let (req, report, states, units, lasting, successor, differences, signed) = st
         .scoped(&who, move |db, acc| {
             let req = request_in(acc, &q, DefaultStructure::Today)?;
@@ -183,8 +184,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 Err(e) => return Err(e),
             };
             let units = super::form_fields::readable_choices(acc);
-            // Many officers ask for the same report: computed once per change of data.
-            let generations = crate::cache::generations(db)?;
+            // Many officers ask for the same report: computed once per change of data
+            // (in today's units, of the data of its province).
+            let province = (req.structure_date == Some(crate::today()))
+                .then(|| crate::cache::province_today(acc, &req.unit))
+                .flatten();
+            let generations = crate::cache::generations(db, province.as_deref())?;
             let key = (req.clone(), by_children, approved);
             let report = cache.get_or_compute(&key, generations, || q.compute(db, &req))?;
             // Where each child unit's figures stand in their sign-off, read afresh.

@@ -1,0 +1,112 @@
+//! How a figure computed earlier is known to be still true: generations, counted in the
+//! database (so that every app server sees every other's writes), moved in the writer's
+//! transaction.
+//!
+//! `meta.data_generation` moves with every write of records: a figure computed on an
+//! equal count is the same figure. For the figures of one province in today's units (a
+//! province's dashboard, a commune's report), that is too much: at month's end every
+//! save anywhere in the nation would have every province's figures computed again. So
+//! a write of records also moves the count of each province its rows land in today
+//! (`data_generation:P<code>`), and everything else that changes figures (a row with
+//! neither unit nor household, a period approved, units changed, a copy) moves
+//! `data_generation:other`. A figure of province P in today's units is the same while
+//! P's count and the other count stand; any other figure reads `data_generation`.
+
+use crate::{Db, StoreError, Value};
+use std::collections::{BTreeSet, HashSet};
+
+/// The count of changes that are not a province's records alone.
+const OTHER: &str = "data_generation:other";
+
+fn province_key(code: &str) -> String {
+    format!("data_generation:P{code}")
+}
+
+/// Today in Vietnam (UTC+7), the day a write places its rows in the units on.
+pub fn vietnam_today() -> domain::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+        + 7 * 3600;
+    domain::Date::from_days(secs.div_euclid(86_400) as i32)
+}
+
+fn increment(db: &mut Db, key: &str) -> Result<(), StoreError> {
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES (?, 1) \
+         ON CONFLICT (key) DO UPDATE SET value = meta.value + 1",
+        crate::params![key],
+    )?;
+    Ok(())
+}
+
+/// Moves the counts a transaction's writes of records change: the provinces that unit
+/// versions `units` and the units of `households` land in today; the other count when a
+/// row had neither (`unscoped`), a unit lands in no province today, or the units were
+/// changed in this transaction (the graph to place them on is not the one cached).
+pub(crate) fn bump(
+    db: &mut Db,
+    units: &HashSet<i64>,
+    households: &HashSet<String>,
+    unscoped: bool,
+) -> Result<(), StoreError> {
+    let graph = crate::units::cached_graph(db)?;
+    let Some(graph) = graph.filter(|_| !unscoped) else {
+        return increment(db, OTHER);
+    };
+    let mut ids: HashSet<i64> = units.clone();
+    let codes: Vec<&String> = households.iter().collect();
+    for chunk in codes.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(", ");
+        let params: Vec<Value> = chunk.iter().map(|c| Value::from(c.as_str())).collect();
+        for r in db.query(
+            &format!("SELECT unit_id FROM households WHERE household_code IN ({marks})"),
+            &params,
+        )? {
+            ids.insert(r.get("unit_id")?);
+        }
+    }
+    let today = vietnam_today();
+    let mut provinces = BTreeSet::new();
+    for id in ids {
+        let province = graph
+            .find_id(domain::units::VersionId(id))
+            .and_then(|ix| graph.resolve(ix, today))
+            .and_then(|ix| graph.ancestor_at_level(ix, today, domain::units::Level::Province))
+            .map(|ix| graph.version(ix).code.clone());
+        match province {
+            Some(code) => {
+                provinces.insert(code);
+            }
+            None => return increment(db, OTHER),
+        }
+    }
+    for code in provinces {
+        increment(db, &province_key(&code))?;
+    }
+    Ok(())
+}
+
+/// Moves the other count: a change that is not one province's records (a period's
+/// approval, units, a copy).
+pub fn bump_other(db: &mut Db) -> Result<(), StoreError> {
+    increment(db, OTHER)
+}
+
+/// What a figure depends on, counted now: for a figure of province `province` in
+/// today's units, (its records' count, the other count); otherwise (`None`) the count of
+/// every write, and 0.
+pub fn of_scope(db: &mut Db, province: Option<&str>) -> Result<(i64, i64), StoreError> {
+    let read = |db: &mut Db, key: &str| -> Result<i64, StoreError> {
+        Ok(db
+            .query_opt("SELECT value FROM meta WHERE key = ?", crate::params![key])?
+            .map(|r| r.get("value"))
+            .transpose()?
+            .unwrap_or(0))
+    };
+    Ok(match province {
+        Some(p) => (read(db, &province_key(p))?, read(db, OTHER)?),
+        None => (crate::aggregates::data_generation(db)?, 0),
+    })
+}
