@@ -446,8 +446,7 @@ fn a_save_in_one_province_leaves_the_others_figures_kept() {
     );
     // An approval changes what every figure may say: the other count moves.
     let before = counts(&mut db);
-    db.transaction(|tx| store::generations::bump_other(tx))
-        .unwrap();
+    db.transaction(store::generations::bump_other).unwrap();
     let after = counts(&mut db);
     assert_eq!((after.0 .1, after.1 .1), (before.0 .1 + 1, before.1 .1 + 1));
 }
