@@ -322,6 +322,9 @@ fn import_checked(
         Ok(summary)
     });
     bar.finish_and_clear();
+    if let Ok(summary) = &result {
+        refresh_statistics(db, summary)?;
+    }
     match result {
         Err(ImportError::DryRun) => dry_summary.ok_or(ImportError::DryRun),
         // Another import committed the same key first: nothing of this one was written,
@@ -336,6 +339,25 @@ fn import_checked(
         }
         other => other,
     }
+}
+
+/// Rows an import writes from which the database's statistics are refreshed after it.
+const REFRESH_AFTER: u64 = 10_000;
+
+/// After a large import: the statistics of what it wrote, refreshed (PostgreSQL).
+fn refresh_statistics(db: &mut Db, summary: &Summary) -> Result<(), StoreError> {
+    let total = summary.total();
+    if total.inserted + total.updated < REFRESH_AFTER {
+        return Ok(());
+    }
+    let written: Vec<&str> = summary
+        .per_kind
+        .iter()
+        .filter(|(_, c)| c.inserted + c.updated > 0)
+        .filter_map(|(kind, _)| kinds::find(kind)?.table())
+        .map(|t| t.table)
+        .collect();
+    store::aggregates::refresh_statistics(db, &written)
 }
 
 /// Deletions, kept for the end of the import.

@@ -280,6 +280,43 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
     }
 }
 
+/// A large import refreshes the statistics of the aggregates it wrote, so the first
+/// reports after it are planned on their real size (PostgreSQL; autovacuum may be off,
+/// as it is on this machine). SQLite is left to its defaults: no statistics are made.
+#[test]
+fn a_large_import_leaves_the_aggregates_statistics_true() {
+    let mut t = demo_db();
+    let cells = num(
+        &t.db
+            .query_one("SELECT count(*) AS n FROM report_cells", &[])
+            .unwrap(),
+        "n",
+    );
+    assert!(cells > 1_000, "{cells} cells");
+    if backend() == store::Backend::Postgres {
+        let estimated =
+            t.db.query_one(
+                "SELECT CAST(reltuples AS BIGINT) AS n FROM pg_class WHERE relname = 'report_cells'",
+                &[],
+            )
+            .unwrap()
+            .get::<i64>("n")
+            .unwrap();
+        assert_eq!(
+            estimated, cells,
+            "statistics of report_cells after the import"
+        );
+    } else {
+        let stat =
+            t.db.query_opt(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'",
+                &[],
+            )
+            .unwrap();
+        assert!(stat.is_none(), "no statistics made on SQLite");
+    }
+}
+
 /// Property: after any sequence of writes (new and corrected supports, activities,
 /// insurance rows, assessments, assignments, households moving between communes across
 /// the reform, deletions of supports, activities and assessments), the aggregates the writes kept equal a rebuild from the records, and the
