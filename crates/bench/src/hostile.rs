@@ -144,31 +144,39 @@ impl Drop for Server {
     }
 }
 
+/// `donghanh serve` of `db` on a free port of this machine, started: the process and
+/// the address it listens on.
+pub(crate) fn serve(db: &str) -> anyhow::Result<(std::process::Child, String)> {
+    let mut child = Command::new(std::env::current_exe()?)
+        .arg(PRODUCT)
+        .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
+        .env("DONGHANH_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let mut seen = String::new();
+    let mut byte = [0u8; 1];
+    while !seen.contains("(Ctrl") {
+        anyhow::ensure!(stdout.read(&mut byte)? == 1, "the server ended: {seen}");
+        seen.push(byte[0] as char);
+    }
+    let addr = seen
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .ok_or_else(|| anyhow::anyhow!("no address in {seen}"))?
+        .to_owned();
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    Ok((child, addr))
+}
+
 impl Server {
     fn start(db: &str) -> anyhow::Result<Server> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg(PRODUCT)
-            .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-        let mut seen = String::new();
-        let mut byte = [0u8; 1];
-        while !seen.contains("(Ctrl") {
-            anyhow::ensure!(stdout.read(&mut byte)? == 1, "the server ended: {seen}");
-            seen.push(byte[0] as char);
-        }
-        let addr = seen
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .ok_or_else(|| anyhow::anyhow!("no address in {seen}"))?
-            .to_owned();
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let (child, addr) = serve(db)?;
         let mut s = Server {
             child,
             addr,

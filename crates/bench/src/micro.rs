@@ -393,6 +393,13 @@ pub fn record(path: &Path, title: &str, body: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The sample at fraction `p` (0.5: the median, 0.99: p99) of `samples`.
+pub fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples.get(at).copied().unwrap_or(f64::NAN)
+}
+
 pub fn median_ms(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]

@@ -5,9 +5,9 @@
 //! errors, the server's peak memory, and whether the records stored are exactly the
 //! saves it answered.
 
-use crate::micro::record;
+use crate::micro::{percentile, record};
 use std::io::{Read, Write};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,30 +27,7 @@ impl Drop for Server {
 
 impl Server {
     fn start(db: &str) -> anyhow::Result<Server> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .arg(crate::national::PRODUCT)
-            .args(["--db", db, "serve", "--addr", "127.0.0.1:0"])
-            .env("DONGHANH_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let mut stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-        let mut seen = String::new();
-        let mut byte = [0u8; 1];
-        while !seen.contains("(Ctrl") {
-            anyhow::ensure!(stdout.read(&mut byte)? == 1, "the server ended: {seen}");
-            seen.push(byte[0] as char);
-        }
-        let addr = seen
-            .split("http://")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .ok_or_else(|| anyhow::anyhow!("no address in {seen}"))?
-            .to_owned();
-        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let (child, addr) = crate::hostile::serve(db)?;
         Ok(Server { child, addr })
     }
 
@@ -137,12 +114,6 @@ fn person(
         unit: unit.to_owned(),
         household: household.to_owned(),
     })
-}
-
-fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples.get(at).copied().unwrap_or(f64::NAN)
 }
 
 pub fn run(

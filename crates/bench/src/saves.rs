@@ -5,7 +5,7 @@
 //! importer with them, in its own transaction, committed. The server's time per save
 //! (the HTTP layer aside), median and 95th percentile, and each step's share of it.
 
-use crate::micro::record;
+use crate::micro::{percentile, record};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -27,12 +27,6 @@ fn clerk(db: &mut store::Db, commune: &str) -> anyhow::Result<store::accounts::U
     Ok(store::accounts::by_username(db, &name)?
         .map(|(u, _)| u)
         .expect("just made"))
-}
-
-fn percentile(mut samples: Vec<f64>, p: f64) -> f64 {
-    samples.sort_by(f64::total_cmp);
-    let at = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples.get(at).copied().unwrap_or(f64::NAN)
 }
 
 pub fn run(urls: &str, saves: usize, results: &Path) -> anyhow::Result<ExitCode> {

@@ -223,12 +223,7 @@ pub fn vietnam_moment(utc: &str) -> Option<(domain::Date, u8, u8)> {
 
 /// Today in Vietnam (UTC+7): the structure date of everyday pages.
 pub fn today() -> domain::Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-        + 7 * 3600;
-    domain::Date::from_days(secs.div_euclid(86_400) as i32)
+    store::generations::vietnam_today()
 }
 
 pub fn router(state: AppState) -> Router {

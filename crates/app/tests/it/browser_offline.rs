@@ -607,18 +607,8 @@ impl Browser {
 /// Indicator `code` of `unit` this year to today, as the API's report gives it.
 fn this_year(c: &mut Http, base: &str, unit: &str, code: &str) -> i64 {
     let today = web::today();
-    let r = c.get(&format!(
-        "{base}/api/reports?unit={unit}&from={}-01-01&to={today}",
-        today.year()
-    ));
-    let v: Value = serde_json::from_str(&r.body).unwrap();
-    v["indicators"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{}", r.body))
-        .iter()
-        .find(|i| i["code"] == code)
-        .and_then(|i| i["value"].as_i64())
-        .unwrap()
+    let from = format!("{}-01-01", today.year());
+    reported(c, base, unit, (&from, &today.to_string()), code)
 }
 
 /// Issue 25 at 360 px in a browser set to English: a clerk who only opened her dashboard

@@ -5,15 +5,7 @@
 use crate::web_support::*;
 use serde_json::json;
 
-/// The demo clerk's client, her commune's code and her CSRF token.
-fn clerk(base: &str) -> (Http, String, String) {
-    let mut c = Http::signed_in(base, "xa");
-    let me: serde_json::Value =
-        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
-    let unit = me["unit_code"].as_str().unwrap().to_owned();
-    let csrf = c.csrf(base);
-    (c, unit, csrf)
-}
+use crate::web_support::demo_clerk as clerk;
 
 fn gift(id: &str, date: &str, unit: &str, quantity: u32) -> String {
     json!([{"record_id": id, "date": date, "unit_code": unit, "support_type": "gift", "quantity": quantity}])

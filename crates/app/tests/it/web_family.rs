@@ -4,30 +4,9 @@
 
 use crate::web_support::*;
 
-/// The demo clerk's client, her commune's code and her CSRF token.
-fn clerk(base: &str) -> (Http, String, String) {
-    let mut c = Http::signed_in(base, "xa");
-    let me: serde_json::Value =
-        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
-    let unit = me["unit_code"].as_str().unwrap().to_owned();
-    let csrf = c.csrf(base);
-    (c, unit, csrf)
-}
+use crate::web_support::demo_clerk as clerk;
 
-/// Indicator `code` of `unit` over `from`..`to`, as the API's report gives it.
-fn figure(c: &mut Http, base: &str, unit: &str, (from, to): (&str, &str), code: &str) -> i64 {
-    let r = c.get(&format!(
-        "{base}/api/reports?unit={unit}&from={from}&to={to}"
-    ));
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    v["indicators"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{}", r.body))
-        .iter()
-        .find(|i| i["code"] == code)
-        .and_then(|i| i["value"].as_i64())
-        .unwrap()
-}
+use crate::web_support::reported as figure;
 
 fn with_csrf<'a>(csrf: &'a str, fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     std::iter::once(("_csrf", csrf))

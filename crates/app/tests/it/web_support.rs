@@ -222,6 +222,32 @@ pub fn served_paths(db_url: &str) -> Vec<String> {
 
 pub const DEMO_PASSWORD: &str = "dong-hanh-demo";
 
+/// Indicator `code` of `unit` over `from`..`to`, as the API's report gives it.
+pub fn reported(c: &mut Http, base: &str, unit: &str, (from, to): (&str, &str), code: &str) -> i64 {
+    let r = c.get(&format!(
+        "{base}/api/reports?unit={unit}&from={from}&to={to}"
+    ));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["indicators"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .iter()
+        .find(|i| i["code"] == code)
+        .and_then(|i| i["value"].as_i64())
+        .unwrap()
+}
+
+/// The demo's commune clerk signed in: her client, her commune's code and her session's
+/// CSRF token.
+pub fn demo_clerk(base: &str) -> (Http, String, String) {
+    let mut c = Http::signed_in(base, "xa");
+    let me: serde_json::Value =
+        serde_json::from_str(&c.get(&format!("{base}/api/me")).body).unwrap();
+    let unit = me["unit_code"].as_str().unwrap().to_owned();
+    let csrf = c.csrf(base);
+    (c, unit, csrf)
+}
+
 /// Every page a province manager of the demo opens (the lineage review is the
 /// administrator's): what the weight and the phone-layout tests visit.
 pub const PROVINCE_PAGES: &[&str] = &[

@@ -10,7 +10,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse};
 use domain::poverty::{classify, standard_for};
-use reports::document::{Document, Issued, Table, MOTTO};
+use reports::document::{Document, Table, MOTTO};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -120,15 +120,7 @@ fn card(
             ]
         })
         .collect();
-    let today = acc.today;
-    let issued = Issued::at(&acc.graph, &h.unit_code, today, today);
-    let issuer = acc
-        .graph
-        .version_on(&h.unit_code, today)
-        .or_else(|| acc.graph.find_id(h.unit_id))
-        .map(|ix| acc.graph.version(ix))
-        .map(|v| issued.issuer(&v.name, v.level.as_str()))
-        .unwrap_or_default();
+    let (issued, issuer) = super::data_request::issued_for(acc, &h);
     let latest = assessments.last().map_or_else(
         || "chưa có kết quả rà soát".to_owned(),
         |a| format!("{} (năm {})", a.assessed.status.label_vi(), a.assessed.year),

@@ -137,16 +137,7 @@ fn held(
         "changes": changes,
         "identifier_views": views,
     });
-    let today = acc.today;
-    let issued = reports::document::Issued::at(&acc.graph, &h.unit_code, today, today);
-    // Her household's unit as it stands today (as it stood, if it has ended).
-    let issuer = acc
-        .graph
-        .version_on(&h.unit_code, today)
-        .or_else(|| acc.graph.find_id(h.unit_id))
-        .map(|ix| acc.graph.version(ix))
-        .map(|v| issued.issuer(&v.name, v.level.as_str()))
-        .unwrap_or_default();
+    let (issued, issuer) = issued_for(acc, &h);
     Ok(Held {
         data,
         issued,
@@ -382,6 +373,24 @@ fn letter(held: &Held) -> reports::document::Document {
         recipients: vec![format!("- Bà {name};"), "- Lưu: VT.".to_owned()],
         signature: ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"],
     }
+}
+
+/// Where a document about household `h` is issued today, and its heading: her
+/// household's unit as it stands today (as it stood, if it has ended).
+pub(super) fn issued_for(
+    acc: &store::access::Access,
+    h: &store::households::Household,
+) -> (reports::document::Issued, [String; 2]) {
+    let today = acc.today;
+    let issued = reports::document::Issued::at(&acc.graph, &h.unit_code, today, today);
+    let issuer = acc
+        .graph
+        .version_on(&h.unit_code, today)
+        .or_else(|| acc.graph.find_id(h.unit_id))
+        .map(|ix| acc.graph.version(ix))
+        .map(|v| issued.issuer(&v.name, v.level.as_str()))
+        .unwrap_or_default();
+    (issued, issuer)
 }
 
 /// A manager or an administrator who may write the household's unit decides an erasure.

@@ -42,7 +42,7 @@ pub(super) fn section(
             @for t in &deleted {
                 @let (key, what) = names.described(&as_entry(t));
                 div.card {
-                    p { strong { (entity_vi(&t.entity)) } @if !key.is_empty() { " (" (key) ")" } " — xóa lúc " (when(&t.deleted_at)) " bởi " (names.actor(&t.deleted_by)) ". Lý do: " (t.reason) }
+                    p { strong { (entity_vi(&t.entity)) } @if !key.is_empty() { " (" (key) ")" } " — xóa lúc " (crate::vietnam_time(&t.deleted_at)) " bởi " (names.actor(&t.deleted_by)) ". Lý do: " (t.reason) }
                     p.muted { (what) }
                     @if let Some(who) = writable {
                         form.stack method="post" action={(household_path(&h.code)) "/restore"} novalidate {
@@ -71,19 +71,12 @@ pub(super) fn of_record(
     Ok(changes_list(&names, &changes))
 }
 
-fn when(at: &str) -> String {
-    crate::vietnam_moment(at).map_or_else(
-        || at.to_owned(),
-        |(d, hh, mm)| format!("{} {hh:02}:{mm:02}", d.dmy()),
-    )
-}
-
 /// Changes as a list a person reads.
 fn changes_list(names: &Names<'_>, changes: &[store::audit::AuditRow]) -> Markup {
     html! {
         ul.history { @for a in changes {
             @let (key, what) = names.described(a);
-            li { span.muted { (when(&a.at)) } " · " strong { (names.actor(&a.actor)) } " · "
+            li { span.muted { (crate::vietnam_time(&a.at)) } " · " strong { (names.actor(&a.actor)) } " · "
                 (action_vi(&a.action)) " " (entity_vi(&a.entity).to_lowercase())
                 @if !key.is_empty() { " (" (key) ")" }
                 @if !what.is_empty() { br; span { (what) } }
