@@ -112,12 +112,14 @@ fn compute_with(
     let whole = crate::compute_parts(db, req, None, true, use_aggregates)?;
     let scope = whole.scope.clone();
     let (from, to) = (req.from, req.to);
-    let tallies: HashMap<Group, Tally> =
-        if use_aggregates && domain::contributions::whole_months_of_one_year(from, to) {
-            crate::aggregated::tally_groups(db, &scope, from, to, dimension)?
-        } else {
-            from_records(db, &scope, (from, to), dimension)?
-        };
+    let aggregated_to = match use_aggregates {
+        true => crate::aggregated_end(db, from, to)?,
+        false => None,
+    };
+    let tallies: HashMap<Group, Tally> = match aggregated_to {
+        Some(month_end) => crate::aggregated::tally_groups(db, &scope, from, month_end, dimension)?,
+        None => from_records(db, &scope, (from, to), dimension)?,
+    };
     let wanted = split_indicators();
     let keep = |list: Vec<IndicatorValue>| -> Vec<IndicatorValue> {
         list.into_iter()

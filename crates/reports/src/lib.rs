@@ -238,9 +238,12 @@ fn compute_with(
         to,
         only: None,
     };
-    if use_aggregates && want.is_none() && domain::contributions::whole_months_of_one_year(from, to)
-    {
-        aggregated::tally(db, &scope, from, to, with_ledger, &mut tally)?;
+    let aggregated_to = match use_aggregates && want.is_none() {
+        true => aggregated_end(db, from, to)?,
+        false => None,
+    };
+    if let Some(month_end) = aggregated_to {
+        aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;
     } else {
         // A drill-down reads only the records that can stand behind its figure.
         let household_figure = want.is_none_or(|w| w.code().starts_with("hh_"));
@@ -262,6 +265,31 @@ fn compute_with(
         tally,
         request: req.clone(),
     })
+}
+
+/// The end of the whole months the aggregates can answer `from..=to` with: `to` itself
+/// for whole months of one year; the end of `to`'s month for a period that stops
+/// within it (the year so far, up to today) when no record is dated after `to` in that
+/// month, so that the month's cells hold exactly what the period counts; else `None`
+/// (the records are read).
+pub(crate) fn aggregated_end(
+    db: &mut Db,
+    from: Date,
+    to: Date,
+) -> Result<Option<Date>, StoreError> {
+    use domain::contributions::whole_months_of_one_year;
+    if whole_months_of_one_year(from, to) {
+        return Ok(Some(to));
+    }
+    let (year, month, _) = to.ymd();
+    let Some(month_end) = Date::from_ymd(year, month, domain::date::days_in_month(year, month))
+    else {
+        return Ok(None);
+    };
+    if !whole_months_of_one_year(from, month_end) {
+        return Ok(None);
+    }
+    Ok((!store::records::any_dated_between(db, to, month_end)?).then_some(month_end))
 }
 
 pub fn run(db: &mut Db, req: &Request, by_children: bool) -> Result<Report, ReportError> {

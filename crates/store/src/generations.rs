@@ -42,7 +42,8 @@ fn increment(db: &mut Db, key: &str) -> Result<(), StoreError> {
 }
 
 /// Moves the counts a transaction's writes of records change: the provinces that unit
-/// versions `units` and the units of `households` land in today; the other count when a
+/// versions `units`, the units of `households` and of the chapters that took them on
+/// land in today; the other count when a
 /// row had neither (`unscoped`), a unit lands in no province today, or the units were
 /// changed in this transaction (the graph to place them on is not the one cached).
 pub(crate) fn bump(
@@ -60,9 +61,14 @@ pub(crate) fn bump(
     for chunk in codes.chunks(500) {
         let marks = vec!["?"; chunk.len()].join(", ");
         let params: Vec<Value> = chunk.iter().map(|c| Value::from(c.as_str())).collect();
+        // A household's figures count where it lives and, for its escapes, at every
+        // chapter that took it on, which may lie in another province.
         for r in db.query(
-            &format!("SELECT unit_id FROM households WHERE household_code IN ({marks})"),
-            &params,
+            &format!(
+                "SELECT unit_id FROM households WHERE household_code IN ({marks}) \
+                 UNION SELECT unit_id FROM assignments WHERE household_code IN ({marks})"
+            ),
+            &[params.clone(), params].concat(),
         )? {
             ids.insert(r.get("unit_id")?);
         }

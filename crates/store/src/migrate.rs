@@ -48,6 +48,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (17, "breakdowns", "0017_breakdowns.sql"),
     (18, "sealed_reports", "0018_sealed_reports.sql"),
     (19, "household_history", "0019_household_history.sql"),
+    (20, "report_date_indexes", "0020_report_date_indexes.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

@@ -359,6 +359,31 @@ pub fn latest_record_date(db: &mut Db, on: Date) -> Result<Option<Date>, StoreEr
     .get("latest")
 }
 
+/// The dates that place a record in a report's flows and household figures: a record
+/// counts in a period by one of these, and a report knows only what they date up to
+/// its end (each is indexed).
+const REPORT_DATES: &[(&str, &str)] = &[
+    ("supports", "date"),
+    ("activities", "date"),
+    ("microinsurance", "date"),
+    ("assessments", "assessed_on"),
+    ("assignments", "assigned_on"),
+];
+
+/// Whether any record is dated after `after` and on or before `until` by one of the
+/// dates a report's flows and household figures read. When none is, a report ending
+/// on `after` counts exactly what one ending on `until` counts.
+pub fn any_dated_between(db: &mut Db, after: Date, until: Date) -> Result<bool, StoreError> {
+    for (table, column) in REPORT_DATES {
+        let sql =
+            format!("SELECT 1 AS one FROM {table} WHERE {column} > ? AND {column} <= ? LIMIT 1");
+        if db.query_opt(&sql, crate::params![after, until])?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Every stored project's code and the unit version it belongs to.
 pub fn project_units(
     db: &mut Db,

@@ -22,6 +22,28 @@ pub fn generations(
     Ok((records, other, store::units::generation(db)?))
 }
 
+/// The generations now of a figure of unit `unit` in the tree of `structure`: kept
+/// while its province's records stand when that tree is today's, else while nothing
+/// stands changed.
+pub fn generations_in(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    unit: &str,
+    structure: domain::Date,
+) -> Result<Generations, store::StoreError> {
+    let province = (structure == crate::today())
+        .then(|| province_today(acc, unit))
+        .flatten();
+    generations(db, province.as_deref())
+}
+
+/// Whether a value computed on the generations `computed_on` is as fresh as one
+/// asked on `asked`: every count only grows, so a value computed since (by a request
+/// that started later and finished first) stands too.
+fn fresh_for(computed_on: Generations, asked: Generations) -> bool {
+    computed_on.0 >= asked.0 && computed_on.1 >= asked.1 && computed_on.2 >= asked.2
+}
+
 /// The province of unit `code` in today's units (`None` for the nation, or a unit that
 /// does not exist today): the scope of its figures in today's units.
 pub fn province_today(acc: &store::access::Access, code: &str) -> Option<String> {
@@ -73,7 +95,7 @@ impl<K: Eq + Hash + Clone, V: Clone> GenerationCache<K, V> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((computed_on, v)) = kept.as_ref() {
-            if *computed_on == now {
+            if fresh_for(*computed_on, now) {
                 return Ok(v.clone());
             }
         }

@@ -238,6 +238,106 @@ fn aggregates_agree_with_the_records_through_every_kind_of_change() {
 /// A bulk write leaves the planner statistics that count its own rows (PostgreSQL runs
 /// ANALYZE inside the transaction as a table grows), so that the lookups of a large
 /// import are not planned against a table believed empty.
+/// The national report of the year so far up to `to`, and whether it was read from the
+/// aggregates: with them taken away (in a transaction rolled back) it counts no gift.
+fn year_so_far(t: &mut TestDb, to: domain::Date) -> (reports::Report, bool) {
+    let req = request("VN", &format!("{}-01-01", to.year()), &to.to_string(), None);
+    let report = reports::run(&mut t.db, &req, false).unwrap();
+    let mut aggregated = None;
+    let _ = t.db.transaction(|tx| -> Result<(), store::StoreError> {
+        tx.batch("DELETE FROM report_cells; DELETE FROM report_shared;")?;
+        aggregated = Some(reports::run(tx, &req, false).unwrap().int("gifts") == 0);
+        Err(store::StoreError::Unsupported("roll back".into()))
+    });
+    assert_reports_agree_on(t, &req);
+    (report, aggregated.unwrap())
+}
+
+fn assert_reports_agree_on(t: &mut TestDb, req: &reports::Request) {
+    let fast = reports::run(&mut t.db, req, true).unwrap();
+    let slow = reports::compute_from_records(&mut t.db, req)
+        .unwrap()
+        .report(true);
+    assert_eq!(fast, slow, "{req:?}: aggregates and records differ");
+}
+
+/// The year so far (a period ending within its month) is read from the aggregates of
+/// its whole months while nothing is dated after its end in that month, and from the
+/// records once anything is: a record of each dated kind, alone, written after the
+/// period's end sends it to the records and changes nothing in it.
+#[test]
+fn the_year_so_far_is_read_from_the_aggregates_while_nothing_follows_it() {
+    let later = |household: &str,
+                 unit: &str,
+                 y: i32,
+                 after: domain::Date|
+     -> [(&'static str, String); 5] {
+        [
+            ("supports.csv", format!("record_id,date,unit_code,support_type,quantity\nLATER,{after},{unit},gift,5\n")),
+            ("activities.csv", format!("record_id,date,unit_code,activity_type,sessions,participants\nLATER,{after},{unit},vocational_class,1,30\n")),
+            ("microinsurance.csv", format!("record_id,date,unit_code,kind,count,amount_vnd\nLATER,{after},{unit},contract,4,400000\n")),
+            ("assignments.csv", format!("household_code,unit_code,year,assigned_on\n{household},{unit},{y},{after}\n")),
+            ("assessments.csv", format!(
+                "household_code,year,kind,assessed_on,income_per_capita_vnd,deprivations,status\n{household},{y},official,{after},90000000,,not_poor\n"
+            )),
+        ]
+    };
+    for kind in 0..5 {
+        let mut t = demo_db();
+        // A month after every record of the demo: its 10th is the period's end.
+        let latest = date(&t.lines(
+            "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports UNION ALL SELECT MAX(date) FROM activities \
+             UNION ALL SELECT MAX(assessed_on) FROM assessments UNION ALL SELECT MAX(assigned_on) FROM assignments) x",
+        )[0]);
+        let month = domain::Date::from_ymd(latest.year(), latest.ymd().1, 1)
+            .unwrap()
+            .add_months(1);
+        let (to, after) = (month.add_days(9), month.add_days(19));
+        // A poor household a chapter took on, and that chapter, for the new records.
+        let h =
+            t.db.query_one(
+                "SELECT a.household_code, g.unit_code FROM assessments a \
+                 JOIN assignments g ON g.household_code = a.household_code \
+                 WHERE a.status = 'poor' ORDER BY a.assessed_on DESC, a.household_code LIMIT 1",
+                &[],
+            )
+            .unwrap();
+        let (household, unit) = (cell(&h, "household_code"), cell(&h, "unit_code"));
+        t.import_texts(&[(
+            "supports.csv",
+            &format!("record_id,date,unit_code,support_type,quantity\nSO-FAR,{to},{unit},gift,2\n"),
+        )])
+        .unwrap();
+        let (before, aggregated) = year_so_far(&mut t, to);
+        assert!(
+            aggregated,
+            "nothing follows {to} in its month: the aggregates answer"
+        );
+        assert!(before.int("gifts") >= 2);
+
+        let (file, text) = &later(&household, &unit, to.year(), after)[kind];
+        let summary = t.import_texts(&[(file, text)]);
+        assert!(summary.is_ok(), "{file}: {summary:?}");
+        let (now, aggregated) = year_so_far(&mut t, to);
+        assert!(!aggregated, "{file} dated {after}: the records answer");
+        assert_eq!(
+            now, before,
+            "{file} dated after {to} counts in no report ending then"
+        );
+        // The month's end reads the aggregates, and they agree.
+        let month_end = month.add_months(1).add_days(-1);
+        assert_reports_agree_on(
+            &mut t,
+            &request(
+                "VN",
+                &format!("{}-01-01", to.year()),
+                &month_end.to_string(),
+                None,
+            ),
+        );
+    }
+}
+
 #[test]
 fn a_bulk_write_leaves_statistics_that_count_its_rows() {
     let mut t = TestDb::new();

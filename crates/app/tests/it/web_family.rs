@@ -423,6 +423,40 @@ fn a_save_in_one_province_leaves_the_others_figures_kept() {
         before_page.parse::<i64>().unwrap() + 1,
         "her report follows her province's save at once"
     );
+    // A household of Đà Nẵng taken on by Hà Nội: her assessment, which counts her
+    // escape for the unit that took her on, moves both provinces' counts.
+    let household = crate::support::cell(
+        &db.query_one(
+            "SELECT household_code FROM households ORDER BY household_code LIMIT 1",
+            &[],
+        )
+        .unwrap(),
+        "household_code",
+    );
+    let y = today.year();
+    let assignment = serde_json::json!([{"household_code": household, "unit_code": "01", "year": y,
+        "assigned_on": today.to_string()}]);
+    let r = admin.post_json(
+        &format!("{base}/api/import/assignments"),
+        &assignment.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let before = counts(&mut db);
+    let assessment = serde_json::json!([{"household_code": household, "year": y, "kind": "provisional",
+        "assessed_on": today.to_string(), "income_per_capita_vnd": 90000000, "status": "not_poor"}]);
+    let r = admin.post_json(
+        &format!("{base}/api/import/assessments"),
+        &assessment.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = counts(&mut db);
+    assert_eq!(
+        (after.0 .0, after.1 .0),
+        (before.0 .0 + 1, before.1 .0 + 1),
+        "an assessment moves the province of her household and of the unit that took her on"
+    );
     // An approval changes what every figure may say: the other count moves.
     let before = counts(&mut db);
     db.transaction(store::generations::bump_other).unwrap();

@@ -91,8 +91,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
             let acc = w.access(db)?;
             let today = crate::today();
             // Computed in today's units: kept while her province's records stand.
-            let province = crate::cache::province_today(&acc, &acc.root_code());
-            let generations = crate::cache::generations(db, province.as_deref())?;
+            let generations = crate::cache::generations_in(db, &acc, &acc.root_code(), today)?;
             let key = (acc.root_code(), q.year, today);
             let c = cache.get_or_compute(&key, generations, || -> Result<Cached, AppError> {
                 // The current year unless she chose another: a test entry made in

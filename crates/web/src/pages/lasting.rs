@@ -52,13 +52,25 @@ fn key(acc: &store::access::Access, q: &Asked) -> Result<Key, AppError> {
     Ok((req.unit, req.to, req.structure_date))
 }
 
+/// The generations a report of `key` is kept on: its province's records and the rest
+/// when it is in today's tree.
+fn generations(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    key: &Key,
+) -> Result<crate::cache::Generations, AppError> {
+    let structure = key.2.unwrap_or(key.1);
+    Ok(crate::cache::generations_in(db, acc, &key.0, structure)?)
+}
+
 /// The report of `key`, kept or computed.
 pub(crate) fn report(
     st: &AppState,
     db: &mut store::Db,
+    acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Lasting>, AppError> {
-    let generations = crate::cache::generations(db, None)?;
+    let generations = generations(db, acc, key)?;
     st.lasting
         .reports
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -71,9 +83,10 @@ pub(crate) fn report(
 fn children(
     st: &AppState,
     db: &mut store::Db,
+    acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Vec<ChildLasting>>, AppError> {
-    let generations = crate::cache::generations(db, None)?;
+    let generations = generations(db, acc, key)?;
     st.lasting
         .children
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -83,8 +96,13 @@ fn children(
         })
 }
 
-fn at_risk(st: &AppState, db: &mut store::Db, key: &Key) -> Result<Arc<Vec<AtRisk>>, AppError> {
-    let generations = crate::cache::generations(db, None)?;
+fn at_risk(
+    st: &AppState,
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    key: &Key,
+) -> Result<Arc<Vec<AtRisk>>, AppError> {
+    let generations = generations(db, acc, key)?;
     st.lasting
         .at_risk
         .get_or_compute(key, generations, || -> Result<_, AppError> {
@@ -382,10 +400,10 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let (key, l, children, units) = st
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
-            let l = report(&state, db, &key)?;
+            let l = report(&state, db, acc, &key)?;
             let children = match q.format {
                 Some(_) => Arc::default(),
-                None => children(&state, db, &key)?,
+                None => children(&state, db, acc, &key)?,
             };
             Ok((key, l, children, super::form_fields::readable_choices(acc)))
         })
@@ -498,7 +516,7 @@ pub async fn households(State(st): State<AppState>, who: Authed, Query(q): Query
     let (key, name, rows) = st
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
-            let l = report(&state, db, &key)?;
+            let l = report(&state, db, acc, &key)?;
             let codes: Vec<&str> = l
                 .behind
                 .get(&fig)
@@ -562,7 +580,7 @@ pub async fn follow_up(State(st): State<AppState>, who: Authed, Query(q): Query<
     let (key, name, mut rows) = st
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
-            let list = at_risk(&state, db, &key)?;
+            let list = at_risk(&state, db, acc, &key)?;
             let codes: Vec<&str> = list.iter().map(|r| r.household_code.as_str()).collect();
             let mut labels = household_rows(db, acc, &codes)?;
             let rows: Vec<Visit> = list

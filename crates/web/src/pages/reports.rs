@@ -177,6 +177,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             let lasting = match super::lasting::report(
                 &state,
                 db,
+                acc,
                 &(req.unit.clone(), req.to, req.structure_date),
             ) {
                 Ok(l) => Some(l),
@@ -186,10 +187,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             let units = super::form_fields::readable_choices(acc);
             // Many officers ask for the same report: computed once per change of data
             // (in today's units, of the data of its province).
-            let province = (req.structure_date == Some(crate::today()))
-                .then(|| crate::cache::province_today(acc, &req.unit))
-                .flatten();
-            let generations = crate::cache::generations(db, province.as_deref())?;
+            let structure = req.structure_date.unwrap_or(req.to);
+            let generations = crate::cache::generations_in(db, acc, &req.unit, structure)?;
             let key = (req.clone(), by_children, approved);
             let report = cache.get_or_compute(&key, generations, || q.compute(db, &req))?;
             // Where each child unit's figures stand in their sign-off, read afresh.
