@@ -43,13 +43,30 @@ impl Server {
     }
 }
 
+/// Failed requests by status (0: no answer).
+type Errors = std::collections::BTreeMap<u16, usize>;
+
+/// How many failed, and with which status.
+fn shown(errors: &Errors) -> String {
+    let n: usize = errors.values().sum();
+    if n == 0 {
+        return "0".into();
+    }
+    let by: Vec<String> = errors.iter().map(|(s, k)| format!("{k}× {s}")).collect();
+    format!("{n} ({})", by.join(", "))
+}
+
+/// Households each clerk records supports for, in turn.
+const HOUSEHOLDS_EACH: usize = 100;
+
 /// One signed-in person: her session's cookie and CSRF token.
 #[derive(Clone)]
 struct Person {
     cookie: String,
     csrf: String,
     unit: String,
-    household: String,
+    /// The households of her commune she records supports for, in turn.
+    households: Vec<String>,
 }
 
 /// One HTTP/1.1 request on its own connection: the status (0: no answer).
@@ -79,14 +96,15 @@ fn request(addr: &str, p: &Person, method: &str, path: &str, body: &str) -> u16 
         .unwrap_or(0)
 }
 
-/// A user of `unit` with `role`, signed in: made once, with a session made here (as a
+/// A user of `unit` with `role` (named after it, so that a user made by an earlier run
+/// is of the same unit), signed in: made once, with a session made here (as a
 /// sign-in makes it; signing 70 people in over HTTP would meet the sign-in throttle).
 fn person(
     db: &mut store::Db,
     name: &str,
     role: domain::access::Role,
     unit: &str,
-    household: &str,
+    households: Vec<String>,
 ) -> anyhow::Result<Person> {
     if store::accounts::by_username(db, name)?.is_none() {
         let u = store::accounts::NewUser {
@@ -100,6 +118,11 @@ fn person(
         db.transaction(|tx| store::accounts::create(tx, &u, "system"))?;
     }
     let (user, _) = store::accounts::by_username(db, name)?.expect("just made");
+    anyhow::ensure!(
+        user.unit_code == unit && user.role == role,
+        "{name} is a user of {} already: a benchmark's users are named after their unit",
+        user.unit_code
+    );
     let (token, csrf) = (web::auth::random_token(), web::auth::random_token());
     store::accounts::session_create(
         db,
@@ -112,7 +135,7 @@ fn person(
         cookie: format!("{}={token}", web::auth::SESSION_COOKIE),
         csrf,
         unit: unit.to_owned(),
-        household: household.to_owned(),
+        households,
     })
 }
 
@@ -126,7 +149,7 @@ pub fn run(
     let mut lines = vec![format!(
         "Machine: {}. Data: the national data set of `donghanh-bench gen --scale 0.1` (synthetic). The release \
          server (`donghanh serve`) on loopback; {clerks} clerks of the chapters with the most households each save \
-         one support at a time (`POST /api/import/supports`), {managers} province managers read their dashboard \
+         one support at a time to her chapter's first 100 households in turn, the chapters taken across the provinces in turn (`POST /api/import/supports`), {managers} province managers read their dashboard \
          and their province's report of the year in turn, for {secs} s, every request on a connection of its own. \
          Command: `donghanh-bench --db SQLITE,POSTGRES mixed`.",
         crate::national::machine()
@@ -136,53 +159,104 @@ pub fn run(
         let mut db = store::open(url)?;
         let name = db.backend().name();
         let day = today.to_string();
-        // The communes with the most households among those that exist today, one of
-        // their households each, and the provinces above them.
-        let communes: Vec<(String, String)> = db
+        // The clerks: the chapters with the most households that exist today, taken
+        // across the provinces in turn (each province's busiest, then each one's second…),
+        // as month end comes everywhere at once. A clerk records supports for her
+        // chapter's households in turn (one household given hundreds of gifts a minute is
+        // nobody's month end).
+        let graph = store::units::load_graph(&mut db)?;
+        let province_of = |code: &str| {
+            let ix = graph.version_on(code, today)?;
+            let p = graph.ancestor_at_level(ix, today, domain::units::Level::Province)?;
+            Some(graph.version(p).code.clone())
+        };
+        let busiest: Vec<String> = db
             .query(
-                "SELECT h.unit_code, MIN(h.household_code) AS household FROM households h \
+                "SELECT h.unit_code FROM households h \
                  JOIN units u ON u.code = h.unit_code AND u.valid_from <= ? AND u.valid_to >= ? \
-                 GROUP BY h.unit_code ORDER BY count(*) DESC, h.unit_code LIMIT ?",
-                &[
-                    day.as_str().into(),
-                    day.as_str().into(),
-                    (clerks as i64).into(),
-                ],
+                 GROUP BY h.unit_code ORDER BY count(*) DESC, h.unit_code",
+                &[day.as_str().into(), day.as_str().into()],
             )?
             .iter()
-            .map(|r| Ok((r.get("unit_code")?, r.get("household")?)))
+            .map(|r| r.get("unit_code"))
             .collect::<Result<_, store::StoreError>>()?;
+        let mut by_province: Vec<(String, Vec<String>)> = Vec::new();
+        for unit in busiest {
+            let Some(p) = province_of(&unit) else {
+                continue;
+            };
+            match by_province.iter_mut().find(|(q, _)| *q == p) {
+                Some((_, list)) => list.push(unit),
+                None => by_province.push((p, vec![unit])),
+            }
+        }
+        let mut communes: Vec<String> = Vec::new();
+        for rank in 0.. {
+            let round: Vec<String> = by_province
+                .iter()
+                .filter_map(|(_, list)| list.get(rank).cloned())
+                .collect();
+            if round.is_empty() || communes.len() >= clerks {
+                break;
+            }
+            communes.extend(round);
+        }
+        communes.truncate(clerks);
         anyhow::ensure!(communes.len() == clerks, "only {} communes", communes.len());
-        let provinces: Vec<String> = db
+        // The managers: first the provinces the clerks save in (their figures are
+        // computed again after each save), then others, by code.
+        let mut provinces: Vec<String> = Vec::new();
+        for commune in &communes {
+            if let Some(p) = province_of(commune).filter(|p| !provinces.contains(p)) {
+                provinces.push(p);
+            }
+        }
+        let saved_in = provinces.len();
+        let others: Vec<String> = db
             .query(
-                "SELECT code FROM units WHERE level = 'province' AND valid_from <= ? AND valid_to >= ? ORDER BY code LIMIT ?",
-                &[day.as_str().into(), day.as_str().into(), (managers as i64).into()],
+                "SELECT code FROM units WHERE level = 'province' AND valid_from <= ? AND valid_to >= ? ORDER BY code",
+                &[day.as_str().into(), day.as_str().into()],
             )?
             .iter()
             .map(|r| r.get("code"))
             .collect::<Result<_, store::StoreError>>()?;
+        let unsaved: Vec<String> = others
+            .into_iter()
+            .filter(|p| !provinces.contains(p))
+            .collect();
+        provinces.extend(unsaved);
+        provinces.truncate(managers);
+        let read_where_saved = saved_in.min(managers);
         let mut people = Vec::new();
-        for (i, (unit, household)) in communes.iter().enumerate() {
+        for unit in &communes {
+            let households: Vec<String> = db
+                .query(
+                    "SELECT household_code FROM households WHERE unit_code = ? ORDER BY household_code LIMIT ?",
+                    &[unit.as_str().into(), (HOUSEHOLDS_EACH as i64).into()],
+                )?
+                .iter()
+                .map(|r| r.get("household_code"))
+                .collect::<Result<_, store::StoreError>>()?;
             people.push((
                 true,
                 person(
                     &mut db,
-                    &format!("bench-xa-{i}"),
+                    &format!("bench-clerk-{unit}"),
                     domain::access::Role::Clerk,
                     unit,
-                    household,
+                    households,
                 )?,
             ));
         }
-        for (i, unit) in provinces.iter().enumerate() {
+        for unit in &provinces {
             people.push((
                 false,
                 person(
                     &mut db,
-                    &format!("bench-tinh-{i}"),
+                    &format!("bench-manager-{unit}"),
                     domain::access::Role::Manager,
                     unit,
-                    "",
+                    Vec::new(),
                 )?,
             ));
         }
@@ -192,8 +266,8 @@ pub fn run(
             .as_millis();
         let prefix = format!("MIX-{stamp}-");
         let stop = Arc::new(AtomicBool::new(false));
-        let saves = Arc::new(Mutex::new((Vec::<f64>::new(), 0usize)));
-        let reads = Arc::new(Mutex::new((Vec::<f64>::new(), 0usize)));
+        let saves = Arc::new(Mutex::new((Vec::<f64>::new(), Errors::new())));
+        let reads = Arc::new(Mutex::new((Vec::<f64>::new(), Errors::new())));
         let year = today.year();
         let threads: Vec<_> = people
             .into_iter()
@@ -211,24 +285,24 @@ pub fn run(
                     while !stop.load(Ordering::Relaxed) {
                         n += 1;
                         let started = Instant::now();
-                        let ok = if clerk {
+                        let status = if clerk {
                             let body = serde_json::json!([{"record_id": format!("{prefix}{t}-{n}"), "date": today.to_string(),
-                                "unit_code": p.unit, "support_type": "gift", "household_code": p.household, "quantity": "1"}]);
-                            request(&addr, &p, "POST", "/api/import/supports", &body.to_string()) == 200
+                                "unit_code": p.unit, "support_type": "gift", "household_code": p.households[n % p.households.len()], "quantity": "1"}]);
+                            request(&addr, &p, "POST", "/api/import/supports", &body.to_string())
                         } else {
                             let path = if n % 2 == 0 {
                                 "/".to_owned()
                             } else {
                                 format!("/reports?unit={}&from={year}-01-01&to={today}", p.unit)
                             };
-                            request(&addr, &p, "GET", &path, "") == 200
+                            request(&addr, &p, "GET", &path, "")
                         };
                         let ms = started.elapsed().as_secs_f64() * 1000.0;
                         let mut kept = if clerk { saves.lock() } else { reads.lock() }.expect("not poisoned");
-                        if ok {
+                        if status == 200 {
                             kept.0.push(ms);
                         } else {
-                            kept.1 += 1;
+                            *kept.1.entry(status).or_default() += 1;
                         }
                     }
                 })
@@ -251,7 +325,8 @@ pub fn run(
             .get("n")?;
         let goal = if name == "sqlite" { 200 } else { 150 };
         let line = format!(
-            "{name}: **{:.0} saves/s** (goal ≥ {goal}), save p50 {:.0} ms, p99 {:.0} ms; reads {:.1}/s, read p50 {:.0} ms, \
+            "{name}: {read_where_saved} of the {managers} managers read a province where clerks save; \
+             **{:.0} saves/s** (goal ≥ {goal}), save p50 {:.0} ms, p99 {:.0} ms; reads {:.1}/s, read p50 {:.0} ms, \
              **p99 {:.0} ms** (goal < 300); errors {} saves, {} reads; server peak **{peak:.0} MB** (goal ≤ 300); \
              supports stored {stored} = saves answered {}: {}",
             saved.len() as f64 / secs as f64,
@@ -260,8 +335,8 @@ pub fn run(
             read.len() as f64 / secs as f64,
             percentile(read.clone(), 0.5),
             percentile(read.clone(), 0.99),
-            save_errors,
-            read_errors,
+            shown(&save_errors),
+            shown(&read_errors),
             saved.len(),
             if stored as usize == saved.len() { "equal" } else { "DIFFERENT" },
         );

@@ -389,6 +389,17 @@ impl Db {
     where
         E: From<StoreError>,
     {
+        // SQLite has one writer at a time: the process's writers of one file take turns
+        // here, each woken as the one before commits, instead of in SQLite's busy
+        // handler, which sleeps up to 100 ms between tries (a month end's saves waited
+        // seconds for a lock that was free). Other processes still meet the busy wait.
+        let writer = match self.backend() {
+            Backend::Sqlite if !self.in_transaction => Some(sqlite_writer(&self.target)),
+            _ => None,
+        };
+        let _turn = writer
+            .as_ref()
+            .map(|w| w.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
         let begin = match self.backend() {
             // IMMEDIATE takes the write lock up front, so two writers never deadlock
             // halfway through.
@@ -417,6 +428,18 @@ impl Db {
             }
         }
     }
+}
+
+/// The turn of the writers of the SQLite file `target` in this process.
+fn sqlite_writer(target: &str) -> std::sync::Arc<std::sync::Mutex<()>> {
+    static WRITERS: std::sync::OnceLock<
+        std::sync::Mutex<HashMap<String, std::sync::Arc<std::sync::Mutex<()>>>>,
+    > = std::sync::OnceLock::new();
+    let mut files = WRITERS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.entry(target.to_owned()).or_default().clone()
 }
 
 fn pg_prepare(

@@ -576,7 +576,7 @@ async fn write_rows(
     if k.spec().deletable {
         header.extend([DELETE_COL.to_owned(), REASON_COL.to_owned()]);
     }
-    st.run(move |db| {
+    st.write_as(&who.clone(), move |db| {
         let acc = Arc::new(who.access(db)?);
         let cell = |row: &Value, k: &str| match row.get(k) {
             Some(Value::String(s)) => s.clone(),

@@ -48,6 +48,11 @@ pub struct AppState {
     /// and while they wait they hold no database slot, so that a form's save always
     /// finds one.
     figures: Arc<tokio::sync::Semaphore>,
+    /// Writes of records at once: one on SQLite, which has one writer anyway (its
+    /// waiting writers would otherwise hold every database slot while the pages wait
+    /// for one), half the slots on PostgreSQL. Taken after her own share and before a
+    /// slot.
+    writes: Arc<tokio::sync::Semaphore>,
     user_heavy: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>>,
 }
 
@@ -96,6 +101,12 @@ impl AppState {
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)),
             figures: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
+            )),
+            writes: Arc::new(tokio::sync::Semaphore::new(
+                match store::Backend::of(db_target) {
+                    store::Backend::Sqlite => 1,
+                    store::Backend::Postgres => (connections / 2).max(1),
+                },
             )),
             user_heavy: Arc::default(),
         }
@@ -150,6 +161,20 @@ impl AppState {
             .acquire_owned()
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.run(f).await
+    }
+
+    /// A write of records (an import, a form's save, a sync) for a signed-in user: her
+    /// share of the slots, then a turn among the writers (see `writes`), then a slot.
+    pub async fn write_as<T: Send + 'static>(
+        &self,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let closed = |e: tokio::sync::AcquireError| AppError::Internal(e.to_string());
+        let share = Self::share_of(&self.user_slots, who.user.id, self.per_user);
+        let _mine = share.acquire_owned().await.map_err(closed)?;
+        let _turn = self.writes.acquire().await.map_err(closed)?;
         self.run(f).await
     }
 

@@ -222,7 +222,7 @@ async fn import(
     how: How,
 ) -> Result<Result<(), Vec<importer::RowError>>, AppError> {
     let w = who.clone();
-    st.run(move |db| {
+    st.write_as(who, move |db| {
         let acc = Arc::new(w.access(db)?);
         let opts = importer::Options {
             actor: w.actor(),

@@ -277,7 +277,7 @@ pub async fn household_create(
     }
     let w = who.clone();
     let (family, answer) = st
-        .run(move |db| {
+        .write_as(&who, move |db| {
             let acc = Arc::new(w.access(db)?);
             let answer = family.write(db, &acc, &w.actor(), None)?;
             Ok((family, answer))

@@ -247,7 +247,7 @@ async fn run_import(
     dry_run: bool,
 ) -> Result<Result<importer::Summary, importer::Rejection>, AppError> {
     let w = who.clone();
-    st.run_as(who, move |db| {
+    st.write_as(who, move |db| {
         let acc = Arc::new(w.access(db)?);
         let opts = importer::Options {
             actor: w.actor(),

@@ -380,7 +380,7 @@ pub async fn sync(
         return AppError::Forbidden.json();
     }
     let answer = st
-        .run_as(&who.clone(), move |db| {
+        .write_as(&who.clone(), move |db| {
             // Her rights, computed once for the whole batch: a refused entry costs its
             // checks, not the access computation again.
             let acc = Arc::new(who.access(db)?);

@@ -14,6 +14,7 @@ use domain::Date;
 use maud::html;
 use reports::render;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// What a report page is asked: the unit, the period, the structure date, and how.
 #[derive(Deserialize, Clone, Default)]
@@ -86,7 +87,15 @@ pub(crate) fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, App
 /// Reports computed while the data stood still (see `crate::cache`), keyed by the
 /// request, whether it is by children and whether it holds approved figures only.
 /// Access is checked before the cache is asked.
-pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), reports::Report>;
+pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), Figures>;
+
+/// A report and the households whose chapter assessment its commune did not confirm,
+/// kept together: both change only with the data.
+#[derive(Clone)]
+pub struct Figures {
+    report: reports::Report,
+    differences: Arc<Vec<reports::reconcile::Difference>>,
+}
 
 /// The structure a report is shown in when the query names none.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -190,7 +199,16 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
             let structure = req.structure_date.unwrap_or(req.to);
             let generations = crate::cache::generations_in(db, acc, &req.unit, structure)?;
             let key = (req.clone(), by_children, approved);
-            let report = cache.get_or_compute(&key, generations, || q.compute(db, &req))?;
+            let Figures {
+                report,
+                differences,
+            } = cache.get_or_compute(&key, generations, || -> Result<_, AppError> {
+                Ok(Figures {
+                    report: q.compute(db, &req)?,
+                    // The households whose chapter assessment the commune did not confirm.
+                    differences: Arc::new(reports::reconcile::of(db, &req)?),
+                })
+            })?;
             // Where each child unit's figures stand in their sign-off, read afresh.
             let codes: Vec<&str> = report
                 .children
@@ -216,8 +234,6 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 }
                 _ => None,
             };
-            // The households whose chapter assessment the commune did not confirm.
-            let differences = reports::reconcile::of(db, &req)?;
             // What was signed for exactly this unit and period, and what changed since.
             let signed = match store::seals::of(db, &req.unit, period)?.into_iter().next() {
                 Some(seal) => {
