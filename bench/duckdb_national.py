@@ -21,7 +21,7 @@ con.execute(f"""
 CREATE TABLE supports AS SELECT * FROM read_csv('{directory}/supports.csv', header = true,
   columns = {{'record_id': 'VARCHAR', 'date': 'DATE', 'unit_code': 'VARCHAR', 'support_type': 'VARCHAR',
   'household_code': 'VARCHAR', 'member_no': 'BIGINT', 'quantity': 'BIGINT', 'value_vnd': 'BIGINT',
-  'programme': 'VARCHAR', 'funding': 'VARCHAR'}})""")
+  'programme': 'VARCHAR', 'funding': 'VARCHAR', 'item': 'VARCHAR'}})""")
 con.execute(f"""
 CREATE TABLE activities AS SELECT * FROM read_csv('{directory}/activities.csv', header = true,
   columns = {{'record_id': 'VARCHAR', 'date': 'DATE', 'unit_code': 'VARCHAR', 'activity_type': 'VARCHAR',
