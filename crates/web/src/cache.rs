@@ -9,8 +9,15 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 
-/// The generations a value was computed on: its records', the rest's, the units'.
-pub type Generations = (i64, i64, i64);
+/// The generations a value was computed on: the scope of its records' count (a province
+/// in today's units, or everything), that count, the rest's, the units'.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generations {
+    province: Option<String>,
+    records: i64,
+    other: i64,
+    units: i64,
+}
 
 /// The generations now of a figure of `province` in today's units, or (`None`) of any
 /// other figure.
@@ -19,7 +26,12 @@ pub fn generations(
     province: Option<&str>,
 ) -> Result<Generations, store::StoreError> {
     let (records, other) = store::generations::of_scope(db, province)?;
-    Ok((records, other, store::units::generation(db)?))
+    Ok(Generations {
+        province: province.map(str::to_owned),
+        records,
+        other,
+        units: store::units::generation(db)?,
+    })
 }
 
 /// The generations now of a figure of unit `unit` in the tree of `structure`: kept
@@ -38,10 +50,15 @@ pub fn generations_in(
 }
 
 /// Whether a value computed on the generations `computed_on` is as fresh as one
-/// asked on `asked`: every count only grows, so a value computed since (by a request
-/// that started later and finished first) stands too.
-fn fresh_for(computed_on: Generations, asked: Generations) -> bool {
-    computed_on.0 >= asked.0 && computed_on.1 >= asked.1 && computed_on.2 >= asked.2
+/// asked on `asked`: counts of the same scope, and every count only grows, so a value
+/// computed since (by a request that started later and finished first) stands too. A
+/// count of another scope says nothing (a figure whose structure date became today
+/// moves from the nation's count to its province's).
+fn fresh_for(computed_on: &Generations, asked: &Generations) -> bool {
+    computed_on.province == asked.province
+        && computed_on.records >= asked.records
+        && computed_on.other >= asked.other
+        && computed_on.units >= asked.units
 }
 
 /// The province of unit `code` in today's units (`None` for the nation, or a unit that
@@ -95,12 +112,51 @@ impl<K: Eq + Hash + Clone, V: Clone> GenerationCache<K, V> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((computed_on, v)) = kept.as_ref() {
-            if fresh_for(*computed_on, now) {
+            if fresh_for(computed_on, &now) {
                 return Ok(v.clone());
             }
         }
         let v = compute()?;
         *kept = Some((now, v.clone()));
         Ok(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(province: Option<&str>, records: i64) -> Generations {
+        Generations {
+            province: province.map(str::to_owned),
+            records,
+            other: 1,
+            units: 1,
+        }
+    }
+
+    /// The value and whether it was computed by this ask.
+    fn ask(cache: &GenerationCache<u8, i64>, now: Generations, value: i64) -> (i64, bool) {
+        let mut computed = false;
+        let v = cache
+            .get_or_compute(&0, now, || -> Result<i64, ()> {
+                computed = true;
+                Ok(value)
+            })
+            .unwrap();
+        (v, computed)
+    }
+
+    #[test]
+    fn a_value_serves_asks_of_its_scope_up_to_its_counts() {
+        let cache = GenerationCache::default();
+        assert_eq!(ask(&cache, counts(Some("01"), 5), 10), (10, true));
+        assert_eq!(ask(&cache, counts(Some("01"), 5), 11), (10, false));
+        // Asked on older counts (a request that read them before the value was made).
+        assert_eq!(ask(&cache, counts(Some("01"), 4), 12), (10, false));
+        assert_eq!(ask(&cache, counts(Some("01"), 6), 13), (13, true));
+        // The nation's count is of another scope, whatever its size.
+        assert_eq!(ask(&cache, counts(None, 1_000), 14), (14, true));
+        assert_eq!(ask(&cache, counts(Some("01"), 7), 15), (15, true));
     }
 }
