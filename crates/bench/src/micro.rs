@@ -10,6 +10,8 @@ use synth::households as gen;
 use synth::Rng;
 
 pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
+    // The benchmarks of the national data set need the databases it was imported into.
+    let national = || db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"));
     match cmd {
         BenchCommand::Report {
             unit,
@@ -25,38 +27,18 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             managers,
             secs,
             results,
-        } => crate::mixed::run(
-            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
-            clerks,
-            managers,
-            secs,
-            &results,
-        ),
-        BenchCommand::Saves { saves, results } => crate::saves::run(
-            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
-            saves,
-            &results,
-        ),
+        } => crate::mixed::run(national()?, clerks, managers, secs, &results),
+        BenchCommand::Saves { saves, results } => crate::saves::run(national()?, saves, &results),
         BenchCommand::Signing {
             year,
             runs,
             results,
-        } => crate::signing::run(
-            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
-            year,
-            runs,
-            &results,
-        ),
+        } => crate::signing::run(national()?, year, runs, &results),
         BenchCommand::Lasting {
             as_of,
             runs,
             results,
-        } => crate::national::lasting(
-            db.ok_or_else(|| anyhow::anyhow!("--db URL[,URL]: the national data set"))?,
-            &as_of,
-            runs,
-            &results,
-        ),
+        } => crate::national::lasting(national()?, &as_of, runs, &results),
         BenchCommand::Reviews {
             province,
             year,

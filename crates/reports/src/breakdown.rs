@@ -112,9 +112,10 @@ fn compute_with(
     let whole = crate::compute_parts(db, req, None, true, use_aggregates)?;
     let scope = whole.scope.clone();
     let (from, to) = (req.from, req.to);
-    let aggregated_to = match use_aggregates {
-        true => crate::aggregated_end(db, from, to)?,
-        false => None,
+    let aggregated_to = if use_aggregates {
+        crate::aggregated_end(db, from, to)?
+    } else {
+        None
     };
     let tallies: HashMap<Group, Tally> = match aggregated_to {
         Some(month_end) => crate::aggregated::tally_groups(db, &scope, from, month_end, dimension)?,

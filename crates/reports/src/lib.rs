@@ -238,9 +238,10 @@ fn compute_with(
         to,
         only: None,
     };
-    let aggregated_to = match use_aggregates && want.is_none() {
-        true => aggregated_end(db, from, to)?,
-        false => None,
+    let aggregated_to = if use_aggregates && want.is_none() {
+        aggregated_end(db, from, to)?
+    } else {
+        None
     };
     if let Some(month_end) = aggregated_to {
         aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;

@@ -52,15 +52,21 @@ fn key(acc: &store::access::Access, q: &Asked) -> Result<Key, AppError> {
     Ok((req.unit, req.to, req.structure_date))
 }
 
-/// The generations a report of `key` is kept on: its province's records and the rest
-/// when it is in today's tree.
-fn generations(
+/// The value of `key` kept in `cache`, or computed by `compute` (unit, as-of date,
+/// structure date as asked): kept while its province's records and the rest stand when
+/// it is in today's tree, else while nothing changed.
+fn kept<V>(
+    cache: &crate::cache::GenerationCache<Key, Arc<V>>,
     db: &mut store::Db,
     acc: &store::access::Access,
     key: &Key,
-) -> Result<crate::cache::Generations, AppError> {
+    compute: impl FnOnce(&mut store::Db, &str, Date, Option<Date>) -> Result<V, reports::ReportError>,
+) -> Result<Arc<V>, AppError> {
     let structure = key.2.unwrap_or(key.1);
-    Ok(crate::cache::generations_in(db, acc, &key.0, structure)?)
+    let generations = crate::cache::generations_in(db, acc, &key.0, structure)?;
+    cache.get_or_compute(key, generations, || -> Result<_, AppError> {
+        Ok(Arc::new(compute(db, &key.0, key.1, key.2)?))
+    })
 }
 
 /// The report of `key`, kept or computed.
@@ -70,14 +76,7 @@ pub(crate) fn report(
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Lasting>, AppError> {
-    let generations = generations(db, acc, key)?;
-    st.lasting
-        .reports
-        .get_or_compute(key, generations, || -> Result<_, AppError> {
-            Ok(Arc::new(reports::lasting::compute(
-                db, &key.0, key.1, key.2,
-            )?))
-        })
+    kept(&st.lasting.reports, db, acc, key, reports::lasting::compute)
 }
 
 fn children(
@@ -86,14 +85,13 @@ fn children(
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Vec<ChildLasting>>, AppError> {
-    let generations = generations(db, acc, key)?;
-    st.lasting
-        .children
-        .get_or_compute(key, generations, || -> Result<_, AppError> {
-            Ok(Arc::new(reports::lasting::by_children(
-                db, &key.0, key.1, key.2,
-            )?))
-        })
+    kept(
+        &st.lasting.children,
+        db,
+        acc,
+        key,
+        reports::lasting::by_children,
+    )
 }
 
 fn at_risk(
@@ -102,14 +100,13 @@ fn at_risk(
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Vec<AtRisk>>, AppError> {
-    let generations = generations(db, acc, key)?;
-    st.lasting
-        .at_risk
-        .get_or_compute(key, generations, || -> Result<_, AppError> {
-            Ok(Arc::new(reports::lasting::at_risk_of(
-                db, &key.0, key.1, key.2,
-            )?))
-        })
+    kept(
+        &st.lasting.at_risk,
+        db,
+        acc,
+        key,
+        reports::lasting::at_risk_of,
+    )
 }
 
 /// The query of the report of `key` (for links and downloads).
