@@ -3,6 +3,7 @@
 //! in the test suite, and never in the product binary.
 
 mod hostile;
+mod imports;
 mod micro;
 mod mixed;
 mod national;
@@ -164,6 +165,19 @@ enum BenchCommand {
         managers: usize,
         #[arg(long, default_value_t = 60)]
         secs: u64,
+        #[arg(long, default_value = "bench/results.md")]
+        results: PathBuf,
+    },
+    /// Import throughput on a generated data set (`gen`), both backends: the whole import
+    /// (rows/s, peak memory) beside the raw load of the same files (sqlite3's `.import`,
+    /// psql's `\copy`), and a supports file into the national database against one of the
+    /// units and households alone.
+    Import {
+        #[arg(long)]
+        dir: PathBuf,
+        /// Supports in the file imported into a full and a nearly empty database.
+        #[arg(long, default_value_t = 100_000)]
+        supports: usize,
         #[arg(long, default_value = "bench/results.md")]
         results: PathBuf,
     },

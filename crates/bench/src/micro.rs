@@ -28,6 +28,11 @@ pub fn run(db: Option<&str>, cmd: BenchCommand) -> anyhow::Result<ExitCode> {
             secs,
             results,
         } => crate::mixed::run(national()?, clerks, managers, secs, &results),
+        BenchCommand::Import {
+            dir,
+            supports,
+            results,
+        } => crate::imports::run(&dir, supports, &results),
         BenchCommand::Saves { saves, results } => crate::saves::run(national()?, saves, &results),
         BenchCommand::Signing {
             year,

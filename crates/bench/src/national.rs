@@ -46,7 +46,7 @@ pub const PRODUCT: &str = "--as-donghanh";
 
 /// Runs the `donghanh` command line with `args` in a new process (this binary, see
 /// [`PRODUCT`]) under GNU time: (seconds, peak resident MB, stdout).
-fn timed_child(args: &[&str]) -> anyhow::Result<(f64, Option<u64>, String)> {
+pub(crate) fn timed_child(args: &[&str]) -> anyhow::Result<(f64, Option<u64>, String)> {
     let exe = std::env::current_exe()?;
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if gnu_time {

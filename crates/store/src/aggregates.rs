@@ -307,9 +307,14 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
     )?;
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();
-    for chunk in households.chunks(households_per_round(db)) {
-        households::recompute(db, chunk, &mut pending.cells, &mut pending.slices)?;
-    }
+    let per_round = households_per_round(db);
+    households::recompute(
+        db,
+        &households,
+        per_round,
+        &mut pending.cells,
+        &mut pending.slices,
+    )?;
     write_cells(db, pending.cells)?;
     write_table(db, CellTable::Slices, pending.slices)
 }
@@ -519,9 +524,8 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
         .iter()
         .map(|r| r.get("household_code"))
         .collect::<Result<_, StoreError>>()?;
-    for chunk in households.chunks(households_per_round(db)) {
-        households::recompute(db, chunk, &mut cells, &mut slices)?;
-    }
+    let per_round = households_per_round(db);
+    households::recompute(db, &households, per_round, &mut cells, &mut slices)?;
     write_cells(db, cells)?;
     write_table(db, CellTable::Slices, slices)
 }

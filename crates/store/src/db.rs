@@ -303,7 +303,9 @@ impl Db {
     }
 
     /// Inserts many rows into `table`. SQLite reuses one prepared statement; PostgreSQL
-    /// sends multi-row statements, which cuts round trips by two orders of magnitude.
+    /// streams the rows in one `COPY … FROM STDIN` (text format), which the server neither
+    /// parses nor plans per row: measured, 1,000-row `VALUES` statements spent 13.6% of
+    /// the server's import time in the planner (issue 27).
     pub fn insert_rows(
         &mut self,
         table: &str,
@@ -313,26 +315,40 @@ impl Db {
         if rows.is_empty() {
             return Ok(());
         }
-        let one = format!("({})", vec!["?"; columns.len()].join(","));
-        let head = format!("INSERT INTO {table} ({}) VALUES ", columns.join(","));
-        match self.backend() {
-            Backend::Sqlite => {
-                let sql = format!("{head}{one}");
+        match &mut self.conn {
+            Conn::Sqlite(c) => {
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    columns.join(","),
+                    vec!["?"; columns.len()].join(",")
+                );
+                let mut st = c.prepare_cached(&sql)?;
                 for r in rows {
-                    self.execute(&sql, r)?;
+                    st.execute(rusqlite::params_from_iter(r.iter()))?;
                 }
             }
-            Backend::Postgres => {
-                let per = (60_000 / columns.len().max(1)).clamp(1, 1000);
-                for chunk in rows.chunks(per) {
-                    let sql = format!("{head}{}", vec![one.as_str(); chunk.len()].join(","));
-                    let flat: Vec<Value> = chunk.iter().flatten().cloned().collect();
-                    self.execute(&sql, &flat)?;
-                    if chunk.len() != per {
-                        // Odd-sized tails would fill the statement cache with one-offs.
-                        self.pg_statements.remove(&sql);
+            Conn::Postgres(c) => {
+                use std::io::Write;
+                let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(","));
+                let mut w = c.copy_in(sql.as_str())?;
+                // Sent in blocks of 64 KiB (the writer sends what it is given at once).
+                const BLOCK: usize = 64 * 1024;
+                let mut block = Vec::with_capacity(BLOCK + 1024);
+                for (i, r) in rows.iter().enumerate() {
+                    copy_text_row(&mut block, r);
+                    if block.len() >= BLOCK || i + 1 == rows.len() {
+                        if let Err(sent) = w.write_all(&block) {
+                            // The server's own reason (a key taken meanwhile…) comes
+                            // with the end of the copy.
+                            return Err(match w.finish() {
+                                Err(e) => e.into(),
+                                Ok(_) => StoreError::Copy(sent.to_string()),
+                            });
+                        }
+                        block.clear();
                     }
                 }
+                w.finish()?;
                 self.grew(table, rows.len() as u64)?;
             }
         }
@@ -520,6 +536,39 @@ fn pg_row(r: &postgres::Row, columns: &Arc<[String]>) -> Result<Row, StoreError>
         vals.push(v.unwrap_or(Value::Null));
     }
     Ok(Row::new(vals, columns.clone()))
+}
+
+/// One row in `COPY`'s text format: tab between columns, `\N` for null, backslash,
+/// tab and line breaks escaped; a newline after it.
+fn copy_text_row(out: &mut Vec<u8>, row: &[Value]) {
+    use std::io::Write;
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        match v {
+            Value::Null => out.extend_from_slice(b"\\N"),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
+            // `{:?}` keeps every digit a float needs to come back the same.
+            Value::Real(f) => {
+                let _ = write!(out, "{f:?}");
+            }
+            Value::Text(s) => {
+                for b in s.bytes() {
+                    match b {
+                        b'\\' => out.extend_from_slice(b"\\\\"),
+                        b'\t' => out.extend_from_slice(b"\\t"),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        _ => out.push(b),
+                    }
+                }
+            }
+        }
+    }
+    out.push(b'\n');
 }
 
 impl rusqlite::ToSql for Value {

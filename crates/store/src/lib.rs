@@ -43,6 +43,9 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL: {0}")]
     Postgres(#[from] postgres::Error),
+    /// Rows streamed to PostgreSQL's `COPY` could not be sent.
+    #[error("PostgreSQL COPY: {0}")]
+    Copy(String),
     #[error("migration {0}")]
     Migration(String),
     #[error("no row for {0}")]

@@ -595,3 +595,59 @@ fn delete_some(t: &mut TestDb, rng: &mut synth::Rng, seed: u64) -> bool {
     assert!(deleted.total().deleted > 0);
     true
 }
+
+/// Bulk inserts (`COPY` on PostgreSQL, one prepared statement on SQLite) keep every value
+/// as written: the characters `COPY`'s text format escapes, the text `\N` that it reads
+/// as null unless escaped, empty text, nulls, large and negative numbers.
+#[test]
+fn bulk_inserts_keep_every_value_as_written() {
+    let mut t = TestDb::new();
+    let texts = [
+        "tab\there",
+        "line\nbreak",
+        "carriage\rreturn",
+        "back\\slash",
+        "\\N",
+        "",
+        "Nguyễn Thị Hòa, ấp 3",
+    ];
+    let rows: Vec<Vec<store::Value>> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                store::Value::from(format!("bulk-{i}")),
+                store::Value::from(*s),
+                if i % 2 == 0 {
+                    store::Value::Null
+                } else {
+                    store::Value::Int(-9_007_199_254_740_993 + i as i64)
+                },
+                store::Value::from(*s),
+                store::Value::from("2026-12-05T00:00:00Z"),
+                store::Value::from("test"),
+                store::Value::from(*s),
+            ]
+        })
+        .collect();
+    let cols = [
+        "entity",
+        "entity_key",
+        "unit_id",
+        "content",
+        "deleted_at",
+        "deleted_by",
+        "reason",
+    ];
+    t.db.transaction(|tx| tx.insert_rows("tombstones", &cols, &rows))
+        .unwrap();
+    let stored = t
+        .db
+        .query(
+            "SELECT entity, entity_key, unit_id, content, deleted_at, deleted_by, reason FROM tombstones WHERE entity LIKE 'bulk-%' ORDER BY entity",
+            &[],
+        )
+        .unwrap();
+    let read: Vec<Vec<store::Value>> = stored.into_iter().map(|r| r.values).collect();
+    assert_eq!(read, rows);
+}

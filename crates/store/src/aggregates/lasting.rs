@@ -319,34 +319,18 @@ fn from_records(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
 /// Rewrites the kept rows of households `codes` (inside the writer's transaction, with
 /// their aggregates): `facts` are their records now; a household that no longer matters,
 /// or no longer exists, loses its row.
-pub(super) fn rewrite(
-    db: &mut Db,
-    codes: &[String],
-    facts: impl Iterator<Item = HouseholdFacts>,
-) -> Result<(), StoreError> {
-    let params: Vec<Value> = codes.iter().map(Value::from).collect();
-    db.execute(
-        &format!(
-            "DELETE FROM household_lasting WHERE household_code IN ({})",
-            vec!["?"; codes.len()].join(",")
-        ),
-        &params,
-    )?;
-    let rows: Vec<Vec<Value>> = facts
-        .filter(HouseholdFacts::matters)
-        .map(|h| {
-            vec![
-                Value::from(h.household_code.as_str()),
-                Value::Int(h.unit_id),
-                Value::Text(h.pack()),
-            ]
-        })
-        .collect();
-    db.insert_rows(
-        "household_lasting",
-        &["household_code", "unit_id", "records"],
-        &rows,
-    )
+/// The columns of a `household_lasting` row, in the order [`kept_row`] gives them.
+pub(super) const KEPT_COLUMNS: &[&str] = &["household_code", "unit_id", "records"];
+
+/// A household's `household_lasting` row, when the follow-up may ever judge it.
+pub(super) fn kept_row(h: HouseholdFacts) -> Option<Vec<Value>> {
+    h.matters().then(|| {
+        vec![
+            Value::from(h.household_code.as_str()),
+            Value::Int(h.unit_id),
+            Value::Text(h.pack()),
+        ]
+    })
 }
 
 /// The kept households whose own unit is one of `units`.
