@@ -651,3 +651,53 @@ fn bulk_inserts_keep_every_value_as_written() {
     let read: Vec<Vec<store::Value>> = stored.into_iter().map(|r| r.values).collect();
     assert_eq!(read, rows);
 }
+
+/// An import that changes thousands of stored cells at once (on PostgreSQL, more than
+/// the few a form's save changes: copied into a table of the transaction and applied in
+/// one statement) keeps the aggregates equal to a rebuild from the records.
+#[test]
+fn an_import_over_thousands_of_stored_cells_keeps_them_true() {
+    let mut t = demo_db();
+    let communes: Vec<String> = t.lines(
+        "SELECT code FROM units WHERE level = 'commune' AND valid_from <= '2020-01-01' \
+         AND (valid_to IS NULL OR valid_to > '2025-01-01') ORDER BY code LIMIT 45",
+    );
+    assert_eq!(communes.len(), 45);
+    let file = |prefix: &str, sessions: i64| {
+        let mut text = String::from("record_id,date,unit_code,activity_type,sessions,participants\n");
+        for (u, code) in communes.iter().enumerate() {
+            for m in 0..60 {
+                text.push_str(&format!(
+                    "{prefix}-{u}-{m},{}-{:02}-15,{code},vocational_class,{sessions},{}\n",
+                    2020 + m / 12,
+                    m % 12 + 1,
+                    10 + m
+                ));
+            }
+        }
+        text
+    };
+    t.import_texts(&[("activities.csv", &file("BULK-A", 1))]).unwrap();
+    let cells = |t: &mut TestDb| {
+        num(
+            &t.db
+                .query_one(
+                    "SELECT count(*) AS n FROM report_cells WHERE month BETWEEN 202001 AND 202412 AND follow_id = 0",
+                    &[],
+                )
+                .unwrap(),
+            "n",
+        )
+    };
+    let before = cells(&mut t);
+    assert!(before >= 45 * 60, "{before} cells");
+    // The same cells again: each one stored, each one changed.
+    let s = t
+        .import_texts(&[("activities.csv", &file("BULK-B", 2))])
+        .unwrap();
+    assert_eq!(s.total().inserted, 45 * 60);
+    assert_eq!(cells(&mut t), before, "no cell added: they were all stored");
+    assert_kept_equals_rebuilt(&mut t, "thousands of stored cells");
+    let reqs = requests(&mut t);
+    assert_reports_agree(&mut t, &reqs, "thousands of stored cells");
+}

@@ -245,7 +245,7 @@ fn work_out(
                 &rec.assignments,
                 rec.supports.iter().map(|s| (s.0, s.4, s.5)),
             );
-            lasting.extend(super::lasting::kept_row(facts));
+            lasting.extend(super::lasting::kept_row(&facts));
         }
     }
     Ok(Rows {

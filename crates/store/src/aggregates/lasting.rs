@@ -323,7 +323,7 @@ fn from_records(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
 pub(super) const KEPT_COLUMNS: &[&str] = &["household_code", "unit_id", "records"];
 
 /// A household's `household_lasting` row, when the follow-up may ever judge it.
-pub(super) fn kept_row(h: HouseholdFacts) -> Option<Vec<Value>> {
+pub(super) fn kept_row(h: &HouseholdFacts) -> Option<Vec<Value>> {
     h.matters().then(|| {
         vec![
             Value::from(h.household_code.as_str()),
