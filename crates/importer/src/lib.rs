@@ -350,12 +350,11 @@ fn refresh_statistics(db: &mut Db, summary: &Summary) -> Result<(), StoreError> 
     if total.inserted + total.updated < REFRESH_AFTER {
         return Ok(());
     }
-    let written: Vec<&str> = summary
+    let written: Vec<(&str, u64)> = summary
         .per_kind
         .iter()
         .filter(|(_, c)| c.inserted + c.updated > 0)
-        .filter_map(|(kind, _)| kinds::find(kind)?.table())
-        .map(|t| t.table)
+        .filter_map(|(kind, c)| Some((kinds::find(kind)?.table()?.table, c.inserted + c.updated)))
         .collect();
     store::aggregates::refresh_statistics(db, &written)
 }
