@@ -343,6 +343,17 @@ impl Db {
                     st.execute(rusqlite::params_from_iter(r.iter()))?;
                 }
             }
+            // A form's few rows: one prepared statement, one round trip (a copy takes two).
+            Conn::Postgres(_) if rows.len() < COPY_FROM => {
+                let one = format!("({})", vec!["?"; columns.len()].join(","));
+                let sql = format!(
+                    "INSERT INTO {table} ({}) VALUES {}",
+                    columns.join(","),
+                    vec![one.as_str(); rows.len()].join(",")
+                );
+                let flat: Vec<Value> = rows.iter().flatten().cloned().collect();
+                self.execute(&sql, &flat)?;
+            }
             Conn::Postgres(c) => {
                 use std::io::Write;
                 let sql = format!("COPY {table} ({}) FROM STDIN", columns.join(","));
@@ -572,6 +583,9 @@ fn pg_row(r: &postgres::Row, columns: &Arc<[String]>) -> Result<Row, StoreError>
     }
     Ok(Row::new(vals, columns.clone()))
 }
+
+/// PostgreSQL: from this many rows, a bulk insert is a `COPY`.
+const COPY_FROM: usize = 50;
 
 /// One row in `COPY`'s text format: tab between columns, `\N` for null, backslash,
 /// tab and line breaks escaped; a newline after it.

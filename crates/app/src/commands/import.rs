@@ -5,9 +5,6 @@ use importer::{ImportError, Options};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The SQLite page cache of the command line's import, in KiB.
-const IMPORT_CACHE_KIB: i64 = 512 * 1024;
-
 pub fn run(
     env: &Env,
     paths: &[PathBuf],
@@ -15,10 +12,6 @@ pub fn run(
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
     let mut db = env.open()?;
-    // A file of millions of rows writes to every index of its tables at once; a page
-    // cache that holds them keeps the writer off the disk. Measured on the national data
-    // set at scale 0.1 (3.9 M rows, SQLite): 64 MiB 50.9 s, 512 MiB 45.1 s (issue 27).
-    db.set_cache_kib(IMPORT_CACHE_KIB)?;
     let opts = Options {
         actor: cli_actor(),
         dry_run,

@@ -611,22 +611,22 @@ fn bulk_inserts_keep_every_value_as_written() {
         "",
         "Nguyễn Thị Hòa, ấp 3",
     ];
-    let rows: Vec<Vec<store::Value>> = texts
-        .iter()
-        .enumerate()
+    // Enough rows for PostgreSQL's `COPY` (a few go as one `INSERT`), and a few alone.
+    let many: Vec<Vec<store::Value>> = (0..70)
+        .map(|i| (i, texts[i % texts.len()]))
         .map(|(i, s)| {
             vec![
-                store::Value::from(format!("bulk-{i}")),
-                store::Value::from(*s),
+                store::Value::from(format!("bulk-{i:03}")),
+                store::Value::from(s),
                 if i % 2 == 0 {
                     store::Value::Null
                 } else {
                     store::Value::Int(-9_007_199_254_740_993 + i as i64)
                 },
-                store::Value::from(*s),
+                store::Value::from(s),
                 store::Value::from("2026-12-05T00:00:00Z"),
                 store::Value::from("test"),
-                store::Value::from(*s),
+                store::Value::from(s),
             ]
         })
         .collect();
@@ -639,8 +639,20 @@ fn bulk_inserts_keep_every_value_as_written() {
         "deleted_by",
         "reason",
     ];
-    t.db.transaction(|tx| tx.insert_rows("tombstones", &cols, &rows))
-        .unwrap();
+    let few: Vec<Vec<store::Value>> = many[..texts.len()]
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r[0] = store::Value::from(format!("bulk-few-{}", r[0].as_text().unwrap()));
+            r
+        })
+        .collect();
+    t.db.transaction(|tx| {
+        tx.insert_rows("tombstones", &cols, &many)?;
+        tx.insert_rows("tombstones", &cols, &few)
+    })
+    .unwrap();
+    let rows: Vec<Vec<store::Value>> = many.into_iter().chain(few).collect();
     let stored = t
         .db
         .query(
@@ -664,7 +676,8 @@ fn an_import_over_thousands_of_stored_cells_keeps_them_true() {
     );
     assert_eq!(communes.len(), 45);
     let file = |prefix: &str, sessions: i64| {
-        let mut text = String::from("record_id,date,unit_code,activity_type,sessions,participants\n");
+        let mut text =
+            String::from("record_id,date,unit_code,activity_type,sessions,participants\n");
         for (u, code) in communes.iter().enumerate() {
             for m in 0..60 {
                 text.push_str(&format!(
@@ -677,7 +690,8 @@ fn an_import_over_thousands_of_stored_cells_keeps_them_true() {
         }
         text
     };
-    t.import_texts(&[("activities.csv", &file("BULK-A", 1))]).unwrap();
+    t.import_texts(&[("activities.csv", &file("BULK-A", 1))])
+        .unwrap();
     let cells = |t: &mut TestDb| {
         num(
             &t.db
