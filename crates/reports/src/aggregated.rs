@@ -10,6 +10,7 @@ use domain::indicators::Indicator;
 use domain::units::VersionIx;
 use domain::Date;
 use std::collections::HashMap;
+use store::records::CellTable as Table;
 use store::{Db, StoreError, Value};
 
 fn no_evidence() -> Evidence {
@@ -53,12 +54,6 @@ pub fn tally_groups(
     let group_of = |slice: i64| Profile::unpack(slice).map(|p| p.group(dimension));
     tally_keyed(db, scope, (from, to), read, group_of, &mut groups)?;
     Ok(groups)
-}
-
-#[derive(Clone, Copy)]
-enum Table {
-    Cells,
-    Slices,
 }
 
 #[derive(Clone, Copy)]
@@ -123,24 +118,17 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
     let mut unmapped: HashMap<(K, i64), Vec<i64>> = HashMap::new();
     let mut last_unit = None;
     let units = scope.units(split);
-    let rows: Vec<(i64, i64, i64, String)> = match read.table {
-        Table::Cells => store::records::report_cells(db, &units, &filter, &window)?
-            .into_iter()
-            .map(|r| (r.unit_id, r.follow_id, 0, r.figures))
-            .collect(),
-        Table::Slices => store::records::report_slices(db, &units, &filter, &window)?
-            .into_iter()
-            .map(|r| (r.unit_id, r.follow_id, r.slice, r.figures))
-            .collect(),
-    };
-    for (unit_id, follow_id, slice, figures) in rows {
-        let Some(key) = key_of(slice) else {
+    let table = read.table;
+    store::records::each_cell(db, table, &units, (&filter, &window), |cell| {
+        let Some(key) = key_of(cell.slice) else {
             return Err(StoreError::Corrupt(format!(
-                "report_slices: profile {slice}"
+                "report_slices: profile {}",
+                cell.slice
             )));
         };
-        let id = placing(unit_id, follow_id);
-        // Rows come by unit: its place is looked up once per unit.
+        let id = placing(cell.unit_id, cell.follow_id);
+        // Rows of one unit mostly come together (the table's order): its place is
+        // looked up once for each run of them.
         let at = match last_unit {
             Some((u, at)) if u == id => at,
             _ => {
@@ -154,8 +142,8 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
             Some(node) => placed.entry((key, node)).or_insert_with(fresh),
             None => unmapped.entry((key, id)).or_insert_with(fresh),
         };
-        store::aggregates::add_figures(&figures, sums)?;
-    }
+        store::aggregates::add_figures(cell.figures, sums)
+    })?;
     let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
     for ((key, node), figures) in placed {
         let t = tallies.entry(key).or_default();

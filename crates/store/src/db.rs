@@ -270,12 +270,8 @@ impl Db {
                             rusqlite::types::ValueRef::Null => Value::Null,
                             rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
                             rusqlite::types::ValueRef::Real(v) => Value::Real(v),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                Value::Text(String::from_utf8_lossy(t).into_owned())
-                            }
-                            rusqlite::types::ValueRef::Blob(b) => {
-                                Value::Text(String::from_utf8_lossy(b).into_owned())
-                            }
+                            rusqlite::types::ValueRef::Text(t)
+                            | rusqlite::types::ValueRef::Blob(t) => Value::Text(text_of(t)),
                         });
                     }
                     out.push(Row::new(vals, columns.clone()));
@@ -671,6 +667,16 @@ impl ToSql for Value {
     }
 
     to_sql_checked!();
+}
+
+/// A stored text as a `String`: checked by `str::from_utf8`, whose ASCII fast path reads
+/// a national report's cells several times faster than `from_utf8_lossy` (a tenth of
+/// that report's time); only text that is not UTF-8 takes the lossy way.
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (18, "sealed_reports", "0018_sealed_reports.sql"),
     (19, "household_history", "0019_household_history.sql"),
     (20, "report_date_indexes", "0020_report_date_indexes.sql"),
+    (21, "unit_indexes", "0021_unit_indexes.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {
