@@ -71,10 +71,14 @@
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t || "");
     return m ? `${m[3]}/${m[2]}/${m[1]}` : t || "";
   };
+  // Today in Vietnam (UTC+7, no summer time), as the server dates her rows
+  // (`store::generations::vietnam_today`), whatever time zone the phone is set to:
+  // between 00:00 and 07:00 in Vietnam a phone on UTC would still say yesterday.
+  const vietnamNow = () => new Date(Date.now() + 7 * 3600 * 1000);
   const today = () => {
-    const d = new Date();
+    const d = vietnamNow();
     const two = (n) => String(n).padStart(2, "0");
-    return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()}`;
+    return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
   };
   // What a new entry starts with: her unit, today, this year; a household picked for
   // her last entry stays picked.
@@ -83,7 +87,7 @@
     for (const el of $$("[data-default]", form)) {
       if (el.value) continue;
       const d = el.dataset.default;
-      el.value = d === "unit" ? unit : d === "today" ? today() : d === "year" ? String(new Date().getFullYear()) : "";
+      el.value = d === "unit" ? unit : d === "today" ? today() : d === "year" ? String(vietnamNow().getUTCFullYear()) : "";
     }
   };
 
