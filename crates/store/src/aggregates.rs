@@ -105,7 +105,6 @@ pub const SHARED_COLUMNS: &[&str] = &[
 ];
 
 /// What the current transaction changed and the aggregates do not show yet.
-#[derive(Default)]
 pub struct Pending {
     households: HashSet<String>,
     cells: BTreeMap<Cell, Figures>,
@@ -119,6 +118,57 @@ pub struct Pending {
     households_of_rows: HashSet<String>,
     /// A row written with neither a unit nor a household: every figure may have changed.
     unscoped: bool,
+    /// The earliest year the rows written (new and replaced) are dated in: the first
+    /// year whose figures may have changed (`generations`). `i32::MIN` for a row that
+    /// stands for every year (a household, a member); `i32::MAX` while none is noted.
+    earliest_year: i32,
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending {
+            households: HashSet::new(),
+            cells: BTreeMap::new(),
+            slices: BTreeMap::new(),
+            written: false,
+            units: HashSet::new(),
+            households_of_rows: HashSet::new(),
+            unscoped: false,
+            earliest_year: i32::MAX,
+        }
+    }
+}
+
+/// The tables whose rows are events or states of their dates: no figure of a period
+/// that ends before a row's earliest date counts it. Every other table (households,
+/// members, consents: where a household lives, who its head is) may change the figures
+/// of any year.
+const DATED_TABLES: &[&str] = &[
+    "assessments",
+    "assignments",
+    "supports",
+    "activities",
+    "savings_groups",
+    "entrusted_totals",
+    "cooperatives",
+    "clubs",
+    "microinsurance",
+    "targets",
+    "projects",
+    "project_members",
+];
+
+/// The earliest year of a row's dates and years (`i32::MIN`: of every year).
+fn earliest_year(def: &TableDef, row: &[Value]) -> i32 {
+    if !DATED_TABLES.contains(&def.table) {
+        return i32::MIN;
+    }
+    let years = def.dates.iter().filter_map(|&c| match &row[c] {
+        Value::Int(y) => i32::try_from(*y).ok(),
+        Value::Text(d) => d.get(..4).and_then(|y| y.parse().ok()),
+        _ => None,
+    });
+    years.min().unwrap_or(i32::MIN)
 }
 
 impl Pending {
@@ -192,6 +242,7 @@ pub(crate) fn note(
         .chain(def.data)
         .position(|c| *c == "household_code");
     for row in old.into_iter().chain(new) {
+        p.earliest_year = p.earliest_year.min(earliest_year(def, row));
         match (unit_col, household_col) {
             (Some(c), _) if row[c].as_int().is_some() => {
                 p.units.extend(row[c].as_int());
@@ -318,6 +369,7 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
         &pending.units,
         &pending.households_of_rows,
         pending.unscoped,
+        pending.earliest_year,
     )?;
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();

@@ -11,6 +11,14 @@
 //! neither unit nor household, a period approved, units changed, a copy) moves
 //! `data_generation:other`. A figure of province P in today's units is the same while
 //! P's count and the other count stand; any other figure reads `data_generation`.
+//!
+//! A save dated today does not change last year's figures, yet the forecast of a year's
+//! end and the comparisons with the years before read them on every page. So each
+//! province also keeps a count per year for this year and the [`PAST_YEARS_KEPT`] before
+//! it (`data_generation:P<code>:<year>`): a write moves the counts of the years from the
+//! earliest its rows (new and replaced) are dated in, and of every kept year when a row
+//! stands for all years (a household, a member). A figure of a period that ends in one
+//! of the kept past years is the same while that year's count and the other count stand.
 
 use crate::{Db, StoreError, Value};
 use std::collections::{BTreeSet, HashSet};
@@ -20,6 +28,20 @@ const OTHER: &str = "data_generation:other";
 
 fn province_key(code: &str) -> String {
     format!("data_generation:P{code}")
+}
+
+fn province_year_key(code: &str, year: i32) -> String {
+    format!("data_generation:P{code}:{year}")
+}
+
+/// The years before this one whose figures keep counts of their own.
+pub const PAST_YEARS_KEPT: i32 = 3;
+
+/// Whether a figure of a period ending in `year` may be kept by its year's count, asked
+/// on `today`: one of the kept past years. (Every write since moved the counts of this
+/// year and the kept ones before it, so that a year kept now was kept by each of them.)
+pub fn year_kept(year: i32, today: domain::Date) -> bool {
+    (today.year() - PAST_YEARS_KEPT..today.year()).contains(&year)
 }
 
 /// Today in Vietnam (UTC+7), the day a write places its rows in the units on.
@@ -43,7 +65,8 @@ fn increment(db: &mut Db, key: &str) -> Result<(), StoreError> {
 
 /// Moves the counts a transaction's writes of records change: the provinces that unit
 /// versions `units`, the units of `households` and of the chapters that took them on
-/// land in today; the other count when a
+/// land in today, and their counts of the kept years from `earliest_year` on; the other
+/// count when a
 /// row had neither (`unscoped`), a unit lands in no province today, or the units were
 /// changed in this transaction (the graph to place them on is not the one cached).
 pub(crate) fn bump(
@@ -51,6 +74,7 @@ pub(crate) fn bump(
     units: &HashSet<i64>,
     households: &HashSet<String>,
     unscoped: bool,
+    earliest_year: i32,
 ) -> Result<(), StoreError> {
     let graph = crate::units::cached_graph(db)?;
     let Some(graph) = graph.filter(|_| !unscoped) else {
@@ -88,8 +112,13 @@ pub(crate) fn bump(
             None => return increment(db, OTHER),
         }
     }
+    let this_year = today.year();
+    let years = earliest_year.max(this_year - PAST_YEARS_KEPT)..=this_year;
     for code in provinces {
         increment(db, &province_key(&code))?;
+        for year in years.clone() {
+            increment(db, &province_year_key(&code, year))?;
+        }
     }
     Ok(())
 }
@@ -101,9 +130,14 @@ pub fn bump_other(db: &mut Db) -> Result<(), StoreError> {
 }
 
 /// What a figure depends on, counted now: for a figure of province `province` in
-/// today's units, (its records' count, the other count); otherwise (`None`) the count of
-/// every write, and 0.
-pub fn of_scope(db: &mut Db, province: Option<&str>) -> Result<(i64, i64), StoreError> {
+/// today's units, (its records' count, the other count), its records' count being that
+/// of year `year` when given (a period that ends in a kept past year, [`year_kept`]);
+/// otherwise (`None`) the count of every write, and 0.
+pub fn of_scope(
+    db: &mut Db,
+    province: Option<&str>,
+    year: Option<i32>,
+) -> Result<(i64, i64), StoreError> {
     let read = |db: &mut Db, key: &str| -> Result<i64, StoreError> {
         Ok(db
             .query_opt("SELECT value FROM meta WHERE key = ?", crate::params![key])?
@@ -112,7 +146,13 @@ pub fn of_scope(db: &mut Db, province: Option<&str>) -> Result<(i64, i64), Store
             .unwrap_or(0))
     };
     Ok(match province {
-        Some(p) => (read(db, &province_key(p))?, read(db, OTHER)?),
+        Some(p) => {
+            let key = match year {
+                Some(y) => province_year_key(p, y),
+                None => province_key(p),
+            };
+            (read(db, &key)?, read(db, OTHER)?)
+        }
         None => (crate::aggregates::data_generation(db)?, 0),
     })
 }

@@ -14,6 +14,8 @@ pub struct TableDef {
     /// The key column stored rows are looked up by: selective, and the first column of
     /// an index. (A row-value `IN` over the whole key plans badly on PostgreSQL.)
     pub probe: &'static str,
+    /// The positions (in key then data order) of the columns of a date or a year.
+    pub dates: &'static [usize],
 }
 
 impl TableDef {
@@ -30,11 +32,28 @@ impl TableDef {
             .chain(derived.iter().copied())
             .chain(["extra"])
             .collect();
+        let dates: Vec<usize> = spec
+            .key
+            .iter()
+            .chain(&data)
+            .enumerate()
+            .filter(|(_, name)| {
+                spec.cols.iter().any(|c| {
+                    c.name == **name
+                        && matches!(
+                            c.ty,
+                            domain::contract::Ty::Date | domain::contract::Ty::Year
+                        )
+                })
+            })
+            .map(|(i, _)| i)
+            .collect();
         TableDef {
             table: spec.kind,
             key: spec.key,
             data: data.leak(),
             probe,
+            dates: dates.leak(),
         }
     }
 }

@@ -4,30 +4,37 @@
 //! every committed write moves them in its own transaction, so a stale figure is never
 //! shown, whichever app server made the write. A figure of one province in today's
 //! units is kept while that province's records and everything not a province's records
-//! stand: a save in one province leaves the others' figures as they were.
+//! stand: a save in one province leaves the others' figures as they were; a figure of a
+//! period that ended in one of the years before this one, while that year's records of
+//! the province stand (a save dated today leaves last year's report as it was).
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
 /// The generations a value was computed on: the scope of its records' count (a province
-/// in today's units, or everything), that count, the rest's, the units'.
+/// in today's units, or everything; one year of the province's records, or all), that
+/// count, the rest's, the units'.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Generations {
     province: Option<String>,
+    year: Option<i32>,
     records: i64,
     other: i64,
     units: i64,
 }
 
-/// The generations now of a figure of `province` in today's units, or (`None`) of any
-/// other figure.
-pub fn generations(
+/// The generations now of a figure of `province` in today's units (of its records of
+/// `year` alone, when given), or (`None`) of any other figure.
+fn generations(
     db: &mut store::Db,
     province: Option<&str>,
+    year: Option<i32>,
 ) -> Result<Generations, store::StoreError> {
-    let (records, other) = store::generations::of_scope(db, province)?;
+    let year = year.filter(|_| province.is_some());
+    let (records, other) = store::generations::of_scope(db, province, year)?;
     Ok(Generations {
         province: province.map(str::to_owned),
+        year,
         records,
         other,
         units: store::units::generation(db)?,
@@ -46,7 +53,27 @@ pub fn generations_in(
     let province = (structure == crate::today())
         .then(|| province_today(acc, unit))
         .flatten();
-    generations(db, province.as_deref())
+    generations(db, province.as_deref(), None)
+}
+
+/// The generations now of a report of unit `unit` in the tree of `structure` for a
+/// period that ends on `to`: as [`generations_in`], kept by the count of `to`'s year
+/// alone when that is one of the past years kept (`store::generations::year_kept`). A
+/// report counts no record dated after its period, whatever the figure (a check in the
+/// tests writes such records and compares).
+pub fn generations_of_period(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    unit: &str,
+    structure: domain::Date,
+    to: domain::Date,
+) -> Result<Generations, store::StoreError> {
+    let today = crate::today();
+    let province = (structure == today)
+        .then(|| province_today(acc, unit))
+        .flatten();
+    let year = store::generations::year_kept(to.year(), today).then_some(to.year());
+    generations(db, province.as_deref(), year)
 }
 
 /// Whether a value computed on the generations `computed_on` is as fresh as one
@@ -56,6 +83,7 @@ pub fn generations_in(
 /// moves from the nation's count to its province's).
 fn fresh_for(computed_on: &Generations, asked: &Generations) -> bool {
     computed_on.province == asked.province
+        && computed_on.year == asked.year
         && computed_on.records >= asked.records
         && computed_on.other >= asked.other
         && computed_on.units >= asked.units
@@ -129,6 +157,7 @@ mod tests {
     fn counts(province: Option<&str>, records: i64) -> Generations {
         Generations {
             province: province.map(str::to_owned),
+            year: None,
             records,
             other: 1,
             units: 1,
@@ -158,5 +187,12 @@ mod tests {
         // The nation's count is of another scope, whatever its size.
         assert_eq!(ask(&cache, counts(None, 1_000), 14), (14, true));
         assert_eq!(ask(&cache, counts(Some("01"), 7), 15), (15, true));
+        // One year's count is of another scope than the province's.
+        let last_year = Generations {
+            year: Some(2025),
+            ..counts(Some("01"), 100)
+        };
+        assert_eq!(ask(&cache, last_year.clone(), 16), (16, true));
+        assert_eq!(ask(&cache, last_year, 17), (16, false));
     }
 }

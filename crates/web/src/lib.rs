@@ -27,6 +27,8 @@ pub struct AppState {
     pub dashboards: Arc<pages::dashboard::Cache>,
     /// Reports computed while the data stood still (`crate::cache`).
     pub reports: Arc<pages::reports::Cache>,
+    /// Reports of a unit and period alone, likewise (`pages::reports::plain`).
+    pub plain_reports: Arc<pages::reports::PlainCache>,
     /// The `lasting` reports and their child units' cohorts, likewise.
     pub lasting: Arc<pages::lasting::Caches>,
     /// The key that signs login forms, shared by the servers of one database.
@@ -92,6 +94,7 @@ impl AppState {
             )),
             dashboards: Arc::default(),
             reports: Arc::default(),
+            plain_reports: Arc::default(),
             lasting: Arc::default(),
             login_key: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),

@@ -715,3 +715,165 @@ fn an_import_over_thousands_of_stored_cells_keeps_them_true() {
     let reqs = requests(&mut t);
     assert_reports_agree(&mut t, &reqs, "thousands of stored cells");
 }
+
+/// A report counts no record dated after its period's year, whatever the kind; a write
+/// moves the counts (`store::generations`) of the years from the earliest its rows are
+/// dated in, and of every year for a household: what lets a server keep the reports of
+/// the years before this one through today's saves (the forecast of a year's end reads
+/// them on every report page).
+#[test]
+fn a_write_leaves_the_figures_of_the_years_before_its_dates_as_they_were() {
+    let mut t = demo_db();
+    let today = store::generations::vietnam_today();
+    let y = today.year();
+    let (_, month, day) = today.ymd();
+    let same_day = |year: i32| {
+        domain::Date::from_ymd(year, month, day.min(28))
+            .unwrap()
+            .to_string()
+    };
+    let s = today.to_string();
+    // Periods ending in each kept year before this one: whole years (read from the
+    // aggregates) and 1 January to today's day (from the records), by child units.
+    let reqs: Vec<reports::Request> = (y - store::generations::PAST_YEARS_KEPT..y)
+        .flat_map(|p| {
+            [
+                request("48", &format!("{p}-01-01"), &format!("{p}-12-31"), Some(&s)),
+                request("48", &format!("{p}-01-01"), &same_day(p), Some(&s)),
+            ]
+        })
+        .collect();
+    let figures = |t: &mut TestDb| -> Vec<reports::Report> {
+        reqs.iter()
+            .map(|r| reports::run(&mut t.db, r, true).unwrap())
+            .collect()
+    };
+    let counts = |t: &mut TestDb| -> Vec<i64> {
+        (y - store::generations::PAST_YEARS_KEPT..=y)
+            .map(|year| {
+                store::generations::of_scope(&mut t.db, Some("48"), Some(year))
+                    .unwrap()
+                    .0
+            })
+            .collect()
+    };
+    // As a server does: the graph is cached, so that writes are placed in their province.
+    store::units::load_graph_cached(&mut t.db).unwrap();
+    let first = |t: &mut TestDb, sql: &str| t.lines(sql).remove(0);
+    let household = first(
+        &mut t,
+        "SELECT household_code FROM households ORDER BY household_code LIMIT 1",
+    );
+    let new_unit = first(
+        &mut t,
+        &format!(
+            "SELECT code FROM units WHERE level = 'commune' AND parent_code = '48' \
+             AND valid_from <= '{s}' AND (valid_to IS NULL OR valid_to >= '{s}') ORDER BY code LIMIT 1"
+        ),
+    );
+    let before = figures(&mut t);
+    let counted = counts(&mut t);
+
+    // Records of every dated kind, dated this year.
+    t.import_texts(&[
+        (
+            "assessments.csv",
+            &format!(
+                "household_code,year,kind,assessed_on,income_per_capita_vnd,deprivations,status\n\
+                 {household},{y},provisional,{s},,,poor\n"
+            ),
+        ),
+        (
+            "assignments.csv",
+            &format!("household_code,unit_code,year,assigned_on\n{household},{new_unit},{y},{s}\n"),
+        ),
+        (
+            "supports.csv",
+            &format!(
+                "record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n\
+                 LATER-1,{s},{new_unit},livelihood,{household},,1,500000,,\n\
+                 LATER-2,{s},{new_unit},gift,,,3,300000,,\n"
+            ),
+        ),
+        (
+            "activities.csv",
+            &format!(
+                "record_id,date,unit_code,activity_type,sessions,participants\n\
+                 LATER-3,{s},{new_unit},vocational_class,2,20\n"
+            ),
+        ),
+        (
+            "targets.csv",
+            &format!("year,unit_code,indicator,value\n{y},48,hh_escaped,99\n"),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(
+        figures(&mut t),
+        before,
+        "records dated this year change no figure of the years before"
+    );
+    let now = counts(&mut t);
+    assert_eq!(
+        now[..3],
+        counted[..3],
+        "the counts of the years before stand"
+    );
+    assert!(now[3] > counted[3], "this year's count moved: {now:?}");
+
+    // A support dated two years ago moves that year's count and the next ones', and
+    // that year's figures.
+    let past = y - 2;
+    let then = format!("{past}-01-01");
+    let unit_then = first(
+        &mut t,
+        &format!(
+            "SELECT h.unit_code FROM households h JOIN units u ON u.code = h.unit_code \
+             AND u.valid_from <= '{then}' AND (u.valid_to IS NULL OR u.valid_to >= '{then}') \
+             ORDER BY 1 LIMIT 1"
+        ),
+    );
+    t.import_texts(&[(
+        "supports.csv",
+        &format!(
+            "record_id,date,unit_code,support_type,household_code,member_no,quantity,value_vnd,programme,funding\n\
+             EARLIER-1,{then},{unit_then},gift,,,3,300000,,\n"
+        ),
+    )])
+    .unwrap();
+    let after = counts(&mut t);
+    assert_eq!(after[0], now[0], "three years ago stands");
+    assert!(
+        after[1..].iter().zip(&now[1..]).all(|(a, b)| a > b),
+        "{after:?}"
+    );
+    let changed: Vec<bool> = figures(&mut t)
+        .iter()
+        .zip(&before)
+        .map(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        [false, false, true, true, false, false],
+        "only the periods of {past} count it"
+    );
+
+    // A household stands for every year: its change moves every count.
+    let row = first(
+        &mut t,
+        &format!(
+            "SELECT unit_code || ',' || registered_on || ',' || head_name FROM households \
+             WHERE household_code = '{household}'"
+        ),
+    );
+    t.import_texts(&[(
+        "households.csv",
+        &format!(
+            "household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n\
+             {household},{row},F,rural,0,9\n"
+        ),
+    )])
+    .unwrap();
+    let last = counts(&mut t);
+    assert!(last.iter().zip(&after).all(|(a, b)| a > b), "{last:?}");
+}

@@ -371,8 +371,8 @@ fn a_save_in_one_province_leaves_the_others_figures_kept() {
     // Đà Nẵng (48) holds the demo; Hà Nội (01) is another province.
     let counts = |db: &mut store::Db| {
         (
-            store::generations::of_scope(db, Some("48")).unwrap(),
-            store::generations::of_scope(db, Some("01")).unwrap(),
+            store::generations::of_scope(db, Some("48"), None).unwrap(),
+            store::generations::of_scope(db, Some("01"), None).unwrap(),
         )
     };
     let today = web::today();

@@ -20,6 +20,7 @@ use domain::units::{Level, VersionIx};
 use domain::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use store::aggregates::lasting::HouseholdFacts;
 use store::Db;
 
@@ -192,7 +193,32 @@ pub fn compute(
     as_of: Date,
     structure: Option<Date>,
 ) -> Result<Lasting, ReportError> {
+    let mut run = |db: &mut Db, req: &Request| crate::run(db, req, false).map(Arc::new);
+    compute_with(db, unit, as_of, structure, &mut run)
+}
+
+/// A report of a unit and period, without its child units: computed, or kept by the
+/// caller from an earlier computation of the same request on the same data.
+pub type ReportOf<'a, E> = dyn FnMut(&mut Db, &Request) -> Result<Arc<crate::Report>, E> + 'a;
+
+/// [`compute`], its forecast's reports of this year and the years before asked of
+/// `report` (a server keeps them: last year's figures do not change with today's saves,
+/// and this year's so far is the report on the page).
+pub fn compute_with<E: From<ReportError>>(
+    db: &mut Db,
+    unit: &str,
+    as_of: Date,
+    structure: Option<Date>,
+    report: &mut ReportOf<'_, E>,
+) -> Result<Lasting, E> {
     let s = structure.unwrap_or(as_of);
+    let mut lasting = followed_up(db, unit, as_of, s)?;
+    lasting.forecast = forecast(db, unit, as_of, s, report)?;
+    Ok(lasting)
+}
+
+/// The report without its forecast.
+fn followed_up(db: &mut Db, unit: &str, as_of: Date, s: Date) -> Result<Lasting, ReportError> {
     let graph = store::units::load_graph_cached(db)?;
     let scope = Scope::shared(graph, unit, s)?;
     let households = gather(db, &scope, as_of)?;
@@ -203,14 +229,13 @@ pub fn compute(
         "at_risk".to_owned(),
         at_risk.iter().map(|r| r.household_code.clone()).collect(),
     );
-    let forecast = forecast(db, unit, as_of, s)?;
     Ok(Lasting {
         unit: unit_ref(&scope),
         as_of: as_of.to_string(),
         structure_date: s.to_string(),
         cohorts,
         at_risk,
-        forecast,
+        forecast: Vec::new(),
         behind,
     })
 }
@@ -632,10 +657,16 @@ fn same_day(as_of: Date, year: i32) -> Option<Date> {
 
 /// Where each flow indicator of `as_of`'s year will end: so far, times how the three
 /// years before grew from the same day to the year's end.
-fn forecast(db: &mut Db, unit: &str, as_of: Date, s: Date) -> Result<Vec<Forecast>, ReportError> {
+fn forecast<E: From<ReportError>>(
+    db: &mut Db,
+    unit: &str,
+    as_of: Date,
+    s: Date,
+    report_of: &mut ReportOf<'_, E>,
+) -> Result<Vec<Forecast>, E> {
     let year = as_of.year();
-    let report = |db: &mut Db, from: Date, to: Date| {
-        crate::run(
+    let mut report = |db: &mut Db, from: Date, to: Date| {
+        report_of(
             db,
             &Request {
                 unit: unit.to_owned(),
@@ -643,7 +674,6 @@ fn forecast(db: &mut Db, unit: &str, as_of: Date, s: Date) -> Result<Vec<Forecas
                 to,
                 structure_date: Some(s),
             },
-            false,
         )
     };
     let jan1 = |y: i32| {

@@ -12,6 +12,7 @@ use domain::Date;
 use maud::{html, Markup, PreEscaped};
 use reports::render::{count, decimal, money};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub(super) const KEY: &[Indicator] = &[
     Indicator::HhEscaped,
@@ -37,8 +38,9 @@ pub struct Cached {
     year: i32,
     /// The last year with any record (offered when `year` has none).
     latest: i32,
-    /// Whether the escapes lasted, followed up to the dashboard's last day.
-    lasting: reports::lasting::Lasting,
+    /// Whether the escapes lasted, followed up to the dashboard's last day (the
+    /// `lasting` page's report of that day, kept with it).
+    lasting: Arc<reports::lasting::Lasting>,
 }
 
 /// Lagging units listed at most.
@@ -85,6 +87,7 @@ fn trend_svg(points: &[(i32, i64)]) -> Markup {
 pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQuery>) -> Page {
     let w = who.clone();
     let cache = st.dashboards.clone();
+    let state = st.clone();
     let _figures = st.figures().await?;
     let (c, waiting) = st
         .run(move |db| {
@@ -143,8 +146,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                             .int(Indicator::HhEscaped.code()),
                     ));
                 }
-                let lasting =
-                    reports::lasting::compute(db, &acc.root_code(), this.to, Some(today))?;
+                let lasting = super::lasting::report(
+                    &state,
+                    db,
+                    &acc,
+                    &(acc.root_code(), this.to, Some(today)),
+                )?;
                 Ok(Cached {
                     report,
                     last_year,

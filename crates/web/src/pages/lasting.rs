@@ -60,7 +60,7 @@ fn kept<V>(
     db: &mut store::Db,
     acc: &store::access::Access,
     key: &Key,
-    compute: impl FnOnce(&mut store::Db, &str, Date, Option<Date>) -> Result<V, reports::ReportError>,
+    compute: impl FnOnce(&mut store::Db, &str, Date, Option<Date>) -> Result<V, AppError>,
 ) -> Result<Arc<V>, AppError> {
     let structure = key.2.unwrap_or(key.1);
     let generations = crate::cache::generations_in(db, acc, &key.0, structure)?;
@@ -69,14 +69,19 @@ fn kept<V>(
     })
 }
 
-/// The report of `key`, kept or computed.
+/// The report of `key`, kept or computed; its forecast's reports are the kept ones
+/// (`super::reports::plain`).
 pub(crate) fn report(
     st: &AppState,
     db: &mut store::Db,
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Lasting>, AppError> {
-    kept(&st.lasting.reports, db, acc, key, reports::lasting::compute)
+    kept(&st.lasting.reports, db, acc, key, |db, unit, as_of, s| {
+        let mut plain =
+            |db: &mut store::Db, req: &reports::Request| super::reports::plain(st, db, acc, req);
+        reports::lasting::compute_with(db, unit, as_of, s, &mut plain)
+    })
 }
 
 fn children(
@@ -85,13 +90,9 @@ fn children(
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Vec<ChildLasting>>, AppError> {
-    kept(
-        &st.lasting.children,
-        db,
-        acc,
-        key,
-        reports::lasting::by_children,
-    )
+    kept(&st.lasting.children, db, acc, key, |db, unit, as_of, s| {
+        Ok(reports::lasting::by_children(db, unit, as_of, s)?)
+    })
 }
 
 fn at_risk(
@@ -100,13 +101,9 @@ fn at_risk(
     acc: &store::access::Access,
     key: &Key,
 ) -> Result<Arc<Vec<AtRisk>>, AppError> {
-    kept(
-        &st.lasting.at_risk,
-        db,
-        acc,
-        key,
-        reports::lasting::at_risk_of,
-    )
+    kept(&st.lasting.at_risk, db, acc, key, |db, unit, as_of, s| {
+        Ok(reports::lasting::at_risk_of(db, unit, as_of, s)?)
+    })
 }
 
 /// The query of the report of `key` (for links and downloads).

@@ -89,11 +89,34 @@ pub(crate) fn parse(s: &Option<String>, field: &str) -> Result<Option<Date>, App
 /// Access is checked before the cache is asked.
 pub type Cache = crate::cache::GenerationCache<(reports::Request, bool, bool), Figures>;
 
+/// Reports of a unit and period alone (every record, no child units), keyed by the
+/// request: the page's report when asked so, and the reports the forecast of a year's
+/// end compares (this year so far, the same days and the whole of the years before).
+pub type PlainCache = crate::cache::GenerationCache<reports::Request, Arc<reports::Report>>;
+
+/// The report of `req` alone, kept or computed: kept while the records of its period's
+/// year stand, for a period that ended in one of the years before this one
+/// (`crate::cache::generations_of_period`). Access is checked before: `req` is of a
+/// unit `acc` may read.
+pub(crate) fn plain(
+    st: &AppState,
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    req: &reports::Request,
+) -> Result<Arc<reports::Report>, AppError> {
+    let structure = req.structure_date.unwrap_or(req.to);
+    let generations = crate::cache::generations_of_period(db, acc, &req.unit, structure, req.to)?;
+    st.plain_reports
+        .get_or_compute(req, generations, || -> Result<_, AppError> {
+            Ok(Arc::new(reports::run(db, req, false)?))
+        })
+}
+
 /// A report and the households whose chapter assessment its commune did not confirm,
 /// kept together: both change only with the data.
 #[derive(Clone)]
 pub struct Figures {
-    report: reports::Report,
+    report: Arc<reports::Report>,
     differences: Arc<Vec<reports::reconcile::Difference>>,
 }
 
@@ -204,7 +227,12 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 differences,
             } = cache.get_or_compute(&key, generations, || -> Result<_, AppError> {
                 Ok(Figures {
-                    report: q.compute(db, &req)?,
+                    // The report alone is the one the forecast above read.
+                    report: if by_children || approved {
+                        Arc::new(q.compute(db, &req)?)
+                    } else {
+                        plain(&state, db, acc, &req)?
+                    },
                     // The households whose chapter assessment the commune did not confirm.
                     differences: Arc::new(reports::reconcile::of(db, &req)?),
                 })
