@@ -462,6 +462,40 @@ impl UnitGraph {
         out
     }
 
+    /// The first day from which the tree never changes again: every version valid then
+    /// stays valid, every other stays ended, so the structure and where every version's
+    /// records land are the same on any later date.
+    pub fn settled_from(&self) -> Date {
+        self.versions
+            .iter()
+            .flat_map(|v| {
+                let start = (v.valid_from != Date::MIN).then_some(v.valid_from);
+                let after = (v.valid_to != Date::MAX).then(|| v.valid_to.succ());
+                start.into_iter().chain(after)
+            })
+            .max()
+            .unwrap_or(Date::MIN)
+    }
+
+    /// For every version (by index): on `date`, the child of a root of the tree that
+    /// its records land under, the root itself for a root's own records (`None`: they
+    /// land nowhere). The rows of a report of a whole tree by its root's children.
+    pub fn tops_on(&self, date: Date) -> Vec<Option<VersionIx>> {
+        let structure = self.structure_on(date);
+        let mut top_of_node = vec![None; self.versions.len()];
+        for &root in &structure.roots {
+            top_of_node[root] = Some(root);
+            for &child in structure.children(root) {
+                for n in structure.subtree(child) {
+                    top_of_node[n] = Some(child);
+                }
+            }
+        }
+        (0..self.versions.len())
+            .map(|ix| self.resolve(ix, date).and_then(|node| top_of_node[node]))
+            .collect()
+    }
+
     /// The tree as it stands on `date`.
     pub fn structure_on(&self, date: Date) -> Structure<'_> {
         let mut children: HashMap<VersionIx, Vec<VersionIx>> = HashMap::new();

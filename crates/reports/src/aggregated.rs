@@ -118,8 +118,7 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
     let mut unmapped: HashMap<(K, i64), Vec<i64>> = HashMap::new();
     let mut last_unit = None;
     let units = scope.units(split);
-    let table = read.table;
-    store::records::each_cell(db, table, &units, (&filter, &window), |cell| {
+    let mut visit = |cell: store::records::CellRef<'_>| {
         let Some(key) = key_of(cell.slice) else {
             return Err(StoreError::Corrupt(format!(
                 "report_slices: profile {}",
@@ -143,7 +142,27 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
             None => unmapped.entry((key, id)).or_insert_with(fresh),
         };
         store::aggregates::add_figures(cell.figures, sums)
-    })?;
+    };
+    let rollups = match (read.table, scope.rollups()) {
+        (Table::Cells, Some(tops)) if store::aggregates::rollups::in_step(db)? => Some(tops),
+        _ => None,
+    };
+    match rollups {
+        // The whole tree: a row per province and month, and the cells left out of
+        // them (of units whose records land nowhere) one by one.
+        Some(tops) => {
+            let all = store::records::Units::All;
+            store::records::each_cell(db, Table::Rollups, &all, (&filter, &window), &mut visit)?;
+            let left_out = store::records::Units::Ids(tops.left_out_units());
+            store::records::each_cell(db, Table::Cells, &left_out, (&filter, &window), |c| {
+                match tops.top_of(c.unit_id, c.follow_id) {
+                    Some(_) => Ok(()),
+                    None => visit(c),
+                }
+            })?;
+        }
+        None => store::records::each_cell(db, read.table, &units, (&filter, &window), visit)?,
+    }
     let counted = |code: &str| contrib::RECORD_COUNTS.iter().find(|(c, _)| *c == code);
     for ((key, node), figures) in placed {
         let t = tallies.entry(key).or_default();

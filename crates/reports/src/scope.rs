@@ -27,6 +27,11 @@ pub struct Scope {
     lands: Vec<Option<VersionIx>>,
     /// For each node of the subtree (by index): the root's child it lies under.
     top: Vec<Option<VersionIx>>,
+    /// Only some units' records are kept (`limited_to`).
+    limited: bool,
+    /// The subtree holds every node any version's records land on (the root is the
+    /// tree's; some versions' records may land nowhere).
+    whole_tree: bool,
 }
 
 /// Scopes recently built, newest last: a national scope resolves every unit version
@@ -116,6 +121,9 @@ impl Scope {
         let everything = mapped
             .iter()
             .all(|m| m.is_some_and(|m| subtree.contains(&m)));
+        let whole_tree = mapped
+            .iter()
+            .all(|m| m.is_none_or(|m| subtree.contains(&m)));
         let mut split: Vec<i64> = (0..mapped.len())
             .filter(|&ix| graph.successors(ix).len() > 1)
             .map(|ix| graph.version(ix).id.0)
@@ -136,6 +144,8 @@ impl Scope {
             split,
             lands,
             top: Vec::new(),
+            limited: false,
+            whole_tree,
         };
         scope.top = scope.find_top_children();
         Ok(scope)
@@ -157,6 +167,7 @@ impl Scope {
             }
         }
         let mut limited = self.clone();
+        limited.limited = true;
         for land in &mut limited.lands {
             *land = land.filter(|n| allowed.contains(n));
         }
@@ -203,6 +214,18 @@ impl Scope {
     /// need no unit filter at all.
     pub fn is_everything(&self) -> bool {
         self.everything
+    }
+
+    /// Where the whole tree's cells are added up by the root's children
+    /// (`report_rollups`), when this scope's figures may be read from there: every
+    /// unit's records, none left out, on a structure date from when the tree stopped
+    /// changing (the rollups' tree is then this one).
+    pub fn rollups(&self) -> Option<Arc<store::aggregates::rollups::Tops>> {
+        if !self.whole_tree || self.limited {
+            return None;
+        }
+        let tops = store::aggregates::rollups::Tops::of(&self.graph);
+        (self.structure_date >= tops.settled).then_some(tops)
     }
 
     /// Whose records a report of this scope reads from the store: every unit version

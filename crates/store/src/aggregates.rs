@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, HashSet};
 mod figures;
 mod households;
 pub mod lasting;
+pub mod rollups;
 pub use figures::{add_figures, encode_figures};
 
 /// Bumped when what the aggregates hold changes: older ones are rebuilt on open.
@@ -200,6 +201,7 @@ pub fn refresh_statistics(db: &mut Db, written: &[(&str, u64)]) -> Result<(), St
     }
     tables.extend([
         "report_cells",
+        "report_rollups",
         "report_shared",
         "report_slices",
         "household_lasting",
@@ -391,10 +393,12 @@ const UNITS_PER_READ: usize = 500;
 /// The two tables of cells: the reports' (`report_cells`) and the breakdowns'
 /// (`report_slices`: the households' part alone, each cell also keyed by the packed
 /// `domain::breakdown::Profile` of the households in it).
+/// And `report_rollups`, `report_cells` added up by province (`rollups`).
 #[derive(Clone, Copy)]
 enum CellTable {
     Cells,
     Slices,
+    Rollups,
 }
 
 impl CellTable {
@@ -402,13 +406,14 @@ impl CellTable {
         match self {
             CellTable::Cells => "report_cells",
             CellTable::Slices => "report_slices",
+            CellTable::Rollups => "report_rollups",
         }
     }
 
     /// The key columns after month and unit, in order.
     fn rest_of_key(self) -> &'static [&'static str] {
         match self {
-            CellTable::Cells => &["follow_id", "known_from", "known_until"],
+            CellTable::Cells | CellTable::Rollups => &["follow_id", "known_from", "known_until"],
             CellTable::Slices => &["follow_id", "known_from", "known_until", "slice"],
         }
     }
@@ -417,10 +422,16 @@ impl CellTable {
 /// A cell of either table: its profile (0 in `report_cells`) and its place.
 type SlicedCell = (i64, Cell);
 
-/// Adds `delta` to `report_cells` (whose cells all have profile 0).
+/// Adds `delta` to `report_cells` (whose cells all have profile 0) and to their rollups
+/// (added up again instead when the unit tree changed since they were).
 fn write_cells(db: &mut Db, delta: BTreeMap<Cell, Figures>) -> Result<(), StoreError> {
+    let rolled = rollups::of_delta(db, &delta)?;
     let keyed = delta.into_iter().map(|(c, f)| ((0, c), f)).collect();
-    write_table(db, CellTable::Cells, keyed)
+    write_table(db, CellTable::Cells, keyed)?;
+    match rolled {
+        Some(rolled) => write_table(db, CellTable::Rollups, rolled),
+        None => rollups::rebuild(db),
+    }
 }
 
 /// Adds `delta` to a table of cells: the stored figures of the cells concerned are read,
@@ -594,7 +605,7 @@ pub fn ensure_current(db: &mut Db) -> Result<(), StoreError> {
         .map(|r| r.get::<i64>("value"))
         .transpose()?;
     if v == Some(VERSION) {
-        return Ok(());
+        return rollups::ensure_in_step(db);
     }
     db.transaction(|tx| {
         rebuild(tx)?;
@@ -614,7 +625,7 @@ pub fn rebuild(db: &mut Db) -> Result<(), StoreError> {
         &[],
     )?;
     db.batch(
-        "DELETE FROM report_cells; DELETE FROM report_slices; DELETE FROM report_shared; DELETE FROM household_contributions; DELETE FROM household_lasting;",
+        "DELETE FROM report_cells; DELETE FROM report_rollups; DELETE FROM report_slices; DELETE FROM report_shared; DELETE FROM household_contributions; DELETE FROM household_lasting;",
     )?;
     let mut cells = BTreeMap::new();
     let mut slices = BTreeMap::new();

@@ -99,11 +99,13 @@ pub fn copy_all(
                 )?;
             }
         }
-        crate::aggregates::rebuild(tx)?;
+        // The units changed first: the aggregates are added up by province in the
+        // copied tree.
         tx.execute(
             "UPDATE meta SET value = value + 1 WHERE key IN ('units_generation', 'data_generation')",
             &[],
         )?;
+        crate::aggregates::rebuild(tx)?;
         crate::generations::bump_other(tx)?;
         Ok(())
     })

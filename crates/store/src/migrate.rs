@@ -50,6 +50,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (19, "household_history", "0019_household_history.sql"),
     (20, "report_date_indexes", "0020_report_date_indexes.sql"),
     (21, "unit_indexes", "0021_unit_indexes.sql"),
+    (22, "report_rollups", "0022_report_rollups.sql"),
 ];
 
 fn render(sql: &str, backend: Backend) -> String {

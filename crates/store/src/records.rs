@@ -254,14 +254,17 @@ pub fn member_identities(db: &mut Db) -> Rows<MemberIdentity> {
     db.query_as("SELECT {cols} FROM members", &[])
 }
 
-/// One of the two tables of aggregate cells a report reads.
-#[derive(Clone, Copy)]
+/// One of the tables of aggregate cells a report reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CellTable {
     /// `report_cells`: a unit version's packed figures (`slice` is 0).
     Cells,
     /// `report_slices`: the packed figures of a unit version's households of one
     /// profile (`domain::breakdown::Profile::pack`).
     Slices,
+    /// `report_rollups`: `report_cells` added up by province, `unit_id` the province's
+    /// version id (`store::aggregates::rollups`).
+    Rollups,
 }
 
 /// One cell as `each_cell` lends it: its unit version, the unit its households followed
@@ -288,6 +291,7 @@ pub fn each_cell(
     let (name, slice) = match table {
         CellTable::Cells => ("report_cells", "0"),
         CellTable::Slices => ("report_slices", "slice"),
+        CellTable::Rollups => ("report_rollups", "0"),
     };
     let sql = format!(
         "SELECT unit_id, follow_id, {slice} AS slice, figures FROM {name} WHERE {filter} AND {{units}}"

@@ -37,6 +37,10 @@ fn generated_national_files_import_and_report_their_totals() {
             .map_or(0, |v| v.parse().unwrap())
     };
     let mut t = t;
+    assert!(
+        store::aggregates::rollups::in_step(&mut t.db).unwrap(),
+        "the import added the cells up by province"
+    );
     for year in [2026, 2027] {
         let req = reports::Request {
             unit: "VN".into(),
@@ -59,5 +63,12 @@ fn generated_national_files_import_and_report_their_totals() {
             );
         }
         assert!(r.int("gifts") > 0);
+        // Read by province (`report_rollups`) as from the records, province by province.
+        let by_province = reports::run(&mut t.db, &req, true).unwrap();
+        assert!(by_province.children.as_ref().is_some_and(|c| c.len() > 30));
+        let from_records = reports::compute_from_records(&mut t.db, &req)
+            .unwrap()
+            .report(true);
+        assert_eq!(by_province, from_records, "{year}");
     }
 }

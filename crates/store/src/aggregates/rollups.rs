@@ -1,0 +1,215 @@
+//! `report_rollups`: `report_cells` added up by the child of the tree's root that each
+//! cell's figures land under once the tree stopped changing
+//! (`UnitGraph::settled_from`): a province of the nation. A national report on a
+//! structure date from then on reads a row per province and month instead of a row per
+//! unit version. Every change of `report_cells` is added here in the same transaction;
+//! when the unit tree changed since the rollups were added up (`rollups_units` is not
+//! `units_generation`), they are added up again from `report_cells`, and until then no
+//! report reads them.
+
+use super::{add_figures, Cell, CellTable, Figures, SlicedCell};
+use crate::{Db, StoreError, Value};
+use domain::units::{UnitGraph, VersionId};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Cells of the rollups (their profile always 0, as in `report_cells`) and figures.
+type Rolled = BTreeMap<SlicedCell, Figures>;
+
+/// Where each cell's figures are added up, for one unit graph.
+pub struct Tops {
+    graph: Arc<UnitGraph>,
+    /// The structure date the rollups stand for, and every later one.
+    pub settled: domain::Date,
+    /// By version index: the version id of the root's child its records land under.
+    top_id: Vec<Option<i64>>,
+    /// Ids of the versions split among several successors, sorted: a cell of theirs
+    /// that follows a household lands where the household's unit does.
+    split: Vec<i64>,
+}
+
+impl Tops {
+    /// The tops of `graph`, worked out once per graph.
+    pub fn of(graph: &Arc<UnitGraph>) -> Arc<Tops> {
+        static LAST: Mutex<Option<Arc<Tops>>> = Mutex::new(None);
+        let mut last = LAST
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(t) = last.as_ref().filter(|t| Arc::ptr_eq(&t.graph, graph)) {
+            return t.clone();
+        }
+        let settled = graph.settled_from();
+        let top_id = graph
+            .tops_on(settled)
+            .into_iter()
+            .map(|t| t.map(|ix| graph.version(ix).id.0))
+            .collect();
+        let mut split: Vec<i64> = (0..graph.versions().len())
+            .filter(|&ix| graph.successors(ix).len() > 1)
+            .map(|ix| graph.version(ix).id.0)
+            .collect();
+        split.sort_unstable();
+        let tops = Arc::new(Tops {
+            graph: graph.clone(),
+            settled,
+            top_id,
+            split,
+        });
+        *last = Some(tops.clone());
+        tops
+    }
+
+    /// The unit a cell's figures belong to: its own, or the household's when its unit
+    /// was split (as a report places them).
+    fn placing(&self, unit_id: i64, follow_id: i64) -> i64 {
+        if follow_id != 0 && self.split.binary_search(&unit_id).is_ok() {
+            follow_id
+        } else {
+            unit_id
+        }
+    }
+
+    /// The version id of the top a cell of `unit_id` (following `follow_id`) is added
+    /// up in; `None`: it is not in the rollups.
+    pub fn top_of(&self, unit_id: i64, follow_id: i64) -> Option<i64> {
+        let ix = self
+            .graph
+            .find_id(VersionId(self.placing(unit_id, follow_id)))?;
+        self.top_id[ix]
+    }
+
+    /// The unit versions whose cells may be left out of the rollups: those whose
+    /// records land nowhere, and the split ones (a cell may follow a household that
+    /// does). Every other version's cells are all in them.
+    pub fn left_out_units(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .top_id
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.is_none())
+            .map(|(ix, _)| self.graph.version(ix).id.0)
+            .chain(self.split.iter().copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// The unit graph as this connection sees it: the cached one when it is that, else
+/// read afresh and not cached (a transaction that wrote units may still roll back).
+fn graph(db: &mut Db) -> Result<Arc<UnitGraph>, StoreError> {
+    match crate::units::cached_graph(db)? {
+        Some(g) => Ok(g),
+        None => Ok(Arc::new(crate::units::load_graph(db)?)),
+    }
+}
+
+/// Whether the rollups are added up in the unit tree as it stands now.
+pub fn in_step(db: &mut Db) -> Result<bool, StoreError> {
+    let rows = db.query(
+        "SELECT key, value FROM meta WHERE key IN ('rollups_units', 'units_generation')",
+        &[],
+    )?;
+    let mut values = (None, None);
+    for r in rows {
+        let v: i64 = r.get("value")?;
+        match r.get::<String>("key")?.as_str() {
+            "rollups_units" => values.0 = Some(v),
+            _ => values.1 = Some(v),
+        }
+    }
+    Ok(values.0.is_some() && values.0 == values.1)
+}
+
+/// The rollups' part of a change `delta` of `report_cells`, or `None` when the rollups
+/// are not in step with the unit tree (they must be added up again instead).
+pub(super) fn of_delta(
+    db: &mut Db,
+    delta: &BTreeMap<Cell, Figures>,
+) -> Result<Option<Rolled>, StoreError> {
+    if !in_step(db)? {
+        return Ok(None);
+    }
+    let tops = Tops::of(&graph(db)?);
+    let mut rolled: Rolled = BTreeMap::new();
+    for (c, f) in delta {
+        add_rolled(&tops, &mut rolled, c, f);
+    }
+    Ok(Some(rolled))
+}
+
+fn add_rolled(tops: &Tops, rolled: &mut Rolled, c: &Cell, f: &[i64]) {
+    let Some(top) = tops.top_of(c.unit_id, c.follow_id) else {
+        return;
+    };
+    let cell = Cell {
+        unit_id: top,
+        follow_id: 0,
+        ..*c
+    };
+    let sums = rolled.entry((0, cell)).or_insert_with(|| vec![0; f.len()]);
+    for (s, v) in sums.iter_mut().zip(f) {
+        *s += v;
+    }
+}
+
+/// Adds the rollups up again from `report_cells`, in the unit tree as it stands in this
+/// transaction, and marks them in step with it.
+pub(super) fn rebuild(db: &mut Db) -> Result<(), StoreError> {
+    let tops = Tops::of(&graph(db)?);
+    db.batch("DELETE FROM report_rollups")?;
+    let mut rolled: Rolled = BTreeMap::new();
+    let columns = domain::contributions::column_count();
+    let mut figures = vec![0; columns];
+    // A month at a time: the whole table at once would hold every cell in memory.
+    let months: Vec<i64> = db
+        .query("SELECT DISTINCT month FROM report_cells", &[])?
+        .iter()
+        .map(|r| r.get("month"))
+        .collect::<Result<_, StoreError>>()?;
+    for month in months {
+        for r in db.query(
+            "SELECT unit_id, follow_id, known_from, known_until, figures FROM report_cells \
+             WHERE month = ?",
+            &[Value::Int(month)],
+        )? {
+            let cell = Cell {
+                month: month as domain::contributions::Month,
+                unit_id: r.get("unit_id")?,
+                follow_id: r.get("follow_id")?,
+                known_from: r.get("known_from")?,
+                known_until: r.get("known_until")?,
+            };
+            figures.iter_mut().for_each(|v| *v = 0);
+            add_figures(r.get("figures")?, &mut figures)?;
+            add_rolled(&tops, &mut rolled, &cell, &figures);
+        }
+    }
+    super::write_table(db, CellTable::Rollups, rolled)?;
+    db.execute(
+        "UPDATE meta SET value = (SELECT value FROM meta WHERE key = 'units_generation') \
+         WHERE key = 'rollups_units'",
+        &[],
+    )?;
+    Ok(())
+}
+
+/// Adds the rollups up again when they are not in step with the unit tree (after an
+/// upgrade, a copy, or units changed by a path that wrote no records): run on open.
+pub(super) fn ensure_in_step(db: &mut Db) -> Result<(), StoreError> {
+    if in_step(db)? {
+        return Ok(());
+    }
+    db.transaction(|tx| {
+        // The writers' lock (see `flush`), without moving the count: no figure changes.
+        tx.execute(
+            "UPDATE meta SET value = value WHERE key = 'data_generation'",
+            &[],
+        )?;
+        if !in_step(tx)? {
+            rebuild(tx)?;
+        }
+        Ok(())
+    })
+}
