@@ -147,6 +147,7 @@ pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreE
         only,
     } = r;
     let split = scope.split_ids();
+    let is_split = |id: &i64| split.binary_search(id).is_ok(); // sorted
     let mut rows: Vec<records::Support> = records::dated(db, &scope.units(split), from, to)?;
     if let Some(set) = only {
         rows.retain(|s| s.household_code.as_ref().is_some_and(|h| set.contains(h)));
@@ -154,16 +155,14 @@ pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreE
     // A support given by a unit that was split follows its household's unit.
     let follow: Vec<String> = rows
         .iter()
-        .filter(|s| split.contains(&s.unit_id))
+        .filter(|s| is_split(&s.unit_id))
         .filter_map(|s| s.household_code.clone())
         .collect();
     let household_units = records::household_units(db, &follow)?;
     for s in &rows {
         let household = s.household_code.as_deref();
         let unit_id = match household {
-            Some(h) if split.contains(&s.unit_id) => {
-                household_units.get(h).copied().unwrap_or(s.unit_id)
-            }
+            Some(h) if is_split(&s.unit_id) => household_units.get(h).copied().unwrap_or(s.unit_id),
             _ => s.unit_id,
         };
         let parts = contributions::support(s.kind, s.quantity, s.value_vnd);
