@@ -153,7 +153,7 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
         Some(tops) => {
             let all = store::records::Units::All;
             store::records::each_cell(db, Table::Rollups, &all, (&filter, &window), &mut visit)?;
-            let left_out = store::records::Units::Ids(tops.left_out_units());
+            let left_out = store::records::Units::Ids(tops.left_out_units().to_vec());
             store::records::each_cell(db, Table::Cells, &left_out, (&filter, &window), |c| {
                 match tops.top_of(c.unit_id, c.follow_id) {
                     Some(_) => Ok(()),

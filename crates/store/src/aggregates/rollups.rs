@@ -9,53 +9,80 @@
 
 use super::{add_figures, Cell, CellTable, Figures, SlicedCell};
 use crate::{Db, StoreError, Value};
-use domain::units::{UnitGraph, VersionId};
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use domain::units::UnitGraph;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Cells of the rollups (their profile always 0, as in `report_cells`) and figures.
 type Rolled = BTreeMap<SlicedCell, Figures>;
 
 /// Where each cell's figures are added up, for one unit graph.
 pub struct Tops {
-    graph: Arc<UnitGraph>,
+    /// The graph they were worked out on (not kept alive by them).
+    graph: Weak<UnitGraph>,
     /// The structure date the rollups stand for, and every later one.
     pub settled: domain::Date,
-    /// By version index: the version id of the root's child its records land under.
-    top_id: Vec<Option<i64>>,
+    /// By version id: the version id of the root's child its records land under (none:
+    /// they land nowhere).
+    top_id: HashMap<i64, i64>,
+    /// The versions whose cells may be left out of the rollups, sorted: those whose
+    /// records land nowhere, and the split ones (a cell may follow a household that
+    /// does). Every other version's cells are all in them.
+    left_out: Vec<i64>,
     /// Ids of the versions split among several successors, sorted: a cell of theirs
     /// that follows a household lands where the household's unit does.
     split: Vec<i64>,
 }
 
 impl Tops {
-    /// The tops of `graph`, worked out once per graph.
+    /// The tops of `graph`, worked out once per graph (the last few graphs are kept: a
+    /// process may serve several databases, as the tests do).
     pub fn of(graph: &Arc<UnitGraph>) -> Arc<Tops> {
-        static LAST: Mutex<Option<Arc<Tops>>> = Mutex::new(None);
-        let mut last = LAST
+        static RECENT: Mutex<Vec<Arc<Tops>>> = Mutex::new(Vec::new());
+        const KEPT: usize = 8;
+        let mut recent = RECENT
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(t) = last.as_ref().filter(|t| Arc::ptr_eq(&t.graph, graph)) {
+        // A graph no longer in use is gone (and another may take its address).
+        recent.retain(|t| t.graph.strong_count() > 0);
+        if let Some(t) = recent
+            .iter()
+            .find(|t| std::ptr::eq(t.graph.as_ptr(), Arc::as_ptr(graph)))
+        {
             return t.clone();
         }
         let settled = graph.settled_from();
-        let top_id = graph
+        let id = |ix: usize| graph.version(ix).id.0;
+        let top_id: HashMap<i64, i64> = graph
             .tops_on(settled)
             .into_iter()
-            .map(|t| t.map(|ix| graph.version(ix).id.0))
+            .enumerate()
+            .filter_map(|(ix, t)| Some((id(ix), id(t?))))
             .collect();
+
         let mut split: Vec<i64> = (0..graph.versions().len())
             .filter(|&ix| graph.successors(ix).len() > 1)
             .map(|ix| graph.version(ix).id.0)
             .collect();
         split.sort_unstable();
+        let mut left_out: Vec<i64> = (0..graph.versions().len())
+            .map(id)
+            .filter(|id| !top_id.contains_key(id))
+            .chain(split.iter().copied())
+            .collect();
+        left_out.sort_unstable();
+        left_out.dedup();
         let tops = Arc::new(Tops {
-            graph: graph.clone(),
+            graph: Arc::downgrade(graph),
             settled,
             top_id,
+            left_out,
             split,
         });
-        *last = Some(tops.clone());
+        if recent.len() >= KEPT {
+            recent.remove(0);
+        }
+        recent.push(tops.clone());
         tops
     }
 
@@ -72,27 +99,12 @@ impl Tops {
     /// The version id of the top a cell of `unit_id` (following `follow_id`) is added
     /// up in; `None`: it is not in the rollups.
     pub fn top_of(&self, unit_id: i64, follow_id: i64) -> Option<i64> {
-        let ix = self
-            .graph
-            .find_id(VersionId(self.placing(unit_id, follow_id)))?;
-        self.top_id[ix]
+        self.top_id.get(&self.placing(unit_id, follow_id)).copied()
     }
 
-    /// The unit versions whose cells may be left out of the rollups: those whose
-    /// records land nowhere, and the split ones (a cell may follow a household that
-    /// does). Every other version's cells are all in them.
-    pub fn left_out_units(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self
-            .top_id
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.is_none())
-            .map(|(ix, _)| self.graph.version(ix).id.0)
-            .chain(self.split.iter().copied())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+    /// The unit versions whose cells may be left out of the rollups (see `left_out`).
+    pub fn left_out_units(&self) -> &[i64] {
+        &self.left_out
     }
 }
 
