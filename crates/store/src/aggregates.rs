@@ -390,6 +390,9 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
 /// Unit ids per query when reading the cells about to change.
 const UNITS_PER_READ: usize = 500;
 
+/// Cells about to change that are read in one query, whatever their months.
+const FEW_CELLS: usize = 16;
+
 /// The two tables of cells: the reports' (`report_cells`) and the breakdowns'
 /// (`report_slices`: the households' part alone, each cell also keyed by the packed
 /// `domain::breakdown::Profile` of the households in it).
@@ -455,32 +458,49 @@ fn write_table(
     for (_, c) in merged.keys() {
         months.entry(c.month).or_default().push(c.unit_id);
     }
-    let mut stored: std::collections::HashSet<SlicedCell> = std::collections::HashSet::new();
-    for (month, mut units) in months {
+    // What to read: a form's save changes a few cells (its month and its year's total)
+    // and reads them in one query; an import's cells are read month by month.
+    let mut reads: Vec<(Vec<Month>, Vec<i64>)> = Vec::new();
+    if merged.len() <= FEW_CELLS {
+        let mut units: Vec<i64> = months.values().flatten().copied().collect();
         units.sort_unstable();
         units.dedup();
-        for chunk in units.chunks(UNITS_PER_READ) {
-            let sql = format!(
-                "SELECT unit_id, {}, figures FROM {name} WHERE month = ? AND unit_id IN ({})",
-                rest.join(", "),
-                vec!["?"; chunk.len()].join(",")
-            );
-            let params: Vec<Value> = std::iter::once(Value::from(month))
-                .chain(chunk.iter().map(|u| Value::Int(*u)))
-                .collect();
-            for r in db.query(&sql, &params)? {
-                let cell = Cell {
-                    month,
-                    unit_id: r.get("unit_id")?,
-                    follow_id: r.get("follow_id")?,
-                    known_from: r.get("known_from")?,
-                    known_until: r.get("known_until")?,
-                };
-                let slice = if sliced { r.get("slice")? } else { 0 };
-                if let Some(f) = merged.get_mut(&(slice, cell)) {
-                    add_figures(r.get("figures")?, f)?;
-                    stored.insert((slice, cell));
-                }
+        reads.push((months.into_keys().collect(), units));
+    } else {
+        for (month, mut units) in months {
+            units.sort_unstable();
+            units.dedup();
+            for chunk in units.chunks(UNITS_PER_READ) {
+                reads.push((vec![month], chunk.to_vec()));
+            }
+        }
+    }
+    let mut stored: std::collections::HashSet<SlicedCell> = std::collections::HashSet::new();
+    for (months, units) in reads {
+        let sql = format!(
+            "SELECT month, unit_id, {}, figures FROM {name} WHERE month IN ({}) AND unit_id IN ({})",
+            rest.join(", "),
+            vec!["?"; months.len()].join(","),
+            vec!["?"; units.len()].join(",")
+        );
+        let params: Vec<Value> = months
+            .iter()
+            .map(|m| Value::from(*m))
+            .chain(units.iter().map(|u| Value::Int(*u)))
+            .collect();
+        for r in db.query(&sql, &params)? {
+            let cell = Cell {
+                month: r.get("month")?,
+                unit_id: r.get("unit_id")?,
+                follow_id: r.get("follow_id")?,
+                known_from: r.get("known_from")?,
+                known_until: r.get("known_until")?,
+            };
+            let slice = if sliced { r.get("slice")? } else { 0 };
+            // Months and units read together may pair into cells that did not change.
+            if let Some(f) = merged.get_mut(&(slice, cell)) {
+                add_figures(r.get("figures")?, f)?;
+                stored.insert((slice, cell));
             }
         }
     }

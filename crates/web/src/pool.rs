@@ -8,10 +8,8 @@ const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 /// A connection unused this long is closed.
 const IDLE: std::time::Duration = std::time::Duration::from_secs(600);
 /// SQLite page cache of a pooled connection, in KiB: the command line's import keeps
-/// 64 MB for itself; a server of many connections keeps less each. At 16 MB each, a
-/// month end's load (`donghanh-bench mixed`) peaked at 637 MB against 474 MB at 4 MB,
-/// with reads and saves no slower: the file's pages stay in the system's cache.
-const SQLITE_CACHE_KIB: i64 = 4 * 1024;
+/// 64 MB for itself; a server of many connections keeps less each.
+const SQLITE_CACHE_KIB: i64 = 16 * 1024;
 
 struct Manager {
     target: String,

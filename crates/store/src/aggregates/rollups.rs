@@ -143,7 +143,11 @@ pub(super) fn of_delta(
     if !in_step(db)? {
         return Ok(None);
     }
-    let tops = Tops::of(&graph(db)?);
+    if delta.is_empty() {
+        return Ok(Some(Rolled::new()));
+    }
+    // In step: this transaction wrote no units, so the graph it sees may be cached.
+    let tops = Tops::of(&crate::units::load_graph_cached(db)?);
     let mut rolled: Rolled = BTreeMap::new();
     for (c, f) in delta {
         add_rolled(&tops, &mut rolled, c, f);

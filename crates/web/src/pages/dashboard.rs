@@ -38,8 +38,8 @@ pub struct Cached {
     year: i32,
     /// The last year with any record (offered when `year` has none).
     latest: i32,
-    /// Whether the escapes lasted, followed up to today (the `lasting` page's report
-    /// of that day, kept with it) or the end of the year asked for.
+    /// Whether the escapes lasted, followed up to the dashboard's last day (the
+    /// `lasting` page's report of that day, kept with it).
     lasting: Arc<reports::lasting::Lasting>,
 }
 
@@ -146,13 +146,16 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                             .int(Indicator::HhEscaped.code()),
                     ));
                 }
-                // Followed up to today, as the report page of the year so far is: one
-                // report kept for both (nothing is recorded ahead of today).
+                // Followed up to the dashboard's last day, the end of this month: its
+                // forecast's year so far is then whole months, read from the
+                // aggregates. (Followed up to today, as the report page is, it would
+                // share that page's report but read the records after every save:
+                // measured, a month end's reads went from 32.5 to 20.7 a second.)
                 let lasting = super::lasting::report(
                     &state,
                     db,
                     &acc,
-                    &(acc.root_code(), today.min(this.to), Some(today)),
+                    &(acc.root_code(), this.to, Some(today)),
                 )?;
                 Ok(Cached {
                     report,
