@@ -50,10 +50,7 @@ pub fn generations_in(
     unit: &str,
     structure: domain::Date,
 ) -> Result<Generations, store::StoreError> {
-    let province = (structure == crate::today())
-        .then(|| province_today(acc, unit))
-        .flatten();
-    generations(db, province.as_deref(), None)
+    of_unit(db, acc, unit, structure, None)
 }
 
 /// The generations now of a report of unit `unit` in the tree of `structure` for a
@@ -68,11 +65,22 @@ pub fn generations_of_period(
     structure: domain::Date,
     to: domain::Date,
 ) -> Result<Generations, store::StoreError> {
-    let today = crate::today();
-    let province = (structure == today)
+    let year = store::generations::year_kept(to.year(), crate::today()).then_some(to.year());
+    of_unit(db, acc, unit, structure, year)
+}
+
+/// The generations now of a figure of unit `unit` in the tree of `structure`: its
+/// province's count (of `year` alone, when given) when that tree is today's.
+fn of_unit(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    unit: &str,
+    structure: domain::Date,
+    year: Option<i32>,
+) -> Result<Generations, store::StoreError> {
+    let province = (structure == crate::today())
         .then(|| province_today(acc, unit))
         .flatten();
-    let year = store::generations::year_kept(to.year(), today).then_some(to.year());
     generations(db, province.as_deref(), year)
 }
 
