@@ -33,8 +33,16 @@ pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErro
     // Assignments known on `to`, placed where their chapter belongs on the structure date.
     let years = from.year()..=to.year();
     let mut assigned: HashMap<String, Vec<(i32, VersionIx)>> = HashMap::new();
-    for a in store::records::assignments(db, &units, Some(to))? {
-        if !counted(&a.household_code) {
+    // A few households are read by their codes, the rest by their units.
+    let few: Option<Vec<String>> = only
+        .filter(|set| set.len() <= crate::FEW_HOUSEHOLDS)
+        .map(|set| set.iter().cloned().collect());
+    let rows = match &few {
+        Some(codes) => store::records::assignments_of_households(db, codes, to)?,
+        None => store::records::assignments(db, &units, Some(to))?,
+    };
+    for a in rows {
+        if !counted(&a.household_code) || !crate::holds(&units, a.unit_id) {
             continue;
         }
         match scope.place(a.unit_id) {
@@ -57,8 +65,14 @@ pub fn tally(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErro
     // Households of the subtree, placed by their own unit; those of a unit that reaches
     // no unit on the structure date are listed when they have an event to count.
     let mut own: HashMap<String, Result<VersionIx, i64>> = HashMap::new();
-    for (code, unit_id) in store::records::households_of(db, &units)? {
-        if !counted(&code) {
+    let rows = match &few {
+        Some(codes) => store::records::household_units(db, codes)?
+            .into_iter()
+            .collect(),
+        None => store::records::households_of(db, &units)?,
+    };
+    for (code, unit_id) in rows {
+        if !counted(&code) || !crate::holds(&units, unit_id) {
             continue;
         }
         own.insert(code, scope.place(unit_id).ok_or(unit_id));

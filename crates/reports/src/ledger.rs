@@ -148,9 +148,20 @@ pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreE
     } = r;
     let split = scope.split_ids();
     let is_split = |id: &i64| split.binary_search(id).is_ok(); // sorted
-    let mut rows: Vec<records::Support> = records::dated(db, &scope.units(split), from, to)?;
+    let units = scope.units(split);
+    let mut rows: Vec<records::Support> = match only {
+        // A few households' supports are read by their codes, the rest by their units.
+        Some(set) if set.len() <= crate::FEW_HOUSEHOLDS => {
+            let codes: Vec<String> = set.iter().cloned().collect();
+            records::dated_of_households(db, &codes, from, to)?
+        }
+        _ => records::dated(db, &units, from, to)?,
+    };
     if let Some(set) = only {
-        rows.retain(|s| s.household_code.as_ref().is_some_and(|h| set.contains(h)));
+        rows.retain(|s| {
+            crate::holds(&units, s.unit_id)
+                && s.household_code.as_ref().is_some_and(|h| set.contains(h))
+        });
     }
     // A support given by a unit that was split follows its household's unit.
     let follow: Vec<String> = rows

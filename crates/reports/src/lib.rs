@@ -8,6 +8,7 @@ pub mod duplicates;
 pub mod households;
 pub mod lasting;
 pub mod ledger;
+mod partial_month;
 pub mod pdf;
 pub mod projects;
 pub mod reconcile;
@@ -238,14 +239,19 @@ fn compute_with(
         to,
         only: None,
     };
-    let aggregated_to = if use_aggregates && want.is_none() {
-        aggregated_end(db, from, to)?
-    } else {
-        None
-    };
-    if let Some(month_end) = aggregated_to {
-        aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;
-    } else {
+    // The aggregates answer whole months, and a period stopping within its month
+    // either as the month itself (nothing follows it there) or less what follows it.
+    let mut aggregated = false;
+    if let Some(month_end) = month_end_of(from, to).filter(|_| use_aggregates && want.is_none()) {
+        if to == month_end || !store::records::any_dated_between(db, to, month_end)? {
+            aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;
+            aggregated = true;
+        } else {
+            let period = (from, to, month_end);
+            aggregated = partial_month::tally(db, &scope, period, with_ledger, &mut tally)?;
+        }
+    }
+    if !aggregated {
         // A drill-down reads only the records that can stand behind its figure.
         let household_figure = want.is_none_or(|w| w.code().starts_with("hh_"));
         let ledger_flow = want.is_none_or(|w| {
@@ -278,19 +284,33 @@ pub(crate) fn aggregated_end(
     from: Date,
     to: Date,
 ) -> Result<Option<Date>, StoreError> {
-    use domain::contributions::whole_months_of_one_year;
-    if whole_months_of_one_year(from, to) {
-        return Ok(Some(to));
-    }
-    let (year, month, _) = to.ymd();
-    let Some(month_end) = Date::from_ymd(year, month, domain::date::days_in_month(year, month))
-    else {
+    let Some(month_end) = month_end_of(from, to) else {
         return Ok(None);
     };
-    if !whole_months_of_one_year(from, month_end) {
-        return Ok(None);
+    if to == month_end {
+        return Ok(Some(to));
     }
     Ok((!store::records::any_dated_between(db, to, month_end)?).then_some(month_end))
+}
+
+/// The end of `to`'s month, when `from` up to it is whole months of one year.
+fn month_end_of(from: Date, to: Date) -> Option<Date> {
+    let (year, month, _) = to.ymd();
+    let month_end = Date::from_ymd(year, month, domain::date::days_in_month(year, month))?;
+    domain::contributions::whole_months_of_one_year(from, month_end).then_some(month_end)
+}
+
+/// Households read by their codes rather than with every record of their units (a
+/// breakdown's group can be half a province's households).
+pub(crate) const FEW_HOUSEHOLDS: usize = 5_000;
+
+/// Whether records of unit version `id` are among `units` (listed sorted, as
+/// `Scope::units` lists them).
+pub(crate) fn holds(units: &store::records::Units, id: i64) -> bool {
+    match units {
+        store::records::Units::All => true,
+        store::records::Units::Ids(ids) => ids.binary_search(&id).is_ok(),
+    }
 }
 
 pub fn run(db: &mut Db, req: &Request, by_children: bool) -> Result<Report, ReportError> {

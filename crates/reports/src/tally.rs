@@ -128,6 +128,44 @@ impl Tally {
         }
     }
 
+    /// Takes `key` back from what `node` counts for `code`: the key itself where it is
+    /// kept, else one from the number counted there (the aggregates count a key found in
+    /// one cell of its year as a number, `aggregated::tally`).
+    pub fn take_back_distinct(&mut self, node: VersionIx, code: Indicator, key: &str) {
+        let acc = self.per_node.entry(node).or_default();
+        if acc.sets.get_mut(&code).is_some_and(|set| set.remove(key)) {
+            return;
+        }
+        *acc.sums.entry(code).or_insert(0) -= 1;
+    }
+
+    /// Every sum kept: (node, indicator, amount).
+    pub fn sums(&self) -> impl Iterator<Item = (VersionIx, Indicator, i64)> + '_ {
+        self.per_node
+            .iter()
+            .flat_map(|(&n, acc)| acc.sums.iter().map(move |(&i, &v)| (n, i, v)))
+    }
+
+    /// Every key counted distinctly: (node, indicator, key).
+    pub fn distinct_keys(&self) -> impl Iterator<Item = (VersionIx, Indicator, &str)> + '_ {
+        self.per_node.iter().flat_map(|(&n, acc)| {
+            acc.sets
+                .iter()
+                .flat_map(move |(&i, set)| set.iter().map(move |k| (n, i, k.as_str())))
+        })
+    }
+
+    /// Adds `sign` × the unplaced records of `other` from these tables to this tally's,
+    /// leaving no table at zero (a report lists none).
+    pub fn add_unmapped(&mut self, other: &Tally, sources: &[&str], sign: i64) {
+        for (&(source, ix), &n) in &other.unmapped {
+            if sources.contains(&source) {
+                *self.unmapped.entry((source, ix)).or_insert(0) += sign * n;
+            }
+        }
+        self.unmapped.retain(|_, n| *n != 0);
+    }
+
     /// The figures of the nodes for which `include` holds: sums added, distinct sets
     /// joined.
     pub fn values(&self, include: impl Fn(VersionIx) -> bool) -> HashMap<Indicator, i64> {

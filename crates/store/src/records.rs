@@ -109,6 +109,57 @@ macro_rules! dated {
 
 dated!(Support: "supports", Activity: "activities", Microinsurance: "microinsurance");
 
+/// The `T` records dated `from`…`to` of these households (by their household index; the
+/// caller keeps those of its units).
+pub fn dated_of_households<T: Dated>(
+    db: &mut Db,
+    codes: &[String],
+    from: Date,
+    to: Date,
+) -> Rows<T> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE date >= ? AND date <= ? AND household_code IN ({{in}})",
+        T::select(),
+        T::TABLE
+    );
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    let head = [Value::from(from), Value::from(to)];
+    let rows = query_in(db, &sql, &head, &codes, CODES_PER_QUERY)?;
+    rows.iter().map(T::from_row).collect()
+}
+
+/// The households with an assessment dated after `after` and on or before `until`
+/// (assessments name no unit: every unit's), `limit` at most.
+pub fn households_assessed_between(
+    db: &mut Db,
+    after: Date,
+    until: Date,
+    limit: usize,
+) -> Result<Vec<String>, StoreError> {
+    let rows = db.query(
+        "SELECT DISTINCT household_code FROM assessments WHERE assessed_on > ? AND assessed_on <= ? LIMIT ?",
+        crate::params![after, until, limit as i64],
+    )?;
+    rows.iter().map(|r| r.get("household_code")).collect()
+}
+
+/// The households that `units` took on by an assignment dated after `after` and on or
+/// before `until`.
+pub fn households_assigned_between(
+    db: &mut Db,
+    units: &Units,
+    after: Date,
+    until: Date,
+) -> Result<Vec<String>, StoreError> {
+    let rows = query_units(
+        db,
+        "SELECT household_code FROM assignments WHERE assigned_on > ? AND assigned_on <= ? AND {units}",
+        &[Value::from(after), Value::from(until)],
+        units,
+    )?;
+    rows.iter().map(|r| r.get("household_code")).collect()
+}
+
 stored_row! {
     pub struct Cooperative {
         code: String = col "coop_code", established_on: Date, dissolved_on: Option<Date>,
@@ -212,6 +263,18 @@ stored_row! {
 pub fn assignments(db: &mut Db, units: &Units, by: Option<Date>) -> Rows<Assignment> {
     let sql = "SELECT {cols} FROM assignments WHERE assigned_on <= ? AND {units}";
     read(db, sql, &[Value::from(by.unwrap_or(Date::MAX))], units)
+}
+
+/// The assignments of these households known on `by` (the caller keeps those of its
+/// units).
+pub fn assignments_of_households(db: &mut Db, codes: &[String], by: Date) -> Rows<Assignment> {
+    let sql = format!(
+        "SELECT {} FROM assignments WHERE assigned_on <= ? AND household_code IN ({{in}})",
+        Assignment::select()
+    );
+    let codes: Vec<Value> = codes.iter().map(Value::from).collect();
+    let rows = query_in(db, &sql, &[Value::from(by)], &codes, CODES_PER_QUERY)?;
+    rows.iter().map(Assignment::from_row).collect()
 }
 
 /// The assessments made by `by` of these households, by household.
