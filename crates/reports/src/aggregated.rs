@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use store::records::CellTable as Table;
 use store::{Db, StoreError, Value};
 
-fn no_evidence() -> Evidence {
+pub(crate) fn no_evidence() -> Evidence {
     unreachable!("a report from aggregates keeps no records; drill-downs read the records")
 }
 

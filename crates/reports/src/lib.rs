@@ -242,11 +242,11 @@ fn compute_with(
     // The aggregates answer whole months, and a period stopping within its month
     // either as the month itself (nothing follows it there) or less what follows it.
     let mut aggregated = false;
-    if let Some(month_end) = month_end_of(from, to).filter(|_| use_aggregates && want.is_none()) {
-        if to == month_end || !store::records::any_dated_between(db, to, month_end)? {
+    if use_aggregates && want.is_none() {
+        if let Some(month_end) = aggregated_end(db, from, to)? {
             aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;
             aggregated = true;
-        } else {
+        } else if let Some(month_end) = month_end_of(from, to) {
             let period = (from, to, month_end);
             aggregated = partial_month::tally(db, &scope, period, with_ledger, &mut tally)?;
         }

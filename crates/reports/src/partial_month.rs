@@ -10,6 +10,7 @@
 //! both, so the result is exactly the report from the records (the test suite compares
 //! them), at the cost of reading a few households instead of a province's.
 
+use crate::aggregated::no_evidence;
 use crate::scope::Scope;
 use crate::tally::Tally;
 use crate::{aggregated, households, ledger, Reading};
@@ -132,8 +133,4 @@ pub(crate) fn tally(
     t.add_unmapped(&at_month_end, HOUSEHOLD_SOURCES, -1);
     t.add_unmapped(&at_end, HOUSEHOLD_SOURCES, 1);
     Ok(true)
-}
-
-fn no_evidence() -> crate::tally::Evidence {
-    unreachable!("a report from aggregates keeps no records; drill-downs read the records")
 }
