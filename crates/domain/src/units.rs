@@ -537,6 +537,11 @@ impl Structure<'_> {
         self.children.get(&ix).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The children of every node that has any, owned (to be kept apart from the graph).
+    pub fn into_children(self) -> HashMap<VersionIx, Vec<VersionIx>> {
+        self.children
+    }
+
     /// `ix` and every version below it, depth first.
     pub fn subtree(&self, ix: VersionIx) -> Vec<VersionIx> {
         let mut out = Vec::new();

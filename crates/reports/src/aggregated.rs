@@ -17,20 +17,42 @@ pub(crate) fn no_evidence() -> Evidence {
     unreachable!("a report from aggregates keeps no records; drill-downs read the records")
 }
 
-/// Adds the aggregated figures of `from..=to` (whole months of one year) to `t`;
-/// `with_ledger` false keeps the household figures only.
+/// Which of a report's figures to read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figures {
+    All,
+    /// The households' figures (`hh_*`) and their unplaced records.
+    Households,
+    /// The programme ledger's: supports, activities, micro-insurance.
+    Ledger,
+}
+
+impl Figures {
+    /// Whether aggregate column `code` holds one of these figures.
+    fn hold(self, code: &str) -> bool {
+        let of_households =
+            code.starts_with("hh_") || code == "n_assignments" || code == "n_households";
+        match self {
+            Figures::All => true,
+            Figures::Households => of_households,
+            Figures::Ledger => !of_households,
+        }
+    }
+}
+
+/// Adds the aggregated `figures` of `from..=to` (whole months of one year) to `t`.
 pub fn tally(
     db: &mut Db,
     scope: &Scope,
     from: Date,
     to: Date,
-    with_ledger: bool,
+    figures: Figures,
     t: &mut Tally,
 ) -> Result<(), StoreError> {
     let mut one = HashMap::from([((), std::mem::take(t))]);
     let read = Read {
         table: Table::Cells,
-        with_ledger,
+        figures,
     };
     tally_keyed(db, scope, (from, to), read, |_| Some(()), &mut one)?;
     *t = one.remove(&()).unwrap_or_default();
@@ -49,7 +71,7 @@ pub fn tally_groups(
     let mut groups = HashMap::new();
     let read = Read {
         table: Table::Slices,
-        with_ledger: true,
+        figures: Figures::All,
     };
     let group_of = |slice: i64| Profile::unpack(slice).map(|p| p.group(dimension));
     tally_keyed(db, scope, (from, to), read, group_of, &mut groups)?;
@@ -59,7 +81,7 @@ pub fn tally_groups(
 #[derive(Clone, Copy)]
 struct Read {
     table: Table,
-    with_ledger: bool,
+    figures: Figures,
 }
 
 /// Adds the cells of the period to the tally of the key each cell's profile has
@@ -73,7 +95,6 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
     tallies: &mut HashMap<K, Tally>,
 ) -> Result<(), StoreError> {
     debug_assert!(contrib::whole_months_of_one_year(from, to));
-    let with_ledger = read.with_ledger;
     let (first, last): (Month, Month) = (contrib::month_of(from), contrib::month_of(to));
     // A calendar year reads its totals; other periods the year bucket and their months,
     // each month named: the cells are keyed by month then unit, and a range of months
@@ -106,9 +127,7 @@ fn tally_keyed<K: std::hash::Hash + Eq + Copy>(
             unit_id
         }
     };
-    let wanted = |code: &str| {
-        with_ledger || code.starts_with("hh_") || code == "n_assignments" || code == "n_households"
-    };
+    let wanted = |code: &str| read.figures.hold(code);
 
     // A report adds figures up for the root, for each of its children and for the root
     // itself, nothing finer: cells are summed straight into the child of the root they

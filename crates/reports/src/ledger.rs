@@ -38,10 +38,21 @@ fn credit(
 
 /// Supports, activities and micro-insurance of the period (what the aggregates also hold).
 pub fn flows(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let rows = supports_of(db, r)?;
+    flows_with(db, r, &rows, t)
+}
+
+/// [`flows`], the period's supports (`supports_of`) read already.
+pub(crate) fn flows_with(
+    db: &mut Db,
+    r: Reading<'_>,
+    supports: &[records::Support],
+    t: &mut Tally,
+) -> Result<(), StoreError> {
     let Reading {
         scope, from, to, ..
     } = r;
-    supports(db, r, t)?;
+    credit_supports(db, r, supports, t)?;
     let units = scope.units(&[]);
     for a in records::dated::<records::Activity>(db, &units, from, to)? {
         let parts = contributions::activity(a.kind, a.sessions, a.participants);
@@ -140,15 +151,22 @@ pub fn stocks(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreErr
 
 /// The supports of the period; with `r.only`, those given to one of these households.
 pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreError> {
+    let rows = supports_of(db, r)?;
+    credit_supports(db, r, &rows, t)
+}
+
+/// The supports [`supports`] counts, as stored.
+pub(crate) fn supports_of(
+    db: &mut Db,
+    r: Reading<'_>,
+) -> Result<Vec<records::Support>, StoreError> {
     let Reading {
         scope,
         from,
         to,
         only,
     } = r;
-    let split = scope.split_ids();
-    let is_split = |id: &i64| split.binary_search(id).is_ok(); // sorted
-    let units = scope.units(split);
+    let units = scope.units(scope.split_ids());
     let mut rows: Vec<records::Support> = match only {
         // A few households' supports are read by their codes, the rest by their units.
         Some(set) if set.len() <= crate::FEW_HOUSEHOLDS => {
@@ -163,14 +181,27 @@ pub fn supports(db: &mut Db, r: Reading<'_>, t: &mut Tally) -> Result<(), StoreE
                 && s.household_code.as_ref().is_some_and(|h| set.contains(h))
         });
     }
-    // A support given by a unit that was split follows its household's unit.
+    Ok(rows)
+}
+
+/// Adds supports `rows` (read by [`supports_of`]) to `t`.
+fn credit_supports(
+    db: &mut Db,
+    r: Reading<'_>,
+    rows: &[records::Support],
+    t: &mut Tally,
+) -> Result<(), StoreError> {
+    let scope = r.scope;
+    let split = scope.split_ids();
+    let is_split = |id: &i64| split.binary_search(id).is_ok(); // sorted
+                                                               // A support given by a unit that was split follows its household's unit.
     let follow: Vec<String> = rows
         .iter()
         .filter(|s| is_split(&s.unit_id))
         .filter_map(|s| s.household_code.clone())
         .collect();
     let household_units = records::household_units(db, &follow)?;
-    for s in &rows {
+    for s in rows {
         let household = s.household_code.as_deref();
         let unit_id = match household {
             Some(h) if is_split(&s.unit_id) => household_units.get(h).copied().unwrap_or(s.unit_id),

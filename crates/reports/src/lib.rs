@@ -244,11 +244,24 @@ fn compute_with(
     let mut aggregated = false;
     if use_aggregates && want.is_none() {
         if let Some(month_end) = aggregated_end(db, from, to)? {
-            aggregated::tally(db, &scope, from, month_end, with_ledger, &mut tally)?;
+            let figures = if with_ledger {
+                aggregated::Figures::All
+            } else {
+                aggregated::Figures::Households
+            };
+            aggregated::tally(db, &scope, from, month_end, figures, &mut tally)?;
             aggregated = true;
         } else if let Some(month_end) = month_end_of(from, to) {
             let period = (from, to, month_end);
-            aggregated = partial_month::tally(db, &scope, period, with_ledger, &mut tally)?;
+            use partial_month::Covered;
+            match partial_month::tally(db, &scope, period, with_ledger, &mut tally)? {
+                Covered::All => aggregated = true,
+                Covered::Ledger => {
+                    households::tally(db, reading, &mut tally)?;
+                    aggregated = true;
+                }
+                Covered::Nothing => {}
+            }
         }
     }
     if !aggregated {

@@ -10,7 +10,7 @@
 //! both, so the result is exactly the report from the records (the test suite compares
 //! them), at the cost of reading a few households instead of a province's.
 
-use crate::aggregated::no_evidence;
+use crate::aggregated::{no_evidence, Figures};
 use crate::scope::Scope;
 use crate::tally::Tally;
 use crate::{aggregated, households, ledger, Reading};
@@ -26,69 +26,91 @@ const FLOW_SOURCES: &[&str] = &["supports", "activities", "microinsurance"];
 /// Tables whose unplaced records a household's figures count.
 const HOUSEHOLD_SOURCES: &[&str] = &["assignments", "households"];
 
+/// What [`tally`] added of a period's figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Covered {
+    /// Every figure asked for.
+    All,
+    /// The programme ledger's figures; the households' are still to be read from the
+    /// records (a month of the yearly review, with most households assessed after the
+    /// period's end).
+    Ledger,
+    /// Nothing: the records are to be read.
+    Nothing,
+}
+
 /// Adds the figures of `from..=to` to `t`, where `from..=month_end` is whole months of
-/// one year and `to` lies in `month_end`'s month. Returns false, having added nothing,
-/// when more than [`crate::FEW_HOUSEHOLDS`] households have records after `to` in the
-/// month (a month of the yearly review, entered ahead): reading them twice would cost
-/// more than the records of the period (measured at scale 0.1, province 01 with every
-/// household assessed later in the month: 219 ms against 40 ms); the caller reads the
-/// records.
+/// one year and `to` lies in `month_end`'s month: every figure, or the ledger's alone
+/// when more than [`crate::FEW_HOUSEHOLDS`] households were assessed after `to` in the
+/// month (a month of the yearly review, entered ahead: reading them twice would cost
+/// more than their units' records; measured at scale 0.1, province 01 with every
+/// household assessed later in the month: 219 ms against 40 ms), or nothing when as
+/// many households have other records there.
 pub(crate) fn tally(
     db: &mut Db,
     scope: &Scope,
     (from, to, month_end): (Date, Date, Date),
     with_ledger: bool,
     t: &mut Tally,
-) -> Result<bool, StoreError> {
+) -> Result<Covered, StoreError> {
     let later = to.add_days(1);
     let units = scope.units(&[]);
     // The households whose distinct counts and events the later days may change; the
     // assessments (the most, in a month of the yearly review) first, to give up early.
     let few = crate::FEW_HOUSEHOLDS;
-    let mut changed: HashSet<String> =
-        records::households_assessed_between(db, to, month_end, few + 1)?
-            .into_iter()
-            .collect();
+    let assessed = records::households_assessed_between(db, to, month_end, few)?;
+    let households_too = assessed.is_some();
+    if !households_too && !with_ledger {
+        return Ok(Covered::Nothing);
+    }
+    let mut changed: HashSet<String> = assessed.into_iter().flatten().collect();
+    let later_days = Reading {
+        scope,
+        from: later,
+        to: month_end,
+        only: None,
+    };
+    let later_supports = if with_ledger {
+        ledger::supports_of(db, later_days)?
+    } else {
+        Vec::new()
+    };
+    for s in later_supports
+        .iter()
+        .filter(|s| s.kind == SupportType::Livelihood)
+    {
+        // Its recipient is counted by her household's key (the others' supports count
+        // in sums only, taken away below); the importer refuses a livelihood support to
+        // no household.
+        let household = s.household_code.clone().ok_or_else(|| {
+            StoreError::Corrupt(format!(
+                "supports: {}: livelihood, no household",
+                s.record_id
+            ))
+        })?;
+        changed.insert(household);
+    }
+    if households_too {
+        changed.extend(records::households_assigned_between(
+            db, &units, to, month_end,
+        )?);
+    }
     if changed.len() > few {
-        return Ok(false);
+        return Ok(Covered::Nothing);
     }
-    if with_ledger {
-        let split = scope.split_ids();
-        for s in records::dated::<records::Support>(db, &scope.units(split), later, month_end)? {
-            if s.kind != SupportType::Livelihood {
-                continue; // sums only: taken away below
-            }
-            // Its recipient is counted by her household's key; the importer refuses a
-            // livelihood support to no household.
-            let household = s.household_code.ok_or_else(|| {
-                StoreError::Corrupt(format!(
-                    "supports: {}: livelihood, no household",
-                    s.record_id
-                ))
-            })?;
-            changed.insert(household);
-        }
-    }
-    changed.extend(records::households_assigned_between(
-        db, &units, to, month_end,
-    )?);
-    if changed.len() > few {
-        return Ok(false);
-    }
+    let (figures, covered) = match (households_too, with_ledger) {
+        (true, true) => (Figures::All, Covered::All),
+        (true, false) => (Figures::Households, Covered::All),
+        (false, _) => (Figures::Ledger, Covered::Ledger),
+    };
 
-    aggregated::tally(db, scope, from, month_end, with_ledger, t)?;
+    aggregated::tally(db, scope, from, month_end, figures, t)?;
     let group = |node: VersionIx| scope.top_child(node).unwrap_or(node);
 
     // The sums of the later days, taken away.
     if with_ledger {
         let mut later_flows = Tally::new(None);
-        let reading = Reading {
-            scope,
-            from: later,
-            to: month_end,
-            only: None,
-        };
-        ledger::flows(db, reading, &mut later_flows)?;
+        ledger::flows_with(db, later_days, &later_supports, &mut later_flows)?;
         for (node, indicator, v) in later_flows.sums() {
             if SUMMED.contains(&indicator) {
                 t.add(group(node), indicator, -v, no_evidence);
@@ -97,7 +119,7 @@ pub(crate) fn tally(
         t.add_unmapped(&later_flows, FLOW_SOURCES, -1);
     }
     if changed.is_empty() {
-        return Ok(true);
+        return Ok(covered);
     }
 
     // The changed households' distinct keys as the month's end knows them, taken back;
@@ -110,7 +132,9 @@ pub(crate) fn tally(
             to,
             only: Some(&changed),
         };
-        households::tally(db, reading, &mut part)?;
+        if households_too {
+            households::tally(db, reading, &mut part)?;
+        }
         if with_ledger {
             ledger::supports(db, reading, &mut part)?;
         }
@@ -130,7 +154,9 @@ pub(crate) fn tally(
             t.add_distinct(group(node), indicator, key.to_owned(), no_evidence);
         }
     }
-    t.add_unmapped(&at_month_end, HOUSEHOLD_SOURCES, -1);
-    t.add_unmapped(&at_end, HOUSEHOLD_SOURCES, 1);
-    Ok(true)
+    if households_too {
+        t.add_unmapped(&at_month_end, HOUSEHOLD_SOURCES, -1);
+        t.add_unmapped(&at_end, HOUSEHOLD_SOURCES, 1);
+    }
+    Ok(covered)
 }

@@ -14,19 +14,19 @@ pub struct Scope {
     pub root: VersionIx,
     /// Versions valid on the structure date in the root's subtree.
     pub subtree: HashSet<VersionIx>,
-    /// For every version: where its records belong on the structure date.
-    mapped: Vec<Option<VersionIx>>,
+    /// The whole tree on the structure date, shared by every scope of that date.
+    on_date: Arc<OnDate>,
     /// Children of every node of the subtree on the structure date.
     pub children: HashMap<VersionIx, Vec<VersionIx>>,
     /// Every version lands in the subtree (a national report).
     everything: bool,
-    /// Ids of the versions split among several successors, sorted.
-    split: Vec<i64>,
-    /// For every version: the node of the subtree its records land on, if any (the
-    /// two lookups of `place` made once).
-    lands: Vec<Option<VersionIx>>,
-    /// For each node of the subtree (by index): the root's child it lies under.
-    top: Vec<Option<VersionIx>>,
+    /// By node: records that reach it are counted (the subtree; `limited_to` narrows it).
+    counted: Vec<bool>,
+    /// By node of the subtree: the index of the root's child it lies under (the root
+    /// maps to itself); `NOT_UNDER` elsewhere.
+    top: Vec<u32>,
+    /// The ids of the versions whose records the scope reads, sorted (`unit_ids`).
+    ids: Vec<i64>,
     /// Only some units' records are kept (`limited_to`).
     limited: bool,
     /// The subtree holds every node any version's records land on (the root is the
@@ -34,11 +34,66 @@ pub struct Scope {
     whole_tree: bool,
 }
 
-/// Scopes recently built, newest last: a national scope resolves every unit version
-/// there ever was (a quarter of a warm national report's time when built each time).
+const NOT_UNDER: u32 = u32::MAX;
+
+/// What a structure date makes of the whole tree, whatever the report's unit: where
+/// every version's records belong, which versions were split, each node's children.
+/// Resolving every version there ever was is most of a scope's cost.
+struct OnDate {
+    graph: Arc<UnitGraph>,
+    date: Date,
+    /// For every version: where its records belong on the date.
+    mapped: Vec<Option<VersionIx>>,
+    /// Ids of the versions split among several successors, sorted.
+    split: Vec<i64>,
+    children: HashMap<VersionIx, Vec<VersionIx>>,
+}
+
+/// Trees of recent structure dates, newest last.
+static DATES: std::sync::Mutex<Vec<Arc<OnDate>>> = std::sync::Mutex::new(Vec::new());
+const DATES_KEPT: usize = 8;
+
+impl OnDate {
+    fn shared(graph: &Arc<UnitGraph>, date: Date) -> Arc<OnDate> {
+        let lock = || {
+            DATES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(d) = lock()
+            .iter()
+            .find(|d| Arc::ptr_eq(&d.graph, graph) && d.date == date)
+        {
+            return d.clone();
+        }
+        let mut split: Vec<i64> = (0..graph.versions().len())
+            .filter(|&ix| graph.successors(ix).len() > 1)
+            .map(|ix| graph.version(ix).id.0)
+            .collect();
+        split.sort_unstable();
+        let made = Arc::new(OnDate {
+            graph: graph.clone(),
+            date,
+            mapped: graph.resolve_all(date),
+            split,
+            children: graph.structure_on(date).into_children(),
+        });
+        let mut recent = lock();
+        recent.retain(|d| Arc::ptr_eq(&d.graph, graph));
+        if recent.len() >= DATES_KEPT {
+            recent.remove(0);
+        }
+        recent.push(made.clone());
+        made
+    }
+}
+
+/// Scopes recently built, newest last: every manager of a province opens her
+/// province's reports of today and of the year's end, and a scope costs a fifth of a
+/// province's report built each time (measured at scale 0.1 under a month end's load).
 /// Keyed by the graph itself, so a changed tree (a new graph) never meets an old scope.
 static RECENT: std::sync::Mutex<Vec<Arc<Scope>>> = std::sync::Mutex::new(Vec::new());
-const RECENT_KEPT: usize = 8;
+const RECENT_KEPT: usize = 64;
 
 impl Scope {
     /// The scope of `code` on `structure_date` in `graph`, built once and shared while
@@ -109,41 +164,43 @@ impl Scope {
                 )))
             }
         };
-        let structure = graph.structure_on(structure_date);
-        let nodes = structure.subtree(root);
-        let children = nodes
+        let on_date = OnDate::shared(&graph, structure_date);
+        let children_all =
+            |n: VersionIx| on_date.children.get(&n).map(Vec::as_slice).unwrap_or(&[]);
+        let mut children = HashMap::new();
+        let mut subtree = HashSet::new();
+        let mut counted = vec![false; graph.versions().len()];
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            subtree.insert(n);
+            counted[n] = true;
+            let below = children_all(n);
+            stack.extend(below);
+            children.insert(n, below.to_vec());
+        }
+        let mapped = &on_date.mapped;
+        let everything = mapped.iter().all(|m| m.is_some_and(|m| counted[m]));
+        let whole_tree = mapped.iter().all(|m| m.is_none_or(|m| counted[m]));
+        // Records of versions that land in the subtree, and of those that land nowhere
+        // (listed as unmapped).
+        let mut ids: Vec<i64> = mapped
             .iter()
-            .map(|&n| (n, structure.children(n).to_vec()))
+            .enumerate()
+            .filter(|(_, m)| m.is_none_or(|m| counted[m]))
+            .map(|(ix, _)| graph.version(ix).id.0)
             .collect();
-        let subtree: HashSet<VersionIx> = nodes.into_iter().collect();
-        drop(structure);
-        let mapped = graph.resolve_all(structure_date);
-        let everything = mapped
-            .iter()
-            .all(|m| m.is_some_and(|m| subtree.contains(&m)));
-        let whole_tree = mapped
-            .iter()
-            .all(|m| m.is_none_or(|m| subtree.contains(&m)));
-        let mut split: Vec<i64> = (0..mapped.len())
-            .filter(|&ix| graph.successors(ix).len() > 1)
-            .map(|ix| graph.version(ix).id.0)
-            .collect();
-        split.sort_unstable();
-        let lands = mapped
-            .iter()
-            .map(|m| m.filter(|m| subtree.contains(m)))
-            .collect();
+        ids.sort_unstable();
         let mut scope = Scope {
             graph,
             structure_date,
             root,
             subtree,
-            mapped,
+            on_date,
             children,
             everything,
-            split,
-            lands,
+            counted,
             top: Vec::new(),
+            ids,
             limited: false,
             whole_tree,
         };
@@ -168,15 +225,16 @@ impl Scope {
         }
         let mut limited = self.clone();
         limited.limited = true;
-        for land in &mut limited.lands {
-            *land = land.filter(|n| allowed.contains(n));
+        for (node, counted) in limited.counted.iter_mut().enumerate() {
+            *counted = *counted && allowed.contains(&node);
         }
         limited
     }
 
     /// Where the records of unit version `id` belong on the structure date, if in scope.
     pub fn place(&self, unit_id: i64) -> Option<VersionIx> {
-        self.lands[self.graph.find_id(domain::units::VersionId(unit_id))?]
+        let ix = self.graph.find_id(domain::units::VersionId(unit_id))?;
+        self.on_date.mapped[ix].filter(|&n| self.counted[n])
     }
 
     /// Whether the records of unit version `unit_id` reach their node only by falling to
@@ -194,12 +252,7 @@ impl Scope {
     /// The ids of every version whose records a report reads: those that land in the
     /// subtree, and those that land nowhere on the structure date (listed as unmapped).
     pub fn unit_ids(&self) -> Vec<i64> {
-        self.mapped
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.is_none_or(|m| self.subtree.contains(&m)))
-            .map(|(ix, _)| self.graph.version(ix).id.0)
-            .collect()
+        self.ids.clone()
     }
 
     /// Records of this version reach no unit on the structure date (it started later,
@@ -207,7 +260,7 @@ impl Scope {
     pub fn is_unmapped(&self, unit_id: i64) -> bool {
         self.graph
             .find_id(domain::units::VersionId(unit_id))
-            .is_some_and(|ix| self.mapped[ix].is_none())
+            .is_some_and(|ix| self.on_date.mapped[ix].is_none())
     }
 
     /// True when the scope is every unit there is (a national report): queries then
@@ -234,10 +287,12 @@ impl Scope {
         if self.everything {
             return store::records::Units::All;
         }
-        let mut ids = self.unit_ids();
-        ids.extend_from_slice(extra);
-        ids.sort_unstable();
-        ids.dedup();
+        let mut ids = self.ids.clone();
+        if !extra.is_empty() {
+            ids.extend_from_slice(extra);
+            ids.sort_unstable();
+            ids.dedup();
+        }
         store::records::Units::Ids(ids)
     }
 }
@@ -250,16 +305,20 @@ impl Scope {
     /// The root's child that node `n` of the subtree lies under (the root itself maps
     /// to itself): the rows of a report "by children".
     pub fn top_child(&self, n: VersionIx) -> Option<VersionIx> {
-        self.top.get(n).copied().flatten()
+        match self.top.get(n) {
+            Some(&t) if t != NOT_UNDER => Some(t as VersionIx),
+            _ => None,
+        }
     }
 
-    fn find_top_children(&self) -> Vec<Option<VersionIx>> {
-        let mut out = vec![None; self.mapped.len()];
-        out[self.root] = Some(self.root);
+    fn find_top_children(&self) -> Vec<u32> {
+        let ix = |n: VersionIx| u32::try_from(n).expect("fewer unit versions than 2^32 - 1");
+        let mut out = vec![NOT_UNDER; self.counted.len()];
+        out[self.root] = ix(self.root);
         for &c in self.children_of(self.root) {
             let mut stack = vec![c];
             while let Some(n) = stack.pop() {
-                out[n] = Some(c);
+                out[n] = ix(c);
                 stack.extend(self.children_of(n));
             }
         }
@@ -270,7 +329,7 @@ impl Scope {
     /// household follow the household, so they are read even when their larger share
     /// lies outside the scope.
     pub fn split_ids(&self) -> &[i64] {
-        &self.split
+        &self.on_date.split
     }
 
     /// The version a placed record's own unit id stands for.

@@ -129,18 +129,32 @@ pub fn dated_of_households<T: Dated>(
 }
 
 /// The households with an assessment dated after `after` and on or before `until`
-/// (assessments name no unit: every unit's), `limit` at most.
+/// (assessments name no unit: every unit's); `None` when there are more than `limit`
+/// (counted in the database first: a month of the yearly review holds every
+/// household's, and only the count is needed then).
 pub fn households_assessed_between(
     db: &mut Db,
     after: Date,
     until: Date,
     limit: usize,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Option<Vec<String>>, StoreError> {
+    let params = crate::params![after, until, limit as i64 + 1];
+    let more: i64 = db
+        .query_one(
+            "SELECT COUNT(*) AS n FROM (SELECT DISTINCT household_code FROM assessments \
+             WHERE assessed_on > ? AND assessed_on <= ? LIMIT ?) x",
+            params,
+        )?
+        .get("n")?;
+    if more > limit as i64 {
+        return Ok(None);
+    }
     let rows = db.query(
-        "SELECT DISTINCT household_code FROM assessments WHERE assessed_on > ? AND assessed_on <= ? LIMIT ?",
-        crate::params![after, until, limit as i64],
+        "SELECT DISTINCT household_code FROM assessments WHERE assessed_on > ? AND assessed_on <= ?",
+        crate::params![after, until],
     )?;
-    rows.iter().map(|r| r.get("household_code")).collect()
+    let codes = rows.iter().map(|r| r.get("household_code"));
+    Ok(Some(codes.collect::<Result<Vec<String>, _>>()?))
 }
 
 /// The households that `units` took on by an assignment dated after `after` and on or
@@ -277,6 +291,22 @@ pub fn assignments_of_households(db: &mut Db, codes: &[String], by: Date) -> Row
     rows.iter().map(Assignment::from_row).collect()
 }
 
+/// Assessment rows by household.
+fn by_household(rows: &[Row]) -> Result<HashMap<String, Vec<Assessed>>, StoreError> {
+    let mut out: HashMap<String, Vec<Assessed>> = HashMap::new();
+    for r in rows {
+        out.entry(r.get("household_code")?)
+            .or_default()
+            .push(Assessed {
+                year: r.get("year")?,
+                kind: r.code::<AssessmentKind>("kind")?,
+                assessed_on: r.get("assessed_on")?,
+                status: r.code::<Class>("status")?,
+            });
+    }
+    Ok(out)
+}
+
 /// The assessments made by `by` of these households, by household.
 pub fn assessments_by(
     db: &mut Db,
@@ -291,18 +321,7 @@ pub fn assessments_by(
         &codes,
         CODES_PER_QUERY,
     )?;
-    let mut out: HashMap<String, Vec<Assessed>> = HashMap::new();
-    for r in &rows {
-        out.entry(r.get("household_code")?)
-            .or_default()
-            .push(Assessed {
-                year: r.get("year")?,
-                kind: r.code::<AssessmentKind>("kind")?,
-                assessed_on: r.get("assessed_on")?,
-                status: r.code::<Class>("status")?,
-            });
-    }
-    Ok(out)
+    by_household(&rows)
 }
 
 stored_row! {

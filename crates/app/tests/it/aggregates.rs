@@ -356,6 +356,90 @@ fn the_year_so_far_is_read_from_the_aggregates_less_what_follows_it() {
     }
 }
 
+/// A month of the yearly review entered ahead: more households assessed after the
+/// period's end than are worth reading twice. The ledger's figures are still read from
+/// the aggregates (less what follows, a livelihood support among it), the households'
+/// from the records, and the report is the records' own.
+#[test]
+fn the_year_so_far_of_a_review_month_reads_the_ledger_from_the_aggregates() {
+    let mut t = demo_db();
+    let latest = date(&t.lines(
+        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports UNION ALL SELECT MAX(date) FROM activities \
+         UNION ALL SELECT MAX(assessed_on) FROM assessments UNION ALL SELECT MAX(assigned_on) FROM assignments) x",
+    )[0]);
+    let month = domain::Date::from_ymd(latest.year(), latest.ymd().1, 1)
+        .unwrap()
+        .add_months(1);
+    let (to, after) = (month.add_days(9), month.add_days(19));
+    let households = t.lines("SELECT household_code FROM households ORDER BY household_code");
+    let many = 5_001;
+    assert!(
+        households.len() >= many,
+        "the demo has {} households",
+        households.len()
+    );
+    let unit = cell(
+        &t.db
+            .query_one(
+                "SELECT unit_code FROM households WHERE household_code = ?",
+                &[households[0].as_str().into()],
+            )
+            .unwrap(),
+        "unit_code",
+    );
+    t.import_texts(&[(
+        "supports.csv",
+        &format!(
+            "record_id,date,unit_code,support_type,household_code,quantity,value_vnd\n\
+             SO-FAR,{to},{unit},gift,,2,\nSO-FAR-L,{to},{unit},livelihood,{h},1,1000000\n",
+            h = households[0]
+        ),
+    )])
+    .unwrap();
+    let (before, aggregated) = year_so_far(&mut t, to);
+    assert!(aggregated);
+    let mut review =
+        "household_code,year,kind,assessed_on,income_per_capita_vnd,deprivations,status\n"
+            .to_owned();
+    for h in &households[..many] {
+        review += &format!("{h},{},official,{after},90000000,,not_poor\n", to.year());
+    }
+    let later_support = format!(
+        "record_id,date,unit_code,support_type,household_code,quantity,value_vnd\n\
+         LATER-L,{after},{unit},livelihood,{h},1,3000000\nLATER-G,{after},{unit},gift,,7,\n",
+        h = households[0]
+    );
+    let summary = t.import_texts(&[
+        ("assessments.csv", &review),
+        ("supports.csv", &later_support),
+    ]);
+    assert!(summary.is_ok(), "{summary:?}");
+    let (now, aggregated) = year_so_far(&mut t, to);
+    assert!(
+        aggregated,
+        "the ledger's figures still come from the aggregates"
+    );
+    assert_eq!(
+        now, before,
+        "nothing dated after {to} counts in a report ending then"
+    );
+    let month_end = month.add_months(1).add_days(-1);
+    let whole_month = request(
+        "VN",
+        &format!("{}-01-01", to.year()),
+        &month_end.to_string(),
+        None,
+    );
+    assert_reports_agree_on(&mut t, &whole_month);
+    assert_ne!(
+        reports::run(&mut t.db, &whole_month, false)
+            .unwrap()
+            .indicators,
+        now.indicators,
+        "the month's end counts what follows {to}"
+    );
+}
+
 #[test]
 fn a_bulk_write_leaves_statistics_that_count_its_rows() {
     let mut t = TestDb::new();
