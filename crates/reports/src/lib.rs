@@ -165,6 +165,37 @@ pub fn run_approved(db: &mut Db, req: &Request, by_children: bool) -> Result<Rep
         with_ledger: true,
         use_aggregates: true,
         kept: Some(&kept),
+        keep: None,
+    };
+    Ok(compute_with(db, req, None, parts)?.report(by_children))
+}
+
+/// Where a caller keeps the households' own figures of a report (assisted, escaped,
+/// fell back, newly poor: from the households, their assessments and assignments alone)
+/// while those records stand (`store::generations::of_households`): a save of a support
+/// or an activity, most of a month end's, leaves them to be used again.
+pub trait KeepsHouseholdFigures {
+    /// The households' figures of `req`, kept, or made by `compute` and kept.
+    fn households(
+        &self,
+        db: &mut Db,
+        req: &Request,
+        compute: &mut dyn FnMut(&mut Db) -> Result<Tally, StoreError>,
+    ) -> Result<std::sync::Arc<Tally>, StoreError>;
+}
+
+/// [`run`], with the households' figures kept by `keep`.
+pub fn run_keeping(
+    db: &mut Db,
+    req: &Request,
+    by_children: bool,
+    keep: &dyn KeepsHouseholdFigures,
+) -> Result<Report, ReportError> {
+    let parts = Parts {
+        with_ledger: true,
+        use_aggregates: true,
+        kept: None,
+        keep: Some(keep),
     };
     Ok(compute_with(db, req, None, parts)?.report(by_children))
 }
@@ -182,6 +213,8 @@ struct Parts<'a> {
     use_aggregates: bool,
     /// Only the records of these units and those below them (approved figures).
     kept: Option<&'a std::collections::HashSet<String>>,
+    /// Where the households' figures are kept between reports.
+    keep: Option<&'a dyn KeepsHouseholdFigures>,
 }
 
 /// The household indicators only (hh_*), for a trend that needs no ledger figures; the
@@ -201,6 +234,7 @@ fn compute_parts(
         with_ledger,
         use_aggregates,
         kept: None,
+        keep: None,
     };
     compute_with(db, req, want, parts)
 }
@@ -215,6 +249,7 @@ fn compute_with(
         with_ledger,
         use_aggregates,
         kept,
+        keep,
     } = parts;
     if req.to < req.from {
         return Err(ReportError::PeriodReversed(req.to.dmy(), req.from.dmy()));
@@ -239,6 +274,21 @@ fn compute_with(
         to,
         only: None,
     };
+    // The households' figures, from the records or where the caller keeps them.
+    let households_part = |db: &mut Db, tally: &mut Tally| -> Result<(), StoreError> {
+        match keep {
+            Some(keep) if want.is_none() => {
+                let part = keep.households(db, req, &mut |db| {
+                    let mut part = Tally::new(None);
+                    households::tally(db, reading, &mut part)?;
+                    Ok(part)
+                })?;
+                tally.add_tally(&part);
+                Ok(())
+            }
+            _ => households::tally(db, reading, tally),
+        }
+    };
     // The aggregates answer whole months, and a period stopping within its month
     // either as the month itself (nothing follows it there) or less what follows it.
     let mut aggregated = false;
@@ -257,7 +307,7 @@ fn compute_with(
             match partial_month::tally(db, &scope, period, with_ledger, &mut tally)? {
                 Covered::All => aggregated = true,
                 Covered::Ledger => {
-                    households::tally(db, reading, &mut tally)?;
+                    households_part(db, &mut tally)?;
                     aggregated = true;
                 }
                 Covered::Nothing => {}
@@ -271,7 +321,7 @@ fn compute_with(
             domain::contributions::SUMMED.contains(&w) || w == Indicator::LivelihoodRecipients
         });
         if household_figure {
-            households::tally(db, reading, &mut tally)?;
+            households_part(db, &mut tally)?;
         }
         if with_ledger && ledger_flow {
             ledger::flows(db, reading, &mut tally)?;

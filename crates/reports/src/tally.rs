@@ -17,13 +17,13 @@ pub struct Evidence {
     pub unit_code: String,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Acc {
     sums: HashMap<Indicator, i64>,
     sets: HashMap<Indicator, HashSet<String>>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Tally {
     per_node: HashMap<VersionIx, Acc>,
     /// Entrusted balances placed exactly at a node (the vbsp_share_pct rule).
@@ -153,6 +153,27 @@ impl Tally {
                 .iter()
                 .flat_map(move |(&i, set)| set.iter().map(move |k| (n, i, k.as_str())))
         })
+    }
+
+    /// Adds what `other` counts (kept apart: the households' figures a caller kept,
+    /// `crate::KeepsHouseholdFigures`): its sums, its keys and its unplaced records; a
+    /// tally of the records behind a figure is never kept apart.
+    pub fn add_tally(&mut self, other: &Tally) {
+        debug_assert!(self.want.is_none() && other.evidence.is_empty());
+        for (&node, acc) in &other.per_node {
+            let mine = self.per_node.entry(node).or_default();
+            for (&code, &v) in &acc.sums {
+                *mine.sums.entry(code).or_insert(0) += v;
+            }
+            for (&code, set) in &acc.sets {
+                mine.sets
+                    .entry(code)
+                    .or_default()
+                    .extend(set.iter().cloned());
+            }
+        }
+        let sources: Vec<&str> = other.unmapped.keys().map(|(s, _)| *s).collect();
+        self.add_unmapped(other, &sources, 1);
     }
 
     /// Adds `sign` × the unplaced records of `other` from these tables to this tally's,

@@ -123,6 +123,8 @@ pub struct Pending {
     /// year whose figures may have changed (`generations`). `i32::MIN` for a row that
     /// stands for every year (a household, a member); `i32::MAX` while none is noted.
     earliest_year: i32,
+    /// A row of `generations::HOUSEHOLD_TABLES` was written.
+    household_tables: bool,
 }
 
 impl Default for Pending {
@@ -136,6 +138,7 @@ impl Default for Pending {
             households_of_rows: HashSet::new(),
             unscoped: false,
             earliest_year: i32::MAX,
+            household_tables: false,
         }
     }
 }
@@ -237,6 +240,7 @@ pub(crate) fn note(
     new: Option<&[Value]>,
 ) -> Result<(), StoreError> {
     p.written = true;
+    p.household_tables |= crate::generations::HOUSEHOLD_TABLES.contains(&def.table);
     let unit_col = def.key.iter().chain(def.data).position(|c| *c == "unit_id");
     let household_col = def
         .key
@@ -366,13 +370,14 @@ fn flush(db: &mut Db, mut pending: Pending) -> Result<(), StoreError> {
         "UPDATE meta SET value = value + 1 WHERE key = 'data_generation'",
         &[],
     )?;
-    crate::generations::bump(
-        db,
-        &pending.units,
-        &pending.households_of_rows,
-        pending.unscoped,
-        pending.earliest_year,
-    )?;
+    let touched = crate::generations::Touched {
+        units: &pending.units,
+        households: &pending.households_of_rows,
+        unscoped: pending.unscoped,
+        earliest_year: pending.earliest_year,
+        household_tables: pending.household_tables,
+    };
+    crate::generations::bump(db, touched)?;
     let mut households: Vec<String> = pending.households.drain().collect();
     households.sort_unstable();
     let per_round = households_per_round(db);

@@ -19,6 +19,12 @@
 //! earliest its rows (new and replaced) are dated in, and of every kept year when a row
 //! stands for all years (a household, a member). A figure of a period that ends in one
 //! of the kept past years is the same while that year's count and the other count stand.
+//!
+//! The households' own figures (escaped, fell back, newly poor, assisted) come from their
+//! households, assessments and assignments alone, yet a month end's saves are mostly
+//! supports and activities. So each province also counts the writes of those three
+//! tables (`data_generation:P<code>:households`): the households' part of a figure of
+//! the province is the same while that count and the other count stand.
 
 use crate::{Db, StoreError, Value};
 use std::collections::{BTreeSet, HashSet};
@@ -33,6 +39,13 @@ fn province_key(code: &str) -> String {
 fn province_year_key(code: &str, year: i32) -> String {
     format!("data_generation:P{code}:{year}")
 }
+
+fn province_households_key(code: &str) -> String {
+    format!("data_generation:P{code}:households")
+}
+
+/// The tables the households' own figures are computed from.
+pub const HOUSEHOLD_TABLES: &[&str] = &["households", "assessments", "assignments"];
 
 /// The years before this one whose figures keep counts of their own.
 pub const PAST_YEARS_KEPT: i32 = 3;
@@ -63,19 +76,36 @@ fn increment(db: &mut Db, key: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// What a transaction's writes of records touched, for [`bump`].
+#[derive(Clone, Copy)]
+pub(crate) struct Touched<'a> {
+    /// The unit versions of the rows written.
+    pub units: &'a HashSet<i64>,
+    /// The households of rows that name no unit.
+    pub households: &'a HashSet<String>,
+    /// A row had neither.
+    pub unscoped: bool,
+    /// The earliest year the rows are dated in (`i32::MIN`: every year).
+    pub earliest_year: i32,
+    /// A row of one of [`HOUSEHOLD_TABLES`] was written.
+    pub household_tables: bool,
+}
+
 /// Moves the counts a transaction's writes of records change: the provinces that unit
 /// versions `units`, the units of `households` and of the chapters that took them on
-/// land in today, and their counts of the kept years from `earliest_year` on; the other
-/// count when a
-/// row had neither (`unscoped`), a unit lands in no province today, or the units were
-/// changed in this transaction (the graph to place them on is not the one cached).
-pub(crate) fn bump(
-    db: &mut Db,
-    units: &HashSet<i64>,
-    households: &HashSet<String>,
-    unscoped: bool,
-    earliest_year: i32,
-) -> Result<(), StoreError> {
+/// land in today, their counts of the kept years from `earliest_year` on, and their
+/// households' counts when a row of [`HOUSEHOLD_TABLES`] was written; the other count
+/// when a row had neither (`unscoped`), a unit lands in no province today, or the
+/// units were changed in this transaction (the graph to place them on is not the one
+/// cached).
+pub(crate) fn bump(db: &mut Db, touched: Touched<'_>) -> Result<(), StoreError> {
+    let Touched {
+        units,
+        households,
+        unscoped,
+        earliest_year,
+        household_tables,
+    } = touched;
     let graph = crate::units::cached_graph(db)?;
     let Some(graph) = graph.filter(|_| !unscoped) else {
         return increment(db, OTHER);
@@ -119,6 +149,9 @@ pub(crate) fn bump(
         for year in years.clone() {
             increment(db, &province_year_key(&code, year))?;
         }
+        if household_tables {
+            increment(db, &province_households_key(&code))?;
+        }
     }
     Ok(())
 }
@@ -138,6 +171,22 @@ pub fn of_scope(
     province: Option<&str>,
     year: Option<i32>,
 ) -> Result<(i64, i64), StoreError> {
+    let key = |p: &str| match year {
+        Some(y) => province_year_key(p, y),
+        None => province_key(p),
+    };
+    counted(db, province.map(key))
+}
+
+/// What the households' own figures of a report depend on, counted now: for a figure of
+/// province `province` in today's units, (its households' count, the other count);
+/// otherwise (`None`) the count of every write, and 0.
+pub fn of_households(db: &mut Db, province: Option<&str>) -> Result<(i64, i64), StoreError> {
+    counted(db, province.map(province_households_key))
+}
+
+/// (the count of `key`, the other count), or (every write's count, 0) for no key.
+fn counted(db: &mut Db, key: Option<String>) -> Result<(i64, i64), StoreError> {
     let read = |db: &mut Db, key: &str| -> Result<i64, StoreError> {
         Ok(db
             .query_opt("SELECT value FROM meta WHERE key = ?", crate::params![key])?
@@ -145,14 +194,8 @@ pub fn of_scope(
             .transpose()?
             .unwrap_or(0))
     };
-    Ok(match province {
-        Some(p) => {
-            let key = match year {
-                Some(y) => province_year_key(p, y),
-                None => province_key(p),
-            };
-            (read(db, &key)?, read(db, OTHER)?)
-        }
+    Ok(match key {
+        Some(key) => (read(db, &key)?, read(db, OTHER)?),
         None => (crate::aggregates::data_generation(db)?, 0),
     })
 }

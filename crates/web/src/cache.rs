@@ -18,6 +18,8 @@ use std::hash::Hash;
 pub struct Generations {
     province: Option<String>,
     year: Option<i32>,
+    /// The count of the households' own records alone (`of_households`).
+    households: bool,
     records: i64,
     other: i64,
     units: i64,
@@ -35,6 +37,7 @@ fn generations(
     Ok(Generations {
         province: province.map(str::to_owned),
         year,
+        households: false,
         records,
         other,
         units: store::units::generation(db)?,
@@ -84,6 +87,51 @@ fn of_unit(
     generations(db, province.as_deref(), year)
 }
 
+/// The generations now of the households' own figures of unit `unit` in the tree of
+/// `structure` (`reports::KeepsHouseholdFigures`): as [`generations_in`], counting the
+/// writes of the households' records alone.
+pub fn households_generations_in(
+    db: &mut store::Db,
+    acc: &store::access::Access,
+    unit: &str,
+    structure: domain::Date,
+) -> Result<Generations, store::StoreError> {
+    let province = (structure == crate::today())
+        .then(|| province_today(acc, unit))
+        .flatten();
+    let (records, other) = store::generations::of_households(db, province.as_deref())?;
+    Ok(Generations {
+        province,
+        year: None,
+        households: true,
+        records,
+        other,
+        units: store::units::generation(db)?,
+    })
+}
+
+/// The households' own figures of reports, kept in `cache` while their records stand
+/// (a report page after a save of a support computes its ledger's figures alone).
+pub struct HouseholdFigures<'a> {
+    pub cache: &'a GenerationCache<reports::Request, std::sync::Arc<reports::tally::Tally>>,
+    /// Whose reports: the unit of each was checked against her rights before.
+    pub acc: &'a store::access::Access,
+}
+
+impl reports::KeepsHouseholdFigures for HouseholdFigures<'_> {
+    fn households(
+        &self,
+        db: &mut store::Db,
+        req: &reports::Request,
+        compute: &mut dyn FnMut(&mut store::Db) -> Result<reports::tally::Tally, store::StoreError>,
+    ) -> Result<std::sync::Arc<reports::tally::Tally>, store::StoreError> {
+        let structure = req.structure_date.unwrap_or(req.to);
+        let now = households_generations_in(db, self.acc, &req.unit, structure)?;
+        self.cache
+            .get_or_compute(req, now, || compute(db).map(std::sync::Arc::new))
+    }
+}
+
 /// Whether a value computed on the generations `computed_on` is as fresh as one
 /// asked on `asked`: counts of the same scope, and every count only grows, so a value
 /// computed since (by a request that started later and finished first) stands too. A
@@ -92,6 +140,7 @@ fn of_unit(
 fn fresh_for(computed_on: &Generations, asked: &Generations) -> bool {
     computed_on.province == asked.province
         && computed_on.year == asked.year
+        && computed_on.households == asked.households
         && computed_on.records >= asked.records
         && computed_on.other >= asked.other
         && computed_on.units >= asked.units
@@ -166,6 +215,7 @@ mod tests {
         Generations {
             province: province.map(str::to_owned),
             year: None,
+            households: false,
             records,
             other: 1,
             units: 1,
@@ -202,5 +252,13 @@ mod tests {
         };
         assert_eq!(ask(&cache, last_year.clone(), 16), (16, true));
         assert_eq!(ask(&cache, last_year, 17), (16, false));
+        // So is the count of the households' records alone, whatever its size.
+        let households = Generations {
+            households: true,
+            ..counts(Some("01"), 1_000)
+        };
+        assert_eq!(ask(&cache, households.clone(), 18), (18, true));
+        assert_eq!(ask(&cache, households, 19), (18, false));
+        assert_eq!(ask(&cache, counts(Some("01"), 1_000), 20), (20, true));
     }
 }

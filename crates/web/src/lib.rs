@@ -31,6 +31,10 @@ pub struct AppState {
     pub plain_reports: Arc<pages::reports::PlainCache>,
     /// The `lasting` reports and their child units' cohorts, likewise.
     pub lasting: Arc<pages::lasting::Caches>,
+    /// The households' own figures of reports, kept while their records stand
+    /// (`cache::HouseholdFigures`).
+    pub household_figures:
+        Arc<cache::GenerationCache<reports::Request, Arc<reports::tally::Tally>>>,
     /// The key that signs login forms, shared by the servers of one database.
     login_key: Arc<std::sync::OnceLock<String>>,
     /// Database work in progress at once: each holds a blocking thread and a connection,
@@ -78,6 +82,17 @@ pub struct HeavyPermit {
 pub const DB_SLOTS: usize = 16;
 
 impl AppState {
+    /// Where reports of `acc`'s units keep their households' figures.
+    pub fn household_figures<'a>(
+        &'a self,
+        acc: &'a store::access::Access,
+    ) -> cache::HouseholdFigures<'a> {
+        cache::HouseholdFigures {
+            cache: &self.household_figures,
+            acc,
+        }
+    }
+
     /// The state of a server of `db_target` with the default number of connections.
     pub fn new(db_target: &str) -> AppState {
         AppState::with_connections(db_target, DB_SLOTS)
@@ -96,6 +111,7 @@ impl AppState {
             reports: Arc::default(),
             plain_reports: Arc::default(),
             lasting: Arc::default(),
+            household_figures: Arc::default(),
             login_key: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(connections)),
             metrics: Arc::default(),

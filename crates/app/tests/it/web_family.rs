@@ -463,3 +463,89 @@ fn a_save_in_one_province_leaves_the_others_figures_kept() {
     let after = counts(&mut db);
     assert_eq!((after.0 .1, after.1 .1), (before.0 .1 + 1, before.1 .1 + 1));
 }
+
+/// The households' own figures of a report (assisted, escaped…) are kept through saves
+/// of supports, most of a month end's, and computed again after a save of a household's
+/// records (issue 27): what the households' counts of `store::generations` say, and a
+/// report page that follows each save at once.
+#[test]
+fn a_support_leaves_the_households_figures_kept_an_assignment_does_not() {
+    let server = demo_server();
+    let base = &server.base;
+    let mut admin = Http::signed_in(base, "quantri");
+    let csrf = admin.csrf(base);
+    let mut tinh = Http::signed_in(base, "tinh");
+    let mut db = store::open(server.db_url()).unwrap();
+    let today = web::today();
+    let y = today.year();
+    let report = format!("{base}/reports?unit=48&from={y}-01-01&to={today}");
+    let shown = |c: &mut Http, code: &str| -> i64 {
+        let page = c.get(&report).body;
+        let cell = between(&page, &format!("indicator={code}\">"), "<");
+        let digits: String = cell.chars().filter(char::is_ascii_digit).collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("{code}: {cell:?}"))
+    };
+    let counted = |db: &mut store::Db| store::generations::of_households(db, Some("48")).unwrap();
+    let (gifts, assisted) = (shown(&mut tinh, "gifts"), shown(&mut tinh, "hh_assisted"));
+    let before = counted(&mut db);
+
+    let gift = serde_json::json!([{"record_id": "KEPT-1", "date": today.to_string(), "unit_code": "48",
+        "support_type": "gift", "quantity": 4}]);
+    let r = admin.post_json(
+        &format!("{base}/api/import/supports"),
+        &gift.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        counted(&mut db),
+        before,
+        "a support leaves the households' count"
+    );
+    assert_eq!(
+        shown(&mut tinh, "gifts"),
+        gifts + 4,
+        "her report follows the save"
+    );
+    assert_eq!(shown(&mut tinh, "hh_assisted"), assisted);
+
+    // A household no chapter took on this year, taken on by a commune of today.
+    let first = |db: &mut store::Db, sql: &str| {
+        crate::support::cell(&db.query_one(sql, &[]).unwrap(), "code")
+    };
+    let household = first(
+        &mut db,
+        &format!(
+            "SELECT household_code AS code FROM households WHERE household_code NOT IN \
+             (SELECT household_code FROM assignments WHERE year = {y}) ORDER BY household_code LIMIT 1"
+        ),
+    );
+    let s = today.to_string();
+    let commune = first(
+        &mut db,
+        &format!(
+            "SELECT code FROM units WHERE level = 'commune' AND parent_code = '48' \
+             AND valid_from <= '{s}' AND (valid_to IS NULL OR valid_to >= '{s}') ORDER BY code LIMIT 1"
+        ),
+    );
+    let taken_on = serde_json::json!([{"household_code": household, "unit_code": commune, "year": y,
+        "assigned_on": s}]);
+    let r = admin.post_json(
+        &format!("{base}/api/import/assignments"),
+        &taken_on.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        counted(&mut db).0,
+        before.0 + 1,
+        "an assignment moves the households' count"
+    );
+    assert_eq!(
+        shown(&mut tinh, "hh_assisted"),
+        assisted + 1,
+        "her report counts the household taken on at once"
+    );
+}

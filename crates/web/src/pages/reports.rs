@@ -59,14 +59,16 @@ impl Asked {
     /// The report it asks for: by child units or not, approved figures only or all.
     fn compute(
         &self,
+        st: &AppState,
         db: &mut store::Db,
+        acc: &store::access::Access,
         req: &reports::Request,
     ) -> Result<reports::Report, AppError> {
         let by_children = self.by_children.is_some();
         Ok(if self.approved.is_some() {
             reports::run_approved(db, req, by_children)?
         } else {
-            reports::run(db, req, by_children)?
+            reports::run_keeping(db, req, by_children, &st.household_figures(acc))?
         })
     }
 }
@@ -108,7 +110,12 @@ pub(crate) fn plain(
     let generations = crate::cache::generations_of_period(db, acc, &req.unit, structure, req.to)?;
     st.plain_reports
         .get_or_compute(req, generations, || -> Result<_, AppError> {
-            Ok(Arc::new(reports::run(db, req, false)?))
+            Ok(Arc::new(reports::run_keeping(
+                db,
+                req,
+                false,
+                &st.household_figures(acc),
+            )?))
         })
 }
 
@@ -229,7 +236,7 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
                 Ok(Figures {
                     // The report alone is the one the forecast above read.
                     report: if by_children || approved {
-                        Arc::new(q.compute(db, &req)?)
+                        Arc::new(q.compute(&state, db, acc, &req)?)
                     } else {
                         plain(&state, db, acc, &req)?
                     },
@@ -445,16 +452,17 @@ pub async fn download(State(st): State<AppState>, who: Authed, Query(q): Query<A
     let printed = matches!(format.as_str(), "pdf" | "html");
     // A report's file is made one at a time per user, a few at a time in all.
     let _heavy = st.heavy(&who).await?;
+    let state = st.clone();
     let (report, document) = st
         .scoped(&who, move |db, acc| {
             let req = request_in(acc, &q, DefaultStructure::Today)?;
             if !printed {
-                return Ok((q.compute(db, &req)?, None));
+                return Ok((q.compute(&state, db, acc, &req)?, None));
             }
             // The printed report has its table by child unit.
             let mut q = q;
             q.by_children = Some("1".into());
-            let report = q.compute(db, &req)?;
+            let report = q.compute(&state, db, acc, &req)?;
             let document = printed_document(db, acc, &report)?;
             Ok((report, Some(document)))
         })
