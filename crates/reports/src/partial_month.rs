@@ -41,7 +41,7 @@ pub(crate) enum Covered {
 
 /// Adds the figures of `from..=to` to `t`, where `from..=month_end` is whole months of
 /// one year and `to` lies in `month_end`'s month: every figure, or the ledger's alone
-/// when more than [`crate::FEW_HOUSEHOLDS`] households were assessed after `to` in the
+/// when more than [`crate::FEW_HOUSEHOLDS`] assessments are dated after `to` in the
 /// month (a month of the yearly review, entered ahead: reading them twice would cost
 /// more than their units' records; measured at scale 0.1, province 01 with every
 /// household assessed later in the month: 219 ms against 40 ms), or nothing when as

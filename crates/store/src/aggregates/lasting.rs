@@ -26,7 +26,7 @@ pub struct AssessmentFacts {
 }
 
 /// A household as the follow-up reads it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct HouseholdFacts {
     pub household_code: String,
     /// Its own unit version.
@@ -38,10 +38,25 @@ pub struct HouseholdFacts {
     /// (year, unit_id, value_vnd): the supports that name it, summed per year and giving
     /// unit (what a cohort's spend adds up).
     pub support_sums: Vec<(i32, i64, i64)>,
-    /// The supports themselves (`s|date|value|unit_id` lines), read by
+    /// The supports themselves (`s|date|value|unit_id` lines) from byte `supports_from`
+    /// on (a kept row is read whole and its supports left in place), read by
     /// [`HouseholdFacts::supports`] only where a report needs their days: most households
     /// are read for their history alone.
     supports_packed: String,
+    supports_from: usize,
+}
+
+/// The same facts, however their supports' lines are held.
+impl PartialEq for HouseholdFacts {
+    fn eq(&self, other: &Self) -> bool {
+        self.household_code == other.household_code
+            && self.unit_id == other.unit_id
+            && self.area == other.area
+            && self.assessments == other.assessments
+            && self.assignments == other.assignments
+            && self.support_sums == other.support_sums
+            && self.supports_lines() == other.supports_lines()
+    }
 }
 
 /// How many deprivations an assessment's list records (`;`-separated codes).
@@ -112,7 +127,7 @@ impl HouseholdFacts {
             ))
         };
         let mut out = Vec::new();
-        for line in self.supports_packed.lines() {
+        for line in self.supports_lines().lines() {
             let mut f = line.split('|').skip(1).map(|v| v.parse::<i64>().ok());
             match (f.next().flatten(), f.next().flatten(), f.next().flatten()) {
                 (Some(day), Some(value), Some(unit)) => {
@@ -167,16 +182,19 @@ impl HouseholdFacts {
             let _ = writeln!(out, "y|{year}|{unit}|{value}");
         }
         // The supports last: a reader stops before them.
-        out.push_str(&self.supports_packed);
+        out.push_str(self.supports_lines());
         out
+    }
+
+    fn supports_lines(&self) -> &str {
+        &self.supports_packed[self.supports_from..]
     }
 
     /// The household of a kept row. The report reads tens of thousands of these, so the
     /// fields are taken in place, without a list per line.
-    fn unpack(household_code: &str, unit_id: i64, packed: &str) -> Result<Self, StoreError> {
+    fn unpack(household_code: String, unit_id: i64, packed: String) -> Result<Self, StoreError> {
         let bad = || StoreError::Corrupt(format!("household_lasting {household_code}: {packed:?}"));
         let mut h = HouseholdFacts {
-            household_code: household_code.to_owned(),
             unit_id,
             ..HouseholdFacts::default()
         };
@@ -192,7 +210,6 @@ impl HouseholdFacts {
         } else {
             packed.find("\ns|").map_or(packed.len(), |i| i + 1)
         };
-        h.supports_packed = packed[tail..].to_owned();
         for line in packed[..tail].lines() {
             let mut f = line.split('|');
             match f.next() {
@@ -231,6 +248,9 @@ impl HouseholdFacts {
                 _ => return Err(bad()),
             }
         }
+        h.household_code = household_code;
+        h.supports_packed = packed;
+        h.supports_from = tail;
         Ok(h)
     }
 }
@@ -342,7 +362,7 @@ pub fn of_units(db: &mut Db, units: &Units) -> Result<Vec<HouseholdFacts>, Store
             HouseholdFacts::unpack(
                 r.get("household_code")?,
                 r.get("unit_id")?,
-                r.get::<String>("records")?.as_str(),
+                r.get("records")?,
             )
         })
         .collect()
@@ -359,7 +379,7 @@ pub fn of_codes(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
         500,
     )?
     .iter()
-    .map(|r| HouseholdFacts::unpack(&r.get::<String>("household_code")?, r.get("unit_id")?, &r.get::<String>("records")?))
+    .map(|r| HouseholdFacts::unpack(r.get("household_code")?, r.get("unit_id")?, r.get("records")?))
     .collect()
 }
 
@@ -436,9 +456,9 @@ mod tests {
             supports.into_iter().rev(),
         );
         assert_eq!(h.support_sums, [(2023, 3, 2_500_000), (2024, 4, 100_000)]);
-        let back = HouseholdFacts::unpack("H1", 7, &h.pack()).unwrap();
+        let back = HouseholdFacts::unpack("H1".into(), 7, h.pack()).unwrap();
         assert_eq!(back, h);
         assert_eq!(back.supports().unwrap(), supports);
-        assert!(HouseholdFacts::unpack("H1", 7, "x|1").is_err());
+        assert!(HouseholdFacts::unpack("H1".into(), 7, "x|1".into()).is_err());
     }
 }

@@ -33,7 +33,7 @@ pub type Cache = crate::cache::GenerationCache<(String, Option<i32>, Date), Cach
 pub struct Cached {
     report: reports::Report,
     /// The same months of the year before, for the comparison on each tile.
-    last_year: reports::Report,
+    last_year: Arc<reports::Report>,
     trend: Vec<(i32, i64)>,
     year: i32,
     /// The last year with any record (offered when `year` has none).
@@ -128,24 +128,25 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
                     )
                     .unwrap_or(d)
                 };
-                let last_year = reports::run(
+                // The years before this one are kept by their own counts (`plain`): a
+                // save dated today leaves them as they were.
+                let last_year = super::reports::plain(
+                    &state,
                     db,
+                    &acc,
                     &reports::Request {
                         from: same_months(this.from),
                         to: same_months(this.to),
-                        ..this
+                        ..this.clone()
                     },
-                    false,
                 )?;
                 let mut trend = Vec::new();
-                for y in year - 3..=year {
-                    trend.push((
-                        y,
-                        reports::compute_households(db, &period(y))?
-                            .report(false)
-                            .int(Indicator::HhEscaped.code()),
-                    ));
+                for y in year - 3..year {
+                    let escaped = super::reports::plain(&state, db, &acc, &period(y))?
+                        .int(Indicator::HhEscaped.code());
+                    trend.push((y, escaped));
                 }
+                trend.push((year, report.int(Indicator::HhEscaped.code())));
                 // Followed up to the dashboard's last day, the end of this month: its
                 // forecast's year so far is then whole months, read from the
                 // aggregates. (Followed up to today, as the report page is, it would
