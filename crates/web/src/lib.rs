@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 pub mod error;
+mod figure_threads;
 pub mod html;
 pub mod metrics;
 pub mod pages;
@@ -54,12 +55,57 @@ pub struct AppState {
     /// and while they wait they hold no database slot, so that a form's save always
     /// finds one.
     figures: Arc<tokio::sync::Semaphore>,
+    /// The threads figures are computed on, as many as are computed at once.
+    figure_threads: Arc<figure_threads::FigureThreads>,
     /// Writes of records at once: one on SQLite, which has one writer anyway (its
     /// waiting writers would otherwise hold every database slot while the pages wait
     /// for one), half the slots on PostgreSQL. Taken after her own share and before a
     /// slot.
     writes: Arc<tokio::sync::Semaphore>,
     user_heavy: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Semaphore>>>>,
+}
+
+/// A turn to compute figures ([`AppState::figures`]): its database work runs on the
+/// threads that compute figures, within the slots as any other.
+pub struct FiguresTurn {
+    st: AppState,
+    _permit: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl FiguresTurn {
+    /// [`AppState::run`] on the threads that compute figures.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _slot = self
+            .st
+            .db_slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let pool = self.st.pool.clone();
+        self.st.figure_threads.run(move || pool.with(f)).await
+    }
+
+    /// [`AppState::scoped`] on the threads that compute figures.
+    pub async fn scoped<T: Send + 'static>(
+        &self,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let share = AppState::share_of(&self.st.user_slots, who.user.id, self.st.per_user);
+        let _mine = share
+            .acquire_owned()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let w = who.clone();
+        self.run(move |db| {
+            let acc = w.access(db)?;
+            f(db, &acc)
+        })
+        .await
+    }
 }
 
 /// The share of the database slots one user holds at most at once: a quarter of them
@@ -102,6 +148,7 @@ impl AppState {
     /// work at once).
     pub fn with_connections(db_target: &str, connections: usize) -> AppState {
         let connections = connections.max(1);
+        let at_once = std::thread::available_parallelism().map_or(2, usize::from);
         AppState {
             pool: Arc::new(pool::Pool::new(
                 db_target,
@@ -118,9 +165,8 @@ impl AppState {
             user_slots: Arc::default(),
             per_user: (connections / PER_USER_SHARE).max(1),
             heavy: Arc::new(tokio::sync::Semaphore::new(HEAVY_AT_ONCE)),
-            figures: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
+            figures: Arc::new(tokio::sync::Semaphore::new(at_once)),
+            figure_threads: Arc::new(figure_threads::FigureThreads::new(at_once)),
             writes: Arc::new(tokio::sync::Semaphore::new(
                 match store::Backend::of(db_target) {
                     store::Backend::Sqlite => 1,
@@ -146,13 +192,19 @@ impl AppState {
     }
 
     /// Waits for a turn to compute figures (see `figures`), held until they are made;
-    /// taken before the database slot.
-    pub async fn figures(&self) -> Result<tokio::sync::OwnedSemaphorePermit, AppError> {
-        self.figures
+    /// taken before the database slot. The turn's work runs on the threads that compute
+    /// figures (`figure_threads`).
+    pub async fn figures(&self) -> Result<FiguresTurn, AppError> {
+        let permit = self
+            .figures
             .clone()
             .acquire_owned()
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(FiguresTurn {
+            st: self.clone(),
+            _permit: permit,
+        })
     }
 
     /// Waits for a heavy download's turn: her one at a time, and the server's

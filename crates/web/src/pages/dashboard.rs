@@ -88,8 +88,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<YearQ
     let w = who.clone();
     let cache = st.dashboards.clone();
     let state = st.clone();
-    let _figures = st.figures().await?;
-    let (c, waiting) = st
+    let figures = st.figures().await?;
+    let (c, waiting) = figures
         .run(move |db| {
             let acc = w.access(db)?;
             let today = crate::today();

@@ -390,8 +390,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
         None => None,
     };
     let state = st.clone();
-    let _figures = st.figures().await?;
-    let (key, l, children, units) = st
+    let figures = st.figures().await?;
+    let (key, l, children, units) = figures
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
             let l = report(&state, db, acc, &key)?;
@@ -505,9 +505,9 @@ pub async fn households(State(st): State<AppState>, who: Authed, Query(q): Query
         false => None,
     };
     let state = st.clone();
-    let _figures = st.figures().await?;
+    let figures = st.figures().await?;
     let fig = figure.clone();
-    let (key, name, rows) = st
+    let (key, name, rows) = figures
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
             let l = report(&state, db, acc, &key)?;
@@ -570,8 +570,8 @@ pub async fn follow_up(State(st): State<AppState>, who: Authed, Query(q): Query<
     let sort = Sort::parse(q.sort.as_deref());
     let page = q.page.unwrap_or(0);
     let state = st.clone();
-    let _figures = st.figures().await?;
-    let (key, name, mut rows) = st
+    let figures = st.figures().await?;
+    let (key, name, mut rows) = figures
         .scoped(&who, move |db, acc| {
             let key = key(acc, &q)?;
             let list = at_risk(&state, db, acc, &key)?;

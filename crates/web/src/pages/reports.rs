@@ -207,8 +207,8 @@ pub async fn show(State(st): State<AppState>, who: Authed, Query(q): Query<Asked
     let keep = if approved { "&approved=1" } else { "" };
     let cache = st.reports.clone();
     let state = st.clone();
-    let _figures = st.figures().await?;
-    let (req, report, states, units, lasting, successor, differences, signed) = st
+    let figures = st.figures().await?;
+    let (req, report, states, units, lasting, successor, differences, signed) = figures
         .scoped(&who, move |db, acc| {
             let req = request_in(acc, &q, DefaultStructure::Today)?;
             // The narrative says how the escapes before the period's end held (where the
