@@ -36,11 +36,23 @@ pub(crate) fn query_in(
 ) -> Rows<Row> {
     let mut out = Vec::new();
     for chunk in values.chunks(per) {
-        let q = sql.replace("{in}", &vec!["?"; chunk.len()].join(","));
-        let params: Vec<Value> = head.iter().chain(chunk).cloned().collect();
+        // Lists of a few lengths only, the last value repeated up to the next one (an IN
+        // list means the same): each length is a statement of its own, prepared once per
+        // connection and kept; lists of every length filled each connection's cache
+        // with statements of hundreds of placeholders (measured at month end: a server
+        // of 16 connections at 383 MB, at 276 MB with a tenth of the cache).
+        let len = padded(chunk.len()).min(per);
+        let q = sql.replace("{in}", &vec!["?"; len].join(","));
+        let last = chunk.last().into_iter().cycle().take(len - chunk.len());
+        let params: Vec<Value> = head.iter().chain(chunk).chain(last).cloned().collect();
         out.extend(db.query(&q, &params)?);
     }
     Ok(out)
+}
+
+/// The length a list of `n` values is sent as: the next power of two.
+fn padded(n: usize) -> usize {
+    n.next_power_of_two()
 }
 
 /// Rows of `sql` restricted to `units`: `{units}` is replaced by a filter on `unit_id`
