@@ -51,9 +51,16 @@ const MIGRATIONS: &[Migration] = migrations![
     (20, "report_date_indexes", "0020_report_date_indexes.sql"),
     (21, "unit_indexes", "0021_unit_indexes.sql"),
     (22, "report_rollups", "0022_report_rollups.sql"),
+    (23, "date_statistics", "0023_date_statistics.sql"),
 ];
 
+/// A migration's SQL as `backend` runs it: `{id_pk}`, `{real}` and `{json:…}` written
+/// in its dialect, and lines starting `-- postgres: ` run on PostgreSQL alone.
 fn render(sql: &str, backend: Backend) -> String {
+    let sql = match backend {
+        Backend::Postgres => sql.replace("-- postgres: ", ""),
+        Backend::Sqlite => sql.to_owned(),
+    };
     let (id_pk, real) = match backend {
         Backend::Sqlite => ("INTEGER PRIMARY KEY", "REAL"),
         Backend::Postgres => (

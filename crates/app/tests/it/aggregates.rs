@@ -479,6 +479,25 @@ fn a_bulk_write_leaves_statistics_that_count_its_rows() {
             .get::<i64>("n")
             .unwrap();
         assert_eq!(estimated, 25_000, "statistics after the bulk write");
+        // A range of days is judged on a histogram of a thousand buckets (migration 23).
+        for (table, column) in [
+            ("supports", "date"),
+            ("activities", "date"),
+            ("microinsurance", "date"),
+            ("assessments", "assessed_on"),
+            ("assignments", "assigned_on"),
+        ] {
+            let target =
+                t.db.query_one(
+                    "SELECT CAST(attstattarget AS BIGINT) AS n FROM pg_attribute \
+                     WHERE attrelid = (SELECT oid FROM pg_class WHERE relname = ?) AND attname = ?",
+                    &[table.into(), column.into()],
+                )
+                .unwrap()
+                .get::<i64>("n")
+                .unwrap();
+            assert_eq!(target, 1000, "{table}.{column}");
+        }
     }
 }
 

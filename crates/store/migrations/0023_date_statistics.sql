@@ -1,0 +1,14 @@
+-- PostgreSQL judges a range of days by the histogram of the dates, a hundred buckets by
+-- default: a bucket then spans two weeks of a national data set, and a range inside
+-- one was estimated at a day's rows (1,049 where 20,930 were: the rest of a month,
+-- measured at scale 0.1). With that estimate a province's records of those days were
+-- read through the date index, the nation's days filtered by the province's 900 unit
+-- versions (142 ms, against 0.4 ms through its units' index). A thousand buckets
+-- estimate such a range within a few percent. SQLite keeps no such statistics.
+-- postgres: ALTER TABLE supports ALTER COLUMN date SET STATISTICS 1000;
+-- postgres: ALTER TABLE activities ALTER COLUMN date SET STATISTICS 1000;
+-- postgres: ALTER TABLE microinsurance ALTER COLUMN date SET STATISTICS 1000;
+-- postgres: ALTER TABLE assessments ALTER COLUMN assessed_on SET STATISTICS 1000;
+-- postgres: ALTER TABLE assignments ALTER COLUMN assigned_on SET STATISTICS 1000;
+-- postgres: ANALYZE supports, activities, microinsurance, assessments, assignments;
+SELECT 1;
