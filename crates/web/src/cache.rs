@@ -81,10 +81,15 @@ fn of_unit(
     structure: domain::Date,
     year: Option<i32>,
 ) -> Result<Generations, store::StoreError> {
-    let province = (structure == crate::today())
+    generations(db, province_of(acc, unit, structure).as_deref(), year)
+}
+
+/// The province whose counts a figure of unit `unit` in the tree of `structure` is kept
+/// by: its province today, when that tree is today's; else none (every write's count).
+fn province_of(acc: &store::access::Access, unit: &str, structure: domain::Date) -> Option<String> {
+    (structure == crate::today())
         .then(|| province_today(acc, unit))
-        .flatten();
-    generations(db, province.as_deref(), year)
+        .flatten()
 }
 
 /// The generations now of the households' own figures of unit `unit` in the tree of
@@ -96,9 +101,7 @@ pub fn households_generations_in(
     unit: &str,
     structure: domain::Date,
 ) -> Result<Generations, store::StoreError> {
-    let province = (structure == crate::today())
-        .then(|| province_today(acc, unit))
-        .flatten();
+    let province = province_of(acc, unit, structure);
     let (records, other) = store::generations::of_households(db, province.as_deref())?;
     Ok(Generations {
         province,

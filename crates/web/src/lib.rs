@@ -78,14 +78,7 @@ impl FiguresTurn {
         &self,
         f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _slot = self
-            .st
-            .db_slots
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let pool = self.st.pool.clone();
-        self.st.figure_threads.run(move || pool.with(f)).await
+        self.st.run_on(On::FigureThreads, f).await
     }
 
     /// [`AppState::scoped`] on the threads that compute figures.
@@ -94,18 +87,17 @@ impl FiguresTurn {
         who: &auth::Authed,
         f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let share = AppState::share_of(&self.st.user_slots, who.user.id, self.st.per_user);
-        let _mine = share
-            .acquire_owned()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        let w = who.clone();
-        self.run(move |db| {
-            let acc = w.access(db)?;
-            f(db, &acc)
-        })
-        .await
+        self.st.scoped_on(On::FigureThreads, who, f).await
     }
+}
+
+/// The threads database work runs on.
+#[derive(Clone, Copy)]
+enum On {
+    /// The runtime's blocking threads.
+    Blocking,
+    /// The threads that compute figures ([`FiguresTurn`]).
+    FigureThreads,
 }
 
 /// The share of the database slots one user holds at most at once: a quarter of them
@@ -227,12 +219,21 @@ impl AppState {
         who: &auth::Authed,
         f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
+        self.run_as_on(On::Blocking, who, f).await
+    }
+
+    async fn run_as_on<T: Send + 'static>(
+        &self,
+        on: On,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
         let share = Self::share_of(&self.user_slots, who.user.id, self.per_user);
         let _mine = share
             .acquire_owned()
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        self.run(f).await
+        self.run_on(on, f).await
     }
 
     /// A write of records (an import, a form's save, a sync) for a signed-in user: her
@@ -273,8 +274,17 @@ impl AppState {
         who: &auth::Authed,
         f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
+        self.scoped_on(On::Blocking, who, f).await
+    }
+
+    async fn scoped_on<T: Send + 'static>(
+        &self,
+        on: On,
+        who: &auth::Authed,
+        f: impl FnOnce(&mut store::Db, &store::access::Access) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
         let w = who.clone();
-        self.run_as(who, move |db| {
+        self.run_as_on(on, who, move |db| {
             let acc = w.access(db)?;
             f(db, &acc)
         })
@@ -286,15 +296,26 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
+        self.run_on(On::Blocking, f).await
+    }
+
+    async fn run_on<T: Send + 'static>(
+        &self,
+        on: On,
+        f: impl FnOnce(&mut store::Db) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
         let _slot = self
             .db_slots
             .acquire()
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || pool.with(f))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
+        match on {
+            On::Blocking => tokio::task::spawn_blocking(move || pool.with(f))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            On::FigureThreads => self.figure_threads.run(move || pool.with(f)).await,
+        }
     }
 }
 

@@ -275,6 +275,17 @@ fn assert_reports_agree_on(t: &mut TestDb, req: &reports::Request) {
     assert_eq!(fast, slow, "{req:?}: aggregates and records differ");
 }
 
+/// The first day of the month after the one of the latest dated record.
+fn month_after_the_records(t: &mut TestDb) -> domain::Date {
+    let latest = date(&t.lines(
+        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports UNION ALL SELECT MAX(date) FROM activities \
+         UNION ALL SELECT MAX(assessed_on) FROM assessments UNION ALL SELECT MAX(assigned_on) FROM assignments) x",
+    )[0]);
+    domain::Date::from_ymd(latest.year(), latest.ymd().1, 1)
+        .unwrap()
+        .add_months(1)
+}
+
 /// The year so far (a period ending within its month) is read from the aggregates of
 /// its whole months, less what the records dated after its end in that month change: a
 /// record of each dated kind, alone, written after the period's end changes nothing in
@@ -300,13 +311,7 @@ fn the_year_so_far_is_read_from_the_aggregates_less_what_follows_it() {
     for kind in 0..6 {
         let mut t = demo_db();
         // A month after every record of the demo: its 10th is the period's end.
-        let latest = date(&t.lines(
-            "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports UNION ALL SELECT MAX(date) FROM activities \
-             UNION ALL SELECT MAX(assessed_on) FROM assessments UNION ALL SELECT MAX(assigned_on) FROM assignments) x",
-        )[0]);
-        let month = domain::Date::from_ymd(latest.year(), latest.ymd().1, 1)
-            .unwrap()
-            .add_months(1);
+        let month = month_after_the_records(&mut t);
         let (to, after) = (month.add_days(9), month.add_days(19));
         // A poor household a chapter took on, and that chapter, for the new records.
         let h =
@@ -363,13 +368,7 @@ fn the_year_so_far_is_read_from_the_aggregates_less_what_follows_it() {
 #[test]
 fn the_year_so_far_of_a_review_month_reads_the_ledger_from_the_aggregates() {
     let mut t = demo_db();
-    let latest = date(&t.lines(
-        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM supports UNION ALL SELECT MAX(date) FROM activities \
-         UNION ALL SELECT MAX(assessed_on) FROM assessments UNION ALL SELECT MAX(assigned_on) FROM assignments) x",
-    )[0]);
-    let month = domain::Date::from_ymd(latest.year(), latest.ymd().1, 1)
-        .unwrap()
-        .add_months(1);
+    let month = month_after_the_records(&mut t);
     let (to, after) = (month.add_days(9), month.add_days(19));
     let households = t.lines("SELECT household_code FROM households ORDER BY household_code");
     let many = 5_001;
