@@ -139,7 +139,13 @@ pub struct Db {
     /// What the write path keeps for the open transaction, done before COMMIT.
     before_commit: Option<Box<dyn BeforeCommit>>,
     in_transaction: bool,
+    /// SQLite: the functions of two texts added to this connection's SQL.
+    sqlite_functions: Vec<&'static str>,
 }
+
+/// A function of two texts that SQL statements can call (see
+/// [`Db::sqlite_text_function`]); its error is the statement's.
+pub type TextFunction = fn(&str, &str) -> Result<String, String>;
 
 impl Db {
     /// Opens `target`: a `postgres://` URL, or a path to an SQLite file (created with its
@@ -204,7 +210,40 @@ impl Db {
             target: target.to_owned(),
             before_commit: None,
             in_transaction: false,
+            sqlite_functions: Vec::new(),
         })
+    }
+
+    /// SQLite: makes `name(a, b)` callable in this connection's SQL, once (added again, it
+    /// would expire the connection's prepared statements). Lets a statement change a
+    /// stored value by Rust's rule where it finds it, instead of the row being read first
+    /// and written back. PostgreSQL: nothing to add; the caller takes another way.
+    pub fn sqlite_text_function(
+        &mut self,
+        name: &'static str,
+        f: TextFunction,
+    ) -> Result<(), StoreError> {
+        let Conn::Sqlite(c) = &self.conn else {
+            return Err(StoreError::Unsupported(format!(
+                "{name}: an SQLite function asked of PostgreSQL"
+            )));
+        };
+        if self.sqlite_functions.contains(&name) {
+            return Ok(());
+        }
+        use rusqlite::functions::FunctionFlags;
+        c.create_scalar_function(
+            name,
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            move |ctx| {
+                let a = ctx.get_raw(0).as_str()?;
+                let b = ctx.get_raw(1).as_str()?;
+                f(a, b).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+            },
+        )?;
+        self.sqlite_functions.push(name);
+        Ok(())
     }
 
     /// Whether the connection answers (a pool's check before it lends one).

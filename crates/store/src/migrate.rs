@@ -52,6 +52,7 @@ const MIGRATIONS: &[Migration] = migrations![
     (21, "unit_indexes", "0021_unit_indexes.sql"),
     (22, "report_rollups", "0022_report_rollups.sql"),
     (23, "date_statistics", "0023_date_statistics.sql"),
+    (24, "cells_room_to_update", "0024_cells_room_to_update.sql"),
 ];
 
 /// A migration's SQL as `backend` runs it: `{id_pk}`, `{real}` and `{json:…}` written

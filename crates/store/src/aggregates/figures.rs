@@ -15,11 +15,31 @@ pub fn encode_figures(figures: &[i64]) -> String {
         if !out.is_empty() {
             out.push(',');
         }
-        out.push_str(&i.to_string());
+        push_number(&mut out, i as i64);
         out.push('=');
-        out.push_str(&v.to_string());
+        push_number(&mut out, *v);
     }
     out
+}
+
+/// Writes `n` in decimal, without the string of its own that `to_string` makes: every
+/// cell an import changes is written down, and those strings were a tenth of it.
+fn push_number(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|d| char::from(*d)));
 }
 
 /// Adds the figures in `text` to `into`. Parsed byte by byte: a national report adds up
@@ -63,6 +83,15 @@ pub fn add_figures(text: &str, into: &mut [i64]) -> Result<(), StoreError> {
         *slot += if negative { -v } else { v };
     }
     Ok(())
+}
+
+/// The sum of two figures as stored, as stored (`""` when it comes to zero): SQLite's
+/// `figures_sum`, by which a write adds to a cell where it is stored.
+pub(super) fn sum_texts(a: &str, b: &str) -> Result<String, String> {
+    let mut sum = vec![0; contrib::column_count()];
+    add_figures(a, &mut sum).map_err(|e| e.to_string())?;
+    add_figures(b, &mut sum).map_err(|e| e.to_string())?;
+    Ok(encode_figures(&sum))
 }
 
 /// `month,unit,follow,from,until:figures;…`: what a household adds, for taking it back.
@@ -146,6 +175,12 @@ mod tests {
         add_figures(&encode_figures(&figures), &mut back).unwrap();
         add_figures("", &mut back).unwrap();
         assert_eq!(back, figures);
+        figures[1] = i64::MIN + 1;
+        figures[2] = 10;
+        assert_eq!(
+            encode_figures(&figures[..4]),
+            format!("0=12,1={},2=10,3=-7", i64::MIN + 1)
+        );
         for bad in [
             "1",
             "=1",
