@@ -41,7 +41,9 @@ impl Browser {
     /// Waits until `script` returns `want`.
     #[track_caller]
     fn until(&self, script: &str, want: &Value) {
-        for _ in 0..100 {
+        // Up to 30 s: while the whole suite ran on two cores, the service worker once
+        // took longer than 10 s to take control of the page.
+        for _ in 0..300 {
             if self.js(script) == *want {
                 return;
             }

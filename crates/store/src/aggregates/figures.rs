@@ -166,6 +166,14 @@ mod tests {
     }
 
     #[test]
+    fn stored_figures_sum_as_stored() {
+        assert_eq!(sum_texts("0=2,3=5", "0=-2,4=1").unwrap(), "3=5,4=1");
+        assert_eq!(sum_texts("1=7", "1=-7").unwrap(), "");
+        assert_eq!(sum_texts("", "2=1").unwrap(), "2=1");
+        assert!(sum_texts("1=7", "x").is_err());
+    }
+
+    #[test]
     fn figures_parse_back_and_refuse_what_is_not_theirs() {
         let mut figures = vec![0; contrib::column_count()];
         figures[0] = 12;
