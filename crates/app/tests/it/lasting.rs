@@ -393,6 +393,36 @@ fn the_leaders_page_lists_the_households_behind_each_figure_and_prints_its_secti
     ));
     let v: serde_json::Value = serde_json::from_slice(&json.bytes).unwrap();
     assert_eq!(v, serde_json::to_value(&l).unwrap());
+    // Another as-of date in the same tree is its own report, and a save (of a support,
+    // which counts in the value) is in the next one the server gives.
+    let json_of = |c: &mut Http, as_of: &str| -> serde_json::Value {
+        let url = format!("{base}/reports/lasting?unit=48&as_of={as_of}&s=2025-12-31&format=json");
+        serde_json::from_slice(&c.get(&url).bytes).unwrap()
+    };
+    let june = |db: &mut store::Db| {
+        let l = reports::lasting::compute(db, "48", date("2025-06-30"), Some(date("2025-12-31")));
+        serde_json::to_value(l.unwrap()).unwrap()
+    };
+    assert_eq!(json_of(&mut tinh, "2025-06-30"), june(&mut db));
+    let before = june(&mut db);
+    let mut admin = Http::signed_in(base, "quantri");
+    let csrf = admin.csrf(base);
+    let helped = &l.behind["held:2023:2"][0];
+    let support = serde_json::json!([{"record_id": "LASTING-1", "date": "2025-03-01",
+        "unit_code": "48", "support_type": "livelihood", "household_code": helped,
+        "quantity": 1, "value_vnd": 90_000_000}]);
+    let r = admin.post_json(
+        &format!("{base}/api/import/supports"),
+        &support.to_string(),
+        &csrf,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = june(&mut db);
+    assert_ne!(
+        after, before,
+        "the support counts in the value of a lasting escape"
+    );
+    assert_eq!(json_of(&mut tinh, "2025-06-30"), after);
 
     // The printed report of 2025 has the section and the sentence in its narrative.
     let printed = tinh
