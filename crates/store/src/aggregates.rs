@@ -426,6 +426,16 @@ impl CellTable {
             .collect()
     }
 
+    /// `month = ? AND unit_id = ? AND …`: one cell, its key given in `key_columns` order.
+    fn key_filter(self) -> String {
+        let filter: Vec<String> = self
+            .key_columns()
+            .iter()
+            .map(|c| format!("{c} = ?"))
+            .collect();
+        filter.join(" AND ")
+    }
+
     /// The key columns after month and unit, in order.
     fn rest_of_key(self) -> &'static [&'static str] {
         match self {
@@ -499,12 +509,8 @@ fn add_where_stored(
 ) -> Result<(), StoreError> {
     db.sqlite_text_function("figures_sum", figures::sum_texts)?;
     let name = table.name();
-    let key_columns = table.key_columns();
-    let filter: Vec<String> = key_columns.iter().map(|c| format!("{c} = ?")).collect();
-    let update = format!(
-        "UPDATE {name} SET figures = figures_sum(figures, ?) WHERE {}",
-        filter.join(" AND ")
-    );
+    let filter = table.key_filter();
+    let update = format!("UPDATE {name} SET figures = figures_sum(figures, ?) WHERE {filter}");
     // A month with no cell stored yet (an import into a new database, a year's first
     // records) takes its cells in bulk, without an update tried for each first.
     let stored_months = months_stored(db, table, merged)?;
@@ -513,15 +519,13 @@ fn add_where_stored(
     for (cell, f) in merged {
         let mut key = key_of(table, cell);
         let figures = Value::Text(encode_figures(f));
-        if !stored_months.contains(&cell.1.month) {
-            key.push(figures);
-            added.push(key);
-            continue;
-        }
-        let params: Vec<Value> = std::iter::once(figures.clone())
-            .chain(key.iter().cloned())
-            .collect();
-        if db.execute(&update, &params)? == 0 {
+        let updated = stored_months.contains(&cell.1.month) && {
+            let params: Vec<Value> = std::iter::once(figures.clone())
+                .chain(key.iter().cloned())
+                .collect();
+            db.execute(&update, &params)? > 0
+        };
+        if !updated {
             key.push(figures);
             added.push(key);
         } else if f.iter().any(|v| *v < 0) {
@@ -531,12 +535,9 @@ fn add_where_stored(
             may_be_empty.push(key);
         }
     }
-    let columns: Vec<&str> = key_columns.iter().copied().chain(["figures"]).collect();
+    let columns: Vec<&str> = table.key_columns().into_iter().chain(["figures"]).collect();
     db.insert_rows(name, &columns, &added)?;
-    let gone = format!(
-        "DELETE FROM {name} WHERE {} AND figures = ''",
-        filter.join(" AND ")
-    );
+    let gone = format!("DELETE FROM {name} WHERE {filter} AND figures = ''");
     for key in &may_be_empty {
         db.execute(&gone, key)?;
     }
@@ -567,16 +568,7 @@ fn months_stored(
 
 /// Removes the cells of `keys` (each in `CellTable::key_columns` order).
 fn delete_cells(db: &mut Db, table: CellTable, keys: &[Vec<Value>]) -> Result<(), StoreError> {
-    let filter: Vec<String> = table
-        .key_columns()
-        .iter()
-        .map(|c| format!("{c} = ?"))
-        .collect();
-    let sql = format!(
-        "DELETE FROM {} WHERE {}",
-        table.name(),
-        filter.join(" AND ")
-    );
+    let sql = format!("DELETE FROM {} WHERE {}", table.name(), table.key_filter());
     for key in keys {
         db.execute(&sql, key)?;
     }
