@@ -613,25 +613,19 @@ fn read_add_write(
         for (month, mut units) in months {
             units.sort_unstable();
             units.dedup();
-            for chunk in units.chunks(UNITS_PER_READ) {
-                reads.push((vec![month], chunk.to_vec()));
-            }
+            reads.push((vec![month], units));
         }
     }
     let mut stored: std::collections::HashSet<SlicedCell> = std::collections::HashSet::new();
     for (months, units) in reads {
         let sql = format!(
-            "SELECT month, unit_id, {}, figures FROM {name} WHERE month IN ({}) AND unit_id IN ({})",
+            "SELECT month, unit_id, {}, figures FROM {name} WHERE month IN ({}) AND unit_id IN ({{in}})",
             rest.join(", "),
             vec!["?"; months.len()].join(","),
-            vec!["?"; units.len()].join(",")
         );
-        let params: Vec<Value> = months
-            .iter()
-            .map(|m| Value::from(*m))
-            .chain(units.iter().map(|u| Value::Int(*u)))
-            .collect();
-        for r in db.query(&sql, &params)? {
+        let months: Vec<Value> = months.iter().map(|m| Value::from(*m)).collect();
+        let units: Vec<Value> = units.iter().map(|u| Value::Int(*u)).collect();
+        for r in crate::records::query_in(db, &sql, &months, &units, UNITS_PER_READ)? {
             let cell = Cell {
                 month: r.get("month")?,
                 unit_id: r.get("unit_id")?,

@@ -265,17 +265,17 @@ pub fn affected(db: &mut Db, b: &Breach, now: &str) -> Result<Affected, StoreErr
             households.insert(code);
         }
     }
-    let codes: Vec<&str> = households.iter().map(String::as_str).collect();
+    let codes: Vec<crate::Value> = households.iter().map(crate::Value::from).collect();
     let mut members = 0;
-    for chunk in codes.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let p: Vec<crate::Value> = chunk.iter().map(|c| (*c).into()).collect();
-        members += db
-            .query_one(
-                &format!("SELECT COUNT(*) AS n FROM members WHERE household_code IN ({marks})"),
-                &p,
-            )?
-            .get::<i64>("n")?;
+    // One count per statement the list is sent in.
+    for r in crate::records::query_in(
+        db,
+        "SELECT COUNT(*) AS n FROM members WHERE household_code IN ({in})",
+        &[],
+        &codes,
+        crate::records::CODES_PER_QUERY,
+    )? {
+        members += r.get::<i64>("n")?;
     }
     Ok(Affected {
         views: i64::try_from(rows.len()).unwrap_or(i64::MAX),

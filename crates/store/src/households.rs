@@ -293,15 +293,16 @@ pub fn get_for_update(db: &mut Db, code: &str) -> Result<Option<Household>, Stor
 /// The households of these unit versions, by code, at most `limit` (what a phone keeps
 /// of its officer's units to work offline).
 pub fn of_units(db: &mut Db, unit_ids: &[i64], limit: i64) -> Result<Vec<Household>, StoreError> {
-    let mut out: Vec<Household> = Vec::new();
-    for chunk in unit_ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!(
-            "SELECT {{cols}} FROM households WHERE unit_id IN ({marks}) ORDER BY household_code LIMIT {limit}"
-        );
-        let params: Vec<Value> = chunk.iter().copied().map(Value::Int).collect();
-        out.extend(db.query_as::<Household>(&sql, &params)?);
-    }
+    // The first `limit` of each statement the ids are sent in, then of them all.
+    let sql = format!(
+        "SELECT {} FROM households WHERE unit_id IN ({{in}}) ORDER BY household_code LIMIT {limit}",
+        Household::select()
+    );
+    let ids: Vec<Value> = unit_ids.iter().copied().map(Value::Int).collect();
+    let mut out = crate::records::query_in(db, &sql, &[], &ids, 500)?
+        .iter()
+        .map(Household::from_row)
+        .collect::<Result<Vec<Household>, StoreError>>()?;
     out.sort_by(|a, b| a.code.cmp(&b.code));
     out.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(out)

@@ -43,14 +43,9 @@ pub struct Author<'a> {
 /// Up to this many new rows, each is audited with its content.
 pub const ROW_AUDIT_LIMIT: usize = 50;
 
-/// Looks up how many keys per round trip: a PostgreSQL round trip costs far more than
-/// an SQLite call, so it carries more keys.
-fn lookup_chunk(db: &Db) -> usize {
-    match db.backend() {
-        crate::Backend::Sqlite => 400,
-        crate::Backend::Postgres => 4000,
-    }
-}
+/// Keys looked up per statement on SQLite (PostgreSQL takes them as one array:
+/// `records::query_in`).
+const LOOKUP_CHUNK: usize = 400;
 
 /// The stored data columns of the rows whose keys appear in `rows`, by key.
 pub type Stored = HashMap<Vec<Value>, Vec<Value>>;
@@ -244,21 +239,18 @@ pub fn stored(db: &mut Db, def: &TableDef, rows: &[KeyedRow]) -> Result<Stored, 
     probes.dedup();
     let cols: Vec<&str> = def.key.iter().chain(def.data).copied().collect();
     let mut out = HashMap::new();
-    for chunk in probes.chunks(lookup_chunk(db)) {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} IN ({})",
-            cols.join(", "),
-            def.table,
-            def.probe,
-            vec!["?"; chunk.len()].join(",")
-        );
-        let params: Vec<Value> = chunk.iter().map(|v| (*v).clone()).collect();
-        for r in db.query(&sql, &params)? {
-            let mut vals = r.values;
-            let data = vals.split_off(def.key.len());
-            if wanted.contains(&vals) {
-                out.insert(vals, data);
-            }
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} IN ({{in}})",
+        cols.join(", "),
+        def.table,
+        def.probe,
+    );
+    let probes: Vec<Value> = probes.into_iter().cloned().collect();
+    for r in crate::records::query_in(db, &sql, &[], &probes, LOOKUP_CHUNK)? {
+        let mut vals = r.values;
+        let data = vals.split_off(def.key.len());
+        if wanted.contains(&vals) {
+            out.insert(vals, data);
         }
     }
     Ok(out)

@@ -2,7 +2,7 @@
 //! typed row. Reports say what they need; the SQL, the chunking of long id lists and the
 //! decoding live here (and fail loudly on a value that no import could have written).
 
-use crate::{stored_row, Db, FromRow, Row, StoreError, Value};
+use crate::{stored_row, Backend, Db, FromRow, Row, StoreError, Value};
 use domain::poverty::Class;
 use domain::status::{Assessed, AssessmentKind};
 use domain::vocab::{ActivityType, MicroinsuranceKind, SupportType};
@@ -15,7 +15,7 @@ pub type Rows<T> = Result<Vec<T>, StoreError>;
 /// Unit ids per statement (SQLite allows 999 parameters by default).
 const IDS_PER_QUERY: usize = 900;
 /// Household codes per statement.
-const CODES_PER_QUERY: usize = 500;
+pub(crate) const CODES_PER_QUERY: usize = 500;
 
 /// Whose records to read: every unit's (a national report), or those of these unit
 /// version ids.
@@ -25,8 +25,14 @@ pub enum Units {
     Ids(Vec<i64>),
 }
 
-/// Runs `sql` (with `{in}` standing for a list of placeholders) once per chunk of
-/// `values`, after the fixed leading parameters `head`.
+/// Values per statement on PostgreSQL, sent as one array: the planner still estimates
+/// each value of a list it is given, so a list of a nation's households is split.
+const PG_ARRAY_VALUES: usize = 10_000;
+
+/// Runs `sql`, in which `IN ({in})` tests membership of `values`, after the fixed leading
+/// parameters `head`: on SQLite once per chunk of `per` values, as a list of
+/// placeholders; on PostgreSQL as `= ANY(?)` with the values in one array (see
+/// [`Db::query_pg_array`]).
 pub(crate) fn query_in(
     db: &mut Db,
     sql: &str,
@@ -35,6 +41,14 @@ pub(crate) fn query_in(
     per: usize,
 ) -> Rows<Row> {
     let mut out = Vec::new();
+    if db.backend() == Backend::Postgres {
+        debug_assert!(sql.contains("IN ({in})"), "{sql}");
+        let q = sql.replace("IN ({in})", "= ANY(?)");
+        for chunk in values.chunks(PG_ARRAY_VALUES) {
+            out.extend(db.query_pg_array(&q, head, chunk)?);
+        }
+        return Ok(out);
+    }
     for chunk in values.chunks(per) {
         // Lists of a few lengths only, the last value repeated up to the next one (an IN
         // list means the same): each length is a statement of its own, prepared once per
@@ -48,6 +62,30 @@ pub(crate) fn query_in(
         out.extend(db.query(&q, &params)?);
     }
     Ok(out)
+}
+
+/// Runs the statement `sql`, in which `IN ({in})` tests membership of `values`, as
+/// [`query_in`] reads; the count of rows it changed.
+pub(crate) fn execute_in(
+    db: &mut Db,
+    sql: &str,
+    values: &[Value],
+    per: usize,
+) -> Result<u64, StoreError> {
+    let mut changed = 0;
+    if db.backend() == Backend::Postgres {
+        debug_assert!(sql.contains("IN ({in})"), "{sql}");
+        let q = sql.replace("IN ({in})", "= ANY(?)");
+        for chunk in values.chunks(PG_ARRAY_VALUES) {
+            changed += db.execute_pg_array(&q, &[], chunk)?;
+        }
+        return Ok(changed);
+    }
+    for chunk in values.chunks(per) {
+        let q = sql.replace("{in}", &vec!["?"; chunk.len()].join(","));
+        changed += db.execute(&q, chunk)?;
+    }
+    Ok(changed)
 }
 
 /// The length a list of `n` values is sent as: the next power of two.

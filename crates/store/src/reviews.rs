@@ -1,7 +1,7 @@
 //! The periods units submit and units above approve (see `domain::review`): one row per
 //! unit and period with where it stands; each step is audited with its comment.
 
-use crate::{params, stored_row, Db, StoreError};
+use crate::{params, stored_row, Db, FromRow, StoreError, Value};
 use domain::review::{Lock, Period, ReviewState};
 
 stored_row! {
@@ -69,38 +69,39 @@ pub fn get(db: &mut Db, unit_code: &str, period: Period) -> Result<Option<Review
 
 /// The reviews of these units for `period`.
 pub fn of_units(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Review>, StoreError> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = vec!["?"; codes.len()].join(",");
-    let sql = format!(
-        "SELECT {{cols}} FROM period_reviews WHERE period_from = ? AND period_to = ? AND unit_code IN ({list})"
-    );
-    let mut p = vec![
-        crate::Value::from(period.from),
-        crate::Value::from(period.to),
-    ];
-    p.extend(codes.iter().map(|c| crate::Value::from(*c)));
-    db.query_as(&sql, &p)
+    in_units(db, "period_from = ? AND period_to = ?", codes, period)
 }
 
 /// The reviews of these units whose period holds `from..=to` (a report's period), the
 /// most decided first: what a report says of its figures' sign-off.
 pub fn covering(db: &mut Db, codes: &[&str], period: Period) -> Result<Vec<Review>, StoreError> {
-    if codes.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = vec!["?"; codes.len()].join(",");
+    let mut out = in_units(db, "period_from <= ? AND period_to >= ?", codes, period)?;
+    out.sort_by_key(|r| match r.state {
+        ReviewState::Approved => 0,
+        ReviewState::Submitted => 1,
+        _ => 2,
+    });
+    Ok(out)
+}
+
+/// The reviews of units `codes` whose period meets `when` (two parameters: `period`'s
+/// bounds).
+fn in_units(
+    db: &mut Db,
+    when: &str,
+    codes: &[&str],
+    period: Period,
+) -> Result<Vec<Review>, StoreError> {
     let sql = format!(
-        "SELECT {{cols}} FROM period_reviews WHERE period_from <= ? AND period_to >= ? AND unit_code IN ({list}) \
-         ORDER BY CASE state WHEN 'approved' THEN 0 WHEN 'submitted' THEN 1 ELSE 2 END"
+        "SELECT {} FROM period_reviews WHERE {when} AND unit_code IN ({{in}})",
+        Review::select()
     );
-    let mut p = vec![
-        crate::Value::from(period.from),
-        crate::Value::from(period.to),
-    ];
-    p.extend(codes.iter().map(|c| crate::Value::from(*c)));
-    db.query_as(&sql, &p)
+    let head = [Value::from(period.from), Value::from(period.to)];
+    let codes: Vec<Value> = codes.iter().map(|c| Value::from(*c)).collect();
+    crate::records::query_in(db, &sql, &head, &codes, crate::records::CODES_PER_QUERY)?
+        .iter()
+        .map(Review::from_row)
+        .collect()
 }
 
 /// The units whose approved period holds `period` (a report's period).

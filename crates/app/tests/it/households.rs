@@ -518,3 +518,41 @@ fn a_renamed_sheet_is_read_by_its_file_or_vietnamese_name() {
         ["HX1"]
     );
 }
+
+/// A second import of more households than one statement's list holds (SQLite sends
+/// 400 keys a statement, PostgreSQL up to 10,000 in one array): each stored household
+/// is found, none is taken for new, and the one that changed is found among them.
+#[test]
+fn a_second_import_of_ten_thousand_households_finds_each_one() {
+    const N: usize = 10_050;
+    let households = |changed: usize| {
+        let mut csv = String::from(
+            "household_code,unit_code,registered_on,head_name,head_gender,area,ethnic_minority,size\n",
+        );
+        for i in 0..N {
+            let size = if i == changed { 4 } else { 3 };
+            csv += &format!("K{i:05},00100,2022-01-10,Hộ {i},F,rural,0,{size}\n");
+        }
+        csv
+    };
+    let counts = |s: &importer::Summary| {
+        s.per_kind
+            .iter()
+            .find(|(kind, _)| kind == "households")
+            .map(|(_, c)| (c.inserted, c.updated, c.unchanged, c.deleted))
+            .expect("households counted")
+    };
+    let mut t = TestDb::new();
+    let first = t
+        .import_texts(&[("units.csv", UNITS_CSV), ("households.csv", &households(N))])
+        .expect("first import");
+    assert_eq!(counts(&first), (N as u64, 0, 0, 0));
+    let again = t
+        .import_texts(&[("households.csv", &households(7_777))])
+        .expect("second import");
+    assert_eq!(counts(&again), (0, 1, N as u64 - 1, 0));
+    assert_eq!(
+        t.lines("SELECT size FROM households WHERE household_code = 'K07777'"),
+        ["4"]
+    );
+}

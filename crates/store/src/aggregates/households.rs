@@ -4,6 +4,7 @@
 
 use super::figures::{decode, encode};
 use super::{add, add_to, Cell, Figures, SlicedCell, SHARED_COLUMNS};
+use crate::records::{execute_in, query_in, CODES_PER_QUERY};
 use crate::{Db, StoreError, Value};
 use domain::contributions::{self as contrib, FOREVER};
 use domain::indicators::Indicator;
@@ -114,14 +115,16 @@ struct Rows {
 /// (the round's new ones are written by [`write`]).
 fn read(db: &mut Db, codes: &[String]) -> Result<Read, StoreError> {
     let params: Vec<Value> = codes.iter().map(Value::from).collect();
-    let list = vec!["?"; codes.len()].join(",");
     let mut recs: HashMap<String, HouseholdRecords> = HashMap::new();
-    for r in db.query(
+    for r in query_in(
+        db,
         &format!(
-            "SELECT {}, unit_id FROM households h WHERE household_code IN ({list})",
+            "SELECT {}, unit_id FROM households h WHERE household_code IN ({{in}})",
             crate::households::PROFILE_COLUMNS
         ),
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         let rec = recs.entry(r.get("household_code")?).or_default();
         rec.unit_id = Some(r.get("unit_id")?);
@@ -129,9 +132,12 @@ fn read(db: &mut Db, codes: &[String]) -> Result<Read, StoreError> {
         rec.area = Some(profile.area);
         rec.profile = profile.pack();
     }
-    for r in db.query(
-        &format!("SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code FROM assessments WHERE household_code IN ({list})"),
+    for r in query_in(
+        db,
+        "SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code FROM assessments WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         let rec = recs.entry(r.get("household_code")?).or_default();
         rec.assessments.push(Assessed {
@@ -146,18 +152,24 @@ fn read(db: &mut Db, codes: &[String]) -> Result<Read, StoreError> {
             r.get("standard_code")?,
         ));
     }
-    for r in db.query(
-        &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
+    for r in query_in(
+        db,
+        "SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         recs.entry(r.get("household_code")?)
             .or_default()
             .assignments
             .push((r.get("year")?, r.get("assigned_on")?, r.get("unit_id")?));
     }
-    for r in db.query(
-        &format!("SELECT household_code, date, support_type, member_no, quantity, value_vnd, unit_id FROM supports WHERE household_code IN ({list})"),
+    for r in query_in(
+        db,
+        "SELECT household_code, date, support_type, member_no, quantity, value_vnd, unit_id FROM supports WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         recs.entry(r.get("household_code")?).or_default().supports.push((
             r.get("date")?,
@@ -169,11 +181,12 @@ fn read(db: &mut Db, codes: &[String]) -> Result<Read, StoreError> {
         ));
     }
     let mut before = Vec::new();
-    for r in db.query(
-        &format!(
-            "SELECT cells, slice FROM household_contributions WHERE household_code IN ({list})"
-        ),
+    for r in query_in(
+        db,
+        "SELECT cells, slice FROM household_contributions WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         before.push((r.get("slice")?, r.get("cells")?));
     }
@@ -182,9 +195,11 @@ fn read(db: &mut Db, codes: &[String]) -> Result<Read, StoreError> {
         "household_contributions",
         "household_lasting",
     ] {
-        db.execute(
-            &format!("DELETE FROM {table} WHERE household_code IN ({list})"),
+        execute_in(
+            db,
+            &format!("DELETE FROM {table} WHERE household_code IN ({{in}})"),
             &params,
+            CODES_PER_QUERY,
         )?;
     }
     Ok(Read { recs, before })

@@ -8,7 +8,7 @@
 //! report filters the packed records by what was known on its as-of date, as it would
 //! the records themselves.
 
-use crate::records::{query_in, query_units, Units};
+use crate::records::{query_in, query_units, Units, CODES_PER_QUERY};
 use crate::{Db, StoreError, Value};
 use domain::poverty::Class;
 use domain::status::{Assessed, AssessmentKind};
@@ -268,24 +268,25 @@ fn from_records(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
         supports: Vec<(Date, i64, i64)>,
     }
     let params: Vec<Value> = codes.iter().map(Value::from).collect();
-    let list = vec!["?"; codes.len()].join(",");
     let mut by: std::collections::BTreeMap<String, Read> = std::collections::BTreeMap::new();
-    for r in db.query(
-        &format!(
-            "SELECT household_code, unit_id, area FROM households WHERE household_code IN ({list})"
-        ),
+    for r in query_in(
+        db,
+        "SELECT household_code, unit_id, area FROM households WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         let h = by.entry(r.get("household_code")?).or_default();
         h.unit_id = Some(r.get("unit_id")?);
         h.area = Some(r.code::<Area>("area")?);
     }
-    for r in db.query(
-        &format!(
-            "SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code \
-             FROM assessments WHERE household_code IN ({list})"
-        ),
+    for r in query_in(
+        db,
+        "SELECT household_code, year, kind, assessed_on, status, income_per_capita_vnd, deprivations, standard_code \
+         FROM assessments WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         by.entry(r.get("household_code")?).or_default().assessments.push((
             Assessed {
@@ -301,9 +302,12 @@ fn from_records(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
             ),
         ));
     }
-    for r in db.query(
-        &format!("SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({list})"),
+    for r in query_in(
+        db,
+        "SELECT household_code, year, assigned_on, unit_id FROM assignments WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         by.entry(r.get("household_code")?).or_default().assignments.push((
             r.get("year")?,
@@ -311,9 +315,12 @@ fn from_records(db: &mut Db, codes: &[String]) -> Result<Vec<HouseholdFacts>, St
             r.get("unit_id")?,
         ));
     }
-    for r in db.query(
-        &format!("SELECT household_code, date, value_vnd, unit_id FROM supports WHERE household_code IN ({list})"),
+    for r in query_in(
+        db,
+        "SELECT household_code, date, value_vnd, unit_id FROM supports WHERE household_code IN ({in})",
+        &[],
         &params,
+        CODES_PER_QUERY,
     )? {
         by.entry(r.get("household_code")?).or_default().supports.push((
             r.get("date")?,
